@@ -1,0 +1,723 @@
+//===- QCOps.td - qc dialect operations --------------------*- tablegen -*-===//
+//
+// Part of quantc. Ops follow ONNX semantics: NCHW layout, ONNX
+// multidirectional (numpy) broadcasting, negative axes counted from the end.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QC_IR_QCOPS_TD
+#define QUANTC_DIALECT_QC_IR_QCOPS_TD
+
+include "quantc/Dialect/QC/IR/QCBase.td"
+include "quantc/Dialect/QC/IR/QCAttrs.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class QC_Op<string mnemonic, list<Trait> traits = []>
+    : Op<QC_Dialect, mnemonic, traits>;
+
+/// Result shape is the ONNX broadcast of the operand shapes and all element
+/// types agree; checked in C++ (QCTraits.h).
+def QC_BroadcastingElementwise : NativeOpTrait<"BroadcastingElementwise"> {
+  let cppNamespace = "::quantc::qc::OpTrait";
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def QC_ConstantOp : QC_Op<"constant",
+    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+  let summary = "tensor constant (weights are `dense_resource` blobs)";
+  let description = [{
+    A constant tensor. Model weights are imported as `dense_resource` blobs
+    so that large tensors are never materialized as `DenseElementsAttr`
+    literals; small constants (shapes, scalars) may use `dense`.
+
+    ```mlir
+    %w = qc.constant dense_resource<conv1_w> : tensor<16x3x3x3xf32>
+    %s = qc.constant dense<[1, 64]> : tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops with ONNX broadcasting
+//===----------------------------------------------------------------------===//
+
+class QC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
+    : QC_Op<mnemonic, !listconcat(traits, [Pure, QC_BroadcastingElementwise])> {
+  let summary = "elementwise " # onnxName # " with ONNX broadcasting";
+  let description = [{
+    Elementwise `}] # onnxName # [{` of two tensors. Operand shapes are
+    broadcast with ONNX multidirectional (numpy) rules; the result shape
+    must equal the broadcast shape. A dynamic dimension is compatible with
+    any extent.
+  }];
+  let arguments = (ins QC_NumericTensor:$lhs, QC_NumericTensor:$rhs);
+  let results = (outs QC_NumericTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasFolder = 1;
+}
+
+def QC_AddOp : QC_BinaryOp<"add", "Add", [Commutative]>;
+def QC_SubOp : QC_BinaryOp<"sub", "Sub">;
+def QC_MulOp : QC_BinaryOp<"mul", "Mul", [Commutative]>;
+def QC_DivOp : QC_BinaryOp<"div", "Div">;
+def QC_PowOp : QC_BinaryOp<"pow", "Pow">;
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops
+//===----------------------------------------------------------------------===//
+
+class QC_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
+    : QC_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
+  let summary = "elementwise " # mnemonic;
+  let description = "Computes `" # formula # "` elementwise.";
+  let arguments = (ins QC_FloatTensor:$input);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_ReluOp : QC_UnaryOp<"relu", "max(x, 0)", [Idempotent]>;
+def QC_SigmoidOp : QC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
+def QC_TanhOp : QC_UnaryOp<"tanh", "tanh(x)">;
+def QC_SqrtOp : QC_UnaryOp<"sqrt", "sqrt(x)">;
+def QC_ErfOp : QC_UnaryOp<"erf", "erf(x)">;
+def QC_ExpOp : QC_UnaryOp<"exp", "exp(x)">;
+def QC_NegOp : QC_UnaryOp<"neg", "-x", [Involution]>;
+def QC_AbsOp : QC_UnaryOp<"abs", "|x|", [Idempotent]>;
+def QC_ReciprocalOp : QC_UnaryOp<"reciprocal", "1 / x">;
+def QC_HardSwishOp : QC_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
+
+def QC_GeluOp : QC_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    `x * 0.5 * (1 + erf(x / sqrt(2)))`, or with `approximate = tanh`,
+    `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))`
+    (ONNX Gelu, opset 20).
+
+    ```mlir
+    %y = qc.gelu %x approximate<tanh> : tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<QC_GeluApproximationAttr,
+                        "::quantc::qc::GeluApproximation::none">:$approximate);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`approximate` `` $approximate^)? attr-dict `:` type($input)
+  }];
+}
+
+def QC_HardSigmoidOp : QC_Op<"hard_sigmoid", [Pure, SameOperandsAndResultType]> {
+  let summary = "hard sigmoid";
+  let description = [{
+    `max(0, min(1, alpha * x + beta))` elementwise (ONNX HardSigmoid).
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+      DefaultValuedAttr<F32Attr, "0.5f">:$beta);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def QC_ClipOp : QC_Op<"clip", [Pure, SameOperandsAndResultType]> {
+  let summary = "clamp to [min, max]";
+  let description = [{
+    Clamps every element to `[min, max]`; an absent bound is unbounded
+    (ONNX Clip; the importer turns constant `min`/`max` inputs into these
+    attributes). A clip without bounds folds away.
+
+    ```mlir
+    %y = qc.clip %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      OptionalAttr<F32Attr>:$min, OptionalAttr<F32Attr>:$max);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra, convolution and normalization
+//===----------------------------------------------------------------------===//
+
+def QC_MatMulOp : QC_Op<"matmul", [Pure]> {
+  let summary = "matrix product with numpy semantics (ONNX MatMul)";
+  let description = [{
+    Batched matrix product. A rank-1 `lhs` is promoted to `1xK` and a
+    rank-1 `rhs` to `Kx1` (the promoted dimension is removed from the
+    result); batch dimensions broadcast.
+
+    ```mlir
+    %y = qc.matmul %a, %b : tensor<2x8x16xf32>, tensor<16x4xf32> -> tensor<2x8x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$lhs, QC_FloatTensor:$rhs);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_GemmOp : QC_Op<"gemm", [Pure]> {
+  let summary = "general matrix multiply (ONNX Gemm)";
+  let description = [{
+    `alpha * op(A) * op(B) + beta * C`, where `op` transposes when
+    `trans_a` / `trans_b` is set. `A` and `B` are rank 2; the optional `C`
+    broadcasts unidirectionally to the `MxN` result.
+
+    ```mlir
+    %y = qc.gemm %a, %b, %c {trans_b} : (tensor<1x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$a, QC_FloatTensor:$b,
+      Optional<QC_FloatTensor>:$c,
+      DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+      DefaultValuedAttr<F32Attr, "1.0f">:$beta,
+      UnitAttr:$trans_a, UnitAttr:$trans_b);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_Conv2DOp : QC_Op<"conv2d", [Pure]> {
+  let summary = "2-D convolution, NCHW input, OIHW weight (ONNX Conv)";
+  let description = [{
+    Grouped, strided, padded and dilated 2-D convolution. `pads` is
+    `[top, left, bottom, right]` (ONNX order: all begins, then all ends);
+    `auto_pad` is resolved into explicit pads at import. The weight is
+    `M x C/group x kH x kW`, the optional bias has `M` elements.
+
+    ```mlir
+    %y = qc.conv2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x3x224x224xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x112x112xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$weight,
+      Optional<QC_FloatTensor>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_ConvTranspose2DOp : QC_Op<"conv_transpose2d", [Pure]> {
+  let summary = "2-D transposed convolution (ONNX ConvTranspose)";
+  let description = [{
+    The gradient of `qc.conv2d` with respect to its input. The weight is
+    `C x M/group x kH x kW`; each spatial output extent is
+    `stride * (in - 1) + output_padding + (kernel - 1) * dilation + 1
+    - pad_begin - pad_end`.
+
+    ```mlir
+    %y = qc.conv_transpose2d %x, %w {strides = array<i64: 2, 2>}
+        : (tensor<1x8x16x16xf32>, tensor<8x4x2x2xf32>) -> tensor<1x4x32x32xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$weight,
+      Optional<QC_FloatTensor>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0}">:$output_padding,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_SoftmaxOp : QC_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax along one axis (ONNX Softmax, opset 13)";
+  let description = [{
+    `exp(x) / sum(exp(x))` along `axis` (negative counts from the end).
+
+    ```mlir
+    %p = qc.softmax %x {axis = -1 : i64} : tensor<1x4x16x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def QC_LayerNormOp : QC_Op<"layer_norm", [Pure]> {
+  let summary = "layer normalization (ONNX LayerNormalization)";
+  let description = [{
+    Normalizes over the dimensions `[axis, rank)` to zero mean and unit
+    variance (with `epsilon` added to the variance), then applies `scale`
+    and the optional `bias`, which broadcast unidirectionally to the
+    normalized shape.
+
+    ```mlir
+    %y = qc.layer_norm %x, %g, %b {epsilon = 1.0e-06 : f32}
+        : (tensor<1x40x120xf32>, tensor<120xf32>, tensor<120xf32>) -> tensor<1x40x120xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$scale,
+      Optional<QC_FloatTensor>:$bias,
+      DefaultValuedAttr<I64Attr, "-1">:$axis,
+      DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_BatchNormOp : QC_Op<"batch_norm", [Pure]> {
+  let summary = "inference batch normalization (ONNX BatchNormalization)";
+  let description = [{
+    `scale * (x - mean) / sqrt(var + epsilon) + bias` per channel (dimension
+    1). `scale`, `bias`, `mean` and `var` have one element per channel. The
+    prepare stage folds it into the preceding convolution.
+
+    ```mlir
+    %y = qc.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f32}
+        : (tensor<1x16x8x8xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$scale,
+      QC_FloatTensor:$bias, QC_FloatTensor:$mean, QC_FloatTensor:$variance,
+      DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $variance attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def QC_MaxPool2DOp : QC_Op<"max_pool2d", [Pure]> {
+  let summary = "2-D max pooling, NCHW (ONNX MaxPool)";
+  let description = [{
+    Max over `kernel_shape` windows. `pads` is `[top, left, bottom, right]`;
+    with `ceil_mode` the output extent rounds up (a window must still start
+    inside the padded input).
+
+    ```mlir
+    %y = qc.max_pool2d %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+        : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DenseI64ArrayAttr:$kernel_shape,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      UnitAttr:$ceil_mode);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def QC_AvgPool2DOp : QC_Op<"avg_pool2d", [Pure]> {
+  let summary = "2-D average pooling, NCHW (ONNX AveragePool)";
+  let description = [{
+    Mean over `kernel_shape` windows. Padded elements count towards the
+    divisor only with `count_include_pad`.
+
+    ```mlir
+    %y = qc.avg_pool2d %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : tensor<1x16x32x32xf32> -> tensor<1x16x16x16xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DenseI64ArrayAttr:$kernel_shape,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      UnitAttr:$ceil_mode, UnitAttr:$count_include_pad);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def QC_GlobalAvgPoolOp : QC_Op<"global_avg_pool", [Pure]> {
+  let summary = "mean over all spatial dimensions (ONNX GlobalAveragePool)";
+  let description = [{
+    Averages every dimension after the channel dimension; the result keeps
+    them as extent 1.
+
+    ```mlir
+    %y = qc.global_avg_pool %x : tensor<1x64x7x7xf32> -> tensor<1x64x1x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class QC_ReduceOp<string mnemonic, string onnxName>
+    : QC_Op<mnemonic, [Pure]> {
+  let summary = "reduction over axes (ONNX " # onnxName # ")";
+  let description = [{
+    Reduces over `axes` (negative counts from the end). Empty `axes`
+    reduces every dimension. With `keepdims` (the default) reduced
+    dimensions stay as extent 1.
+
+    ```mlir
+    %m = qc.}] # mnemonic # [{ %x {axes = array<i64: -1>} : tensor<1x40x120xf32> -> tensor<1x40x1xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{}">:$axes,
+      DefaultValuedAttr<BoolAttr, "true">:$keepdims);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def QC_ReduceMeanOp : QC_ReduceOp<"reduce_mean", "ReduceMean">;
+def QC_ReduceSumOp : QC_ReduceOp<"reduce_sum", "ReduceSum">;
+def QC_ReduceMaxOp : QC_ReduceOp<"reduce_max", "ReduceMax">;
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+def QC_ReshapeOp : QC_Op<"reshape", [Pure]> {
+  let summary = "reshape to the result type's shape (ONNX Reshape)";
+  let description = [{
+    Reinterprets the elements in row-major order with the result type's
+    shape; the ONNX shape input is resolved at import (`0` and `-1`
+    entries included). Element counts must agree when both are static.
+    Works on float, integer and quantized tensors (per-tensor only: a
+    per-axis or blocked quantization cannot be reshaped blindly).
+
+    ```mlir
+    %y = qc.reshape %x : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_TransposeOp : QC_Op<"transpose", [Pure]> {
+  let summary = "permute dimensions (ONNX Transpose)";
+  let description = [{
+    Result dimension `i` is input dimension `perm[i]`. Identity
+    permutations fold away and a transpose of a transpose folds into one.
+
+    ```mlir
+    %y = qc.transpose %x {perm = array<i64: 0, 2, 1>} : tensor<1x40x120xf32> -> tensor<1x120x40xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_ConcatOp : QC_Op<"concat", [Pure]> {
+  let summary = "concatenate along an axis (ONNX Concat)";
+  let description = [{
+    All inputs have one rank and agree on every dimension but `axis`; the
+    result's `axis` extent is their sum.
+
+    ```mlir
+    %y = qc.concat %a, %b {axis = 1 : i64} : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type($inputs, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_FlattenOp : QC_Op<"flatten", [Pure]> {
+  let summary = "flatten to rank 2 at an axis (ONNX Flatten)";
+  let description = [{
+    The result is `prod(dims[0:axis]) x prod(dims[axis:])`.
+
+    ```mlir
+    %y = qc.flatten %x {axis = 1 : i64} : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+      DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_SqueezeOp : QC_Op<"squeeze", [Pure]> {
+  let summary = "remove extent-1 dimensions (ONNX Squeeze)";
+  let description = [{
+    Removes the dimensions listed in `axes`, which must have extent 1.
+    `qc.squeeze` of a `qc.unsqueeze` over the same axes folds away.
+
+    ```mlir
+    %y = qc.squeeze %x {axes = array<i64: 2, 3>} : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_UnsqueezeOp : QC_Op<"unsqueeze", [Pure]> {
+  let summary = "insert extent-1 dimensions (ONNX Unsqueeze)";
+  let description = [{
+    Inserts extent-1 dimensions at `axes`, which index the result.
+
+    ```mlir
+    %y = qc.unsqueeze %x {axes = array<i64: 0>} : tensor<64xf32> -> tensor<1x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_SliceOp : QC_Op<"slice", [Pure]> {
+  let summary = "strided slice with static bounds (ONNX Slice)";
+  let description = [{
+    For each listed axis takes `start:end:step` with ONNX clamping: negative
+    `start`/`end` count from the end, then clamp to the dimension (to `-1`
+    .. `dim - 1` for negative steps). Unlisted axes are kept whole. A slice
+    that keeps everything folds away.
+
+    ```mlir
+    %y = qc.slice %x {starts = array<i64: 0>, ends = array<i64: 2>, axes = array<i64: 1>, steps = array<i64: 1>}
+        : tensor<1x4x8xf32> -> tensor<1x2x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input,
+      DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$ends,
+      DenseI64ArrayAttr:$axes, DenseI64ArrayAttr:$steps);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_GatherOp : QC_Op<"gather", [Pure]> {
+  let summary = "gather slices along an axis (ONNX Gather)";
+  let description = [{
+    The result shape is `data[:axis] ++ indices ++ data[axis+1:]`. Negative
+    indices count from the end of the axis.
+
+    ```mlir
+    %y = qc.gather %table, %ids {axis = 0 : i64} : (tensor<100x16xf32>, tensor<1x5xi64>) -> tensor<1x5x16xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, QC_IndexTensor:$indices,
+      DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Function-preserving transforms
+//===----------------------------------------------------------------------===//
+
+def QC_HadamardOp : QC_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
+  let summary = "normalized Walsh-Hadamard transform along one axis";
+  let description = [{
+    Multiplies every vector along `axis` by `H_n / sqrt(n)`, the normalized
+    Sylvester Hadamard matrix, whose extent `n` must be a power of two.
+    The transform is orthogonal and its own inverse, so rotations can be
+    inserted in pairs without changing the function (QuaRot-style outlier
+    smoothing); two in a row along the same axis fold away. (Not the
+    `Involution` trait: that ignores the axis.)
+
+    ```mlir
+    %r = qc.hadamard %x {axis = -1 : i64} : tensor<1x16x64xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
+    MemoryEffects<[MemWrite]>]> {
+  let summary = "calibration probe: records statistics of the value";
+  let description = [{
+    Passes its input through unchanged and, when the graph is run for
+    calibration, records statistics of the value under `name` (the tensor's
+    name in the source model). It writes to the calibration state, so it is
+    not dead even when its result is unused.
+
+    ```mlir
+    %y = qc.observe %x {name = "conv1_out"} : tensor<1x16x32x32xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, StrAttr:$name);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def QC_QuantizeOp : QC_Op<"quantize", [Pure]> {
+  let summary = "quantize a float tensor";
+  let description = [{
+    `clamp(round_half_even(x / scale) + zero_point, qmin, qmax)` with the
+    scale and zero point of the result type, per tensor, per axis or per
+    block. The expressed type of the result must be the input's element
+    type. `qc.quantize` of a `qc.dequantize` of the same type folds away.
+
+    ```mlir
+    %q = qc.quantize %x : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i8:f32, 0.05:-3>>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input);
+  let results = (outs QC_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_DequantizeOp : QC_Op<"dequantize", [Pure]> {
+  let summary = "dequantize to float";
+  let description = [{
+    `(q - zero_point) * scale` with the parameters of the input type.
+
+    ```mlir
+    %x = qc.dequantize %q : tensor<4x8x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins QC_QuantizedTensor:$input);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def QC_RequantizeOp : QC_Op<"requantize", [Pure]> {
+  let summary = "change the quantization parameters of a tensor";
+  let description = [{
+    Re-expresses a quantized tensor with other parameters, as if by
+    `qc.quantize(qc.dequantize(x))` but computed in integer arithmetic by
+    the lowering. Shapes and expressed types must agree. A requantize to the
+    same type folds away.
+
+    ```mlir
+    %r = qc.requantize %q : tensor<8x!quant.uniform<i8:f32, 0.1>> -> tensor<8x!quant.uniform<i8:f32, 0.2:5>>
+    ```
+  }];
+  let arguments = (ins QC_QuantizedTensor:$input);
+  let results = (outs QC_QuantizedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized compute ops
+//===----------------------------------------------------------------------===//
+
+def QC_QMatMulOp : QC_Op<"qmatmul", [Pure]> {
+  let summary = "quantized matrix product with i32 accumulation";
+  let description = [{
+    Matrix product of a per-tensor quantized `lhs` (activations) and a
+    quantized `rhs` (weights, `... x K x N`) quantized per tensor, per axis
+    along `N` (the last dimension), or in blocks along `K` (sub-channel,
+    e.g. int4 with group size 32/64/128). Shapes follow `qc.matmul`.
+    Products accumulate in i32. The result is
+
+    * quantized (per tensor): requantized output;
+    * float: the dequantized accumulator (`MatMulNBits`-style);
+    * `i32`: the raw accumulator (`MatMulInteger`-style; the zero points are
+      subtracted, no scale applied).
+
+    An optional `bias` has `N` elements: `i32` at scale
+    `lhs_scale * rhs_scale`, or float, added after dequantization.
+
+    ```mlir
+    %y = qc.qmatmul %a, %w : tensor<1x64x!quant.uniform<i8:f32, 0.1>>,
+        tensor<64x32x!quant.uniform<i4:f32:{0:32, 1:1}, {{0.5, 0.5, ...}, {...}}>> -> tensor<1x32xf32>
+    ```
+  }];
+  let arguments = (ins QC_QuantizedTensor:$lhs, QC_QuantizedTensor:$rhs,
+      Optional<QC_QuantizedBias>:$bias);
+  let results = (outs QC_QuantizedComputeResult:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? attr-dict `:` type($lhs) `,` type($rhs)
+    (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_QConv2DOp : QC_Op<"qconv2d", [Pure]> {
+  let summary = "quantized 2-D convolution with i32 accumulation";
+  let description = [{
+    `qc.conv2d` on a per-tensor quantized `input` and a `weight` quantized
+    per tensor or per output channel (axis 0). Products accumulate in i32;
+    the result is quantized per tensor, float (dequantized) or `i32` (raw
+    accumulator), as for `qc.qmatmul`. The optional `bias` has one element
+    per output channel.
+
+    ```mlir
+    %y = qc.qconv2d %x, %w, %b {pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>,
+           tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.1, 0.3}>>, tensor<4xi32>)
+        -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.05>>
+    ```
+  }];
+  let arguments = (ins QC_QuantizedTensor:$input, QC_QuantizedTensor:$weight,
+      Optional<QC_QuantizedBias>:$bias,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+      DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+      DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs QC_QuantizedComputeResult:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+#endif // QUANTC_DIALECT_QC_IR_QCOPS_TD

@@ -1,0 +1,31 @@
+//===- QCTraits.h - qc op traits --------------------------------*- C++ -*-===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QC_IR_QCTRAITS_H
+#define QUANTC_DIALECT_QC_IR_QCTRAITS_H
+
+#include "mlir/IR/OpDefinition.h"
+
+namespace quantc::qc::OpTrait {
+
+namespace impl {
+mlir::LogicalResult verifyBroadcastingElementwise(mlir::Operation *op);
+} // namespace impl
+
+/// The op's result has the ONNX multidirectional broadcast of its operand
+/// shapes, and every operand and the result share one element type.
+template <typename ConcreteType>
+class BroadcastingElementwise
+    : public mlir::OpTrait::TraitBase<ConcreteType, BroadcastingElementwise> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return impl::verifyBroadcastingElementwise(op);
+  }
+};
+
+} // namespace quantc::qc::OpTrait
+
+#endif // QUANTC_DIALECT_QC_IR_QCTRAITS_H

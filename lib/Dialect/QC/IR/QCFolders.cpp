@@ -1,0 +1,277 @@
+//===- QCFolders.cpp - qc op folders --------------------------------------===//
+//
+// Part of quantc. Folds that hold exactly (bit for bit) in IEEE arithmetic:
+// identities with neutral constants, inverse shape ops, constant arithmetic
+// on small `dense` constants of one shape. Large weights are
+// `dense_resource` blobs and are never expanded here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace quantc::qc;
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// Elementwise arithmetic
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Which constant an operand must be for an identity fold.
+enum class Neutral { PositiveZero, NegativeZero, One };
+} // namespace
+
+/// Whether `attr` is a splat constant equal to `neutral`. Integer tensors
+/// have one zero, so both zero kinds match it.
+static bool isSplatOf(Attribute attr, Neutral neutral) {
+  auto splat = dyn_cast_if_present<SplatElementsAttr>(attr);
+  if (!splat)
+    return false;
+  if (isa<FloatType>(splat.getElementType())) {
+    APFloat value = splat.getSplatValue<APFloat>();
+    switch (neutral) {
+    case Neutral::PositiveZero:
+      return value.isPosZero();
+    case Neutral::NegativeZero:
+      return value.isNegZero();
+    case Neutral::One:
+      return value.isExactlyValue(1.0);
+    }
+  }
+  APInt value = splat.getSplatValue<APInt>();
+  return neutral == Neutral::One ? value.isOne() : value.isZero();
+}
+
+/// Returns `value` when folding to it keeps the result type (an identity
+/// must not change the shape a broadcast would have produced).
+static OpFoldResult foldToOperand(Operation *op, Value value) {
+  return value.getType() == op->getResult(0).getType() ? value : Value();
+}
+
+/// Folds `lhs op rhs` for two non-splat-or-splat `dense` constants of the
+/// result type, elementwise.
+template <typename FloatFn, typename IntFn>
+static Attribute foldConstants(Operation *op, Attribute lhsAttr,
+                               Attribute rhsAttr, FloatFn floatFn,
+                               IntFn intFn) {
+  auto lhs = dyn_cast_if_present<DenseElementsAttr>(lhsAttr);
+  auto rhs = dyn_cast_if_present<DenseElementsAttr>(rhsAttr);
+  auto resultType = cast<ShapedType>(op->getResult(0).getType());
+  if (!lhs || !rhs || lhs.getType() != resultType ||
+      rhs.getType() != resultType)
+    return {};
+  if (isa<FloatType>(resultType.getElementType())) {
+    SmallVector<APFloat> values;
+    for (auto [a, b] : llvm::zip_equal(lhs.getValues<APFloat>(),
+                                       rhs.getValues<APFloat>()))
+      values.push_back(floatFn(a, b));
+    return DenseElementsAttr::get(resultType, values);
+  }
+  SmallVector<APInt> values;
+  for (auto [a, b] :
+       llvm::zip_equal(lhs.getValues<APInt>(), rhs.getValues<APInt>())) {
+    std::optional<APInt> value = intFn(a, b);
+    if (!value)
+      return {};
+    values.push_back(*value);
+  }
+  return DenseElementsAttr::get(resultType, values);
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  // x + -0.0 == x for every x; x + +0.0 turns -0.0 into +0.0.
+  bool isInt = isa<IntegerType>(getType().getElementType());
+  Neutral zero = isInt ? Neutral::PositiveZero : Neutral::NegativeZero;
+  if (isSplatOf(adaptor.getRhs(), zero))
+    if (OpFoldResult folded = foldToOperand(*this, getLhs()))
+      return folded;
+  if (isSplatOf(adaptor.getLhs(), zero))
+    if (OpFoldResult folded = foldToOperand(*this, getRhs()))
+      return folded;
+  return foldConstants(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](APFloat a, const APFloat &b) {
+        a.add(b, APFloat::rmNearestTiesToEven);
+        return a;
+      },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a + b;
+      });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  if (isSplatOf(adaptor.getRhs(), Neutral::PositiveZero))
+    if (OpFoldResult folded = foldToOperand(*this, getLhs()))
+      return folded;
+  return foldConstants(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](APFloat a, const APFloat &b) {
+        a.subtract(b, APFloat::rmNearestTiesToEven);
+        return a;
+      },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a - b;
+      });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  if (isSplatOf(adaptor.getRhs(), Neutral::One))
+    if (OpFoldResult folded = foldToOperand(*this, getLhs()))
+      return folded;
+  if (isSplatOf(adaptor.getLhs(), Neutral::One))
+    if (OpFoldResult folded = foldToOperand(*this, getRhs()))
+      return folded;
+  return foldConstants(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](APFloat a, const APFloat &b) {
+        a.multiply(b, APFloat::rmNearestTiesToEven);
+        return a;
+      },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a * b;
+      });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  if (isSplatOf(adaptor.getRhs(), Neutral::One))
+    if (OpFoldResult folded = foldToOperand(*this, getLhs()))
+      return folded;
+  // Integer division is left alone: ONNX leaves its rounding and division
+  // by zero to the backend.
+  return foldConstants(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](APFloat a, const APFloat &b) {
+        a.divide(b, APFloat::rmNearestTiesToEven);
+        return a;
+      },
+      [](const APInt &, const APInt &) -> std::optional<APInt> {
+        return std::nullopt;
+      });
+}
+
+OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
+  if (isSplatOf(adaptor.getRhs(), Neutral::One))
+    return foldToOperand(*this, getLhs());
+  return {};
+}
+
+OpFoldResult ClipOp::fold(FoldAdaptor) {
+  if (!getMin() && !getMax())
+    return getInput();
+  return {};
+}
+
+OpFoldResult HadamardOp::fold(FoldAdaptor) {
+  // The normalized transform is its own inverse along one axis.
+  auto inner = getInput().getDefiningOp<HadamardOp>();
+  if (!inner)
+    return {};
+  int64_t rank = getType().getRank();
+  auto normalized = [rank](int64_t axis) { return axis < 0 ? axis + rank : axis; };
+  if (normalized(inner.getAxis()) != normalized(getAxis()))
+    return {};
+  return inner.getInput();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // reshape(reshape(x)) only depends on x's elements in row-major order.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (getType().hasStaticShape())
+      return dense.reshape(getType());
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  if (llvm::equal(getPerm(), llvm::seq<int64_t>(0, getPerm().size())))
+    return foldToOperand(*this, getInput());
+  // transpose(transpose(x, inner), outer) == transpose(x, inner o outer).
+  if (auto inner = getInput().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> composed;
+    for (int64_t p : getPerm())
+      composed.push_back(inner.getPerm()[p]);
+    getInputMutable().assign(inner.getInput());
+    setPerm(composed);
+    return getResult();
+  }
+  return {};
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1)
+    return foldToOperand(*this, getInputs().front());
+  return {};
+}
+
+OpFoldResult FlattenOp::fold(FoldAdaptor) {
+  return foldToOperand(*this, getInput());
+}
+
+/// Normalized, sorted axes of a squeeze or unsqueeze over `rank` dims.
+static SmallVector<int64_t> sortedAxes(ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> result;
+  for (int64_t axis : axes)
+    result.push_back(axis < 0 ? axis + rank : axis);
+  llvm::sort(result);
+  return result;
+}
+
+OpFoldResult SqueezeOp::fold(FoldAdaptor) {
+  if (auto unsqueeze = getInput().getDefiningOp<UnsqueezeOp>()) {
+    int64_t rank = getInput().getType().getRank();
+    if (!getAxes().empty() &&
+        sortedAxes(getAxes(), rank) ==
+            sortedAxes(unsqueeze.getAxes(), rank))
+      return foldToOperand(*this, unsqueeze.getInput());
+  }
+  return foldToOperand(*this, getInput());
+}
+
+OpFoldResult UnsqueezeOp::fold(FoldAdaptor) {
+  if (auto squeeze = getInput().getDefiningOp<SqueezeOp>()) {
+    int64_t rank = getType().getRank();
+    if (!squeeze.getAxes().empty() &&
+        sortedAxes(getAxes(), rank) == sortedAxes(squeeze.getAxes(), rank))
+      return foldToOperand(*this, squeeze.getInput());
+  }
+  return {};
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  // With positive steps, a slice that keeps every static extent keeps every
+  // element in order; a negative step would reverse them.
+  if (getInput().getType() != getType() || !getType().hasStaticShape() ||
+      llvm::any_of(getSteps(), [](int64_t step) { return step < 0; }))
+    return {};
+  return getInput();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+OpFoldResult QuantizeOp::fold(FoldAdaptor) {
+  // Quantizing a dequantized value with the same parameters is exact.
+  if (auto dequantize = getInput().getDefiningOp<DequantizeOp>())
+    if (dequantize.getInput().getType() == getType())
+      return dequantize.getInput();
+  return {};
+}
+
+OpFoldResult RequantizeOp::fold(FoldAdaptor) {
+  return foldToOperand(*this, getInput());
+}

@@ -1,0 +1,801 @@
+//===- QCOps.cpp - qc op verifiers ----------------------------------------===//
+//
+// Part of quantc. Verifiers check facts local to each op: ranks, extents
+// against the ONNX shape rules (QCShapeInference.h), attribute ranges and
+// the legality of quantized element types (QCQuantTypes.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCQuantTypes.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace quantc::qc;
+
+//===----------------------------------------------------------------------===//
+// Shared checks
+//===----------------------------------------------------------------------===//
+
+static RankedTensorType tensorType(Value value) {
+  return cast<RankedTensorType>(value.getType());
+}
+
+/// Checks the result shape against the one the op's shape rule computes.
+static LogicalResult verifyResultShape(Operation *op,
+                                       ArrayRef<int64_t> expected) {
+  ArrayRef<int64_t> actual = tensorType(op->getResult(0)).getShape();
+  if (shapesCompatible(expected, actual))
+    return success();
+  return op->emitOpError("result shape ")
+         << formatShape(actual) << " does not match the expected shape "
+         << formatShape(expected);
+}
+
+/// Checks that every operand and the result share one element type.
+static LogicalResult verifySameElementTypes(Operation *op) {
+  Type expected = tensorType(op->getResult(0)).getElementType();
+  for (Value operand : op->getOperands()) {
+    Type actual = tensorType(operand).getElementType();
+    if (actual != expected)
+      return op->emitOpError("requires operands and result of one element "
+                             "type, got ")
+             << actual << " and " << expected;
+  }
+  return success();
+}
+
+/// Shape ops move elements without touching their values; they keep the
+/// element type. Per-axis and blocked scales would have to move with the
+/// data, which the ops do not model, so only per-tensor quantization passes.
+static LogicalResult verifyDataMovement(Operation *op, Value input) {
+  Type inputElement = tensorType(input).getElementType();
+  Type resultElement = tensorType(op->getResult(0)).getElementType();
+  if (inputElement != resultElement)
+    return op->emitOpError("result element type ")
+           << resultElement << " does not match input element type "
+           << inputElement;
+  if (auto quantized = dyn_cast<quant::QuantizedType>(inputElement))
+    if (getGranularity(quantized) != QuantGranularity::PerTensor)
+      return op->emitOpError("cannot move per-axis or sub-channel quantized "
+                             "elements; requantize per tensor first");
+  return success();
+}
+
+/// Checks an axis attribute against a rank and returns it normalized.
+static FailureOr<int64_t> verifyAxis(Operation *op, int64_t axis,
+                                     int64_t rank, StringRef what = "axis") {
+  std::optional<int64_t> normalized = normalizeAxis(axis, rank);
+  if (!normalized)
+    return op->emitOpError() << what << " " << axis << " is out of range for rank "
+                             << rank;
+  return *normalized;
+}
+
+/// Normalizes a list of distinct axes; fails on range errors or repeats.
+static FailureOr<SmallVector<int64_t>>
+verifyAxes(Operation *op, ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> normalized;
+  llvm::SmallBitVector seen(rank);
+  for (int64_t axis : axes) {
+    FailureOr<int64_t> n = verifyAxis(op, axis, rank);
+    if (failed(n))
+      return failure();
+    if (seen.test(*n))
+      return op->emitOpError("axis ") << axis << " is repeated";
+    seen.set(*n);
+    normalized.push_back(*n);
+  }
+  return normalized;
+}
+
+static LogicalResult verifyRank(Operation *op, Value value, int64_t rank,
+                                StringRef what) {
+  int64_t actual = tensorType(value).getRank();
+  if (actual == rank)
+    return success();
+  return op->emitOpError("expects ")
+         << what << " of rank " << rank << ", got rank " << actual;
+}
+
+/// Checks that an attribute array has `size` entries, each at least `min`.
+static LogicalResult verifyArrayAttr(Operation *op, StringRef name,
+                                     ArrayRef<int64_t> values, size_t size,
+                                     int64_t min) {
+  if (values.size() != size)
+    return op->emitOpError() << name << " must have " << size
+                             << " entries, got " << values.size();
+  for (int64_t value : values)
+    if (value < min)
+      return op->emitOpError() << name << " entries must be at least " << min
+                               << ", got " << value;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The attributes of a 2-D convolution, plain or transposed.
+struct ConvGeometry {
+  ArrayRef<int64_t> strides, pads, dilations, outputPadding;
+  int64_t group;
+  bool transposed;
+};
+} // namespace
+
+/// Checks ranks, channel counts, bias and result shape of a 2-D convolution
+/// (NCHW input, OIHW weight; IOHW for the transposed form).
+static LogicalResult verifyConv2D(Operation *op, Value input, Value weight,
+                                  Value bias, const ConvGeometry &geometry) {
+  if (failed(verifyRank(op, input, 4, "an input (NCHW)")) ||
+      failed(verifyRank(op, weight, 4, "a weight")) ||
+      failed(verifyArrayAttr(op, "strides", geometry.strides, 2, 1)) ||
+      failed(verifyArrayAttr(op, "pads", geometry.pads, 4, 0)) ||
+      failed(verifyArrayAttr(op, "dilations", geometry.dilations, 2, 1)))
+    return failure();
+  if (geometry.group < 1)
+    return op->emitOpError("group must be positive, got ") << geometry.group;
+  ArrayRef<int64_t> in = tensorType(input).getShape();
+  ArrayRef<int64_t> w = tensorType(weight).getShape();
+  int64_t group = geometry.group;
+  int64_t channels = in[1];
+  int64_t outChannels;
+  if (geometry.transposed) {
+    if (failed(verifyArrayAttr(op, "output_padding", geometry.outputPadding, 2,
+                               0)))
+      return failure();
+    for (int i = 0; i < 2; ++i)
+      if (geometry.outputPadding[i] >=
+          std::max(geometry.strides[i], geometry.dilations[i]))
+        return op->emitOpError("output_padding must be less than the stride "
+                               "or the dilation");
+    if (!extentsCompatible(w[0], channels))
+      return op->emitOpError("weight dimension 0 (")
+             << w[0] << ") must equal the input channels (" << channels << ")";
+    outChannels = ShapedType::isDynamic(w[1]) ? w[1] : w[1] * group;
+  } else {
+    int64_t perGroup = ShapedType::isDynamic(channels) || channels % group
+                           ? ShapedType::kDynamic
+                           : channels / group;
+    if (!ShapedType::isDynamic(channels) && channels % group != 0)
+      return op->emitOpError("input channels (")
+             << channels << ") must be divisible by group (" << group << ")";
+    if (!extentsCompatible(w[1], perGroup))
+      return op->emitOpError("weight dimension 1 (")
+             << w[1] << ") must equal input channels / group (" << perGroup
+             << ")";
+    if (!ShapedType::isDynamic(w[0]) && w[0] % group != 0)
+      return op->emitOpError("output channels (")
+             << w[0] << ") must be divisible by group (" << group << ")";
+    outChannels = w[0];
+  }
+  if (bias) {
+    if (failed(verifyRank(op, bias, 1, "a bias")))
+      return failure();
+    int64_t biasExtent = tensorType(bias).getDimSize(0);
+    if (!extentsCompatible(biasExtent, outChannels))
+      return op->emitOpError("bias has ")
+             << biasExtent << " elements, expected one per output channel ("
+             << outChannels << ")";
+  }
+  Shape expected = {in[0], outChannels};
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent =
+        geometry.transposed
+            ? transposedWindowOutputExtent(
+                  in[2 + i], w[2 + i], geometry.strides[i], geometry.pads[i],
+                  geometry.pads[2 + i], geometry.dilations[i],
+                  geometry.outputPadding[i])
+            : windowOutputExtent(in[2 + i], w[2 + i], geometry.strides[i],
+                                 geometry.pads[i], geometry.pads[2 + i],
+                                 geometry.dilations[i]);
+    if (ShapedType::isDynamic(w[2 + i]))
+      extent = ShapedType::kDynamic;
+    if (!ShapedType::isDynamic(extent) && extent <= 0)
+      return op->emitOpError("kernel does not fit the padded input in "
+                             "spatial dimension ")
+             << i;
+    expected.push_back(extent);
+  }
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  return verifyConv2D(*this, getInput(), getWeight(), getBias(),
+                      {getStrides(), getPads(), getDilations(), {},
+                       static_cast<int64_t>(getGroup()),
+                       /*transposed=*/false});
+}
+
+LogicalResult ConvTranspose2DOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  return verifyConv2D(*this, getInput(), getWeight(), getBias(),
+                      {getStrides(), getPads(), getDilations(),
+                       getOutputPadding(), static_cast<int64_t>(getGroup()),
+                       /*transposed=*/true});
+}
+
+/// Checks a 2-D pooling op's window attributes and result shape.
+static LogicalResult verifyPool2D(Operation *op, Value input,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads,
+                                  ArrayRef<int64_t> dilations, bool ceilMode) {
+  if (failed(verifySameElementTypes(op)) ||
+      failed(verifyRank(op, input, 4, "an input (NCHW)")) ||
+      failed(verifyArrayAttr(op, "kernel_shape", kernel, 2, 1)) ||
+      failed(verifyArrayAttr(op, "strides", strides, 2, 1)) ||
+      failed(verifyArrayAttr(op, "pads", pads, 4, 0)) ||
+      failed(verifyArrayAttr(op, "dilations", dilations, 2, 1)))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if (pads[i] >= kernel[i] || pads[2 + i] >= kernel[i])
+      return op->emitOpError("pads must be smaller than the kernel");
+  ArrayRef<int64_t> in = tensorType(input).getShape();
+  Shape expected = {in[0], in[1]};
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = windowOutputExtent(in[2 + i], kernel[i], strides[i],
+                                        pads[i], pads[2 + i], dilations[i],
+                                        ceilMode);
+    if (!ShapedType::isDynamic(extent) && extent <= 0)
+      return op->emitOpError("window does not fit the padded input in "
+                             "spatial dimension ")
+             << i;
+    expected.push_back(extent);
+  }
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult MaxPool2DOp::verify() {
+  return verifyPool2D(*this, getInput(), getKernelShape(), getStrides(),
+                      getPads(), getDilations(), getCeilMode());
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  static constexpr int64_t kUnitDilations[] = {1, 1};
+  return verifyPool2D(*this, getInput(), getKernelShape(), getStrides(),
+                      getPads(), kUnitDilations, getCeilMode());
+}
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  if (in.size() < 3)
+    return emitOpError("expects an input of rank at least 3, got rank ")
+           << in.size();
+  Shape expected(in.size(), 1);
+  expected[0] = in[0];
+  expected[1] = in[1];
+  return verifyResultShape(*this, expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatMulOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> lhs = getLhs().getType().getShape();
+  ArrayRef<int64_t> rhs = getRhs().getType().getShape();
+  std::optional<Shape> expected = inferMatMulShape(lhs, rhs);
+  if (!expected)
+    return emitOpError("operand shapes ")
+           << formatShape(lhs) << " and " << formatShape(rhs)
+           << " are incompatible for a matrix product";
+  return verifyResultShape(*this, *expected);
+}
+
+LogicalResult GemmOp::verify() {
+  if (failed(verifySameElementTypes(*this)) ||
+      failed(verifyRank(*this, getA(), 2, "A")) ||
+      failed(verifyRank(*this, getB(), 2, "B")))
+    return failure();
+  ArrayRef<int64_t> a = getA().getType().getShape();
+  ArrayRef<int64_t> b = getB().getType().getShape();
+  int64_t m = getTransA() ? a[1] : a[0], k = getTransA() ? a[0] : a[1];
+  int64_t kB = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
+  if (!extentsCompatible(k, kB))
+    return emitOpError("contraction extents differ: ")
+           << k << " in A and " << kB << " in B";
+  Shape expected = {m, n};
+  if (Value c = getC()) {
+    ArrayRef<int64_t> cShape = tensorType(c).getShape();
+    if (!broadcastsTo(cShape, expected))
+      return emitOpError("C of shape ")
+             << formatShape(cShape) << " does not broadcast to "
+             << formatShape(expected);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() && getMinAttr().getValueAsDouble() >
+                                  getMaxAttr().getValueAsDouble())
+    return emitOpError("min (")
+           << getMinAttr().getValueAsDouble() << ") exceeds max ("
+           << getMaxAttr().getValueAsDouble() << ")";
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return verifyAxis(*this, getAxis(), getInput().getType().getRank());
+}
+
+LogicalResult HadamardOp::verify() {
+  RankedTensorType type = getInput().getType();
+  FailureOr<int64_t> axis = verifyAxis(*this, getAxis(), type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t extent = type.getDimSize(*axis);
+  if (!ShapedType::isDynamic(extent) && !llvm::isPowerOf2_64(extent))
+    return emitOpError("extent ")
+           << extent << " of axis " << *axis << " is not a power of two";
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  RankedTensorType type = getInput().getType();
+  FailureOr<int64_t> axis = verifyAxis(*this, getAxis(), type.getRank());
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> normalized = type.getShape().drop_front(*axis);
+  for (Value param : {getScale(), getBias()}) {
+    if (!param)
+      continue;
+    ArrayRef<int64_t> shape = tensorType(param).getShape();
+    if (!broadcastsTo(shape, normalized))
+      return emitOpError("scale and bias must broadcast to the normalized "
+                         "shape ")
+             << formatShape(normalized) << ", got " << formatShape(shape);
+  }
+  return verifyResultShape(*this, type.getShape());
+}
+
+LogicalResult BatchNormOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  RankedTensorType type = getInput().getType();
+  if (type.getRank() < 2)
+    return emitOpError("expects an input of rank at least 2, got rank ")
+           << type.getRank();
+  int64_t channels = type.getDimSize(1);
+  for (Value param : {getScale(), getBias(), getMean(), getVariance()}) {
+    RankedTensorType paramType = tensorType(param);
+    if (paramType.getRank() != 1 ||
+        !extentsCompatible(paramType.getDimSize(0), channels))
+      return emitOpError("scale, bias, mean and variance must have one "
+                         "element per channel (")
+             << channels << "), got " << formatShape(paramType.getShape());
+  }
+  return verifyResultShape(*this, type.getShape());
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// Checks the axes and result shape of a reduction.
+static LogicalResult verifyReduction(Operation *op, Value input,
+                                     ArrayRef<int64_t> axes, bool keepdims) {
+  if (failed(verifySameElementTypes(op)))
+    return failure();
+  ArrayRef<int64_t> in = tensorType(input).getShape();
+  FailureOr<SmallVector<int64_t>> normalized = verifyAxes(op, axes, in.size());
+  if (failed(normalized))
+    return failure();
+  llvm::SmallBitVector reduced(in.size(), normalized->empty());
+  for (int64_t axis : *normalized)
+    reduced.set(axis);
+  Shape expected;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (!reduced.test(i))
+      expected.push_back(in[i]);
+    else if (keepdims)
+      expected.push_back(1);
+  }
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult ReduceMeanOp::verify() {
+  return verifyReduction(*this, getInput(), getAxes(), getKeepdims());
+}
+LogicalResult ReduceSumOp::verify() {
+  return verifyReduction(*this, getInput(), getAxes(), getKeepdims());
+}
+LogicalResult ReduceMaxOp::verify() {
+  return verifyReduction(*this, getInput(), getAxes(), getKeepdims());
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(verifyDataMovement(*this, getInput())))
+    return failure();
+  int64_t inCount = shapeProduct(getInput().getType().getShape());
+  int64_t outCount = shapeProduct(getType().getShape());
+  if (!extentsCompatible(inCount, outCount))
+    return emitOpError("cannot reshape ")
+           << inCount << " elements into " << outCount;
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  if (failed(verifyDataMovement(*this, getInput())))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> perm = getPerm();
+  if (perm.size() != in.size())
+    return emitOpError("perm has ")
+           << perm.size() << " entries, expected the input rank " << in.size();
+  llvm::SmallBitVector seen(in.size());
+  Shape expected;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(in.size()) || seen.test(p))
+      return emitOpError("perm must be a permutation of [0, ")
+             << in.size() << ")";
+    seen.set(p);
+    expected.push_back(in[p]);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  RankedTensorType first = tensorType(getInputs().front());
+  int64_t rank = first.getRank();
+  FailureOr<int64_t> axis = verifyAxis(*this, getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  Shape expected(first.getShape());
+  expected[*axis] = 0;
+  for (Value input : getInputs()) {
+    if (failed(verifyDataMovement(*this, input)))
+      return failure();
+    RankedTensorType type = tensorType(input);
+    if (type.getRank() != rank)
+      return emitOpError("inputs must have one rank, got ")
+             << rank << " and " << type.getRank();
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t extent = type.getDimSize(d);
+      if (d == *axis) {
+        expected[d] = ShapedType::isDynamic(extent) ||
+                              ShapedType::isDynamic(expected[d])
+                          ? ShapedType::kDynamic
+                          : expected[d] + extent;
+      } else if (!extentsCompatible(expected[d], extent)) {
+        return emitOpError("inputs differ in dimension ")
+               << d << " (" << expected[d] << " vs " << extent << ")";
+      } else if (ShapedType::isDynamic(expected[d])) {
+        expected[d] = extent;
+      }
+    }
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult FlattenOp::verify() {
+  if (failed(verifyDataMovement(*this, getInput())))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  int64_t rank = in.size();
+  int64_t axis = getAxis();
+  // Flatten accepts axis == rank (everything goes to the outer extent).
+  if (axis < -rank || axis > rank)
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << rank;
+  if (axis < 0)
+    axis += rank;
+  Shape expected = {shapeProduct(in.take_front(axis)),
+                    shapeProduct(in.drop_front(axis))};
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult SqueezeOp::verify() {
+  if (failed(verifyDataMovement(*this, getInput())))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  FailureOr<SmallVector<int64_t>> axes = verifyAxes(*this, getAxes(), in.size());
+  if (failed(axes))
+    return failure();
+  llvm::SmallBitVector squeezed(in.size());
+  for (int64_t axis : *axes) {
+    if (!extentsCompatible(in[axis], 1))
+      return emitOpError("cannot squeeze dimension ")
+             << axis << " of extent " << in[axis];
+    squeezed.set(axis);
+  }
+  // Without axes every static extent-1 dimension goes.
+  if (axes->empty())
+    for (size_t i = 0; i < in.size(); ++i)
+      if (in[i] == 1)
+        squeezed.set(i);
+  Shape expected;
+  for (size_t i = 0; i < in.size(); ++i)
+    if (!squeezed.test(i))
+      expected.push_back(in[i]);
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult UnsqueezeOp::verify() {
+  if (failed(verifyDataMovement(*this, getInput())))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  int64_t outRank = in.size() + getAxes().size();
+  FailureOr<SmallVector<int64_t>> axes = verifyAxes(*this, getAxes(), outRank);
+  if (failed(axes))
+    return failure();
+  if (axes->empty())
+    return emitOpError("needs at least one axis");
+  llvm::SmallBitVector inserted(outRank);
+  for (int64_t axis : *axes)
+    inserted.set(axis);
+  Shape expected;
+  for (int64_t i = 0, next = 0; i < outRank; ++i)
+    expected.push_back(inserted.test(i) ? 1 : in[next++]);
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult SliceOp::verify() {
+  if (failed(verifyDataMovement(*this, getInput())))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  size_t count = getAxes().size();
+  if (getStarts().size() != count || getEnds().size() != count ||
+      getSteps().size() != count)
+    return emitOpError("starts, ends, axes and steps must have one length");
+  FailureOr<SmallVector<int64_t>> axes = verifyAxes(*this, getAxes(), in.size());
+  if (failed(axes))
+    return failure();
+  Shape expected(in);
+  for (size_t i = 0; i < count; ++i) {
+    if (getSteps()[i] == 0)
+      return emitOpError("steps must be non-zero");
+    int64_t axis = (*axes)[i];
+    expected[axis] =
+        sliceExtent(in[axis], getStarts()[i], getEnds()[i], getSteps()[i]);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult GatherOp::verify() {
+  if (failed(verifyDataMovement(*this, getData())))
+    return failure();
+  ArrayRef<int64_t> data = getData().getType().getShape();
+  FailureOr<int64_t> axis = verifyAxis(*this, getAxis(), data.size());
+  if (failed(axis))
+    return failure();
+  Shape expected(data.take_front(*axis));
+  llvm::append_range(expected, getIndices().getType().getShape());
+  llvm::append_range(expected, data.drop_front(*axis + 1));
+  return verifyResultShape(*this, expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ObserveOp::verify() {
+  if (getName().empty())
+    return emitOpError("needs a non-empty name");
+  return success();
+}
+
+/// Checks a float <-> quantized conversion: one shape, the quantized type's
+/// expressed type equal to the float element type, and a legal quantized
+/// tensor type.
+static LogicalResult verifyConversion(Operation *op, RankedTensorType floatType,
+                                      RankedTensorType quantizedType) {
+  if (!shapesCompatible(floatType.getShape(), quantizedType.getShape()))
+    return op->emitOpError("input and result shapes differ: ")
+           << formatShape(floatType.getShape()) << " vs "
+           << formatShape(quantizedType.getShape());
+  auto element = cast<quant::QuantizedType>(quantizedType.getElementType());
+  if (element.getExpressedType() != floatType.getElementType())
+    return op->emitOpError("expressed type ")
+           << element.getExpressedType() << " does not match float type "
+           << floatType.getElementType();
+  return verifyQuantizedTensorType(quantizedType,
+                                   [op] { return op->emitOpError(); });
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyConversion(*this, getInput().getType(), getType());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyConversion(*this, getType(), getInput().getType());
+}
+
+LogicalResult RequantizeOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (!shapesCompatible(in.getShape(), out.getShape()))
+    return emitOpError("input and result shapes differ: ")
+           << formatShape(in.getShape()) << " vs "
+           << formatShape(out.getShape());
+  auto inElement = cast<quant::QuantizedType>(in.getElementType());
+  auto outElement = cast<quant::QuantizedType>(out.getElementType());
+  if (inElement.getExpressedType() != outElement.getExpressedType())
+    return emitOpError("expressed types differ: ")
+           << inElement.getExpressedType() << " vs "
+           << outElement.getExpressedType();
+  auto emitError = [this] { return emitOpError(); };
+  if (failed(verifyQuantizedTensorType(in, emitError)))
+    return failure();
+  return verifyQuantizedTensorType(out, emitError);
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized compute ops
+//===----------------------------------------------------------------------===//
+
+/// Checks a quantized compute operand: a legal type with 2-, 4- or 8-bit
+/// storage (i32 is for biases and accumulators).
+static FailureOr<quant::QuantizedType>
+verifyComputeOperand(Operation *op, Value value, StringRef name) {
+  auto type = tensorType(value);
+  if (failed(verifyQuantizedTensorType(type, [&] {
+        return op->emitOpError() << name << ": ";
+      })))
+    return failure();
+  auto element = cast<quant::QuantizedType>(type.getElementType());
+  if (element.getStorageTypeIntegralWidth() > 8)
+    return op->emitOpError()
+           << name << " must have 2-, 4- or 8-bit storage, got " << element;
+  return element;
+}
+
+/// Checks the result and bias of a quantized compute op whose operands are
+/// expressed in `expressed` and whose output has `channels` channels.
+static LogicalResult verifyComputeResult(Operation *op, Type expressed,
+                                         Value bias, int64_t channels) {
+  Type resultElement = tensorType(op->getResult(0)).getElementType();
+  if (auto quantized = dyn_cast<quant::QuantizedType>(resultElement)) {
+    if (getGranularity(quantized) != QuantGranularity::PerTensor)
+      return op->emitOpError("a quantized result must be quantized per "
+                             "tensor, got ")
+             << quantized;
+    if (quantized.getExpressedType() != expressed)
+      return op->emitOpError("result expressed type ")
+             << quantized.getExpressedType()
+             << " does not match the operands' " << expressed;
+    if (failed(verifyQuantizedTensorType(tensorType(op->getResult(0)),
+                                         [op] { return op->emitOpError(); })))
+      return failure();
+  } else if (isa<FloatType>(resultElement) && resultElement != expressed) {
+    return op->emitOpError("a float result must have the operands' expressed "
+                           "type ")
+           << expressed << ", got " << resultElement;
+  }
+  if (!bias)
+    return success();
+  RankedTensorType biasType = tensorType(bias);
+  if (biasType.getRank() != 1 ||
+      !extentsCompatible(biasType.getDimSize(0), channels))
+    return op->emitOpError("bias must have one element per output channel (")
+           << channels << "), got " << formatShape(biasType.getShape());
+  if (isa<FloatType>(biasType.getElementType()) &&
+      biasType.getElementType() != expressed)
+    return op->emitOpError("a float bias must have the operands' expressed "
+                           "type ")
+           << expressed << ", got " << biasType.getElementType();
+  return success();
+}
+
+/// Checks a quantized weight's granularity: per tensor, per axis along
+/// `channelAxis`, or (if `blockAxis` is set) blocks along `blockAxis` with
+/// one scale per channel.
+static LogicalResult verifyWeightGranularity(Operation *op,
+                                             quant::QuantizedType weight,
+                                             int64_t channelAxis,
+                                             std::optional<int64_t> blockAxis) {
+  switch (getGranularity(weight)) {
+  case QuantGranularity::PerTensor:
+    return success();
+  case QuantGranularity::PerAxis:
+    if (cast<quant::UniformQuantizedPerAxisType>(weight)
+            .getQuantizedDimension() == channelAxis)
+      return success();
+    return op->emitOpError("per-axis weight must be quantized along the "
+                           "output-channel dimension ")
+           << channelAxis;
+  case QuantGranularity::SubChannel: {
+    if (!blockAxis)
+      return op->emitOpError("weight cannot be quantized in blocks");
+    auto blocked = cast<quant::UniformQuantizedSubChannelType>(weight);
+    for (auto [dim, size] : blocked.getBlockSizeInfo()) {
+      if (dim == *blockAxis || (dim == channelAxis && size == 1))
+        continue;
+      return op->emitOpError("weight blocks must run along the contraction "
+                             "dimension ")
+             << *blockAxis << " with one scale per output channel";
+    }
+    return success();
+  }
+  }
+  llvm_unreachable("unknown granularity");
+}
+
+static LogicalResult verifyPerTensorActivation(Operation *op,
+                                               quant::QuantizedType type,
+                                               StringRef name) {
+  if (getGranularity(type) == QuantGranularity::PerTensor)
+    return success();
+  return op->emitOpError() << name << " must be quantized per tensor, got "
+                           << type;
+}
+
+LogicalResult QMatMulOp::verify() {
+  FailureOr<quant::QuantizedType> lhs =
+      verifyComputeOperand(*this, getLhs(), "lhs");
+  FailureOr<quant::QuantizedType> rhs =
+      verifyComputeOperand(*this, getRhs(), "rhs");
+  if (failed(lhs) || failed(rhs) ||
+      failed(verifyPerTensorActivation(*this, *lhs, "lhs")))
+    return failure();
+  if (lhs->getExpressedType() != rhs->getExpressedType())
+    return emitOpError("lhs and rhs expressed types differ: ")
+           << lhs->getExpressedType() << " vs " << rhs->getExpressedType();
+  ArrayRef<int64_t> lhsShape = getLhs().getType().getShape();
+  ArrayRef<int64_t> rhsShape = getRhs().getType().getShape();
+  int64_t rhsRank = rhsShape.size();
+  if (getGranularity(*rhs) != QuantGranularity::PerTensor && rhsRank < 2)
+    return emitOpError("a per-axis or blocked rhs needs rank at least 2");
+  if (failed(verifyWeightGranularity(*this, *rhs, rhsRank - 1, rhsRank - 2)))
+    return failure();
+  std::optional<Shape> expected = inferMatMulShape(lhsShape, rhsShape);
+  if (!expected)
+    return emitOpError("operand shapes ")
+           << formatShape(lhsShape) << " and " << formatShape(rhsShape)
+           << " are incompatible for a matrix product";
+  int64_t channels = rhsRank == 1 ? 1 : rhsShape.back();
+  if (failed(verifyComputeResult(*this, lhs->getExpressedType(), getBias(),
+                                 channels)))
+    return failure();
+  return verifyResultShape(*this, *expected);
+}
+
+LogicalResult QConv2DOp::verify() {
+  FailureOr<quant::QuantizedType> input =
+      verifyComputeOperand(*this, getInput(), "input");
+  FailureOr<quant::QuantizedType> weight =
+      verifyComputeOperand(*this, getWeight(), "weight");
+  if (failed(input) || failed(weight) ||
+      failed(verifyPerTensorActivation(*this, *input, "input")) ||
+      failed(verifyWeightGranularity(*this, *weight, /*channelAxis=*/0,
+                                     /*blockAxis=*/std::nullopt)))
+    return failure();
+  if (input->getExpressedType() != weight->getExpressedType())
+    return emitOpError("input and weight expressed types differ: ")
+           << input->getExpressedType() << " vs "
+           << weight->getExpressedType();
+  int64_t channels = getWeight().getType().getRank() == 4
+                         ? getWeight().getType().getDimSize(0)
+                         : ShapedType::kDynamic;
+  if (failed(verifyComputeResult(*this, input->getExpressedType(), getBias(),
+                                 channels)))
+    return failure();
+  // The bias was checked above against the quantized operands.
+  return verifyConv2D(*this, getInput(), getWeight(), /*bias=*/nullptr,
+                      {getStrides(), getPads(), getDilations(), {},
+                       static_cast<int64_t>(getGroup()),
+                       /*transposed=*/false});
+}
+
+#define GET_OP_CLASSES
+#include "quantc/Dialect/QC/IR/QCOps.cpp.inc"

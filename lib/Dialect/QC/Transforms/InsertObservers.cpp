@@ -1,0 +1,115 @@
+//===- InsertObservers.cpp - calibration probes ---------------------------===//
+//
+// Part of quantc. Inserts qc.observe on the activations of quantizable
+// compute ops so that a calibration run can record their statistics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace quantc::qc {
+#define GEN_PASS_DEF_QCINSERTOBSERVERS
+#include "quantc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace quantc::qc
+
+using namespace mlir;
+using namespace quantc::qc;
+
+namespace {
+
+/// Hands out probe names: the value's NameLoc if it has one, else the
+/// producer's mnemonic with a counter; repeats get a numeric suffix.
+class ProbeNamer {
+public:
+  std::string nameFor(Value value) {
+    std::string base = preferredName(value);
+    std::string name = base;
+    for (unsigned suffix = 1; !used.insert(name).second; ++suffix)
+      name = base + "_" + std::to_string(suffix);
+    return name;
+  }
+
+private:
+  static std::optional<std::string> nameFromLoc(Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc))
+      return named.getName().str();
+    if (auto fused = dyn_cast<FusedLoc>(loc))
+      for (Location inner : fused.getLocations())
+        if (std::optional<std::string> name = nameFromLoc(inner))
+          return name;
+    return std::nullopt;
+  }
+
+  std::string preferredName(Value value) {
+    if (std::optional<std::string> name = nameFromLoc(value.getLoc()))
+      return *name;
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      return "arg" + std::to_string(arg.getArgNumber());
+    StringRef mnemonic = value.getDefiningOp()->getName().stripDialect();
+    return (mnemonic + "_" + Twine(counter++)).str();
+  }
+
+  llvm::StringSet<> used;
+  unsigned counter = 0;
+};
+
+struct QCInsertObserversPass
+    : public quantc::qc::impl::QCInsertObserversBase<QCInsertObserversPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ProbeNamer namer;
+    DenseMap<Value, Value> probes;
+    SmallVector<Operation *> computeOps;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<Conv2DOp, ConvTranspose2DOp, MatMulOp, GemmOp>(op))
+        computeOps.push_back(op);
+    });
+    for (Operation *op : computeOps) {
+      for (OpOperand &operand : activationOperands(op)) {
+        Value value = operand.get();
+        if (matchPattern(value, m_Constant()) ||
+            value.getDefiningOp<ObserveOp>())
+          continue;
+        auto [it, inserted] = probes.try_emplace(value);
+        if (inserted)
+          it->second = createProbe(value, namer);
+        operand.set(it->second);
+      }
+      if (!observeOutputs)
+        continue;
+      Value result = op->getResult(0);
+      Value probe = createProbe(result, namer);
+      result.replaceAllUsesExcept(probe, probe.getDefiningOp());
+    }
+  }
+
+  /// The operands that carry activations: the first data operand, and the
+  /// second one too for a product of two activations (attention).
+  static SmallVector<std::reference_wrapper<OpOperand>, 2>
+  activationOperands(Operation *op) {
+    SmallVector<std::reference_wrapper<OpOperand>, 2> operands = {
+        op->getOpOperand(0)};
+    if (isa<MatMulOp, GemmOp>(op))
+      operands.push_back(op->getOpOperand(1));
+    return operands;
+  }
+
+  Value createProbe(Value value, ProbeNamer &namer) {
+    OpBuilder builder(value.getContext());
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      builder.setInsertionPointToStart(arg.getOwner());
+    else
+      builder.setInsertionPointAfter(value.getDefiningOp());
+    ++numProbes;
+    return ObserveOp::create(builder, value.getLoc(), value,
+                             builder.getStringAttr(namer.nameFor(value)));
+  }
+};
+
+} // namespace

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs quantc's build and test dependencies from Debian's archive.
+# Idempotent: when every package is already installed it does nothing.
+set -euo pipefail
+
+packages=(
+  # Toolchain and build.
+  clang-22 cmake ninja-build ccache
+  # LLVM/MLIR 22; the LLVM CMake package also needs zstd, libedit and curl.
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  libzstd-dev libedit-dev libcurl4-openssl-dev zlib1g-dev
+  # Unit tests.
+  libgtest-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null |
+      grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "quantc: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,31 @@
+# -*- Python -*-
+# lit configuration for quantc's regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QUANTC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.quantc_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%quantc_src", config.quantc_src_root))
+config.substitutions.append(("%mlir_include", config.mlir_include_dir))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+
+tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir]
+tools = [
+    "quant-opt",
+    "quant-translate",
+    "mlir-tblgen",
+]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
