@@ -719,3 +719,27 @@ func.func @case89(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, %w: tens
   %0 = qc.qconv2d %x, %w : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, tensor<2x3x1x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x4x4xi32>
   return
 }
+
+// -----
+
+func.func @resize_rank(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{'qc.resize' op scales has 2 entries, expected the input rank 4}}
+  %0 = qc.resize %x {scales = array<f32: 2.0, 2.0>} : tensor<1x4x8x8xf32> -> tensor<1x4x16x16xf32>
+  return
+}
+
+// -----
+
+func.func @resize_scale(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{'qc.resize' op scales must be positive, got 0.000000e+00}}
+  %0 = qc.resize %x {scales = array<f32: 1.0, 1.0, 0.0, 2.0>} : tensor<1x4x8x8xf32> -> tensor<1x4x0x16xf32>
+  return
+}
+
+// -----
+
+func.func @resize_shape(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{'qc.resize' op result shape [1, 4, 16, 15] does not match the expected shape [1, 4, 16, 16]}}
+  %0 = qc.resize %x {scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x4x8x8xf32> -> tensor<1x4x16x15xf32>
+  return
+}

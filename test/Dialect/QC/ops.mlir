@@ -167,7 +167,7 @@ func.func @reductions(%x: tensor<1x40x120xf32>) {
 // CHECK-LABEL: func @shapes
 func.func @shapes(%x: tensor<1x64x1x1xf32>, %s: tensor<1x40x120xf32>, %t: tensor<100x16xf32>,
                   %ids: tensor<1x5xi64>, %v: tensor<64xf32>, %d: tensor<?x8xf32>,
-                  %q: tensor<4x8x!quant.uniform<i8:f32, 0.1>>) {
+                  %q: tensor<4x8x!quant.uniform<i8:f32, 0.1>>, %rd: tensor<1x64x?x5xf32>) {
   // CHECK: qc.reshape %{{.*}} : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
   %0 = qc.reshape %x : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
   // CHECK: qc.reshape %{{.*}} : tensor<?x8xf32> -> tensor<?x2x4xf32>
@@ -185,6 +185,13 @@ func.func @shapes(%x: tensor<1x64x1x1xf32>, %s: tensor<1x40x120xf32>, %t: tensor
   // CHECK: qc.slice %{{.*}} {axes = array<i64: 1>, ends = array<i64: 20>, starts = array<i64: 0>, steps = array<i64: 2>} : tensor<1x40x120xf32> -> tensor<1x10x120xf32>
   %7 = qc.slice %s {starts = array<i64: 0>, ends = array<i64: 20>, axes = array<i64: 1>, steps = array<i64: 2>}
       : tensor<1x40x120xf32> -> tensor<1x10x120xf32>
+  // CHECK: qc.resize %{{.*}} {coordinate_transform = #qc.coordinate_transform<asymmetric>, nearest_rounding = #qc.nearest_rounding<floor>, scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : tensor<1x64x1x1xf32> -> tensor<1x64x2x2xf32>
+  %r = qc.resize %x {mode = #qc.resize_mode<nearest>, coordinate_transform = #qc.coordinate_transform<asymmetric>,
+                     nearest_rounding = #qc.nearest_rounding<floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
+      : tensor<1x64x1x1xf32> -> tensor<1x64x2x2xf32>
+  // CHECK: qc.resize %{{.*}} {mode = #qc.resize_mode<linear>, scales = array<f32: 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>} : tensor<1x64x?x5xf32> -> tensor<1x64x?x2xf32>
+  %r2 = qc.resize %rd {mode = #qc.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>}
+      : tensor<1x64x?x5xf32> -> tensor<1x64x?x2xf32>
   // CHECK: qc.gather %{{.*}}, %{{.*}} : (tensor<100x16xf32>, tensor<1x5xi64>) -> tensor<1x5x16xf32>
   %8 = qc.gather %t, %ids : (tensor<100x16xf32>, tensor<1x5xi64>) -> tensor<1x5x16xf32>
   // Per-tensor quantized tensors move like any other.

@@ -573,6 +573,26 @@ LogicalResult SliceOp::verify() {
   return verifyResultShape(*this, expected);
 }
 
+LogicalResult ResizeOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<float> scales = getScales();
+  if (scales.size() != in.size())
+    return emitOpError("scales has ")
+           << scales.size() << " entries, expected the input rank " << in.size();
+  Shape expected;
+  for (auto [extent, scale] : llvm::zip_equal(in, scales)) {
+    if (!(scale > 0.0f))
+      return emitOpError("scales must be positive, got ") << scale;
+    expected.push_back(ShapedType::isDynamic(extent)
+                           ? ShapedType::kDynamic
+                           : static_cast<int64_t>(std::floor(
+                                 static_cast<double>(extent) * scale)));
+  }
+  return verifyResultShape(*this, expected);
+}
+
 LogicalResult GatherOp::verify() {
   if (failed(verifyDataMovement(*this, getData())))
     return failure();

@@ -534,6 +534,35 @@ def QC_SliceOp : QC_Op<"slice", [Pure]> {
   let hasFolder = 1;
 }
 
+def QC_ResizeOp : QC_Op<"resize", [Pure]> {
+  let summary = "resize by per-dimension scales (ONNX Resize)";
+  let description = [{
+    Resamples the input; output extent `d` is `floor(in[d] * scales[d])`.
+    `mode` picks nearest-neighbour or (multi)linear interpolation,
+    `coordinate_transform` maps output to input coordinates and
+    `nearest_rounding` rounds them in nearest mode (ONNX Resize semantics;
+    `sizes` inputs are turned into scales at import).
+
+    ```mlir
+    %y = qc.resize %x {mode = #qc.resize_mode<nearest>,
+                       coordinate_transform = #qc.coordinate_transform<asymmetric>,
+                       nearest_rounding = #qc.nearest_rounding<floor>,
+                       scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
+        : tensor<1x8x16x16xf32> -> tensor<1x8x32x32xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, DenseF32ArrayAttr:$scales,
+      DefaultValuedAttr<QC_ResizeModeAttr,
+                        "::quantc::qc::ResizeMode::nearest">:$mode,
+      DefaultValuedAttr<QC_CoordinateTransformAttr,
+          "::quantc::qc::CoordinateTransform::half_pixel">:$coordinate_transform,
+      DefaultValuedAttr<QC_NearestRoundingAttr,
+          "::quantc::qc::NearestRounding::round_prefer_floor">:$nearest_rounding);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def QC_GatherOp : QC_Op<"gather", [Pure]> {
   let summary = "gather slices along an axis (ONNX Gather)";
   let description = [{
