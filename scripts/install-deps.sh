@@ -9,6 +9,8 @@ packages=(
   # LLVM/MLIR 22; the LLVM CMake package also needs zstd, libedit and curl.
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libzstd-dev libedit-dev libcurl4-openssl-dev zlib1g-dev
+  # ONNX import: onnx.proto and protobuf.
+  libonnx-dev libprotobuf-dev protobuf-compiler
   # Unit tests.
   libgtest-dev
 )

@@ -1,11 +1,13 @@
 //===- quant-translate.cpp - quantc's translation driver ------------------===//
 //
 // Part of quantc. Translations between MLIR and other formats: today
-// MLIR (LLVM dialect) -> LLVM IR and back; ONNX import and object/PTX
-// emission register here as they land.
+// ONNX -> qc (--import-onnx) and MLIR (LLVM dialect) <-> LLVM IR;
+// object/PTX emission registers here as it lands.
 //
 //===----------------------------------------------------------------------===//
 
+
+#include "quantc/Target/ONNX/ONNXImporter.h"
 
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -13,6 +15,7 @@
 int main(int argc, char **argv) {
   mlir::registerToLLVMIRTranslation();
   mlir::registerFromLLVMIRTranslation();
+  quantc::registerONNXImportTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "quantc translation driver\n"));
 }

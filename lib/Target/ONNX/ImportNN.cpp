@@ -1,0 +1,599 @@
+//===- ImportNN.cpp - ONNX convolution, matmul, norm, pool, resize --------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphImporter.h"
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "llvm/ADT/SmallBitVector.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::onnx_import;
+
+//===----------------------------------------------------------------------===//
+// Window geometry shared by Conv, ConvTranspose and the pools
+//===----------------------------------------------------------------------===//
+
+using Window = WindowGeometry;
+
+/// Reads strides/dilations/pads/auto_pad of a 2-D window op; `kernel` must
+/// already be set. Resolves SAME_UPPER / SAME_LOWER into explicit pads.
+static LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inShape,
+                                Window &window, bool transposed = false) {
+  auto readList = [&](StringRef name, size_t size, int64_t dflt,
+                      auto &out) -> LogicalResult {
+    auto values = ctx.attrInts(name);
+    if (failed(values))
+      return failure();
+    if (!*values) {
+      out.assign(size, dflt);
+      return success();
+    }
+    if ((*values)->size() != size)
+      return ctx.error() << "attribute '" << name << "' must have " << size
+                         << " entries for a 2-D window, got "
+                         << (*values)->size();
+    out.assign((*values)->begin(), (*values)->end());
+    return success();
+  };
+  if (failed(readList("strides", 2, 1, window.strides)) ||
+      failed(readList("dilations", 2, 1, window.dilations)) ||
+      failed(readList("pads", 4, 0, window.pads)))
+    return failure();
+  for (int64_t v : window.strides)
+    if (v <= 0)
+      return ctx.error() << "strides must be positive";
+  for (int64_t v : window.dilations)
+    if (v <= 0)
+      return ctx.error() << "dilations must be positive";
+  for (int64_t v : window.pads)
+    if (v < 0)
+      return ctx.error() << "pads must not be negative";
+  FailureOr<std::string> autoPad = ctx.attrString("auto_pad", "NOTSET");
+  if (failed(autoPad))
+    return failure();
+  if (*autoPad == "NOTSET")
+    return success();
+  if (*autoPad == "VALID") {
+    window.pads.assign(4, 0);
+    return success();
+  }
+  if (*autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
+    return ctx.error() << "unknown auto_pad '" << *autoPad << "'";
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = inShape[2 + i];
+    if (ShapedType::isDynamic(in))
+      return ctx.error() << "auto_pad " << *autoPad
+                         << " needs static spatial dimensions";
+    int64_t s = window.strides[i], k = window.kernel[i],
+            d = window.dilations[i];
+    int64_t total;
+    if (transposed) {
+      // The output is in * stride; pad what the kernel adds beyond it.
+      total = std::max<int64_t>(0, (in - 1) * s + (k - 1) * d + 1 - in * s);
+    } else {
+      int64_t out = (in + s - 1) / s;
+      total = std::max<int64_t>(0, (out - 1) * s + (k - 1) * d + 1 - in);
+    }
+    int64_t small = total / 2, large = total - small;
+    bool upper = *autoPad == "SAME_UPPER";
+    window.pads[i] = upper ? small : large;
+    window.pads[2 + i] = upper ? large : small;
+  }
+  return success();
+}
+
+/// Reads `kernel_shape` or takes it from the weight.
+static LogicalResult readKernel(NodeContext &ctx, ArrayRef<int64_t> weight,
+                                Window &window) {
+  auto kernel = ctx.attrInts("kernel_shape");
+  if (failed(kernel))
+    return failure();
+  if (*kernel) {
+    if ((*kernel)->size() != 2)
+      return ctx.error() << "only 2-D windows are supported, kernel_shape has "
+                         << (*kernel)->size() << " entries";
+    window.kernel.assign((*kernel)->begin(), (*kernel)->end());
+  } else if (!weight.empty()) {
+    window.kernel.assign(weight.begin() + 2, weight.end());
+  } else {
+    return ctx.error() << "kernel_shape is required";
+  }
+  for (int i = 0; i < 2; ++i)
+    if (window.kernel[i] <= 0 ||
+        (!weight.empty() && !qc::extentsCompatible(window.kernel[i],
+                                                   weight[2 + i])))
+      return ctx.error() << "kernel_shape does not match the weight";
+  return success();
+}
+
+LogicalResult quantc::onnx_import::readWindowGeometry(
+    NodeContext &ctx, ArrayRef<int64_t> inShape, ArrayRef<int64_t> weightShape,
+    WindowGeometry &geometry, bool transposed) {
+  FailureOr<int64_t> group = ctx.attrInt("group", 1);
+  if (failed(group))
+    return failure();
+  if (*group < 1)
+    return ctx.error() << "group must be positive";
+  geometry.group = *group;
+  if (failed(readKernel(ctx, weightShape, geometry)))
+    return failure();
+  return readWindow(ctx, inShape, geometry, transposed);
+}
+
+//===----------------------------------------------------------------------===//
+// Conv, ConvTranspose
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importConv(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  auto weight = ctx.tensorInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  if (input->getType().getRank() != 4)
+    return ctx.error() << "only 2-D convolutions (rank-4 input) are "
+                          "supported, got rank "
+                       << input->getType().getRank();
+  if (failed(ctx.requireRank(*weight, 4, "the weight")) ||
+      failed(ctx.requireSameElementType(*input, *weight)))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    auto b = ctx.tensorInput(2);
+    if (failed(b) || failed(ctx.requireRank(*b, 1, "the bias")))
+      return failure();
+    bias = *b;
+  }
+  ArrayRef<int64_t> in = input->getType().getShape();
+  ArrayRef<int64_t> w = weight->getType().getShape();
+  Window window;
+  FailureOr<int64_t> group = ctx.attrInt("group", 1);
+  if (failed(group) || failed(readKernel(ctx, w, window)) ||
+      failed(readWindow(ctx, in, window)))
+    return failure();
+  if (*group < 1)
+    return ctx.error() << "group must be positive";
+  Shape out = {in[0], w[0]};
+  for (int i = 0; i < 2; ++i)
+    out.push_back(qc::windowOutputExtent(in[2 + i], w[2 + i],
+                                         window.strides[i], window.pads[i],
+                                         window.pads[2 + i],
+                                         window.dilations[i]));
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::Conv2DOp::create(
+                       b, ctx.loc(), type, *input, *weight, bias,
+                       b.getDenseI64ArrayAttr(window.strides),
+                       b.getDenseI64ArrayAttr(window.pads),
+                       b.getDenseI64ArrayAttr(window.dilations),
+                       b.getI64IntegerAttr(*group)));
+  return success();
+}
+
+static LogicalResult importConvTranspose(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  auto weight = ctx.tensorInput(1);
+  if (failed(input) || failed(weight))
+    return failure();
+  if (input->getType().getRank() != 4)
+    return ctx.error() << "only 2-D transposed convolutions are supported";
+  if (failed(ctx.requireRank(*weight, 4, "the weight")) ||
+      failed(ctx.requireSameElementType(*input, *weight)))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    auto b = ctx.tensorInput(2);
+    if (failed(b) || failed(ctx.requireRank(*b, 1, "the bias")))
+      return failure();
+    bias = *b;
+  }
+  if (ctx.attribute("output_shape"))
+    return ctx.error() << "the output_shape attribute is not supported; "
+                          "use pads and output_padding";
+  ArrayRef<int64_t> in = input->getType().getShape();
+  ArrayRef<int64_t> w = weight->getType().getShape();
+  Window window;
+  FailureOr<int64_t> group = ctx.attrInt("group", 1);
+  auto outputPadding = ctx.attrInts("output_padding");
+  if (failed(group) || failed(outputPadding) ||
+      failed(readKernel(ctx, w, window)) ||
+      failed(readWindow(ctx, in, window, /*transposed=*/true)))
+    return failure();
+  if (*group < 1)
+    return ctx.error() << "group must be positive";
+  SmallVector<int64_t, 2> padding = {0, 0};
+  if (*outputPadding) {
+    if ((*outputPadding)->size() != 2)
+      return ctx.error() << "output_padding must have 2 entries";
+    padding.assign((*outputPadding)->begin(), (*outputPadding)->end());
+  }
+  Shape out = {in[0], ShapedType::isDynamic(w[1]) ? w[1] : w[1] * *group};
+  for (int i = 0; i < 2; ++i)
+    out.push_back(qc::transposedWindowOutputExtent(
+        in[2 + i], w[2 + i], window.strides[i], window.pads[i],
+        window.pads[2 + i], window.dilations[i], padding[i]));
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::ConvTranspose2DOp::create(
+                       b, ctx.loc(), type, *input, *weight, bias,
+                       b.getDenseI64ArrayAttr(window.strides),
+                       b.getDenseI64ArrayAttr(window.pads),
+                       b.getDenseI64ArrayAttr(window.dilations),
+                       b.getDenseI64ArrayAttr(padding),
+                       b.getI64IntegerAttr(*group)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatMul, Gemm
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importMatMul(NodeContext &ctx) {
+  auto lhs = ctx.tensorInput(0);
+  auto rhs = ctx.tensorInput(1);
+  if (failed(lhs) || failed(rhs) ||
+      failed(ctx.requireSameElementType(*lhs, *rhs)))
+    return failure();
+  std::optional<Shape> shape = qc::inferMatMulShape(
+      lhs->getType().getShape(), rhs->getType().getShape());
+  if (!shape)
+    return ctx.error() << "input shapes "
+                       << qc::formatShape(lhs->getType().getShape()) << " and "
+                       << qc::formatShape(rhs->getType().getShape())
+                       << " do not form a matrix product";
+  auto type = RankedTensorType::get(*shape, lhs->getType().getElementType());
+  ctx.setOutput(0, qc::MatMulOp::create(ctx.builder(), ctx.loc(), type, *lhs,
+                                        *rhs));
+  return success();
+}
+
+static LogicalResult importGemm(NodeContext &ctx) {
+  auto a = ctx.tensorInput(0);
+  auto bIn = ctx.tensorInput(1);
+  if (failed(a) || failed(bIn) || failed(ctx.requireRank(*a, 2, "A")) ||
+      failed(ctx.requireRank(*bIn, 2, "B")) ||
+      failed(ctx.requireSameElementType(*a, *bIn)))
+    return failure();
+  Value c;
+  if (ctx.hasInput(2)) {
+    auto cIn = ctx.tensorInput(2);
+    if (failed(cIn))
+      return failure();
+    c = *cIn;
+  }
+  FailureOr<int64_t> transA = ctx.attrInt("transA", 0);
+  FailureOr<int64_t> transB = ctx.attrInt("transB", 0);
+  FailureOr<float> alpha = ctx.attrFloat("alpha", 1.0f);
+  FailureOr<float> beta = ctx.attrFloat("beta", 1.0f);
+  if (failed(transA) || failed(transB) || failed(alpha) || failed(beta))
+    return failure();
+  ArrayRef<int64_t> as = a->getType().getShape(), bs = bIn->getType().getShape();
+  Shape out = {*transA ? as[1] : as[0], *transB ? bs[0] : bs[1]};
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, a->getType().getElementType());
+  ctx.setOutput(0, qc::GemmOp::create(
+                       b, ctx.loc(), type, *a, *bIn, c,
+                       b.getF32FloatAttr(*alpha), b.getF32FloatAttr(*beta),
+                       *transA ? b.getUnitAttr() : UnitAttr(),
+                       *transB ? b.getUnitAttr() : UnitAttr()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization and softmax
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importBatchNorm(NodeContext &ctx) {
+  SmallVector<Value, 5> operands;
+  for (int i = 0; i < 5; ++i) {
+    auto value = ctx.tensorInput(i);
+    if (failed(value))
+      return failure();
+    operands.push_back(*value);
+  }
+  if (ctx.node().output_size() > 1)
+    for (int i = 1; i < ctx.node().output_size(); ++i)
+      if (!ctx.node().output(i).empty())
+        return ctx.error() << "training-mode outputs are not supported";
+  FailureOr<float> epsilon = ctx.attrFloat("epsilon", 1e-5f);
+  if (failed(epsilon))
+    return failure();
+  if (cast<RankedTensorType>(operands[0].getType()).getRank() < 2)
+    return ctx.error() << "the input must have rank at least 2";
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, qc::BatchNormOp::create(
+                       b, ctx.loc(), operands[0].getType(), operands[0],
+                       operands[1], operands[2], operands[3], operands[4],
+                       b.getF32FloatAttr(*epsilon)));
+  return success();
+}
+
+static LogicalResult importLayerNorm(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  auto scale = ctx.tensorInput(1);
+  if (failed(input) || failed(scale))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(2)) {
+    auto value = ctx.tensorInput(2);
+    if (failed(value))
+      return failure();
+    bias = *value;
+  }
+  for (int i = 1; i < ctx.node().output_size(); ++i)
+    if (!ctx.node().output(i).empty())
+      return ctx.error() << "the mean and inverse-deviation outputs are not "
+                            "supported";
+  FailureOr<int64_t> axis = ctx.attrInt("axis", -1);
+  FailureOr<float> epsilon = ctx.attrFloat("epsilon", 1e-5f);
+  FailureOr<int64_t> stashType = ctx.attrInt("stash_type", 1);
+  if (failed(axis) || failed(epsilon) || failed(stashType))
+    return failure();
+  if (!qc::normalizeAxis(*axis, input->getType().getRank()))
+    return ctx.error() << "axis " << *axis << " is out of range";
+  OpBuilder &b = ctx.builder();
+  ctx.setOutput(0, qc::LayerNormOp::create(b, ctx.loc(), input->getType(),
+                                           *input, *scale, bias,
+                                           b.getI64IntegerAttr(*axis),
+                                           b.getF32FloatAttr(*epsilon)));
+  return success();
+}
+
+/// Softmax. Before opset 13 the input is coerced to 2-D at `axis` and the
+/// softmax runs over the flattened tail; that equals a softmax over the
+/// last axis only when `axis` is the last dimension, so other axes go
+/// through flatten / softmax / reshape.
+static LogicalResult importSoftmax(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = input->getType().getRank();
+  FailureOr<int64_t> axis = ctx.attrInt("axis", ctx.opset() < 13 ? 1 : -1);
+  if (failed(axis))
+    return failure();
+  std::optional<int64_t> normalized = qc::normalizeAxis(*axis, rank);
+  if (!normalized)
+    return ctx.error() << "axis " << *axis << " is out of range for rank "
+                       << rank;
+  OpBuilder &b = ctx.builder();
+  if (ctx.opset() >= 13 || *normalized == rank - 1) {
+    ctx.setOutput(0, qc::SoftmaxOp::create(b, ctx.loc(), *input,
+                                           b.getI64IntegerAttr(*normalized)));
+    return success();
+  }
+  ArrayRef<int64_t> shape = input->getType().getShape();
+  Type element = input->getType().getElementType();
+  auto flatType = RankedTensorType::get(
+      {qc::shapeProduct(shape.take_front(*normalized)),
+       qc::shapeProduct(shape.drop_front(*normalized))},
+      element);
+  Value flat = qc::FlattenOp::create(b, ctx.loc(), flatType, *input,
+                                     b.getI64IntegerAttr(*normalized));
+  Value soft = qc::SoftmaxOp::create(b, ctx.loc(), flat,
+                                     b.getI64IntegerAttr(1));
+  ctx.setOutput(0, qc::ReshapeOp::create(b, ctx.loc(), input->getType(),
+                                         soft));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+template <bool isMax>
+static LogicalResult importPool(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  if (input->getType().getRank() != 4)
+    return ctx.error() << "only 2-D pooling (rank-4 input) is supported";
+  if (ctx.node().output_size() > 1 && !ctx.node().output(1).empty())
+    return ctx.error() << "the Indices output is not supported";
+  ArrayRef<int64_t> in = input->getType().getShape();
+  Window window;
+  FailureOr<int64_t> ceilMode = ctx.attrInt("ceil_mode", 0);
+  FailureOr<int64_t> countIncludePad = ctx.attrInt("count_include_pad", 0);
+  if (failed(ceilMode) || failed(countIncludePad) ||
+      failed(readKernel(ctx, {}, window)) ||
+      failed(readWindow(ctx, in, window)))
+    return failure();
+  Shape out = {in[0], in[1]};
+  for (int i = 0; i < 2; ++i)
+    out.push_back(qc::windowOutputExtent(
+        in[2 + i], window.kernel[i], window.strides[i], window.pads[i],
+        window.pads[2 + i], window.dilations[i], *ceilMode != 0));
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  UnitAttr ceil = *ceilMode ? b.getUnitAttr() : UnitAttr();
+  if constexpr (isMax) {
+    ctx.setOutput(0, qc::MaxPool2DOp::create(
+                         b, ctx.loc(), type, *input,
+                         b.getDenseI64ArrayAttr(window.kernel),
+                         b.getDenseI64ArrayAttr(window.strides),
+                         b.getDenseI64ArrayAttr(window.pads),
+                         b.getDenseI64ArrayAttr(window.dilations), ceil));
+  } else {
+    if (llvm::any_of(window.dilations, [](int64_t d) { return d != 1; }))
+      return ctx.error() << "dilated average pooling is not supported";
+    ctx.setOutput(0, qc::AvgPool2DOp::create(
+                         b, ctx.loc(), type, *input,
+                         b.getDenseI64ArrayAttr(window.kernel),
+                         b.getDenseI64ArrayAttr(window.strides),
+                         b.getDenseI64ArrayAttr(window.pads), ceil,
+                         *countIncludePad ? b.getUnitAttr() : UnitAttr()));
+  }
+  return success();
+}
+
+static LogicalResult importGlobalAveragePool(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  if (in.size() < 3)
+    return ctx.error() << "the input must have rank at least 3";
+  Shape out(in.size(), 1);
+  out[0] = in[0];
+  out[1] = in[1];
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::GlobalAvgPoolOp::create(ctx.builder(), ctx.loc(), type,
+                                               *input));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// Reduce*: `axes` is an attribute until opset 18 (13 for ReduceSum), an
+/// input after.
+template <typename OpTy>
+static LogicalResult importReduce(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  int64_t inputAxesSince =
+      std::is_same_v<OpTy, qc::ReduceSumOp> ? 13 : 18;
+  std::vector<int64_t> axes;
+  if (ctx.opset() >= inputAxesSince) {
+    if (ctx.hasInput(1)) {
+      auto values = ctx.constantInts(1, "axes");
+      if (failed(values))
+        return failure();
+      axes = *values;
+    }
+  } else {
+    auto values = ctx.attrInts("axes");
+    if (failed(values))
+      return failure();
+    if (*values)
+      axes = **values;
+  }
+  FailureOr<int64_t> keepdims = ctx.attrInt("keepdims", 1);
+  FailureOr<int64_t> noop = ctx.attrInt("noop_with_empty_axes", 0);
+  if (failed(keepdims) || failed(noop))
+    return failure();
+  if (axes.empty() && *noop) {
+    ctx.setOutput(0, *input);
+    return success();
+  }
+  ArrayRef<int64_t> in = input->getType().getShape();
+  llvm::SmallBitVector reduced(in.size(), axes.empty());
+  for (int64_t axis : axes) {
+    std::optional<int64_t> n = qc::normalizeAxis(axis, in.size());
+    if (!n)
+      return ctx.error() << "axis " << axis << " is out of range";
+    reduced.set(*n);
+  }
+  Shape out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (!reduced.test(i))
+      out.push_back(in[i]);
+    else if (*keepdims)
+      out.push_back(1);
+  }
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, OpTy::create(b, ctx.loc(), type, *input,
+                                b.getDenseI64ArrayAttr(axes),
+                                b.getBoolAttr(*keepdims != 0)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+/// Resize (opset 10: X, scales; 11+: X, roi, scales, sizes).
+static LogicalResult importResize(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  int scalesIndex = ctx.opset() < 11 ? 1 : 2;
+  SmallVector<float> scales;
+  const HostTensor *scalesHost = ctx.hostInput(scalesIndex);
+  if (scalesHost && scalesHost->size() > 0) {
+    for (int64_t i = 0; i < scalesHost->size(); ++i)
+      scales.push_back(static_cast<float>(scalesHost->asDouble(i)));
+  } else if (ctx.opset() >= 11 && ctx.hasInput(3)) {
+    auto sizes = ctx.constantInts(3, "sizes");
+    if (failed(sizes))
+      return failure();
+    if (sizes->size() != in.size())
+      return ctx.error() << "sizes must have one entry per dimension";
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (ShapedType::isDynamic(in[i]))
+        return ctx.error() << "sizes on a dynamic dimension are not supported";
+      scales.push_back(static_cast<float>((*sizes)[i]) / in[i]);
+    }
+  } else {
+    return ctx.error() << "scales or sizes must be constants";
+  }
+  if (scales.size() != in.size())
+    return ctx.error() << "scales must have one entry per dimension";
+  FailureOr<std::string> mode = ctx.attrString("mode", "nearest");
+  FailureOr<std::string> transform = ctx.attrString(
+      "coordinate_transformation_mode",
+      ctx.opset() < 11 ? "asymmetric" : "half_pixel");
+  FailureOr<std::string> nearest =
+      ctx.attrString("nearest_mode", "round_prefer_floor");
+  if (failed(mode) || failed(transform) || failed(nearest))
+    return failure();
+  std::optional<qc::ResizeMode> modeAttr = qc::symbolizeResizeMode(*mode);
+  std::optional<qc::CoordinateTransform> transformAttr =
+      qc::symbolizeCoordinateTransform(*transform);
+  std::optional<qc::NearestRounding> nearestAttr =
+      qc::symbolizeNearestRounding(*nearest);
+  if (!modeAttr)
+    return ctx.error() << "mode '" << *mode << "' is not supported";
+  if (!transformAttr)
+    return ctx.error() << "coordinate_transformation_mode '" << *transform
+                       << "' is not supported";
+  if (!nearestAttr)
+    return ctx.error() << "nearest_mode '" << *nearest << "' is not supported";
+  Shape out;
+  for (auto [extent, scale] : llvm::zip_equal(in, scales)) {
+    if (!(scale > 0.0f))
+      return ctx.error() << "scales must be positive";
+    out.push_back(ShapedType::isDynamic(extent)
+                      ? ShapedType::kDynamic
+                      : static_cast<int64_t>(
+                            std::floor(static_cast<double>(extent) * scale)));
+  }
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::ResizeOp::create(
+                       b, ctx.loc(), type, *input,
+                       b.getDenseF32ArrayAttr(scales),
+                       qc::ResizeModeAttr::get(b.getContext(), *modeAttr),
+                       qc::CoordinateTransformAttr::get(b.getContext(),
+                                                        *transformAttr),
+                       qc::NearestRoundingAttr::get(b.getContext(),
+                                                    *nearestAttr)));
+  return success();
+}
+
+void quantc::onnx_import::registerNNHandlers(
+    llvm::StringMap<NodeHandler> &handlers) {
+  handlers["Conv"] = importConv;
+  handlers["ConvTranspose"] = importConvTranspose;
+  handlers["MatMul"] = importMatMul;
+  handlers["Gemm"] = importGemm;
+  handlers["BatchNormalization"] = importBatchNorm;
+  handlers["LayerNormalization"] = importLayerNorm;
+  handlers["Softmax"] = importSoftmax;
+  handlers["MaxPool"] = importPool<true>;
+  handlers["AveragePool"] = importPool<false>;
+  handlers["GlobalAveragePool"] = importGlobalAveragePool;
+  handlers["ReduceMean"] = importReduce<qc::ReduceMeanOp>;
+  handlers["ReduceSum"] = importReduce<qc::ReduceSumOp>;
+  handlers["ReduceMax"] = importReduce<qc::ReduceMaxOp>;
+  handlers["Resize"] = importResize;
+}

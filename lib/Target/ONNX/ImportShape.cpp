@@ -1,0 +1,572 @@
+//===- ImportShape.cpp - ONNX shape and data-movement operators -----------===//
+//
+// Part of quantc. Reshape, Transpose, Concat, Flatten, Squeeze, Unsqueeze,
+// Slice, Gather, Shape and Constant. Exported graphs compute reshape
+// targets with Shape -> Gather -> Concat chains; when their inputs are
+// known at import the chain is evaluated on the host, and a dimension that
+// is only known at run time stays `?`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphImporter.h"
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::onnx_import;
+
+static constexpr int64_t kDynamic = ShapedType::kDynamic;
+
+/// Reads `axes` from an attribute (before `inputSince`) or input 1.
+static FailureOr<std::vector<int64_t>>
+readAxes(NodeContext &ctx, int64_t inputSince, int inputIndex = 1) {
+  if (ctx.opset() >= inputSince) {
+    if (!ctx.hasInput(inputIndex))
+      return std::vector<int64_t>();
+    return ctx.constantInts(inputIndex, "axes");
+  }
+  auto axes = ctx.attrInts("axes");
+  if (failed(axes))
+    return failure();
+  return *axes ? **axes : std::vector<int64_t>();
+}
+
+/// Integer host data of input `i` when the importer knows it.
+static const HostTensor *hostInts(NodeContext &ctx, int i) {
+  const HostTensor *host = ctx.hostInput(i);
+  return host && !host->isFloat() ? host : nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Reshape and Flatten
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importReshape(NodeContext &ctx) {
+  const HostTensor *target = hostInts(ctx, 1);
+  if (!target)
+    return ctx.error() << "the target shape must be known at import";
+  if (target->shape.size() != 1)
+    return ctx.error() << "the target shape must be a 1-D tensor";
+  FailureOr<int64_t> allowZero = ctx.attrInt("allowzero", 0);
+  if (failed(allowZero))
+    return failure();
+
+  Shape inShape;
+  const HostTensor *data = hostInts(ctx, 0);
+  Value input;
+  if (data) {
+    inShape = data->shape;
+  } else {
+    auto value = ctx.tensorInput(0);
+    if (failed(value))
+      return failure();
+    input = *value;
+    inShape.assign(value->getType().getShape().begin(),
+                   value->getType().getShape().end());
+  }
+  Shape out;
+  int inferred = -1;
+  for (size_t i = 0; i < target->ints.size(); ++i) {
+    int64_t dim = target->ints[i];
+    if (dim == 0 && !*allowZero) {
+      if (i >= inShape.size())
+        return ctx.error() << "target entry " << i
+                           << " copies a dimension the input does not have";
+      out.push_back(inShape[i]);
+    } else if (dim == -1) {
+      if (inferred >= 0)
+        return ctx.error() << "the target shape has more than one -1";
+      inferred = i;
+      out.push_back(kDynamic);
+    } else if (ShapedType::isDynamic(dim) || dim >= 0) {
+      out.push_back(dim);
+    } else {
+      return ctx.error() << "invalid target dimension " << dim;
+    }
+  }
+  int64_t total = qc::shapeProduct(inShape);
+  if (inferred >= 0 && !ShapedType::isDynamic(total)) {
+    Shape known(out);
+    known[inferred] = 1;
+    int64_t rest = qc::shapeProduct(known);
+    if (!ShapedType::isDynamic(rest)) {
+      if (rest == 0 || total % rest != 0)
+        return ctx.error() << "cannot reshape " << qc::formatShape(inShape)
+                           << " to " << qc::formatShape(out);
+      out[inferred] = total / rest;
+    }
+  }
+  int64_t outTotal = qc::shapeProduct(out);
+  if (!qc::extentsCompatible(total, outTotal))
+    return ctx.error() << "cannot reshape " << qc::formatShape(inShape)
+                       << " (" << total << " elements) to "
+                       << qc::formatShape(out);
+  if (data) {
+    HostTensor result = *data;
+    result.shape = out;
+    if (!ShapedType::isDynamic(outTotal)) {
+      ctx.setHostOutput(0, std::move(result));
+      return success();
+    }
+    FailureOr<Value> value = ctx.input(0);
+    if (failed(value))
+      return failure();
+    input = *value;
+  }
+  auto type = RankedTensorType::get(
+      out, cast<RankedTensorType>(input.getType()).getElementType());
+  ctx.setOutput(0, qc::ReshapeOp::create(ctx.builder(), ctx.loc(), type,
+                                         input));
+  return success();
+}
+
+static LogicalResult importFlatten(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  FailureOr<int64_t> axis = ctx.attrInt("axis", 1);
+  if (failed(input) || failed(axis))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  int64_t rank = in.size(), a = *axis;
+  if (a < -rank || a > rank)
+    return ctx.error() << "axis " << a << " is out of range";
+  if (a < 0)
+    a += rank;
+  auto type = RankedTensorType::get(
+      {qc::shapeProduct(in.take_front(a)), qc::shapeProduct(in.drop_front(a))},
+      input->getType().getElementType());
+  ctx.setOutput(0, qc::FlattenOp::create(ctx.builder(), ctx.loc(), type,
+                                         *input,
+                                         ctx.builder().getI64IntegerAttr(a)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Transpose, Concat
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importTranspose(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  auto permAttr = ctx.attrInts("perm");
+  if (failed(input) || failed(permAttr))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  std::vector<int64_t> perm;
+  if (*permAttr) {
+    perm = **permAttr;
+  } else {
+    for (int64_t i = in.size() - 1; i >= 0; --i)
+      perm.push_back(i);
+  }
+  if (perm.size() != in.size())
+    return ctx.error() << "perm has " << perm.size()
+                       << " entries for an input of rank " << in.size();
+  llvm::SmallBitVector seen(in.size());
+  Shape out;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(in.size()) || seen.test(p))
+      return ctx.error() << "perm is not a permutation";
+    seen.set(p);
+    out.push_back(in[p]);
+  }
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::TransposeOp::create(ctx.builder(), ctx.loc(), type,
+                                           *input,
+                                           ctx.builder().getDenseI64ArrayAttr(
+                                               perm)));
+  return success();
+}
+
+static LogicalResult importConcat(NodeContext &ctx) {
+  FailureOr<int64_t> axis = ctx.attrInt("axis", 0);
+  if (failed(axis))
+    return failure();
+  if (ctx.numInputs() == 0)
+    return ctx.error() << "needs at least one input";
+  // 1-D integer concatenation of known values: shape arithmetic.
+  bool allHost = true;
+  for (int i = 0; i < ctx.numInputs(); ++i) {
+    const HostTensor *host = hostInts(ctx, i);
+    allHost &= host && host->shape.size() == 1;
+  }
+  if (allHost) {
+    HostTensor result;
+    result.dataType = hostInts(ctx, 0)->dataType;
+    for (int i = 0; i < ctx.numInputs(); ++i)
+      llvm::append_range(result.ints, hostInts(ctx, i)->ints);
+    result.shape = {static_cast<int64_t>(result.ints.size())};
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  SmallVector<Value> inputs;
+  for (int i = 0; i < ctx.numInputs(); ++i) {
+    auto value = ctx.tensorInput(i);
+    if (failed(value))
+      return failure();
+    if (!inputs.empty() && failed(ctx.requireSameElementType(inputs[0], *value)))
+      return failure();
+    inputs.push_back(*value);
+  }
+  auto first = cast<RankedTensorType>(inputs[0].getType());
+  int64_t rank = first.getRank();
+  std::optional<int64_t> a = qc::normalizeAxis(*axis, rank);
+  if (!a)
+    return ctx.error() << "axis " << *axis << " is out of range";
+  Shape out(first.getShape());
+  out[*a] = 0;
+  for (Value input : inputs) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (type.getRank() != rank)
+      return ctx.error() << "inputs have different ranks";
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t extent = type.getDimSize(d);
+      if (d == *a)
+        out[d] = ShapedType::isDynamic(extent) || ShapedType::isDynamic(out[d])
+                     ? kDynamic
+                     : out[d] + extent;
+      else if (!qc::extentsCompatible(out[d], extent))
+        return ctx.error() << "inputs differ in dimension " << d;
+      else if (ShapedType::isDynamic(out[d]))
+        out[d] = extent;
+    }
+  }
+  auto type = RankedTensorType::get(out, first.getElementType());
+  ctx.setOutput(0, qc::ConcatOp::create(ctx.builder(), ctx.loc(), type, inputs,
+                                        ctx.builder().getI64IntegerAttr(*a)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Squeeze, Unsqueeze
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importSqueeze(NodeContext &ctx) {
+  FailureOr<std::vector<int64_t>> axes = readAxes(ctx, 13);
+  if (failed(axes))
+    return failure();
+  const HostTensor *host = hostInts(ctx, 0);
+  Shape in;
+  Value input;
+  if (host) {
+    in = host->shape;
+  } else {
+    auto value = ctx.tensorInput(0);
+    if (failed(value))
+      return failure();
+    input = *value;
+    in.assign(value->getType().getShape().begin(),
+              value->getType().getShape().end());
+  }
+  llvm::SmallBitVector squeezed(in.size());
+  for (int64_t axis : *axes) {
+    std::optional<int64_t> n = qc::normalizeAxis(axis, in.size());
+    if (!n)
+      return ctx.error() << "axis " << axis << " is out of range";
+    if (!qc::extentsCompatible(in[*n], 1))
+      return ctx.error() << "cannot squeeze dimension " << *n << " of extent "
+                         << in[*n];
+    squeezed.set(*n);
+  }
+  if (axes->empty())
+    for (size_t i = 0; i < in.size(); ++i)
+      if (in[i] == 1)
+        squeezed.set(i);
+  Shape out;
+  std::vector<int64_t> normalizedAxes;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (squeezed.test(i))
+      normalizedAxes.push_back(i);
+    else
+      out.push_back(in[i]);
+  }
+  if (host) {
+    HostTensor result = *host;
+    result.shape = out;
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  auto type = RankedTensorType::get(
+      out, cast<RankedTensorType>(input.getType()).getElementType());
+  ctx.setOutput(0, qc::SqueezeOp::create(
+                       ctx.builder(), ctx.loc(), type, input,
+                       ctx.builder().getDenseI64ArrayAttr(normalizedAxes)));
+  return success();
+}
+
+static LogicalResult importUnsqueeze(NodeContext &ctx) {
+  FailureOr<std::vector<int64_t>> axes = readAxes(ctx, 13);
+  if (failed(axes))
+    return failure();
+  if (axes->empty())
+    return ctx.error() << "needs at least one axis";
+  const HostTensor *host = hostInts(ctx, 0);
+  Shape in;
+  Value input;
+  if (host) {
+    in = host->shape;
+  } else {
+    auto value = ctx.tensorInput(0);
+    if (failed(value))
+      return failure();
+    input = *value;
+    in.assign(value->getType().getShape().begin(),
+              value->getType().getShape().end());
+  }
+  int64_t outRank = in.size() + axes->size();
+  llvm::SmallBitVector inserted(outRank);
+  for (int64_t axis : *axes) {
+    std::optional<int64_t> n = qc::normalizeAxis(axis, outRank);
+    if (!n || inserted.test(*n))
+      return ctx.error() << "axis " << axis << " is out of range or repeated";
+    inserted.set(*n);
+  }
+  Shape out;
+  std::vector<int64_t> normalizedAxes;
+  for (int64_t i = 0, next = 0; i < outRank; ++i) {
+    if (inserted.test(i)) {
+      out.push_back(1);
+      normalizedAxes.push_back(i);
+    } else {
+      out.push_back(in[next++]);
+    }
+  }
+  if (host) {
+    HostTensor result = *host;
+    result.shape = out;
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  auto type = RankedTensorType::get(
+      out, cast<RankedTensorType>(input.getType()).getElementType());
+  ctx.setOutput(0, qc::UnsqueezeOp::create(
+                       ctx.builder(), ctx.loc(), type, input,
+                       ctx.builder().getDenseI64ArrayAttr(normalizedAxes)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Slice
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importSlice(NodeContext &ctx) {
+  std::vector<int64_t> starts, ends, axes, steps;
+  if (ctx.opset() < 10) {
+    auto s = ctx.attrInts("starts"), e = ctx.attrInts("ends"),
+         a = ctx.attrInts("axes");
+    if (failed(s) || failed(e) || failed(a))
+      return failure();
+    if (!*s || !*e)
+      return ctx.error() << "starts and ends are required";
+    starts = **s;
+    ends = **e;
+    if (*a)
+      axes = **a;
+  } else {
+    auto s = ctx.constantInts(1, "starts");
+    auto e = ctx.constantInts(2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = *s;
+    ends = *e;
+    if (ctx.hasInput(3)) {
+      auto a = ctx.constantInts(3, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+    if (ctx.hasInput(4)) {
+      auto st = ctx.constantInts(4, "steps");
+      if (failed(st))
+        return failure();
+      steps = *st;
+    }
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return ctx.error() << "starts, ends, axes and steps differ in length";
+
+  const HostTensor *host = hostInts(ctx, 0);
+  Shape in;
+  Value input;
+  if (host) {
+    in = host->shape;
+  } else {
+    auto value = ctx.tensorInput(0);
+    if (failed(value))
+      return failure();
+    input = *value;
+    in.assign(value->getType().getShape().begin(),
+              value->getType().getShape().end());
+  }
+  Shape out(in);
+  llvm::SmallBitVector seen(in.size());
+  for (size_t i = 0; i < axes.size(); ++i) {
+    std::optional<int64_t> axis = qc::normalizeAxis(axes[i], in.size());
+    if (!axis || seen.test(*axis))
+      return ctx.error() << "axis " << axes[i]
+                         << " is out of range or repeated";
+    seen.set(*axis);
+    axes[i] = *axis;
+    if (steps[i] == 0)
+      return ctx.error() << "steps must be non-zero";
+    out[*axis] = qc::sliceExtent(in[*axis], starts[i], ends[i], steps[i]);
+  }
+  // Slicing a known 1-D shape vector.
+  if (host && in.size() == 1) {
+    int64_t dim = in[0], start = starts[0], step = steps[0];
+    if (start < 0)
+      start += dim;
+    start = step > 0 ? std::clamp<int64_t>(start, 0, dim)
+                     : std::clamp<int64_t>(start, 0, dim - 1);
+    HostTensor result;
+    result.dataType = host->dataType;
+    for (int64_t k = 0; k < out[0]; ++k)
+      result.ints.push_back(host->ints[start + k * step]);
+    result.shape = out;
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  if (!input) {
+    FailureOr<Value> value = ctx.input(0);
+    if (failed(value))
+      return failure();
+    input = *value;
+  }
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(
+      out, cast<RankedTensorType>(input.getType()).getElementType());
+  ctx.setOutput(0, qc::SliceOp::create(b, ctx.loc(), type, input,
+                                       b.getDenseI64ArrayAttr(starts),
+                                       b.getDenseI64ArrayAttr(ends),
+                                       b.getDenseI64ArrayAttr(axes),
+                                       b.getDenseI64ArrayAttr(steps)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Gather, Shape, Constant
+//===----------------------------------------------------------------------===//
+
+static LogicalResult importGather(NodeContext &ctx) {
+  FailureOr<int64_t> axis = ctx.attrInt("axis", 0);
+  if (failed(axis))
+    return failure();
+  const HostTensor *data = hostInts(ctx, 0);
+  const HostTensor *indices = hostInts(ctx, 1);
+  if (data && indices && data->shape.size() == 1 && indices->fullyKnown() &&
+      (*axis == 0 || *axis == -1)) {
+    HostTensor result;
+    result.dataType = data->dataType;
+    result.shape = indices->shape;
+    int64_t extent = data->shape[0];
+    for (int64_t index : indices->ints) {
+      if (index < -extent || index >= extent)
+        return ctx.error() << "index " << index << " is out of range";
+      result.ints.push_back(data->ints[index < 0 ? index + extent : index]);
+    }
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  auto input = ctx.tensorInput(0);
+  auto index = ctx.tensorInput(1);
+  if (failed(input) || failed(index))
+    return failure();
+  Type indexElement = index->getType().getElementType();
+  if (!indexElement.isInteger(32) && !indexElement.isInteger(64))
+    return ctx.error() << "indices must be int32 or int64";
+  ArrayRef<int64_t> in = input->getType().getShape();
+  std::optional<int64_t> a = qc::normalizeAxis(*axis, in.size());
+  if (!a)
+    return ctx.error() << "axis " << *axis << " is out of range";
+  Shape out(in.take_front(*a));
+  llvm::append_range(out, index->getType().getShape());
+  llvm::append_range(out, in.drop_front(*a + 1));
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::GatherOp::create(ctx.builder(), ctx.loc(), type, *input,
+                                        *index,
+                                        ctx.builder().getI64IntegerAttr(*a)));
+  return success();
+}
+
+/// Shape: known at import, with `?` entries for dynamic dimensions.
+static LogicalResult importShape(NodeContext &ctx) {
+  Shape in;
+  if (const HostTensor *host = ctx.hostInput(0)) {
+    in = host->shape;
+  } else {
+    auto input = ctx.tensorInput(0);
+    if (failed(input))
+      return failure();
+    in.assign(input->getType().getShape().begin(),
+              input->getType().getShape().end());
+  }
+  int64_t rank = in.size();
+  FailureOr<int64_t> start = ctx.attrInt("start", 0);
+  FailureOr<int64_t> end = ctx.attrInt("end", rank);
+  if (failed(start) || failed(end))
+    return failure();
+  auto clampIndex = [rank](int64_t i) {
+    return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+  };
+  HostTensor result;
+  result.dataType = kInt64;
+  for (int64_t i = clampIndex(*start); i < clampIndex(*end); ++i)
+    result.ints.push_back(in[i]);
+  result.shape = {static_cast<int64_t>(result.ints.size())};
+  ctx.setHostOutput(0, std::move(result));
+  return success();
+}
+
+static LogicalResult importConstant(NodeContext &ctx) {
+  const onnx::NodeProto &node = ctx.node();
+  if (node.attribute_size() != 1)
+    return ctx.error() << "expects exactly one value attribute";
+  const onnx::AttributeProto &attr = node.attribute(0);
+  if (attr.name() == "value") {
+    if (!attr.has_t())
+      return ctx.error() << "attribute 'value' must be a tensor";
+    std::string name = node.output_size() ? node.output(0) : node.name();
+    return ctx.graph().createConstant(attr.t(), name, ctx.loc(),
+                                      [&] { return ctx.error(); });
+  }
+  HostTensor host;
+  if (attr.name() == "value_int") {
+    host.ints = {attr.i()};
+  } else if (attr.name() == "value_ints") {
+    host.ints.assign(attr.ints().begin(), attr.ints().end());
+    host.shape = {static_cast<int64_t>(host.ints.size())};
+  } else if (attr.name() == "value_float") {
+    host.dataType = kFloat;
+    host.floats = {attr.f()};
+  } else if (attr.name() == "value_floats") {
+    host.dataType = kFloat;
+    host.floats.assign(attr.floats().begin(), attr.floats().end());
+    host.shape = {static_cast<int64_t>(host.floats.size())};
+  } else {
+    return ctx.error() << "attribute '" << attr.name()
+                       << "' is not supported";
+  }
+  ctx.setHostOutput(0, std::move(host));
+  return success();
+}
+
+void quantc::onnx_import::registerShapeHandlers(
+    llvm::StringMap<NodeHandler> &handlers) {
+  handlers["Reshape"] = importReshape;
+  handlers["Flatten"] = importFlatten;
+  handlers["Transpose"] = importTranspose;
+  handlers["Concat"] = importConcat;
+  handlers["Squeeze"] = importSqueeze;
+  handlers["Unsqueeze"] = importUnsqueeze;
+  handlers["Slice"] = importSlice;
+  handlers["Gather"] = importGather;
+  handlers["Shape"] = importShape;
+  handlers["Constant"] = importConstant;
+}
