@@ -56,6 +56,9 @@ struct HostTensor {
 struct ImportedValue {
   mlir::Value value;
   std::optional<HostTensor> host;
+  /// The ONNX data type when it says more than the MLIR element type
+  /// (signedness of integer tensors); 0 when not recorded.
+  int32_t onnxType = 0;
 };
 
 /// Maps an ONNX data type to the MLIR element type qc uses (signless
@@ -110,7 +113,11 @@ public:
 
   /// Sets output `i`.
   void setOutput(int i, mlir::Value value,
-                 std::optional<HostTensor> host = std::nullopt);
+                 std::optional<HostTensor> host = std::nullopt,
+                 int32_t onnxType = 0);
+  /// The ONNX data type of input `i`: recorded, or read off its element
+  /// type (integers taken as signed).
+  int32_t inputDataType(int i);
   void setHostOutput(int i, HostTensor host);
 
   /// Checks the rank of a value, naming the input in the error.

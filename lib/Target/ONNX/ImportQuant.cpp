@@ -169,7 +169,8 @@ quantizedInput(NodeContext &ctx, int index, int scaleIndex, int64_t axis,
   auto params = readScaleAndZeroPoint(ctx, scaleIndex);
   if (failed(params))
     return failure();
-  int32_t dataType = params->second ? params->second->dataType : kUint8;
+  int32_t dataType =
+      params->second ? params->second->dataType : ctx.inputDataType(index);
   std::optional<Storage> storage = storageFor(dataType);
   auto element = dyn_cast<IntegerType>(input->getType().getElementType());
   if (!storage || !element || element.getWidth() != storage->width)
@@ -220,7 +221,7 @@ static LogicalResult importQuantizeLinear(NodeContext &ctx) {
     return failure();
   Value quantized = qc::QuantizeOp::create(
       ctx.builder(), ctx.loc(), input->getType().clone(*type), *input);
-  ctx.setOutput(0, castToStorage(ctx, quantized));
+  ctx.setOutput(0, castToStorage(ctx, quantized), std::nullopt, dataType);
   return success();
 }
 
@@ -287,7 +288,7 @@ static LogicalResult importQLinearMatMul(NodeContext &ctx) {
   Value product = qc::QMatMulOp::create(
       ctx.builder(), ctx.loc(), RankedTensorType::get(*shape, *resultType),
       *lhs, *rhs, Value());
-  ctx.setOutput(0, castToStorage(ctx, product));
+  ctx.setOutput(0, castToStorage(ctx, product), std::nullopt, dataType);
   return success();
 }
 
@@ -307,10 +308,9 @@ static FailureOr<Value> unitScaleInput(NodeContext &ctx, int index,
     if (!zeroPoint)
       return ctx.error() << "the zero point must be a constant";
   }
-  // The ONNX type of the operand decides signedness; it is carried by the
-  // zero point when present and otherwise unknown: default to uint8 as
-  // onnxruntime does for activations.
-  int32_t dataType = zeroPoint ? zeroPoint->dataType : kUint8;
+  // The ONNX type of the operand decides signedness; the zero point has
+  // the same type.
+  int32_t dataType = zeroPoint ? zeroPoint->dataType : ctx.inputDataType(index);
   std::optional<Storage> storage = storageFor(dataType);
   if (!storage || storage->width != 8)
     return ctx.error() << "zero point type " << dataTypeName(dataType)
@@ -404,7 +404,7 @@ static LogicalResult importQLinearConv(NodeContext &ctx) {
   FailureOr<Value> conv = createQConv(ctx, *input, *weight, bias, *resultType);
   if (failed(conv))
     return failure();
-  ctx.setOutput(0, castToStorage(ctx, *conv));
+  ctx.setOutput(0, castToStorage(ctx, *conv), std::nullopt, dataType);
   return success();
 }
 

@@ -21,7 +21,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
-#include <deque>
+#include <queue>
 
 using namespace mlir;
 using namespace quantc;
@@ -165,9 +165,35 @@ FailureOr<std::vector<float>> NodeContext::attrFloats(StringRef name) {
 }
 
 void NodeContext::setOutput(int i, Value value,
-                            std::optional<HostTensor> host) {
+                            std::optional<HostTensor> host,
+                            int32_t onnxType) {
   if (i < nodeProto.output_size() && !nodeProto.output(i).empty())
-    importer.define(nodeProto.output(i), {value, std::move(host)});
+    importer.define(nodeProto.output(i), {value, std::move(host), onnxType});
+}
+
+int32_t NodeContext::inputDataType(int i) {
+  ImportedValue *imported =
+      hasInput(i) ? importer.lookup(nodeProto.input(i)) : nullptr;
+  if (!imported)
+    return 0;
+  if (imported->onnxType)
+    return imported->onnxType;
+  if (imported->host)
+    return imported->host->dataType;
+  if (!imported->value)
+    return 0;
+  Type element = cast<RankedTensorType>(imported->value.getType())
+                     .getElementType();
+  if (element.isF32()) return kFloat;
+  if (element.isF16()) return kFloat16;
+  if (element.isBF16()) return kBFloat16;
+  if (element.isF64()) return kDouble;
+  if (element.isInteger(8)) return kInt8;
+  if (element.isInteger(4)) return kInt4;
+  if (element.isInteger(16)) return kInt16;
+  if (element.isInteger(32)) return kInt32;
+  if (element.isInteger(64)) return kInt64;
+  return 0;
 }
 
 void NodeContext::setHostOutput(int i, HostTensor host) {
@@ -289,7 +315,7 @@ FailureOr<Value> GraphImporter::createConstant(
   auto attr = DenseResourceElementsAttr::get(type, resourceKey(name),
                                              std::move(blob));
   Value value = qc::ConstantOp::create(opBuilder, loc, type, attr);
-  ImportedValue imported{value, std::nullopt};
+  ImportedValue imported{value, std::nullopt, tensor.data_type()};
   if (type.getNumElements() <= kMaxHostElements)
     imported.host = decodeHostTensor(tensor, *bytes);
   define(name.str(), std::move(imported));
@@ -413,17 +439,19 @@ LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
       }
     }
   }
-  std::deque<int> ready;
+  // Kahn's algorithm, always taking the earliest ready node, so that an
+  // already sorted graph keeps its order.
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
   for (int i = 0; i < graph.node_size(); ++i)
     if (pending[i] == 0)
-      ready.push_back(i);
+      ready.push(i);
   while (!ready.empty()) {
-    int node = ready.front();
-    ready.pop_front();
+    int node = ready.top();
+    ready.pop();
     order.push_back(node);
     for (int consumer : consumers[node])
       if (--pending[consumer] == 0)
-        ready.push_back(consumer);
+        ready.push(consumer);
   }
   if (static_cast<int>(order.size()) != graph.node_size()) {
     InFlightDiagnostic diag = emitError(fileLoc)
@@ -478,7 +506,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
   Block *body = func.addEntryBlock();
   for (auto [arg, input] : llvm::zip_equal(body->getArguments(), inputs)) {
     arg.setLoc(nameLoc(input->name()));
-    define(input->name(), {arg, std::nullopt});
+    define(input->name(),
+           {arg, std::nullopt, input->type().tensor_type().elem_type()});
   }
   opBuilder.setInsertionPointToStart(body);
 
