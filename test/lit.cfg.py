@@ -10,7 +10,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "QUANTC"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".textproto"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.quantc_obj_root, "test")
@@ -28,6 +28,7 @@ tools = [
     "quant-opt",
     "quant-translate",
     "mlir-tblgen",
+    "not",
     ToolSubst("protoc", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
