@@ -11,6 +11,10 @@ packages=(
   libzstd-dev libedit-dev libcurl4-openssl-dev zlib1g-dev
   # ONNX import: onnx.proto and protobuf.
   libonnx-dev libprotobuf-dev protobuf-compiler
+  # ONNX backend node tests and Python for the test utilities.
+  libonnx-testdata python3
+  # libFuzzer for the importer fuzzer.
+  libclang-rt-22-dev
   # Unit tests.
   libgtest-dev
 )

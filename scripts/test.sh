@@ -7,6 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QUANTC_BUILD_DIR:-$root/build}"
 
 bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/install-models.sh"
 bash "$root/scripts/build.sh"
 
 status=0

@@ -32,3 +32,24 @@ tools = [
     ToolSubst("protoc", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Real models and ONNX's node tests, when installed (scripts/test.sh does).
+import shutil
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%quant_translate",
+                             os.path.join(config.quantc_tools_dir, "quant-translate")))
+onnx_testdata = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(onnx_testdata):
+    config.available_features.add("onnx-testdata")
+    config.substitutions.append(("%onnx_testdata", onnx_testdata))
+ocr_models = os.path.join(config.quantc_src_root, "third_party", "npm",
+                          "node_modules", "@gutenye", "ocr-models", "assets")
+if os.path.isdir(ocr_models):
+    config.available_features.add("ocr-models")
+    config.substitutions.append(("%ocr_models", ocr_models))
+
+fuzzer = os.path.join(config.quantc_obj_root, "tools", "onnx-import-fuzzer",
+                      "onnx-import-fuzzer")
+if os.path.isfile(fuzzer):
+    config.available_features.add("onnx-import-fuzzer")
+    config.substitutions.append(("%onnx_import_fuzzer", fuzzer))
