@@ -451,6 +451,155 @@ static LogicalResult importSlice(NodeContext &ctx) {
 }
 
 //===----------------------------------------------------------------------===//
+// Pad, Split
+//===----------------------------------------------------------------------===//
+
+/// Pad: `pads`, `mode` and `value` are attributes before opset 11; then
+/// pads and constant_value are inputs, and from 18 an optional axes input
+/// restricts the pads to some dimensions.
+static LogicalResult importPad(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  int64_t rank = input->getType().getRank();
+  std::vector<int64_t> pads;
+  float value = 0.0f;
+  if (ctx.opset() < 11) {
+    auto attr = ctx.attrInts("pads");
+    FailureOr<float> v = ctx.attrFloat("value", 0.0f);
+    if (failed(attr) || failed(v))
+      return failure();
+    if (!*attr)
+      return ctx.error() << "attribute 'pads' is required";
+    pads = **attr;
+    value = *v;
+  } else {
+    auto p = ctx.constantInts(1, "pads");
+    if (failed(p))
+      return failure();
+    pads = *p;
+    if (ctx.hasInput(2)) {
+      auto v = ctx.constantFloats(2, "constant_value");
+      if (failed(v))
+        return failure();
+      if (v->size() != 1)
+        return ctx.error() << "constant_value must be a scalar";
+      value = (*v)[0];
+    }
+    if (ctx.hasInput(3)) {
+      auto axes = ctx.constantInts(3, "axes");
+      if (failed(axes))
+        return failure();
+      if (pads.size() != 2 * axes->size())
+        return ctx.error() << "pads must have two entries per axis";
+      std::vector<int64_t> full(2 * rank, 0);
+      for (size_t i = 0; i < axes->size(); ++i) {
+        std::optional<int64_t> axis = qc::normalizeAxis((*axes)[i], rank);
+        if (!axis)
+          return ctx.error() << "axis " << (*axes)[i] << " is out of range";
+        full[*axis] = pads[i];
+        full[rank + *axis] = pads[axes->size() + i];
+      }
+      pads = full;
+    }
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return ctx.error() << "pads has " << pads.size()
+                       << " entries, expected " << 2 * rank;
+  FailureOr<std::string> modeName = ctx.attrString("mode", "constant");
+  if (failed(modeName))
+    return failure();
+  std::optional<qc::PadMode> mode = qc::symbolizePadMode(*modeName);
+  if (!mode)
+    return ctx.error() << "mode '" << *modeName << "' is not supported";
+  ArrayRef<int64_t> in = input->getType().getShape();
+  Shape out;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (ShapedType::isDynamic(in[d])) {
+      out.push_back(kDynamic);
+      continue;
+    }
+    int64_t extent = in[d] + pads[d] + pads[rank + d];
+    if (extent < 0)
+      return ctx.error() << "pads crop dimension " << d << " below zero";
+    out.push_back(extent);
+  }
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(out, input->getType().getElementType());
+  ctx.setOutput(0, qc::PadOp::create(b, ctx.loc(), type, *input,
+                                     b.getDenseI64ArrayAttr(pads),
+                                     qc::PadModeAttr::get(b.getContext(), *mode),
+                                     b.getF32FloatAttr(value)));
+  return success();
+}
+
+/// Split: sizes from the `split` attribute (before 13) or input (13+), or
+/// equal pieces, one per output (`num_outputs` from 18 allows a smaller
+/// last piece).
+static LogicalResult importSplit(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  FailureOr<int64_t> axisAttr = ctx.attrInt("axis", 0);
+  if (failed(input) || failed(axisAttr))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  std::optional<int64_t> axis = qc::normalizeAxis(*axisAttr, in.size());
+  if (!axis)
+    return ctx.error() << "axis " << *axisAttr << " is out of range";
+  int64_t pieces = ctx.node().output_size();
+  if (pieces < 1)
+    return ctx.error() << "needs at least one output";
+  std::vector<int64_t> sizes;
+  if (ctx.opset() < 13) {
+    auto split = ctx.attrInts("split");
+    if (failed(split))
+      return failure();
+    if (*split)
+      sizes = **split;
+  } else if (ctx.hasInput(1)) {
+    auto split = ctx.constantInts(1, "split");
+    if (failed(split))
+      return failure();
+    sizes = *split;
+  }
+  int64_t extent = in[*axis];
+  if (sizes.empty()) {
+    if (ShapedType::isDynamic(extent))
+      return ctx.error() << "an equal split of a dynamic dimension is not "
+                            "supported";
+    bool allowUneven = ctx.opset() >= 18 && ctx.attribute("num_outputs");
+    if (!allowUneven && extent % pieces != 0)
+      return ctx.error() << "dimension " << *axis << " (" << extent
+                         << ") does not split into " << pieces
+                         << " equal pieces";
+    int64_t piece = (extent + pieces - 1) / pieces;
+    for (int64_t i = 0, left = extent; i < pieces; ++i, left -= piece)
+      sizes.push_back(std::min(piece, left));
+  }
+  if (static_cast<int64_t>(sizes.size()) != pieces)
+    return ctx.error() << "split has " << sizes.size() << " sizes for "
+                       << pieces << " outputs";
+  int64_t total = 0;
+  SmallVector<Type> types;
+  for (int64_t size : sizes) {
+    if (size < 0)
+      return ctx.error() << "split sizes must not be negative";
+    total += size;
+    Shape shape(in);
+    shape[*axis] = size;
+    types.push_back(RankedTensorType::get(shape,
+                                          input->getType().getElementType()));
+  }
+  if (!qc::extentsCompatible(total, extent))
+    return ctx.error() << "split sizes add up to " << total
+                       << ", but dimension " << *axis << " has " << extent;
+  auto split = qc::SplitOp::create(ctx.builder(), ctx.loc(), types, *input,
+                                   ctx.builder().getI64IntegerAttr(*axis));
+  for (int64_t i = 0; i < pieces; ++i)
+    ctx.setOutput(i, split.getResult(i));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Gather, Shape, Constant
 //===----------------------------------------------------------------------===//
 
@@ -567,6 +716,8 @@ void quantc::onnx_import::registerShapeHandlers(
   handlers["Unsqueeze"] = importUnsqueeze;
   handlers["Slice"] = importSlice;
   handlers["Gather"] = importGather;
+  handlers["Pad"] = importPad;
+  handlers["Split"] = importSplit;
   handlers["Shape"] = importShape;
   handlers["Constant"] = importConstant;
 }

@@ -300,24 +300,48 @@ static std::string resourceKey(StringRef name) {
 FailureOr<Value> GraphImporter::createConstant(
     const onnx::TensorProto &tensor, StringRef name, Location loc,
     function_ref<InFlightDiagnostic()> emitError) {
-  FailureOr<std::vector<char>> bytes =
-      readTensorBytes(tensor, options.modelDirectory, emitError);
-  if (failed(bytes))
-    return failure();
+  // raw_data in the tensor's own layout goes straight into the blob; other
+  // encodings are decoded first (one copy fewer for the common case).
+  std::vector<char> decoded;
+  llvm::ArrayRef<char> bytes;
+  int32_t dataType = tensor.data_type();
+  bool nibbles = dataType == kInt4 || dataType == kUint4;
+  if (tensor.has_raw_data() && !nibbles &&
+      tensor.data_location() != onnx::TensorProto::EXTERNAL &&
+      elementTypeFor(*context(), dataType)) {
+    FailureOr<Shape> shape = tensorShape(tensor, emitError);
+    if (failed(shape))
+      return failure();
+    Type element = elementTypeFor(*context(), dataType);
+    int64_t expected = qc::shapeProduct(*shape) *
+                       llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+    if (static_cast<int64_t>(tensor.raw_data().size()) == expected)
+      bytes = llvm::ArrayRef<char>(tensor.raw_data().data(),
+                                   tensor.raw_data().size());
+  }
+  if (bytes.empty()) {
+    FailureOr<std::vector<char>> read =
+        readTensorBytes(tensor, options.modelDirectory, emitError);
+    if (failed(read))
+      return failure();
+    decoded = std::move(*read);
+    bytes = decoded;
+  }
   Type element = elementTypeFor(*context(), tensor.data_type());
   auto type = RankedTensorType::get(
       SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end()),
       element);
   size_t alignment = std::max<size_t>(
       1, llvm::divideCeil(element.getIntOrFloatBitWidth(), 8));
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      llvm::ArrayRef<char>(*bytes), alignment);
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignment);
   auto attr = DenseResourceElementsAttr::get(type, resourceKey(name),
                                              std::move(blob));
   Value value = qc::ConstantOp::create(opBuilder, loc, type, attr);
   ImportedValue imported{value, std::nullopt, tensor.data_type()};
   if (type.getNumElements() <= kMaxHostElements)
-    imported.host = decodeHostTensor(tensor, *bytes);
+    imported.host = decodeHostTensor(
+        tensor, std::vector<char>(bytes.begin(), bytes.end()));
   define(name.str(), std::move(imported));
   return value;
 }

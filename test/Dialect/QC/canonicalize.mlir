@@ -158,7 +158,7 @@ func.func @squeeze_unsqueeze(%x: tensor<4x8xf32>, %y: tensor<1x4x1xf32>)
 
 // CHECK-LABEL: func @slice_and_concat
 // CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>)
-func.func @slice_and_concat(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+func.func @slice_and_concat(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
   %0 = qc.slice %x {starts = array<i64: 0>, ends = array<i64: 9223372036854775807>, axes = array<i64: 1>, steps = array<i64: 1>}
       : tensor<4x8xf32> -> tensor<4x8xf32>
   // A reversal keeps the shape but not the order.
@@ -166,8 +166,12 @@ func.func @slice_and_concat(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8
   %1 = qc.slice %x {starts = array<i64: -1>, ends = array<i64: -9223372036854775808>, axes = array<i64: 1>, steps = array<i64: -1>}
       : tensor<4x8xf32> -> tensor<4x8xf32>
   %2 = qc.concat %x {axis = 0} : (tensor<4x8xf32>) -> tensor<4x8xf32>
-  // CHECK: return %[[X]], %[[REV]], %[[X]]
-  return %0, %1, %2 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
+  %3 = qc.pad %x {pads = array<i64: 0, 0, 0, 0>} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // Padding one side and cropping the other keeps the shape, not the data.
+  // CHECK: %[[SHIFT:.*]] = qc.pad %[[X]]
+  %4 = qc.pad %x {pads = array<i64: 0, 1, 0, -1>} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK: return %[[X]], %[[REV]], %[[X]], %[[X]], %[[SHIFT]]
+  return %0, %1, %2, %3, %4 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
 }
 
 // -----

@@ -743,3 +743,83 @@ func.func @resize_shape(%x: tensor<1x4x8x8xf32>) {
   %0 = qc.resize %x {scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x4x8x8xf32> -> tensor<1x4x16x15xf32>
   return
 }
+
+// -----
+
+func.func @pad_count(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.pad' op pads has 2 entries, expected twice the rank (4)}}
+  %0 = qc.pad %x {pads = array<i64: 1, 1>} : tensor<2x3xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_crop(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.pad' op pads crop dimension 0 below zero}}
+  %0 = qc.pad %x {pads = array<i64: -2, 0, -1, 0>} : tensor<2x3xf32> -> tensor<0x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_reflect(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.pad' op reflect padding must be smaller than dimension 0 (2)}}
+  %0 = qc.pad %x {mode = #qc.pad_mode<reflect>, pads = array<i64: 2, 0, 0, 0>} : tensor<2x3xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @pad_shape(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.pad' op result shape [3, 3] does not match the expected shape [4, 3]}}
+  %0 = qc.pad %x {pads = array<i64: 1, 0, 1, 0>} : tensor<2x3xf32> -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @split_none(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.split' op needs at least one result}}
+  "qc.split"(%x) {axis = 0 : i64} : (tensor<2x3xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @split_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.split' op axis 2 is out of range for rank 2}}
+  %0 = qc.split %x {axis = 2} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @split_type(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.split' op results must have the input's element type}}
+  %0 = qc.split %x {axis = 0} : tensor<2x3xf32> -> tensor<2x3xf16>
+  return
+}
+
+// -----
+
+func.func @split_rank(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.split' op results must have the input's rank}}
+  %0 = qc.split %x {axis = 0} : tensor<2x3xf32> -> tensor<6xf32>
+  return
+}
+
+// -----
+
+func.func @split_dim(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.split' op result dimension 1 (4) differs from the input's (3)}}
+  %0:2 = qc.split %x {axis = 0} : tensor<2x3xf32> -> tensor<1x3xf32>, tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @split_sum(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'qc.split' op pieces add up to 2 along axis 1, but the input has 3}}
+  %0:2 = qc.split %x {axis = 1} : tensor<2x3xf32> -> tensor<2x1xf32>, tensor<2x1xf32>
+  return
+}

@@ -192,6 +192,14 @@ func.func @shapes(%x: tensor<1x64x1x1xf32>, %s: tensor<1x40x120xf32>, %t: tensor
   // CHECK: qc.resize %{{.*}} {mode = #qc.resize_mode<linear>, scales = array<f32: 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>} : tensor<1x64x?x5xf32> -> tensor<1x64x?x2xf32>
   %r2 = qc.resize %rd {mode = #qc.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>}
       : tensor<1x64x?x5xf32> -> tensor<1x64x?x2xf32>
+  // CHECK: qc.pad %{{.*}} {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, -1>} : tensor<1x64x1x1xf32> -> tensor<1x64x3x0xf32>
+  %p = qc.pad %x {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, -1>} : tensor<1x64x1x1xf32> -> tensor<1x64x3x0xf32>
+  // CHECK: qc.pad %{{.*}} {mode = #qc.pad_mode<reflect>, pads = array<i64: 0, 1, 0, 2>} : tensor<?x8xf32> -> tensor<?x11xf32>
+  %p2 = qc.pad %d {mode = #qc.pad_mode<reflect>, pads = array<i64: 0, 1, 0, 2>} : tensor<?x8xf32> -> tensor<?x11xf32>
+  // CHECK: qc.pad %{{.*}} {mode = #qc.pad_mode<edge>, pads = array<i64: 1, 1>} : tensor<64xf32> -> tensor<66xf32>
+  %p3 = qc.pad %v {mode = #qc.pad_mode<edge>, pads = array<i64: 1, 1>, value = 0.0 : f32} : tensor<64xf32> -> tensor<66xf32>
+  // CHECK: qc.split %{{.*}} {axis = 2 : i64} : tensor<1x40x120xf32> -> tensor<1x40x20xf32>, tensor<1x40x100xf32>
+  %s0, %s1 = qc.split %s {axis = 2} : tensor<1x40x120xf32> -> tensor<1x40x20xf32>, tensor<1x40x100xf32>
   // CHECK: qc.gather %{{.*}}, %{{.*}} : (tensor<100x16xf32>, tensor<1x5xi64>) -> tensor<1x5x16xf32>
   %8 = qc.gather %t, %ids : (tensor<100x16xf32>, tensor<1x5xi64>) -> tensor<1x5x16xf32>
   // Per-tensor quantized tensors move like any other.

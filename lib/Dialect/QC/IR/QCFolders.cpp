@@ -251,6 +251,12 @@ OpFoldResult UnsqueezeOp::fold(FoldAdaptor) {
   return {};
 }
 
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getPads(), [](int64_t pad) { return pad == 0; }))
+    return foldToOperand(*this, getInput());
+  return {};
+}
+
 OpFoldResult SliceOp::fold(FoldAdaptor) {
   // With positive steps, a slice that keeps every static extent keeps every
   // element in order; a negative step would reverse them.

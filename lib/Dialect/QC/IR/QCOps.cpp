@@ -593,6 +593,65 @@ LogicalResult ResizeOp::verify() {
   return verifyResultShape(*this, expected);
 }
 
+LogicalResult PadOp::verify() {
+  if (failed(verifySameElementTypes(*this)))
+    return failure();
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  ArrayRef<int64_t> pads = getPads();
+  int64_t rank = in.size();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return emitOpError("pads has ")
+           << pads.size() << " entries, expected twice the rank (" << 2 * rank
+           << ")";
+  Shape expected;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (ShapedType::isDynamic(in[d])) {
+      expected.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t extent = in[d] + pads[d] + pads[rank + d];
+    if (extent < 0)
+      return emitOpError("pads crop dimension ") << d << " below zero";
+    if (getMode() == PadMode::reflect &&
+        (pads[d] >= in[d] || pads[rank + d] >= in[d]))
+      return emitOpError("reflect padding must be smaller than dimension ")
+             << d << " (" << in[d] << ")";
+    expected.push_back(extent);
+  }
+  return verifyResultShape(*this, expected);
+}
+
+LogicalResult SplitOp::verify() {
+  if (getResults().empty())
+    return emitOpError("needs at least one result");
+  ArrayRef<int64_t> in = getInput().getType().getShape();
+  FailureOr<int64_t> axis = verifyAxis(*this, getAxis(), in.size());
+  if (failed(axis))
+    return failure();
+  int64_t total = 0;
+  for (Value result : getResults()) {
+    auto type = tensorType(result);
+    if (type.getElementType() != getInput().getType().getElementType())
+      return emitOpError("results must have the input's element type");
+    if (type.getRank() != static_cast<int64_t>(in.size()))
+      return emitOpError("results must have the input's rank");
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (d != *axis && !extentsCompatible(type.getDimSize(d), in[d]))
+        return emitOpError("result dimension ")
+               << d << " (" << type.getDimSize(d)
+               << ") differs from the input's (" << in[d] << ")";
+    int64_t extent = type.getDimSize(*axis);
+    total = ShapedType::isDynamic(extent) || ShapedType::isDynamic(total)
+                ? ShapedType::kDynamic
+                : total + extent;
+  }
+  if (!extentsCompatible(total, in[*axis]))
+    return emitOpError("pieces add up to ")
+           << total << " along axis " << *axis << ", but the input has "
+           << in[*axis];
+  return success();
+}
+
 LogicalResult GatherOp::verify() {
   if (failed(verifyDataMovement(*this, getData())))
     return failure();

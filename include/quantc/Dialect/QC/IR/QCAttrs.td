@@ -65,4 +65,16 @@ def QC_NearestRoundingAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def QC_PadMode : I32EnumAttr<"PadMode", "how qc.pad fills the border", [
+      I32EnumAttrCase<"constant", 0>,
+      I32EnumAttrCase<"reflect", 1>,
+      I32EnumAttrCase<"edge", 2>
+    ]> {
+  let cppNamespace = "::quantc::qc";
+  let genSpecializedAttr = 0;
+}
+def QC_PadModeAttr : EnumAttr<QC_Dialect, QC_PadMode, "pad_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // QUANTC_DIALECT_QC_IR_QCATTRS_TD

@@ -563,6 +563,43 @@ def QC_ResizeOp : QC_Op<"resize", [Pure]> {
   let hasVerifier = 1;
 }
 
+def QC_PadOp : QC_Op<"pad", [Pure]> {
+  let summary = "pad or crop every dimension (ONNX Pad)";
+  let description = [{
+    `pads` holds the amounts added before each dimension, then after each
+    (ONNX order, `2 x rank` entries); negative amounts crop. `constant`
+    mode fills with `value`, `reflect` mirrors without repeating the edge,
+    `edge` repeats it.
+
+    ```mlir
+    %y = qc.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : tensor<1x3x8x8xf32> -> tensor<1x3x10x10xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, DenseI64ArrayAttr:$pads,
+      DefaultValuedAttr<QC_PadModeAttr, "::quantc::qc::PadMode::constant">:$mode,
+      DefaultValuedAttr<F32Attr, "0.0f">:$value);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def QC_SplitOp : QC_Op<"split", [Pure]> {
+  let summary = "split into consecutive pieces along an axis (ONNX Split)";
+  let description = [{
+    The result types give the pieces: they agree with the input on every
+    dimension but `axis`, and their `axis` extents add up to the input's.
+
+    ```mlir
+    %a, %b = qc.split %x {axis = 1 : i64} : tensor<1x8x4xf32> -> tensor<1x3x4xf32>, tensor<1x5x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($results)";
+  let hasVerifier = 1;
+}
+
 def QC_GatherOp : QC_Op<"gather", [Pure]> {
   let summary = "gather slices along an axis (ONNX Gather)";
   let description = [{
