@@ -53,3 +53,12 @@ fuzzer = os.path.join(config.quantc_obj_root, "tools", "onnx-import-fuzzer",
 if os.path.isfile(fuzzer):
     config.available_features.add("onnx-import-fuzzer")
     config.substitutions.append(("%onnx_import_fuzzer", fuzzer))
+
+config.substitutions.append(("%quant_opt",
+                             os.path.join(config.quantc_tools_dir, "quant-opt")))
+config.substitutions.append(("%mlir_runner",
+                             os.path.join(config.llvm_tools_dir, "mlir-runner")))
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(("%runner_libs", ",".join(
+    os.path.join(llvm_lib_dir, lib)
+    for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/InitAll.h"
+#include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QC/IR/QCDialect.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 
@@ -36,4 +37,8 @@ void quantc::registerAllDialects(mlir::DialectRegistry &registry) {
                   mlir::arm_neon::ArmNeonDialect, mlir::amx::AMXDialect>();
 }
 
-void quantc::registerAllPasses() { qc::registerQCPasses(); }
+void quantc::registerAllPasses() {
+  qc::registerQCPasses();
+  registerQuantCConversionPasses();
+  registerQCPipelines();
+}

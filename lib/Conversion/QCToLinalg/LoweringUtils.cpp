@@ -1,0 +1,156 @@
+//===- LoweringUtils.cpp - helpers for the qc to linalg lowering ----------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/IR/AffineMap.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace quantc::lowering;
+
+Value quantc::lowering::floatConstant(OpBuilder &b, Location loc, Type type,
+                                      double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value quantc::lowering::emptyTensor(OpBuilder &b, Location loc,
+                                    RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType());
+}
+
+Value quantc::lowering::filledTensor(OpBuilder &b, Location loc,
+                                     RankedTensorType type, double value) {
+  Value fill = floatConstant(b, loc, type.getElementType(), value);
+  return linalg::FillOp::create(b, loc, fill, emptyTensor(b, loc, type))
+      .getResult(0);
+}
+
+Value quantc::lowering::buildElementwise(OpBuilder &b, Location loc,
+                                         RankedTensorType resultType,
+                                         ValueRange inputs, BodyBuilder body) {
+  MLIRContext *context = b.getContext();
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    auto type = cast<RankedTensorType>(input.getType());
+    int64_t offset = rank - type.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(type.getDimSize(d) == 1 &&
+                              resultType.getDimSize(offset + d) != 1
+                          ? b.getAffineConstantExpr(0)
+                          : b.getAffineDimExpr(offset + d));
+    maps.push_back(AffineMap::get(rank, 0, exprs, context));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, emptyTensor(b, loc, resultType), maps,
+      iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value result = body(nb, nl, args.drop_back());
+        linalg::YieldOp::create(nb, nl, result);
+      });
+  return generic.getResult(0);
+}
+
+Value quantc::lowering::reshapeTo(OpBuilder &b, Location loc, Value input,
+                                  ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type.getShape() == shape)
+    return input;
+  auto flatType = RankedTensorType::get({type.getNumElements()},
+                                        type.getElementType());
+  Value flat = input;
+  if (type.getRank() != 1) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all[0].push_back(d);
+    if (type.getRank() == 0)
+      all.clear();
+    flat = tensor::CollapseShapeOp::create(b, loc, flatType, input, all);
+  }
+  auto target = RankedTensorType::get(shape, type.getElementType());
+  if (target.getRank() == 1)
+    return flat;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t d = 0; d < target.getRank(); ++d)
+    all[0].push_back(d);
+  if (target.getRank() == 0)
+    all.clear();
+  return tensor::ExpandShapeOp::create(b, loc, target, flat, all);
+}
+
+Value quantc::lowering::reduceKeepDims(OpBuilder &b, Location loc,
+                                       Value input, ArrayRef<int64_t> axes,
+                                       ReductionKind kind) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  Type element = type.getElementType();
+  SmallVector<int64_t> reducedShape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    if (!reduced) {
+      reducedShape.push_back(type.getDimSize(d));
+      outExprs.push_back(b.getAffineDimExpr(d));
+    }
+  }
+  auto reducedType = RankedTensorType::get(reducedShape, element);
+  double init = kind == ReductionKind::Sum
+                    ? 0.0
+                    : -std::numeric_limits<double>::infinity();
+  Value acc = filledTensor(b, loc, reducedType, init);
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, outExprs, b.getContext())};
+  auto generic = linalg::GenericOp::create(
+      b, loc, reducedType, input, acc, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value result =
+            kind == ReductionKind::Sum
+                ? arith::AddFOp::create(nb, nl, args[0], args[1]).getResult()
+                : arith::MaximumFOp::create(nb, nl, args[0], args[1])
+                      .getResult();
+        linalg::YieldOp::create(nb, nl, result);
+      });
+  SmallVector<int64_t> keptShape(type.getShape());
+  for (int64_t axis : axes)
+    keptShape[axis] = 1;
+  return reshapeTo(b, loc, generic.getResult(0), keptShape);
+}
+
+Value quantc::lowering::padConstant(OpBuilder &b, Location loc, Value input,
+                                    ArrayRef<int64_t> low,
+                                    ArrayRef<int64_t> high, double value) {
+  if (llvm::all_of(low, [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(high, [](int64_t v) { return v == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> lowAttr, highAttr;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    shape.push_back(type.getDimSize(d) + low[d] + high[d]);
+    lowAttr.push_back(b.getIndexAttr(low[d]));
+    highAttr.push_back(b.getIndexAttr(high[d]));
+  }
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  Value fill = floatConstant(b, loc, type.getElementType(), value);
+  return tensor::PadOp::create(b, loc, padded, input, lowAttr, highAttr, fill);
+}
+
+DenseIntElementsAttr quantc::lowering::i64Vector(OpBuilder &b,
+                                                 ArrayRef<int64_t> values) {
+  return DenseIntElementsAttr::get(
+      VectorType::get({static_cast<int64_t>(values.size())}, b.getI64Type()),
+      values);
+}

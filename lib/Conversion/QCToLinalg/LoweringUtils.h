@@ -1,0 +1,64 @@
+//===- LoweringUtils.h - helpers for the qc to linalg lowering --*- C++ -*-===//
+//
+// Part of quantc. Private to lib/Conversion/QCToLinalg.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERINGUTILS_H
+#define QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace quantc::lowering {
+
+using BodyBuilder = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
+
+/// A float constant of the given element type.
+mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Type type, double value);
+
+/// tensor.empty of a static type.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type);
+
+/// A tensor of `type` filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, double value);
+
+/// Elementwise linalg.generic producing `resultType` from `inputs`, which
+/// broadcast to it with ONNX (numpy) rules: right-aligned, extent-1
+/// dimensions repeat.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, BodyBuilder body);
+
+/// Reshapes a statically shaped tensor to `shape` (same element count) via
+/// collapse/expand_shape.
+mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value input, llvm::ArrayRef<int64_t> shape);
+
+enum class ReductionKind { Sum, Max };
+
+/// Reduces `input` over `axes` (sorted, distinct) and keeps them as
+/// extent-1 dimensions.
+mlir::Value reduceKeepDims(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<int64_t> axes,
+                           ReductionKind kind);
+
+/// Pads a tensor with a constant.
+mlir::Value padConstant(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value input, llvm::ArrayRef<int64_t> low,
+                        llvm::ArrayRef<int64_t> high, double value);
+
+/// A dense i64 vector attribute, as linalg's convolution strides want.
+mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b,
+                                     llvm::ArrayRef<int64_t> values);
+
+} // namespace quantc::lowering
+
+#endif // QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERINGUTILS_H

@@ -1,0 +1,734 @@
+//===- NNLowering.cpp - convolution, matmul, norm, pool, reduce, resize ---===//
+//
+// Part of quantc. Convolutions map to linalg's named NCHW ops (grouped ones
+// to conv_2d_ngchw_gfchw), matrix products to linalg.matmul or a batched
+// contraction generic, pooling to linalg's pooling ops with exact average
+// divisors computed at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "Patterns.h"
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::lowering;
+
+namespace {
+
+/// Adds a per-channel bias (dimension 1) to an NCHW result.
+Value addChannelBias(OpBuilder &b, Location loc, Value result, Value bias) {
+  if (!bias)
+    return result;
+  auto type = cast<RankedTensorType>(result.getType());
+  int64_t channels = cast<RankedTensorType>(bias.getType()).getDimSize(0);
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  shape[1] = channels;
+  Value reshaped = reshapeTo(b, loc, bias, shape);
+  return buildElementwise(b, loc, type, {result, reshaped},
+                          [](OpBuilder &nb, Location nl, ValueRange args) {
+                            return arith::AddFOp::create(nb, nl, args[0],
+                                                         args[1])
+                                .getResult();
+                          });
+}
+
+/// Convolution of a padded NCHW input: plain or grouped.
+Value convolve(OpBuilder &b, Location loc, RankedTensorType resultType,
+               Value input, Value weight, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> dilations, int64_t group) {
+  Value init = filledTensor(b, loc, resultType, 0.0);
+  if (group == 1)
+    return linalg::Conv2DNchwFchwOp::create(
+               b, loc, TypeRange{resultType}, ValueRange{input, weight},
+               ValueRange{init}, i64Vector(b, strides),
+               i64Vector(b, dilations))
+        .getResult(0);
+  auto in = cast<RankedTensorType>(input.getType()).getShape();
+  auto w = cast<RankedTensorType>(weight.getType()).getShape();
+  auto out = resultType.getShape();
+  Type element = resultType.getElementType();
+  Value groupedIn = reshapeTo(
+      b, loc, input, {in[0], group, in[1] / group, in[2], in[3]});
+  Value groupedW = reshapeTo(
+      b, loc, weight, {group, w[0] / group, w[1], w[2], w[3]});
+  auto groupedType = RankedTensorType::get(
+      {out[0], group, out[1] / group, out[2], out[3]}, element);
+  Value groupedInit = filledTensor(b, loc, groupedType, 0.0);
+  Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                   b, loc, TypeRange{groupedType},
+                   ValueRange{groupedIn, groupedW}, ValueRange{groupedInit},
+                   i64Vector(b, strides), i64Vector(b, dilations))
+                   .getResult(0);
+  return reshapeTo(b, loc, conv, out);
+}
+
+struct Conv2DLowering : OpRewritePattern<qc::Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> pads = op.getPads();
+    Value padded = padConstant(rewriter, loc, op.getInput(),
+                               {0, 0, pads[0], pads[1]},
+                               {0, 0, pads[2], pads[3]}, 0.0);
+    Value conv = convolve(rewriter, loc, op.getType(), padded, op.getWeight(),
+                          op.getStrides(), op.getDilations(), op.getGroup());
+    rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
+    return success();
+  }
+};
+
+/// ConvTranspose as a stride-1 convolution of the input spread out by the
+/// stride (zeros in between), padded by dilation*(kernel-1) - pad, with the
+/// kernel flipped and its channel dimensions swapped per group.
+struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::ConvTranspose2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto wType = op.getWeight().getType();
+    Type element = inType.getElementType();
+    ArrayRef<int64_t> in = inType.getShape(), w = wType.getShape();
+    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
+                      dilations = op.getDilations(),
+                      outputPadding = op.getOutputPadding();
+    int64_t group = op.getGroup();
+    // Spread: [N, C, (H-1)*s+1, (W-1)*s+1] with the input at stride s.
+    SmallVector<int64_t> spreadShape = {in[0], in[1], (in[2] - 1) * strides[0] + 1,
+                                        (in[3] - 1) * strides[1] + 1};
+    Value spread = filledTensor(
+        rewriter, loc, RankedTensorType::get(spreadShape, element), 0.0);
+    SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes, steps;
+    for (int64_t d = 0; d < 4; ++d)
+      sizes.push_back(rewriter.getIndexAttr(in[d]));
+    steps = {rewriter.getIndexAttr(1), rewriter.getIndexAttr(1),
+             rewriter.getIndexAttr(strides[0]),
+             rewriter.getIndexAttr(strides[1])};
+    spread = tensor::InsertSliceOp::create(rewriter, loc, op.getInput(), spread,
+                                           offsets, sizes, steps);
+    // Pad (or crop, when pads exceed the kernel span).
+    SmallVector<int64_t> low(4, 0), high(4, 0), cropLow(4, 0), cropHigh(4, 0);
+    for (int i = 0; i < 2; ++i) {
+      int64_t span = dilations[i] * (w[2 + i] - 1);
+      int64_t lo = span - pads[i], hi = span - pads[2 + i] + outputPadding[i];
+      (lo >= 0 ? low[2 + i] : cropLow[2 + i]) = std::abs(lo);
+      (hi >= 0 ? high[2 + i] : cropHigh[2 + i]) = std::abs(hi);
+    }
+    Value padded = padConstant(rewriter, loc, spread, low, high, 0.0);
+    if (llvm::any_of(cropLow, [](int64_t v) { return v; }) ||
+        llvm::any_of(cropHigh, [](int64_t v) { return v; })) {
+      auto paddedShape = cast<RankedTensorType>(padded.getType()).getShape();
+      SmallVector<int64_t> shape;
+      SmallVector<OpFoldResult> cropOffsets, cropSizes;
+      for (int64_t d = 0; d < 4; ++d) {
+        shape.push_back(paddedShape[d] - cropLow[d] - cropHigh[d]);
+        cropOffsets.push_back(rewriter.getIndexAttr(cropLow[d]));
+        cropSizes.push_back(rewriter.getIndexAttr(shape.back()));
+      }
+      padded = tensor::ExtractSliceOp::create(
+          rewriter, loc, RankedTensorType::get(shape, element), padded,
+          cropOffsets, cropSizes,
+          SmallVector<OpFoldResult>(4, rewriter.getIndexAttr(1)));
+    }
+    // Weight [C, M/g, kh, kw] -> [M, C/g, kh, kw], flipped spatially.
+    int64_t channels = w[0], outPerGroup = w[1], inPerGroup = channels / group;
+    auto flippedType = RankedTensorType::get(
+        {outPerGroup * group, inPerGroup, w[2], w[3]}, element);
+    MLIRContext *context = rewriter.getContext();
+    // out[m, c, y, x] = w[g*inPerGroup + c, m % outPerGroup, kh-1-y, kw-1-x]
+    // with g = m / outPerGroup: express on a [g, m', c, y, x] iteration.
+    auto groupedOut = RankedTensorType::get(
+        {group, outPerGroup, inPerGroup, w[2], w[3]}, element);
+    Value groupedW = reshapeTo(rewriter, loc, op.getWeight(),
+                               {group, inPerGroup, outPerGroup, w[2], w[3]});
+    AffineExpr g = rewriter.getAffineDimExpr(0), m = rewriter.getAffineDimExpr(1),
+               c = rewriter.getAffineDimExpr(2), y = rewriter.getAffineDimExpr(3),
+               x = rewriter.getAffineDimExpr(4);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(5, 0, {g, c, m, w[2] - 1 - y, w[3] - 1 - x}, context),
+        rewriter.getMultiDimIdentityMap(5)};
+    Value flippedGrouped =
+        linalg::GenericOp::create(
+            rewriter, loc, groupedOut, groupedW,
+            emptyTensor(rewriter, loc, groupedOut), maps,
+            SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+            [](OpBuilder &nb, Location nl, ValueRange args) {
+              linalg::YieldOp::create(nb, nl, args[0]);
+            })
+            .getResult(0);
+    Value flipped = reshapeTo(rewriter, loc, flippedGrouped,
+                              flippedType.getShape());
+    Value conv = convolve(rewriter, loc, op.getType(), padded, flipped,
+                          {1, 1}, dilations, group);
+    rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
+    return success();
+  }
+};
+
+/// Matrix product: linalg.matmul for 2-D x 2-D (after folding leading
+/// dimensions of a rank>2 lhs into M), otherwise a broadcasting batched
+/// contraction generic.
+struct MatMulLowering : OpRewritePattern<qc::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value lhs = op.getLhs(), rhs = op.getRhs();
+    auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+    Type element = lhsType.getElementType();
+    // Promote rank-1 operands.
+    SmallVector<int64_t> a(lhsType.getShape()), bs(rhsType.getShape());
+    if (a.size() == 1) {
+      a.insert(a.begin(), 1);
+      lhs = reshapeTo(rewriter, loc, lhs, a);
+    }
+    if (bs.size() == 1) {
+      bs.push_back(1);
+      rhs = reshapeTo(rewriter, loc, rhs, bs);
+    }
+    int64_t k = a.back(), n = bs.back();
+    Value product;
+    if (bs.size() == 2) {
+      int64_t m = 1;
+      for (size_t i = 0; i + 1 < a.size(); ++i)
+        m *= a[i];
+      Value flat = reshapeTo(rewriter, loc, lhs, {m, k});
+      auto type = RankedTensorType::get({m, n}, element);
+      Value init = filledTensor(rewriter, loc, type, 0.0);
+      product = linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
+                                         ValueRange{flat, rhs},
+                                         ValueRange{init})
+                    .getResult(0);
+    } else {
+      product = batchedContraction(rewriter, loc, lhs, rhs, a, bs, element);
+    }
+    rewriter.replaceOp(op,
+                       reshapeTo(rewriter, loc, product, op.getType().getShape()));
+    return success();
+  }
+
+  static Value batchedContraction(OpBuilder &b, Location loc, Value lhs,
+                                  Value rhs, ArrayRef<int64_t> a,
+                                  ArrayRef<int64_t> bs, Type element) {
+    MLIRContext *context = b.getContext();
+    int64_t batchRank = std::max(a.size(), bs.size()) - 2;
+    SmallVector<int64_t> outShape;
+    for (int64_t i = 0; i < batchRank; ++i) {
+      int64_t ai = i - (batchRank - (int64_t(a.size()) - 2));
+      int64_t bi = i - (batchRank - (int64_t(bs.size()) - 2));
+      int64_t ea = ai >= 0 ? a[ai] : 1, eb = bi >= 0 ? bs[bi] : 1;
+      outShape.push_back(std::max(ea, eb));
+    }
+    int64_t m = a[a.size() - 2], k = a.back(), n = bs.back();
+    outShape.push_back(m);
+    outShape.push_back(n);
+    // Iteration space: batch..., m, n, k.
+    int64_t loops = batchRank + 3;
+    auto operandMap = [&](ArrayRef<int64_t> shape, bool isLhs) {
+      SmallVector<AffineExpr> exprs;
+      int64_t offset = batchRank - (int64_t(shape.size()) - 2);
+      for (int64_t d = 0; d + 2 < int64_t(shape.size()); ++d)
+        exprs.push_back(shape[d] == 1 && outShape[offset + d] != 1
+                            ? b.getAffineConstantExpr(0)
+                            : b.getAffineDimExpr(offset + d));
+      AffineExpr mDim = b.getAffineDimExpr(batchRank),
+                 nDim = b.getAffineDimExpr(batchRank + 1),
+                 kDim = b.getAffineDimExpr(batchRank + 2);
+      exprs.push_back(isLhs ? mDim : kDim);
+      exprs.push_back(isLhs ? kDim : nDim);
+      return AffineMap::get(loops, 0, exprs, context);
+    };
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < batchRank + 2; ++d)
+      outExprs.push_back(b.getAffineDimExpr(d));
+    SmallVector<AffineMap> maps = {operandMap(a, true), operandMap(bs, false),
+                                   AffineMap::get(loops, 0, outExprs, context)};
+    SmallVector<utils::IteratorType> iterators(loops - 1,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    auto type = RankedTensorType::get(outShape, element);
+    (void)k;
+    return linalg::GenericOp::create(
+               b, loc, type, ValueRange{lhs, rhs},
+               filledTensor(b, loc, type, 0.0), maps, iterators,
+               [](OpBuilder &nb, Location nl, ValueRange args) {
+                 Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
+                 linalg::YieldOp::create(
+                     nb, nl, arith::AddFOp::create(nb, nl, args[2], p)
+                                 .getResult());
+               })
+        .getResult(0);
+  }
+};
+
+Value transpose2D(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  auto resultType = RankedTensorType::get(
+      {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value,
+                                     emptyTensor(b, loc, resultType),
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
+struct GemmLowering : OpRewritePattern<qc::GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::GemmOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value a = op.getTransA() ? transpose2D(rewriter, loc, op.getA()) : op.getA();
+    Value bm = op.getTransB() ? transpose2D(rewriter, loc, op.getB()) : op.getB();
+    auto type = op.getType();
+    Value init = filledTensor(rewriter, loc, type, 0.0);
+    Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
+                                             ValueRange{a, bm}, ValueRange{init})
+                        .getResult(0);
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    SmallVector<Value> inputs = {product};
+    if (op.getC())
+      inputs.push_back(op.getC());
+    Value result = buildElementwise(
+        rewriter, loc, type, inputs,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value acc = args[0];
+          if (alpha != 1.0)
+            acc = arith::MulFOp::create(
+                b, l, acc, floatConstant(b, l, acc.getType(), alpha));
+          if (args.size() < 2)
+            return acc;
+          Value c = args[1];
+          if (beta != 1.0)
+            c = arith::MulFOp::create(b, l, c,
+                                      floatConstant(b, l, c.getType(), beta));
+          return arith::AddFOp::create(b, l, acc, c);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct BatchNormLowering : OpRewritePattern<qc::BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::BatchNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    SmallVector<int64_t> channelShape(type.getRank(), 1);
+    channelShape[1] = type.getDimSize(1);
+    SmallVector<Value> inputs = {op.getInput()};
+    for (Value param : {op.getScale(), op.getBias(), op.getMean(),
+                        op.getVariance()})
+      inputs.push_back(reshapeTo(rewriter, loc, param, channelShape));
+    double epsilon = op.getEpsilon().convertToDouble();
+    Value result = buildElementwise(
+        rewriter, loc, type, inputs,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value centered = arith::SubFOp::create(b, l, args[0], args[3]);
+          Value var = arith::AddFOp::create(
+              b, l, args[4], floatConstant(b, l, args[4].getType(), epsilon));
+          Value normalized = arith::DivFOp::create(
+              b, l, centered, math::SqrtOp::create(b, l, var));
+          Value scaled = arith::MulFOp::create(b, l, normalized, args[1]);
+          return arith::AddFOp::create(b, l, scaled, args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Divides `sum` elementwise by `count` (a scalar).
+Value divideBy(OpBuilder &b, Location loc, Value sum, double count) {
+  auto type = cast<RankedTensorType>(sum.getType());
+  return buildElementwise(b, loc, type, sum,
+                          [&](OpBuilder &nb, Location nl, ValueRange args) {
+                            return arith::DivFOp::create(
+                                       nb, nl, args[0],
+                                       floatConstant(nb, nl,
+                                                     args[0].getType(), count))
+                                .getResult();
+                          });
+}
+
+Value binary(OpBuilder &b, Location loc, RankedTensorType type, Value x,
+             Value y, function_ref<Value(OpBuilder &, Location, Value, Value)> f) {
+  return buildElementwise(b, loc, type, {x, y},
+                          [&](OpBuilder &nb, Location nl, ValueRange args) {
+                            return f(nb, nl, args[0], args[1]);
+                          });
+}
+
+struct SoftmaxLowering : OpRewritePattern<qc::SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::SoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    // I64Attr getters return uint64_t: sign first, then normalize.
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += type.getRank();
+    Value max = reduceKeepDims(rewriter, loc, op.getInput(), {axis},
+                               ReductionKind::Max);
+    Value exp = binary(rewriter, loc, type, op.getInput(), max,
+                       [](OpBuilder &b, Location l, Value x, Value m) -> Value {
+                         return math::ExpOp::create(
+                             b, l, arith::SubFOp::create(b, l, x, m));
+                       });
+    Value sum = reduceKeepDims(rewriter, loc, exp, {axis}, ReductionKind::Sum);
+    rewriter.replaceOp(
+        op, binary(rewriter, loc, type, exp, sum,
+                   [](OpBuilder &b, Location l, Value e, Value s) -> Value {
+                     return arith::DivFOp::create(b, l, e, s);
+                   }));
+    return success();
+  }
+};
+
+struct LayerNormLowering : OpRewritePattern<qc::LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::LayerNormOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
+    SmallVector<int64_t> axes;
+    double count = 1;
+    for (int64_t d = axis; d < rank; ++d) {
+      axes.push_back(d);
+      count *= type.getDimSize(d);
+    }
+    Value mean = divideBy(rewriter, loc,
+                          reduceKeepDims(rewriter, loc, op.getInput(), axes,
+                                         ReductionKind::Sum),
+                          count);
+    Value centered = binary(rewriter, loc, type, op.getInput(), mean,
+                            [](OpBuilder &b, Location l, Value x, Value m) -> Value {
+                              return arith::SubFOp::create(b, l, x, m);
+                            });
+    Value squares = binary(rewriter, loc, type, centered, centered,
+                           [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+                             return arith::MulFOp::create(b, l, x, y);
+                           });
+    Value var = divideBy(rewriter, loc,
+                         reduceKeepDims(rewriter, loc, squares, axes,
+                                        ReductionKind::Sum),
+                         count);
+    double epsilon = op.getEpsilon().convertToDouble();
+    SmallVector<Value> inputs = {centered, var, op.getScale()};
+    if (op.getBias())
+      inputs.push_back(op.getBias());
+    Value result = buildElementwise(
+        rewriter, loc, type, inputs,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value v = arith::AddFOp::create(
+              b, l, args[1], floatConstant(b, l, args[1].getType(), epsilon));
+          Value normalized =
+              arith::DivFOp::create(b, l, args[0], math::SqrtOp::create(b, l, v));
+          Value scaled = arith::MulFOp::create(b, l, normalized, args[2]);
+          return args.size() > 3 ? arith::AddFOp::create(b, l, scaled, args[3])
+                                       .getResult()
+                                 : scaled;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Extra high padding so that ceil-mode windows fit in the padded input.
+int64_t ceilOverhang(int64_t in, int64_t out, int64_t kernel, int64_t stride,
+                     int64_t dilation, int64_t padBegin, int64_t padEnd) {
+  int64_t needed = (out - 1) * stride + (kernel - 1) * dilation + 1;
+  return std::max<int64_t>(0, needed - (in + padBegin + padEnd));
+}
+
+struct MaxPoolLowering : OpRewritePattern<qc::MaxPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::MaxPool2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto in = op.getInput().getType().getShape();
+    auto out = op.getType().getShape();
+    ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                      p = op.getPads(), d = op.getDilations();
+    SmallVector<int64_t> high = {0, 0, p[2], p[3]};
+    for (int i = 0; i < 2; ++i)
+      high[2 + i] += ceilOverhang(in[2 + i], out[2 + i], k[i], s[i], d[i],
+                                  p[i], p[2 + i]);
+    Value padded = padConstant(rewriter, loc, op.getInput(), {0, 0, p[0], p[1]},
+                               high, -std::numeric_limits<double>::infinity());
+    Type element = op.getType().getElementType();
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, element);
+    Value init = filledTensor(rewriter, loc, op.getType(),
+                              -std::numeric_limits<double>::infinity());
+    rewriter.replaceOp(op, linalg::PoolingNchwMaxOp::create(
+                               rewriter, loc, TypeRange{op.getType()},
+                               ValueRange{padded, window}, ValueRange{init},
+                               i64Vector(rewriter, s), i64Vector(rewriter, d))
+                               .getResult(0));
+    return success();
+  }
+};
+
+/// Average pooling: a window sum divided by a per-position count computed
+/// here (padding counts only with count_include_pad; the ceil-mode
+/// overhang never counts).
+struct AvgPoolLowering : OpRewritePattern<qc::AvgPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::AvgPool2DOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto in = op.getInput().getType().getShape();
+    auto out = op.getType().getShape();
+    ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                      p = op.getPads();
+    SmallVector<int64_t> high = {0, 0, p[2], p[3]};
+    for (int i = 0; i < 2; ++i)
+      high[2 + i] += ceilOverhang(in[2 + i], out[2 + i], k[i], s[i], 1, p[i],
+                                  p[2 + i]);
+    Value padded = padConstant(rewriter, loc, op.getInput(), {0, 0, p[0], p[1]},
+                               high, 0.0);
+    Type element = op.getType().getElementType();
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, element);
+    Value init = filledTensor(rewriter, loc, op.getType(), 0.0);
+    Value sum = linalg::PoolingNchwSumOp::create(
+                    rewriter, loc, TypeRange{op.getType()},
+                    ValueRange{padded, window}, ValueRange{init},
+                    i64Vector(rewriter, s), i64Vector(rewriter, {1, 1}))
+                    .getResult(0);
+    // Count of the window elements that are counted, per output position.
+    bool includePad = op.getCountIncludePad();
+    SmallVector<float> counts;
+    for (int64_t y = 0; y < out[2]; ++y)
+      for (int64_t x = 0; x < out[3]; ++x) {
+        int64_t n = 1;
+        for (int i = 0; i < 2; ++i) {
+          int64_t start = (i == 0 ? y : x) * s[i] - p[i];
+          int64_t end = start + k[i];
+          int64_t lo = includePad ? -p[i] : 0;
+          int64_t hi = includePad ? in[2 + i] + p[2 + i] : in[2 + i];
+          n *= std::max<int64_t>(0, std::min(end, hi) - std::max(start, lo));
+        }
+        counts.push_back(static_cast<float>(std::max<int64_t>(n, 1)));
+      }
+    auto countType = RankedTensorType::get({out[2], out[3]}, rewriter.getF32Type());
+    Value countTensor = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(countType, ArrayRef<float>(counts)));
+    rewriter.replaceOp(
+        op, binary(rewriter, loc, op.getType(), sum, countTensor,
+                   [](OpBuilder &b, Location l, Value x, Value c) -> Value {
+                     if (c.getType() != x.getType())
+                       c = arith::TruncFOp::create(b, l, x.getType(), c);
+                     return arith::DivFOp::create(b, l, x, c);
+                   }));
+    return success();
+  }
+};
+
+struct GlobalAvgPoolLowering : OpRewritePattern<qc::GlobalAvgPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::GlobalAvgPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = op.getInput().getType();
+    SmallVector<int64_t> axes;
+    double count = 1;
+    for (int64_t d = 2; d < type.getRank(); ++d) {
+      axes.push_back(d);
+      count *= type.getDimSize(d);
+    }
+    Value sum = reduceKeepDims(rewriter, op.getLoc(), op.getInput(), axes,
+                               ReductionKind::Sum);
+    rewriter.replaceOp(op, divideBy(rewriter, op.getLoc(), sum, count));
+    return success();
+  }
+};
+
+template <typename Op, ReductionKind kind, bool mean>
+struct ReduceLowering : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op,
+                                PatternRewriter &rewriter) const override {
+    auto type = op.getInput().getType();
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> axes;
+    for (int64_t axis : op.getAxes())
+      axes.push_back(axis < 0 ? axis + rank : axis);
+    if (axes.empty())
+      for (int64_t d = 0; d < rank; ++d)
+        axes.push_back(d);
+    llvm::sort(axes);
+    Value result = reduceKeepDims(rewriter, op.getLoc(), op.getInput(), axes,
+                                  kind);
+    if (mean) {
+      double count = 1;
+      for (int64_t axis : axes)
+        count *= type.getDimSize(axis);
+      result = divideBy(rewriter, op.getLoc(), result, count);
+    }
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), result,
+                                     op.getType().getShape()));
+    return success();
+  }
+};
+
+/// Resize: each output element reads the input at transformed coordinates
+/// (nearest, or linear interpolation per resized dimension).
+struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::ResizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto outType = op.getType();
+    int64_t rank = outType.getRank();
+    ArrayRef<float> scales = op.getScales();
+    Value input = op.getInput();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, outType, ValueRange{}, emptyTensor(rewriter, loc, outType),
+        rewriter.getMultiDimIdentityMap(rank),
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Type f32 = b.getF32Type();
+          Type index = b.getIndexType();
+          // Per dimension: the source coordinate as f32.
+          SmallVector<Value> lowIdx, highIdx, frac;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(b, l, d);
+            int64_t inExtent = inType.getDimSize(d);
+            int64_t outExtent = outType.getDimSize(d);
+            if (inExtent == outExtent) {
+              lowIdx.push_back(i);
+              highIdx.push_back(i);
+              frac.push_back(Value());
+              continue;
+            }
+            Value x = arith::SIToFPOp::create(
+                b, l, f32, arith::IndexCastOp::create(b, l, b.getI64Type(), i));
+            Value src = sourceCoordinate(b, l, x, scales[d], inExtent,
+                                         outExtent, op.getCoordinateTransform());
+            Value maxIdx = floatConstant(b, l, f32, inExtent - 1);
+            Value zero = floatConstant(b, l, f32, 0.0);
+            if (op.getMode() == qc::ResizeMode::nearest) {
+              Value rounded = roundNearest(b, l, src, op.getNearestRounding());
+              rounded = arith::MinimumFOp::create(
+                  b, l, arith::MaximumFOp::create(b, l, rounded, zero), maxIdx);
+              Value idx = arith::IndexCastOp::create(
+                  b, l, index, arith::FPToSIOp::create(b, l, b.getI64Type(), rounded));
+              lowIdx.push_back(idx);
+              highIdx.push_back(idx);
+              frac.push_back(Value());
+              continue;
+            }
+            src = arith::MinimumFOp::create(
+                b, l, arith::MaximumFOp::create(b, l, src, zero), maxIdx);
+            Value floor = math::FloorOp::create(b, l, src);
+            Value ceil = arith::MinimumFOp::create(
+                b, l, arith::AddFOp::create(b, l, floor, floatConstant(b, l, f32, 1)),
+                maxIdx);
+            auto toIndex = [&](Value v) -> Value {
+              return arith::IndexCastOp::create(
+                  b, l, index, arith::FPToSIOp::create(b, l, b.getI64Type(), v));
+            };
+            lowIdx.push_back(toIndex(floor));
+            highIdx.push_back(toIndex(ceil));
+            frac.push_back(arith::SubFOp::create(b, l, src, floor));
+          }
+          // Multilinear blend over the dimensions with a fraction.
+          Value result = blend(b, l, input, lowIdx, highIdx, frac, 0, {});
+          linalg::YieldOp::create(b, l, result);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+
+  static Value sourceCoordinate(OpBuilder &b, Location l, Value x, float scale,
+                                int64_t inExtent, int64_t outExtent,
+                                qc::CoordinateTransform mode) {
+    Type f32 = b.getF32Type();
+    auto c = [&](double v) { return floatConstant(b, l, f32, v); };
+    switch (mode) {
+    case qc::CoordinateTransform::asymmetric:
+      return arith::DivFOp::create(b, l, x, c(scale));
+    case qc::CoordinateTransform::align_corners:
+      if (outExtent == 1)
+        return c(0.0);
+      return arith::MulFOp::create(
+          b, l, x, c(double(inExtent - 1) / double(outExtent - 1)));
+    case qc::CoordinateTransform::pytorch_half_pixel:
+      if (outExtent == 1)
+        return c(0.0);
+      [[fallthrough]];
+    case qc::CoordinateTransform::half_pixel: {
+      Value shifted = arith::AddFOp::create(b, l, x, c(0.5));
+      return arith::SubFOp::create(
+          b, l, arith::DivFOp::create(b, l, shifted, c(scale)), c(0.5));
+    }
+    }
+    llvm_unreachable("unknown coordinate transform");
+  }
+
+  static Value roundNearest(OpBuilder &b, Location l, Value x,
+                            qc::NearestRounding mode) {
+    Type f32 = x.getType();
+    switch (mode) {
+    case qc::NearestRounding::floor:
+      return math::FloorOp::create(b, l, x);
+    case qc::NearestRounding::ceil:
+      return math::CeilOp::create(b, l, x);
+    case qc::NearestRounding::round_prefer_ceil:
+      return math::FloorOp::create(
+          b, l, arith::AddFOp::create(b, l, x, floatConstant(b, l, f32, 0.5)));
+    case qc::NearestRounding::round_prefer_floor:
+      return math::CeilOp::create(
+          b, l, arith::SubFOp::create(b, l, x, floatConstant(b, l, f32, 0.5)));
+    }
+    llvm_unreachable("unknown rounding");
+  }
+
+  /// Recursively blends the 2^k corners for the dimensions with fractions.
+  static Value blend(OpBuilder &b, Location l, Value input,
+                     ArrayRef<Value> low, ArrayRef<Value> high,
+                     ArrayRef<Value> frac, size_t d,
+                     SmallVector<Value> chosen) {
+    if (d == low.size())
+      return tensor::ExtractOp::create(b, l, input, chosen);
+    if (!frac[d]) {
+      chosen.push_back(low[d]);
+      return blend(b, l, input, low, high, frac, d + 1, chosen);
+    }
+    SmallVector<Value> lowChosen = chosen, highChosen = chosen;
+    lowChosen.push_back(low[d]);
+    highChosen.push_back(high[d]);
+    Value a = blend(b, l, input, low, high, frac, d + 1, lowChosen);
+    Value c = blend(b, l, input, low, high, frac, d + 1, highChosen);
+    Value t = frac[d];
+    if (t.getType() != a.getType())
+      t = arith::TruncFOp::create(b, l, a.getType(), t);
+    Value delta = arith::SubFOp::create(b, l, c, a);
+    return arith::AddFOp::create(b, l, a, arith::MulFOp::create(b, l, delta, t));
+  }
+};
+
+} // namespace
+
+void quantc::lowering::populateNNLowering(RewritePatternSet &patterns) {
+  patterns.add<Conv2DLowering, ConvTranspose2DLowering, MatMulLowering,
+               GemmLowering, BatchNormLowering, SoftmaxLowering,
+               LayerNormLowering, MaxPoolLowering, AvgPoolLowering,
+               GlobalAvgPoolLowering,
+               ReduceLowering<qc::ReduceMeanOp, ReductionKind::Sum, true>,
+               ReduceLowering<qc::ReduceSumOp, ReductionKind::Sum, false>,
+               ReduceLowering<qc::ReduceMaxOp, ReductionKind::Max, false>,
+               ResizeLowering>(patterns.getContext());
+}

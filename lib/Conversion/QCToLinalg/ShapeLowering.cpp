@@ -1,0 +1,284 @@
+//===- ShapeLowering.cpp - qc data movement to tensor/linalg --------------===//
+//
+// Part of quantc. Reshapes become collapse/expand_shape, slices and splits
+// extract_slice (negative steps a gather generic), concat insert_slice,
+// transpose linalg.transpose, gather and non-constant pads generics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "Patterns.h"
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::lowering;
+
+namespace {
+
+/// reshape, flatten, squeeze, unsqueeze: row-major reinterpretation.
+template <typename Op>
+struct ReshapeLikeLowering : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  LogicalResult matchAndRewrite(Op op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), op.getInput(),
+                                     op.getType().getShape()));
+    return success();
+  }
+};
+
+struct TransposeLowering : OpRewritePattern<qc::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value init = emptyTensor(rewriter, op.getLoc(), op.getType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(),
+                                                       op.getInput(), init,
+                                                       op.getPerm())
+                               .getResult()[0]);
+    return success();
+  }
+};
+
+struct ConcatLowering : OpRewritePattern<qc::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
+    Value result = emptyTensor(rewriter, loc, type);
+    int64_t offset = 0;
+    for (Value input : op.getInputs()) {
+      auto inType = cast<RankedTensorType>(input.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t d = 0; d < rank; ++d)
+        sizes.push_back(rewriter.getIndexAttr(inType.getDimSize(d)));
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, sizes, strides);
+      offset += inType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SliceLowering : OpRewritePattern<qc::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto type = op.getType();
+    int64_t rank = inType.getRank();
+    SmallVector<int64_t> start(rank, 0), step(rank, 1);
+    for (size_t i = 0; i < op.getAxes().size(); ++i) {
+      int64_t axis = op.getAxes()[i];
+      if (axis < 0)
+        axis += rank;
+      int64_t dim = inType.getDimSize(axis), s = op.getStarts()[i];
+      step[axis] = op.getSteps()[i];
+      if (s < 0)
+        s += dim;
+      start[axis] = step[axis] > 0 ? std::clamp<int64_t>(s, 0, dim)
+                                   : std::clamp<int64_t>(s, 0, dim - 1);
+    }
+    if (llvm::all_of(step, [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t d = 0; d < rank; ++d) {
+        offsets.push_back(rewriter.getIndexAttr(start[d]));
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+        strides.push_back(rewriter.getIndexAttr(step[d]));
+      }
+      rewriter.replaceOp(op, tensor::ExtractSliceOp::create(
+                                 rewriter, loc, type, op.getInput(), offsets,
+                                 sizes, strides));
+      return success();
+    }
+    // Negative steps: read input[start + i * step] per dimension.
+    Value input = op.getInput();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, emptyTensor(rewriter, loc, type),
+        rewriter.getMultiDimIdentityMap(rank),
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(b, l, d);
+            Value scaled = arith::MulIOp::create(
+                b, l, i, arith::ConstantIndexOp::create(b, l, step[d]));
+            indices.push_back(arith::AddIOp::create(
+                b, l, scaled, arith::ConstantIndexOp::create(b, l, start[d])));
+          }
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct SplitLowering : OpRewritePattern<qc::SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::SplitOp op,
+                                PatternRewriter &rewriter) const override {
+    int64_t rank = op.getInput().getType().getRank();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
+    SmallVector<Value> pieces;
+    int64_t offset = 0;
+    for (Value result : op.getResults()) {
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t d = 0; d < rank; ++d)
+        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+      pieces.push_back(tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), type, op.getInput(), offsets, sizes, strides));
+      offset += type.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, pieces);
+    return success();
+  }
+};
+
+/// Gather: out[pre..., idx..., post...] = data[pre..., indices[idx...], post...]
+/// with negative indices counted from the end.
+struct GatherLowering : OpRewritePattern<qc::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    auto dataType = op.getData().getType();
+    int64_t rank = type.getRank();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += dataType.getRank();
+    int64_t indexRank = op.getIndices().getType().getRank();
+    Value data = op.getData(), indices = op.getIndices();
+    int64_t extent = dataType.getDimSize(axis);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, emptyTensor(rewriter, loc, type),
+        rewriter.getMultiDimIdentityMap(rank),
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> idx;
+          for (int64_t d = 0; d < indexRank; ++d)
+            idx.push_back(linalg::IndexOp::create(b, l, axis + d));
+          Value raw = tensor::ExtractOp::create(b, l, indices, idx);
+          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, zero);
+          Value wrapped = arith::AddIOp::create(
+              b, l, index, arith::ConstantIndexOp::create(b, l, extent));
+          index = arith::SelectOp::create(b, l, negative, wrapped, index);
+          SmallVector<Value> dataIdx;
+          for (int64_t d = 0; d < axis; ++d)
+            dataIdx.push_back(linalg::IndexOp::create(b, l, d));
+          dataIdx.push_back(index);
+          for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+            dataIdx.push_back(
+                linalg::IndexOp::create(b, l, d - 1 + indexRank));
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, dataIdx).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Pad: constant mode via tensor.pad (after cropping negative pads);
+/// reflect and edge via a generic that maps each output index back in.
+struct PadLowering : OpRewritePattern<qc::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::PadOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto type = op.getType();
+    int64_t rank = inType.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    Value input = op.getInput();
+    if (op.getMode() == qc::PadMode::constant) {
+      // Crop first where pads are negative.
+      SmallVector<int64_t> low(rank), high(rank), cropShape;
+      SmallVector<OpFoldResult> offsets, sizes;
+      bool crop = false;
+      for (int64_t d = 0; d < rank; ++d) {
+        int64_t lo = pads[d], hi = pads[rank + d];
+        low[d] = std::max<int64_t>(lo, 0);
+        high[d] = std::max<int64_t>(hi, 0);
+        int64_t begin = std::max<int64_t>(-lo, 0), end = std::max<int64_t>(-hi, 0);
+        crop |= begin || end;
+        cropShape.push_back(inType.getDimSize(d) - begin - end);
+        offsets.push_back(rewriter.getIndexAttr(begin));
+        sizes.push_back(rewriter.getIndexAttr(cropShape.back()));
+      }
+      if (crop)
+        input = tensor::ExtractSliceOp::create(
+            rewriter, loc,
+            RankedTensorType::get(cropShape, inType.getElementType()), input,
+            offsets, sizes,
+            SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1)));
+      rewriter.replaceOp(op, padConstant(rewriter, loc, input, low, high,
+                                         op.getValue().convertToDouble()));
+      return success();
+    }
+    bool reflect = op.getMode() == qc::PadMode::reflect;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, type, ValueRange{}, emptyTensor(rewriter, loc, type),
+        rewriter.getMultiDimIdentityMap(rank),
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> idx;
+          for (int64_t d = 0; d < rank; ++d) {
+            int64_t dim = inType.getDimSize(d);
+            Value i = arith::SubIOp::create(
+                b, l, linalg::IndexOp::create(b, l, d),
+                arith::ConstantIndexOp::create(b, l, pads[d]));
+            Value zero = arith::ConstantIndexOp::create(b, l, 0);
+            Value last = arith::ConstantIndexOp::create(b, l, dim - 1);
+            if (reflect) {
+              // |i| then dim-1 - |(dim-1) - i| folds both edges back in.
+              Value neg = arith::SubIOp::create(b, l, zero, i);
+              i = arith::MaxSIOp::create(b, l, i, neg);
+              Value over = arith::SubIOp::create(b, l, last, i);
+              Value absOver = arith::MaxSIOp::create(
+                  b, l, over, arith::SubIOp::create(b, l, zero, over));
+              i = arith::SubIOp::create(b, l, last, absOver);
+            } else {
+              i = arith::MinSIOp::create(b, l,
+                                         arith::MaxSIOp::create(b, l, i, zero),
+                                         last);
+            }
+            idx.push_back(i);
+          }
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, input, idx).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void quantc::lowering::populateShapeLowering(RewritePatternSet &patterns) {
+  patterns.add<ReshapeLikeLowering<qc::ReshapeOp>,
+               ReshapeLikeLowering<qc::FlattenOp>,
+               ReshapeLikeLowering<qc::SqueezeOp>,
+               ReshapeLikeLowering<qc::UnsqueezeOp>, TransposeLowering,
+               ConcatLowering, SliceLowering, SplitLowering, GatherLowering,
+               PadLowering>(patterns.getContext());
+}
