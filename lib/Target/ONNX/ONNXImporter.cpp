@@ -576,6 +576,11 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
   func::ReturnOp::create(opBuilder, func.getLoc(), results);
   func.setFunctionType(opBuilder.getFunctionType(
       inputTypes, ValueRange(results).getTypes()));
+  // Keep the ONNX names of inputs and outputs for drivers and headers.
+  for (auto [i, input] : llvm::enumerate(inputs))
+    func.setArgAttr(i, "onnx.name", opBuilder.getStringAttr(input->name()));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "onnx.name", opBuilder.getStringAttr(output.name()));
 
   // Constants that only fed import-time shape arithmetic are dead.
   SmallVector<Operation *> dead;
