@@ -10,6 +10,8 @@
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -89,10 +91,20 @@ struct ConstantLowering : OpRewritePattern<qc::ConstantOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(qc::ConstantOp op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, cast<TypedAttr>(op.getValue()));
+    TypedAttr value = cast<TypedAttr>(op.getValue());
+    // Small blobs become dense literals: upstream folders (linalg's scalar
+    // and splat constant folding) cannot iterate dense_resource values.
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      auto type = cast<ShapedType>(resource.getType());
+      if (blob && type.getNumElements() <= kMaxInlinedElements &&
+          type.getElementTypeBitWidth() >= 8)
+        value = DenseElementsAttr::getFromRawBuffer(type, blob->getData());
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
+  static constexpr int64_t kMaxInlinedElements = 64;
 };
 
 /// Float execution records nothing: a probe is its input.

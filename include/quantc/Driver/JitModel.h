@@ -1,0 +1,52 @@
+//===- JitModel.h - run a qc module through MLIR's ExecutionEngine -*- C++ -*-===//
+//
+// Part of quantc. Lowers a module's `main` (float qc, static shapes) with
+// qc-lower-to-llvm, JIT-compiles it at -O3 for the host and calls it on
+// host arrays.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DRIVER_JITMODEL_H
+#define QUANTC_DRIVER_JITMODEL_H
+
+#include "quantc/Driver/HostArray.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace quantc {
+
+class JitModel {
+public:
+  /// Lowers and compiles `module` (consumed). `main` must take and return
+  /// statically shaped float32 tensors.
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  compile(mlir::ModuleOp module);
+  ~JitModel();
+
+  /// Runs the model; inputs in `main`'s argument order.
+  llvm::Expected<std::vector<HostArray>> run(llvm::ArrayRef<HostArray> inputs);
+
+  llvm::ArrayRef<mlir::RankedTensorType> inputTypes() const { return inputs; }
+  llvm::ArrayRef<mlir::RankedTensorType> outputTypes() const {
+    return outputs;
+  }
+  llvm::ArrayRef<std::string> outputNames() const { return outputNameList; }
+
+private:
+  JitModel() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  llvm::SmallVector<mlir::RankedTensorType> inputs, outputs;
+  std::vector<std::string> outputNameList;
+};
+
+} // namespace quantc
+
+#endif // QUANTC_DRIVER_JITMODEL_H

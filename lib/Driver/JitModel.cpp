@@ -1,0 +1,155 @@
+//===- JitModel.cpp - run a qc module through MLIR's ExecutionEngine ------===//
+//
+// Part of quantc. `main` gets `llvm.emit_c_interface`, so the JIT exposes
+// `_mlir_ciface_main(results*, inputs*...)` where every memref is a
+// descriptor {allocated, aligned, offset, sizes[R], strides[R]} of 64-bit
+// fields; results come back in one struct of descriptors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Driver/JitModel.h"
+
+#include "quantc/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ScopedPrinter.h"
+
+using namespace mlir;
+using namespace quantc;
+
+namespace {
+/// A memref descriptor of any rank as 64-bit words.
+struct Descriptor {
+  static std::vector<int64_t> forArray(const HostArray &array) {
+    size_t rank = array.shape.size();
+    std::vector<int64_t> words(3 + 2 * rank);
+    auto *data = const_cast<float *>(array.data.data());
+    words[0] = words[1] = reinterpret_cast<int64_t>(data);
+    words[2] = 0;
+    int64_t stride = 1;
+    for (size_t d = rank; d-- > 0;) {
+      words[3 + d] = array.shape[d];
+      words[3 + rank + d] = stride;
+      stride *= array.shape[d];
+    }
+    return words;
+  }
+  static size_t words(int64_t rank) { return 3 + 2 * rank; }
+};
+} // namespace
+
+JitModel::~JitModel() = default;
+
+static llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 message.str());
+}
+
+llvm::Expected<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module) {
+  MLIRContext *context = module.getContext();
+  auto main = module.lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return error("the module has no function @main");
+  std::unique_ptr<JitModel> model(new JitModel());
+  for (auto [types, out] :
+       {std::make_pair(main.getArgumentTypes(), &model->inputs),
+        std::make_pair(main.getResultTypes(), &model->outputs)})
+    for (Type type : types) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || !tensor.hasStaticShape() || !tensor.getElementType().isF32())
+        return error("@main must take and return static float32 tensors, "
+                     "got a value of type " +
+                     llvm::Twine(llvm::to_string(type)));
+      out->push_back(tensor);
+    }
+  for (unsigned i = 0; i < main.getNumResults(); ++i) {
+    auto name = main.getResultAttrOfType<StringAttr>(i, "onnx.name");
+    model->outputNameList.push_back(name ? name.str()
+                                         : "output" + std::to_string(i));
+  }
+  main->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
+
+  PassManager pm(context);
+  buildQCLowerToLLVMPipeline(pm);
+  if (failed(pm.run(module)))
+    return error("lowering to LLVM failed (see the diagnostics above)");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  registerBuiltinDialectTranslation(*context);
+  registerLLVMDialectTranslation(*context);
+  // `transformer` is a function_ref: keep the function alive here.
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(3, 0, nullptr);
+  ExecutionEngineOptions options;
+  options.transformer = optimize;
+  // Strided memref copies call memrefCopy from MLIR's C runner utilities.
+  llvm::StringRef runtimeLibs[] = {QUANTC_MLIR_C_RUNNER_UTILS};
+  options.sharedLibPaths = runtimeLibs;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return engine.takeError();
+  model->engine = std::move(*engine);
+  return model;
+}
+
+llvm::Expected<std::vector<HostArray>>
+JitModel::run(llvm::ArrayRef<HostArray> arrays) {
+  if (arrays.size() != inputs.size())
+    return error("the model takes " + llvm::Twine(inputs.size()) +
+                 " inputs, got " + llvm::Twine(arrays.size()));
+  std::vector<std::vector<int64_t>> inputDescs;
+  for (auto [i, array] : llvm::enumerate(arrays)) {
+    if (llvm::ArrayRef(array.shape) != inputs[i].getShape())
+      return error("input " + llvm::Twine(i) + " has the wrong shape");
+    inputDescs.push_back(Descriptor::forArray(array));
+  }
+  size_t resultWords = 0;
+  for (RankedTensorType type : outputs)
+    resultWords += Descriptor::words(type.getRank());
+  std::vector<int64_t> results(resultWords);
+  void *resultPtr = results.data();
+  std::vector<void *> descPtrs;
+  for (auto &desc : inputDescs)
+    descPtrs.push_back(desc.data());
+  llvm::SmallVector<void *> args = {&resultPtr};
+  for (void *&ptr : descPtrs)
+    args.push_back(&ptr);
+  if (llvm::Error err = engine->invokePacked("_mlir_ciface_main", args))
+    return std::move(err);
+
+  std::vector<HostArray> outputsData;
+  size_t at = 0;
+  for (RankedTensorType type : outputs) {
+    int64_t rank = type.getRank();
+    const int64_t *desc = &results[at];
+    at += Descriptor::words(rank);
+    HostArray array;
+    array.shape.assign(type.getShape().begin(), type.getShape().end());
+    array.data.resize(array.size());
+    const float *base = reinterpret_cast<const float *>(desc[1]) + desc[2];
+    // Copy with the descriptor's strides (results need not be contiguous).
+    std::vector<int64_t> index(rank, 0);
+    for (int64_t flat = 0; flat < array.size(); ++flat) {
+      int64_t offset = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        offset += index[d] * desc[3 + rank + d];
+      array.data[flat] = base[offset];
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < array.shape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    outputsData.push_back(std::move(array));
+  }
+  return outputsData;
+}
