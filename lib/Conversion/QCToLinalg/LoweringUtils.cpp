@@ -65,26 +65,31 @@ Value quantc::lowering::reshapeTo(OpBuilder &b, Location loc, Value input,
   auto type = cast<RankedTensorType>(input.getType());
   if (type.getShape() == shape)
     return input;
-  auto flatType = RankedTensorType::get({type.getNumElements()},
-                                        type.getElementType());
-  Value flat = input;
-  if (type.getRank() != 1) {
-    SmallVector<ReassociationIndices> all(1);
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all[0].push_back(d);
-    if (type.getRank() == 0)
-      all.clear();
-    flat = tensor::CollapseShapeOp::create(b, loc, flatType, input, all);
-  }
   auto target = RankedTensorType::get(shape, type.getElementType());
+  // Rank 0 <-> all-ones shapes: an empty reassociation.
+  if (type.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, target, input,
+                                         ArrayRef<ReassociationIndices>{});
+  if (target.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, target, input,
+                                           ArrayRef<ReassociationIndices>{});
+  // Otherwise through the flat vector: collapse everything, expand again.
+  auto allOf = [](int64_t rank) {
+    SmallVector<ReassociationIndices> all(1);
+    for (int64_t d = 0; d < rank; ++d)
+      all[0].push_back(d);
+    return all;
+  };
+  Value flat = input;
+  if (type.getRank() != 1)
+    flat = tensor::CollapseShapeOp::create(
+        b, loc,
+        RankedTensorType::get({type.getNumElements()}, type.getElementType()),
+        input, allOf(type.getRank()));
   if (target.getRank() == 1)
     return flat;
-  SmallVector<ReassociationIndices> all(1);
-  for (int64_t d = 0; d < target.getRank(); ++d)
-    all[0].push_back(d);
-  if (target.getRank() == 0)
-    all.clear();
-  return tensor::ExpandShapeOp::create(b, loc, target, flat, all);
+  return tensor::ExpandShapeOp::create(b, loc, target, flat,
+                                       allOf(target.getRank()));
 }
 
 Value quantc::lowering::reduceKeepDims(OpBuilder &b, Location loc,

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Runs every ONNX backend node test that quantc imports and executes it
+with `quantc run` on the test's own data (test_data_set_*/input_*.pb),
+comparing with output_*.pb under ONNX's backend-test tolerances
+(rtol 1e-3, atol 1e-7, as onnx.backend.test uses).
+
+Tests whose inputs are not float32 tensors, or whose model does not
+import, are skipped (counted). Prints one line per failure and a summary;
+exits non-zero on any numeric mismatch or crash.
+
+usage: onnx_node_run.py QUANTC NODE_DIR [MIN_PASSED]
+"""
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+RTOL, ATOL = 1e-3, 1e-7
+
+
+def main():
+    quantc, root = sys.argv[1], sys.argv[2]
+    min_passed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    passed, skipped, failed = [], [], []
+    for name in sorted(os.listdir(root)):
+        folder = os.path.join(root, name)
+        model_path = os.path.join(folder, "model.onnx")
+        data = os.path.join(folder, "test_data_set_0")
+        if not os.path.isfile(model_path) or not os.path.isdir(data):
+            continue
+        model = onnx.load(model_path)
+        init = {i.name for i in model.graph.initializer}
+        inputs = [i for i in model.graph.input if i.name not in init]
+        input_files = sorted(glob.glob(os.path.join(data, "input_*.pb")))
+        output_files = sorted(glob.glob(os.path.join(data, "output_*.pb")))
+        tensors = [onnx.load_tensor(f) for f in input_files]
+        if len(tensors) != len(inputs) or any(
+                t.data_type != onnx.TensorProto.FLOAT for t in tensors):
+            skipped.append(name)
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            args = [quantc, "run", model_path, "--output-dir", tmp]
+            for info, f in zip(inputs, input_files):
+                args += ["--input", "%s=%s" % (info.name, f)]
+            try:
+                result = subprocess.run(args, capture_output=True, text=True,
+                                        timeout=120)
+            except subprocess.TimeoutExpired:
+                failed.append((name, "timed out"))
+                continue
+            if result.returncode == 1:
+                skipped.append(name)  # refused with a diagnostic
+                continue
+            if result.returncode != 0:
+                failed.append((name, "exit %d %s" % (result.returncode,
+                                                     result.stderr[-200:])))
+                continue
+            ok, why = True, ""
+            for info, f in zip(model.graph.output, output_files):
+                want = numpy_helper.to_array(onnx.load_tensor(f))
+                path = os.path.join(tmp, "".join(
+                    c if c.isalnum() or c in "._-" else "_" for c in info.name) + ".npy")
+                got = np.load(path)
+                if got.shape != want.shape or not np.allclose(
+                        got, want, rtol=RTOL, atol=ATOL, equal_nan=True):
+                    ok = False
+                    diff = (np.abs(got.astype(np.float64) - want).max()
+                            if got.shape == want.shape else "shape %s vs %s"
+                            % (got.shape, want.shape))
+                    why = "%s: max abs diff %s" % (info.name, diff)
+            (passed if ok else failed).append(name if ok else (name, why))
+    for name, why in failed:
+        print("FAILED", name, "--", why)
+    print("node tests executed: %d passed, %d failed, %d skipped"
+          % (len(passed), len(failed), len(skipped)))
+    if len(passed) < min_passed:
+        print("expected at least %d to pass" % min_passed)
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
