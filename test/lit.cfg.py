@@ -70,3 +70,8 @@ if os.path.isdir(ort_dir) and shutil.which("node"):
     config.substitutions.append(("%ort_dir", ort_dir))
 config.substitutions.append(("%quantc_driver",
                              os.path.join(config.quantc_tools_dir, "quantc")))
+
+config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
+config.substitutions.append(("%quantc_runtime",
+                             os.path.join(config.quantc_obj_root, "lib",
+                                          "libquantc_runtime.a")))

@@ -6,6 +6,9 @@ dense_resource blobs). Exits non-zero if the max abs difference exceeds
 the bound.
 
 usage: check_classifier.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS CLASSIFIER.mlir
+       check_classifier.py --program BINARY CLASSIFIER.mlir
+  The second form checks a C program linked against the compiled object
+  (test/e2e/Inputs/classifier_main.c), which prints "data = [[...]]".
 """
 import re
 import subprocess
@@ -52,11 +55,27 @@ def reference(weights, x):
     return e / e.sum()
 
 
+def compare(result, text, x):
+    values = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?",
+                                           result.split("data =")[1])]
+    got = np.array(values)
+    want = reference(blobs(text), x.astype(np.float64)).ravel()
+    diff = np.abs(got - want).max()
+    print("classifier: max abs diff %.3g over %d outputs (bound %g)"
+          % (diff, got.size, BOUND))
+    return 0 if got.size == want.size and diff <= BOUND else 1
+
+
 def main():
-    quant_opt, runner, libs, path = sys.argv[1:5]
-    text = open(path).read()
     i, j = np.meshgrid(np.arange(28), np.arange(28), indexing="ij")
     x = (0.5 + 0.5 * np.sin(0.3 * i + 0.7 * j)).astype(np.float32)[None, None]
+    if sys.argv[1] == "--program":
+        program, path = sys.argv[2:4]
+        result = subprocess.run([program], check=True, capture_output=True,
+                                text=True).stdout
+        return compare(result, open(path).read(), x)
+    quant_opt, runner, libs, path = sys.argv[1:5]
+    text = open(path).read()
     literal = "[[[" + ", ".join("[" + ", ".join("%.9e" % v for v in row) + "]"
                                 for row in x[0, 0]) + "]]]"
     split = text.index("{-#")
@@ -78,14 +97,7 @@ func.func private @printMemrefF32(tensor<*xf32>)
     result = subprocess.run([runner, "-e", "main", "-entry-point-result=void",
                              "-shared-libs=" + libs], input=lowered,
                             check=True, capture_output=True, text=True).stdout
-    values = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?",
-                                           result.split("data =")[1])]
-    got = np.array(values)
-    want = reference(blobs(text), x.astype(np.float64)).ravel()
-    diff = np.abs(got - want).max()
-    print("classifier: max abs diff %.3g over %d outputs (bound %g)"
-          % (diff, got.size, BOUND))
-    return 0 if got.size == want.size and diff <= BOUND else 1
+    return compare(result, text, x)
 
 
 if __name__ == "__main__":

@@ -8,18 +8,26 @@
 // it, JIT-compiles it for this machine and writes every output as
 // out/<output name>.npy.
 //
+//   quantc compile model.onnx --input-shape x=1x3x48x320 --target x86_64 -o out/
+//
+// writes out/<model>.o (weights embedded) and out/<model>.h declaring
+// `void <entry>(const float *inputs..., float *outputs...)`. Models may
+// also be given as qc IR (.mlir) with a func @main.
+//
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Driver/HostArray.h"
 #include "quantc/Driver/JitModel.h"
 #include "quantc/InitAll.h"
 #include "quantc/Target/ONNX/ONNXImporter.h"
+#include "quantc/Target/Object/ObjectEmitter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -30,9 +38,27 @@
 using namespace llvm;
 
 static cl::SubCommand runCommand("run", "import, compile and run an ONNX model");
+static cl::SubCommand compileCommand(
+    "compile", "compile a model to an object file and a C header");
 
-static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required, cl::sub(runCommand));
+static cl::opt<std::string> modelPath(cl::Positional,
+                                      cl::desc("<model.onnx or model.mlir>"),
+                                      cl::Required, cl::sub(runCommand),
+                                      cl::sub(compileCommand));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("static shape of a model input, e.g. x=1x3x48x320; repeatable"),
+    cl::value_desc("name=DxD..."), cl::sub(compileCommand));
+static cl::opt<std::string> target("target",
+                                   cl::desc("x86_64 (default) or x86_64-native"),
+                                   cl::init("x86_64"), cl::sub(compileCommand));
+static cl::opt<std::string> entryName("entry",
+                                      cl::desc("name of the C entry point"),
+                                      cl::init("quantc_main"),
+                                      cl::sub(compileCommand));
+static cl::opt<std::string> compileOutput("o", cl::desc("output folder"),
+                                          cl::value_desc("dir"), cl::Required,
+                                          cl::sub(compileCommand));
 static cl::list<std::string>
     inputFiles("input",
                cl::desc("a model input: NAME=FILE.npy (or FILE.pb, an ONNX "
@@ -55,6 +81,69 @@ static std::string fileNameFor(StringRef name) {
   return file + ".npy";
 }
 
+/// Loads a model: ONNX through the importer, .mlir through the parser.
+static mlir::OwningOpRef<mlir::ModuleOp>
+loadModel(mlir::MLIRContext &context, const quantc::ONNXImportOptions &options) {
+  if (!StringRef(modelPath).ends_with(".mlir"))
+    return quantc::importONNXFile(modelPath, context, options);
+  auto module = mlir::parseSourceFile<mlir::ModuleOp>(modelPath, &context);
+  if (!module)
+    return module;
+  // IR with one function and no @main: that function is the model.
+  auto funcs = module->getOps<mlir::func::FuncOp>();
+  if (!module->lookupSymbol("main") &&
+      std::distance(funcs.begin(), funcs.end()) == 1)
+    (*funcs.begin()).setSymName("main");
+  return module;
+}
+
+static void registerDialects(mlir::DialectRegistry &registry) {
+  quantc::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+static int compileModel() {
+  if (!quantc::isSupportedObjectTarget(target))
+    return fail("unknown target '" + target +
+                "'; expected x86_64 or x86_64-native");
+  quantc::ONNXImportOptions options;
+  for (const std::string &text : inputShapes) {
+    std::string error = quantc::parseInputShapeOption(text, options);
+    if (!error.empty())
+      return fail(error);
+  }
+  mlir::DialectRegistry registry;
+  registerDialects(registry);
+  mlir::MLIRContext context(registry);
+  mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
+  if (!module)
+    return 1;
+  if (std::error_code ec = sys::fs::create_directories(compileOutput))
+    return fail("cannot create '" + compileOutput + "': " + ec.message());
+  StringRef stem = sys::path::stem(modelPath);
+  SmallString<256> objectPath(compileOutput), headerPath(compileOutput);
+  sys::path::append(objectPath, stem + ".o");
+  sys::path::append(headerPath, stem + ".h");
+  std::error_code ec;
+  raw_fd_ostream object(objectPath, ec, sys::fs::OF_None);
+  if (ec)
+    return fail("cannot write '" + objectPath + "': " + ec.message());
+  std::string header;
+  raw_string_ostream headerStream(header);
+  quantc::ObjectOptions objectOptions;
+  objectOptions.target = target;
+  objectOptions.symbol = entryName;
+  if (mlir::failed(quantc::emitObjectFile(*module, objectOptions, object,
+                                          headerStream)))
+    return 1;
+  raw_fd_ostream headerFile(headerPath, ec, sys::fs::OF_Text);
+  if (ec)
+    return fail("cannot write '" + headerPath + "': " + ec.message());
+  headerFile << header;
+  outs() << objectPath << "\n" << headerPath << "\n";
+  return 0;
+}
+
 static int runModel() {
   quantc::ONNXImportOptions options;
   StringMap<quantc::HostArray> arrays;
@@ -71,11 +160,9 @@ static int runModel() {
   }
 
   mlir::DialectRegistry registry;
-  quantc::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
+  registerDialects(registry);
   mlir::MLIRContext context(registry);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      quantc::importONNXFile(modelPath, context, options);
+  mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;
 
@@ -84,9 +171,10 @@ static int runModel() {
   std::vector<quantc::HostArray> inputs;
   for (unsigned i = 0; i < main.getNumArguments(); ++i) {
     auto name = main.getArgAttrOfType<mlir::StringAttr>(i, "onnx.name");
-    auto it = arrays.find(name.getValue());
+    std::string key = name ? name.str() : "input" + std::to_string(i);
+    auto it = arrays.find(key);
     if (it == arrays.end())
-      return fail("no --input for model input '" + name.getValue() + "'");
+      return fail("no --input for model input '" + key + "'");
     inputs.push_back(std::move(it->second));
   }
 
@@ -114,5 +202,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "quantc: the quantization compiler\n");
   if (runCommand)
     return runModel();
-  return fail("give a command: run (see --help)");
+  if (compileCommand)
+    return compileModel();
+  return fail("give a command: run or compile (see --help)");
 }

@@ -1,0 +1,38 @@
+//===- ObjectEmitter.h - qc module to object file and C header --*- C++ -*-===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TARGET_OBJECT_OBJECTEMITTER_H
+#define QUANTC_TARGET_OBJECT_OBJECTEMITTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace quantc {
+
+struct ObjectOptions {
+  /// Target name: x86_64 (generic x86-64) or x86_64-native (this host's CPU).
+  std::string target = "x86_64";
+  /// Name of the C entry point.
+  std::string symbol = "quantc_main";
+};
+
+/// Whether `target` names a target this build can emit objects for.
+bool isSupportedObjectTarget(llvm::StringRef target);
+
+/// Lowers `module` (its @main: static float32 tensors in and out; the
+/// module is consumed) and writes a relocatable object whose entry point
+/// is `void <symbol>(const float *in..., float *out...)` with the weights
+/// embedded, and a C header declaring it. Diagnostics go to the context.
+mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
+                                   const ObjectOptions &options,
+                                   llvm::raw_pwrite_stream &object,
+                                   llvm::raw_ostream &header);
+
+} // namespace quantc
+
+#endif // QUANTC_TARGET_OBJECT_OBJECTEMITTER_H
