@@ -8,6 +8,7 @@
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QC/IR/QCDialect.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
+#include "quantc/Transforms/Passes.h"
 
 #include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
@@ -52,5 +53,6 @@ void quantc::registerAllDialects(mlir::DialectRegistry &registry) {
 void quantc::registerAllPasses() {
   qc::registerQCPasses();
   registerQuantCConversionPasses();
+  registerQuantCTransformsPasses();
   registerQCPipelines();
 }

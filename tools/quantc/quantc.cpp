@@ -33,6 +33,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/ADT/StringExtras.h"
+
+#include <chrono>
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -64,6 +66,10 @@ static cl::list<std::string>
                cl::desc("a model input: NAME=FILE.npy (or FILE.pb, an ONNX "
                         "TensorProto); its shape fixes the input's shape"),
                cl::value_desc("name=file"), cl::sub(runCommand));
+static cl::opt<unsigned> benchmarkRuns(
+    "benchmark-runs",
+    cl::desc("also time this many runs and print the mean latency"),
+    cl::init(0), cl::sub(runCommand));
 static cl::opt<std::string> outputDir("output-dir",
                                       cl::desc("folder for the outputs"),
                                       cl::value_desc("dir"), cl::Required,
@@ -185,6 +191,15 @@ static int runModel() {
   Expected<std::vector<quantc::HostArray>> outputs = (*model)->run(inputs);
   if (!outputs)
     return fail(toString(outputs.takeError()));
+  if (benchmarkRuns) {
+    auto start = std::chrono::steady_clock::now();
+    for (unsigned i = 0; i < benchmarkRuns; ++i)
+      if (auto again = (*model)->run(inputs); !again)
+        return fail(toString(again.takeError()));
+    std::chrono::duration<double, std::milli> elapsed =
+        std::chrono::steady_clock::now() - start;
+    outs() << "latency ms: " << elapsed.count() / benchmarkRuns << "\n";
+  }
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + ec.message());
   for (auto [name, array] : llvm::zip_equal((*model)->outputNames(), *outputs)) {

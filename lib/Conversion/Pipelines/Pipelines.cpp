@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -29,6 +30,8 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
   // Lowers the clones and deallocations the pipeline above inserts.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
+  pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

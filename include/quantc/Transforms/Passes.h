@@ -1,0 +1,24 @@
+//===- Passes.h - quantc's dialect-independent passes -----------*- C++ -*-===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TRANSFORMS_PASSES_H
+#define QUANTC_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Pass/Pass.h"
+
+namespace quantc {
+
+#define GEN_PASS_DECL
+#include "quantc/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "quantc/Transforms/Passes.h.inc"
+
+} // namespace quantc
+
+#endif // QUANTC_TRANSFORMS_PASSES_H
