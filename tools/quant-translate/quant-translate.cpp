@@ -1,13 +1,14 @@
 //===- quant-translate.cpp - quantc's translation driver ------------------===//
 //
 // Part of quantc. Translations between MLIR and other formats: today
-// ONNX -> qc (--import-onnx) and MLIR (LLVM dialect) <-> LLVM IR;
-// object/PTX emission registers here as it lands.
+// ONNX -> qc (--import-onnx), float qc -> object file (--qc-to-object)
+// and MLIR (LLVM dialect) <-> LLVM IR.
 //
 //===----------------------------------------------------------------------===//
 
 
 #include "quantc/Target/ONNX/ONNXImporter.h"
+#include "quantc/Target/Object/ObjectEmitter.h"
 
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -16,6 +17,7 @@ int main(int argc, char **argv) {
   mlir::registerToLLVMIRTranslation();
   mlir::registerFromLLVMIRTranslation();
   quantc::registerONNXImportTranslation();
+  quantc::registerObjectTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "quantc translation driver\n"));
 }

@@ -33,6 +33,10 @@ mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
                                    llvm::raw_pwrite_stream &object,
                                    llvm::raw_ostream &header);
 
+/// Registers `--qc-to-object` (with `--object-target`) for
+/// mlir-translate-style tools.
+void registerObjectTranslation();
+
 } // namespace quantc
 
 #endif // QUANTC_TARGET_OBJECT_OBJECTEMITTER_H
