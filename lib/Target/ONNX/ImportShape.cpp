@@ -40,6 +40,50 @@ static const HostTensor *hostInts(NodeContext &ctx, int i) {
   return host && !host->isFloat() ? host : nullptr;
 }
 
+namespace {
+/// The data input of a shape op: known integer contents (shape arithmetic,
+/// evaluated at import) or an IR value.
+struct DataInput {
+  Shape shape;
+  const HostTensor *host = nullptr;
+  Value value;
+};
+} // namespace
+
+static FailureOr<DataInput> readDataInput(NodeContext &ctx) {
+  DataInput data;
+  if ((data.host = hostInts(ctx, 0))) {
+    data.shape = data.host->shape;
+    return data;
+  }
+  auto value = ctx.tensorInput(0);
+  if (failed(value))
+    return failure();
+  data.value = *value;
+  data.shape.assign(value->getType().getShape().begin(),
+                    value->getType().getShape().end());
+  return data;
+}
+
+/// Finishes a squeeze or unsqueeze: a reshaped host tensor, or the op.
+template <typename OpTy>
+static LogicalResult finishAxesOp(NodeContext &ctx, const DataInput &data,
+                                  const Shape &out,
+                                  ArrayRef<int64_t> normalizedAxes) {
+  if (data.host) {
+    HostTensor result = *data.host;
+    result.shape = out;
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  auto type = RankedTensorType::get(
+      out, cast<RankedTensorType>(data.value.getType()).getElementType());
+  ctx.setOutput(0, OpTy::create(ctx.builder(), ctx.loc(), type, data.value,
+                                ctx.builder().getDenseI64ArrayAttr(
+                                    normalizedAxes)));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Reshape and Flatten
 //===----------------------------------------------------------------------===//
@@ -54,19 +98,12 @@ static LogicalResult importReshape(NodeContext &ctx) {
   if (failed(allowZero))
     return failure();
 
-  Shape inShape;
-  const HostTensor *data = hostInts(ctx, 0);
-  Value input;
-  if (data) {
-    inShape = data->shape;
-  } else {
-    auto value = ctx.tensorInput(0);
-    if (failed(value))
-      return failure();
-    input = *value;
-    inShape.assign(value->getType().getShape().begin(),
-                   value->getType().getShape().end());
-  }
+  FailureOr<DataInput> source = readDataInput(ctx);
+  if (failed(source))
+    return failure();
+  const HostTensor *data = source->host;
+  const Shape &inShape = source->shape;
+  Value input = source->value;
   Shape out;
   int inferred = -1;
   for (size_t i = 0; i < target->ints.size(); ++i) {
@@ -246,19 +283,10 @@ static LogicalResult importSqueeze(NodeContext &ctx) {
   FailureOr<std::vector<int64_t>> axes = readAxes(ctx, 13);
   if (failed(axes))
     return failure();
-  const HostTensor *host = hostInts(ctx, 0);
-  Shape in;
-  Value input;
-  if (host) {
-    in = host->shape;
-  } else {
-    auto value = ctx.tensorInput(0);
-    if (failed(value))
-      return failure();
-    input = *value;
-    in.assign(value->getType().getShape().begin(),
-              value->getType().getShape().end());
-  }
+  FailureOr<DataInput> data = readDataInput(ctx);
+  if (failed(data))
+    return failure();
+  const Shape &in = data->shape;
   llvm::SmallBitVector squeezed(in.size());
   for (int64_t axis : *axes) {
     std::optional<int64_t> n = qc::normalizeAxis(axis, in.size());
@@ -281,18 +309,7 @@ static LogicalResult importSqueeze(NodeContext &ctx) {
     else
       out.push_back(in[i]);
   }
-  if (host) {
-    HostTensor result = *host;
-    result.shape = out;
-    ctx.setHostOutput(0, std::move(result));
-    return success();
-  }
-  auto type = RankedTensorType::get(
-      out, cast<RankedTensorType>(input.getType()).getElementType());
-  ctx.setOutput(0, qc::SqueezeOp::create(
-                       ctx.builder(), ctx.loc(), type, input,
-                       ctx.builder().getDenseI64ArrayAttr(normalizedAxes)));
-  return success();
+  return finishAxesOp<qc::SqueezeOp>(ctx, *data, out, normalizedAxes);
 }
 
 static LogicalResult importUnsqueeze(NodeContext &ctx) {
@@ -301,19 +318,10 @@ static LogicalResult importUnsqueeze(NodeContext &ctx) {
     return failure();
   if (axes->empty())
     return ctx.error() << "needs at least one axis";
-  const HostTensor *host = hostInts(ctx, 0);
-  Shape in;
-  Value input;
-  if (host) {
-    in = host->shape;
-  } else {
-    auto value = ctx.tensorInput(0);
-    if (failed(value))
-      return failure();
-    input = *value;
-    in.assign(value->getType().getShape().begin(),
-              value->getType().getShape().end());
-  }
+  FailureOr<DataInput> data = readDataInput(ctx);
+  if (failed(data))
+    return failure();
+  const Shape &in = data->shape;
   int64_t outRank = in.size() + axes->size();
   llvm::SmallBitVector inserted(outRank);
   for (int64_t axis : *axes) {
@@ -332,18 +340,7 @@ static LogicalResult importUnsqueeze(NodeContext &ctx) {
       out.push_back(in[next++]);
     }
   }
-  if (host) {
-    HostTensor result = *host;
-    result.shape = out;
-    ctx.setHostOutput(0, std::move(result));
-    return success();
-  }
-  auto type = RankedTensorType::get(
-      out, cast<RankedTensorType>(input.getType()).getElementType());
-  ctx.setOutput(0, qc::UnsqueezeOp::create(
-                       ctx.builder(), ctx.loc(), type, input,
-                       ctx.builder().getDenseI64ArrayAttr(normalizedAxes)));
-  return success();
+  return finishAxesOp<qc::UnsqueezeOp>(ctx, *data, out, normalizedAxes);
 }
 
 //===----------------------------------------------------------------------===//
@@ -392,19 +389,12 @@ static LogicalResult importSlice(NodeContext &ctx) {
       steps.size() != starts.size())
     return ctx.error() << "starts, ends, axes and steps differ in length";
 
-  const HostTensor *host = hostInts(ctx, 0);
-  Shape in;
-  Value input;
-  if (host) {
-    in = host->shape;
-  } else {
-    auto value = ctx.tensorInput(0);
-    if (failed(value))
-      return failure();
-    input = *value;
-    in.assign(value->getType().getShape().begin(),
-              value->getType().getShape().end());
-  }
+  FailureOr<DataInput> data = readDataInput(ctx);
+  if (failed(data))
+    return failure();
+  const HostTensor *host = data->host;
+  const Shape &in = data->shape;
+  Value input = data->value;
   Shape out(in);
   llvm::SmallBitVector seen(in.size());
   for (size_t i = 0; i < axes.size(); ++i) {
