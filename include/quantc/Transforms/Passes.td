@@ -34,4 +34,32 @@ def LinalgInnermostParallel : Pass<"quantc-linalg-innermost-parallel",
   ];
 }
 
+def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
+                            "::mlir::func::FuncOp"> {
+  let summary = "tile linalg matmuls and NCHW convolutions and vectorize the tiles";
+  let description = [{
+    On tensors, before bufferization: `linalg.matmul` is tiled to at most
+    8 x 32 x 16 (M x N x K) and each tile vectorized into a
+    `vector.contract`; `linalg.conv_2d_nchw_fchw` is tiled to one output
+    row and at most 8 filters x 16 columns x 8 channels with one kernel
+    row, decomposed into `linalg.conv_1d_ncw_fcw` and vectorized. Tile
+    sizes are the largest divisors of the static extents not above those
+    bounds, so every tile is static and no masking is needed. Ops that do
+    not tile or vectorize are left for the loop lowering.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%init : tensor<64x256xf32>) -> tensor<64x256xf32>
+    // becomes scf.for nests over 8x32x16 tiles of vector.transfer_read /
+    // vector.contract / vector.transfer_write.
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+  let statistics = [
+    Statistic<"numVectorized", "num-vectorized", "tiles vectorized">
+  ];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

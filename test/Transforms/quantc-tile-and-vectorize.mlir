@@ -1,0 +1,26 @@
+// RUN: quant-opt %s -split-input-file -quantc-tile-and-vectorize -canonicalize | FileCheck %s
+
+// CHECK-LABEL: func @matmul
+// Tiles of 8 x 32 x 16 (M x N x K), each one vector.contract.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<8x16xf32>, vector<8x16xf32>
+// CHECK: vector.contract {{.*}} vector<8x16xf32>, vector<16x32xf32> into vector<8x32xf32>
+// CHECK-NOT: linalg.matmul
+func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>, %c: tensor<64x256xf32>) -> tensor<64x256xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%c : tensor<64x256xf32>) -> tensor<64x256xf32>
+  return %0 : tensor<64x256xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @conv
+// One output row, one kernel row per tile: vectorized 1-D convolutions.
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// CHECK-NOT: linalg.conv_1d_ncw_fcw
+// CHECK: vector.contract {{.*}} vector<1x16x8xf32>
+func.func @conv(%x: tensor<1x8x10x18xf32>, %w: tensor<16x8x3x3xf32>, %y: tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32> {
+  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x10x18xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
+  return %0 : tensor<1x16x8x16xf32>
+}
