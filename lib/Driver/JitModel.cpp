@@ -52,7 +52,8 @@ static llvm::Error error(const llvm::Twine &message) {
                                  message.str());
 }
 
-llvm::Expected<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module) {
+llvm::Expected<std::unique_ptr<JitModel>>
+JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols) {
   MLIRContext *context = module.getContext();
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
@@ -98,6 +99,15 @@ llvm::Expected<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module) {
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
+  if (!symbols.empty())
+    model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap map;
+      for (const HostSymbol &symbol : symbols)
+        map[interner(symbol.name)] = {
+            llvm::orc::ExecutorAddr::fromPtr(symbol.address),
+            llvm::JITSymbolFlags::Exported};
+      return map;
+    });
   return model;
 }
 

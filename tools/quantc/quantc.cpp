@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Calibration/Calibrator.h"
 #include "quantc/Driver/HostArray.h"
 #include "quantc/Driver/JitModel.h"
 #include "quantc/InitAll.h"
@@ -30,6 +31,8 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/ADT/StringExtras.h"
@@ -42,11 +45,23 @@ using namespace llvm;
 static cl::SubCommand runCommand("run", "import, compile and run an ONNX model");
 static cl::SubCommand compileCommand(
     "compile", "compile a model to an object file and a C header");
+static cl::SubCommand calibrateCommand(
+    "calibrate", "record activation statistics over a calibration set");
 
 static cl::opt<std::string> modelPath(cl::Positional,
                                       cl::desc("<model.onnx or model.mlir>"),
                                       cl::Required, cl::sub(runCommand),
-                                      cl::sub(compileCommand));
+                                      cl::sub(compileCommand),
+                                      cl::sub(calibrateCommand));
+static cl::opt<std::string> calibDir(
+    "calib", cl::desc("folder of .npy calibration samples (one per file)"),
+    cl::value_desc("dir"), cl::Required, cl::sub(calibrateCommand));
+static cl::opt<std::string> calibOutput("o",
+                                        cl::desc("calibration cache (JSON)"),
+                                        cl::value_desc("file"), cl::Required,
+                                        cl::sub(calibrateCommand));
+static cl::opt<bool> quiet("quiet", cl::desc("no progress bar"),
+                           cl::sub(calibrateCommand));
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("static shape of a model input, e.g. x=1x3x48x320; repeatable"),
@@ -150,6 +165,50 @@ static int compileModel() {
   return 0;
 }
 
+static int calibrateModel() {
+  Expected<std::vector<std::string>> samples =
+      quantc::listCalibrationSamples(calibDir);
+  if (!samples)
+    return fail(toString(samples.takeError()));
+  // The first sample fixes the input shape; every other must match it.
+  Expected<quantc::HostArray> first = quantc::readTensorFile(samples->front());
+  if (!first)
+    return fail(toString(first.takeError()));
+  mlir::DialectRegistry registry;
+  registerDialects(registry);
+  mlir::MLIRContext context(registry);
+  quantc::ONNXImportOptions options;
+  mlir::OwningOpRef<mlir::ModuleOp> probe = loadModel(context, options);
+  if (!probe)
+    return 1;
+  auto main = probe->lookupSymbol<mlir::func::FuncOp>("main");
+  if (main && main.getNumArguments() == 1)
+    if (auto name = main.getArgAttrOfType<mlir::StringAttr>(0, "onnx.name"))
+      options.inputShapes[name.getValue()] =
+          SmallVector<int64_t>(first->shape.begin(), first->shape.end());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      options.inputShapes.empty() ? std::move(probe)
+                                  : loadModel(context, options);
+  if (!module)
+    return 1;
+  quantc::CalibrationOptions calibration;
+  calibration.showProgress = !quiet;
+  Expected<quantc::CalibrationResult> result =
+      quantc::calibrate(*module, *samples, calibration);
+  if (!result)
+    return fail(toString(result.takeError()));
+  std::error_code ec;
+  raw_fd_ostream out(calibOutput, ec, sys::fs::OF_Text);
+  if (ec)
+    return fail("cannot write '" + calibOutput + "': " + ec.message());
+  json::Object cache = result->toJSON();
+  cache["model"] = modelPath.getValue();
+  out << formatv("{0:2}", json::Value(std::move(cache))) << "\n";
+  outs() << "calibrated " << result->names.size() << " tensors over "
+         << result->samples << " samples: " << calibOutput << "\n";
+  return 0;
+}
+
 static int runModel() {
   quantc::ONNXImportOptions options;
   StringMap<quantc::HostArray> arrays;
@@ -219,5 +278,7 @@ int main(int argc, char **argv) {
     return runModel();
   if (compileCommand)
     return compileModel();
-  return fail("give a command: run or compile (see --help)");
+  if (calibrateCommand)
+    return calibrateModel();
+  return fail("give a command: run, compile or calibrate (see --help)");
 }

@@ -25,10 +25,16 @@ namespace quantc {
 
 class JitModel {
 public:
+  /// A host function the compiled code may call, by symbol name.
+  struct HostSymbol {
+    std::string name;
+    void *address;
+  };
+
   /// Lowers and compiles `module` (consumed). `main` must take and return
   /// statically shaped float32 tensors.
   static llvm::Expected<std::unique_ptr<JitModel>>
-  compile(mlir::ModuleOp module);
+  compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {});
   ~JitModel();
 
   /// Runs the model; inputs in `main`'s argument order.

@@ -40,4 +40,27 @@ def QCInsertObservers : Pass<"qc-insert-observers"> {
   ];
 }
 
+def QCInstrumentObservers : Pass<"qc-instrument-observers", "::mlir::ModuleOp"> {
+  let summary = "turn qc.observe probes into calls that record statistics";
+  let description = [{
+    Replaces every `qc.observe` with a call to the external function
+    `quantc_observe(tensor<*xf32>, i64)` that a calibration run provides
+    (the tensor is only read), and lists the probe names in the module
+    attribute `qc.observers`: call `i` records the tensor named
+    `qc.observers[i]`. The declaration carries `llvm.emit_c_interface`, so
+    the runtime receives an unranked memref descriptor.
+
+    ```mlir
+    %y = qc.observe %x {name = "conv1"} : tensor<1x4x8x8xf32>
+    // becomes
+    %u = tensor.cast %x : tensor<1x4x8x8xf32> to tensor<*xf32>
+    %c0 = arith.constant 0 : i64
+    func.call @quantc_observe(%u, %c0) : (tensor<*xf32>, i64) -> ()
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,49 @@
+//===- Calibrator.h - stream a calibration set through a model --*- C++ -*-===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_CALIBRATION_CALIBRATOR_H
+#define QUANTC_CALIBRATION_CALIBRATOR_H
+
+#include "quantc/Calibration/Statistics.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+struct CalibrationOptions {
+  /// Draw a progress bar on standard error (when it is a terminal).
+  bool showProgress = true;
+};
+
+/// Statistics per observed tensor name, in probe order.
+struct CalibrationResult {
+  std::vector<std::string> names;
+  llvm::StringMap<TensorStatistics> statistics;
+  size_t samples = 0;
+  llvm::json::Object toJSON() const;
+};
+
+/// Lists the .npy samples of a calibration folder, sorted; an error if it
+/// cannot be read or holds none.
+llvm::Expected<std::vector<std::string>>
+listCalibrationSamples(llvm::StringRef folder);
+
+/// Probes `module`'s @main (single float32 input) on the activations its
+/// quantizable ops read and write, JIT-compiles it, and streams every
+/// sample file through it. Each sample must have @main's input shape and
+/// only finite values; errors name the file. `module` is consumed.
+llvm::Expected<CalibrationResult>
+calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
+          const CalibrationOptions &options);
+
+} // namespace quantc
+
+#endif // QUANTC_CALIBRATION_CALIBRATOR_H

@@ -1,0 +1,182 @@
+//===- Calibrator.cpp - stream a calibration set through a model ----------===//
+//
+// Part of quantc. Every qc.observe probe becomes a call into
+// quantcObserveHook, which folds the tensor into that probe's statistics;
+// one sample is in memory at a time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Calibration/Calibrator.h"
+
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+#include "quantc/Driver/HostArray.h"
+#include "quantc/Driver/JitModel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace quantc;
+
+namespace {
+/// The statistics the running calibration writes to.
+struct ActiveCalibration {
+  std::vector<TensorStatistics> *probes = nullptr;
+  std::vector<float> scratch;
+};
+thread_local ActiveCalibration active;
+
+/// MLIR's unranked memref and the ranked descriptor it points to.
+struct UnrankedMemRef {
+  int64_t rank;
+  void *descriptor;
+};
+} // namespace
+
+/// Called by the compiled model for every probe (C interface of
+/// `quantc_observe(tensor<*xf32>, i64)`).
+extern "C" void quantcObserveHook(UnrankedMemRef *memref, int64_t id) {
+  if (!active.probes || id < 0 ||
+      id >= static_cast<int64_t>(active.probes->size()))
+    return;
+  int64_t rank = memref->rank;
+  auto *words = static_cast<int64_t *>(memref->descriptor);
+  const float *data = reinterpret_cast<const float *>(words[1]) + words[2];
+  const int64_t *sizes = words + 3, *strides = words + 3 + rank;
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    count *= sizes[d];
+  // Gather in row-major order whatever the strides are.
+  active.scratch.resize(count);
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t flat = 0; flat < count; ++flat) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      offset += index[d] * strides[d];
+    active.scratch[flat] = data[offset];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  (*active.probes)[id].update(active.scratch);
+}
+
+static llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 message.str());
+}
+
+llvm::Expected<std::vector<std::string>>
+quantc::listCalibrationSamples(llvm::StringRef folder) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  if (!llvm::sys::fs::is_directory(folder))
+    return error("calibration folder '" + folder + "' does not exist");
+  for (llvm::sys::fs::directory_iterator it(folder, ec), end;
+       it != end && !ec; it.increment(ec))
+    if (llvm::StringRef(it->path()).ends_with(".npy"))
+      files.push_back(it->path());
+  if (ec)
+    return error("cannot read calibration folder '" + folder +
+                 "': " + ec.message());
+  if (files.empty())
+    return error("calibration folder '" + folder + "' holds no .npy samples");
+  llvm::sort(files);
+  return files;
+}
+
+/// Draws "calibrating [####      ] 12/40".
+static void drawProgress(size_t done, size_t total) {
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(kWidth * done / std::max<size_t>(total, 1));
+  llvm::errs() << "\rcalibrating [" << std::string(filled, '#')
+               << std::string(kWidth - filled, ' ') << "] " << done << "/"
+               << total;
+  if (done == total)
+    llvm::errs() << "\n";
+}
+
+llvm::Expected<CalibrationResult>
+quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
+                  const CalibrationOptions &options) {
+  auto main = module.lookupSymbol<mlir::func::FuncOp>("main");
+  if (!main)
+    return error("the model has no @main");
+  if (main.getNumArguments() != 1)
+    return error("calibration streams one input; the model has " +
+                 llvm::Twine(main.getNumArguments()));
+  auto inputType =
+      llvm::cast<mlir::RankedTensorType>(main.getArgumentTypes()[0]);
+
+  mlir::PassManager pm(module.getContext());
+  pm.addPass(qc::createQCInsertObservers());
+  pm.addPass(qc::createQCInstrumentObservers());
+  if (mlir::failed(pm.run(module)))
+    return error("inserting calibration probes failed");
+  CalibrationResult result;
+  if (auto names = module->getAttrOfType<mlir::ArrayAttr>("qc.observers"))
+    for (auto name : names.getAsValueRange<mlir::StringAttr>())
+      result.names.push_back(name.str());
+  std::vector<TensorStatistics> probes(result.names.size());
+
+  llvm::Expected<std::unique_ptr<JitModel>> model = JitModel::compile(
+      module, {{"_mlir_ciface_quantc_observe",
+                reinterpret_cast<void *>(&quantcObserveHook)}});
+  if (!model)
+    return model.takeError();
+
+  bool progress = options.showProgress && llvm::sys::Process::StandardErrIsDisplayed();
+  active.probes = &probes;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const std::string &file = samples[i];
+    llvm::Expected<HostArray> sample = readTensorFile(file);
+    if (!sample) {
+      active.probes = nullptr;
+      return sample.takeError();
+    }
+    if (llvm::ArrayRef(sample->shape) != inputType.getShape()) {
+      active.probes = nullptr;
+      std::string have, want;
+      llvm::raw_string_ostream h(have), w(want);
+      llvm::interleave(sample->shape, h, "x");
+      llvm::interleave(inputType.getShape(), w, "x");
+      return error("calibration sample '" + file + "' has shape " + have +
+                   ", but the model's input is " + want);
+    }
+    for (size_t k = 0; k < sample->data.size(); ++k)
+      if (!std::isfinite(sample->data[k])) {
+        active.probes = nullptr;
+        return error("calibration sample '" + file + "' holds a non-finite "
+                     "value (NaN or Inf) at element " + llvm::Twine(k));
+      }
+    llvm::Expected<std::vector<HostArray>> outputs =
+        (*model)->run(llvm::ArrayRef<HostArray>(*sample));
+    if (!outputs) {
+      active.probes = nullptr;
+      return outputs.takeError();
+    }
+    if (progress)
+      drawProgress(i + 1, samples.size());
+  }
+  active.probes = nullptr;
+  for (auto [name, stats] : llvm::zip_equal(result.names, probes))
+    result.statistics[name] = std::move(stats);
+  result.samples = samples.size();
+  return result;
+}
+
+llvm::json::Object CalibrationResult::toJSON() const {
+  llvm::json::Object tensors;
+  for (const std::string &name : names)
+    tensors[name] = statistics.lookup(name).toJSON();
+  return llvm::json::Object{{"samples", static_cast<int64_t>(samples)},
+                            {"tensors", std::move(tensors)}};
+}
