@@ -57,6 +57,10 @@ def main():
         bins = got["abs_histogram"]["bins"]
         ok &= got["count"] == n and sum(bins) == n and len(bins) == 2048
         ok &= max(abs(lo), abs(hi)) < got["abs_histogram"]["range"]
+        # Every method's int8 range holds zero and stays inside min-max.
+        for method in ("minmax", "percentile", "entropy", "mse"):
+            rlo, rhi = got["ranges_int8"][method]
+            ok &= min(lo, 0) - BOUND <= rlo <= 0 <= rhi <= max(hi, 0) + BOUND
     ok &= worst <= BOUND and set(cache["tensors"]) == set(expected)
     print("calibration: %d tensors over %d samples, max min/max error %.3g "
           "(bound %g) %s" % (len(expected), len(files), worst, BOUND,

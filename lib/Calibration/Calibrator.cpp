@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Calibration/Calibrator.h"
+#include "quantc/Calibration/RangeSelection.h"
 
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/HostArray.h"
@@ -175,8 +176,23 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
 
 llvm::json::Object CalibrationResult::toJSON() const {
   llvm::json::Object tensors;
-  for (const std::string &name : names)
-    tensors[name] = statistics.lookup(name).toJSON();
+  for (const std::string &name : names) {
+    const TensorStatistics &stats = statistics.find(name)->second;
+    llvm::json::Object entry = stats.toJSON();
+    // The int8 clipping range of every method, for inspection; the
+    // quantizer recomputes them from the statistics for other widths.
+    llvm::json::Object ranges;
+    for (auto [key, method] :
+         {std::make_pair("minmax", RangeMethod::MinMax),
+          std::make_pair("percentile", RangeMethod::Percentile),
+          std::make_pair("entropy", RangeMethod::Entropy),
+          std::make_pair("mse", RangeMethod::MSE)}) {
+      Range range = selectRange(stats, method, 8);
+      ranges[key] = llvm::json::Array{range.lo, range.hi};
+    }
+    entry["ranges_int8"] = std::move(ranges);
+    tensors[name] = std::move(entry);
+  }
   return llvm::json::Object{{"samples", static_cast<int64_t>(samples)},
                             {"tensors", std::move(tensors)}};
 }

@@ -1,0 +1,163 @@
+//===- RangeSelection.cpp - clipping ranges and quantization params -------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Calibration/RangeSelection.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+using namespace quantc;
+
+std::optional<RangeMethod> quantc::parseRangeMethod(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<RangeMethod>>(name)
+      .Case("minmax", RangeMethod::MinMax)
+      .Case("percentile", RangeMethod::Percentile)
+      .Case("entropy", RangeMethod::Entropy)
+      .Case("mse", RangeMethod::MSE)
+      .Default(std::nullopt);
+}
+
+/// Width of one histogram bin.
+static double binWidth(const TensorStatistics &stats) {
+  return stats.histogramRange() / TensorStatistics::kBins;
+}
+
+/// Index one past the last non-empty bin.
+static int usedBins(const TensorStatistics &stats) {
+  auto bins = stats.histogram();
+  int last = static_cast<int>(bins.size());
+  while (last > 0 && bins[last - 1] == 0)
+    --last;
+  return last;
+}
+
+static double percentileThreshold(const TensorStatistics &stats,
+                                  double percentile) {
+  auto bins = stats.histogram();
+  uint64_t total = std::accumulate(bins.begin(), bins.end(), uint64_t(0));
+  double target = percentile * total;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < bins.size(); ++i) {
+    seen += bins[i];
+    if (seen >= target)
+      return (i + 1) * binWidth(stats);
+  }
+  return stats.histogramRange();
+}
+
+double quantc::entropyThreshold(const TensorStatistics &stats,
+                                unsigned bits) {
+  auto bins = stats.histogram();
+  int levels = 1 << (bits - 1);
+  int used = usedBins(stats);
+  if (used <= levels)
+    return used * binWidth(stats);
+  double bestKL = std::numeric_limits<double>::infinity();
+  int bestEnd = used;
+  std::vector<double> p, q;
+  for (int end = levels; end <= used; ++end) {
+    // P: the first `end` bins, everything beyond folded into the last.
+    p.assign(bins.begin(), bins.begin() + end);
+    for (int i = end; i < used; ++i)
+      p[end - 1] += bins[i];
+    // Q: `levels` merged bins spread back over their non-empty members.
+    q.assign(end, 0.0);
+    for (int level = 0; level < levels; ++level) {
+      int begin = static_cast<int>(int64_t(level) * end / levels);
+      int stop = static_cast<int>(int64_t(level + 1) * end / levels);
+      double mass = 0;
+      int nonEmpty = 0;
+      for (int i = begin; i < stop; ++i) {
+        mass += bins[i];
+        nonEmpty += bins[i] != 0;
+      }
+      for (int i = begin; i < stop; ++i)
+        if (bins[i] != 0)
+          q[i] = mass / nonEmpty;
+    }
+    double pSum = std::accumulate(p.begin(), p.end(), 0.0);
+    double qSum = std::accumulate(q.begin(), q.end(), 0.0);
+    double kl = 0;
+    for (int i = 0; i < end; ++i) {
+      if (p[i] == 0)
+        continue;
+      double pi = p[i] / pSum;
+      // Q has no mass where P does (only the folded outliers): heavy cost.
+      double qi = q[i] > 0 ? q[i] / qSum : 1e-12;
+      kl += pi * std::log(pi / qi);
+    }
+    if (kl < bestKL) {
+      bestKL = kl;
+      bestEnd = end;
+    }
+  }
+  return (bestEnd + 0.5) * binWidth(stats);
+}
+
+double quantc::mseThreshold(const TensorStatistics &stats, unsigned bits) {
+  auto bins = stats.histogram();
+  int used = usedBins(stats);
+  double width = binWidth(stats);
+  double steps = (1 << bits) - 1; // levels across [-t, t]
+  double bestError = std::numeric_limits<double>::infinity();
+  double best = used * width;
+  // Candidate thresholds: every bin edge from the top down to 1/32 of it.
+  for (int end = used; end >= std::max(1, used / 32); --end) {
+    double t = end * width;
+    double step = 2 * t / steps;
+    double error = 0;
+    for (int i = 0; i < used; ++i) {
+      if (bins[i] == 0)
+        continue;
+      double center = (i + 0.5) * width;
+      double e = center > t ? (center - t) * (center - t) : step * step / 12;
+      error += bins[i] * e;
+    }
+    if (error < bestError) {
+      bestError = error;
+      best = t;
+    }
+  }
+  return best;
+}
+
+Range quantc::selectRange(const TensorStatistics &stats, RangeMethod method,
+                          unsigned bits, double percentile) {
+  double lo = std::min(stats.min(), 0.0), hi = std::max(stats.max(), 0.0);
+  if (method == RangeMethod::MinMax || stats.count() == 0)
+    return {lo, hi};
+  double t = method == RangeMethod::Percentile ? percentileThreshold(stats, percentile)
+             : method == RangeMethod::Entropy  ? entropyThreshold(stats, bits)
+                                               : mseThreshold(stats, bits);
+  // Never widen past what was observed.
+  return {std::max(lo, -t), std::min(hi, t)};
+}
+
+QuantParams quantc::computeQuantParams(Range range, unsigned bits,
+                                       bool symmetric) {
+  QuantParams params;
+  double lo = std::min(range.lo, 0.0), hi = std::max(range.hi, 0.0);
+  if (symmetric) {
+    params.qmax = (int64_t(1) << (bits - 1)) - 1;
+    params.qmin = -params.qmax;
+    double amax = std::max(-lo, hi);
+    params.scale = amax > 0 ? amax / params.qmax : 1.0;
+    params.zeroPoint = 0;
+    return params;
+  }
+  params.qmin = 0;
+  params.qmax = (int64_t(1) << bits) - 1;
+  double span = hi - lo;
+  params.scale = span > 0 ? span / (params.qmax - params.qmin) : 1.0;
+  double zero = params.qmin - lo / params.scale;
+  params.zeroPoint = std::clamp<int64_t>(
+      static_cast<int64_t>(std::nearbyint(zero)), params.qmin, params.qmax);
+  return params;
+}
