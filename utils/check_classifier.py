@@ -5,8 +5,11 @@ numpy implementation of the same network (weights read from the file's
 dense_resource blobs). Exits non-zero if the max abs difference exceeds
 the bound.
 
-usage: check_classifier.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS CLASSIFIER.mlir
+usage: check_classifier.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS CLASSIFIER.mlir [PASS...]
        check_classifier.py --program BINARY CLASSIFIER.mlir
+  PASS flags (e.g. --qc-fold-batch-norm) run before the lowering; the
+  reference is always the original network, so function-preserving
+  transforms are checked against it.
   The second form checks a C program linked against the compiled object
   (test/e2e/Inputs/classifier_main.c), which prints "data = [[...]]".
 """
@@ -92,7 +95,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
     with tempfile.NamedTemporaryFile("w", suffix=".mlir") as f:
         f.write(text[:split] + driver + text[split:])
         f.flush()
-        lowered = subprocess.run([quant_opt, f.name, "--qc-lower-to-llvm"],
+        lowered = subprocess.run([quant_opt, f.name] + sys.argv[5:] +
+                                 ["--qc-lower-to-llvm"],
                                  check=True, capture_output=True, text=True).stdout
     result = subprocess.run([runner, "-e", "main", "-entry-point-result=void",
                              "-shared-libs=" + libs], input=lowered,

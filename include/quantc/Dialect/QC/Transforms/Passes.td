@@ -40,6 +40,28 @@ def QCInsertObservers : Pass<"qc-insert-observers"> {
   ];
 }
 
+def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
+  let summary = "fold inference batch normalization into the preceding convolution";
+  let description = [{
+    `qc.batch_norm(qc.conv2d(x, W, b), scale, bias, mean, var)` with
+    constant parameters, where the convolution has no other use, becomes
+    one `qc.conv2d(x, W', b')` with, per output channel c,
+    `k = scale[c] / sqrt(var[c] + epsilon)`, `W'[c] = k * W[c]` and
+    `b'[c] = k * (b[c] - mean[c]) + bias[c]`. The new weights are
+    `dense_resource` blobs. This preserves the function up to float
+    rounding and removes a tensor the quantizer would otherwise have to
+    quantize between conv and norm.
+
+    ```mlir
+    %c = qc.conv2d %x, %w, %b : ...
+    %y = qc.batch_norm %c, %s, %beta, %m, %v : ...
+    // becomes
+    %y = qc.conv2d %x, %w_folded, %b_folded : ...
+    ```
+  }];
+  let dependentDialects = ["::quantc::qc::QCDialect"];
+}
+
 def QCInstrumentObservers : Pass<"qc-instrument-observers", "::mlir::ModuleOp"> {
   let summary = "turn qc.observe probes into calls that record statistics";
   let description = [{

@@ -1,0 +1,33 @@
+//===- QCConstants.h - reading and making constant tensors ------*- C++ -*-===//
+//
+// Part of quantc. Passes that rewrite weights (batch-norm folding,
+// quantization) read constants whatever their storage (`dense` or
+// `dense_resource`) and create new ones as resource blobs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QC_IR_QCCONSTANTS_H
+#define QUANTC_DIALECT_QC_IR_QCCONSTANTS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <optional>
+#include <vector>
+
+namespace quantc::qc {
+
+/// The values of a float32 constant (a qc.constant or any ConstantLike op
+/// with a dense or dense_resource value), row-major; nullopt otherwise.
+std::optional<std::vector<float>> readF32Constant(mlir::Value value);
+
+/// A qc.constant holding `values` (row-major) as a dense_resource blob named
+/// after `name`.
+mlir::Value createF32Constant(mlir::OpBuilder &builder, mlir::Location loc,
+                              mlir::RankedTensorType type,
+                              llvm::ArrayRef<float> values,
+                              llvm::StringRef name);
+
+} // namespace quantc::qc
+
+#endif // QUANTC_DIALECT_QC_IR_QCCONSTANTS_H

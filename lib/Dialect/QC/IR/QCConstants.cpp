@@ -1,0 +1,52 @@
+//===- QCConstants.cpp - reading and making constant tensors --------------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QC/IR/QCConstants.h"
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+std::optional<std::vector<float>> quantc::qc::readF32Constant(Value value) {
+  Attribute attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  int64_t count = type.getNumElements();
+  std::vector<float> values(count);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != size_t(count) * sizeof(float))
+      return std::nullopt;
+    std::memcpy(values.data(), blob->getData().data(), count * sizeof(float));
+    return values;
+  }
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    int64_t i = 0;
+    for (APFloat v : dense.getValues<APFloat>())
+      values[i++] = v.convertToFloat();
+    return values;
+  }
+  return std::nullopt;
+}
+
+Value quantc::qc::createF32Constant(OpBuilder &builder, Location loc,
+                                    RankedTensorType type,
+                                    ArrayRef<float> values, StringRef name) {
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                     values.size() * sizeof(float)),
+      alignof(float));
+  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  return ConstantOp::create(builder, loc, type, attr);
+}
