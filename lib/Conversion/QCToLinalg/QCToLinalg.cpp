@@ -11,6 +11,7 @@
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace quantc {
@@ -52,12 +53,14 @@ struct ConvertQCToLinalgPass
     ConversionTarget target(getContext());
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
-    // Quantized ops lower separately (calibration and int8 issues).
     target.addIllegalDialect<qc::QCDialect>();
-    target.addLegalOp<qc::QuantizeOp, qc::DequantizeOp, qc::RequantizeOp,
-                      qc::QMatMulOp, qc::QConv2DOp>();
+    target.addIllegalOp<quant::StorageCastOp>();
+    // requantize has no lowering yet: reported as illegal if present.
+    TypeConverter converter;
+    lowering::populateQuantTypeConversion(converter);
     RewritePatternSet patterns(&getContext());
     populateQCToLinalgPatterns(patterns);
+    lowering::populateQuantLowering(patterns, converter);
     if (failed(applyPartialConversion(func, target, std::move(patterns))))
       signalPassFailure();
   }

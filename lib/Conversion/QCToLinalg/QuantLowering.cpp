@@ -1,0 +1,364 @@
+//===- QuantLowering.cpp - quantized qc ops to integer linalg -------------===//
+//
+// Part of quantc. The numerics contract (docs/Numerics.md):
+//   quantize:    q = clamp(roundeven(x / s) + z, qmin, qmax)
+//   dequantize:  x = (q - z) * s
+//   qmatmul / qconv2d: acc = sum (a - za) * (w - zw) in i32 (+ i32 bias),
+//     then per output channel c with m[c] = sa * sw[c] (f32):
+//     f32 result: acc * m[c] (+ f32 bias); i32 result: acc;
+//     quantized result: clamp(roundeven(acc * (m[c] / sy)) + zy, qmin, qmax)
+//   all f32 arithmetic; the storage of quantized tensors is their signless
+//   integer type (u8 values stay in i8 bits and widen with zero extension).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "Patterns.h"
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::lowering;
+
+namespace {
+
+/// Per-channel (or per-tensor) parameters of a quantized type, and the
+/// axis they vary along (-1 for per tensor).
+struct Params {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1;
+  int64_t qmin = 0, qmax = 0;
+  bool isSigned = true;
+  unsigned width = 8;
+};
+
+FailureOr<Params> paramsOf(Type element) {
+  Params p;
+  auto quantized = dyn_cast<quant::QuantizedType>(element);
+  if (!quantized)
+    return failure();
+  p.qmin = quantized.getStorageTypeMin();
+  p.qmax = quantized.getStorageTypeMax();
+  p.isSigned = quantized.isSigned();
+  p.width = quantized.getStorageTypeIntegralWidth();
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(element)) {
+    p.scales = {perTensor.getScale()};
+    p.zeroPoints = {perTensor.getZeroPoint()};
+    return p;
+  }
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    p.scales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
+    p.zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                        perAxis.getZeroPoints().end());
+    p.axis = perAxis.getQuantizedDimension();
+    return p;
+  }
+  return failure(); // sub-channel: not lowered yet
+}
+
+/// f32 / i32 constant tensors holding per-channel values, shaped to
+/// broadcast along `axis` of a rank-`rank` tensor (a scalar tensor for
+/// per-tensor parameters).
+Value channelConstant(OpBuilder &b, Location loc, ArrayRef<double> values,
+                      int64_t axis, int64_t rank, bool asFloat) {
+  SmallVector<int64_t> shape;
+  if (axis >= 0) {
+    shape.assign(rank, 1);
+    shape[axis] = values.size();
+  }
+  if (asFloat) {
+    SmallVector<float> data(values.begin(), values.end());
+    auto type = RankedTensorType::get(shape, b.getF32Type());
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, ArrayRef<float>(data)));
+  }
+  SmallVector<int32_t> data;
+  for (double v : values)
+    data.push_back(static_cast<int32_t>(v));
+  auto type = RankedTensorType::get(shape, b.getI32Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(data)));
+}
+
+Value widenToI32(OpBuilder &b, Location loc, Value v, bool isSigned) {
+  if (v.getType().isInteger(32))
+    return v;
+  Type i32 = b.getI32Type();
+  return isSigned ? arith::ExtSIOp::create(b, loc, i32, v).getResult()
+                  : arith::ExtUIOp::create(b, loc, i32, v).getResult();
+}
+
+/// roundeven(x) as f32, then clamp to [qmin, qmax], as the storage type.
+Value roundClampStore(OpBuilder &b, Location loc, Value x, const Params &p,
+                      Type storage) {
+  Value rounded = math::RoundEvenOp::create(b, loc, x);
+  Value lo = floatConstant(b, loc, x.getType(), p.qmin);
+  Value hi = floatConstant(b, loc, x.getType(), p.qmax);
+  Value clamped = arith::MinimumFOp::create(
+      b, loc, arith::MaximumFOp::create(b, loc, rounded, lo), hi);
+  Value asInt = arith::FPToSIOp::create(b, loc, b.getI32Type(), clamped);
+  return storage.isInteger(32)
+             ? asInt
+             : arith::TruncIOp::create(b, loc, storage, asInt).getResult();
+}
+
+SmallVector<double> asDoubles(ArrayRef<int64_t> values) {
+  return SmallVector<double>(values.begin(), values.end());
+}
+
+struct QuantizeLowering : OpConversionPattern<qc::QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qc::QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Params> p = paramsOf(op.getType().getElementType());
+    if (failed(p) || !op.getInput().getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    int64_t rank = resultType.getRank();
+    Value scale = channelConstant(rewriter, loc, p->scales, p->axis, rank, true);
+    Value zero = channelConstant(rewriter, loc, asDoubles(p->zeroPoints),
+                                 p->axis, rank, true);
+    Type storage = resultType.getElementType();
+    Value result = buildElementwise(
+        rewriter, loc, resultType, {adaptor.getInput(), scale, zero},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value scaled = arith::DivFOp::create(b, l, args[0], args[1]);
+          // roundeven(x / s) + z, then clamp: z is integral, so adding it
+          // after rounding equals rounding after adding.
+          Value rounded = math::RoundEvenOp::create(b, l, scaled);
+          Value shifted = arith::AddFOp::create(b, l, rounded, args[2]);
+          return roundClampStore(b, l, shifted, *p, storage);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLowering : OpConversionPattern<qc::DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qc::DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Params> p = paramsOf(op.getInput().getType().getElementType());
+    if (failed(p) || !op.getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Location loc = op.getLoc();
+    int64_t rank = op.getType().getRank();
+    Value scale = channelConstant(rewriter, loc, p->scales, p->axis, rank, true);
+    Value zero = channelConstant(rewriter, loc, asDoubles(p->zeroPoints),
+                                 p->axis, rank, false);
+    bool isSigned = p->isSigned;
+    Value result = buildElementwise(
+        rewriter, loc, op.getType(), {adaptor.getInput(), scale, zero},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value q = widenToI32(b, l, args[0], isSigned);
+          Value centered = arith::SubIOp::create(b, l, q, args[2]);
+          Value asFloat =
+              arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
+          return arith::MulFOp::create(b, l, asFloat, args[1]).getResult();
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// quant.scast only changes the type: storage in, storage out.
+struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// (q - z) as an i32 tensor of the same shape.
+Value centeredI32(OpBuilder &b, Location loc, Value storage,
+                  const Params &p, int64_t channelAxis) {
+  auto type = cast<RankedTensorType>(storage.getType());
+  auto i32Type = RankedTensorType::get(type.getShape(), b.getI32Type());
+  Value zero = channelConstant(b, loc, asDoubles(p.zeroPoints),
+                               p.axis >= 0 ? channelAxis : -1,
+                               type.getRank(), false);
+  bool isSigned = p.isSigned;
+  return buildElementwise(b, loc, i32Type, {storage, zero},
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            Value q = widenToI32(nb, l, args[0], isSigned);
+                            return arith::SubIOp::create(nb, l, q, args[1])
+                                .getResult();
+                          });
+}
+
+/// Applies the output stage to an i32 accumulator whose channel dimension
+/// is `channelAxis`: i32 as is, f32 rescaled, or requantized.
+Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
+                  const Params &in, const Params &weight, int64_t channelAxis,
+                  Type resultType, const TypeConverter *converter) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t rank = accType.getRank();
+  // i32 bias joins the accumulator.
+  if (bias && cast<RankedTensorType>(bias.getType()).getElementType().isInteger(32)) {
+    SmallVector<int64_t> shape(rank, 1);
+    shape[channelAxis] = accType.getDimSize(channelAxis);
+    Value b32 = reshapeTo(b, loc, bias, shape);
+    acc = buildElementwise(b, loc, accType, {acc, b32},
+                           [](OpBuilder &nb, Location l, ValueRange args) {
+                             return arith::AddIOp::create(nb, l, args[0], args[1])
+                                 .getResult();
+                           });
+    bias = Value();
+  }
+  auto result = cast<RankedTensorType>(resultType);
+  if (result.getElementType().isInteger(32))
+    return acc;
+  SmallVector<double> multipliers;
+  for (double ws : weight.scales)
+    multipliers.push_back(in.scales[0] * ws);
+  int64_t mAxis = weight.axis >= 0 ? channelAxis : -1;
+  if (auto quantized = dyn_cast<quant::QuantizedType>(result.getElementType())) {
+    FailureOr<Params> out = paramsOf(quantized);
+    for (double &m : multipliers)
+      m /= out->scales[0];
+    Value m = channelConstant(b, loc, multipliers, mAxis, rank, true);
+    auto storageType = cast<RankedTensorType>(converter->convertType(result));
+    Type storage = storageType.getElementType();
+    double zy = out->zeroPoints[0];
+    Params outParams = *out;
+    return buildElementwise(
+        b, loc, storageType, {acc, m},
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value f = arith::SIToFPOp::create(nb, l, nb.getF32Type(), args[0]);
+          Value scaled = arith::MulFOp::create(nb, l, f, args[1]);
+          Value rounded = math::RoundEvenOp::create(nb, l, scaled);
+          Value shifted = arith::AddFOp::create(
+              nb, l, rounded, floatConstant(nb, l, nb.getF32Type(), zy));
+          return roundClampStore(nb, l, shifted, outParams, storage);
+        });
+  }
+  Value m = channelConstant(b, loc, multipliers, mAxis, rank, true);
+  SmallVector<Value> inputs = {acc, m};
+  if (bias) {
+    SmallVector<int64_t> shape(rank, 1);
+    shape[channelAxis] = accType.getDimSize(channelAxis);
+    inputs.push_back(reshapeTo(b, loc, bias, shape));
+  }
+  return buildElementwise(
+      b, loc, result, inputs, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value f = arith::SIToFPOp::create(nb, l, nb.getF32Type(), args[0]);
+        Value y = arith::MulFOp::create(nb, l, f, args[1]);
+        return args.size() > 2 ? arith::AddFOp::create(nb, l, y, args[2]).getResult()
+                               : y;
+      });
+}
+
+struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qc::QMatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
+    if (lhsType.getRank() != 2 || rhsType.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "only 2-D products lowered");
+    FailureOr<Params> a = paramsOf(lhsType.getElementType());
+    FailureOr<Params> w = paramsOf(rhsType.getElementType());
+    if (failed(a) || failed(w))
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Location loc = op.getLoc();
+    Value lhs = centeredI32(rewriter, loc, adaptor.getLhs(), *a, 1);
+    Value rhs = centeredI32(rewriter, loc, adaptor.getRhs(), *w, 1);
+    auto accType = RankedTensorType::get(
+        {lhsType.getDimSize(0), rhsType.getDimSize(1)}, rewriter.getI32Type());
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getI32IntegerAttr(0));
+    Value init = linalg::FillOp::create(rewriter, loc, zero,
+                                        emptyTensor(rewriter, loc, accType))
+                     .getResult(0);
+    Value acc = linalg::MatmulOp::create(rewriter, loc, TypeRange{accType},
+                                         ValueRange{lhs, rhs}, ValueRange{init})
+                    .getResult(0);
+    rewriter.replaceOp(op, outputStage(rewriter, loc, acc, adaptor.getBias(),
+                                       *a, *w, 1, op.getType(),
+                                       getTypeConverter()));
+    return success();
+  }
+};
+
+struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qc::QConv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Params> x = paramsOf(op.getInput().getType().getElementType());
+    FailureOr<Params> w = paramsOf(op.getWeight().getType().getElementType());
+    if (failed(x) || failed(w) || op.getGroup() != 1)
+      return rewriter.notifyMatchFailure(op, "unsupported quantized conv");
+    Location loc = op.getLoc();
+    Value input = centeredI32(rewriter, loc, adaptor.getInput(), *x, 1);
+    Value weight = centeredI32(rewriter, loc, adaptor.getWeight(), *w, 0);
+    // (x - zx) padded with zeros is the quantized zero point's padding.
+    ArrayRef<int64_t> pads = op.getPads();
+    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+      auto type = cast<RankedTensorType>(input.getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape[2] += pads[0] + pads[2];
+      shape[3] += pads[1] + pads[3];
+      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
+                                       rewriter.getIndexAttr(0),
+                                       rewriter.getIndexAttr(pads[0]),
+                                       rewriter.getIndexAttr(pads[1])};
+      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(pads[2]),
+                                        rewriter.getIndexAttr(pads[3])};
+      Value zero = arith::ConstantOp::create(rewriter, loc,
+                                             rewriter.getI32IntegerAttr(0));
+      input = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
+          input, low, high, zero);
+    }
+    auto resultShape = op.getType().getShape();
+    auto accType = RankedTensorType::get(resultShape, rewriter.getI32Type());
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getI32IntegerAttr(0));
+    Value init = linalg::FillOp::create(rewriter, loc, zero,
+                                        emptyTensor(rewriter, loc, accType))
+                     .getResult(0);
+    Value acc = linalg::Conv2DNchwFchwOp::create(
+                    rewriter, loc, TypeRange{accType}, ValueRange{input, weight},
+                    ValueRange{init}, i64Vector(rewriter, op.getStrides()),
+                    i64Vector(rewriter, op.getDilations()))
+                    .getResult(0);
+    rewriter.replaceOp(op, outputStage(rewriter, loc, acc, adaptor.getBias(),
+                                       *x, *w, 1, op.getType(),
+                                       getTypeConverter()));
+    return success();
+  }
+};
+
+} // namespace
+
+void quantc::lowering::populateQuantTypeConversion(TypeConverter &converter) {
+  converter.addConversion([](Type type) { return type; });
+  converter.addConversion([](RankedTensorType type) -> Type {
+    if (auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType()))
+      return type.clone(quantized.getStorageType());
+    return type;
+  });
+}
+
+void quantc::lowering::populateQuantLowering(RewritePatternSet &patterns,
+                                             const TypeConverter &converter) {
+  patterns.add<QuantizeLowering, DequantizeLowering, StorageCastLowering,
+               QMatMulLowering, QConv2DLowering>(converter,
+                                                 patterns.getContext());
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Bit-exact check of the lowered quantized ops against a numpy reference
+of the numerics contract (docs/Numerics.md): qc.quantize, qc.dequantize,
+qc.qmatmul (u8 activations x per-column i8 weights) with i32, f32 and
+requantized i8 outputs, and qc.qconv2d (padded, strided, per-channel).
+Integer results must match exactly; f32 results to printing precision.
+
+usage: check_quantized.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS
+"""
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+F = np.float32
+
+
+def lit(a, signed_bits8=False):
+    flat = a.ravel()
+    if signed_bits8:
+        flat = np.where(flat > 127, flat - 256, flat)
+    return "dense<" + np.array2string(flat.reshape(a.shape), separator=", ",
+                                      threshold=1 << 30, floatmode="unique"
+                                      ).replace("\n", "") + ">"
+
+
+def shape(a):
+    return "x".join(map(str, a.shape))
+
+
+def roundeven(x):
+    return np.round(x)  # numpy rounds half to even
+
+
+def main():
+    quant_opt, runner, libs = sys.argv[1:4]
+    rng = np.random.default_rng(5)
+    M, K, N = 3, 20, 5
+    a = rng.integers(0, 256, (M, K)).astype(np.int64)          # u8
+    w = rng.integers(-127, 128, (K, N)).astype(np.int64)       # i8 narrow
+    sa, za = F(0.02), 128
+    sw = rng.uniform(0.005, 0.05, N).astype(F)
+    sy, zy = F(0.5), -3
+    bias = rng.integers(-1000, 1000, N).astype(np.int64)
+    x = rng.uniform(-3, 3, (2, 7)).astype(F)
+    sx, zx = F(0.03), 5
+
+    # Reference, all arithmetic in float32 where the contract says f32.
+    acc = (a - za) @ w + bias
+    mult = (sa * sw).astype(F)
+    f32 = (acc - bias).astype(F) * mult  # the f32 product has no bias
+    req = np.clip(roundeven(acc.astype(F) * (mult / sy).astype(F)) + zy, -128, 127).astype(np.int64)
+    qx = np.clip(roundeven(x / sx) + zx, -128, 127).astype(np.int64)
+    dqx = (qx - zx).astype(F) * sx
+    # Convolution: 1x2x6x6 input (u8), 3x2x3x3 weights, pad 1, stride 2.
+    ci = rng.integers(0, 256, (1, 2, 6, 6)).astype(np.int64)
+    cw = rng.integers(-127, 128, (3, 2, 3, 3)).astype(np.int64)
+    csw = rng.uniform(0.01, 0.03, 3).astype(F)
+    cp = np.pad(ci - za, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    cacc = np.zeros((1, 3, 3, 3), np.int64)
+    for o in range(3):
+        for i in range(3):
+            for j in range(3):
+                cacc[0, o, i, j] = (cp[0, :, 2 * i:2 * i + 3, 2 * j:2 * j + 3] * cw[o]).sum()
+
+    act = "!quant.uniform<u8:f32, %r:%d>" % (float(sa), za)
+    wt = "!quant.uniform<i8<-127:127>:f32:1, {%s}>" % ", ".join(repr(float(s)) for s in sw)
+    out = "!quant.uniform<i8:f32, %r:%d>" % (float(sy), zy)
+    xq = "!quant.uniform<i8:f32, %r:%d>" % (float(sx), zx)
+    cwt = "!quant.uniform<i8<-127:127>:f32:0, {%s}>" % ", ".join(repr(float(s)) for s in csw)
+    A, W = "tensor<%dx%dx%s>" % (M, K, act), "tensor<%dx%dx%s>" % (K, N, wt)
+    prog = """
+func.func @main() {
+  %%as = arith.constant %s : tensor<%sxi8>
+  %%a = quant.scast %%as : tensor<%sxi8> to %s
+  %%ws = arith.constant %s : tensor<%sxi8>
+  %%w = quant.scast %%ws : tensor<%sxi8> to %s
+  %%b = arith.constant %s : tensor<%dxi32>
+  %%acc = qc.qmatmul %%a, %%w, %%b : %s, %s, tensor<%dxi32> -> tensor<%dx%dxi32>
+  %%f = qc.qmatmul %%a, %%w : %s, %s -> tensor<%dx%dxf32>
+  %%fb = qc.qmatmul %%a, %%w, %%b : %s, %s, tensor<%dxi32> -> tensor<%dx%dx%s>
+  %%q = quant.scast %%fb : tensor<%dx%dx%s> to tensor<%dx%dxi8>
+  %%qi = arith.extsi %%q : tensor<%dx%dxi8> to tensor<%dx%dxi32>
+  %%x = arith.constant %s : tensor<2x7xf32>
+  %%xq = qc.quantize %%x : tensor<2x7xf32> -> tensor<2x7x%s>
+  %%xs = quant.scast %%xq : tensor<2x7x%s> to tensor<2x7xi8>
+  %%xi = arith.extsi %%xs : tensor<2x7xi8> to tensor<2x7xi32>
+  %%xd = qc.dequantize %%xq : tensor<2x7x%s> -> tensor<2x7xf32>
+  %%cis = arith.constant %s : tensor<1x2x6x6xi8>
+  %%ci = quant.scast %%cis : tensor<1x2x6x6xi8> to tensor<1x2x6x6x%s>
+  %%cws = arith.constant %s : tensor<3x2x3x3xi8>
+  %%cw = quant.scast %%cws : tensor<3x2x3x3xi8> to tensor<3x2x3x3x%s>
+  %%cacc = qc.qconv2d %%ci, %%cw {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x2x6x6x%s>, tensor<3x2x3x3x%s>) -> tensor<1x3x3x3xi32>
+  PRINTS
+  return
+}
+func.func private @printMemrefI32(tensor<*xi32>)
+func.func private @printMemrefF32(tensor<*xf32>)
+""" % (lit(a, True), shape(a), shape(a), A, lit(w), shape(w), shape(w), W,
+       lit(bias), N, A, W, N, M, N, A, W, M, N, A, W, N, M, N, out,
+       M, N, out, M, N, M, N, M, N, lit(x), xq, xq, xq,
+       lit(ci, True), act, lit(cw), cwt, act, cwt)
+    prints = []
+    for i, (name, ty, kind) in enumerate([
+            ("acc", "%dx%dxi32" % (M, N), "I32"), ("qi", "%dx%dxi32" % (M, N), "I32"),
+            ("xi", "2x7xi32", "I32"), ("cacc", "1x3x3x3xi32", "I32"),
+            ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32")]):
+        elem = ty.split("x")[-1]
+        prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"
+                      "  call @printMemref%s(%%u%d) : (tensor<*x%s>) -> ()"
+                      % (i, name, ty, elem, kind, i, elem))
+    prog = prog.replace("PRINTS", "\n  ".join(prints))
+    # The test widens i8 results with arith on tensors: make that linalg.
+    lowering = subprocess.run([quant_opt, "--convert-elementwise-to-linalg",
+                               "--qc-lower-to-llvm"], input=prog,
+                              capture_output=True, text=True)
+    if lowering.returncode != 0:
+        sys.stderr.write(prog + "\n" + lowering.stderr)
+        return 1
+    lowered = lowering.stdout
+    output = subprocess.run([runner, "-e", "main", "-entry-point-result=void",
+                             "-shared-libs=" + libs], input=lowered, check=True,
+                            capture_output=True, text=True).stdout
+    blocks = [re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?",
+                         part.split("Unranked")[0])
+              for part in output.split("data =")[1:]]
+    got = [np.array([float(v) for v in block]) for block in blocks]
+    checks = [("qmatmul i32", got[0], acc.ravel(), 0),
+              ("qmatmul requantized i8", got[1], req.ravel(), 0),
+              ("quantize", got[2], qx.ravel(), 0),
+              ("qconv2d i32", got[3], cacc.ravel(), 0),
+              ("qmatmul f32", got[4], f32.ravel(), 1e-5),
+              ("dequantize", got[5], dqx.ravel(), 1e-5)]
+    ok = True
+    for name, g, want, rtol in checks:
+        good = g.shape == want.shape and (np.array_equal(g, want) if rtol == 0
+                                          else np.allclose(g, want, rtol=rtol, atol=1e-6))
+        ok &= good
+        print("%-24s %s" % (name, "exact" if good and rtol == 0 else
+                            "ok" if good else "MISMATCH"))
+        if not good and "-v" in sys.argv:
+            print("   got ", g[:12], g.shape)
+            print("   want", want[:12], want.shape)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
