@@ -823,3 +823,19 @@ func.func @split_sum(%x: tensor<2x3xf32>) {
   %0:2 = qc.split %x {axis = 1} : tensor<2x3xf32> -> tensor<2x1xf32>, tensor<2x1xf32>
   return
 }
+
+// -----
+
+func.func @observe_range_size(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qc.observe' op range must be [lo, hi], got 3 entries}}
+  %0 = qc.observe %x {name = "x", range = array<f64: 0.0, 1.0, 2.0>} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @observe_range_zero(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qc.observe' op range must hold zero: lo <= 0 <= hi}}
+  %0 = qc.observe %x {name = "x", range = array<f64: 0.5, 1.0>} : tensor<4xf32>
+  return
+}

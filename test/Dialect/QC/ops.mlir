@@ -213,6 +213,8 @@ func.func @shapes(%x: tensor<1x64x1x1xf32>, %s: tensor<1x40x120xf32>, %t: tensor
 func.func @quantization(%x: tensor<4x8xf32>, %h: tensor<4x8xf16>) {
   // CHECK: qc.observe %{{.*}} {name = "conv1_out"} : tensor<4x8xf32>
   %o = qc.observe %x {name = "conv1_out"} : tensor<4x8xf32>
+  // CHECK: qc.observe %{{.*}} {name = "relu", range = array<f64: -1.000000e+00, 2.500000e+00>} : tensor<4x8xf32>
+  %o2 = qc.observe %x {name = "relu", range = array<f64: -1.0, 2.5>} : tensor<4x8xf32>
   // Per tensor, signed with zero point.
   // CHECK: qc.quantize %{{.*}} : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i8:f32, 5.000000e-02:-3>>
   %0 = qc.quantize %o : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i8:f32, 0.05:-3>>

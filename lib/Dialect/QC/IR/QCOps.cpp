@@ -672,6 +672,13 @@ LogicalResult GatherOp::verify() {
 LogicalResult ObserveOp::verify() {
   if (getName().empty())
     return emitOpError("needs a non-empty name");
+  if (std::optional<ArrayRef<double>> range = getRange()) {
+    if (range->size() != 2)
+      return emitOpError("range must be [lo, hi], got ")
+             << range->size() << " entries";
+    if (!((*range)[0] <= 0.0 && 0.0 <= (*range)[1]))
+      return emitOpError("range must hold zero: lo <= 0 <= hi");
+  }
   return success();
 }
 

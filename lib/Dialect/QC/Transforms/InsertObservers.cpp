@@ -108,7 +108,8 @@ struct QCInsertObserversPass
       builder.setInsertionPointAfter(value.getDefiningOp());
     ++numProbes;
     return ObserveOp::create(builder, value.getLoc(), value,
-                             builder.getStringAttr(namer.nameFor(value)));
+                             builder.getStringAttr(namer.nameFor(value)),
+                             /*range=*/nullptr);
   }
 };
 

@@ -656,13 +656,17 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
     Passes its input through unchanged and, when the graph is run for
     calibration, records statistics of the value under `name` (the tensor's
     name in the source model). It writes to the calibration state, so it is
-    not dead even when its result is unused.
+    not dead even when its result is unused. After calibration, `range`
+    holds the clipping range `[lo, hi]` chosen for the value (lo <= 0 <=
+    hi), which `qc-quantize` turns into quantization parameters.
 
     ```mlir
     %y = qc.observe %x {name = "conv1_out"} : tensor<1x16x32x32xf32>
+    %z = qc.observe %y {name = "relu1", range = array<f64: 0.0, 5.8>} : tensor<1x16x32x32xf32>
     ```
   }];
-  let arguments = (ins QC_FloatTensor:$input, StrAttr:$name);
+  let arguments = (ins QC_FloatTensor:$input, StrAttr:$name,
+      OptionalAttr<DenseF64ArrayAttr>:$range);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

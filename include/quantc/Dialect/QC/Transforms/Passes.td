@@ -62,6 +62,38 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
 
+def QCQuantize : Pass<"qc-quantize"> {
+  let summary = "rewrite calibrated float convolutions and matmuls to int8 qc ops";
+  let description = [{
+    For every `qc.conv2d` (group 1), `qc.matmul` with a constant matrix rhs
+    and `qc.gemm` with a constant B (alpha = beta = 1) whose activation
+    input is a `qc.observe` with a calibrated `range`:
+
+    * the activation is quantized per tensor to u8 (asymmetric, zero point
+      exact) from that range;
+    * the weight is quantized offline per output channel to narrow-range
+      i8 (symmetric, scale = max |w| / 127, round half to even);
+    * the bias becomes i32 at scale `s_x * s_w[c]`;
+    * the op becomes `qc.qconv2d` / `qc.qmatmul` with an f32 result (the
+      dequantized i32 accumulator), so neighbouring ops are unchanged.
+
+    Ops without a calibrated input stay float. Probes are left in place.
+
+    ```mlir
+    %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 3.0>} : tensor<1x3x8x8xf32>
+    %y = qc.conv2d %xo, %w, %b : ...
+    // becomes
+    %xq = qc.quantize %xo : ... -> tensor<1x3x8x8x!quant.uniform<u8:f32, 0.0157:64>>
+    %y = qc.qconv2d %xq, %wq, %bq : (..., tensor<4x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {...}>>, tensor<4xi32>) -> tensor<1x4x6x6xf32>
+    ```
+  }];
+  let dependentDialects = ["::quantc::qc::QCDialect",
+                           "::mlir::quant::QuantDialect"];
+  let statistics = [
+    Statistic<"numQuantized", "num-quantized", "ops rewritten to int8">
+  ];
+}
+
 def QCInstrumentObservers : Pass<"qc-instrument-observers", "::mlir::ModuleOp"> {
   let summary = "turn qc.observe probes into calls that record statistics";
   let description = [{

@@ -1,0 +1,241 @@
+//===- Quantize.cpp - calibrated float ops to int8 qc ops -----------------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QC/IR/QCConstants.h"
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace quantc::qc {
+#define GEN_PASS_DEF_QCQUANTIZE
+#include "quantc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace quantc::qc
+
+using namespace mlir;
+using namespace quantc::qc;
+
+namespace {
+
+/// u8 activation parameters covering [lo, hi] with an exact zero.
+quant::UniformQuantizedType activationType(MLIRContext *context,
+                                           ArrayRef<double> range) {
+  double lo = std::min(range[0], 0.0), hi = std::max(range[1], 0.0);
+  double scale = hi > lo ? (hi - lo) / 255.0 : 1.0;
+  int64_t zero = std::clamp<int64_t>(
+      static_cast<int64_t>(std::nearbyint(-lo / scale)), 0, 255);
+  return quant::UniformQuantizedType::get(
+      /*flags=*/0, IntegerType::get(context, 8), Float32Type::get(context),
+      scale, zero, 0, 255);
+}
+
+/// Per-channel symmetric narrow i8 weights along `axis` (of `shape`).
+struct QuantizedWeights {
+  std::vector<int8_t> values;
+  SmallVector<double> scales;
+};
+
+QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
+                                 int64_t axis) {
+  int64_t channels = shape[axis];
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  QuantizedWeights q;
+  q.scales.assign(channels, 0.0);
+  for (size_t i = 0; i < w.size(); ++i) {
+    int64_t c = (i / inner) % channels;
+    q.scales[c] = std::max(q.scales[c], double(std::fabs(w[i])));
+  }
+  for (double &s : q.scales)
+    s = s > 0 ? s / 127.0 : 1.0;
+  q.values.resize(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    int64_t c = (i / inner) % channels;
+    double v = std::nearbyint(w[i] / q.scales[c]);
+    q.values[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
+  }
+  return q;
+}
+
+/// The quantized weight tensor: i8 blob + quant.scast.
+Value weightTensor(PatternRewriter &rewriter, Location loc,
+                   const QuantizedWeights &q, ArrayRef<int64_t> shape,
+                   int64_t axis) {
+  MLIRContext *context = rewriter.getContext();
+  auto storageType = RankedTensorType::get(shape, rewriter.getI8Type());
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      ArrayRef<char>(reinterpret_cast<const char *>(q.values.data()),
+                     q.values.size()),
+      1);
+  Value storage = ConstantOp::create(
+      rewriter, loc, storageType,
+      DenseResourceElementsAttr::get(storageType, "int8_weights",
+                                     std::move(blob)));
+  auto type = quant::UniformQuantizedPerAxisType::get(
+      quant::QuantizationFlags::Signed, rewriter.getI8Type(),
+      Float32Type::get(context), q.scales,
+      SmallVector<int64_t>(q.scales.size(), 0), axis, -127, 127);
+  return quant::StorageCastOp::create(rewriter, loc, storageType.clone(type),
+                                      storage);
+}
+
+/// i32 bias at scale s_x * s_w[c] (zeros when there is no bias).
+FailureOr<Value> biasTensor(PatternRewriter &rewriter, Location loc,
+                            Value bias, double inputScale,
+                            ArrayRef<double> weightScales) {
+  std::vector<float> values(weightScales.size(), 0.0f);
+  if (bias) {
+    auto read = readF32Constant(bias);
+    if (!read || read->size() != weightScales.size())
+      return failure();
+    values = *read;
+  }
+  SmallVector<int32_t> q;
+  for (auto [v, ws] : llvm::zip_equal(values, weightScales))
+    q.push_back(static_cast<int32_t>(std::nearbyint(v / (inputScale * ws))));
+  auto type = RankedTensorType::get({int64_t(q.size())}, rewriter.getI32Type());
+  return ConstantOp::create(rewriter, loc, type,
+                            DenseElementsAttr::get(type, ArrayRef<int32_t>(q)))
+      .getResult();
+}
+
+/// The calibrated range of an activation, when it is a probe with one.
+std::optional<ArrayRef<double>> calibratedRange(Value value) {
+  auto probe = value.getDefiningOp<ObserveOp>();
+  if (!probe || !probe.getRange())
+    return std::nullopt;
+  return *probe.getRange();
+}
+
+Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
+                         quant::UniformQuantizedType type) {
+  auto tensor = cast<RankedTensorType>(x.getType());
+  return QuantizeOp::create(rewriter, loc, tensor.clone(type), x);
+}
+
+struct QuantizeConv : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<ArrayRef<double>> range = calibratedRange(op.getInput());
+    auto weights = readF32Constant(op.getWeight());
+    if (!range || !weights || op.getGroup() != 1 ||
+        !op.getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not a calibrated group-1 conv");
+    Location loc = op.getLoc();
+    auto act = activationType(rewriter.getContext(), *range);
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    QuantizedWeights q = quantizeWeights(*weights, wShape, /*axis=*/0);
+    FailureOr<Value> bias =
+        biasTensor(rewriter, loc, op.getBias(), act.getScale(), q.scales);
+    if (failed(bias))
+      return rewriter.notifyMatchFailure(op, "bias not constant");
+    Value x = quantizeActivation(rewriter, loc, op.getInput(), act);
+    Value w = weightTensor(rewriter, loc, q, wShape, 0);
+    rewriter.replaceOpWithNewOp<QConv2DOp>(
+        op, op.getType(), x, w, *bias, op.getStridesAttr(), op.getPadsAttr(),
+        op.getDilationsAttr(), op.getGroupAttr());
+    return success();
+  }
+};
+
+/// x [.., K] times a constant W [K, N] (+ bias [N]) as a 2-D qmatmul.
+LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
+                            ArrayRef<float> w, int64_t k, int64_t n,
+                            Value bias, ArrayRef<double> range) {
+  Location loc = op->getLoc();
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!xType.hasStaticShape() || xType.getDimSize(xType.getRank() - 1) != k)
+    return failure();
+  int64_t m = xType.getNumElements() / k;
+  auto act = activationType(rewriter.getContext(), range);
+  QuantizedWeights q = quantizeWeights(w, {k, n}, /*axis=*/1);
+  FailureOr<Value> biasQ = biasTensor(rewriter, loc, bias, act.getScale(), q.scales);
+  if (failed(biasQ))
+    return failure();
+  Value flat = x;
+  if (xType.getRank() != 2)
+    flat = ReshapeOp::create(rewriter, loc,
+                             RankedTensorType::get({m, k}, xType.getElementType()),
+                             x);
+  Value xq = quantizeActivation(rewriter, loc, flat, act);
+  Value wq = weightTensor(rewriter, loc, q, {k, n}, 1);
+  Value product = QMatMulOp::create(
+      rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()), xq,
+      wq, *biasQ);
+  if (resultType.getShape() != ArrayRef<int64_t>{m, n})
+    product = ReshapeOp::create(rewriter, loc, resultType, product);
+  rewriter.replaceOp(op, product);
+  return success();
+}
+
+struct QuantizeMatMul : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<ArrayRef<double>> range = calibratedRange(op.getLhs());
+    auto weights = readF32Constant(op.getRhs());
+    auto rhsType = op.getRhs().getType();
+    if (!range || !weights || rhsType.getRank() != 2 ||
+        op.getLhs().getType().getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "not a calibrated x * W");
+    return rewriteLinear(rewriter, op, op.getLhs(), *weights,
+                         rhsType.getDimSize(0), rhsType.getDimSize(1), Value(),
+                         *range);
+  }
+};
+
+struct QuantizeGemm : OpRewritePattern<GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GemmOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<ArrayRef<double>> range = calibratedRange(op.getA());
+    auto weights = readF32Constant(op.getB());
+    if (!range || !weights || op.getTransA() ||
+        op.getAlpha().convertToDouble() != 1.0 ||
+        op.getBeta().convertToDouble() != 1.0 ||
+        (op.getC() && op.getC().getType().getRank() != 1))
+      return rewriter.notifyMatchFailure(op, "not a plain calibrated gemm");
+    auto bType = op.getB().getType();
+    int64_t k = op.getTransB() ? bType.getDimSize(1) : bType.getDimSize(0);
+    int64_t n = op.getTransB() ? bType.getDimSize(0) : bType.getDimSize(1);
+    std::vector<float> kn(weights->size());
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < n; ++j)
+        kn[i * n + j] = op.getTransB() ? (*weights)[j * k + i]
+                                       : (*weights)[i * n + j];
+    if (op.getC() && op.getC().getType().getDimSize(0) != n)
+      return rewriter.notifyMatchFailure(op, "bias does not have N elements");
+    return rewriteLinear(rewriter, op, op.getA(), kn, k, n, op.getC(), *range);
+  }
+};
+
+struct QCQuantizePass
+    : public quantc::qc::impl::QCQuantizeBase<QCQuantizePass> {
+  void runOnOperation() override {
+    int64_t before = 0, after = 0;
+    getOperation()->walk([&](Operation *op) {
+      before += isa<Conv2DOp, MatMulOp, GemmOp>(op);
+    });
+    RewritePatternSet patterns(&getContext());
+    patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    getOperation()->walk([&](Operation *op) {
+      after += isa<Conv2DOp, MatMulOp, GemmOp>(op);
+    });
+    numQuantized += before - after;
+  }
+};
+} // namespace
