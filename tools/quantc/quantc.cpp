@@ -17,6 +17,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Calibration/Calibrator.h"
+#include "quantc/Calibration/RangeSelection.h"
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/HostArray.h"
 #include "quantc/Driver/JitModel.h"
 #include "quantc/InitAll.h"
@@ -29,6 +32,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -81,6 +85,19 @@ static cl::list<std::string>
                cl::desc("a model input: NAME=FILE.npy (or FILE.pb, an ONNX "
                         "TensorProto); its shape fixes the input's shape"),
                cl::value_desc("name=file"), cl::sub(runCommand));
+static cl::opt<std::string> runCalib(
+    "calib",
+    cl::desc("quantize to int8 first, calibrating on this folder of .npy "
+             "samples"),
+    cl::value_desc("dir"), cl::sub(runCommand));
+static cl::opt<std::string> method(
+    "method", cl::desc("range method: minmax, percentile, entropy or mse"),
+    cl::init("minmax"), cl::sub(runCommand));
+static cl::opt<unsigned> bits("bits",
+                              cl::desc("weight and activation bits (8)"),
+                              cl::init(8), cl::sub(runCommand));
+static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
+                              cl::sub(runCommand));
 static cl::opt<unsigned> benchmarkRuns(
     "benchmark-runs",
     cl::desc("also time this many runs and print the mean latency"),
@@ -209,6 +226,41 @@ static int calibrateModel() {
   return 0;
 }
 
+/// Calibrates a copy of `module` on the samples in `folder`, sets every
+/// probe's range with `rangeMethod`, and rewrites the calibrated ops to
+/// int8 in `module`.
+static int quantizeModule(mlir::ModuleOp module, StringRef folder,
+                          quantc::RangeMethod rangeMethod, unsigned width,
+                          bool showProgress) {
+  Expected<std::vector<std::string>> samples =
+      quantc::listCalibrationSamples(folder);
+  if (!samples)
+    return fail(toString(samples.takeError()));
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+  quantc::CalibrationOptions calibration;
+  calibration.showProgress = showProgress;
+  Expected<quantc::CalibrationResult> result =
+      quantc::calibrate(*copy, *samples, calibration);
+  if (!result)
+    return fail(toString(result.takeError()));
+  // The same probes, by the same deterministic names, on the model itself.
+  mlir::PassManager probes(module.getContext());
+  probes.addPass(quantc::qc::createQCInsertObservers());
+  if (mlir::failed(probes.run(module)))
+    return 1;
+  module.walk([&](quantc::qc::ObserveOp probe) {
+    auto it = result->statistics.find(probe.getName());
+    if (it == result->statistics.end())
+      return;
+    quantc::Range range = quantc::selectRange(it->second, rangeMethod, width);
+    probe.setRangeAttr(mlir::DenseF64ArrayAttr::get(
+        module.getContext(), {range.lo, range.hi}));
+  });
+  mlir::PassManager quantize(module.getContext());
+  quantize.addPass(quantc::qc::createQCQuantize());
+  return mlir::failed(quantize.run(module)) ? 1 : 0;
+}
+
 static int runModel() {
   quantc::ONNXImportOptions options;
   StringMap<quantc::HostArray> arrays;
@@ -230,6 +282,20 @@ static int runModel() {
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;
+
+  if (!runCalib.empty()) {
+    std::optional<quantc::RangeMethod> rangeMethod =
+        quantc::parseRangeMethod(method);
+    if (!rangeMethod)
+      return fail("unknown --method '" + method +
+                  "'; expected minmax, percentile, entropy or mse");
+    if (bits != 8)
+      return fail("--bits " + Twine(bits) +
+                  " is not supported yet; int8 (--bits 8) is");
+    if (int status = quantizeModule(*module, runCalib, *rangeMethod, bits,
+                                    !runQuiet))
+      return status;
+  }
 
   // Inputs in argument order; every model input needs a file.
   auto main = module->lookupSymbol<mlir::func::FuncOp>("main");
