@@ -64,6 +64,15 @@ def main():
             for j in range(3):
                 cacc[0, o, i, j] = (cp[0, :, 2 * i:2 * i + 3, 2 * j:2 * j + 3] * cw[o]).sum()
 
+    # Depthwise: 1x4x5x5 input, 4x1x3x3 weights, group 4, no padding.
+    di = rng.integers(0, 256, (1, 4, 5, 5)).astype(np.int64)
+    dw = rng.integers(-127, 128, (4, 1, 3, 3)).astype(np.int64)
+    dacc = np.zeros((1, 4, 3, 3), np.int64)
+    for ch in range(4):
+        for i in range(3):
+            for j in range(3):
+                dacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - za) * dw[ch, 0]).sum()
+
     act = "!quant.uniform<u8:f32, %r:%d>" % (float(sa), za)
     wt = "!quant.uniform<i8<-127:127>:f32:1, {%s}>" % ", ".join(repr(float(s)) for s in sw)
     out = "!quant.uniform<i8:f32, %r:%d>" % (float(sy), zy)
@@ -93,6 +102,12 @@ func.func @main() {
   %%cw = quant.scast %%cws : tensor<3x2x3x3xi8> to tensor<3x2x3x3x%s>
   %%cacc = qc.qconv2d %%ci, %%cw {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
       : (tensor<1x2x6x6x%s>, tensor<3x2x3x3x%s>) -> tensor<1x3x3x3xi32>
+  %%dis = arith.constant DEPTHWISE_INPUT : tensor<1x4x5x5xi8>
+  %%di = quant.scast %%dis : tensor<1x4x5x5xi8> to tensor<1x4x5x5xACT>
+  %%dws = arith.constant DEPTHWISE_WEIGHT : tensor<4x1x3x3xi8>
+  %%dw = quant.scast %%dws : tensor<4x1x3x3xi8> to tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>
+  %%dacc = qc.qconv2d %%di, %%dw {group = 4 : i64}
+      : (tensor<1x4x5x5xACT>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x3xi32>
   PRINTS
   return
 }
@@ -106,12 +121,15 @@ func.func private @printMemrefF32(tensor<*xf32>)
     for i, (name, ty, kind) in enumerate([
             ("acc", "%dx%dxi32" % (M, N), "I32"), ("qi", "%dx%dxi32" % (M, N), "I32"),
             ("xi", "2x7xi32", "I32"), ("cacc", "1x3x3x3xi32", "I32"),
-            ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32")]):
+            ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32"),
+            ("dacc", "1x4x3x3xi32", "I32")]):
         elem = ty.split("x")[-1]
         prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"
                       "  call @printMemref%s(%%u%d) : (tensor<*x%s>) -> ()"
                       % (i, name, ty, elem, kind, i, elem))
     prog = prog.replace("PRINTS", "\n  ".join(prints))
+    prog = prog.replace("DEPTHWISE_INPUT", lit(di, True)).replace(
+        "DEPTHWISE_WEIGHT", lit(dw)).replace("xACT", "x" + act)
     # The test widens i8 results with arith on tensors: make that linalg.
     lowering = subprocess.run([quant_opt, "--convert-elementwise-to-linalg",
                                "--qc-lower-to-llvm"], input=prog,
@@ -132,7 +150,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
               ("quantize", got[2], qx.ravel(), 0),
               ("qconv2d i32", got[3], cacc.ravel(), 0),
               ("qmatmul f32", got[4], f32.ravel(), 1e-5),
-              ("dequantize", got[5], dqx.ravel(), 1e-5)]
+              ("dequantize", got[5], dqx.ravel(), 1e-5),
+              ("qconv2d depthwise i32", got[6], dacc.ravel(), 0)]
     ok = True
     for name, g, want, rtol in checks:
         good = g.shape == want.shape and (np.array_equal(g, want) if rtol == 0

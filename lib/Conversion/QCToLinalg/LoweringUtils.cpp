@@ -159,3 +159,40 @@ DenseIntElementsAttr quantc::lowering::i64Vector(OpBuilder &b,
       VectorType::get({static_cast<int64_t>(values.size())}, b.getI64Type()),
       values);
 }
+
+/// A tensor of `type` filled with zero of its element type.
+static Value zeroTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  return linalg::FillOp::create(b, loc, zero, emptyTensor(b, loc, type))
+      .getResult(0);
+}
+
+Value quantc::lowering::convolveNCHW(OpBuilder &b, Location loc,
+                                     RankedTensorType resultType, Value input,
+                                     Value weight, ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> dilations,
+                                     int64_t group) {
+  if (group == 1)
+    return linalg::Conv2DNchwFchwOp::create(
+               b, loc, TypeRange{resultType}, ValueRange{input, weight},
+               ValueRange{zeroTensor(b, loc, resultType)},
+               i64Vector(b, strides), i64Vector(b, dilations))
+        .getResult(0);
+  auto in = cast<RankedTensorType>(input.getType()).getShape();
+  auto w = cast<RankedTensorType>(weight.getType()).getShape();
+  auto out = resultType.getShape();
+  Value groupedIn =
+      reshapeTo(b, loc, input, {in[0], group, in[1] / group, in[2], in[3]});
+  Value groupedW =
+      reshapeTo(b, loc, weight, {group, w[0] / group, w[1], w[2], w[3]});
+  auto groupedType = RankedTensorType::get(
+      {out[0], group, out[1] / group, out[2], out[3]},
+      resultType.getElementType());
+  Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                   b, loc, TypeRange{groupedType},
+                   ValueRange{groupedIn, groupedW},
+                   ValueRange{zeroTensor(b, loc, groupedType)},
+                   i64Vector(b, strides), i64Vector(b, dilations))
+                   .getResult(0);
+  return reshapeTo(b, loc, conv, out);
+}

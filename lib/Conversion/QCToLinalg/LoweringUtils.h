@@ -55,6 +55,14 @@ mlir::Value padConstant(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value input, llvm::ArrayRef<int64_t> low,
                         llvm::ArrayRef<int64_t> high, double value);
 
+/// Convolution of an already padded NCHW input with an OIHW weight:
+/// linalg.conv_2d_nchw_fchw, or conv_2d_ngchw_gfchw on reshaped operands
+/// for groups. Float or integer (i32) element types.
+mlir::Value convolveNCHW(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType resultType, mlir::Value input,
+                         mlir::Value weight, llvm::ArrayRef<int64_t> strides,
+                         llvm::ArrayRef<int64_t> dilations, int64_t group);
+
 /// A dense i64 vector attribute, as linalg's convolution strides want.
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b,
                                      llvm::ArrayRef<int64_t> values);

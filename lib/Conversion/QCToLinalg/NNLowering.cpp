@@ -38,36 +38,6 @@ Value addChannelBias(OpBuilder &b, Location loc, Value result, Value bias) {
                           });
 }
 
-/// Convolution of a padded NCHW input: plain or grouped.
-Value convolve(OpBuilder &b, Location loc, RankedTensorType resultType,
-               Value input, Value weight, ArrayRef<int64_t> strides,
-               ArrayRef<int64_t> dilations, int64_t group) {
-  Value init = filledTensor(b, loc, resultType, 0.0);
-  if (group == 1)
-    return linalg::Conv2DNchwFchwOp::create(
-               b, loc, TypeRange{resultType}, ValueRange{input, weight},
-               ValueRange{init}, i64Vector(b, strides),
-               i64Vector(b, dilations))
-        .getResult(0);
-  auto in = cast<RankedTensorType>(input.getType()).getShape();
-  auto w = cast<RankedTensorType>(weight.getType()).getShape();
-  auto out = resultType.getShape();
-  Type element = resultType.getElementType();
-  Value groupedIn = reshapeTo(
-      b, loc, input, {in[0], group, in[1] / group, in[2], in[3]});
-  Value groupedW = reshapeTo(
-      b, loc, weight, {group, w[0] / group, w[1], w[2], w[3]});
-  auto groupedType = RankedTensorType::get(
-      {out[0], group, out[1] / group, out[2], out[3]}, element);
-  Value groupedInit = filledTensor(b, loc, groupedType, 0.0);
-  Value conv = linalg::Conv2DNgchwGfchwOp::create(
-                   b, loc, TypeRange{groupedType},
-                   ValueRange{groupedIn, groupedW}, ValueRange{groupedInit},
-                   i64Vector(b, strides), i64Vector(b, dilations))
-                   .getResult(0);
-  return reshapeTo(b, loc, conv, out);
-}
-
 struct Conv2DLowering : OpRewritePattern<qc::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(qc::Conv2DOp op,
@@ -77,7 +47,7 @@ struct Conv2DLowering : OpRewritePattern<qc::Conv2DOp> {
     Value padded = padConstant(rewriter, loc, op.getInput(),
                                {0, 0, pads[0], pads[1]},
                                {0, 0, pads[2], pads[3]}, 0.0);
-    Value conv = convolve(rewriter, loc, op.getType(), padded, op.getWeight(),
+    Value conv = convolveNCHW(rewriter, loc, op.getType(), padded, op.getWeight(),
                           op.getStrides(), op.getDilations(), op.getGroup());
     rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
     return success();
@@ -166,7 +136,7 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
             .getResult(0);
     Value flipped = reshapeTo(rewriter, loc, flippedGrouped,
                               flippedType.getShape());
-    Value conv = convolve(rewriter, loc, op.getType(), padded, flipped,
+    Value conv = convolveNCHW(rewriter, loc, op.getType(), padded, flipped,
                           {1, 1}, dilations, group);
     rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
     return success();

@@ -300,7 +300,7 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     FailureOr<Params> x = paramsOf(op.getInput().getType().getElementType());
     FailureOr<Params> w = paramsOf(op.getWeight().getType().getElementType());
-    if (failed(x) || failed(w) || op.getGroup() != 1)
+    if (failed(x) || failed(w))
       return rewriter.notifyMatchFailure(op, "unsupported quantized conv");
     Location loc = op.getLoc();
     Value input = centeredI32(rewriter, loc, adaptor.getInput(), *x, 1);
@@ -326,18 +326,10 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
           rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
           input, low, high, zero);
     }
-    auto resultShape = op.getType().getShape();
-    auto accType = RankedTensorType::get(resultShape, rewriter.getI32Type());
-    Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getI32IntegerAttr(0));
-    Value init = linalg::FillOp::create(rewriter, loc, zero,
-                                        emptyTensor(rewriter, loc, accType))
-                     .getResult(0);
-    Value acc = linalg::Conv2DNchwFchwOp::create(
-                    rewriter, loc, TypeRange{accType}, ValueRange{input, weight},
-                    ValueRange{init}, i64Vector(rewriter, op.getStrides()),
-                    i64Vector(rewriter, op.getDilations()))
-                    .getResult(0);
+    auto accType =
+        RankedTensorType::get(op.getType().getShape(), rewriter.getI32Type());
+    Value acc = convolveNCHW(rewriter, loc, accType, input, weight,
+                             op.getStrides(), op.getDilations(), op.getGroup());
     rewriter.replaceOp(op, outputStage(rewriter, loc, acc, adaptor.getBias(),
                                        *x, *w, 1, op.getType(),
                                        getTypeConverter()));

@@ -129,9 +129,8 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
                                 PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getInput());
     auto weights = readF32Constant(op.getWeight());
-    if (!range || !weights || op.getGroup() != 1 ||
-        !op.getType().getElementType().isF32())
-      return rewriter.notifyMatchFailure(op, "not a calibrated group-1 conv");
+    if (!range || !weights || !op.getType().getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not a calibrated conv");
     Location loc = op.getLoc();
     auto act = activationType(rewriter.getContext(), *range);
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();

@@ -65,7 +65,7 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
 def QCQuantize : Pass<"qc-quantize"> {
   let summary = "rewrite calibrated float convolutions and matmuls to int8 qc ops";
   let description = [{
-    For every `qc.conv2d` (group 1), `qc.matmul` with a constant matrix rhs
+    For every `qc.conv2d` (grouped included), `qc.matmul` with a constant matrix rhs
     and `qc.gemm` with a constant B (alpha = beta = 1) whose activation
     input is a `qc.observe` with a calibrated `range`:
 
