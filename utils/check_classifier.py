@@ -6,7 +6,7 @@ dense_resource blobs). Exits non-zero if the max abs difference exceeds
 the bound.
 
 usage: check_classifier.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS CLASSIFIER.mlir [PASS...]
-       check_classifier.py --program BINARY CLASSIFIER.mlir
+       check_classifier.py --program BINARY CLASSIFIER.mlir [BOUND]
   PASS flags (e.g. --qc-fold-batch-norm) run before the lowering; the
   reference is always the original network, so function-preserving
   transforms are checked against it.
@@ -58,15 +58,15 @@ def reference(weights, x):
     return e / e.sum()
 
 
-def compare(result, text, x):
+def compare(result, text, x, bound=BOUND):
     values = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?",
                                            result.split("data =")[1])]
     got = np.array(values)
     want = reference(blobs(text), x.astype(np.float64)).ravel()
     diff = np.abs(got - want).max()
     print("classifier: max abs diff %.3g over %d outputs (bound %g)"
-          % (diff, got.size, BOUND))
-    return 0 if got.size == want.size and diff <= BOUND else 1
+          % (diff, got.size, bound))
+    return 0 if got.size == want.size and diff <= bound else 1
 
 
 def main():
@@ -74,9 +74,10 @@ def main():
     x = (0.5 + 0.5 * np.sin(0.3 * i + 0.7 * j)).astype(np.float32)[None, None]
     if sys.argv[1] == "--program":
         program, path = sys.argv[2:4]
+        bound = float(sys.argv[4]) if len(sys.argv) > 4 else BOUND
         result = subprocess.run([program], check=True, capture_output=True,
                                 text=True).stdout
-        return compare(result, open(path).read(), x)
+        return compare(result, open(path).read(), x, bound)
     quant_opt, runner, libs, path = sys.argv[1:5]
     text = open(path).read()
     literal = "[[[" + ", ".join("[" + ", ".join("%.9e" % v for v in row) + "]"

@@ -32,6 +32,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -89,15 +90,16 @@ static cl::opt<std::string> runCalib(
     "calib",
     cl::desc("quantize to int8 first, calibrating on this folder of .npy "
              "samples"),
-    cl::value_desc("dir"), cl::sub(runCommand));
+    cl::value_desc("dir"), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> method(
     "method", cl::desc("range method: minmax, percentile, entropy or mse"),
-    cl::init("minmax"), cl::sub(runCommand));
+    cl::init("minmax"), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> bits("bits",
                               cl::desc("weight and activation bits (8)"),
-                              cl::init(8), cl::sub(runCommand));
+                              cl::init(8), cl::sub(runCommand),
+                              cl::sub(compileCommand));
 static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
-                              cl::sub(runCommand));
+                              cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> benchmarkRuns(
     "benchmark-runs",
     cl::desc("also time this many runs and print the mean latency"),
@@ -140,6 +142,65 @@ static void registerDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
+static int quantizeModule(mlir::ModuleOp module, StringRef folder,
+                          quantc::RangeMethod rangeMethod, unsigned width,
+                          bool showProgress);
+
+/// quantizeModule with the --calib/--method/--bits/--quiet flags.
+static int quantizeFromFlags(mlir::ModuleOp module) {
+  std::optional<quantc::RangeMethod> rangeMethod =
+      quantc::parseRangeMethod(method);
+  if (!rangeMethod)
+    return fail("unknown --method '" + method +
+                "'; expected minmax, percentile, entropy or mse");
+  if (bits != 8)
+    return fail("--bits " + Twine(bits) +
+                " is not supported yet; int8 (--bits 8) is");
+  return quantizeModule(module, runCalib, *rangeMethod, bits, !runQuiet);
+}
+
+/// Bytes of the constants still used (weights, biases, tables).
+static int64_t constantBytes(mlir::ModuleOp module) {
+  int64_t bytes = 0;
+  module.walk([&](quantc::qc::ConstantOp op) {
+    if (op->use_empty())
+      return;
+    auto type = op.getType();
+    bytes += type.getNumElements() *
+             std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
+  });
+  return bytes;
+}
+
+/// Per-layer quantization parameters of the int8 ops.
+static json::Object quantizationReport(mlir::ModuleOp module) {
+  json::Array layers;
+  module.walk([&](mlir::Operation *op) {
+    if (!isa<quantc::qc::QConv2DOp, quantc::qc::QMatMulOp>(op))
+      return;
+    auto input = cast<mlir::RankedTensorType>(op->getOperand(0).getType());
+    auto weight = cast<mlir::RankedTensorType>(op->getOperand(1).getType());
+    auto act = cast<mlir::quant::UniformQuantizedType>(input.getElementType());
+    json::Array weightScales;
+    if (auto perAxis = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
+            weight.getElementType()))
+      for (double scale : perAxis.getScales())
+        weightScales.push_back(scale);
+    std::string name;
+    if (auto loc = dyn_cast<mlir::NameLoc>(op->getLoc()))
+      name = loc.getName().str();
+    json::Object layer{{"op", op->getName().getStringRef().str()},
+                       {"name", name},
+                       {"input_scale", act.getScale()},
+                       {"input_zero_point", act.getZeroPoint()},
+                       {"weight_scales", std::move(weightScales)}};
+    if (auto sqnr = op->getAttrOfType<mlir::FloatAttr>("qc.weight_sqnr_db"))
+      layer["weight_sqnr_db"] = sqnr.getValueAsDouble();
+    layers.push_back(std::move(layer));
+  });
+  return json::Object{{"layers", std::move(layers)}};
+}
+
 static int compileModel() {
   if (!quantc::isSupportedObjectTarget(target))
     return fail("unknown target '" + target +
@@ -156,6 +217,19 @@ static int compileModel() {
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;
+  std::optional<json::Object> report;
+  if (!runCalib.empty()) {
+    int64_t floatBytes = constantBytes(*module);
+    if (int status = quantizeFromFlags(*module))
+      return status;
+    report = quantizationReport(*module);
+    (*report)["weight_bytes_float"] = floatBytes;
+    (*report)["weight_bytes_quantized"] = constantBytes(*module);
+    (*report)["method"] = method.getValue();
+    (*report)["bits"] = static_cast<int64_t>(bits);
+    (*report)["target"] = target.getValue();
+    (*report)["model"] = modelPath.getValue();
+  }
   if (std::error_code ec = sys::fs::create_directories(compileOutput))
     return fail("cannot create '" + compileOutput + "': " + ec.message());
   StringRef stem = sys::path::stem(modelPath);
@@ -179,6 +253,15 @@ static int compileModel() {
     return fail("cannot write '" + headerPath + "': " + ec.message());
   headerFile << header;
   outs() << objectPath << "\n" << headerPath << "\n";
+  if (report) {
+    SmallString<256> reportPath(compileOutput);
+    sys::path::append(reportPath, stem + ".report.json");
+    raw_fd_ostream reportFile(reportPath, ec, sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + reportPath + "': " + ec.message());
+    reportFile << formatv("{0:2}", json::Value(std::move(*report))) << "\n";
+    outs() << reportPath << "\n";
+  }
   return 0;
 }
 
@@ -283,19 +366,9 @@ static int runModel() {
   if (!module)
     return 1;
 
-  if (!runCalib.empty()) {
-    std::optional<quantc::RangeMethod> rangeMethod =
-        quantc::parseRangeMethod(method);
-    if (!rangeMethod)
-      return fail("unknown --method '" + method +
-                  "'; expected minmax, percentile, entropy or mse");
-    if (bits != 8)
-      return fail("--bits " + Twine(bits) +
-                  " is not supported yet; int8 (--bits 8) is");
-    if (int status = quantizeModule(*module, runCalib, *rangeMethod, bits,
-                                    !runQuiet))
+  if (!runCalib.empty())
+    if (int status = quantizeFromFlags(*module))
       return status;
-  }
 
   // Inputs in argument order; every model input needs a file.
   auto main = module->lookupSymbol<mlir::func::FuncOp>("main");

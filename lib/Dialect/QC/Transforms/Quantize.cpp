@@ -26,6 +26,10 @@ using namespace quantc::qc;
 
 namespace {
 
+/// Discardable attribute on each rewritten op: the weights' SQNR in dB,
+/// for the compile report.
+constexpr llvm::StringLiteral kWeightSQNR = "qc.weight_sqnr_db";
+
 /// u8 activation parameters covering [lo, hi] with an exact zero.
 quant::UniformQuantizedType activationType(MLIRContext *context,
                                            ArrayRef<double> range) {
@@ -65,6 +69,22 @@ QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
     q.values[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
   }
   return q;
+}
+
+/// Signal-to-quantization-noise ratio of the weights in dB.
+double weightSQNR(ArrayRef<float> w, const QuantizedWeights &q,
+                  ArrayRef<int64_t> shape, int64_t axis) {
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  double signal = 0, noise = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    double scale = q.scales[(i / inner) % shape[axis]];
+    double error = w[i] - q.values[i] * scale;
+    signal += double(w[i]) * w[i];
+    noise += error * error;
+  }
+  return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
 }
 
 /// The quantized weight tensor: i8 blob + quant.scast.
@@ -141,9 +161,11 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
       return rewriter.notifyMatchFailure(op, "bias not constant");
     Value x = quantizeActivation(rewriter, loc, op.getInput(), act);
     Value w = weightTensor(rewriter, loc, q, wShape, 0);
-    rewriter.replaceOpWithNewOp<QConv2DOp>(
+    auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
         op, op.getType(), x, w, *bias, op.getStridesAttr(), op.getPadsAttr(),
         op.getDilationsAttr(), op.getGroupAttr());
+    quantized->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(weightSQNR(
+                                        *weights, q, wShape, 0)));
     return success();
   }
 };
@@ -170,9 +192,12 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
                              x);
   Value xq = quantizeActivation(rewriter, loc, flat, act);
   Value wq = weightTensor(rewriter, loc, q, {k, n}, 1);
-  Value product = QMatMulOp::create(
+  auto matmul = QMatMulOp::create(
       rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()), xq,
       wq, *biasQ);
+  matmul->setAttr(kWeightSQNR,
+                  rewriter.getF64FloatAttr(weightSQNR(w, q, {k, n}, 1)));
+  Value product = matmul;
   if (resultType.getShape() != ArrayRef<int64_t>{m, n})
     product = ReshapeOp::create(rewriter, loc, resultType, product);
   rewriter.replaceOp(op, product);
