@@ -17,6 +17,27 @@ using namespace quantc::lowering;
 
 namespace {
 
+/// A linalg.generic producing `type` whose every element is read from
+/// `source` at indices computed from the output position (linalg.index).
+Value buildIndexedRead(
+    OpBuilder &b, Location loc, RankedTensorType type, Value source,
+    function_ref<SmallVector<Value>(OpBuilder &, Location)> indicesFor) {
+  int64_t rank = type.getRank();
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{}, emptyTensor(b, loc, type),
+             b.getMultiDimIdentityMap(rank),
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> indices = indicesFor(nb, l);
+               linalg::YieldOp::create(
+                   nb, l,
+                   tensor::ExtractOp::create(nb, l, source, indices)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 /// reshape, flatten, squeeze, unsqueeze: row-major reinterpretation.
 template <typename Op>
 struct ReshapeLikeLowering : OpRewritePattern<Op> {
@@ -103,24 +124,21 @@ struct SliceLowering : OpRewritePattern<qc::SliceOp> {
       return success();
     }
     // Negative steps: read input[start + i * step] per dimension.
-    Value input = op.getInput();
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, emptyTensor(rewriter, loc, type),
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
-          SmallVector<Value> indices;
-          for (int64_t d = 0; d < rank; ++d) {
-            Value i = linalg::IndexOp::create(b, l, d);
-            Value scaled = arith::MulIOp::create(
-                b, l, i, arith::ConstantIndexOp::create(b, l, step[d]));
-            indices.push_back(arith::AddIOp::create(
-                b, l, scaled, arith::ConstantIndexOp::create(b, l, start[d])));
-          }
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, input, indices).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildIndexedRead(
+                rewriter, loc, type, op.getInput(),
+                [&](OpBuilder &b, Location l) {
+                  SmallVector<Value> indices;
+                  for (int64_t d = 0; d < rank; ++d) {
+                    Value i = linalg::IndexOp::create(b, l, d);
+                    Value scaled = arith::MulIOp::create(
+                        b, l, i, arith::ConstantIndexOp::create(b, l, step[d]));
+                    indices.push_back(arith::AddIOp::create(
+                        b, l, scaled,
+                        arith::ConstantIndexOp::create(b, l, start[d])));
+                  }
+                  return indices;
+                }));
     return success();
   }
 };
@@ -160,40 +178,36 @@ struct GatherLowering : OpRewritePattern<qc::GatherOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     auto dataType = op.getData().getType();
-    int64_t rank = type.getRank();
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (axis < 0)
       axis += dataType.getRank();
     int64_t indexRank = op.getIndices().getType().getRank();
     Value data = op.getData(), indices = op.getIndices();
     int64_t extent = dataType.getDimSize(axis);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, emptyTensor(rewriter, loc, type),
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
-          SmallVector<Value> idx;
-          for (int64_t d = 0; d < indexRank; ++d)
-            idx.push_back(linalg::IndexOp::create(b, l, axis + d));
-          Value raw = tensor::ExtractOp::create(b, l, indices, idx);
-          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, index, zero);
-          Value wrapped = arith::AddIOp::create(
-              b, l, index, arith::ConstantIndexOp::create(b, l, extent));
-          index = arith::SelectOp::create(b, l, negative, wrapped, index);
-          SmallVector<Value> dataIdx;
-          for (int64_t d = 0; d < axis; ++d)
-            dataIdx.push_back(linalg::IndexOp::create(b, l, d));
-          dataIdx.push_back(index);
-          for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
-            dataIdx.push_back(
-                linalg::IndexOp::create(b, l, d - 1 + indexRank));
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, data, dataIdx).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildIndexedRead(
+                rewriter, loc, type, data, [&](OpBuilder &b, Location l) {
+                  SmallVector<Value> idx;
+                  for (int64_t d = 0; d < indexRank; ++d)
+                    idx.push_back(linalg::IndexOp::create(b, l, axis + d));
+                  Value raw = tensor::ExtractOp::create(b, l, indices, idx);
+                  Value index =
+                      arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
+                  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+                  Value negative = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::slt, index, zero);
+                  Value wrapped = arith::AddIOp::create(
+                      b, l, index, arith::ConstantIndexOp::create(b, l, extent));
+                  index = arith::SelectOp::create(b, l, negative, wrapped, index);
+                  SmallVector<Value> dataIdx;
+                  for (int64_t d = 0; d < axis; ++d)
+                    dataIdx.push_back(linalg::IndexOp::create(b, l, d));
+                  dataIdx.push_back(index);
+                  for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+                    dataIdx.push_back(
+                        linalg::IndexOp::create(b, l, d - 1 + indexRank));
+                  return dataIdx;
+                }));
     return success();
   }
 };
@@ -236,38 +250,33 @@ struct PadLowering : OpRewritePattern<qc::PadOp> {
       return success();
     }
     bool reflect = op.getMode() == qc::PadMode::reflect;
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, type, ValueRange{}, emptyTensor(rewriter, loc, type),
-        rewriter.getMultiDimIdentityMap(rank),
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange) {
-          SmallVector<Value> idx;
-          for (int64_t d = 0; d < rank; ++d) {
-            int64_t dim = inType.getDimSize(d);
-            Value i = arith::SubIOp::create(
-                b, l, linalg::IndexOp::create(b, l, d),
-                arith::ConstantIndexOp::create(b, l, pads[d]));
-            Value zero = arith::ConstantIndexOp::create(b, l, 0);
-            Value last = arith::ConstantIndexOp::create(b, l, dim - 1);
-            if (reflect) {
-              // |i| then dim-1 - |(dim-1) - i| folds both edges back in.
-              Value neg = arith::SubIOp::create(b, l, zero, i);
-              i = arith::MaxSIOp::create(b, l, i, neg);
-              Value over = arith::SubIOp::create(b, l, last, i);
-              Value absOver = arith::MaxSIOp::create(
-                  b, l, over, arith::SubIOp::create(b, l, zero, over));
-              i = arith::SubIOp::create(b, l, last, absOver);
-            } else {
-              i = arith::MinSIOp::create(b, l,
-                                         arith::MaxSIOp::create(b, l, i, zero),
-                                         last);
-            }
-            idx.push_back(i);
-          }
-          linalg::YieldOp::create(
-              b, l, tensor::ExtractOp::create(b, l, input, idx).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(
+        op, buildIndexedRead(
+                rewriter, loc, type, input, [&](OpBuilder &b, Location l) {
+                  SmallVector<Value> idx;
+                  for (int64_t d = 0; d < rank; ++d) {
+                    int64_t dim = inType.getDimSize(d);
+                    Value i = arith::SubIOp::create(
+                        b, l, linalg::IndexOp::create(b, l, d),
+                        arith::ConstantIndexOp::create(b, l, pads[d]));
+                    Value zero = arith::ConstantIndexOp::create(b, l, 0);
+                    Value last = arith::ConstantIndexOp::create(b, l, dim - 1);
+                    if (reflect) {
+                      // |i| then dim-1 - |(dim-1) - i| folds both edges in.
+                      Value neg = arith::SubIOp::create(b, l, zero, i);
+                      i = arith::MaxSIOp::create(b, l, i, neg);
+                      Value over = arith::SubIOp::create(b, l, last, i);
+                      Value absOver = arith::MaxSIOp::create(
+                          b, l, over, arith::SubIOp::create(b, l, zero, over));
+                      i = arith::SubIOp::create(b, l, last, absOver);
+                    } else {
+                      i = arith::MinSIOp::create(
+                          b, l, arith::MaxSIOp::create(b, l, i, zero), last);
+                    }
+                    idx.push_back(i);
+                  }
+                  return idx;
+                }));
     return success();
   }
 };
