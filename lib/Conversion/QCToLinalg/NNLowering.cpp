@@ -11,6 +11,7 @@
 #include "Patterns.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include <cmath>
 #include <limits>
@@ -47,8 +48,9 @@ struct Conv2DLowering : OpRewritePattern<qc::Conv2DOp> {
     Value padded = padConstant(rewriter, loc, op.getInput(),
                                {0, 0, pads[0], pads[1]},
                                {0, 0, pads[2], pads[3]}, 0.0);
-    Value conv = convolveNCHW(rewriter, loc, op.getType(), padded, op.getWeight(),
-                          op.getStrides(), op.getDilations(), op.getGroup());
+    Value conv =
+        convolveNCHW(rewriter, loc, op.getType(), padded, op.getWeight(),
+                     op.getStrides(), op.getDilations(), op.getGroup());
     rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
     return success();
   }
@@ -137,7 +139,7 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
     Value flipped = reshapeTo(rewriter, loc, flippedGrouped,
                               flippedType.getShape());
     Value conv = convolveNCHW(rewriter, loc, op.getType(), padded, flipped,
-                          {1, 1}, dilations, group);
+                              {1, 1}, dilations, group);
     rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
     return success();
   }
@@ -342,10 +344,8 @@ struct SoftmaxLowering : OpRewritePattern<qc::SoftmaxOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = op.getType();
-    // I64Attr getters return uint64_t: sign first, then normalize.
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += type.getRank();
+    // Verified in range; the signed axis is normalized here.
+    int64_t axis = *qc::normalizeAxis(op.getAxis(), type.getRank());
     Value max = reduceKeepDims(rewriter, loc, op.getInput(), {axis},
                                ReductionKind::Max);
     Value exp = binary(rewriter, loc, type, op.getInput(), max,
@@ -370,9 +370,8 @@ struct LayerNormLowering : OpRewritePattern<qc::LayerNormOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     int64_t rank = type.getRank();
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
+    // Verified in range; the signed axis is normalized here.
+    int64_t axis = *qc::normalizeAxis(op.getAxis(), rank);
     SmallVector<int64_t> axes;
     double count = 1;
     for (int64_t d = axis; d < rank; ++d) {

@@ -10,6 +10,7 @@
 #include "Patterns.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 using namespace mlir;
 using namespace quantc;
@@ -36,6 +37,24 @@ Value buildIndexedRead(
                        .getResult());
              })
       .getResult(0);
+}
+
+/// Offsets, sizes and unit strides of a `piece` at `offset` along `axis`
+/// of a larger tensor (concat inserts, split extracts).
+struct PieceSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+
+PieceSlice pieceAlong(OpBuilder &b, RankedTensorType piece, int64_t axis,
+                      int64_t offset) {
+  int64_t rank = piece.getRank();
+  PieceSlice slice;
+  slice.offsets.assign(rank, b.getIndexAttr(0));
+  slice.offsets[axis] = b.getIndexAttr(offset);
+  slice.strides.assign(rank, b.getIndexAttr(1));
+  for (int64_t d = 0; d < rank; ++d)
+    slice.sizes.push_back(b.getIndexAttr(piece.getDimSize(d)));
+  return slice;
 }
 
 /// reshape, flatten, squeeze, unsqueeze: row-major reinterpretation.
@@ -70,20 +89,16 @@ struct ConcatLowering : OpRewritePattern<qc::ConcatOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     int64_t rank = type.getRank();
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
+    // Verified in range; the signed axis is normalized here.
+    int64_t axis = *qc::normalizeAxis(op.getAxis(), rank);
     Value result = emptyTensor(rewriter, loc, type);
     int64_t offset = 0;
     for (Value input : op.getInputs()) {
       auto inType = cast<RankedTensorType>(input.getType());
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
-      for (int64_t d = 0; d < rank; ++d)
-        sizes.push_back(rewriter.getIndexAttr(inType.getDimSize(d)));
+      PieceSlice slice = pieceAlong(rewriter, inType, axis, offset);
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
-                                             offsets, sizes, strides);
+                                             slice.offsets, slice.sizes,
+                                             slice.strides);
       offset += inType.getDimSize(axis);
     }
     rewriter.replaceOp(op, result);
@@ -148,20 +163,16 @@ struct SplitLowering : OpRewritePattern<qc::SplitOp> {
   LogicalResult matchAndRewrite(qc::SplitOp op,
                                 PatternRewriter &rewriter) const override {
     int64_t rank = op.getInput().getType().getRank();
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
+    // Verified in range; the signed axis is normalized here.
+    int64_t axis = *qc::normalizeAxis(op.getAxis(), rank);
     SmallVector<Value> pieces;
     int64_t offset = 0;
     for (Value result : op.getResults()) {
       auto type = cast<RankedTensorType>(result.getType());
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
-      for (int64_t d = 0; d < rank; ++d)
-        sizes.push_back(rewriter.getIndexAttr(type.getDimSize(d)));
+      PieceSlice slice = pieceAlong(rewriter, type, axis, offset);
       pieces.push_back(tensor::ExtractSliceOp::create(
-          rewriter, op.getLoc(), type, op.getInput(), offsets, sizes, strides));
+          rewriter, op.getLoc(), type, op.getInput(), slice.offsets,
+          slice.sizes, slice.strides));
       offset += type.getDimSize(axis);
     }
     rewriter.replaceOp(op, pieces);
@@ -178,9 +189,8 @@ struct GatherLowering : OpRewritePattern<qc::GatherOp> {
     Location loc = op.getLoc();
     auto type = op.getType();
     auto dataType = op.getData().getType();
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += dataType.getRank();
+    // Verified in range; the signed axis is normalized here.
+    int64_t axis = *qc::normalizeAxis(op.getAxis(), dataType.getRank());
     int64_t indexRank = op.getIndices().getType().getRank();
     Value data = op.getData(), indices = op.getIndices();
     int64_t extent = dataType.getDimSize(axis);
