@@ -137,9 +137,12 @@ loadModel(mlir::MLIRContext &context, const quantc::ONNXImportOptions &options) 
   return module;
 }
 
-static void registerDialects(mlir::DialectRegistry &registry) {
+/// A context with quantc's dialects and the interfaces lowering needs.
+static std::unique_ptr<mlir::MLIRContext> createContext() {
+  mlir::DialectRegistry registry;
   quantc::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  return std::make_unique<mlir::MLIRContext>(registry);
 }
 
 static int quantizeModule(mlir::ModuleOp module, StringRef folder,
@@ -211,9 +214,8 @@ static int compileModel() {
     if (!error.empty())
       return fail(error);
   }
-  mlir::DialectRegistry registry;
-  registerDialects(registry);
-  mlir::MLIRContext context(registry);
+  std::unique_ptr<mlir::MLIRContext> contextOwner = createContext();
+  mlir::MLIRContext &context = *contextOwner;
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;
@@ -274,9 +276,8 @@ static int calibrateModel() {
   Expected<quantc::HostArray> first = quantc::readTensorFile(samples->front());
   if (!first)
     return fail(toString(first.takeError()));
-  mlir::DialectRegistry registry;
-  registerDialects(registry);
-  mlir::MLIRContext context(registry);
+  std::unique_ptr<mlir::MLIRContext> contextOwner = createContext();
+  mlir::MLIRContext &context = *contextOwner;
   quantc::ONNXImportOptions options;
   mlir::OwningOpRef<mlir::ModuleOp> probe = loadModel(context, options);
   if (!probe)
@@ -359,9 +360,8 @@ static int runModel() {
     arrays[name] = std::move(*array);
   }
 
-  mlir::DialectRegistry registry;
-  registerDialects(registry);
-  mlir::MLIRContext context(registry);
+  std::unique_ptr<mlir::MLIRContext> contextOwner = createContext();
+  mlir::MLIRContext &context = *contextOwner;
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;

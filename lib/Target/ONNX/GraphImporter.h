@@ -172,7 +172,7 @@ readTensorBytes(const onnx::TensorProto &tensor,
 
 /// Decodes tensor bytes (from readTensorBytes) into a HostTensor.
 HostTensor decodeHostTensor(const onnx::TensorProto &tensor,
-                            const std::vector<char> &bytes);
+                            llvm::ArrayRef<char> bytes);
 
 /// Shape of a TensorProto after validating its dims.
 mlir::FailureOr<Shape>

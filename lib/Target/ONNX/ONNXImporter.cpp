@@ -340,8 +340,7 @@ FailureOr<Value> GraphImporter::createConstant(
   Value value = qc::ConstantOp::create(opBuilder, loc, type, attr);
   ImportedValue imported{value, std::nullopt, tensor.data_type()};
   if (type.getNumElements() <= kMaxHostElements)
-    imported.host = decodeHostTensor(
-        tensor, std::vector<char>(bytes.begin(), bytes.end()));
+    imported.host = decodeHostTensor(tensor, bytes);
   define(name.str(), std::move(imported));
   return value;
 }

@@ -306,7 +306,7 @@ FailureOr<std::vector<char>> quantc::onnx_import::readTensorBytes(
 
 HostTensor
 quantc::onnx_import::decodeHostTensor(const onnx::TensorProto &tensor,
-                                      const std::vector<char> &bytes) {
+                                      llvm::ArrayRef<char> bytes) {
   HostTensor host;
   host.dataType = tensor.data_type();
   host.shape.assign(tensor.dims().begin(), tensor.dims().end());
