@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
@@ -33,13 +34,11 @@ constexpr llvm::StringLiteral kWeightSQNR = "qc.weight_sqnr_db";
 /// u8 activation parameters covering [lo, hi] with an exact zero.
 quant::UniformQuantizedType activationType(MLIRContext *context,
                                            ArrayRef<double> range) {
-  double lo = std::min(range[0], 0.0), hi = std::max(range[1], 0.0);
-  double scale = hi > lo ? (hi - lo) / 255.0 : 1.0;
-  int64_t zero = std::clamp<int64_t>(
-      static_cast<int64_t>(std::nearbyint(-lo / scale)), 0, 255);
+  quantc::QuantParams p = quantc::computeQuantParams({range[0], range[1]}, 8,
+                                                     /*symmetric=*/false);
   return quant::UniformQuantizedType::get(
       /*flags=*/0, IntegerType::get(context, 8), Float32Type::get(context),
-      scale, zero, 0, 255);
+      p.scale, p.zeroPoint, p.qmin, p.qmax);
 }
 
 /// Per-channel symmetric narrow i8 weights along `axis` (of `shape`).
@@ -61,7 +60,7 @@ QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
     q.scales[c] = std::max(q.scales[c], double(std::fabs(w[i])));
   }
   for (double &s : q.scales)
-    s = s > 0 ? s / 127.0 : 1.0;
+    s = quantc::computeQuantParams({-s, s}, 8, /*symmetric=*/true).scale;
   q.values.resize(w.size());
   for (size_t i = 0; i < w.size(); ++i) {
     int64_t c = (i / inner) % channels;
