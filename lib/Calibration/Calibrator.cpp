@@ -55,18 +55,8 @@ extern "C" void quantcObserveHook(UnrankedMemRef *memref, int64_t id) {
     count *= sizes[d];
   // Gather in row-major order whatever the strides are.
   active.scratch.resize(count);
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t flat = 0; flat < count; ++flat) {
-    int64_t offset = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      offset += index[d] * strides[d];
-    active.scratch[flat] = data[offset];
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < sizes[d])
-        break;
-      index[d] = 0;
-    }
-  }
+  gatherStrided(data, llvm::ArrayRef(sizes, rank),
+                llvm::ArrayRef(strides, rank), active.scratch.data());
   (*active.probes)[id].update(active.scratch);
 }
 

@@ -27,6 +27,26 @@ int64_t HostArray::size() const {
   return n;
 }
 
+void quantc::gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
+                           llvm::ArrayRef<int64_t> strides, float *out) {
+  int64_t rank = sizes.size(), count = 1;
+  for (int64_t size : sizes)
+    count *= size;
+  // An odometer over the index space, row-major.
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t flat = 0; flat < count; ++flat) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      offset += index[d] * strides[d];
+    out[flat] = base[offset];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}
+
 static llvm::Error fail(StringRef path, const llvm::Twine &why) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  (path + ": " + why).str());

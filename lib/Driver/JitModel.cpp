@@ -147,18 +147,8 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
     array.data.resize(array.size());
     const float *base = reinterpret_cast<const float *>(desc[1]) + desc[2];
     // Copy with the descriptor's strides (results need not be contiguous).
-    std::vector<int64_t> index(rank, 0);
-    for (int64_t flat = 0; flat < array.size(); ++flat) {
-      int64_t offset = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        offset += index[d] * desc[3 + rank + d];
-      array.data[flat] = base[offset];
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++index[d] < array.shape[d])
-          break;
-        index[d] = 0;
-      }
-    }
+    gatherStrided(base, llvm::ArrayRef(desc + 3, rank),
+                  llvm::ArrayRef(desc + 3 + rank, rank), array.data.data());
     outputsData.push_back(std::move(array));
   }
   return outputsData;

@@ -9,6 +9,7 @@
 #ifndef QUANTC_DRIVER_HOSTARRAY_H
 #define QUANTC_DRIVER_HOSTARRAY_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -23,6 +24,11 @@ struct HostArray {
   std::vector<float> data;
   int64_t size() const;
 };
+
+/// Copies a strided float32 view (sizes and strides in elements, as in an
+/// MLIR memref descriptor) into `out` in row-major order.
+void gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
+                   llvm::ArrayRef<int64_t> strides, float *out);
 
 /// Reads a little-endian float32 (or float64/int64, converted) C-order
 /// .npy file.
