@@ -12,7 +12,10 @@ packages=(
   # ONNX import: onnx.proto and protobuf.
   libonnx-dev libprotobuf-dev protobuf-compiler
   # ONNX backend node tests and Python for the test utilities.
-  libonnx-testdata python3
+  libonnx-testdata python3 python3-numpy python3-onnx
+  # Image calibration sets (PNG); fonts, PIL and a word list for the OCR
+  # accuracy tests.
+  libpng-dev python3-pil fonts-dejavu-core fonts-dejavu-extra wamerican
   # libFuzzer for the importer fuzzer.
   libclang-rt-22-dev
   # Unit tests.

@@ -12,6 +12,7 @@
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/HostArray.h"
 #include "quantc/Driver/JitModel.h"
+#include "quantc/Driver/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -65,36 +66,6 @@ static llvm::Error error(const llvm::Twine &message) {
                                  message.str());
 }
 
-llvm::Expected<std::vector<std::string>>
-quantc::listCalibrationSamples(llvm::StringRef folder) {
-  std::error_code ec;
-  std::vector<std::string> files;
-  if (!llvm::sys::fs::is_directory(folder))
-    return error("calibration folder '" + folder + "' does not exist");
-  for (llvm::sys::fs::directory_iterator it(folder, ec), end;
-       it != end && !ec; it.increment(ec))
-    if (llvm::StringRef(it->path()).ends_with(".npy"))
-      files.push_back(it->path());
-  if (ec)
-    return error("cannot read calibration folder '" + folder +
-                 "': " + ec.message());
-  if (files.empty())
-    return error("calibration folder '" + folder + "' holds no .npy samples");
-  llvm::sort(files);
-  return files;
-}
-
-/// Draws "calibrating [####      ] 12/40".
-static void drawProgress(size_t done, size_t total) {
-  constexpr int kWidth = 30;
-  int filled = static_cast<int>(kWidth * done / std::max<size_t>(total, 1));
-  llvm::errs() << "\rcalibrating [" << std::string(filled, '#')
-               << std::string(kWidth - filled, ' ') << "] " << done << "/"
-               << total;
-  if (done == total)
-    llvm::errs() << "\n";
-}
-
 llvm::Expected<CalibrationResult>
 quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
                   const CalibrationOptions &options) {
@@ -124,29 +95,23 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   if (!model)
     return model.takeError();
 
-  bool progress = options.showProgress && llvm::sys::Process::StandardErrIsDisplayed();
+  ProgressBar progress("calibrating", samples.size(), options.showProgress);
   active.probes = &probes;
   for (size_t i = 0; i < samples.size(); ++i) {
     const std::string &file = samples[i];
-    llvm::Expected<HostArray> sample = readTensorFile(file);
+    llvm::Expected<HostArray> sample =
+        readSample(file, inputType.getShape(), options.preprocessing);
     if (!sample) {
       active.probes = nullptr;
       return sample.takeError();
     }
-    if (llvm::ArrayRef(sample->shape) != inputType.getShape()) {
-      active.probes = nullptr;
-      std::string have, want;
-      llvm::raw_string_ostream h(have), w(want);
-      llvm::interleave(sample->shape, h, "x");
-      llvm::interleave(inputType.getShape(), w, "x");
-      return error("calibration sample '" + file + "' has shape " + have +
-                   ", but the model's input is " + want);
-    }
+    // Model inputs may hold NaN; calibration data must not, or every
+    // range it touches is meaningless.
     for (size_t k = 0; k < sample->data.size(); ++k)
       if (!std::isfinite(sample->data[k])) {
         active.probes = nullptr;
-        return error("calibration sample '" + file + "' holds a non-finite "
-                     "value (NaN or Inf) at element " + llvm::Twine(k));
+        return error(file + ": holds a non-finite value (NaN or Inf) at "
+                            "element " + llvm::Twine(k));
       }
     llvm::Expected<std::vector<HostArray>> outputs =
         (*model)->run(llvm::ArrayRef<HostArray>(*sample));
@@ -154,8 +119,7 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
       active.probes = nullptr;
       return outputs.takeError();
     }
-    if (progress)
-      drawProgress(i + 1, samples.size());
+    progress.step();
   }
   active.probes = nullptr;
   for (auto [name, stats] : llvm::zip_equal(result.names, probes))

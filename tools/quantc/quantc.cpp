@@ -21,7 +21,9 @@
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/HostArray.h"
+#include "quantc/Driver/ImageInput.h"
 #include "quantc/Driver/JitModel.h"
+#include "quantc/Driver/Progress.h"
 #include "quantc/InitAll.h"
 #include "quantc/Target/ONNX/ONNXImporter.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
@@ -59,7 +61,9 @@ static cl::opt<std::string> modelPath(cl::Positional,
                                       cl::sub(compileCommand),
                                       cl::sub(calibrateCommand));
 static cl::opt<std::string> calibDir(
-    "calib", cl::desc("folder of .npy calibration samples (one per file)"),
+    "calib",
+    cl::desc("folder of calibration samples (.npy, .pb or images), one per "
+             "file"),
     cl::value_desc("dir"), cl::Required, cl::sub(calibrateCommand));
 static cl::opt<std::string> calibOutput("o",
                                         cl::desc("calibration cache (JSON)"),
@@ -70,7 +74,27 @@ static cl::opt<bool> quiet("quiet", cl::desc("no progress bar"),
 static cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("static shape of a model input, e.g. x=1x3x48x320; repeatable"),
-    cl::value_desc("name=DxD..."), cl::sub(compileCommand));
+    cl::value_desc("name=DxD..."), cl::sub(compileCommand),
+    cl::sub(runCommand), cl::sub(calibrateCommand));
+static cl::opt<std::string> imageResize(
+    "image-resize",
+    cl::desc("how image samples reach the input size: stretch (default), "
+             "pad (keep aspect, fit height, zero-pad right) or crop (cover, "
+             "centre crop)"),
+    cl::init("stretch"), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(calibrateCommand));
+static cl::opt<std::string> imageMean(
+    "image-mean", cl::desc("per-channel mean of [0,1] pixels (r,g,b)"),
+    cl::init("0"), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(calibrateCommand));
+static cl::opt<std::string> imageStd(
+    "image-std", cl::desc("per-channel std of [0,1] pixels (r,g,b)"),
+    cl::init("1"), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(calibrateCommand));
+static cl::opt<bool> imageBgr("image-bgr",
+                              cl::desc("the model takes BGR channel order"),
+                              cl::sub(compileCommand), cl::sub(runCommand),
+                              cl::sub(calibrateCommand));
 static cl::opt<std::string> target("target",
                                    cl::desc("x86_64 (default) or x86_64-native"),
                                    cl::init("x86_64"), cl::sub(compileCommand));
@@ -83,12 +107,12 @@ static cl::opt<std::string> compileOutput("o", cl::desc("output folder"),
                                           cl::sub(compileCommand));
 static cl::list<std::string>
     inputFiles("input",
-               cl::desc("a model input: NAME=FILE.npy (or FILE.pb, an ONNX "
-                        "TensorProto); its shape fixes the input's shape"),
+               cl::desc("a model input: NAME=FILE (.npy, ONNX TensorProto .pb, "
+                        "or an image) or NAME=DIR (run every sample in it)"),
                cl::value_desc("name=file"), cl::sub(runCommand));
 static cl::opt<std::string> runCalib(
     "calib",
-    cl::desc("quantize to int8 first, calibrating on this folder of .npy "
+    cl::desc("quantize to int8 first, calibrating on this folder of "
              "samples"),
     cl::value_desc("dir"), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> method(
@@ -114,11 +138,12 @@ static int fail(const Twine &message) {
   return 1;
 }
 
-static std::string fileNameFor(StringRef name) {
+/// `name` with every character a file name should not hold replaced.
+static std::string safeFileName(StringRef name) {
   std::string file;
   for (char c : name)
     file += isAlnum(c) || c == '.' || c == '_' || c == '-' ? c : '_';
-  return file + ".npy";
+  return file;
 }
 
 /// Loads a model: ONNX through the importer, .mlir through the parser.
@@ -147,10 +172,13 @@ static std::unique_ptr<mlir::MLIRContext> createContext() {
 
 static int quantizeModule(mlir::ModuleOp module, StringRef folder,
                           quantc::RangeMethod rangeMethod, unsigned width,
-                          bool showProgress);
+                          const quantc::CalibrationOptions &calibration);
+static int parseInputFlags(quantc::ONNXImportOptions &options,
+                           quantc::ImagePreprocessing &preprocessing);
 
-/// quantizeModule with the --calib/--method/--bits/--quiet flags.
-static int quantizeFromFlags(mlir::ModuleOp module) {
+/// quantizeModule with the --calib/--method/--bits flags.
+static int quantizeFromFlags(mlir::ModuleOp module,
+                             const quantc::CalibrationOptions &calibration) {
   std::optional<quantc::RangeMethod> rangeMethod =
       quantc::parseRangeMethod(method);
   if (!rangeMethod)
@@ -159,7 +187,7 @@ static int quantizeFromFlags(mlir::ModuleOp module) {
   if (bits != 8)
     return fail("--bits " + Twine(bits) +
                 " is not supported yet; int8 (--bits 8) is");
-  return quantizeModule(module, runCalib, *rangeMethod, bits, !runQuiet);
+  return quantizeModule(module, runCalib, *rangeMethod, bits, calibration);
 }
 
 /// Bytes of the constants still used (weights, biases, tables).
@@ -209,11 +237,10 @@ static int compileModel() {
     return fail("unknown target '" + target +
                 "'; expected x86_64 or x86_64-native");
   quantc::ONNXImportOptions options;
-  for (const std::string &text : inputShapes) {
-    std::string error = quantc::parseInputShapeOption(text, options);
-    if (!error.empty())
-      return fail(error);
-  }
+  quantc::CalibrationOptions calibration;
+  if (int status = parseInputFlags(options, calibration.preprocessing))
+    return status;
+  calibration.showProgress = !runQuiet;
   std::unique_ptr<mlir::MLIRContext> contextOwner = createContext();
   mlir::MLIRContext &context = *contextOwner;
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
@@ -222,7 +249,7 @@ static int compileModel() {
   std::optional<json::Object> report;
   if (!runCalib.empty()) {
     int64_t floatBytes = constantBytes(*module);
-    if (int status = quantizeFromFlags(*module))
+    if (int status = quantizeFromFlags(*module, calibration))
       return status;
     report = quantizationReport(*module);
     (*report)["weight_bytes_float"] = floatBytes;
@@ -267,32 +294,95 @@ static int compileModel() {
   return 0;
 }
 
+/// The --input-shape and --image-* flags.
+static int parseInputFlags(quantc::ONNXImportOptions &options,
+                           quantc::ImagePreprocessing &preprocessing) {
+  for (const std::string &text : inputShapes) {
+    std::string error = quantc::parseInputShapeOption(text, options);
+    if (!error.empty())
+      return fail(error);
+  }
+  std::optional<quantc::ImageResize> resize =
+      quantc::parseImageResize(imageResize);
+  if (!resize)
+    return fail("unknown --image-resize '" + imageResize +
+                "'; expected stretch, pad or crop");
+  preprocessing.resize = *resize;
+  std::string error = quantc::parseChannelTriple(imageMean, preprocessing.mean);
+  if (error.empty())
+    error = quantc::parseChannelTriple(imageStd, preprocessing.std);
+  if (!error.empty())
+    return fail("--image-mean/--image-std: " + error);
+  for (float value : preprocessing.std)
+    if (value == 0)
+      return fail("--image-std must not be zero");
+  preprocessing.bgr = imageBgr;
+  return 0;
+}
+
+/// Unless --input-shape gave it, a tensor sample fixes the shape of the
+/// input `name` (images take the model's own shape).
+static int shapeFromSample(StringRef name, StringRef sample,
+                           quantc::ONNXImportOptions &options) {
+  if (name.empty() || options.inputShapes.count(name) ||
+      quantc::isImageFile(sample))
+    return 0;
+  Expected<quantc::HostArray> array = quantc::readTensorFile(sample);
+  if (!array)
+    return fail(toString(array.takeError()));
+  options.inputShapes[name] =
+      SmallVector<int64_t>(array->shape.begin(), array->shape.end());
+  return 0;
+}
+
+/// The ONNX name of @main's argument `index`.
+static std::string inputName(mlir::func::FuncOp main, unsigned index) {
+  auto name = main.getArgAttrOfType<mlir::StringAttr>(index, "onnx.name");
+  return name ? name.str() : "input" + std::to_string(index);
+}
+
+/// An error unless every @main input has a static shape.
+static int requireStaticInputs(mlir::ModuleOp module) {
+  auto main = module.lookupSymbol<mlir::func::FuncOp>("main");
+  if (!main)
+    return fail("the model has no @main");
+  for (auto [index, type] : llvm::enumerate(main.getArgumentTypes())) {
+    auto ranked = dyn_cast<mlir::RankedTensorType>(type);
+    if (!ranked || !ranked.hasStaticShape())
+      return fail("model input '" + inputName(main, index) +
+                  "' has a dynamic shape; give it with --input-shape " +
+                  inputName(main, index) + "=DxDx...");
+  }
+  return 0;
+}
+
 static int calibrateModel() {
+  quantc::ONNXImportOptions options;
+  quantc::CalibrationOptions calibration;
+  if (int status = parseInputFlags(options, calibration.preprocessing))
+    return status;
   Expected<std::vector<std::string>> samples =
-      quantc::listCalibrationSamples(calibDir);
+      quantc::listSampleFiles(calibDir);
   if (!samples)
     return fail(toString(samples.takeError()));
-  // The first sample fixes the input shape; every other must match it.
-  Expected<quantc::HostArray> first = quantc::readTensorFile(samples->front());
-  if (!first)
-    return fail(toString(first.takeError()));
   std::unique_ptr<mlir::MLIRContext> contextOwner = createContext();
   mlir::MLIRContext &context = *contextOwner;
-  quantc::ONNXImportOptions options;
-  mlir::OwningOpRef<mlir::ModuleOp> probe = loadModel(context, options);
-  if (!probe)
-    return 1;
-  auto main = probe->lookupSymbol<mlir::func::FuncOp>("main");
-  if (main && main.getNumArguments() == 1)
-    if (auto name = main.getArgAttrOfType<mlir::StringAttr>(0, "onnx.name"))
-      options.inputShapes[name.getValue()] =
-          SmallVector<int64_t>(first->shape.begin(), first->shape.end());
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      options.inputShapes.empty() ? std::move(probe)
-                                  : loadModel(context, options);
+  // The first sample fixes the input shape; every other must match it.
+  mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;
-  quantc::CalibrationOptions calibration;
+  auto main = module->lookupSymbol<mlir::func::FuncOp>("main");
+  if (main && main.getNumArguments() == 1 && options.inputShapes.empty()) {
+    if (int status =
+            shapeFromSample(inputName(main, 0), samples->front(), options))
+      return status;
+    if (!options.inputShapes.empty())
+      module = loadModel(context, options);
+    if (!module)
+      return 1;
+  }
+  if (int status = requireStaticInputs(*module))
+    return status;
   calibration.showProgress = !quiet;
   Expected<quantc::CalibrationResult> result =
       quantc::calibrate(*module, *samples, calibration);
@@ -315,14 +405,11 @@ static int calibrateModel() {
 /// int8 in `module`.
 static int quantizeModule(mlir::ModuleOp module, StringRef folder,
                           quantc::RangeMethod rangeMethod, unsigned width,
-                          bool showProgress) {
-  Expected<std::vector<std::string>> samples =
-      quantc::listCalibrationSamples(folder);
+                          const quantc::CalibrationOptions &calibration) {
+  Expected<std::vector<std::string>> samples = quantc::listSampleFiles(folder);
   if (!samples)
     return fail(toString(samples.takeError()));
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
-  quantc::CalibrationOptions calibration;
-  calibration.showProgress = showProgress;
   Expected<quantc::CalibrationResult> result =
       quantc::calibrate(*copy, *samples, calibration);
   if (!result)
@@ -345,19 +432,62 @@ static int quantizeModule(mlir::ModuleOp module, StringRef folder,
   return mlir::failed(quantize.run(module)) ? 1 : 0;
 }
 
+/// One model input given to `quantc run`: a file, or a folder of samples.
+struct RunInput {
+  std::string name;
+  std::vector<std::string> samples;
+  bool folder = false;
+};
+
+/// Writes the outputs of sample `index`: out/<output>.npy for one sample,
+/// out/<output>/<sample stem>.npy when `batch` (the first input) is a
+/// folder.
+static int writeOutputs(const quantc::JitModel &model,
+                        ArrayRef<quantc::HostArray> outputs,
+                        const RunInput *batch, size_t index) {
+  for (auto [name, array] : llvm::zip_equal(model.outputNames(), outputs)) {
+    SmallString<256> path(outputDir);
+    if (batch) {
+      sys::path::append(path, safeFileName(name));
+      if (std::error_code ec = sys::fs::create_directories(path))
+        return fail("cannot create '" + path + "': " + ec.message());
+      sys::path::append(path, sys::path::stem(batch->samples[index]) + ".npy");
+    } else {
+      sys::path::append(path, safeFileName(name) + ".npy");
+    }
+    if (Error err = quantc::writeNpy(path, array))
+      return fail(toString(std::move(err)));
+    if (!batch)
+      outs() << path << "\n";
+  }
+  return 0;
+}
+
 static int runModel() {
   quantc::ONNXImportOptions options;
-  StringMap<quantc::HostArray> arrays;
+  quantc::CalibrationOptions calibration;
+  if (int status = parseInputFlags(options, calibration.preprocessing))
+    return status;
+  calibration.showProgress = !runQuiet;
+  std::vector<RunInput> given;
   for (const std::string &spec : inputFiles) {
-    auto [name, file] = StringRef(spec).split('=');
-    if (name.empty() || file.empty())
-      return fail("--input expects NAME=FILE, got '" + spec + "'");
-    Expected<quantc::HostArray> array = quantc::readTensorFile(file);
-    if (!array)
-      return fail(toString(array.takeError()));
-    options.inputShapes[name] =
-        SmallVector<int64_t>(array->shape.begin(), array->shape.end());
-    arrays[name] = std::move(*array);
+    auto [name, path] = StringRef(spec).split('=');
+    if (name.empty() || path.empty())
+      return fail("--input expects NAME=FILE or NAME=DIR, got '" + spec + "'");
+    RunInput input{name.str(), {path.str()}, sys::fs::is_directory(path)};
+    if (input.folder) {
+      Expected<std::vector<std::string>> files = quantc::listSampleFiles(path);
+      if (!files)
+        return fail(toString(files.takeError()));
+      input.samples = std::move(*files);
+    }
+    if (!given.empty() && (input.folder != given.front().folder ||
+                           input.samples.size() != given.front().samples.size()))
+      return fail("--input '" + spec + "': every input must be a file, or "
+                  "every input a folder with as many samples as the first");
+    if (int status = shapeFromSample(name, input.samples.front(), options))
+      return status;
+    given.push_back(std::move(input));
   }
 
   std::unique_ptr<mlir::MLIRContext> contextOwner = createContext();
@@ -365,30 +495,58 @@ static int runModel() {
   mlir::OwningOpRef<mlir::ModuleOp> module = loadModel(context, options);
   if (!module)
     return 1;
-
+  if (int status = requireStaticInputs(*module))
+    return status;
   if (!runCalib.empty())
-    if (int status = quantizeFromFlags(*module))
+    if (int status = quantizeFromFlags(*module, calibration))
       return status;
 
-  // Inputs in argument order; every model input needs a file.
+  // Inputs in argument order; every model input needs one.
   auto main = module->lookupSymbol<mlir::func::FuncOp>("main");
-  std::vector<quantc::HostArray> inputs;
+  std::vector<const RunInput *> ordered;
+  std::vector<SmallVector<int64_t>> shapes;
   for (unsigned i = 0; i < main.getNumArguments(); ++i) {
-    auto name = main.getArgAttrOfType<mlir::StringAttr>(i, "onnx.name");
-    std::string key = name ? name.str() : "input" + std::to_string(i);
-    auto it = arrays.find(key);
-    if (it == arrays.end())
+    std::string key = inputName(main, i);
+    auto it = llvm::find_if(given, [&](const RunInput &in) {
+      return in.name == key;
+    });
+    if (it == given.end())
       return fail("no --input for model input '" + key + "'");
-    inputs.push_back(std::move(it->second));
+    ordered.push_back(&*it);
+    shapes.emplace_back(
+        cast<mlir::RankedTensorType>(main.getArgumentTypes()[i]).getShape());
   }
 
   Expected<std::unique_ptr<quantc::JitModel>> model =
       quantc::JitModel::compile(*module);
   if (!model)
     return fail(toString(model.takeError()));
-  Expected<std::vector<quantc::HostArray>> outputs = (*model)->run(inputs);
-  if (!outputs)
-    return fail(toString(outputs.takeError()));
+  if (std::error_code ec = sys::fs::create_directories(outputDir))
+    return fail("cannot create '" + outputDir + "': " + ec.message());
+  // A model without inputs runs once.
+  const RunInput *batch =
+      !given.empty() && given.front().folder ? &given.front() : nullptr;
+  size_t count = given.empty() ? 1 : given.front().samples.size();
+  quantc::ProgressBar progress("running", count, batch && !runQuiet);
+  std::vector<quantc::HostArray> inputs;
+  for (size_t index = 0; index < count; ++index) {
+    inputs.clear();
+    for (auto [input, shape] : llvm::zip_equal(ordered, shapes)) {
+      Expected<quantc::HostArray> array = quantc::readSample(
+          input->samples[index], shape, calibration.preprocessing);
+      if (!array)
+        return fail(toString(array.takeError()));
+      inputs.push_back(std::move(*array));
+    }
+    Expected<std::vector<quantc::HostArray>> outputs = (*model)->run(inputs);
+    if (!outputs)
+      return fail(toString(outputs.takeError()));
+    if (int status = writeOutputs(**model, *outputs, batch, index))
+      return status;
+    progress.step();
+  }
+  if (batch)
+    outs() << "ran " << count << " samples; outputs in " << outputDir << "\n";
   if (benchmarkRuns) {
     auto start = std::chrono::steady_clock::now();
     for (unsigned i = 0; i < benchmarkRuns; ++i)
@@ -397,15 +555,6 @@ static int runModel() {
     std::chrono::duration<double, std::milli> elapsed =
         std::chrono::steady_clock::now() - start;
     outs() << "latency ms: " << elapsed.count() / benchmarkRuns << "\n";
-  }
-  if (std::error_code ec = sys::fs::create_directories(outputDir))
-    return fail("cannot create '" + outputDir + "': " + ec.message());
-  for (auto [name, array] : llvm::zip_equal((*model)->outputNames(), *outputs)) {
-    SmallString<256> path(outputDir);
-    sys::path::append(path, fileNameFor(name));
-    if (Error err = quantc::writeNpy(path, array))
-      return fail(toString(std::move(err)));
-    outs() << path << "\n";
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #define QUANTC_CALIBRATION_CALIBRATOR_H
 
 #include "quantc/Calibration/Statistics.h"
+#include "quantc/Driver/ImageInput.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -21,6 +22,8 @@ namespace quantc {
 struct CalibrationOptions {
   /// Draw a progress bar on standard error (when it is a terminal).
   bool showProgress = true;
+  /// How image samples become the model's input.
+  ImagePreprocessing preprocessing;
 };
 
 /// Statistics per observed tensor name, in probe order.
@@ -31,15 +34,11 @@ struct CalibrationResult {
   llvm::json::Object toJSON() const;
 };
 
-/// Lists the .npy samples of a calibration folder, sorted; an error if it
-/// cannot be read or holds none.
-llvm::Expected<std::vector<std::string>>
-listCalibrationSamples(llvm::StringRef folder);
-
 /// Probes `module`'s @main (single float32 input) on the activations its
 /// quantizable ops read and write, JIT-compiles it, and streams every
-/// sample file through it. Each sample must have @main's input shape and
-/// only finite values; errors name the file. `module` is consumed.
+/// sample file (see listSampleFiles) through it. Each sample must have
+/// @main's input shape (images are preprocessed to it) and only finite
+/// values; errors name the file. `module` is consumed.
 llvm::Expected<CalibrationResult>
 calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
           const CalibrationOptions &options);

@@ -1,0 +1,86 @@
+//===- ImageInput.h - image files as model inputs ----------------*- C++ -*-===//
+//
+// Part of quantc. Calibration sets and inputs may be image files (PNG, or
+// binary PPM/PGM). They are decoded and turned into the model's NCHW
+// float input by the model's preprocessing: resize, crop or pad to the
+// input's height and width, scale pixels to [0, 1], then (x - mean) / std
+// per channel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DRIVER_IMAGEINPUT_H
+#define QUANTC_DRIVER_IMAGEINPUT_H
+
+#include "quantc/Driver/HostArray.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+/// How an image reaches the input's height and width.
+enum class ImageResize {
+  /// Scale both axes to the input size (aspect ratio not kept).
+  Stretch,
+  /// Scale to the input height, keeping the aspect ratio (at most the input
+  /// width), and fill the rest of each row with zeros after normalization:
+  /// text-line recognizers (PaddleOCR rec/cls).
+  PadRight,
+  /// Scale until the image covers the input, then cut the centre out:
+  /// ImageNet-style classifiers.
+  CenterCrop,
+};
+
+struct ImagePreprocessing {
+  ImageResize resize = ImageResize::Stretch;
+  std::array<float, 3> mean = {0, 0, 0};
+  std::array<float, 3> std = {1, 1, 1};
+  /// Channel order of the model: BGR (OpenCV-trained models) or RGB.
+  bool bgr = false;
+};
+
+/// Parses "stretch", "pad" or "crop".
+std::optional<ImageResize> parseImageResize(llvm::StringRef text);
+
+/// Parses "a,b,c" (or one value for every channel) into `out`; an error
+/// message, or "" on success.
+std::string parseChannelTriple(llvm::StringRef text, std::array<float, 3> &out);
+
+/// An image decoded to 8-bit interleaved pixels.
+struct Image {
+  int64_t height = 0, width = 0, channels = 0; // channels: 1 or 3
+  std::vector<uint8_t> pixels;                 // height x width x channels
+};
+
+/// True for the extensions readImage decodes (.png, .ppm, .pgm).
+bool isImageFile(llvm::StringRef path);
+
+/// Decodes a PNG (any bit depth or colour type; alpha is dropped), or a
+/// binary PPM (P6) / PGM (P5). Errors name the file.
+llvm::Expected<Image> readImage(llvm::StringRef path);
+
+/// Turns `image` into a float tensor of `shape` (N=1, C in {1, 3}, H, W).
+llvm::Expected<HostArray> preprocessImage(const Image &image,
+                                          llvm::ArrayRef<int64_t> shape,
+                                          const ImagePreprocessing &options);
+
+/// Reads one sample of `shape`: an image through `options`, or a .npy/.pb
+/// tensor that must already have that shape. Errors name the file.
+llvm::Expected<HostArray> readSample(llvm::StringRef path,
+                                     llvm::ArrayRef<int64_t> shape,
+                                     const ImagePreprocessing &options);
+
+/// The sample files (.npy, .pb, images) in `folder`, sorted by name; an
+/// error naming the folder if it cannot be read or holds none.
+llvm::Expected<std::vector<std::string>> listSampleFiles(llvm::StringRef folder);
+
+} // namespace quantc
+
+#endif // QUANTC_DRIVER_IMAGEINPUT_H

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Measures PP-OCR accuracy, float against int8, on text rendered with
+Debian's DejaVu fonts from Debian's word list (wamerican).
+
+For each task it renders a calibration set and a disjoint evaluation set
+(different seeds, and no evaluation line reuses a calibration word), runs
+`quantc run` on the evaluation folder once in float and once per range
+method with `--calib` on the calibration folder, and prints one line per
+run. With bounds given it exits non-zero when one is missed.
+
+  rec: PP-OCRv4 recognizer, 1x3x48x320. Character accuracy
+       1 - sum(edit distance) / sum(len(truth)), greedy CTC decoding with
+       ppocr_keys_v1.txt (blank first, space last).
+  cls: direction classifier, 1x3x48x192, half the lines turned 180
+       degrees. Accuracy against the truth, and int8/float agreement.
+  det: PP-OCRv4 detector, 1x3x320x320 pages of text lines. Cosine between
+       the int8 and float probability maps (per page; the minimum).
+
+usage: ocr_accuracy.py --quantc BIN --models DIR --task rec|cls|det
+                       --work DIR [--methods minmax,mse] [--calib N]
+                       [--eval N] [--max-drop POINTS] [--min-agreement F]
+                       [--min-cosine F] [--min-float F] [--benchmark-runs N]
+"""
+import argparse
+import glob
+import os
+import random
+import subprocess
+import sys
+import time
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONTS = ["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf",
+         "DejaVuSansCondensed.ttf", "DejaVuSans-Bold.ttf",
+         "DejaVuSerif-Italic.ttf", "DejaVuSans-Oblique.ttf"]
+WORDS = "/usr/share/dict/words"
+
+TASKS = {
+    # model file, input shape, quantc preprocessing flags
+    "rec": ("ch_PP-OCRv4_rec_infer.onnx", "1x3x48x320",
+            ["--image-resize", "pad", "--image-mean", "0.5",
+             "--image-std", "0.5", "--image-bgr"]),
+    "cls": ("ch_ppocr_mobile_v2.0_cls_infer.onnx", "1x3x48x192",
+            ["--image-resize", "pad", "--image-mean", "0.5",
+             "--image-std", "0.5", "--image-bgr"]),
+    "det": ("ch_PP-OCRv4_det_infer.onnx", "1x3x320x320",
+            ["--image-resize", "stretch",
+             "--image-mean", "0.485,0.456,0.406",
+             "--image-std", "0.229,0.224,0.225", "--image-bgr"]),
+}
+
+
+def load_words(keys):
+    allowed = set(keys)
+    words = [w.strip() for w in open(WORDS, encoding="utf-8")]
+    return sorted({w for w in words if w and all(c in allowed for c in w)})
+
+
+def colours(rng):
+    ink = tuple(rng.randint(0, 90) for _ in range(3))
+    paper = tuple(rng.randint(170, 255) for _ in range(3))
+    return ink, paper
+
+
+def render_line(text, rng):
+    """A tight text-line crop, as a detector would hand to rec/cls."""
+    font = ImageFont.truetype(os.path.join(FONT_DIR, rng.choice(FONTS)),
+                              rng.randint(22, 40))
+    left, top, right, bottom = font.getbbox(text)
+    padx, pady = rng.randint(2, 10), rng.randint(2, 8)
+    ink, paper = colours(rng)
+    image = Image.new("RGB", (right - left + 2 * padx,
+                              bottom - top + 2 * pady), paper)
+    ImageDraw.Draw(image).text((padx - left, pady - top), text, font=font,
+                               fill=ink)
+    return image
+
+
+def line_texts(words, banned, rng, count, max_aspect):
+    """`count` lines of 1-3 words none of which is in `banned`; lines that
+    would be squeezed by the input's aspect ratio are redrawn."""
+    lines = []
+    while len(lines) < count:
+        picked = [w for w in rng.sample(words, rng.randint(1, 3))
+                  if w not in banned]
+        if not picked:
+            continue
+        text = " ".join(picked)
+        if rng.random() < 0.2:
+            text = text.upper()
+        lines.append(text)
+    return lines
+
+
+def render_lines(folder, words, banned, seed, count, width, rotate):
+    """Renders `count` lines into folder/NNNN.png; returns (texts, labels)."""
+    os.makedirs(folder, exist_ok=True)
+    rng = random.Random(seed)
+    texts, labels = [], []
+    while len(texts) < count:
+        text = line_texts(words, banned, rng, 1, None)[0]
+        image = render_line(text, rng)
+        if 48 * image.width / image.height > width:
+            continue  # would be squeezed to fit the input width
+        label = 1 if rotate and rng.random() < 0.5 else 0
+        if label:
+            image = image.rotate(180)
+        image.save(os.path.join(folder, "%04d.png" % len(texts)))
+        texts.append(text)
+        labels.append(label)
+    return texts, labels
+
+
+def render_pages(folder, words, banned, seed, count):
+    """320x320 pages with a few lines of text each."""
+    os.makedirs(folder, exist_ok=True)
+    rng = random.Random(seed)
+    texts = []
+    for index in range(count):
+        ink, paper = colours(rng)
+        page = Image.new("RGB", (320, 320), paper)
+        draw = ImageDraw.Draw(page)
+        y = rng.randint(4, 30)
+        while y < 290:
+            font = ImageFont.truetype(os.path.join(FONT_DIR, rng.choice(FONTS)),
+                                      rng.randint(14, 30))
+            text = line_texts(words, banned, rng, 1, None)[0]
+            draw.text((rng.randint(4, 80), y), text, font=font, fill=ink)
+            texts.append(text)
+            y += font.size + rng.randint(8, 40)
+        page.save(os.path.join(folder, "%04d.png" % index))
+    return texts
+
+
+def edit_distance(a, b):
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1,
+                                       prev + (ca != cb))
+    return row[-1]
+
+
+def ctc_greedy(probs, keys):
+    """Best path: argmax per step, merge repeats, drop blanks (class 0)."""
+    best = probs.reshape(probs.shape[-2], probs.shape[-1]).argmax(-1)
+    chars, last = [], 0
+    for k in best:
+        if k != last and k != 0:
+            chars.append(keys[k - 1] if k - 1 < len(keys) else " ")
+        last = k
+    return "".join(chars)
+
+
+def run_quantc(args, model, shape, flags, eval_dir, out, extra):
+    cmd = [args.quantc, "run", model, "--input", "x=" + eval_dir,
+           "--input-shape", "x=" + shape, "--output-dir", out, "--quiet"]
+    cmd += flags + extra
+    if args.benchmark_runs:
+        cmd += ["--benchmark-runs", str(args.benchmark_runs)]
+    start = time.time()
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit("quantc failed: %s\n%s" % (" ".join(cmd), done.stderr))
+    latency = None
+    for line in done.stdout.splitlines():
+        if line.startswith("latency ms:"):
+            latency = float(line.split(":")[1])
+    outputs = [d for d in glob.glob(os.path.join(out, "*")) if os.path.isdir(d)]
+    if len(outputs) != 1:
+        sys.exit("expected one output folder in " + out)
+    files = sorted(glob.glob(os.path.join(outputs[0], "*.npy")))
+    return [np.load(f) for f in files], latency, time.time() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quantc", required=True)
+    parser.add_argument("--models", required=True)
+    parser.add_argument("--task", choices=sorted(TASKS), required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--methods", default="minmax")
+    parser.add_argument("--calib", type=int, default=32)
+    parser.add_argument("--eval", type=int, default=100)
+    parser.add_argument("--max-drop", type=float)
+    parser.add_argument("--min-agreement", type=float)
+    parser.add_argument("--min-cosine", type=float)
+    parser.add_argument("--min-float", type=float)
+    parser.add_argument("--benchmark-runs", type=int, default=0)
+    args = parser.parse_args()
+
+    keys = open(os.path.join(args.models, "ppocr_keys_v1.txt"),
+                encoding="utf-8").read().split("\n")
+    words = load_words(keys)
+    model_file, shape, flags = TASKS[args.task]
+    model = os.path.join(args.models, model_file)
+    width = int(shape.split("x")[-1])
+    calib_dir = os.path.join(args.work, "calib")
+    eval_dir = os.path.join(args.work, "eval")
+    # Calibration words are never used in evaluation lines.
+    rng = random.Random(1)
+    calib_words = set(rng.sample(words, len(words) // 2))
+    eval_words = [w for w in words if w not in calib_words]
+    if args.task == "det":
+        render_pages(calib_dir, sorted(calib_words), set(), 11, args.calib)
+        render_pages(eval_dir, eval_words, calib_words, 12, args.eval)
+        truth = None
+    else:
+        rotate = args.task == "cls"
+        render_lines(calib_dir, sorted(calib_words), set(), 11, args.calib,
+                     width, rotate)
+        truth = render_lines(eval_dir, eval_words, calib_words, 12, args.eval,
+                             width, rotate)
+
+    failures = []
+    runs = [("float", [])] + [
+        (m, ["--calib", calib_dir, "--method", m, "--bits", "8"])
+        for m in args.methods.split(",") if m]
+    reference = None
+    float_score = None
+    for name, extra in runs:
+        out = os.path.join(args.work, "out-" + name)
+        outputs, latency, seconds = run_quantc(args, model, shape, flags,
+                                               eval_dir, out, extra)
+        line = "%s %-10s" % (args.task, name)
+        if args.task == "rec":
+            texts, _ = truth
+            predicted = [ctc_greedy(o, keys) for o in outputs]
+            errors = sum(edit_distance(p, t) for p, t in zip(predicted, texts))
+            score = 100.0 * (1 - errors / sum(len(t) for t in texts))
+            exact = sum(p == t for p, t in zip(predicted, texts))
+            line += " char accuracy %.2f%%  lines %d/%d" % (score, exact,
+                                                            len(texts))
+        elif args.task == "cls":
+            _, labels = truth
+            predicted = [int(o.reshape(-1).argmax()) for o in outputs]
+            score = 100.0 * np.mean([p == l for p, l in zip(predicted, labels)])
+            line += " accuracy %.2f%%" % score
+            if reference is not None:
+                agreement = np.mean([p == r for p, r in zip(predicted, reference)])
+                line += "  agreement with float %.2f%%" % (100 * agreement)
+                if args.min_agreement and agreement < args.min_agreement:
+                    failures.append("%s agreement %.4f < %.4f" % (
+                        name, agreement, args.min_agreement))
+            else:
+                reference = predicted
+        else:
+            score = None
+            if reference is None:
+                reference = outputs
+                line += " probability maps, %d pages" % len(outputs)
+            else:
+                cosines = [float(np.dot(a.ravel(), b.ravel()) /
+                                 (np.linalg.norm(a) * np.linalg.norm(b)))
+                           for a, b in zip(outputs, reference)]
+                line += " cosine to float: min %.5f mean %.5f" % (
+                    min(cosines), np.mean(cosines))
+                if args.min_cosine and min(cosines) < args.min_cosine:
+                    failures.append("%s cosine %.5f < %.5f" % (
+                        name, min(cosines), args.min_cosine))
+        if score is not None:
+            if float_score is None:
+                float_score = score
+                if args.min_float and score < args.min_float:
+                    failures.append("float score %.2f < %.2f" % (
+                        score, args.min_float))
+            else:
+                line += "  (%+.2f points)" % (score - float_score)
+                if args.max_drop is not None and \
+                        float_score - score > args.max_drop:
+                    failures.append("%s drops %.2f points > %.2f" % (
+                        name, float_score - score, args.max_drop))
+        if latency is not None:
+            line += "  latency %.2f ms" % latency
+        print(line, flush=True)
+    if failures:
+        sys.exit("FAIL: " + "; ".join(failures))
+    print("%s: ok" % args.task)
+
+
+if __name__ == "__main__":
+    main()
