@@ -79,9 +79,8 @@ def render_line(text, rng):
     return image
 
 
-def line_texts(words, banned, rng, count, max_aspect):
-    """`count` lines of 1-3 words none of which is in `banned`; lines that
-    would be squeezed by the input's aspect ratio are redrawn."""
+def line_texts(words, banned, rng, count):
+    """`count` lines of 1-3 words, none of which is in `banned`."""
     lines = []
     while len(lines) < count:
         picked = [w for w in rng.sample(words, rng.randint(1, 3))
@@ -101,7 +100,7 @@ def render_lines(folder, words, banned, seed, count, width, rotate):
     rng = random.Random(seed)
     texts, labels = [], []
     while len(texts) < count:
-        text = line_texts(words, banned, rng, 1, None)[0]
+        text = line_texts(words, banned, rng, 1)[0]
         image = render_line(text, rng)
         if 48 * image.width / image.height > width:
             continue  # would be squeezed to fit the input width
@@ -127,7 +126,7 @@ def render_pages(folder, words, banned, seed, count):
         while y < 290:
             font = ImageFont.truetype(os.path.join(FONT_DIR, rng.choice(FONTS)),
                                       rng.randint(14, 30))
-            text = line_texts(words, banned, rng, 1, None)[0]
+            text = line_texts(words, banned, rng, 1)[0]
             draw.text((rng.randint(4, 80), y), text, font=font, fill=ink)
             texts.append(text)
             y += font.size + rng.randint(8, 40)
@@ -216,10 +215,18 @@ def main():
         truth = render_lines(eval_dir, eval_words, calib_words, 12, args.eval,
                              width, rotate)
 
+    # One calibration pass; every method reads its statistics from the cache.
+    cache = os.path.join(args.work, "calibration.json")
+    methods = [m for m in args.methods.split(",") if m]
+    if methods:
+        cmd = [args.quantc, "calibrate", model, "--calib", calib_dir,
+               "--input-shape", "x=" + shape, "-o", cache, "--quiet"] + flags
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit("quantc failed: %s\n%s" % (" ".join(cmd), done.stderr))
     failures = []
     runs = [("float", [])] + [
-        (m, ["--calib", calib_dir, "--method", m, "--bits", "8"])
-        for m in args.methods.split(",") if m]
+        (m, ["--calib", cache, "--method", m, "--bits", "8"]) for m in methods]
     reference = None
     float_score = None
     for name, extra in runs:

@@ -9,6 +9,7 @@
 #include "quantc/Calibration/Calibrator.h"
 #include "quantc/Calibration/RangeSelection.h"
 
+#include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/HostArray.h"
 #include "quantc/Driver/JitModel.h"
@@ -17,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
@@ -30,6 +32,9 @@ namespace {
 /// The statistics the running calibration writes to.
 struct ActiveCalibration {
   std::vector<TensorStatistics> *probes = nullptr;
+  /// Per probe: the channel axis its consumer reduces over, or -1.
+  const std::vector<int64_t> *channelAxes = nullptr;
+  std::vector<ChannelMoments> *moments = nullptr;
   std::vector<float> scratch;
 };
 thread_local ActiveCalibration active;
@@ -59,6 +64,27 @@ extern "C" void quantcObserveHook(UnrankedMemRef *memref, int64_t id) {
   gatherStrided(data, llvm::ArrayRef(sizes, rank),
                 llvm::ArrayRef(strides, rank), active.scratch.data());
   (*active.probes)[id].update(active.scratch);
+  int64_t axis = (*active.channelAxes)[id];
+  if (axis >= 0 && axis < rank)
+    (*active.moments)[id].update(active.scratch, llvm::ArrayRef(sizes, rank),
+                                 axis);
+}
+
+/// The axis the conv or matmul reading `probe` reduces over (NCHW
+/// channels, or the matmul's K), or -1.
+static int64_t channelAxisOf(qc::ObserveOp probe) {
+  int64_t rank = probe.getType().getRank();
+  for (mlir::OpOperand &use : probe->getUses()) {
+    mlir::Operation *user = use.getOwner();
+    if (llvm::isa<qc::Conv2DOp>(user) && use.getOperandNumber() == 0)
+      return 1;
+    if (llvm::isa<qc::MatMulOp>(user) && use.getOperandNumber() == 0)
+      return rank - 1;
+    if (auto gemm = llvm::dyn_cast<qc::GemmOp>(user))
+      if (use.getOperandNumber() == 0 && !gemm.getTransA())
+        return rank - 1;
+  }
+  return -1;
 }
 
 static llvm::Error error(const llvm::Twine &message) {
@@ -78,16 +104,24 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   auto inputType =
       llvm::cast<mlir::RankedTensorType>(main.getArgumentTypes()[0]);
 
-  mlir::PassManager pm(module.getContext());
-  pm.addPass(qc::createQCInsertObservers());
-  pm.addPass(qc::createQCInstrumentObservers());
-  if (mlir::failed(pm.run(module)))
+  mlir::PassManager probe(module.getContext());
+  probe.addPass(qc::createQCInsertObservers());
+  if (mlir::failed(probe.run(module)))
     return error("inserting calibration probes failed");
+  // Instrumentation numbers the probes in walk order, as here.
+  std::vector<int64_t> channelAxes;
+  module.walk([&](qc::ObserveOp op) { channelAxes.push_back(channelAxisOf(op)); });
+  mlir::PassManager instrument(module.getContext());
+  instrument.addPass(qc::createQCInstrumentObservers());
+  if (mlir::failed(instrument.run(module)))
+    return error("instrumenting calibration probes failed");
   CalibrationResult result;
   if (auto names = module->getAttrOfType<mlir::ArrayAttr>("qc.observers"))
     for (auto name : names.getAsValueRange<mlir::StringAttr>())
       result.names.push_back(name.str());
   std::vector<TensorStatistics> probes(result.names.size());
+  std::vector<ChannelMoments> moments(result.names.size());
+  channelAxes.resize(result.names.size(), -1);
 
   llvm::Expected<std::unique_ptr<JitModel>> model = JitModel::compile(
       module, {{"_mlir_ciface_quantc_observe",
@@ -97,6 +131,8 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
 
   ProgressBar progress("calibrating", samples.size(), options.showProgress);
   active.probes = &probes;
+  active.channelAxes = &channelAxes;
+  active.moments = &moments;
   for (size_t i = 0; i < samples.size(); ++i) {
     const std::string &file = samples[i];
     llvm::Expected<HostArray> sample =
@@ -122,8 +158,12 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
     progress.step();
   }
   active.probes = nullptr;
-  for (auto [name, stats] : llvm::zip_equal(result.names, probes))
+  for (auto [name, stats, axis, moment] :
+       llvm::zip_equal(result.names, probes, channelAxes, moments)) {
     result.statistics[name] = std::move(stats);
+    if (axis >= 0)
+      result.moments[name] = std::move(moment);
+  }
   result.samples = samples.size();
   return result;
 }
@@ -145,8 +185,83 @@ llvm::json::Object CalibrationResult::toJSON() const {
       ranges[key] = llvm::json::Array{range.lo, range.hi};
     }
     entry["ranges_int8"] = std::move(ranges);
+    auto moment = moments.find(name);
+    if (moment != moments.end())
+      entry["channel_moments"] = moment->second.toJSON();
     tensors[name] = std::move(entry);
   }
   return llvm::json::Object{{"samples", static_cast<int64_t>(samples)},
                             {"tensors", std::move(tensors)}};
+}
+
+llvm::Expected<CalibrationResult>
+quantc::loadCalibrationCache(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return error(path + ": cannot read: " + buffer.getError().message());
+  llvm::Expected<llvm::json::Value> json =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!json)
+    return error(path + ": not JSON: " + llvm::toString(json.takeError()));
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Object *tensors = root ? root->getObject("tensors") : nullptr;
+  std::optional<int64_t> samples = root ? root->getInteger("samples") : std::nullopt;
+  if (!tensors || !samples)
+    return error(path + ": not a calibration cache (no 'tensors' or "
+                        "'samples')");
+  CalibrationResult result;
+  result.samples = *samples;
+  for (const auto &[name, value] : *tensors) {
+    const llvm::json::Object *entry = value.getAsObject();
+    if (!entry)
+      return error(path + ": tensor '" + name.str() + "' is not an object");
+    llvm::Expected<TensorStatistics> stats = TensorStatistics::fromJSON(*entry);
+    if (!stats)
+      return error(path + ": tensor '" + name.str() +
+                   "': " + llvm::toString(stats.takeError()));
+    result.names.push_back(name.str());
+    result.statistics[name.str()] = std::move(*stats);
+    if (const llvm::json::Object *moments = entry->getObject("channel_moments")) {
+      llvm::Expected<ChannelMoments> moment = ChannelMoments::fromJSON(*moments);
+      if (!moment)
+        return error(path + ": tensor '" + name.str() +
+                     "': " + llvm::toString(moment.takeError()));
+      result.moments[name.str()] = std::move(*moment);
+    }
+  }
+  llvm::sort(result.names);
+  return result;
+}
+
+llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
+                                                const CalibrationResult &result,
+                                                RangeMethod method,
+                                                unsigned bits) {
+  mlir::PassManager pm(module.getContext());
+  pm.addPass(qc::createQCInsertObservers());
+  if (mlir::failed(pm.run(module)))
+    return error("inserting calibration probes failed");
+  size_t applied = 0, probes = 0;
+  module.walk([&](qc::ObserveOp probe) {
+    ++probes;
+    auto it = result.statistics.find(probe.getName());
+    if (it == result.statistics.end())
+      return;
+    mlir::Operation *producer = probe.getInput().getDefiningOp();
+    bool fixedInterval = producer && llvm::isa<qc::SoftmaxOp, qc::SigmoidOp,
+                                               qc::HardSigmoidOp>(producer);
+    Range range = selectRange(it->second,
+                              fixedInterval ? RangeMethod::MinMax : method, bits);
+    probe.setRangeAttr(
+        mlir::DenseF64ArrayAttr::get(module.getContext(), {range.lo, range.hi}));
+    auto moment = result.moments.find(probe.getName());
+    if (moment != result.moments.end() && moment->second.rows() > 0)
+      probe.setChannelMeanAttr(mlir::DenseF64ArrayAttr::get(
+          module.getContext(), moment->second.mean()));
+    ++applied;
+  });
+  if (probes && !applied)
+    return error("the calibration statistics name none of the model's " +
+                 llvm::Twine(probes) + " probed tensors (another model?)");
+  return applied;
 }

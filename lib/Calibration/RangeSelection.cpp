@@ -54,11 +54,21 @@ static double percentileThreshold(const TensorStatistics &stats,
 
 double quantc::entropyThreshold(const TensorStatistics &stats,
                                 unsigned bits) {
-  auto bins = stats.histogram();
-  int levels = 1 << (bits - 1);
+  // The levels the larger side of the asymmetric grid gets: 2^(bits-1)
+  // for a tensor symmetric about zero, all 2^bits for a never-negative one
+  // (ReLU), nearly all for one with a small negative tail (hardswish).
+  double span = stats.max() - stats.min();
+  double share = span > 0 ? std::max(stats.max(), -stats.min()) / span : 1.0;
+  int levels = std::clamp(static_cast<int>(std::lround(share * (1 << bits))),
+                          1 << (bits - 1), 1 << bits);
   int used = usedBins(stats);
   if (used <= levels)
     return used * binWidth(stats);
+  // As TensorRT and pytorch-quantization do, the spike of exact zeros
+  // (ReLU, padding) is flattened to its neighbour's height: left as it is,
+  // it dominates both distributions and drives the threshold far too low.
+  std::vector<double> bins(stats.histogram().begin(), stats.histogram().end());
+  bins[0] = bins[1];
   double bestKL = std::numeric_limits<double>::infinity();
   int bestEnd = used;
   std::vector<double> p, q;

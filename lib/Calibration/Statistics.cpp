@@ -11,6 +11,11 @@
 
 using namespace quantc;
 
+static llvm::Error badField(llvm::StringRef field) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "bad or missing '" + field + "'");
+}
+
 void TensorStatistics::growRange() {
   for (int i = 0; i < kBins / 2; ++i)
     bins[i] = bins[2 * i] + bins[2 * i + 1];
@@ -63,4 +68,134 @@ llvm::json::Object TensorStatistics::toJSON() const {
       {"abs_histogram",
        llvm::json::Object{{"range", range}, {"bins", std::move(histogramBins)}}},
   };
+}
+
+llvm::Expected<TensorStatistics>
+TensorStatistics::fromJSON(const llvm::json::Object &object) {
+  TensorStatistics stats;
+  for (auto [field, out] :
+       {std::make_pair("min", &stats.minimum),
+        std::make_pair("max", &stats.maximum),
+        std::make_pair("moving_min", &stats.movingMinimum),
+        std::make_pair("moving_max", &stats.movingMaximum)}) {
+    std::optional<double> value = object.getNumber(field);
+    if (!value || !std::isfinite(*value))
+      return badField(field);
+    *out = *value;
+  }
+  std::optional<int64_t> count = object.getInteger("count");
+  std::optional<int64_t> batches = object.getInteger("batches");
+  if (!count || *count < 0)
+    return badField("count");
+  if (!batches || *batches < 0)
+    return badField("batches");
+  stats.elements = *count;
+  stats.numBatches = *batches;
+  const llvm::json::Object *histogram = object.getObject("abs_histogram");
+  if (!histogram)
+    return badField("abs_histogram");
+  std::optional<double> range = histogram->getNumber("range");
+  const llvm::json::Array *bins = histogram->getArray("bins");
+  if (!range || !(*range > 0) || !std::isfinite(*range))
+    return badField("abs_histogram.range");
+  if (!bins || bins->size() != kBins)
+    return badField("abs_histogram.bins");
+  stats.range = *range;
+  uint64_t total = 0;
+  for (const llvm::json::Value &bin : *bins) {
+    std::optional<int64_t> value = bin.getAsInteger();
+    if (!value || *value < 0)
+      return badField("abs_histogram.bins");
+    stats.bins.push_back(*value);
+    total += *value;
+  }
+  if (total != stats.elements || stats.minimum > stats.maximum)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "inconsistent statistics");
+  return stats;
+}
+
+void ChannelMoments::update(llvm::ArrayRef<float> values,
+                            llvm::ArrayRef<int64_t> sizes, int64_t axis) {
+  int64_t channels = sizes[axis], inner = 1;
+  for (size_t d = axis + 1; d < sizes.size(); ++d)
+    inner *= sizes[d];
+  if (sums.empty()) {
+    sums.assign(channels, 0.0);
+    if (channels <= kMaxGramChannels)
+      gram.assign(channels * channels, 0.0);
+  }
+  if (static_cast<int64_t>(sums.size()) != channels)
+    return; // a differently shaped tensor under the same name: ignored
+  int64_t outer = values.size() / (channels * inner);
+  // The Gram matrix costs channels^2 per row: it samples at most
+  // kMaxGramRows evenly spaced rows of each tensor.
+  int64_t rowsHere = outer * inner;
+  int64_t gramStride = std::max<int64_t>(1, rowsHere / kMaxGramRows);
+  row.resize(channels);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const float *base = values.data() + o * channels * inner + i;
+      for (int64_t c = 0; c < channels; ++c) {
+        row[c] = base[c * inner];
+        sums[c] += row[c];
+      }
+      ++numRows;
+      if (gram.empty() || (o * inner + i) % gramStride != 0)
+        continue;
+      // The upper triangle; secondMoment mirrors it.
+      for (int64_t a = 0; a < channels; ++a) {
+        double xa = row[a];
+        if (xa == 0)
+          continue; // post-ReLU rows are sparse
+        double *out = gram.data() + a * channels;
+        for (int64_t b = a; b < channels; ++b)
+          out[b] += xa * row[b];
+      }
+      ++gramRows;
+    }
+}
+
+std::vector<double> ChannelMoments::mean() const {
+  std::vector<double> out(sums);
+  for (double &v : out)
+    v /= std::max<uint64_t>(numRows, 1);
+  return out;
+}
+
+std::vector<double> ChannelMoments::secondMoment() const {
+  std::vector<double> out(gram);
+  int64_t n = channels();
+  double rows = std::max<uint64_t>(gramRows, 1);
+  for (int64_t a = 0; a < n && !out.empty(); ++a)
+    for (int64_t b = a; b < n; ++b)
+      out[b * n + a] = out[a * n + b] = gram[a * n + b] / rows;
+  return out;
+}
+
+llvm::json::Object ChannelMoments::toJSON() const {
+  llvm::json::Array means;
+  for (double v : mean())
+    means.push_back(v);
+  return llvm::json::Object{{"rows", static_cast<int64_t>(numRows)},
+                            {"mean", std::move(means)}};
+}
+
+llvm::Expected<ChannelMoments>
+ChannelMoments::fromJSON(const llvm::json::Object &object) {
+  ChannelMoments moments;
+  std::optional<int64_t> rows = object.getInteger("rows");
+  const llvm::json::Array *means = object.getArray("mean");
+  if (!rows || *rows < 0)
+    return badField("rows");
+  if (!means)
+    return badField("mean");
+  moments.numRows = *rows;
+  for (const llvm::json::Value &value : *means) {
+    std::optional<double> mean = value.getAsNumber();
+    if (!mean || !std::isfinite(*mean))
+      return badField("mean");
+    moments.sums.push_back(*mean * moments.numRows);
+  }
+  return moments;
 }

@@ -113,7 +113,7 @@ static cl::list<std::string>
 static cl::opt<std::string> runCalib(
     "calib",
     cl::desc("quantize to int8 first, calibrating on this folder of "
-             "samples"),
+             "samples (or with this cache of `quantc calibrate`, a .json)"),
     cl::value_desc("dir"), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> method(
     "method", cl::desc("range method: minmax, percentile, entropy or mse"),
@@ -122,6 +122,11 @@ static cl::opt<unsigned> bits("bits",
                               cl::desc("weight and activation bits (8)"),
                               cl::init(8), cl::sub(runCommand),
                               cl::sub(compileCommand));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("correct biases for the mean error of rounded weights (on; "
+             "--bias-correction=false turns it off)"),
+    cl::init(true), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
                               cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> benchmarkRuns(
@@ -400,35 +405,40 @@ static int calibrateModel() {
   return 0;
 }
 
-/// Calibrates a copy of `module` on the samples in `folder`, sets every
-/// probe's range with `rangeMethod`, and rewrites the calibrated ops to
-/// int8 in `module`.
-static int quantizeModule(mlir::ModuleOp module, StringRef folder,
+/// Calibrates a copy of `module` on the samples in `source` (or reads
+/// the statistics from `source`, a cache file of `quantc calibrate`), sets
+/// every probe's range with `rangeMethod`, and rewrites the calibrated ops
+/// to int8 in `module`.
+static int quantizeModule(mlir::ModuleOp module, StringRef source,
                           quantc::RangeMethod rangeMethod, unsigned width,
                           const quantc::CalibrationOptions &calibration) {
-  Expected<std::vector<std::string>> samples = quantc::listSampleFiles(folder);
-  if (!samples)
-    return fail(toString(samples.takeError()));
-  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
-  Expected<quantc::CalibrationResult> result =
-      quantc::calibrate(*copy, *samples, calibration);
-  if (!result)
-    return fail(toString(result.takeError()));
-  // The same probes, by the same deterministic names, on the model itself.
-  mlir::PassManager probes(module.getContext());
-  probes.addPass(quantc::qc::createQCInsertObservers());
-  if (mlir::failed(probes.run(module)))
-    return 1;
-  module.walk([&](quantc::qc::ObserveOp probe) {
-    auto it = result->statistics.find(probe.getName());
-    if (it == result->statistics.end())
-      return;
-    quantc::Range range = quantc::selectRange(it->second, rangeMethod, width);
-    probe.setRangeAttr(mlir::DenseF64ArrayAttr::get(
-        module.getContext(), {range.lo, range.hi}));
-  });
+  std::optional<quantc::CalibrationResult> statistics;
+  if (!sys::fs::is_directory(source) && source.ends_with(".json")) {
+    Expected<quantc::CalibrationResult> cache =
+        quantc::loadCalibrationCache(source);
+    if (!cache)
+      return fail(toString(cache.takeError()));
+    statistics = std::move(*cache);
+  } else {
+    Expected<std::vector<std::string>> samples =
+        quantc::listSampleFiles(source);
+    if (!samples)
+      return fail(toString(samples.takeError()));
+    mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+    Expected<quantc::CalibrationResult> result =
+        quantc::calibrate(*copy, *samples, calibration);
+    if (!result)
+      return fail(toString(result.takeError()));
+    statistics = std::move(*result);
+  }
+  Expected<size_t> applied =
+      quantc::applyCalibration(module, *statistics, rangeMethod, width);
+  if (!applied)
+    return fail(toString(applied.takeError()));
   mlir::PassManager quantize(module.getContext());
-  quantize.addPass(quantc::qc::createQCQuantize());
+  quantc::qc::QCQuantizeOptions quantizeOptions;
+  quantizeOptions.biasCorrection = biasCorrection;
+  quantize.addPass(quantc::qc::createQCQuantize(quantizeOptions));
   return mlir::failed(quantize.run(module)) ? 1 : 0;
 }
 

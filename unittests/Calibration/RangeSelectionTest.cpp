@@ -135,3 +135,23 @@ TEST(QuantParams, AsymmetricZeroIsExact) {
   // The zero point stays inside the storage range.
   EXPECT_EQ(computeQuantParams({-5.0, 0.0}, 8, false).zeroPoint, 255);
 }
+
+TEST(RangeSelection, EntropyIgnoresTheSpikeOfZeros) {
+  // A ReLU output: 60% exact zeros, the rest exponential with mean 1. The
+  // zero spike must not pull the threshold below the bulk of the
+  // positive values, and the never-negative tensor gets the whole [0, t]
+  // grid.
+  std::mt19937 rng(3);
+  std::exponential_distribution<float> tail(1.0f);
+  std::uniform_real_distribution<float> coin(0.0f, 1.0f);
+  std::vector<float> values(200000);
+  for (float &v : values)
+    v = coin(rng) < 0.6f ? 0.0f : tail(rng);
+  TensorStatistics stats;
+  stats.update(values);
+  double entropy = entropyThreshold(stats, 8);
+  // 99% of Exp(1) lies below 4.6.
+  EXPECT_GT(entropy, 4.6);
+  EXPECT_LE(entropy, stats.max() + stats.histogramRange() / 2048);
+  EXPECT_EQ(selectRange(stats, RangeMethod::Entropy, 8).lo, 0.0);
+}

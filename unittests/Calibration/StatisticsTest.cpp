@@ -64,3 +64,57 @@ TEST(TensorStatistics, GrowingRangeMergesBinsExactly) {
   for (int i = 0; i < TensorStatistics::kBins; ++i)
     EXPECT_EQ(s[i], o[i]) << "bin " << i;
 }
+
+TEST(ChannelMoments, MeanAndSecondMomentAlongAnAxis) {
+  // x of shape 2x3x2 with channels on axis 1: rows are (n, w) pairs.
+  std::vector<float> x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  ChannelMoments moments;
+  moments.update(x, {2, 3, 2}, 1);
+  ASSERT_EQ(moments.channels(), 3);
+  EXPECT_EQ(moments.rows(), 4u);
+  std::vector<double> mean = moments.mean();
+  // Channel c holds x[n][c][w] = 6n + 2c + w + 1.
+  EXPECT_DOUBLE_EQ(mean[0], (1 + 2 + 7 + 8) / 4.0);
+  EXPECT_DOUBLE_EQ(mean[2], (5 + 6 + 11 + 12) / 4.0);
+  std::vector<double> gram = moments.secondMoment();
+  ASSERT_EQ(gram.size(), 9u);
+  // E[x_0 x_2] over the four rows, and symmetry.
+  EXPECT_DOUBLE_EQ(gram[0 * 3 + 2], (1 * 5 + 2 * 6 + 7 * 11 + 8 * 12) / 4.0);
+  EXPECT_DOUBLE_EQ(gram[2 * 3 + 0], gram[0 * 3 + 2]);
+  EXPECT_DOUBLE_EQ(gram[1 * 3 + 1], (9 + 16 + 81 + 100) / 4.0);
+}
+
+TEST(ChannelMoments, JSONKeepsTheMeans) {
+  ChannelMoments moments;
+  moments.update({1, -2, 3, 5}, {2, 2}, 1);
+  llvm::json::Object json = moments.toJSON();
+  llvm::Expected<ChannelMoments> back = ChannelMoments::fromJSON(json);
+  ASSERT_TRUE(static_cast<bool>(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(back->rows(), 2u);
+  EXPECT_DOUBLE_EQ(back->mean()[0], 2.0);
+  EXPECT_DOUBLE_EQ(back->mean()[1], 1.5);
+}
+
+TEST(TensorStatistics, JSONRoundTripIsExact) {
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  TensorStatistics stats;
+  for (int batch = 0; batch < 3; ++batch) {
+    std::vector<float> values(1000);
+    for (float &v : values)
+      v = normal(rng) * (batch + 1);
+    stats.update(values);
+  }
+  llvm::Expected<TensorStatistics> back =
+      TensorStatistics::fromJSON(stats.toJSON());
+  ASSERT_TRUE(static_cast<bool>(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(back->min(), stats.min());
+  EXPECT_EQ(back->movingMax(), stats.movingMax());
+  EXPECT_EQ(back->histogramRange(), stats.histogramRange());
+  EXPECT_EQ(back->histogram(), stats.histogram());
+  llvm::json::Object broken = stats.toJSON();
+  broken["count"] = 7;
+  llvm::Expected<TensorStatistics> bad = TensorStatistics::fromJSON(broken);
+  ASSERT_FALSE(static_cast<bool>(bad));
+  EXPECT_EQ(llvm::toString(bad.takeError()), "inconsistent statistics");
+}

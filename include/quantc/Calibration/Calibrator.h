@@ -7,6 +7,7 @@
 #ifndef QUANTC_CALIBRATION_CALIBRATOR_H
 #define QUANTC_CALIBRATION_CALIBRATOR_H
 
+#include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Calibration/Statistics.h"
 #include "quantc/Driver/ImageInput.h"
 
@@ -30,9 +31,27 @@ struct CalibrationOptions {
 struct CalibrationResult {
   std::vector<std::string> names;
   llvm::StringMap<TensorStatistics> statistics;
+  /// For tensors a conv or matmul reads: moments along its channel axis.
+  llvm::StringMap<ChannelMoments> moments;
   size_t samples = 0;
   llvm::json::Object toJSON() const;
 };
+
+/// Inserts qc.observe probes into `module` (by the same deterministic
+/// names calibrate uses) and sets each probe's range from `result` with
+/// `method` at `bits`. Values made by ops with a fixed output interval
+/// (softmax, sigmoid, hard-sigmoid) keep their min-max range: their rare
+/// large values (an attention peak) carry the information clipping would
+/// cut. Probes read by a conv or matmul also get their per-channel mean
+/// (for bias correction). Returns how many probes got a range; an error if none did (the
+/// statistics are from another model).
+llvm::Expected<size_t> applyCalibration(mlir::ModuleOp module,
+                                        const CalibrationResult &result,
+                                        RangeMethod method, unsigned bits);
+
+/// Reads a calibration cache written by `quantc calibrate` (toJSON).
+/// Errors name the file and, for a bad entry, the tensor.
+llvm::Expected<CalibrationResult> loadCalibrationCache(llvm::StringRef path);
 
 /// Probes `module`'s @main (single float32 input) on the activations its
 /// quantizable ops read and write, JIT-compiles it, and streams every

@@ -35,8 +35,10 @@ Range selectRange(const TensorStatistics &stats, RangeMethod method,
                   unsigned bits, double percentile = 0.9999);
 
 /// The threshold on |x| that minimizes KL(P || Q) between the clipped
-/// histogram and its quantization to 2^(bits-1) levels (TensorRT's entropy
-/// calibration).
+/// histogram and its quantization to the levels the larger side of the
+/// asymmetric grid gets: 2^(bits-1) for a symmetric tensor up to 2^bits
+/// for a never-negative one (TensorRT's entropy calibration, which assumes
+/// a symmetric grid; the zero bin is flattened to its neighbour, as there).
 double entropyThreshold(const TensorStatistics &stats, unsigned bits);
 
 /// The threshold on |x| that minimizes the expected squared error of

@@ -40,6 +40,9 @@ public:
   double histogramRange() const { return range; }
 
   llvm::json::Object toJSON() const;
+  /// Reads what toJSON wrote; an error says which field is wrong.
+  static llvm::Expected<TensorStatistics>
+  fromJSON(const llvm::json::Object &object);
 
 private:
   /// Doubles the histogram range, merging pairs of bins (exact).
@@ -49,6 +52,42 @@ private:
   double range = 0;
   uint64_t elements = 0, numBatches = 0;
   std::vector<uint64_t> bins;
+};
+
+/// First and second moments of a tensor along its channel axis (the axis a
+/// consuming conv or matmul reduces over): E[x_c] per channel, which bias
+/// correction needs, and E[x x^T] over channels, the Hessian proxy that
+/// mixed precision and GPTQ need. Every other axis counts as a row.
+class ChannelMoments {
+public:
+  /// The Gram matrix is kept up to this many channels (4 MiB of doubles).
+  static constexpr int64_t kMaxGramChannels = 724;
+  /// Rows of one tensor the Gram matrix samples (evenly spaced).
+  static constexpr int64_t kMaxGramRows = 1024;
+
+  /// Adds a row-major tensor of `sizes` whose channel axis is `axis`.
+  void update(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> sizes,
+              int64_t axis);
+
+  int64_t channels() const { return static_cast<int64_t>(sums.size()); }
+  uint64_t rows() const { return numRows; }
+  /// E[x_c].
+  std::vector<double> mean() const;
+  /// E[x x^T], channels x channels row-major, over sampled rows; empty
+  /// above kMaxGramChannels channels or after fromJSON.
+  std::vector<double> secondMoment() const;
+  bool hasSecondMoment() const { return !gram.empty(); }
+
+  /// The means (the Gram matrix is written separately: it is large).
+  llvm::json::Object toJSON() const;
+  /// Reads what toJSON wrote (the means only).
+  static llvm::Expected<ChannelMoments>
+  fromJSON(const llvm::json::Object &object);
+
+private:
+  std::vector<double> sums, gram;
+  uint64_t numRows = 0, gramRows = 0;
+  std::vector<float> row; // scratch: one row of channels
 };
 
 } // namespace quantc

@@ -839,3 +839,11 @@ func.func @observe_range_zero(%x: tensor<4xf32>) {
   %0 = qc.observe %x {name = "x", range = array<f64: 0.5, 1.0>} : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @observe_channel_mean_empty(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qc.observe' op channel_mean must be a non-empty list of finite values}}
+  %0 = qc.observe %x {name = "x", channel_mean = array<f64>} : tensor<4xf32>
+  return
+}

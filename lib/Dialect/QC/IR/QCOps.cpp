@@ -679,6 +679,12 @@ LogicalResult ObserveOp::verify() {
     if (!((*range)[0] <= 0.0 && 0.0 <= (*range)[1]))
       return emitOpError("range must hold zero: lo <= 0 <= hi");
   }
+  if (std::optional<ArrayRef<double>> mean = getChannelMean())
+    if (mean->empty() || !llvm::all_of(*mean, [](double v) {
+          return std::isfinite(v);
+        }))
+      return emitOpError("channel_mean must be a non-empty list of finite "
+                         "values");
   return success();
 }
 

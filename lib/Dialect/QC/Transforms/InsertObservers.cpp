@@ -109,7 +109,7 @@ struct QCInsertObserversPass
     ++numProbes;
     return ObserveOp::create(builder, value.getLoc(), value,
                              builder.getStringAttr(namer.nameFor(value)),
-                             /*range=*/nullptr);
+                             /*range=*/nullptr, /*channel_mean=*/nullptr);
   }
 };
 

@@ -108,17 +108,41 @@ Value weightTensor(PatternRewriter &rewriter, Location loc,
                                       storage);
 }
 
-/// i32 bias at scale s_x * s_w[c] (zeros when there is no bias).
-FailureOr<Value> biasTensor(PatternRewriter &rewriter, Location loc,
-                            Value bias, double inputScale,
-                            ArrayRef<double> weightScales) {
-  std::vector<float> values(weightScales.size(), 0.0f);
+/// The float bias, one per output channel (zeros when there is none).
+FailureOr<std::vector<double>> floatBias(Value bias, size_t channels) {
+  std::vector<double> values(channels, 0.0);
   if (bias) {
     auto read = readF32Constant(bias);
-    if (!read || read->size() != weightScales.size())
+    if (!read || read->size() != channels)
       return failure();
-    values = *read;
+    values.assign(read->begin(), read->end());
   }
+  return values;
+}
+
+/// Subtracts from `bias` the mean output error the rounded weights cause:
+/// sum over the inputs i of output channel o of
+/// (dequant(q) - w)[o, i] * mean[inputChannel(o, i)]. Weights are
+/// [outputs, inner] when `outputAxis` is 0 (conv) or [inner, outputs] when
+/// it is 1 (linear).
+void correctBias(std::vector<double> &bias, ArrayRef<float> w,
+                 const QuantizedWeights &q, int64_t outputs, int64_t inner,
+                 int64_t outputAxis, ArrayRef<double> mean,
+                 llvm::function_ref<int64_t(int64_t, int64_t)> inputChannel) {
+  for (int64_t o = 0; o < outputs; ++o) {
+    double shift = 0;
+    for (int64_t i = 0; i < inner; ++i) {
+      int64_t at = outputAxis == 0 ? o * inner + i : i * outputs + o;
+      shift += (q.values[at] * q.scales[o] - w[at]) * mean[inputChannel(o, i)];
+    }
+    bias[o] -= shift;
+  }
+}
+
+/// i32 bias at scale s_x * s_w[c].
+Value biasTensor(PatternRewriter &rewriter, Location loc,
+                 ArrayRef<double> values, double inputScale,
+                 ArrayRef<double> weightScales) {
   SmallVector<int32_t> q;
   for (auto [v, ws] : llvm::zip_equal(values, weightScales))
     q.push_back(static_cast<int32_t>(std::nearbyint(v / (inputScale * ws))));
@@ -126,6 +150,16 @@ FailureOr<Value> biasTensor(PatternRewriter &rewriter, Location loc,
   return ConstantOp::create(rewriter, loc, type,
                             DenseElementsAttr::get(type, ArrayRef<int32_t>(q)))
       .getResult();
+}
+
+/// The per-channel mean the probe feeding `value` recorded, if it has
+/// `channels` entries.
+std::optional<ArrayRef<double>> channelMean(Value value, int64_t channels) {
+  auto probe = value.getDefiningOp<ObserveOp>();
+  if (!probe || !probe.getChannelMean() ||
+      static_cast<int64_t>(probe.getChannelMean()->size()) != channels)
+    return std::nullopt;
+  return *probe.getChannelMean();
 }
 
 /// The calibrated range of an activation, when it is a probe with one.
@@ -143,7 +177,9 @@ Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
 }
 
 struct QuantizeConv : OpRewritePattern<Conv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
+  QuantizeConv(MLIRContext *context, bool biasCorrection)
+      : OpRewritePattern(context), biasCorrection(biasCorrection) {}
+  bool biasCorrection;
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getInput());
@@ -154,14 +190,26 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
     auto act = activationType(rewriter.getContext(), *range);
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     QuantizedWeights q = quantizeWeights(*weights, wShape, /*axis=*/0);
-    FailureOr<Value> bias =
-        biasTensor(rewriter, loc, op.getBias(), act.getScale(), q.scales);
-    if (failed(bias))
+    FailureOr<std::vector<double>> biasValues =
+        floatBias(op.getBias(), wShape[0]);
+    if (failed(biasValues))
       return rewriter.notifyMatchFailure(op, "bias not constant");
+    int64_t inputChannels = op.getInput().getType().getDimSize(1);
+    if (auto mean = channelMean(op.getInput(), inputChannels);
+        mean && biasCorrection) {
+      // Output channel o of group g reads input channels g*Cg .. g*Cg+Cg-1.
+      int64_t perGroup = wShape[1], window = wShape[2] * wShape[3];
+      int64_t outputsPerGroup = wShape[0] / op.getGroup();
+      correctBias(*biasValues, *weights, q, wShape[0], perGroup * window, 0,
+                  *mean, [&](int64_t o, int64_t i) {
+                    return (o / outputsPerGroup) * perGroup + i / window;
+                  });
+    }
+    Value bias = biasTensor(rewriter, loc, *biasValues, act.getScale(), q.scales);
     Value x = quantizeActivation(rewriter, loc, op.getInput(), act);
     Value w = weightTensor(rewriter, loc, q, wShape, 0);
     auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
-        op, op.getType(), x, w, *bias, op.getStridesAttr(), op.getPadsAttr(),
+        op, op.getType(), x, w, bias, op.getStridesAttr(), op.getPadsAttr(),
         op.getDilationsAttr(), op.getGroupAttr());
     quantized->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(weightSQNR(
                                         *weights, q, wShape, 0)));
@@ -172,7 +220,8 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
 /// x [.., K] times a constant W [K, N] (+ bias [N]) as a 2-D qmatmul.
 LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
                             ArrayRef<float> w, int64_t k, int64_t n,
-                            Value bias, ArrayRef<double> range) {
+                            Value bias, ArrayRef<double> range,
+                            bool biasCorrection) {
   Location loc = op->getLoc();
   auto xType = cast<RankedTensorType>(x.getType());
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -181,9 +230,13 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   int64_t m = xType.getNumElements() / k;
   auto act = activationType(rewriter.getContext(), range);
   QuantizedWeights q = quantizeWeights(w, {k, n}, /*axis=*/1);
-  FailureOr<Value> biasQ = biasTensor(rewriter, loc, bias, act.getScale(), q.scales);
-  if (failed(biasQ))
+  FailureOr<std::vector<double>> biasValues = floatBias(bias, n);
+  if (failed(biasValues))
     return failure();
+  if (auto mean = channelMean(x, k); mean && biasCorrection)
+    correctBias(*biasValues, w, q, n, k, 1, *mean,
+                [](int64_t, int64_t i) { return i; });
+  Value biasQ = biasTensor(rewriter, loc, *biasValues, act.getScale(), q.scales);
   Value flat = x;
   if (xType.getRank() != 2)
     flat = ReshapeOp::create(rewriter, loc,
@@ -193,7 +246,7 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   Value wq = weightTensor(rewriter, loc, q, {k, n}, 1);
   auto matmul = QMatMulOp::create(
       rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()), xq,
-      wq, *biasQ);
+      wq, biasQ);
   matmul->setAttr(kWeightSQNR,
                   rewriter.getF64FloatAttr(weightSQNR(w, q, {k, n}, 1)));
   Value product = matmul;
@@ -204,7 +257,9 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
 }
 
 struct QuantizeMatMul : OpRewritePattern<MatMulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  QuantizeMatMul(MLIRContext *context, bool biasCorrection)
+      : OpRewritePattern(context), biasCorrection(biasCorrection) {}
+  bool biasCorrection;
   LogicalResult matchAndRewrite(MatMulOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getLhs());
@@ -215,12 +270,14 @@ struct QuantizeMatMul : OpRewritePattern<MatMulOp> {
       return rewriter.notifyMatchFailure(op, "not a calibrated x * W");
     return rewriteLinear(rewriter, op, op.getLhs(), *weights,
                          rhsType.getDimSize(0), rhsType.getDimSize(1), Value(),
-                         *range);
+                         *range, biasCorrection);
   }
 };
 
 struct QuantizeGemm : OpRewritePattern<GemmOp> {
-  using OpRewritePattern::OpRewritePattern;
+  QuantizeGemm(MLIRContext *context, bool biasCorrection)
+      : OpRewritePattern(context), biasCorrection(biasCorrection) {}
+  bool biasCorrection;
   LogicalResult matchAndRewrite(GemmOp op,
                                 PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getA());
@@ -240,19 +297,22 @@ struct QuantizeGemm : OpRewritePattern<GemmOp> {
                                        : (*weights)[i * n + j];
     if (op.getC() && op.getC().getType().getDimSize(0) != n)
       return rewriter.notifyMatchFailure(op, "bias does not have N elements");
-    return rewriteLinear(rewriter, op, op.getA(), kn, k, n, op.getC(), *range);
+    return rewriteLinear(rewriter, op, op.getA(), kn, k, n, op.getC(), *range,
+                         biasCorrection);
   }
 };
 
 struct QCQuantizePass
     : public quantc::qc::impl::QCQuantizeBase<QCQuantizePass> {
+  using QCQuantizeBase::QCQuantizeBase;
   void runOnOperation() override {
     int64_t before = 0, after = 0;
     getOperation()->walk([&](Operation *op) {
       before += isa<Conv2DOp, MatMulOp, GemmOp>(op);
     });
     RewritePatternSet patterns(&getContext());
-    patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext());
+    patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
+                                                             biasCorrection);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation()->walk([&](Operation *op) {

@@ -658,7 +658,10 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
     name in the source model). It writes to the calibration state, so it is
     not dead even when its result is unused. After calibration, `range`
     holds the clipping range `[lo, hi]` chosen for the value (lo <= 0 <=
-    hi), which `qc-quantize` turns into quantization parameters.
+    hi), which `qc-quantize` turns into quantization parameters, and, for
+    a value a convolution or matmul reads, `channel_mean` holds its mean
+    per channel (NCHW channels, or the matmul's K), which `qc-quantize`
+    uses for bias correction.
 
     ```mlir
     %y = qc.observe %x {name = "conv1_out"} : tensor<1x16x32x32xf32>
@@ -666,7 +669,8 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
     ```
   }];
   let arguments = (ins QC_FloatTensor:$input, StrAttr:$name,
-      OptionalAttr<DenseF64ArrayAttr>:$range);
+      OptionalAttr<DenseF64ArrayAttr>:$range,
+      OptionalAttr<DenseF64ArrayAttr>:$channel_mean);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

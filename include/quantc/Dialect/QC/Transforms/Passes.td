@@ -74,6 +74,11 @@ def QCQuantize : Pass<"qc-quantize"> {
     * the weight is quantized offline per output channel to narrow-range
       i8 (symmetric, scale = max |w| / 127, round half to even);
     * the bias becomes i32 at scale `s_x * s_w[c]`;
+    * with `bias-correction` (on by default) and a probe that carries the
+      input's `channel_mean`, the bias first absorbs the mean shift the
+      weight rounding causes: `b[o] -= sum_i (dequant(w_q) - w)[o, i] *
+      E[x_i]` (empirical bias correction, Nagel et al. 2019; borders of
+      padded convolutions are treated as interior);
     * the op becomes `qc.qconv2d` / `qc.qmatmul` with an f32 result (the
       dequantized i32 accumulator), so neighbouring ops are unchanged.
 
@@ -89,6 +94,10 @@ def QCQuantize : Pass<"qc-quantize"> {
   }];
   let dependentDialects = ["::quantc::qc::QCDialect",
                            "::mlir::quant::QuantDialect"];
+  let options = [
+    Option<"biasCorrection", "bias-correction", "bool", /*default=*/"true",
+           "correct each bias for the mean error of its rounded weights">
+  ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized", "ops rewritten to int8">
   ];
