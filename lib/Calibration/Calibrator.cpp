@@ -254,6 +254,12 @@ llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
                               fixedInterval ? RangeMethod::MinMax : method, bits);
     probe.setRangeAttr(
         mlir::DenseF64ArrayAttr::get(module.getContext(), {range.lo, range.hi}));
+    // For the compile report: how well `bits` levels on this range keep
+    // the calibration distribution.
+    probe->setAttr("qc.estimated_sqnr_db",
+                   mlir::FloatAttr::get(
+                       mlir::Float64Type::get(module.getContext()),
+                       estimateSQNR(it->second, range, bits)));
     auto moment = result.moments.find(probe.getName());
     if (moment != result.moments.end() && moment->second.rows() > 0)
       probe.setChannelMeanAttr(mlir::DenseF64ArrayAttr::get(

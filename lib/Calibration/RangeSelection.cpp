@@ -111,31 +111,59 @@ double quantc::entropyThreshold(const TensorStatistics &stats,
   return (bestEnd + 0.5) * binWidth(stats);
 }
 
-double quantc::mseThreshold(const TensorStatistics &stats, unsigned bits) {
+/// Squared error, summed over the histogram, of clipping |x| at `t` and
+/// rounding to a grid of `step`.
+static double histogramError(const TensorStatistics &stats, double t,
+                             double step) {
   auto bins = stats.histogram();
+  double width = binWidth(stats), error = 0;
+  for (int i = 0, used = usedBins(stats); i < used; ++i) {
+    if (bins[i] == 0)
+      continue;
+    double center = (i + 0.5) * width;
+    error += bins[i] * (center > t ? (center - t) * (center - t)
+                                   : step * step / 12);
+  }
+  return error;
+}
+
+/// The asymmetric grid's step when the range is [max(min, -t), min(max, t)]
+/// (never negative tensors spend every level on [0, t]).
+static double gridStep(const TensorStatistics &stats, double t, unsigned bits) {
+  double span = std::min(t, std::max(0.0, -stats.min())) +
+                std::min(t, std::max(0.0, stats.max()));
+  return span / ((1 << bits) - 1);
+}
+
+double quantc::mseThreshold(const TensorStatistics &stats, unsigned bits) {
   int used = usedBins(stats);
   double width = binWidth(stats);
-  double steps = (1 << bits) - 1; // levels across [-t, t]
   double bestError = std::numeric_limits<double>::infinity();
   double best = used * width;
   // Candidate thresholds: every bin edge from the top down to 1/32 of it.
   for (int end = used; end >= std::max(1, used / 32); --end) {
     double t = end * width;
-    double step = 2 * t / steps;
-    double error = 0;
-    for (int i = 0; i < used; ++i) {
-      if (bins[i] == 0)
-        continue;
-      double center = (i + 0.5) * width;
-      double e = center > t ? (center - t) * (center - t) : step * step / 12;
-      error += bins[i] * e;
-    }
+    double error = histogramError(stats, t, gridStep(stats, t, bits));
     if (error < bestError) {
       bestError = error;
       best = t;
     }
   }
   return best;
+}
+
+double quantc::estimateSQNR(const TensorStatistics &stats, Range range,
+                            unsigned bits) {
+  auto bins = stats.histogram();
+  double width = binWidth(stats), signal = 0;
+  for (int i = 0, used = usedBins(stats); i < used; ++i)
+    signal += bins[i] * ((i + 0.5) * width) * ((i + 0.5) * width);
+  double t = std::max(-range.lo, range.hi);
+  double noise =
+      histogramError(stats, t, (range.hi - range.lo) / ((1 << bits) - 1));
+  if (signal <= 0)
+    return 0;
+  return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
 }
 
 Range quantc::selectRange(const TensorStatistics &stats, RangeMethod method,

@@ -232,6 +232,19 @@ static json::Object quantizationReport(mlir::ModuleOp module) {
                        {"weight_scales", std::move(weightScales)}};
     if (auto sqnr = op->getAttrOfType<mlir::FloatAttr>("qc.weight_sqnr_db"))
       layer["weight_sqnr_db"] = sqnr.getValueAsDouble();
+    // The probe behind the quantize (and the matmul's flattening reshape).
+    mlir::Value source = op->getOperand(0);
+    while (mlir::Operation *def = source.getDefiningOp()) {
+      if (!isa<quantc::qc::QuantizeOp, quantc::qc::ReshapeOp>(def))
+        break;
+      source = def->getOperand(0);
+    }
+    if (auto probe = source.getDefiningOp<quantc::qc::ObserveOp>()) {
+      layer["input_tensor"] = probe.getName().str();
+      if (auto sqnr =
+              probe->getAttrOfType<mlir::FloatAttr>("qc.estimated_sqnr_db"))
+        layer["input_sqnr_db"] = sqnr.getValueAsDouble();
+    }
     layers.push_back(std::move(layer));
   });
   return json::Object{{"layers", std::move(layers)}};

@@ -42,8 +42,14 @@ Range selectRange(const TensorStatistics &stats, RangeMethod method,
 double entropyThreshold(const TensorStatistics &stats, unsigned bits);
 
 /// The threshold on |x| that minimizes the expected squared error of
-/// clipping plus rounding with 2^bits levels, estimated from the histogram.
+/// clipping plus rounding on the asymmetric 2^bits-level grid that range
+/// gets, estimated from the histogram.
 double mseThreshold(const TensorStatistics &stats, unsigned bits);
+
+/// Signal-to-quantization-noise ratio in dB of quantizing the tensor to
+/// `range` with 2^bits levels, estimated from its |x| histogram (bin
+/// centres; clipping at max(-lo, hi)).
+double estimateSQNR(const TensorStatistics &stats, Range range, unsigned bits);
 
 /// Uniform quantization parameters: x ~ scale * (q - zeroPoint).
 struct QuantParams {

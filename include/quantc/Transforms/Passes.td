@@ -62,4 +62,43 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
   ];
 }
 
+def OutlineLoopNests : Pass<"quantc-outline-loop-nests",
+                            "::mlir::ModuleOp"> {
+  let summary = "move each top-level loop nest of a function into its own function";
+  let description = [{
+    After bufferization a whole model is one function holding thousands
+    of loop nests, and some LLVM loop passes (IndVarSimplify above all) are
+    quadratic in the loops of a function: the PP-OCRv4 recognizer spent
+    54 of 63 seconds of `-O3` there. This pass moves every top-level
+    `scf.for` of a function body (one per layer, roughly) into a private
+    function `<function>_nest<N>` that the function calls. The memrefs and
+    values the nest reads become arguments; constants and
+    `memref.get_global`s are cloned in instead, so loop bounds stay
+    static. The callees carry `passthrough = ["noinline"]` so LLVM keeps
+    them apart. Nests that yield results stay in place.
+
+    ```mlir
+    func.func @main(%a: memref<8xf32>) {
+      %c0 = arith.constant 0 : index
+      ...
+      scf.for %i = %c0 to %c8 step %c1 { ... %a ... }
+    }
+    // becomes
+    func.func private @main_nest0(%a: memref<8xf32>) attributes {passthrough = ["noinline"]} {
+      %c0 = arith.constant 0 : index
+      ...
+      scf.for %i = %c0 to %c8 step %c1 { ... }
+      return
+    }
+    func.func @main(%a: memref<8xf32>) {
+      call @main_nest0(%a) : (memref<8xf32>) -> ()
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let statistics = [
+    Statistic<"numOutlined", "num-outlined", "loop nests outlined">
+  ];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

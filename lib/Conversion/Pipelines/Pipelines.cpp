@@ -36,6 +36,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm) {
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // One function per loop nest: LLVM's loop passes are quadratic in the
+  // loops of one function.
+  pm.addPass(createOutlineLoopNests());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -1,0 +1,105 @@
+//===- OutlineLoopNests.cpp - one function per top-level loop nest --------===//
+//
+// Part of quantc. Keeps LLVM's per-function loop passes from seeing a
+// whole model at once (see Passes.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_OUTLINELOOPNESTS
+#include "quantc/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+
+namespace {
+
+/// Values a nest reads from outside it, in first-use order.
+llvm::SetVector<Value> capturedValues(Operation *nest) {
+  llvm::SetVector<Value> captured;
+  nest->walk([&](Operation *op) {
+    for (Value value : op->getOperands()) {
+      Operation *owner = value.getDefiningOp();
+      if (!owner)
+        owner = cast<BlockArgument>(value).getOwner()->getParentOp();
+      if (!nest->isAncestor(owner))
+        captured.insert(value);
+    }
+  });
+  return captured;
+}
+
+/// Constants and global addresses are cheaper to rebuild than to pass,
+/// and rebuilding them keeps loop bounds static in the callee.
+bool clonable(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
+         (matchPattern(value, m_Constant()) || isa<memref::GetGlobalOp>(def));
+}
+
+struct OutlineLoopNestsPass
+    : public quantc::impl::OutlineLoopNestsBase<OutlineLoopNestsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    SmallVector<func::FuncOp> functions(module.getOps<func::FuncOp>());
+    for (func::FuncOp function : functions) {
+      if (function.isExternal())
+        continue;
+      SmallVector<scf::ForOp> nests;
+      for (Block &block : function.getBody())
+        for (auto loop : block.getOps<scf::ForOp>())
+          if (loop->getNumResults() == 0)
+            nests.push_back(loop);
+      for (auto [index, nest] : llvm::enumerate(nests))
+        outline(function, nest, index, symbols);
+    }
+  }
+
+  void outline(func::FuncOp parent, scf::ForOp nest, size_t index,
+               SymbolTable &symbols) {
+    llvm::SetVector<Value> captured = capturedValues(nest);
+    SmallVector<Value> arguments;
+    SmallVector<Value> rebuilt;
+    for (Value value : captured)
+      (clonable(value) ? rebuilt : arguments).push_back(value);
+
+    OpBuilder builder(parent);
+    builder.setInsertionPointAfter(parent);
+    auto type = builder.getFunctionType(ValueRange(arguments).getTypes(), {});
+    auto callee = func::FuncOp::create(
+        builder, nest.getLoc(),
+        (parent.getSymName() + "_nest" + llvm::Twine(index)).str(), type);
+    callee.setPrivate();
+    callee->setAttr("passthrough",
+                    builder.getArrayAttr({builder.getStringAttr("noinline")}));
+    symbols.insert(callee); // uniques the name if it is taken
+
+    Block *body = callee.addEntryBlock();
+    builder.setInsertionPointToStart(body);
+    IRMapping mapping;
+    for (auto [value, argument] : llvm::zip_equal(arguments, body->getArguments()))
+      mapping.map(value, argument);
+    for (Value value : rebuilt)
+      builder.clone(*value.getDefiningOp(), mapping);
+    builder.clone(*nest, mapping);
+    func::ReturnOp::create(builder, nest.getLoc());
+
+    builder.setInsertionPoint(nest);
+    func::CallOp::create(builder, nest.getLoc(), callee, arguments);
+    nest.erase();
+    ++numOutlined;
+  }
+};
+} // namespace
