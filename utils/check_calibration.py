@@ -2,8 +2,10 @@
 """Checks a calibration cache of examples/classifier.mlir against the same
 statistics computed with numpy from the network's intermediate tensors
 (utils/check_classifier.py's reference implementation): min/max of every
-probed tensor over all samples (bound 1e-5), element counts, and that
-every |x| histogram holds every element.
+probed tensor over all samples (bound 1e-5), element counts, that every
+|x| histogram holds every element, and, for the tensors a conv or the
+gemm reads (scaled, pool1: NCHW channels; flat: K), the per-channel mean
+and the E[x x^T] file against numpy (relative bound 1e-5).
 
 usage: check_calibration.py CLASSIFIER.mlir CALIB_DIR CACHE.json
 """
@@ -44,11 +46,15 @@ def main():
     weights = blobs(open(model).read())
     cache = json.load(open(cache_path))
     expected = {}
+    rows = {"scaled": [], "pool1": [], "flat": []}
     files = sorted(glob.glob(os.path.join(folder, "*.npy")))
     for f in files:
         for name, value in intermediates(weights, np.load(f).astype(np.float64)).items():
             lo, hi, n = expected.get(name, (np.inf, -np.inf, 0))
             expected[name] = (min(lo, value.min()), max(hi, value.max()), n + value.size)
+            if name in rows:  # channels last, one row per other index
+                axis = 1 if value.ndim == 4 else value.ndim - 1
+                rows[name].append(np.moveaxis(value, axis, -1).reshape(-1, value.shape[axis]))
     ok = cache["samples"] == len(files)
     worst = 0.0
     for name, (lo, hi, n) in expected.items():
@@ -62,7 +68,18 @@ def main():
             rlo, rhi = got["ranges_int8"][method]
             ok &= min(lo, 0) - BOUND <= rlo <= 0 <= rhi <= max(hi, 0) + BOUND
     ok &= worst <= BOUND and set(cache["tensors"]) == set(expected)
-    print("calibration: %d tensors over %d samples, max min/max error %.3g "
+    for name, parts in rows.items():
+        x = np.concatenate(parts)
+        moments = cache["tensors"][name]["channel_moments"]
+        mean_error = np.abs(np.array(moments["mean"]) - x.mean(0)).max()
+        gram = np.load(os.path.join(os.path.dirname(cache_path),
+                                    moments["second_moment_file"]))
+        want = x.T @ x / len(x)
+        gram_error = np.abs(gram - want).max() / np.abs(want).max()
+        ok &= moments["rows"] == len(x) and mean_error <= BOUND and \
+            gram_error <= BOUND
+        worst = max(worst, mean_error, gram_error)
+    print("calibration: %d tensors over %d samples, max error %.3g "
           "(bound %g) %s" % (len(expected), len(files), worst, BOUND,
                              "ok" if ok else "FAIL"))
     return 0 if ok else 1

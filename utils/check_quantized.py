@@ -2,7 +2,8 @@
 """Bit-exact check of the lowered quantized ops against a numpy reference
 of the numerics contract (docs/Numerics.md): qc.quantize, qc.dequantize,
 qc.qmatmul (u8 activations x per-column i8 weights) with i32, f32 and
-requantized i8 outputs, and qc.qconv2d (padded, strided, per-channel).
+requantized i8 outputs, and qc.qconv2d (padded, strided, per-channel;
+depthwise with a per-tensor and with a per-channel input).
 Integer results must match exactly; f32 results to printing precision.
 
 usage: check_quantized.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS
@@ -73,6 +74,18 @@ def main():
             for j in range(3):
                 dacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - za) * dw[ch, 0]).sum()
 
+    # The same depthwise convolution with one scale and zero point per
+    # input channel.
+    psa = np.array([0.02, 0.05, 0.01, 0.1], F)
+    pza = np.array([100, 3, 250, 0])
+    dsw = np.array([0.01, 0.02, 0.03, 0.04], F)
+    pacc = np.zeros((1, 4, 3, 3), np.int64)
+    for ch in range(4):
+        for i in range(3):
+            for j in range(3):
+                pacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - pza[ch]) * dw[ch, 0]).sum()
+    pf = pacc.astype(F) * (psa * dsw).astype(F)[None, :, None, None]
+
     act = "!quant.uniform<u8:f32, %r:%d>" % (float(sa), za)
     wt = "!quant.uniform<i8<-127:127>:f32:1, {%s}>" % ", ".join(repr(float(s)) for s in sw)
     out = "!quant.uniform<i8:f32, %r:%d>" % (float(sy), zy)
@@ -108,6 +121,11 @@ func.func @main() {
   %%dw = quant.scast %%dws : tensor<4x1x3x3xi8> to tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>
   %%dacc = qc.qconv2d %%di, %%dw {group = 4 : i64}
       : (tensor<1x4x5x5xACT>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x3xi32>
+  %%pdi = quant.scast %%dis : tensor<1x4x5x5xi8> to tensor<1x4x5x5xPERCHANNEL>
+  %%pdacc = qc.qconv2d %%pdi, %%dw {group = 4 : i64}
+      : (tensor<1x4x5x5xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x3xi32>
+  %%pdf = qc.qconv2d %%pdi, %%dw {group = 4 : i64}
+      : (tensor<1x4x5x5xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x3xf32>
   PRINTS
   return
 }
@@ -122,14 +140,17 @@ func.func private @printMemrefF32(tensor<*xf32>)
             ("acc", "%dx%dxi32" % (M, N), "I32"), ("qi", "%dx%dxi32" % (M, N), "I32"),
             ("xi", "2x7xi32", "I32"), ("cacc", "1x3x3x3xi32", "I32"),
             ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32"),
-            ("dacc", "1x4x3x3xi32", "I32")]):
+            ("dacc", "1x4x3x3xi32", "I32"), ("pdacc", "1x4x3x3xi32", "I32"),
+            ("pdf", "1x4x3x3xf32", "F32")]):
         elem = ty.split("x")[-1]
         prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"
                       "  call @printMemref%s(%%u%d) : (tensor<*x%s>) -> ()"
                       % (i, name, ty, elem, kind, i, elem))
     prog = prog.replace("PRINTS", "\n  ".join(prints))
     prog = prog.replace("DEPTHWISE_INPUT", lit(di, True)).replace(
-        "DEPTHWISE_WEIGHT", lit(dw)).replace("xACT", "x" + act)
+        "DEPTHWISE_WEIGHT", lit(dw)).replace("xACT", "x" + act).replace(
+        "xPERCHANNEL", "x!quant.uniform<u8:f32:1, {%s}>" % ", ".join(
+            "%r:%d" % (float(sc), z) for sc, z in zip(psa, pza)))
     # The test widens i8 results with arith on tensors: make that linalg.
     lowering = subprocess.run([quant_opt, "--convert-elementwise-to-linalg",
                                "--qc-lower-to-llvm"], input=prog,
@@ -151,7 +172,9 @@ func.func private @printMemrefF32(tensor<*xf32>)
               ("qconv2d i32", got[3], cacc.ravel(), 0),
               ("qmatmul f32", got[4], f32.ravel(), 1e-5),
               ("dequantize", got[5], dqx.ravel(), 1e-5),
-              ("qconv2d depthwise i32", got[6], dacc.ravel(), 0)]
+              ("qconv2d depthwise i32", got[6], dacc.ravel(), 0),
+              ("depthwise per-channel i32", got[7], pacc.ravel(), 0),
+              ("depthwise per-channel f32", got[8], pf.ravel(), 1e-5)]
     ok = True
     for name, g, want, rtol in checks:
         good = g.shape == want.shape and (np.array_equal(g, want) if rtol == 0

@@ -19,7 +19,8 @@ run. With bounds given it exits non-zero when one is missed.
 usage: ocr_accuracy.py --quantc BIN --models DIR --task rec|cls|det
                        --work DIR [--methods minmax,mse] [--calib N]
                        [--eval N] [--max-drop POINTS] [--min-agreement F]
-                       [--min-cosine F] [--min-float F] [--benchmark-runs N]
+                       [--min-cosine F] [--min-mean-cosine F]
+                       [--min-float F] [--benchmark-runs N]
 """
 import argparse
 import glob
@@ -188,6 +189,7 @@ def main():
     parser.add_argument("--max-drop", type=float)
     parser.add_argument("--min-agreement", type=float)
     parser.add_argument("--min-cosine", type=float)
+    parser.add_argument("--min-mean-cosine", type=float)
     parser.add_argument("--min-float", type=float)
     parser.add_argument("--benchmark-runs", type=int, default=0)
     args = parser.parse_args()
@@ -269,6 +271,10 @@ def main():
                 if args.min_cosine and min(cosines) < args.min_cosine:
                     failures.append("%s cosine %.5f < %.5f" % (
                         name, min(cosines), args.min_cosine))
+                if args.min_mean_cosine and \
+                        np.mean(cosines) < args.min_mean_cosine:
+                    failures.append("%s mean cosine %.5f < %.5f" % (
+                        name, np.mean(cosines), args.min_mean_cosine))
         if score is not None:
             if float_score is None:
                 float_score = score

@@ -261,9 +261,22 @@ llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
                        mlir::Float64Type::get(module.getContext()),
                        estimateSQNR(it->second, range, bits)));
     auto moment = result.moments.find(probe.getName());
-    if (moment != result.moments.end() && moment->second.rows() > 0)
-      probe.setChannelMeanAttr(mlir::DenseF64ArrayAttr::get(
-          module.getContext(), moment->second.mean()));
+    if (moment != result.moments.end() && moment->second.rows() > 0) {
+      const ChannelMoments &channels = moment->second;
+      probe.setChannelMeanAttr(
+          mlir::DenseF64ArrayAttr::get(module.getContext(), channels.mean()));
+      // Each channel's extremes, within the tensor's chosen range.
+      if (!channels.channelMin().empty()) {
+        std::vector<double> ranges;
+        for (auto [lo, hi] :
+             llvm::zip_equal(channels.channelMin(), channels.channelMax())) {
+          ranges.push_back(std::min(0.0, std::max(lo, range.lo)));
+          ranges.push_back(std::max(0.0, std::min(hi, range.hi)));
+        }
+        probe.setChannelRangeAttr(
+            mlir::DenseF64ArrayAttr::get(module.getContext(), ranges));
+      }
+    }
     ++applied;
   });
   if (probes && !applied)

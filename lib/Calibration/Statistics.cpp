@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace quantc;
 
@@ -122,6 +123,8 @@ void ChannelMoments::update(llvm::ArrayRef<float> values,
     inner *= sizes[d];
   if (sums.empty()) {
     sums.assign(channels, 0.0);
+    mins.assign(channels, std::numeric_limits<double>::infinity());
+    maxs.assign(channels, -std::numeric_limits<double>::infinity());
     if (channels <= kMaxGramChannels)
       gram.assign(channels * channels, 0.0);
   }
@@ -139,6 +142,8 @@ void ChannelMoments::update(llvm::ArrayRef<float> values,
       for (int64_t c = 0; c < channels; ++c) {
         row[c] = base[c * inner];
         sums[c] += row[c];
+        mins[c] = std::min<double>(mins[c], row[c]);
+        maxs[c] = std::max<double>(maxs[c], row[c]);
       }
       ++numRows;
       if (gram.empty() || (o * inner + i) % gramStride != 0)
@@ -177,8 +182,11 @@ llvm::json::Object ChannelMoments::toJSON() const {
   llvm::json::Array means;
   for (double v : mean())
     means.push_back(v);
-  return llvm::json::Object{{"rows", static_cast<int64_t>(numRows)},
-                            {"mean", std::move(means)}};
+  return llvm::json::Object{
+      {"rows", static_cast<int64_t>(numRows)},
+      {"mean", std::move(means)},
+      {"min", llvm::json::Array(mins)},
+      {"max", llvm::json::Array(maxs)}};
 }
 
 llvm::Expected<ChannelMoments>
@@ -196,6 +204,20 @@ ChannelMoments::fromJSON(const llvm::json::Object &object) {
     if (!mean || !std::isfinite(*mean))
       return badField("mean");
     moments.sums.push_back(*mean * moments.numRows);
+  }
+  for (auto [field, out] : {std::make_pair("min", &moments.mins),
+                            std::make_pair("max", &moments.maxs)}) {
+    const llvm::json::Array *values = object.getArray(field);
+    if (!values)
+      continue;
+    for (const llvm::json::Value &value : *values) {
+      std::optional<double> number = value.getAsNumber();
+      if (!number || !std::isfinite(*number))
+        return badField(field);
+      out->push_back(*number);
+    }
+    if (out->size() != moments.sums.size())
+      return badField(field);
   }
   return moments;
 }

@@ -127,6 +127,12 @@ static cl::opt<bool> biasCorrection(
     cl::desc("correct biases for the mean error of rounded weights (on; "
              "--bias-correction=false turns it off)"),
     cl::init(true), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::list<std::string> keepFloat(
+    "keep-float",
+    cl::desc("leave these ops in float (ONNX output tensor names, as the "
+             "report lists them); comma-separated or repeated"),
+    cl::CommaSeparated, cl::value_desc("name"), cl::sub(runCommand),
+    cl::sub(compileCommand));
 static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
                               cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> benchmarkRuns(
@@ -216,7 +222,7 @@ static json::Object quantizationReport(mlir::ModuleOp module) {
       return;
     auto input = cast<mlir::RankedTensorType>(op->getOperand(0).getType());
     auto weight = cast<mlir::RankedTensorType>(op->getOperand(1).getType());
-    auto act = cast<mlir::quant::UniformQuantizedType>(input.getElementType());
+
     json::Array weightScales;
     if (auto perAxis = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
             weight.getElementType()))
@@ -227,9 +233,19 @@ static json::Object quantizationReport(mlir::ModuleOp module) {
       name = loc.getName().str();
     json::Object layer{{"op", op->getName().getStringRef().str()},
                        {"name", name},
-                       {"input_scale", act.getScale()},
-                       {"input_zero_point", act.getZeroPoint()},
                        {"weight_scales", std::move(weightScales)}};
+    // Per tensor: one scale and zero point; a depthwise convolution's
+    // per-channel input: lists.
+    if (auto act = dyn_cast<mlir::quant::UniformQuantizedType>(
+            input.getElementType())) {
+      layer["input_scale"] = act.getScale();
+      layer["input_zero_point"] = act.getZeroPoint();
+    } else if (auto perAxis =
+                   dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
+                       input.getElementType())) {
+      layer["input_scale"] = json::Array(perAxis.getScales());
+      layer["input_zero_point"] = json::Array(perAxis.getZeroPoints());
+    }
     if (auto sqnr = op->getAttrOfType<mlir::FloatAttr>("qc.weight_sqnr_db"))
       layer["weight_sqnr_db"] = sqnr.getValueAsDouble();
     // The probe behind the quantize (and the matmul's flattening reshape).
@@ -374,6 +390,35 @@ static int requireStaticInputs(mlir::ModuleOp module) {
   return 0;
 }
 
+/// Writes each E[x x^T] next to the cache, as <cache>.moments/<tensor>.npy
+/// (float32, channels x channels), and names the file in the cache entry.
+static int writeSecondMoments(const quantc::CalibrationResult &result,
+                              json::Object &cache) {
+  SmallString<256> folder(calibOutput);
+  sys::path::replace_extension(folder, "moments");
+  json::Object *tensors = cache.getObject("tensors");
+  for (const auto &[name, moments] : result.moments) {
+    if (!moments.hasSecondMoment())
+      continue;
+    if (std::error_code ec = sys::fs::create_directories(folder))
+      return fail("cannot create '" + folder + "': " + ec.message());
+    quantc::HostArray gram;
+    gram.shape = {moments.channels(), moments.channels()};
+    std::vector<double> values = moments.secondMoment();
+    gram.data.assign(values.begin(), values.end());
+    SmallString<256> path(folder);
+    sys::path::append(path, safeFileName(name) + ".npy");
+    if (Error err = quantc::writeNpy(path, gram))
+      return fail(toString(std::move(err)));
+    if (json::Object *entry = tensors ? tensors->getObject(name) : nullptr)
+      if (json::Object *channel = entry->getObject("channel_moments"))
+        (*channel)["second_moment_file"] =
+            (sys::path::filename(folder) + "/" + safeFileName(name) + ".npy")
+                .str();
+  }
+  return 0;
+}
+
 static int calibrateModel() {
   quantc::ONNXImportOptions options;
   quantc::CalibrationOptions calibration;
@@ -412,6 +457,8 @@ static int calibrateModel() {
     return fail("cannot write '" + calibOutput + "': " + ec.message());
   json::Object cache = result->toJSON();
   cache["model"] = modelPath.getValue();
+  if (int status = writeSecondMoments(*result, cache))
+    return status;
   out << formatv("{0:2}", json::Value(std::move(cache))) << "\n";
   outs() << "calibrated " << result->names.size() << " tensors over "
          << result->samples << " samples: " << calibOutput << "\n";
@@ -451,6 +498,7 @@ static int quantizeModule(mlir::ModuleOp module, StringRef source,
   mlir::PassManager quantize(module.getContext());
   quantc::qc::QCQuantizeOptions quantizeOptions;
   quantizeOptions.biasCorrection = biasCorrection;
+  quantizeOptions.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   quantize.addPass(quantc::qc::createQCQuantize(quantizeOptions));
   return mlir::failed(quantize.run(module)) ? 1 : 0;
 }

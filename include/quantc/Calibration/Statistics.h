@@ -73,19 +73,23 @@ public:
   uint64_t rows() const { return numRows; }
   /// E[x_c].
   std::vector<double> mean() const;
+  /// Extremes per channel (empty after fromJSON of an old cache).
+  llvm::ArrayRef<double> channelMin() const { return mins; }
+  llvm::ArrayRef<double> channelMax() const { return maxs; }
   /// E[x x^T], channels x channels row-major, over sampled rows; empty
   /// above kMaxGramChannels channels or after fromJSON.
   std::vector<double> secondMoment() const;
   bool hasSecondMoment() const { return !gram.empty(); }
 
-  /// The means (the Gram matrix is written separately: it is large).
+  /// Means and extremes (the Gram matrix is written separately: it is
+  /// large).
   llvm::json::Object toJSON() const;
-  /// Reads what toJSON wrote (the means only).
+  /// Reads what toJSON wrote (all but the Gram matrix).
   static llvm::Expected<ChannelMoments>
   fromJSON(const llvm::json::Object &object);
 
 private:
-  std::vector<double> sums, gram;
+  std::vector<double> sums, gram, mins, maxs;
   uint64_t numRows = 0, gramRows = 0;
   std::vector<float> row; // scratch: one row of channels
 };

@@ -4,7 +4,8 @@
 //   quantize:    q = clamp(roundeven(x / s) + z, qmin, qmax)
 //   dequantize:  x = (q - z) * s
 //   qmatmul / qconv2d: acc = sum (a - za) * (w - zw) in i32 (+ i32 bias),
-//     then per output channel c with m[c] = sa * sw[c] (f32):
+//     then per output channel c with m[c] = sa * sw[c] (f32; a depthwise
+//     conv's per-channel input gives sa[c / multiplier]):
 //     f32 result: acc * m[c] (+ f32 bias); i32 result: acc;
 //     quantized result: clamp(roundeven(acc * (m[c] / sy)) + zy, qmin, qmax)
 //   all f32 arithmetic; the storage of quantized tensors is their signless
@@ -221,10 +222,20 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
   auto result = cast<RankedTensorType>(resultType);
   if (result.getElementType().isInteger(32))
     return acc;
+  // m[c] = s_in * s_w[c]; a per-channel input (depthwise convolution:
+  // output channel c reads input channel c / multiplier) brings its own
+  // scale per output channel.
+  int64_t outputs = accType.getDimSize(channelAxis);
+  int64_t inputScales = in.scales.size();
+  int64_t perChannel = std::max<int64_t>(
+      weight.scales.size(), in.axis >= 0 ? outputs : 1);
   SmallVector<double> multipliers;
-  for (double ws : weight.scales)
-    multipliers.push_back(in.scales[0] * ws);
-  int64_t mAxis = weight.axis >= 0 ? channelAxis : -1;
+  for (int64_t c = 0; c < perChannel; ++c) {
+    double ws = weight.scales[weight.scales.size() == 1 ? 0 : c];
+    double is = in.scales[inputScales == 1 ? 0 : c / (outputs / inputScales)];
+    multipliers.push_back(is * ws);
+  }
+  int64_t mAxis = perChannel > 1 ? channelAxis : -1;
   if (auto quantized = dyn_cast<quant::QuantizedType>(result.getElementType())) {
     FailureOr<Params> out = paramsOf(quantized);
     for (double &m : multipliers)

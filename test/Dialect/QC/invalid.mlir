@@ -706,9 +706,33 @@ func.func @case87(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, %w: tens
 
 // -----
 
-func.func @case88(%x: tensor<1x1x4x4x!quant.uniform<i8:f32:1, {0.1}>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32, 0.1>>) {
-  // expected-error @+1 {{'qc.qconv2d' op input must be quantized per tensor}}
-  %0 = qc.qconv2d %x, %w : (tensor<1x1x4x4x!quant.uniform<i8:f32:1, {0.1}>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x4x4xf32>
+func.func @case88(%x: tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>>, %w: tensor<2x2x1x1x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{'qc.qconv2d' op input must be quantized per tensor, or per channel (axis 1, one scale per channel) for a depthwise convolution (group = input channels)}}
+  %0 = qc.qconv2d %x, %w : (tensor<1x2x4x4x!quant.uniform<i8:f32:1, {0.1, 0.2}>>, tensor<2x2x1x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @depthwise_input_wrong_axis(%x: tensor<1x2x4x4x!quant.uniform<u8:f32:2, {0.1, 0.2, 0.3, 0.4}>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{'qc.qconv2d' op input must be quantized per tensor, or per channel (axis 1, one scale per channel)}}
+  %0 = qc.qconv2d %x, %w {group = 2 : i64} : (tensor<1x2x4x4x!quant.uniform<u8:f32:2, {0.1, 0.2, 0.3, 0.4}>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @observe_channel_range_odd(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qc.observe' op channel_range must hold [lo, hi] pairs, got 3 entries}}
+  %0 = qc.observe %x {name = "x", channel_range = array<f64: -1.0, 1.0, 0.0>} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @observe_channel_range_zero(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qc.observe' op channel_range pair 1 must hold zero: lo <= 0 <= hi}}
+  %0 = qc.observe %x {name = "x", channel_range = array<f64: -1.0, 1.0, 0.5, 2.0>} : tensor<4xf32>
   return
 }
 

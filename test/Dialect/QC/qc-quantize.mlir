@@ -1,4 +1,7 @@
 // RUN: quant-opt %s -split-input-file -qc-quantize | FileCheck %s
+// RUN: quant-opt %s -split-input-file -qc-quantize="bias-correction=false" | FileCheck %s --check-prefix=NOCORR
+// RUN: quant-opt %s -split-input-file -qc-quantize="keep-float=fc_out" | FileCheck %s --check-prefix=KEEP
+// RUN: quant-opt %s -split-input-file -qc-quantize="per-channel-depthwise=false" | FileCheck %s --check-prefix=PERTENSOR
 
 // A calibrated x * W: u8 activations from the range, per-column narrow i8
 // weights (scale = max|w| / 127: 0.5 / 127 and 2 / 127), i32 bias at
@@ -38,5 +41,46 @@ func.func @conv(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w = qc.constant dense<[[[[0.5]]], [[[-1.0]]]]> : tensor<2x1x1x1xf32>
   %b = qc.constant dense<[0.1, 0.2]> : tensor<2xf32>
   %y = qc.conv2d %xo, %w, %b : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Bias correction from the probe's channel means [1, 2, 2]: the rounded
+// weights err by -1/508 at (k=1, n=0) and +1/127 at (k=2, n=1), so the
+// biases become +1/254 and -2/127, i.e. 85 and -85 at s_x * s_w.
+// CHECK-LABEL: func @bias_correction
+// CHECK: %[[B:.*]] = qc.constant dense<[85, -85]> : tensor<2xi32>
+// CHECK: qc.qmatmul {{.*}}, %[[B]]
+// NOCORR-LABEL: func @bias_correction
+// NOCORR: qc.constant dense<0> : tensor<2xi32>
+// KEEP-LABEL: func @bias_correction
+// KEEP-NOT: qc.qmatmul
+// KEEP: qc.matmul
+func.func @bias_correction(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 2.0>, channel_mean = array<f64: 1.0, 2.0, 2.0>} : tensor<2x3xf32>
+  %w = qc.constant dense<[[0.5, 0.0], [-0.25, -2.0], [0.0, 1.0]]> : tensor<3x2xf32>
+  %y = qc.matmul %xo, %w : tensor<2x3xf32>, tensor<3x2xf32> -> tensor<2x2xf32> loc("fc_out")
+  return %y : tensor<2x2xf32>
+}
+
+// -----
+
+// A depthwise convolution whose probe has per-channel ranges takes its
+// input per channel: [-1, 1] -> 2/255 : 128 and [0, 4] -> 4/255 : 0; the
+// i32 bias uses each channel's own input scale (0.1 / (2/255 * 1/127)).
+// CHECK-LABEL: func @depthwise_per_channel
+// CHECK-DAG: qc.quantize %{{.*}} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<u8:f32:1, {0.0078431372549019607:128,0.015686274509803921}>>
+// CHECK-DAG: qc.constant dense<[1619, 0]> : tensor<2xi32>
+// CHECK: qc.qconv2d {{.*}}group = 2
+// NOCORR-LABEL: func @depthwise_per_channel
+// NOCORR: qc.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32:1,
+// PERTENSOR-LABEL: func @depthwise_per_channel
+// PERTENSOR: qc.quantize %{{.*}} -> tensor<1x2x4x4x!quant.uniform<u8:f32, 0.019607843137254902:51>>
+func.func @depthwise_per_channel(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 4.0>, channel_range = array<f64: -1.0, 1.0, 0.0, 4.0>} : tensor<1x2x4x4xf32>
+  %w = qc.constant dense<[[[[1.0]]], [[[-1.0]]]]> : tensor<2x1x1x1xf32>
+  %b = qc.constant dense<[0.1, 0.0]> : tensor<2xf32>
+  %y = qc.conv2d %xo, %w, %b {group = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }

@@ -685,6 +685,15 @@ LogicalResult ObserveOp::verify() {
         }))
       return emitOpError("channel_mean must be a non-empty list of finite "
                          "values");
+  if (std::optional<ArrayRef<double>> ranges = getChannelRange()) {
+    if (ranges->empty() || ranges->size() % 2 != 0)
+      return emitOpError("channel_range must hold [lo, hi] pairs, got ")
+             << ranges->size() << " entries";
+    for (size_t i = 0; i < ranges->size(); i += 2)
+      if (!((*ranges)[i] <= 0.0 && 0.0 <= (*ranges)[i + 1]))
+        return emitOpError("channel_range pair ")
+               << i / 2 << " must hold zero: lo <= 0 <= hi";
+  }
   return success();
 }
 
@@ -868,10 +877,23 @@ LogicalResult QConv2DOp::verify() {
   FailureOr<quant::QuantizedType> weight =
       verifyComputeOperand(*this, getWeight(), "weight");
   if (failed(input) || failed(weight) ||
-      failed(verifyPerTensorActivation(*this, *input, "input")) ||
       failed(verifyWeightGranularity(*this, *weight, /*channelAxis=*/0,
                                      /*blockAxis=*/std::nullopt)))
     return failure();
+  // A depthwise convolution reads each input channel on its own, so its
+  // input may carry one scale and zero point per channel.
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(*input)) {
+    int64_t inputChannels = getInput().getType().getDimSize(1);
+    if (perAxis.getQuantizedDimension() != 1 ||
+        static_cast<int64_t>(getGroup()) != inputChannels ||
+        static_cast<int64_t>(perAxis.getScales().size()) != inputChannels)
+      return emitOpError("input must be quantized per tensor, or per channel "
+                         "(axis 1, one scale per channel) for a depthwise "
+                         "convolution (group = input channels), got ")
+             << *input;
+  } else if (failed(verifyPerTensorActivation(*this, *input, "input"))) {
+    return failure();
+  }
   if (input->getExpressedType() != weight->getExpressedType())
     return emitOpError("input and weight expressed types differ: ")
            << input->getExpressedType() << " vs "

@@ -109,7 +109,8 @@ struct QCInsertObserversPass
     ++numProbes;
     return ObserveOp::create(builder, value.getLoc(), value,
                              builder.getStringAttr(namer.nameFor(value)),
-                             /*range=*/nullptr, /*channel_mean=*/nullptr);
+                             /*range=*/nullptr, /*channel_mean=*/nullptr,
+                             /*channel_range=*/nullptr);
   }
 };
 

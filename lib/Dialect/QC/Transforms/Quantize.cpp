@@ -14,6 +14,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 
@@ -30,6 +31,8 @@ namespace {
 /// Discardable attribute on each rewritten op: the weights' SQNR in dB,
 /// for the compile report.
 constexpr llvm::StringLiteral kWeightSQNR = "qc.weight_sqnr_db";
+/// Marks the ops the keep-float option names while the patterns run.
+constexpr llvm::StringLiteral kKeepFloat = "qc.keep_float";
 
 /// u8 activation parameters covering [lo, hi] with an exact zero.
 quant::UniformQuantizedType activationType(MLIRContext *context,
@@ -39,6 +42,25 @@ quant::UniformQuantizedType activationType(MLIRContext *context,
   return quant::UniformQuantizedType::get(
       /*flags=*/0, IntegerType::get(context, 8), Float32Type::get(context),
       p.scale, p.zeroPoint, p.qmin, p.qmax);
+}
+
+/// u8 activation parameters per channel (axis 1) from [lo, hi] pairs.
+quant::UniformQuantizedPerAxisType
+perChannelActivationType(MLIRContext *context, ArrayRef<double> ranges) {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  int64_t qmin = 0, qmax = 255;
+  for (size_t i = 0; i < ranges.size(); i += 2) {
+    quantc::QuantParams p = quantc::computeQuantParams(
+        {ranges[i], ranges[i + 1]}, 8, /*symmetric=*/false);
+    scales.push_back(p.scale);
+    zeroPoints.push_back(p.zeroPoint);
+    qmin = p.qmin;
+    qmax = p.qmax;
+  }
+  return quant::UniformQuantizedPerAxisType::get(
+      /*flags=*/0, IntegerType::get(context, 8), Float32Type::get(context),
+      scales, zeroPoints, /*quantizedDimension=*/1, qmin, qmax);
 }
 
 /// Per-channel symmetric narrow i8 weights along `axis` (of `shape`).
@@ -139,17 +161,32 @@ void correctBias(std::vector<double> &bias, ArrayRef<float> w,
   }
 }
 
-/// i32 bias at scale s_x * s_w[c].
+/// i32 bias at scale s_x * s_w[c]; with one input scale per channel (a
+/// depthwise convolution), output channel c uses that of input channel
+/// c / multiplier.
 Value biasTensor(PatternRewriter &rewriter, Location loc,
-                 ArrayRef<double> values, double inputScale,
+                 ArrayRef<double> values, ArrayRef<double> inputScales,
                  ArrayRef<double> weightScales) {
   SmallVector<int32_t> q;
-  for (auto [v, ws] : llvm::zip_equal(values, weightScales))
-    q.push_back(static_cast<int32_t>(std::nearbyint(v / (inputScale * ws))));
+  int64_t outputs = weightScales.size(), inputs = inputScales.size();
+  for (auto [c, v, ws] : llvm::enumerate(values, weightScales)) {
+    double is = inputScales[inputs == 1 ? 0 : c / (outputs / inputs)];
+    q.push_back(static_cast<int32_t>(std::nearbyint(v / (is * ws))));
+  }
   auto type = RankedTensorType::get({int64_t(q.size())}, rewriter.getI32Type());
   return ConstantOp::create(rewriter, loc, type,
                             DenseElementsAttr::get(type, ArrayRef<int32_t>(q)))
       .getResult();
+}
+
+/// The per-channel [lo, hi] pairs of the probe feeding `value`, if it has
+/// `channels` of them.
+std::optional<ArrayRef<double>> channelRange(Value value, int64_t channels) {
+  auto probe = value.getDefiningOp<ObserveOp>();
+  if (!probe || !probe.getChannelRange() ||
+      static_cast<int64_t>(probe.getChannelRange()->size()) != 2 * channels)
+    return std::nullopt;
+  return *probe.getChannelRange();
 }
 
 /// The per-channel mean the probe feeding `value` recorded, if it has
@@ -177,11 +214,15 @@ Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
 }
 
 struct QuantizeConv : OpRewritePattern<Conv2DOp> {
-  QuantizeConv(MLIRContext *context, bool biasCorrection)
-      : OpRewritePattern(context), biasCorrection(biasCorrection) {}
-  bool biasCorrection;
+  QuantizeConv(MLIRContext *context, bool biasCorrection,
+               bool perChannelDepthwise)
+      : OpRewritePattern(context), biasCorrection(biasCorrection),
+        perChannelDepthwise(perChannelDepthwise) {}
+  bool biasCorrection, perChannelDepthwise;
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kKeepFloat))
+      return rewriter.notifyMatchFailure(op, "kept in float");
     std::optional<ArrayRef<double>> range = calibratedRange(op.getInput());
     auto weights = readF32Constant(op.getWeight());
     if (!range || !weights || !op.getType().getElementType().isF32())
@@ -205,8 +246,24 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
                     return (o / outputsPerGroup) * perGroup + i / window;
                   });
     }
-    Value bias = biasTensor(rewriter, loc, *biasValues, act.getScale(), q.scales);
-    Value x = quantizeActivation(rewriter, loc, op.getInput(), act);
+    // A depthwise convolution reads each channel alone: its input may take
+    // one scale per channel from the probe's per-channel ranges.
+    SmallVector<double> inputScales = {act.getScale()};
+    Type inputElement = act;
+    std::optional<ArrayRef<double>> channelRanges = channelRange(
+        op.getInput(), inputChannels);
+    if (perChannelDepthwise && channelRanges && inputChannels > 1 &&
+        static_cast<int64_t>(op.getGroup()) == inputChannels) {
+      auto perAxis = perChannelActivationType(rewriter.getContext(),
+                                              *channelRanges);
+      inputScales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
+      inputElement = perAxis;
+    }
+    Value bias =
+        biasTensor(rewriter, loc, *biasValues, inputScales, q.scales);
+    Value x = QuantizeOp::create(
+        rewriter, loc, op.getInput().getType().clone(inputElement),
+        op.getInput());
     Value w = weightTensor(rewriter, loc, q, wShape, 0);
     auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
         op, op.getType(), x, w, bias, op.getStridesAttr(), op.getPadsAttr(),
@@ -236,7 +293,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   if (auto mean = channelMean(x, k); mean && biasCorrection)
     correctBias(*biasValues, w, q, n, k, 1, *mean,
                 [](int64_t, int64_t i) { return i; });
-  Value biasQ = biasTensor(rewriter, loc, *biasValues, act.getScale(), q.scales);
+  Value biasQ =
+      biasTensor(rewriter, loc, *biasValues, {act.getScale()}, q.scales);
   Value flat = x;
   if (xType.getRank() != 2)
     flat = ReshapeOp::create(rewriter, loc,
@@ -262,6 +320,8 @@ struct QuantizeMatMul : OpRewritePattern<MatMulOp> {
   bool biasCorrection;
   LogicalResult matchAndRewrite(MatMulOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kKeepFloat))
+      return rewriter.notifyMatchFailure(op, "kept in float");
     std::optional<ArrayRef<double>> range = calibratedRange(op.getLhs());
     auto weights = readF32Constant(op.getRhs());
     auto rhsType = op.getRhs().getType();
@@ -280,6 +340,8 @@ struct QuantizeGemm : OpRewritePattern<GemmOp> {
   bool biasCorrection;
   LogicalResult matchAndRewrite(GemmOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op->hasAttr(kKeepFloat))
+      return rewriter.notifyMatchFailure(op, "kept in float");
     std::optional<ArrayRef<double>> range = calibratedRange(op.getA());
     auto weights = readF32Constant(op.getB());
     if (!range || !weights || op.getTransA() ||
@@ -307,16 +369,22 @@ struct QCQuantizePass
   using QCQuantizeBase::QCQuantizeBase;
   void runOnOperation() override {
     int64_t before = 0, after = 0;
+    llvm::StringSet<> keep(llvm::from_range, keepFloat);
     getOperation()->walk([&](Operation *op) {
       before += isa<Conv2DOp, MatMulOp, GemmOp>(op);
+      if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+        if (keep.contains(name.getName().getValue()))
+          op->setAttr(kKeepFloat, UnitAttr::get(op->getContext()));
     });
     RewritePatternSet patterns(&getContext());
-    patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
-                                                             biasCorrection);
+    patterns.add<QuantizeConv>(&getContext(), biasCorrection,
+                               perChannelDepthwise);
+    patterns.add<QuantizeMatMul, QuantizeGemm>(&getContext(), biasCorrection);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation()->walk([&](Operation *op) {
       after += isa<Conv2DOp, MatMulOp, GemmOp>(op);
+      op->removeAttr(kKeepFloat);
     });
     numQuantized += before - after;
   }

@@ -661,7 +661,9 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
     hi), which `qc-quantize` turns into quantization parameters, and, for
     a value a convolution or matmul reads, `channel_mean` holds its mean
     per channel (NCHW channels, or the matmul's K), which `qc-quantize`
-    uses for bias correction.
+    uses for bias correction, and `channel_range` its clipping range per
+    channel (`[lo0, hi0, lo1, hi1, ...]`), which a depthwise convolution's
+    per-channel input quantization uses.
 
     ```mlir
     %y = qc.observe %x {name = "conv1_out"} : tensor<1x16x32x32xf32>
@@ -670,7 +672,8 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
   }];
   let arguments = (ins QC_FloatTensor:$input, StrAttr:$name,
       OptionalAttr<DenseF64ArrayAttr>:$range,
-      OptionalAttr<DenseF64ArrayAttr>:$channel_mean);
+      OptionalAttr<DenseF64ArrayAttr>:$channel_mean,
+      OptionalAttr<DenseF64ArrayAttr>:$channel_range);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

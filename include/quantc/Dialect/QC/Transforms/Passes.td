@@ -70,7 +70,10 @@ def QCQuantize : Pass<"qc-quantize"> {
     input is a `qc.observe` with a calibrated `range`:
 
     * the activation is quantized per tensor to u8 (asymmetric, zero point
-      exact) from that range;
+      exact) from that range; the input of a depthwise convolution (group =
+      input channels), whose channels never mix, is quantized per channel
+      from the probe's `channel_range` when it has one
+      (`per-channel-depthwise`, on by default);
     * the weight is quantized offline per output channel to narrow-range
       i8 (symmetric, scale = max |w| / 127, round half to even);
     * the bias becomes i32 at scale `s_x * s_w[c]`;
@@ -82,7 +85,8 @@ def QCQuantize : Pass<"qc-quantize"> {
     * the op becomes `qc.qconv2d` / `qc.qmatmul` with an f32 result (the
       dequantized i32 accumulator), so neighbouring ops are unchanged.
 
-    Ops without a calibrated input stay float. Probes are left in place.
+    Ops without a calibrated input, and ops named in `keep-float`, stay
+    float. Probes are left in place.
 
     ```mlir
     %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 3.0>} : tensor<1x3x8x8xf32>
@@ -96,7 +100,14 @@ def QCQuantize : Pass<"qc-quantize"> {
                            "::mlir::quant::QuantDialect"];
   let options = [
     Option<"biasCorrection", "bias-correction", "bool", /*default=*/"true",
-           "correct each bias for the mean error of its rounded weights">
+           "correct each bias for the mean error of its rounded weights">,
+    Option<"perChannelDepthwise", "per-channel-depthwise", "bool",
+           /*default=*/"true",
+           "quantize a depthwise convolution's input per channel when its "
+           "probe has per-channel ranges">,
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ops to leave in float, by location name (the ONNX output "
+               "tensor name)">
   ];
   let statistics = [
     Statistic<"numQuantized", "num-quantized", "ops rewritten to int8">
