@@ -4,7 +4,7 @@
 # the npm registry) to int8:
 #   1. renders text lines with Debian's DejaVu fonts from Debian's word
 #      list: a calibration set and a disjoint evaluation set (PNG);
-#   2. quantc compile --calib <PNG folder> --method mse: an x86-64 int8
+#   2. quantc compile --calib <PNG folder> --method entropy: an x86-64 int8
 #      object, its C header and a JSON report (per-layer scales and SQNR,
 #      weight bytes before and after);
 #   3. measures character accuracy, float against int8, on the
@@ -30,11 +30,11 @@ preprocess=(--input-shape x=1x3x48x320 --image-resize pad
 echo "== accuracy: float vs int8 on 100 rendered lines (32 calibration lines)"
 /usr/bin/python3 "$root/utils/ocr_accuracy.py" --quantc "$build/bin/quantc" \
   --models "$models" --task rec --work "$out/rec" --calib 32 --eval 100 \
-  --methods mse --benchmark-runs 5
+  --methods entropy --benchmark-runs 5
 
-echo "== quantc compile $(basename "$model") --calib $out/rec/calib --method mse --bits 8"
+echo "== quantc compile $(basename "$model") --calib $out/rec/calib --method entropy --bits 8"
 "$build/bin/quantc" compile "$model" "${preprocess[@]}" \
-  --calib "$out/rec/calib" --method mse --bits 8 --target x86_64 \
+  --calib "$out/rec/calib" --method entropy --bits 8 --target x86_64 \
   -o "$out/int8"
 /usr/bin/python3 - "$out/int8/ch_PP-OCRv4_rec_infer.report.json" <<'PY'
 import json, sys
