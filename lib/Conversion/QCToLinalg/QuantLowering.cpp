@@ -7,7 +7,9 @@
 //     then per output channel c with m[c] = sa * sw[c] (f32; a depthwise
 //     conv's per-channel input gives sa[c / multiplier]):
 //     f32 result: acc * m[c] (+ f32 bias); i32 result: acc;
-//     quantized result: clamp(roundeven(acc * (m[c] / sy)) + zy, qmin, qmax)
+//     quantized result, integer only: m[c] / sy = M0[c] / 2^n[c] with a
+//     31-bit M0, y = clamp(((acc * M0 + 2^(n-1)) >> n) + zy, qmin, qmax)
+//     in i64 (round half up)
 //   all f32 arithmetic; the storage of quantized tensors is their signless
 //   integer type (u8 values stay in i8 bits and widen with zero extension).
 //
@@ -21,6 +23,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace quantc;
@@ -200,6 +204,34 @@ Value centeredI32(OpBuilder &b, Location loc, Value storage,
                           });
 }
 
+/// A positive real multiplier as M0 / 2^n: M0 in [2^30, 2^31) (31
+/// significant bits), 1 <= n <= 62. M0 = round(f * 2^31) for M = f * 2^e,
+/// f in [0.5, 1), and n = 31 - e.
+struct FixedPoint {
+  double mantissa = 0, shift = 1;
+};
+
+FixedPoint fixedPointMultiplier(double multiplier) {
+  int exponent = 0;
+  double fraction = std::frexp(multiplier, &exponent);
+  int64_t mantissa = std::llround(fraction * double(int64_t(1) << 31));
+  if (mantissa == (int64_t(1) << 31)) { // f rounded up to 1
+    mantissa /= 2;
+    ++exponent;
+  }
+  int64_t shift = 31 - exponent;
+  // Outside [2^-31, 2^30] the multiplier saturates the representation.
+  if (shift > 62) {
+    mantissa >>= std::min<int64_t>(shift - 62, 63);
+    shift = 62;
+  }
+  if (shift < 1) {
+    mantissa = (int64_t(1) << 31) - 1;
+    shift = 1;
+  }
+  return {double(mantissa), double(shift)};
+}
+
 /// Applies the output stage to an i32 accumulator whose channel dimension
 /// is `channelAxis`: i32 as is, f32 rescaled, or requantized.
 Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
@@ -237,23 +269,44 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
   }
   int64_t mAxis = perChannel > 1 ? channelAxis : -1;
   if (auto quantized = dyn_cast<quant::QuantizedType>(result.getElementType())) {
+    // Integer-only requantization: y = clamp(((acc * M0 + 2^(n-1)) >> n)
+    // + zy), M0 / 2^n ~ m[c] / sy (see fixedPointMultiplier).
     FailureOr<Params> out = paramsOf(quantized);
-    for (double &m : multipliers)
-      m /= out->scales[0];
-    Value m = channelConstant(b, loc, multipliers, mAxis, rank, true);
+    SmallVector<double> mantissas, shifts;
+    for (double m : multipliers) {
+      FixedPoint fixed = fixedPointMultiplier(m / out->scales[0]);
+      mantissas.push_back(fixed.mantissa);
+      shifts.push_back(fixed.shift);
+    }
+    Value m0 = channelConstant(b, loc, mantissas, mAxis, rank, false);
+    Value n = channelConstant(b, loc, shifts, mAxis, rank, false);
     auto storageType = cast<RankedTensorType>(converter->convertType(result));
     Type storage = storageType.getElementType();
-    double zy = out->zeroPoints[0];
     Params outParams = *out;
+    int64_t zy = out->zeroPoints[0];
     return buildElementwise(
-        b, loc, storageType, {acc, m},
+        b, loc, storageType, {acc, m0, n},
         [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value f = arith::SIToFPOp::create(nb, l, nb.getF32Type(), args[0]);
-          Value scaled = arith::MulFOp::create(nb, l, f, args[1]);
-          Value rounded = math::RoundEvenOp::create(nb, l, scaled);
-          Value shifted = arith::AddFOp::create(
-              nb, l, rounded, floatConstant(nb, l, nb.getF32Type(), zy));
-          return roundClampStore(nb, l, shifted, outParams, storage);
+          Type i64 = nb.getI64Type();
+          Value acc64 = arith::ExtSIOp::create(nb, l, i64, args[0]);
+          Value m64 = arith::ExtSIOp::create(nb, l, i64, args[1]);
+          Value n64 = arith::ExtSIOp::create(nb, l, i64, args[2]);
+          Value one = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(1));
+          Value half = arith::ShLIOp::create(
+              nb, l, one, arith::SubIOp::create(nb, l, n64, one));
+          Value product = arith::MulIOp::create(nb, l, acc64, m64);
+          Value shifted = arith::ShRSIOp::create(
+              nb, l, arith::AddIOp::create(nb, l, product, half), n64);
+          Value withZero = arith::AddIOp::create(
+              nb, l, shifted,
+              arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(zy)));
+          Value lo = arith::ConstantOp::create(
+              nb, l, nb.getI64IntegerAttr(outParams.qmin));
+          Value hi = arith::ConstantOp::create(
+              nb, l, nb.getI64IntegerAttr(outParams.qmax));
+          Value clamped = arith::MinSIOp::create(
+              nb, l, arith::MaxSIOp::create(nb, l, withZero, lo), hi);
+          return arith::TruncIOp::create(nb, l, storage, clamped).getResult();
         });
   }
   Value m = channelConstant(b, loc, multipliers, mAxis, rank, true);
