@@ -45,6 +45,12 @@ def fixed_point(multiplier):
     return mantissa, 31 - exponent
 
 
+def rescale(v, multiplier):
+    """(v * M0 + 2^(n-1)) >> n in exact integers."""
+    m0, n = fixed_point(multiplier)
+    return (v * m0 + (1 << (n - 1))) >> n
+
+
 def requantize(acc, multipliers):
     """((acc * M0 + 2^(n-1)) >> n) per column, in exact integers."""
     out = np.empty_like(acc)
@@ -107,6 +113,14 @@ def main():
                 pacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - pza[ch]) * dw[ch, 0]).sum()
     pf = pacc.astype(F) * (psa * dsw).astype(F)[None, :, None, None]
 
+    # Requantize: i8 (0.1, -5) -> u8 (0.03, 120), and a per-axis i8 input
+    # (axis 1: 0.02/3, 0.5/-1, 0.07/0) -> i8 (0.05, 2); both saturate.
+    rq = rng.integers(-128, 128, (2, 3)).astype(np.int64)
+    rq1 = np.clip(rescale(rq + 5, 0.1 / 0.03) + 120, 0, 255)
+    pscales, pzeros = [0.02, 0.5, 0.07], [3, -1, 0]
+    rq2 = np.stack([np.clip(rescale(rq[:, c] - pzeros[c], pscales[c] / 0.05) + 2,
+                            -128, 127) for c in range(3)], axis=1)
+
     act = "!quant.uniform<u8:f32, %r:%d>" % (float(sa), za)
     wt = "!quant.uniform<i8<-127:127>:f32:1, {%s}>" % ", ".join(repr(float(s)) for s in sw)
     out = "!quant.uniform<i8:f32, %r:%d>" % (float(sy), zy)
@@ -147,6 +161,15 @@ func.func @main() {
       : (tensor<1x4x5x5xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x3xi32>
   %%pdf = qc.qconv2d %%pdi, %%dw {group = 4 : i64}
       : (tensor<1x4x5x5xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x3xf32>
+  %%rqs = arith.constant REQ_INPUT : tensor<2x3xi8>
+  %%rqa = quant.scast %%rqs : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.1:-5>>
+  %%rqb = qc.requantize %%rqa : tensor<2x3x!quant.uniform<i8:f32, 0.1:-5>> -> tensor<2x3x!quant.uniform<u8:f32, 0.03:120>>
+  %%rqbs = quant.scast %%rqb : tensor<2x3x!quant.uniform<u8:f32, 0.03:120>> to tensor<2x3xi8>
+  %%rq1 = arith.extui %%rqbs : tensor<2x3xi8> to tensor<2x3xi32>
+  %%rqc = quant.scast %%rqs : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32:1, {0.02:3, 0.5:-1, 0.07}>>
+  %%rqd = qc.requantize %%rqc : tensor<2x3x!quant.uniform<i8:f32:1, {0.02:3, 0.5:-1, 0.07}>> -> tensor<2x3x!quant.uniform<i8:f32, 0.05:2>>
+  %%rqds = quant.scast %%rqd : tensor<2x3x!quant.uniform<i8:f32, 0.05:2>> to tensor<2x3xi8>
+  %%rq2 = arith.extsi %%rqds : tensor<2x3xi8> to tensor<2x3xi32>
   PRINTS
   return
 }
@@ -162,12 +185,14 @@ func.func private @printMemrefF32(tensor<*xf32>)
             ("xi", "2x7xi32", "I32"), ("cacc", "1x3x3x3xi32", "I32"),
             ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32"),
             ("dacc", "1x4x3x3xi32", "I32"), ("pdacc", "1x4x3x3xi32", "I32"),
-            ("pdf", "1x4x3x3xf32", "F32")]):
+            ("pdf", "1x4x3x3xf32", "F32"), ("rq1", "2x3xi32", "I32"),
+            ("rq2", "2x3xi32", "I32")]):
         elem = ty.split("x")[-1]
         prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"
                       "  call @printMemref%s(%%u%d) : (tensor<*x%s>) -> ()"
                       % (i, name, ty, elem, kind, i, elem))
     prog = prog.replace("PRINTS", "\n  ".join(prints))
+    prog = prog.replace("REQ_INPUT", lit(rq))
     prog = prog.replace("DEPTHWISE_INPUT", lit(di, True)).replace(
         "DEPTHWISE_WEIGHT", lit(dw)).replace("xACT", "x" + act).replace(
         "xPERCHANNEL", "x!quant.uniform<u8:f32:1, {%s}>" % ", ".join(
@@ -195,7 +220,9 @@ func.func private @printMemrefF32(tensor<*xf32>)
               ("dequantize", got[5], dqx.ravel(), 1e-5),
               ("qconv2d depthwise i32", got[6], dacc.ravel(), 0),
               ("depthwise per-channel i32", got[7], pacc.ravel(), 0),
-              ("depthwise per-channel f32", got[8], pf.ravel(), 1e-5)]
+              ("depthwise per-channel f32", got[8], pf.ravel(), 1e-5),
+              ("requantize i8->u8", got[9], rq1.ravel(), 0),
+              ("requantize per-axis", got[10], rq2.ravel(), 0)]
     ok = True
     for name, g, want, rtol in checks:
         good = g.shape == want.shape and (np.array_equal(g, want) if rtol == 0

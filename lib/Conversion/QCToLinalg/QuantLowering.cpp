@@ -232,6 +232,29 @@ FixedPoint fixedPointMultiplier(double multiplier) {
   return {double(mantissa), double(shift)};
 }
 
+/// clamp(((v * M0 + 2^(n-1)) >> n) + z, qmin, qmax) in i64 for an i32 `v`
+/// and i32 `m0`, `n`, `z`, truncated to `storage`.
+Value fixedPointRescale(OpBuilder &b, Location l, Value v, Value m0, Value n,
+                        Value z, const Params &out, Type storage) {
+  Type i64 = b.getI64Type();
+  auto wide = [&](Value x) {
+    return arith::ExtSIOp::create(b, l, i64, x).getResult();
+  };
+  Value n64 = wide(n);
+  Value one = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(1));
+  Value half =
+      arith::ShLIOp::create(b, l, one, arith::SubIOp::create(b, l, n64, one));
+  Value product = arith::MulIOp::create(b, l, wide(v), wide(m0));
+  Value shifted = arith::ShRSIOp::create(
+      b, l, arith::AddIOp::create(b, l, product, half), n64);
+  Value withZero = arith::AddIOp::create(b, l, shifted, wide(z));
+  Value lo = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(out.qmin));
+  Value hi = arith::ConstantOp::create(b, l, b.getI64IntegerAttr(out.qmax));
+  Value clamped = arith::MinSIOp::create(
+      b, l, arith::MaxSIOp::create(b, l, withZero, lo), hi);
+  return arith::TruncIOp::create(b, l, storage, clamped);
+}
+
 /// Applies the output stage to an i32 accumulator whose channel dimension
 /// is `channelAxis`: i32 as is, f32 rescaled, or requantized.
 Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
@@ -280,33 +303,16 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
     }
     Value m0 = channelConstant(b, loc, mantissas, mAxis, rank, false);
     Value n = channelConstant(b, loc, shifts, mAxis, rank, false);
+    Value zy = channelConstant(b, loc, {double(out->zeroPoints[0])}, -1, rank,
+                               false);
     auto storageType = cast<RankedTensorType>(converter->convertType(result));
     Type storage = storageType.getElementType();
     Params outParams = *out;
-    int64_t zy = out->zeroPoints[0];
     return buildElementwise(
-        b, loc, storageType, {acc, m0, n},
+        b, loc, storageType, {acc, m0, n, zy},
         [&](OpBuilder &nb, Location l, ValueRange args) {
-          Type i64 = nb.getI64Type();
-          Value acc64 = arith::ExtSIOp::create(nb, l, i64, args[0]);
-          Value m64 = arith::ExtSIOp::create(nb, l, i64, args[1]);
-          Value n64 = arith::ExtSIOp::create(nb, l, i64, args[2]);
-          Value one = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(1));
-          Value half = arith::ShLIOp::create(
-              nb, l, one, arith::SubIOp::create(nb, l, n64, one));
-          Value product = arith::MulIOp::create(nb, l, acc64, m64);
-          Value shifted = arith::ShRSIOp::create(
-              nb, l, arith::AddIOp::create(nb, l, product, half), n64);
-          Value withZero = arith::AddIOp::create(
-              nb, l, shifted,
-              arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(zy)));
-          Value lo = arith::ConstantOp::create(
-              nb, l, nb.getI64IntegerAttr(outParams.qmin));
-          Value hi = arith::ConstantOp::create(
-              nb, l, nb.getI64IntegerAttr(outParams.qmax));
-          Value clamped = arith::MinSIOp::create(
-              nb, l, arith::MaxSIOp::create(nb, l, withZero, lo), hi);
-          return arith::TruncIOp::create(nb, l, storage, clamped).getResult();
+          return fixedPointRescale(nb, l, args[0], args[1], args[2], args[3],
+                                   outParams, storage);
         });
   }
   Value m = channelConstant(b, loc, multipliers, mAxis, rank, true);
@@ -324,6 +330,58 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
                                : y;
       });
 }
+
+/// q' = clamp((((q - z) * M0 + 2^(n-1)) >> n) + z') with M0 / 2^n ~ s / s',
+/// per channel when either side is per axis (along the same axis).
+struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(qc::RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    FailureOr<Params> in = paramsOf(op.getInput().getType().getElementType());
+    FailureOr<Params> out = paramsOf(op.getType().getElementType());
+    if (failed(in) || failed(out) ||
+        (in->axis >= 0 && out->axis >= 0 && in->axis != out->axis))
+      return rewriter.notifyMatchFailure(op, "unsupported requantization");
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    int64_t rank = resultType.getRank();
+    int64_t axis = in->axis >= 0 ? in->axis : out->axis;
+    size_t channels = std::max(in->scales.size(), out->scales.size());
+    auto pick = [](ArrayRef<double> v, size_t c) {
+      return v[v.size() == 1 ? 0 : c];
+    };
+    SmallVector<double> mantissas, shifts, zin, zout;
+    for (size_t c = 0; c < channels; ++c) {
+      FixedPoint fixed = fixedPointMultiplier(pick(in->scales, c) /
+                                              pick(out->scales, c));
+      mantissas.push_back(fixed.mantissa);
+      shifts.push_back(fixed.shift);
+      zin.push_back(pick(asDoubles(in->zeroPoints), c));
+      zout.push_back(pick(asDoubles(out->zeroPoints), c));
+    }
+    int64_t constantAxis = channels > 1 ? axis : -1;
+    auto constant = [&](ArrayRef<double> values) {
+      return channelConstant(rewriter, loc, values, constantAxis, rank, false);
+    };
+    Value m0 = constant(mantissas), n = constant(shifts), z = constant(zin),
+          zo = constant(zout);
+    Params outParams = *out;
+    bool isSigned = in->isSigned;
+    Type storage = resultType.getElementType();
+    Value result = buildElementwise(
+        rewriter, loc, resultType, {adaptor.getInput(), z, m0, n, zo},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value q = widenToI32(b, l, args[0], isSigned);
+          Value centered = arith::SubIOp::create(b, l, q, args[1]);
+          return fixedPointRescale(b, l, centered, args[2], args[3], args[4],
+                                   outParams, storage);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -414,7 +472,7 @@ void quantc::lowering::populateQuantTypeConversion(TypeConverter &converter) {
 
 void quantc::lowering::populateQuantLowering(RewritePatternSet &patterns,
                                              const TypeConverter &converter) {
-  patterns.add<QuantizeLowering, DequantizeLowering, StorageCastLowering,
-               QMatMulLowering, QConv2DLowering>(converter,
+  patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
+               StorageCastLowering, QMatMulLowering, QConv2DLowering>(converter,
                                                  patterns.getContext());
 }
