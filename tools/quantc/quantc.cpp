@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "QuantizationReport.h"
 #include "quantc/Calibration/Calibrator.h"
 #include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
@@ -201,71 +202,6 @@ static int quantizeFromFlags(mlir::ModuleOp module,
   return quantizeModule(module, runCalib, *rangeMethod, bits, calibration);
 }
 
-/// Bytes of the constants still used (weights, biases, tables).
-static int64_t constantBytes(mlir::ModuleOp module) {
-  int64_t bytes = 0;
-  module.walk([&](quantc::qc::ConstantOp op) {
-    if (op->use_empty())
-      return;
-    auto type = op.getType();
-    bytes += type.getNumElements() *
-             std::max<int64_t>(1, type.getElementTypeBitWidth() / 8);
-  });
-  return bytes;
-}
-
-/// Per-layer quantization parameters of the int8 ops.
-static json::Object quantizationReport(mlir::ModuleOp module) {
-  json::Array layers;
-  module.walk([&](mlir::Operation *op) {
-    if (!isa<quantc::qc::QConv2DOp, quantc::qc::QMatMulOp>(op))
-      return;
-    auto input = cast<mlir::RankedTensorType>(op->getOperand(0).getType());
-    auto weight = cast<mlir::RankedTensorType>(op->getOperand(1).getType());
-
-    json::Array weightScales;
-    if (auto perAxis = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
-            weight.getElementType()))
-      for (double scale : perAxis.getScales())
-        weightScales.push_back(scale);
-    std::string name;
-    if (auto loc = dyn_cast<mlir::NameLoc>(op->getLoc()))
-      name = loc.getName().str();
-    json::Object layer{{"op", op->getName().getStringRef().str()},
-                       {"name", name},
-                       {"weight_scales", std::move(weightScales)}};
-    // Per tensor: one scale and zero point; a depthwise convolution's
-    // per-channel input: lists.
-    if (auto act = dyn_cast<mlir::quant::UniformQuantizedType>(
-            input.getElementType())) {
-      layer["input_scale"] = act.getScale();
-      layer["input_zero_point"] = act.getZeroPoint();
-    } else if (auto perAxis =
-                   dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(
-                       input.getElementType())) {
-      layer["input_scale"] = json::Array(perAxis.getScales());
-      layer["input_zero_point"] = json::Array(perAxis.getZeroPoints());
-    }
-    if (auto sqnr = op->getAttrOfType<mlir::FloatAttr>("qc.weight_sqnr_db"))
-      layer["weight_sqnr_db"] = sqnr.getValueAsDouble();
-    // The probe behind the quantize (and the matmul's flattening reshape).
-    mlir::Value source = op->getOperand(0);
-    while (mlir::Operation *def = source.getDefiningOp()) {
-      if (!isa<quantc::qc::QuantizeOp, quantc::qc::ReshapeOp>(def))
-        break;
-      source = def->getOperand(0);
-    }
-    if (auto probe = source.getDefiningOp<quantc::qc::ObserveOp>()) {
-      layer["input_tensor"] = probe.getName().str();
-      if (auto sqnr =
-              probe->getAttrOfType<mlir::FloatAttr>("qc.estimated_sqnr_db"))
-        layer["input_sqnr_db"] = sqnr.getValueAsDouble();
-    }
-    layers.push_back(std::move(layer));
-  });
-  return json::Object{{"layers", std::move(layers)}};
-}
-
 static int compileModel() {
   if (!quantc::isSupportedObjectTarget(target))
     return fail("unknown target '" + target +
@@ -282,12 +218,12 @@ static int compileModel() {
     return 1;
   std::optional<json::Object> report;
   if (!runCalib.empty()) {
-    int64_t floatBytes = constantBytes(*module);
+    int64_t floatBytes = quantc::constantBytes(*module);
     if (int status = quantizeFromFlags(*module, calibration))
       return status;
-    report = quantizationReport(*module);
+    report = quantc::quantizationReport(*module);
     (*report)["weight_bytes_float"] = floatBytes;
-    (*report)["weight_bytes_quantized"] = constantBytes(*module);
+    (*report)["weight_bytes_quantized"] = quantc::constantBytes(*module);
     (*report)["method"] = method.getValue();
     (*report)["bits"] = static_cast<int64_t>(bits);
     (*report)["target"] = target.getValue();
