@@ -26,6 +26,10 @@
 using namespace quantc;
 using llvm::StringRef;
 
+/// Larger images are refused before their pixels are allocated: a crafted
+/// header must not be able to ask for gigabytes.
+constexpr int64_t kMaxPixels = int64_t(1) << 26; // 64 Mpixel
+
 static llvm::Error fail(StringRef path, const llvm::Twine &why) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  (path + ": " + why).str());
@@ -74,6 +78,12 @@ static llvm::Expected<Image> readPng(StringRef path) {
                                         (*buffer)->getBufferSize()))
     return fail(path, llvm::Twine("not a readable PNG image (") +
                           png.message + ")");
+  if (int64_t(png.width) * png.height > kMaxPixels) {
+    png_image_free(&png);
+    return fail(path, "image of " + llvm::Twine(png.width) + "x" +
+                          llvm::Twine(png.height) +
+                          " pixels is larger than 64 Mpixel");
+  }
   bool gray = !(png.format & PNG_FORMAT_FLAG_COLOR);
   png.format = gray ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
   Image image;
@@ -125,6 +135,10 @@ static llvm::Expected<Image> readNetpbm(StringRef path) {
   ++at; // the single whitespace byte after maxval
   image.width = fields[0];
   image.height = fields[1];
+  if (image.width * image.height > kMaxPixels)
+    return fail(path, "image of " + llvm::Twine(image.width) + "x" +
+                          llvm::Twine(image.height) +
+                          " pixels is larger than 64 Mpixel");
   size_t bytes = image.width * image.height * image.channels;
   if (at > data.size() || data.size() - at < bytes)
     return fail(path, "truncated: the header promises " +
