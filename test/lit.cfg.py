@@ -53,6 +53,11 @@ fuzzer = os.path.join(config.quantc_obj_root, "tools", "onnx-import-fuzzer",
 if os.path.isfile(fuzzer):
     config.available_features.add("onnx-import-fuzzer")
     config.substitutions.append(("%onnx_import_fuzzer", fuzzer))
+image_fuzzer = os.path.join(config.quantc_obj_root, "tools",
+                            "image-input-fuzzer", "image-input-fuzzer")
+if os.path.isfile(image_fuzzer):
+    config.available_features.add("image-input-fuzzer")
+    config.substitutions.append(("%image_input_fuzzer", image_fuzzer))
 
 config.substitutions.append(("%quant_opt",
                              os.path.join(config.quantc_tools_dir, "quant-opt")))

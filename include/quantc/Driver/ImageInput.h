@@ -62,8 +62,12 @@ struct Image {
 /// True for the extensions readImage decodes (.png, .ppm, .pgm).
 bool isImageFile(llvm::StringRef path);
 
-/// Decodes a PNG (any bit depth or colour type; alpha is dropped), or a
-/// binary PPM (P6) / PGM (P5). Errors name the file.
+/// Decodes a PNG (any bit depth or colour type; alpha is composited onto
+/// white), or a binary PPM (P6) / PGM (P5), by content. Images over 64
+/// Mpixel are refused. Errors name `name`.
+llvm::Expected<Image> decodeImage(llvm::StringRef data, llvm::StringRef name);
+
+/// decodeImage of a file's bytes.
 llvm::Expected<Image> readImage(llvm::StringRef path);
 
 /// Turns `image` into a float tensor of `shape` (N=1, C in {1, 3}, H, W).
