@@ -37,7 +37,9 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONTS = ["DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf",
          "DejaVuSansCondensed.ttf", "DejaVuSans-Bold.ttf",
          "DejaVuSerif-Italic.ttf", "DejaVuSans-Oblique.ttf"]
-WORDS = "/usr/share/dict/words"
+# wamerican's list itself, not the "words" alternative another dictionary
+# package could redirect.
+WORDS = "/usr/share/dict/american-english"
 
 TASKS = {
     # model file, input shape, quantc preprocessing flags
