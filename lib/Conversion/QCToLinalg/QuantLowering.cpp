@@ -99,6 +99,12 @@ Value widenToI32(OpBuilder &b, Location loc, Value v, bool isSigned) {
                   : arith::ExtUIOp::create(b, loc, i32, v).getResult();
 }
 
+/// q - z in i32 for a storage value `q` (widened by its signedness).
+Value centerI32(OpBuilder &b, Location loc, Value q, Value zero,
+                bool isSigned) {
+  return arith::SubIOp::create(b, loc, widenToI32(b, loc, q, isSigned), zero);
+}
+
 /// roundeven(x) as f32, then clamp to [qmin, qmax], as the storage type.
 Value roundClampStore(OpBuilder &b, Location loc, Value x, const Params &p,
                       Type storage) {
@@ -165,8 +171,7 @@ struct DequantizeLowering : OpConversionPattern<qc::DequantizeOp> {
     Value result = buildElementwise(
         rewriter, loc, op.getType(), {adaptor.getInput(), scale, zero},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value q = widenToI32(b, l, args[0], isSigned);
-          Value centered = arith::SubIOp::create(b, l, q, args[2]);
+          Value centered = centerI32(b, l, args[0], args[2], isSigned);
           Value asFloat =
               arith::SIToFPOp::create(b, l, b.getF32Type(), centered);
           return arith::MulFOp::create(b, l, asFloat, args[1]).getResult();
@@ -198,9 +203,7 @@ Value centeredI32(OpBuilder &b, Location loc, Value storage,
   bool isSigned = p.isSigned;
   return buildElementwise(b, loc, i32Type, {storage, zero},
                           [&](OpBuilder &nb, Location l, ValueRange args) {
-                            Value q = widenToI32(nb, l, args[0], isSigned);
-                            return arith::SubIOp::create(nb, l, q, args[1])
-                                .getResult();
+                            return centerI32(nb, l, args[0], args[1], isSigned);
                           });
 }
 
@@ -373,8 +376,7 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
     Value result = buildElementwise(
         rewriter, loc, resultType, {adaptor.getInput(), z, m0, n, zo},
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Value q = widenToI32(b, l, args[0], isSigned);
-          Value centered = arith::SubIOp::create(b, l, q, args[1]);
+          Value centered = centerI32(b, l, args[0], args[1], isSigned);
           return fixedPointRescale(b, l, centered, args[2], args[3], args[4],
                                    outParams, storage);
         });

@@ -213,16 +213,30 @@ Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
   return QuantizeOp::create(rewriter, loc, tensor.clone(type), x);
 }
 
-struct QuantizeConv : OpRewritePattern<Conv2DOp> {
-  QuantizeConv(MLIRContext *context, bool biasCorrection,
-               bool perChannelDepthwise)
-      : OpRewritePattern(context), biasCorrection(biasCorrection),
-        perChannelDepthwise(perChannelDepthwise) {}
-  bool biasCorrection, perChannelDepthwise;
-  LogicalResult matchAndRewrite(Conv2DOp op,
-                                PatternRewriter &rewriter) const override {
+/// The pass options every rewrite reads.
+struct QuantizeSettings {
+  bool biasCorrection = true;
+  bool perChannelDepthwise = true;
+};
+
+/// A rewrite of one float op kind that leaves ops marked keep-float alone.
+template <typename OpT> struct QuantizePattern : OpRewritePattern<OpT> {
+  QuantizePattern(MLIRContext *context, QuantizeSettings settings)
+      : OpRewritePattern<OpT>(context), settings(settings) {}
+  LogicalResult matchAndRewrite(OpT op,
+                                PatternRewriter &rewriter) const final {
     if (op->hasAttr(kKeepFloat))
       return rewriter.notifyMatchFailure(op, "kept in float");
+    return quantize(op, rewriter);
+  }
+  virtual LogicalResult quantize(OpT op, PatternRewriter &rewriter) const = 0;
+  QuantizeSettings settings;
+};
+
+struct QuantizeConv : QuantizePattern<Conv2DOp> {
+  using QuantizePattern::QuantizePattern;
+  LogicalResult quantize(Conv2DOp op,
+                         PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getInput());
     auto weights = readF32Constant(op.getWeight());
     if (!range || !weights || !op.getType().getElementType().isF32())
@@ -237,7 +251,7 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
       return rewriter.notifyMatchFailure(op, "bias not constant");
     int64_t inputChannels = op.getInput().getType().getDimSize(1);
     if (auto mean = channelMean(op.getInput(), inputChannels);
-        mean && biasCorrection) {
+        mean && settings.biasCorrection) {
       // Output channel o of group g reads input channels g*Cg .. g*Cg+Cg-1.
       int64_t perGroup = wShape[1], window = wShape[2] * wShape[3];
       int64_t outputsPerGroup = wShape[0] / op.getGroup();
@@ -252,7 +266,7 @@ struct QuantizeConv : OpRewritePattern<Conv2DOp> {
     Type inputElement = act;
     std::optional<ArrayRef<double>> channelRanges = channelRange(
         op.getInput(), inputChannels);
-    if (perChannelDepthwise && channelRanges && inputChannels > 1 &&
+    if (settings.perChannelDepthwise && channelRanges && inputChannels > 1 &&
         static_cast<int64_t>(op.getGroup()) == inputChannels) {
       auto perAxis = perChannelActivationType(rewriter.getContext(),
                                               *channelRanges);
@@ -314,14 +328,10 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   return success();
 }
 
-struct QuantizeMatMul : OpRewritePattern<MatMulOp> {
-  QuantizeMatMul(MLIRContext *context, bool biasCorrection)
-      : OpRewritePattern(context), biasCorrection(biasCorrection) {}
-  bool biasCorrection;
-  LogicalResult matchAndRewrite(MatMulOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op->hasAttr(kKeepFloat))
-      return rewriter.notifyMatchFailure(op, "kept in float");
+struct QuantizeMatMul : QuantizePattern<MatMulOp> {
+  using QuantizePattern::QuantizePattern;
+  LogicalResult quantize(MatMulOp op,
+                         PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getLhs());
     auto weights = readF32Constant(op.getRhs());
     auto rhsType = op.getRhs().getType();
@@ -330,18 +340,14 @@ struct QuantizeMatMul : OpRewritePattern<MatMulOp> {
       return rewriter.notifyMatchFailure(op, "not a calibrated x * W");
     return rewriteLinear(rewriter, op, op.getLhs(), *weights,
                          rhsType.getDimSize(0), rhsType.getDimSize(1), Value(),
-                         *range, biasCorrection);
+                         *range, settings.biasCorrection);
   }
 };
 
-struct QuantizeGemm : OpRewritePattern<GemmOp> {
-  QuantizeGemm(MLIRContext *context, bool biasCorrection)
-      : OpRewritePattern(context), biasCorrection(biasCorrection) {}
-  bool biasCorrection;
-  LogicalResult matchAndRewrite(GemmOp op,
-                                PatternRewriter &rewriter) const override {
-    if (op->hasAttr(kKeepFloat))
-      return rewriter.notifyMatchFailure(op, "kept in float");
+struct QuantizeGemm : QuantizePattern<GemmOp> {
+  using QuantizePattern::QuantizePattern;
+  LogicalResult quantize(GemmOp op,
+                         PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getA());
     auto weights = readF32Constant(op.getB());
     if (!range || !weights || op.getTransA() ||
@@ -360,7 +366,7 @@ struct QuantizeGemm : OpRewritePattern<GemmOp> {
     if (op.getC() && op.getC().getType().getDimSize(0) != n)
       return rewriter.notifyMatchFailure(op, "bias does not have N elements");
     return rewriteLinear(rewriter, op, op.getA(), kn, k, n, op.getC(), *range,
-                         biasCorrection);
+                         settings.biasCorrection);
   }
 };
 
@@ -377,9 +383,9 @@ struct QCQuantizePass
           op->setAttr(kKeepFloat, UnitAttr::get(op->getContext()));
     });
     RewritePatternSet patterns(&getContext());
-    patterns.add<QuantizeConv>(&getContext(), biasCorrection,
-                               perChannelDepthwise);
-    patterns.add<QuantizeMatMul, QuantizeGemm>(&getContext(), biasCorrection);
+    QuantizeSettings settings{biasCorrection, perChannelDepthwise};
+    patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
+                                                             settings);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation()->walk([&](Operation *op) {
