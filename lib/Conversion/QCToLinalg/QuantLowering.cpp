@@ -235,6 +235,23 @@ FixedPoint fixedPointMultiplier(double multiplier) {
   return {double(mantissa), double(shift)};
 }
 
+/// i32 constants M0[c] and n[c] for `multipliers`, shaped to broadcast
+/// along `axis` of a rank-`rank` tensor (scalars for one multiplier).
+std::pair<Value, Value> fixedPointConstants(OpBuilder &b, Location loc,
+                                            ArrayRef<double> multipliers,
+                                            int64_t axis, int64_t rank) {
+  SmallVector<double> mantissas, shifts;
+  for (double m : multipliers) {
+    FixedPoint fixed = fixedPointMultiplier(m);
+    mantissas.push_back(fixed.mantissa);
+    shifts.push_back(fixed.shift);
+  }
+  if (multipliers.size() == 1)
+    axis = -1;
+  return {channelConstant(b, loc, mantissas, axis, rank, false),
+          channelConstant(b, loc, shifts, axis, rank, false)};
+}
+
 /// clamp(((v * M0 + 2^(n-1)) >> n) + z, qmin, qmax) in i64 for an i32 `v`
 /// and i32 `m0`, `n`, `z`, truncated to `storage`.
 Value fixedPointRescale(OpBuilder &b, Location l, Value v, Value m0, Value n,
@@ -298,14 +315,9 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
     // Integer-only requantization: y = clamp(((acc * M0 + 2^(n-1)) >> n)
     // + zy), M0 / 2^n ~ m[c] / sy (see fixedPointMultiplier).
     FailureOr<Params> out = paramsOf(quantized);
-    SmallVector<double> mantissas, shifts;
-    for (double m : multipliers) {
-      FixedPoint fixed = fixedPointMultiplier(m / out->scales[0]);
-      mantissas.push_back(fixed.mantissa);
-      shifts.push_back(fixed.shift);
-    }
-    Value m0 = channelConstant(b, loc, mantissas, mAxis, rank, false);
-    Value n = channelConstant(b, loc, shifts, mAxis, rank, false);
+    for (double &m : multipliers)
+      m /= out->scales[0];
+    auto [m0, n] = fixedPointConstants(b, loc, multipliers, mAxis, rank);
     Value zy = channelConstant(b, loc, {double(out->zeroPoints[0])}, -1, rank,
                                false);
     auto storageType = cast<RankedTensorType>(converter->convertType(result));
@@ -355,21 +367,17 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
     auto pick = [](ArrayRef<double> v, size_t c) {
       return v[v.size() == 1 ? 0 : c];
     };
-    SmallVector<double> mantissas, shifts, zin, zout;
+    SmallVector<double> multipliers, zin, zout;
     for (size_t c = 0; c < channels; ++c) {
-      FixedPoint fixed = fixedPointMultiplier(pick(in->scales, c) /
-                                              pick(out->scales, c));
-      mantissas.push_back(fixed.mantissa);
-      shifts.push_back(fixed.shift);
+      multipliers.push_back(pick(in->scales, c) / pick(out->scales, c));
       zin.push_back(pick(asDoubles(in->zeroPoints), c));
       zout.push_back(pick(asDoubles(out->zeroPoints), c));
     }
     int64_t constantAxis = channels > 1 ? axis : -1;
-    auto constant = [&](ArrayRef<double> values) {
-      return channelConstant(rewriter, loc, values, constantAxis, rank, false);
-    };
-    Value m0 = constant(mantissas), n = constant(shifts), z = constant(zin),
-          zo = constant(zout);
+    auto [m0, n] =
+        fixedPointConstants(rewriter, loc, multipliers, constantAxis, rank);
+    Value z = channelConstant(rewriter, loc, zin, constantAxis, rank, false);
+    Value zo = channelConstant(rewriter, loc, zout, constantAxis, rank, false);
     Params outParams = *out;
     bool isSigned = in->isSigned;
     Type storage = resultType.getElementType();

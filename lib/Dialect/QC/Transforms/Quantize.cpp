@@ -31,8 +31,6 @@ namespace {
 /// Discardable attribute on each rewritten op: the weights' SQNR in dB,
 /// for the compile report.
 constexpr llvm::StringLiteral kWeightSQNR = "qc.weight_sqnr_db";
-/// Marks the ops the keep-float option names while the patterns run.
-constexpr llvm::StringLiteral kKeepFloat = "qc.keep_float";
 
 /// u8 activation parameters covering [lo, hi] with an exact zero.
 quant::UniformQuantizedType activationType(MLIRContext *context,
@@ -208,7 +206,7 @@ std::optional<ArrayRef<double>> calibratedRange(Value value) {
 }
 
 Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
-                         quant::UniformQuantizedType type) {
+                         Type type) {
   auto tensor = cast<RankedTensorType>(x.getType());
   return QuantizeOp::create(rewriter, loc, tensor.clone(type), x);
 }
@@ -217,20 +215,23 @@ Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
 struct QuantizeSettings {
   bool biasCorrection = true;
   bool perChannelDepthwise = true;
+  /// Location names of the ops to leave in float.
+  llvm::StringSet<> keepFloat;
 };
 
-/// A rewrite of one float op kind that leaves ops marked keep-float alone.
+/// A rewrite of one float op kind that leaves the keep-float ops alone.
 template <typename OpT> struct QuantizePattern : OpRewritePattern<OpT> {
-  QuantizePattern(MLIRContext *context, QuantizeSettings settings)
+  QuantizePattern(MLIRContext *context, const QuantizeSettings &settings)
       : OpRewritePattern<OpT>(context), settings(settings) {}
   LogicalResult matchAndRewrite(OpT op,
                                 PatternRewriter &rewriter) const final {
-    if (op->hasAttr(kKeepFloat))
-      return rewriter.notifyMatchFailure(op, "kept in float");
+    if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+      if (settings.keepFloat.contains(name.getName().getValue()))
+        return rewriter.notifyMatchFailure(op, "kept in float");
     return quantize(op, rewriter);
   }
   virtual LogicalResult quantize(OpT op, PatternRewriter &rewriter) const = 0;
-  QuantizeSettings settings;
+  const QuantizeSettings &settings; // owned by the pass run
 };
 
 struct QuantizeConv : QuantizePattern<Conv2DOp> {
@@ -275,9 +276,7 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     }
     Value bias =
         biasTensor(rewriter, loc, *biasValues, inputScales, q.scales);
-    Value x = QuantizeOp::create(
-        rewriter, loc, op.getInput().getType().clone(inputElement),
-        op.getInput());
+    Value x = quantizeActivation(rewriter, loc, op.getInput(), inputElement);
     Value w = weightTensor(rewriter, loc, q, wShape, 0);
     auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
         op, op.getType(), x, w, bias, op.getStridesAttr(), op.getPadsAttr(),
@@ -375,22 +374,18 @@ struct QCQuantizePass
   using QCQuantizeBase::QCQuantizeBase;
   void runOnOperation() override {
     int64_t before = 0, after = 0;
-    llvm::StringSet<> keep(llvm::from_range, keepFloat);
     getOperation()->walk([&](Operation *op) {
       before += isa<Conv2DOp, MatMulOp, GemmOp>(op);
-      if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-        if (keep.contains(name.getName().getValue()))
-          op->setAttr(kKeepFloat, UnitAttr::get(op->getContext()));
     });
+    QuantizeSettings settings{biasCorrection, perChannelDepthwise,
+                              llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
-    QuantizeSettings settings{biasCorrection, perChannelDepthwise};
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
                                                              settings);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation()->walk([&](Operation *op) {
       after += isa<Conv2DOp, MatMulOp, GemmOp>(op);
-      op->removeAttr(kKeepFloat);
     });
     numQuantized += before - after;
   }
