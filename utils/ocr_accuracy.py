@@ -82,10 +82,9 @@ def render_line(text, rng):
     return image
 
 
-def line_texts(words, banned, rng, count):
-    """`count` lines of 1-3 words, none of which is in `banned`."""
-    lines = []
-    while len(lines) < count:
+def line_text(words, banned, rng):
+    """A line of 1-3 words, none of which is in `banned`."""
+    while True:
         picked = [w for w in rng.sample(words, rng.randint(1, 3))
                   if w not in banned]
         if not picked:
@@ -93,8 +92,7 @@ def line_texts(words, banned, rng, count):
         text = " ".join(picked)
         if rng.random() < 0.2:
             text = text.upper()
-        lines.append(text)
-    return lines
+        return text
 
 
 def render_lines(folder, words, banned, seed, count, width, rotate):
@@ -103,7 +101,7 @@ def render_lines(folder, words, banned, seed, count, width, rotate):
     rng = random.Random(seed)
     texts, labels = [], []
     while len(texts) < count:
-        text = line_texts(words, banned, rng, 1)[0]
+        text = line_text(words, banned, rng)
         image = render_line(text, rng)
         if 48 * image.width / image.height > width:
             continue  # would be squeezed to fit the input width
@@ -120,7 +118,6 @@ def render_pages(folder, words, banned, seed, count):
     """320x320 pages with a few lines of text each."""
     os.makedirs(folder, exist_ok=True)
     rng = random.Random(seed)
-    texts = []
     for index in range(count):
         ink, paper = colours(rng)
         page = Image.new("RGB", (320, 320), paper)
@@ -129,12 +126,10 @@ def render_pages(folder, words, banned, seed, count):
         while y < 290:
             font = ImageFont.truetype(os.path.join(FONT_DIR, rng.choice(FONTS)),
                                       rng.randint(14, 30))
-            text = line_texts(words, banned, rng, 1)[0]
+            text = line_text(words, banned, rng)
             draw.text((rng.randint(4, 80), y), text, font=font, fill=ink)
-            texts.append(text)
             y += font.size + rng.randint(8, 40)
         page.save(os.path.join(folder, "%04d.png" % index))
-    return texts
 
 
 def edit_distance(a, b):
