@@ -14,6 +14,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace quantc {
@@ -25,18 +26,11 @@ using namespace mlir;
 
 namespace {
 
-/// Values a nest reads from outside it, in first-use order.
+/// Values a nest reads from outside it: its bounds, then what its body
+/// uses, in first-use order.
 llvm::SetVector<Value> capturedValues(Operation *nest) {
-  llvm::SetVector<Value> captured;
-  nest->walk([&](Operation *op) {
-    for (Value value : op->getOperands()) {
-      Operation *owner = value.getDefiningOp();
-      if (!owner)
-        owner = cast<BlockArgument>(value).getOwner()->getParentOp();
-      if (!nest->isAncestor(owner))
-        captured.insert(value);
-    }
-  });
+  llvm::SetVector<Value> captured(nest->operand_begin(), nest->operand_end());
+  getUsedValuesDefinedAbove(nest->getRegions(), captured);
   return captured;
 }
 
