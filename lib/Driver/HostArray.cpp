@@ -47,11 +47,6 @@ void quantc::gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
   }
 }
 
-static llvm::Error fail(StringRef path, const llvm::Twine &why) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (path + ": " + why).str());
-}
-
 /// Reads the value of `key` in a .npy header dict ('key': value, ...).
 static StringRef headerValue(StringRef header, StringRef key) {
   size_t at = header.find(("'" + key + "'").str());
@@ -70,10 +65,10 @@ llvm::Expected<HostArray> quantc::readNpy(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
+    return fileError(path, "cannot read: " + buffer.getError().message());
   StringRef bytes = (*buffer)->getBuffer();
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
-    return fail(path, "not a .npy file");
+    return fileError(path, "not a .npy file");
   unsigned major = static_cast<uint8_t>(bytes[6]);
   size_t headerLength, offset;
   if (major == 1) {
@@ -86,35 +81,35 @@ llvm::Expected<HostArray> quantc::readNpy(StringRef path) {
       headerLength |= size_t(static_cast<uint8_t>(bytes[8 + i])) << (8 * i);
     offset = 12;
   } else {
-    return fail(path, "unsupported .npy version " + llvm::Twine(major));
+    return fileError(path, "unsupported .npy version " + llvm::Twine(major));
   }
   if (offset + headerLength > bytes.size())
-    return fail(path, "truncated .npy header");
+    return fileError(path, "truncated .npy header");
   StringRef header = bytes.substr(offset, headerLength);
   StringRef descr = headerValue(header, "descr").trim("'\"");
   StringRef fortran = headerValue(header, "fortran_order");
   StringRef shapeText = headerValue(header, "shape");
   if (fortran != "False")
-    return fail(path, "Fortran-order arrays are not supported");
+    return fileError(path, "Fortran-order arrays are not supported");
   if (!shapeText.starts_with("("))
-    return fail(path, "malformed .npy header (no shape)");
+    return fileError(path, "malformed .npy header (no shape)");
   HostArray array;
   llvm::SmallVector<StringRef> parts;
   shapeText.drop_front().drop_back().split(parts, ',', -1, false);
   for (StringRef part : parts) {
     int64_t dim;
     if (part.trim().getAsInteger(10, dim) || dim < 0)
-      return fail(path, "malformed shape " + shapeText);
+      return fileError(path, "malformed shape " + shapeText);
     array.shape.push_back(dim);
   }
   int64_t count = array.size();
   size_t width = descr == "<f4" ? 4 : (descr == "<f8" || descr == "<i8") ? 8 : 0;
   if (!width)
-    return fail(path, "dtype '" + descr +
+    return fileError(path, "dtype '" + descr +
                           "' is not supported; use float32 (<f4)");
   StringRef data = bytes.drop_front(offset + headerLength);
   if (data.size() != static_cast<size_t>(count) * width)
-    return fail(path, "holds " + llvm::Twine(data.size()) +
+    return fileError(path, "holds " + llvm::Twine(data.size()) +
                           " data bytes, but shape " + shapeText + " needs " +
                           llvm::Twine(count * width));
   array.data.resize(count);
@@ -155,7 +150,7 @@ llvm::Error quantc::writeNpy(StringRef path, const HostArray &array) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return fail(path, "cannot write: " + ec.message());
+    return fileError(path, "cannot write: " + ec.message());
   os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xFF)
      << char(header.size() >> 8) << header;
   os.write(reinterpret_cast<const char *>(array.data.data()),
@@ -167,28 +162,28 @@ llvm::Expected<HostArray> quantc::readTensorProto(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
+    return fileError(path, "cannot read: " + buffer.getError().message());
   onnx::TensorProto tensor;
   StringRef bytes = (*buffer)->getBuffer();
   if (!tensor.ParseFromArray(bytes.data(), bytes.size()))
-    return fail(path, "not an ONNX TensorProto");
+    return fileError(path, "not an ONNX TensorProto");
   if (tensor.data_type() != onnx::TensorProto::FLOAT)
-    return fail(path, "only float32 tensors are supported");
+    return fileError(path, "only float32 tensors are supported");
   HostArray array;
   for (int64_t d : tensor.dims()) {
     if (d < 0)
-      return fail(path, "negative dimension");
+      return fileError(path, "negative dimension");
     array.shape.push_back(d);
   }
   int64_t count = array.size();
   if (tensor.has_raw_data()) {
     if (tensor.raw_data().size() != static_cast<size_t>(count) * 4)
-      return fail(path, "raw_data length does not match the shape");
+      return fileError(path, "raw_data length does not match the shape");
     array.data.resize(count);
     std::memcpy(array.data.data(), tensor.raw_data().data(), count * 4);
   } else {
     if (tensor.float_data_size() != count)
-      return fail(path, "float_data length does not match the shape");
+      return fileError(path, "float_data length does not match the shape");
     array.data.assign(tensor.float_data().begin(), tensor.float_data().end());
   }
   return array;

@@ -25,21 +25,16 @@ using llvm::StringRef;
 /// header must not be able to ask for gigabytes.
 constexpr int64_t kMaxPixels = int64_t(1) << 26; // 64 Mpixel
 
-static llvm::Error fail(StringRef path, const llvm::Twine &why) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (path + ": " + why).str());
-}
-
 static llvm::Expected<Image> decodePng(StringRef data, StringRef path) {
   png_image png;
   std::memset(&png, 0, sizeof(png));
   png.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_memory(&png, data.data(), data.size()))
-    return fail(path, llvm::Twine("not a readable PNG image (") +
+    return fileError(path, llvm::Twine("not a readable PNG image (") +
                           png.message + ")");
   if (int64_t(png.width) * png.height > kMaxPixels) {
     png_image_free(&png);
-    return fail(path, "image of " + llvm::Twine(png.width) + "x" +
+    return fileError(path, "image of " + llvm::Twine(png.width) + "x" +
                           llvm::Twine(png.height) +
                           " pixels is larger than 64 Mpixel");
   }
@@ -56,7 +51,7 @@ static llvm::Expected<Image> decodePng(StringRef data, StringRef path) {
                              /*row_stride=*/0, /*colormap=*/nullptr)) {
     std::string message = png.message;
     png_image_free(&png);
-    return fail(path, "corrupt PNG image (" + message + ")");
+    return fileError(path, "corrupt PNG image (" + message + ")");
   }
   return image;
 }
@@ -65,7 +60,7 @@ static llvm::Expected<Image> decodePng(StringRef data, StringRef path) {
 /// whitespace byte, then the pixels; '#' comments in the header.
 static llvm::Expected<Image> decodeNetpbm(StringRef data, StringRef path) {
   if (data.size() < 2 || data[0] != 'P' || (data[1] != '6' && data[1] != '5'))
-    return fail(path, "not a binary PPM (P6) or PGM (P5) image");
+    return fileError(path, "not a binary PPM (P6) or PGM (P5) image");
   Image image;
   image.channels = data[1] == '6' ? 3 : 1;
   size_t at = 2;
@@ -82,20 +77,20 @@ static llvm::Expected<Image> decodeNetpbm(StringRef data, StringRef path) {
       ++at;
     if (start == at || data.substr(start, at - start).getAsInteger(10, field) ||
         field <= 0 || field > (1 << 16))
-      return fail(path, "malformed netpbm header");
+      return fileError(path, "malformed netpbm header");
   }
   if (fields[2] > 255)
-    return fail(path, "16-bit netpbm images are not supported");
+    return fileError(path, "16-bit netpbm images are not supported");
   ++at; // the single whitespace byte after maxval
   image.width = fields[0];
   image.height = fields[1];
   if (image.width * image.height > kMaxPixels)
-    return fail(path, "image of " + llvm::Twine(image.width) + "x" +
+    return fileError(path, "image of " + llvm::Twine(image.width) + "x" +
                           llvm::Twine(image.height) +
                           " pixels is larger than 64 Mpixel");
   size_t bytes = image.width * image.height * image.channels;
   if (at > data.size() || data.size() - at < bytes)
-    return fail(path, "truncated: the header promises " +
+    return fileError(path, "truncated: the header promises " +
                           llvm::Twine(bytes) + " pixel bytes");
   image.pixels.assign(data.bytes_begin() + at, data.bytes_begin() + at + bytes);
   if (fields[2] != 255)
@@ -111,15 +106,15 @@ llvm::Expected<Image> quantc::decodeImage(StringRef data, StringRef name) {
   if (data.starts_with("P5") || data.starts_with("P6"))
     return decodeNetpbm(data, name);
   if (llvm::sys::path::extension(name).equals_insensitive(".png"))
-    return fail(name, "not a readable PNG image (no PNG signature)");
-  return fail(name, "not a binary PPM (P6) or PGM (P5) image");
+    return fileError(name, "not a readable PNG image (no PNG signature)");
+  return fileError(name, "not a binary PPM (P6) or PGM (P5) image");
 }
 
 llvm::Expected<Image> quantc::readImage(StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
+    return fileError(path, "cannot read: " + buffer.getError().message());
   return decodeImage((*buffer)->getBuffer(), path);
 }
 

@@ -18,11 +18,6 @@
 using namespace quantc;
 using llvm::StringRef;
 
-static llvm::Error fail(StringRef path, const llvm::Twine &why) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (path + ": " + why).str());
-}
-
 static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -39,7 +34,7 @@ llvm::Expected<HostArray> quantc::readSample(StringRef path,
       return image.takeError();
     llvm::Expected<HostArray> array = preprocessImage(*image, shape, options);
     if (!array)
-      return fail(path, "cannot feed an input of shape " + shapeText(shape) +
+      return fileError(path, "cannot feed an input of shape " + shapeText(shape) +
                             ": " + llvm::toString(array.takeError()));
     return array;
   }
@@ -47,7 +42,7 @@ llvm::Expected<HostArray> quantc::readSample(StringRef path,
   if (!array)
     return array.takeError();
   if (llvm::ArrayRef(array->shape) != shape)
-    return fail(path, "has shape " + shapeText(array->shape) +
+    return fileError(path, "has shape " + shapeText(array->shape) +
                           ", but the model's input is " + shapeText(shape));
   return array;
 }
@@ -57,7 +52,7 @@ quantc::listSampleFiles(StringRef folder) {
   std::error_code ec;
   std::vector<std::string> files;
   if (!llvm::sys::fs::is_directory(folder))
-    return fail(folder, "no such folder");
+    return fileError(folder, "no such folder");
   for (llvm::sys::fs::directory_iterator it(folder, ec), end;
        it != end && !ec; it.increment(ec)) {
     StringRef path = it->path();
@@ -65,9 +60,9 @@ quantc::listSampleFiles(StringRef folder) {
       files.push_back(path.str());
   }
   if (ec)
-    return fail(folder, "cannot read the folder: " + ec.message());
+    return fileError(folder, "cannot read the folder: " + ec.message());
   if (files.empty())
-    return fail(folder, "holds no samples (.npy, .pb, .png, .ppm or .pgm)");
+    return fileError(folder, "holds no samples (.npy, .pb, .png, .ppm or .pgm)");
   llvm::sort(files);
   return files;
 }

@@ -16,11 +16,6 @@
 using namespace quantc;
 using llvm::StringRef;
 
-static llvm::Error fail(StringRef path, const llvm::Twine &why) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (path + ": " + why).str());
-}
-
 std::optional<ImageResize> quantc::parseImageResize(StringRef text) {
   return llvm::StringSwitch<std::optional<ImageResize>>(text)
       .Case("stretch", ImageResize::Stretch)
@@ -92,7 +87,7 @@ llvm::Expected<HostArray>
 quantc::preprocessImage(const Image &image, llvm::ArrayRef<int64_t> shape,
                         const ImagePreprocessing &options) {
   if (shape.size() != 4 || shape[0] != 1 || (shape[1] != 1 && shape[1] != 3))
-    return fail("image", "an image feeds an input of shape 1xCxHxW with C = "
+    return fileError("image", "an image feeds an input of shape 1xCxHxW with C = "
                          "1 or 3");
   int64_t channels = shape[1], height = shape[2], width = shape[3];
   // The size the whole image is scaled to, and where the input window

@@ -25,6 +25,12 @@ struct HostArray {
   int64_t size() const;
 };
 
+/// "<path>: <why>", the form of every error about a file the driver reads.
+inline llvm::Error fileError(llvm::StringRef path, const llvm::Twine &why) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 (path + ": " + why).str());
+}
+
 /// Copies a strided float32 view (sizes and strides in elements, as in an
 /// MLIR memref descriptor) into `out` in row-major order.
 void gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
