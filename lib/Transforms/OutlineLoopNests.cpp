@@ -51,11 +51,13 @@ struct OutlineLoopNestsPass
     for (func::FuncOp function : functions) {
       if (function.isExternal())
         continue;
+      // Outermost loops, also those under an scf.if (a precision switch).
       SmallVector<scf::ForOp> nests;
-      for (Block &block : function.getBody())
-        for (auto loop : block.getOps<scf::ForOp>())
-          if (loop->getNumResults() == 0)
-            nests.push_back(loop);
+      function.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+        if (loop->getNumResults() == 0)
+          nests.push_back(loop);
+        return WalkResult::skip();
+      });
       for (auto [index, nest] : llvm::enumerate(nests))
         outline(function, nest, index, symbols);
     }

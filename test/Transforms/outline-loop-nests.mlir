@@ -58,3 +58,36 @@ func.func @reduction(%a: memref<4xf32>) -> f32 {
   }
   return %sum : f32
 }
+
+// -----
+
+// A nest under an scf.if (a precision switch's branch) is outermost too;
+// the condition stays with the caller.
+// CHECK-LABEL: func.func @switched
+// CHECK:         scf.if %{{.*}} {
+// CHECK-NEXT:      call @switched_nest0(%{{.*}}) : (memref<4xf32>) -> ()
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      call @switched_nest1(%{{.*}}) : (memref<4xf32>) -> ()
+// CHECK:       func.func private @switched_nest1
+// CHECK:         arith.subf
+// CHECK:       func.func private @switched_nest0
+// CHECK:         arith.addf
+func.func @switched(%on: i1, %a: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.if %on {
+    scf.for %i = %c0 to %c4 step %c1 {
+      %x = memref.load %a[%i] : memref<4xf32>
+      %y = arith.addf %x, %x : f32
+      memref.store %y, %a[%i] : memref<4xf32>
+    }
+  } else {
+    scf.for %i = %c0 to %c4 step %c1 {
+      %x = memref.load %a[%i] : memref<4xf32>
+      %y = arith.subf %x, %x : f32
+      memref.store %y, %a[%i] : memref<4xf32>
+    }
+  }
+  return
+}

@@ -64,13 +64,14 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
 
 def OutlineLoopNests : Pass<"quantc-outline-loop-nests",
                             "::mlir::ModuleOp"> {
-  let summary = "move each top-level loop nest of a function into its own function";
+  let summary = "move each outermost loop nest of a function into its own function";
   let description = [{
     After bufferization a whole model is one function holding thousands
     of loop nests, and some LLVM loop passes (IndVarSimplify above all) are
     quadratic in the loops of a function: the PP-OCRv4 recognizer spent
-    54 of 63 seconds of `-O3` there. This pass moves every top-level
-    `scf.for` of a function body (one per layer, roughly) into a private
+    54 of 63 seconds of `-O3` there. This pass moves every outermost
+    `scf.for` of a function (one per layer, roughly; also those inside an
+    `scf.if`, such as a precision switch's branches) into a private
     function `<function>_nest<N>` that the function calls. The memrefs and
     values the nest reads become arguments; constants and
     `memref.get_global`s are cloned in instead, so loop bounds stay

@@ -29,6 +29,11 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm) {
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // Also for values whose layout bufferization cannot infer, such as an
+  // scf.if result (a precision switch): a fully dynamic layout there
+  // defeats the static-stride subviews of the tiled convolutions.
+  bufferize.unknownTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
   // Lowers the clones and deallocations the pipeline above inserts.
