@@ -225,6 +225,8 @@ template <typename OpT> struct QuantizePattern : OpRewritePattern<OpT> {
       : OpRewritePattern<OpT>(context), settings(settings) {}
   LogicalResult matchAndRewrite(OpT op,
                                 PatternRewriter &rewriter) const final {
+    if (op->hasAttr(kKeepFloatAttr))
+      return rewriter.notifyMatchFailure(op, "marked keep-float");
     if (auto name = dyn_cast<NameLoc>(op->getLoc()))
       if (settings.keepFloat.contains(name.getName().getValue()))
         return rewriter.notifyMatchFailure(op, "kept in float");

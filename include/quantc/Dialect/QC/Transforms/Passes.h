@@ -12,10 +12,15 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
 namespace quantc::qc {
+
+/// Unit attribute on a compute op that qc-quantize must leave in float
+/// (the reference branch of a precision switch, or a user's choice in IR).
+inline constexpr llvm::StringLiteral kKeepFloatAttr = "qc.keep_float";
 
 #define GEN_PASS_DECL
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"

@@ -85,8 +85,8 @@ def QCQuantize : Pass<"qc-quantize"> {
     * the op becomes `qc.qconv2d` / `qc.qmatmul` with an f32 result (the
       dequantized i32 accumulator), so neighbouring ops are unchanged.
 
-    Ops without a calibrated input, and ops named in `keep-float`, stay
-    float. Probes are left in place.
+    Ops without a calibrated input, ops named in `keep-float`, and ops
+    carrying the unit attribute `qc.keep_float` stay float. Probes are left in place.
 
     ```mlir
     %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 3.0>} : tensor<1x3x8x8xf32>
@@ -135,6 +135,40 @@ def QCInstrumentObservers : Pass<"qc-instrument-observers", "::mlir::ModuleOp"> 
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def QCInsertPrecisionSwitches
+    : Pass<"qc-insert-precision-switches", "::mlir::ModuleOp"> {
+  let summary = "give every quantizable layer a run-time int8-or-float switch";
+  let description = [{
+    For a precision search: one compiled module then runs any mix of int8
+    and float layers. Every `qc.conv2d`, `qc.matmul` and `qc.gemm` that
+    reads a calibrated `qc.observe` and carries a location name (the ONNX
+    tensor name, as `keep-float` takes it) becomes an `scf.if` on a call
+    to the external `quantc_layer_quantized(i64) -> i1` that the search
+    provides: the then-branch holds a copy for qc-quantize to rewrite, the
+    else-branch a copy marked `qc.keep_float`. The module attribute
+    `qc.precision_switches` lists the layer names: switch `i` is layer
+    `qc.precision_switches[i]`. Run it after calibration and before
+    `qc-quantize`.
+
+    ```mlir
+    %y = qc.conv2d %xo, %w, %b : ... loc("conv1")
+    // becomes
+    %c0 = arith.constant 0 : i64
+    %on = func.call @quantc_layer_quantized(%c0) : (i64) -> i1
+    %y = scf.if %on -> (tensor<...>) {
+      %q = qc.conv2d %xo, %w, %b : ...
+      scf.yield %q : tensor<...>
+    } else {
+      %f = qc.conv2d %xo, %w, %b {qc.keep_float} : ...
+      scf.yield %f : tensor<...>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD
