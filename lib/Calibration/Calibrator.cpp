@@ -135,20 +135,12 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   active.moments = &moments;
   for (size_t i = 0; i < samples.size(); ++i) {
     const std::string &file = samples[i];
-    llvm::Expected<HostArray> sample =
-        readSample(file, inputType.getShape(), options.preprocessing);
+    llvm::Expected<HostArray> sample = readCalibrationSample(
+        file, inputType.getShape(), options.preprocessing);
     if (!sample) {
       active.probes = nullptr;
       return sample.takeError();
     }
-    // Model inputs may hold NaN; calibration data must not, or every
-    // range it touches is meaningless.
-    for (size_t k = 0; k < sample->data.size(); ++k)
-      if (!std::isfinite(sample->data[k])) {
-        active.probes = nullptr;
-        return error(file + ": holds a non-finite value (NaN or Inf) at "
-                            "element " + llvm::Twine(k));
-      }
     llvm::Expected<std::vector<HostArray>> outputs =
         (*model)->run(llvm::ArrayRef<HostArray>(*sample));
     if (!outputs) {

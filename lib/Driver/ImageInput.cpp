@@ -14,6 +14,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 
 using namespace quantc;
 using llvm::StringRef;
@@ -45,6 +46,19 @@ llvm::Expected<HostArray> quantc::readSample(StringRef path,
     return fileError(path, "has shape " + shapeText(array->shape) +
                           ", but the model's input is " + shapeText(shape));
   return array;
+}
+
+llvm::Expected<HostArray>
+quantc::readCalibrationSample(StringRef path, llvm::ArrayRef<int64_t> shape,
+                              const ImagePreprocessing &options) {
+  llvm::Expected<HostArray> sample = readSample(path, shape, options);
+  if (!sample)
+    return sample.takeError();
+  for (size_t k = 0; k < sample->data.size(); ++k)
+    if (!std::isfinite(sample->data[k]))
+      return fileError(path, "holds a non-finite value (NaN or Inf) at "
+                             "element " + llvm::Twine(k));
+  return sample;
 }
 
 llvm::Expected<std::vector<std::string>>

@@ -18,6 +18,7 @@
 
 #include "QuantizationReport.h"
 #include "quantc/Calibration/Calibrator.h"
+#include "quantc/Calibration/PrecisionSearch.h"
 #include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
@@ -39,6 +40,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/InitLLVM.h"
@@ -134,6 +136,27 @@ static cl::list<std::string> keepFloat(
              "report lists them); comma-separated or repeated"),
     cl::CommaSeparated, cl::value_desc("name"), cl::sub(runCommand),
     cl::sub(compileCommand));
+static cl::opt<double> minOutputCosine(
+    "min-output-cosine",
+    cl::desc("search which layers to keep in float: the fewest most harmful "
+             "ones that bring every output of the search samples to this "
+             "cosine similarity with the float model (e.g. 0.99)"),
+    cl::init(0.0), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<unsigned> maxFloatLayers(
+    "max-float-layers",
+    cl::desc("at most this many layers stay float in the search (default: "
+             "a tenth of the quantizable layers)"),
+    cl::init(0), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<std::string> searchData(
+    "search-data",
+    cl::desc("folder of samples for the precision search (default: the "
+             "--calib folder; needed when --calib is a cache)"),
+    cl::value_desc("dir"), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<unsigned> searchSamples(
+    "search-samples",
+    cl::desc("how many search samples (the first, by name) the search "
+             "measures on (16)"),
+    cl::init(16), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
                               cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> benchmarkRuns(
@@ -184,13 +207,16 @@ static std::unique_ptr<mlir::MLIRContext> createContext() {
 
 static int quantizeModule(mlir::ModuleOp module, StringRef folder,
                           quantc::RangeMethod rangeMethod, unsigned width,
-                          const quantc::CalibrationOptions &calibration);
+                          const quantc::CalibrationOptions &calibration,
+                          json::Object *searchReport);
 static int parseInputFlags(quantc::ONNXImportOptions &options,
                            quantc::ImagePreprocessing &preprocessing);
 
-/// quantizeModule with the --calib/--method/--bits flags.
+/// quantizeModule with the --calib/--method/--bits flags; the precision
+/// search's findings go to `searchReport` when given.
 static int quantizeFromFlags(mlir::ModuleOp module,
-                             const quantc::CalibrationOptions &calibration) {
+                             const quantc::CalibrationOptions &calibration,
+                             json::Object *searchReport = nullptr) {
   std::optional<quantc::RangeMethod> rangeMethod =
       quantc::parseRangeMethod(method);
   if (!rangeMethod)
@@ -199,7 +225,13 @@ static int quantizeFromFlags(mlir::ModuleOp module,
   if (bits != 8)
     return fail("--bits " + Twine(bits) +
                 " is not supported yet; int8 (--bits 8) is");
-  return quantizeModule(module, runCalib, *rangeMethod, bits, calibration);
+  if (minOutputCosine < 0 || minOutputCosine > 1)
+    return fail(formatv("--min-output-cosine must be in [0, 1], got {0}",
+                        minOutputCosine.getValue()));
+  if (minOutputCosine > 0 && searchSamples == 0)
+    return fail("--search-samples must be at least 1");
+  return quantizeModule(module, runCalib, *rangeMethod, bits, calibration,
+                        searchReport);
 }
 
 static int compileModel() {
@@ -219,9 +251,12 @@ static int compileModel() {
   std::optional<json::Object> report;
   if (!runCalib.empty()) {
     int64_t floatBytes = quantc::constantBytes(*module);
-    if (int status = quantizeFromFlags(*module, calibration))
+    json::Object search;
+    if (int status = quantizeFromFlags(*module, calibration, &search))
       return status;
     report = quantc::quantizationReport(*module);
+    if (!search.empty())
+      (*report)["precision_search"] = std::move(search);
     (*report)["weight_bytes_float"] = floatBytes;
     (*report)["weight_bytes_quantized"] = quantc::constantBytes(*module);
     (*report)["method"] = method.getValue();
@@ -401,15 +436,58 @@ static int calibrateModel() {
   return 0;
 }
 
+/// Runs the precision search on a copy of the calibrated `module` with the
+/// first --search-samples samples of `folder`, adds the layers it keeps
+/// float to `quantizeOptions` and its findings to `searchReport`.
+static int searchPrecision(mlir::ModuleOp module, StringRef folder,
+                           const quantc::CalibrationOptions &calibration,
+                           quantc::qc::QCQuantizeOptions &quantizeOptions,
+                           json::Object *searchReport) {
+  Expected<std::vector<std::string>> samples = quantc::listSampleFiles(folder);
+  if (!samples)
+    return fail(toString(samples.takeError()));
+  samples->resize(std::min<size_t>(samples->size(), searchSamples));
+  quantc::PrecisionSearchOptions options;
+  options.minCosine = minOutputCosine;
+  options.maxFloatLayers = maxFloatLayers;
+  options.showProgress = calibration.showProgress;
+  options.preprocessing = calibration.preprocessing;
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+  Expected<quantc::PrecisionSearchResult> found = quantc::searchPrecision(
+      *copy, *samples, quantizeOptions, options);
+  if (!found)
+    return fail(toString(found.takeError()));
+  outs() << "precision search: " << found->keepFloat.size() << " of "
+         << found->sensitivity.size() << " layers kept float; worst output "
+         << format("cosine %.6f all int8, %.6f now (bound %.9g, ",
+                   found->allInt8Cosine, found->achievedCosine,
+                   found->minCosine)
+         << found->samples << " samples, " << found->runs << " runs)\n";
+  if (!found->met)
+    WithColor::warning(errs(), "quantc")
+        << "the bound " << found->minCosine << " is not reached with "
+        << found->budget << " float layers (--max-float-layers)\n";
+  llvm::append_range(quantizeOptions.keepFloat, found->keepFloat);
+  if (searchReport)
+    *searchReport = found->toJSON();
+  return 0;
+}
+
 /// Calibrates a copy of `module` on the samples in `source` (or reads
 /// the statistics from `source`, a cache file of `quantc calibrate`), sets
 /// every probe's range with `rangeMethod`, and rewrites the calibrated ops
 /// to int8 in `module`.
 static int quantizeModule(mlir::ModuleOp module, StringRef source,
                           quantc::RangeMethod rangeMethod, unsigned width,
-                          const quantc::CalibrationOptions &calibration) {
+                          const quantc::CalibrationOptions &calibration,
+                          json::Object *searchReport) {
   std::optional<quantc::CalibrationResult> statistics;
-  if (!sys::fs::is_directory(source) && source.ends_with(".json")) {
+  bool fromCache = !sys::fs::is_directory(source) && source.ends_with(".json");
+  if (minOutputCosine > 0 && fromCache && searchData.empty())
+    return fail("--min-output-cosine measures on samples: give "
+                "--search-data DIR (or --calib a folder, not the cache '" +
+                source + "')");
+  if (fromCache) {
     Expected<quantc::CalibrationResult> cache =
         quantc::loadCalibrationCache(source);
     if (!cache)
@@ -431,10 +509,16 @@ static int quantizeModule(mlir::ModuleOp module, StringRef source,
       quantc::applyCalibration(module, *statistics, rangeMethod, width);
   if (!applied)
     return fail(toString(applied.takeError()));
-  mlir::PassManager quantize(module.getContext());
   quantc::qc::QCQuantizeOptions quantizeOptions;
   quantizeOptions.biasCorrection = biasCorrection;
   quantizeOptions.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  if (minOutputCosine > 0)
+    if (int status = searchPrecision(
+            module, searchData.empty() ? source : StringRef(searchData),
+            calibration,
+                                     quantizeOptions, searchReport))
+      return status;
+  mlir::PassManager quantize(module.getContext());
   quantize.addPass(quantc::qc::createQCQuantize(quantizeOptions));
   return mlir::failed(quantize.run(module)) ? 1 : 0;
 }

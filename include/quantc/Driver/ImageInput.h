@@ -81,6 +81,12 @@ llvm::Expected<HostArray> readSample(llvm::StringRef path,
                                      llvm::ArrayRef<int64_t> shape,
                                      const ImagePreprocessing &options);
 
+/// readSample for calibration and search data: also refuses NaN and Inf,
+/// which would make every range they touch meaningless.
+llvm::Expected<HostArray> readCalibrationSample(llvm::StringRef path,
+                                                llvm::ArrayRef<int64_t> shape,
+                                                const ImagePreprocessing &options);
+
 /// The sample files (.npy, .pb, images) in `folder`, sorted by name; an
 /// error naming the folder if it cannot be read or holds none.
 llvm::Expected<std::vector<std::string>> listSampleFiles(llvm::StringRef folder);
