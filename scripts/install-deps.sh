@@ -20,6 +20,8 @@ packages=(
   libclang-rt-22-dev
   # Unit tests.
   libgtest-dev
+  # AArch64 objects: cross linker and libc, run under qemu-user.
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )
 
 missing=()

@@ -77,6 +77,13 @@ config.substitutions.append(("%quantc_driver",
                              os.path.join(config.quantc_tools_dir, "quantc")))
 
 config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
+# AArch64 objects link with Debian's cross gcc and run under qemu-user.
+aarch64_cc = shutil.which("aarch64-linux-gnu-gcc")
+qemu_aarch64 = shutil.which("qemu-aarch64")
+if aarch64_cc and qemu_aarch64:
+    config.available_features.add("aarch64-qemu")
+    config.substitutions.append(("%aarch64_cc", aarch64_cc))
+    config.substitutions.append(("%qemu_aarch64", qemu_aarch64))
 config.substitutions.append(("%quantc_runtime",
                              os.path.join(config.quantc_obj_root, "lib",
                                           "libquantc_runtime.a")))

@@ -29,6 +29,7 @@
 #include "quantc/InitAll.h"
 #include "quantc/Target/ONNX/ONNXImporter.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
+#include "quantc/Target/Object/TargetSpec.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -99,8 +100,13 @@ static cl::opt<bool> imageBgr("image-bgr",
                               cl::sub(compileCommand), cl::sub(runCommand),
                               cl::sub(calibrateCommand));
 static cl::opt<std::string> target("target",
-                                   cl::desc("x86_64 (default) or x86_64-native"),
-                                   cl::init("x86_64"), cl::sub(compileCommand));
+                                   cl::desc("host (default: this machine's "
+                                            "most specific target), native, "
+                                            "x86_64, x86_64-avx2, "
+                                            "x86_64-avx512vnni, x86_64-amx, "
+                                            "aarch64, aarch64-dotprod or "
+                                            "aarch64-i8mm"),
+                                   cl::init("host"), cl::sub(compileCommand));
 static cl::opt<std::string> entryName("entry",
                                       cl::desc("name of the C entry point"),
                                       cl::init("quantc_main"),
@@ -235,9 +241,13 @@ static int quantizeFromFlags(mlir::ModuleOp module,
 }
 
 static int compileModel() {
-  if (!quantc::isSupportedObjectTarget(target))
-    return fail("unknown target '" + target +
-                "'; expected x86_64 or x86_64-native");
+  std::optional<quantc::TargetSpec> spec = quantc::lookupTarget(target);
+  if (!spec)
+    return fail("unknown target '" + target + "'; expected host, native, " +
+                quantc::knownTargetNames());
+  if (spec->gpu)
+    return fail("target '" + target + "': PTX emission is not built yet; use a CPU "
+                "target");
   quantc::ONNXImportOptions options;
   quantc::CalibrationOptions calibration;
   if (int status = parseInputFlags(options, calibration.preprocessing))
@@ -261,7 +271,8 @@ static int compileModel() {
     (*report)["weight_bytes_quantized"] = quantc::constantBytes(*module);
     (*report)["method"] = method.getValue();
     (*report)["bits"] = static_cast<int64_t>(bits);
-    (*report)["target"] = target.getValue();
+    (*report)["target"] = target == "host" ? quantc::hostTargetName()
+                                           : target.getValue();
     (*report)["model"] = modelPath.getValue();
   }
   if (std::error_code ec = sys::fs::create_directories(compileOutput))

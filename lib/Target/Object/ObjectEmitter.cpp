@@ -11,6 +11,7 @@
 #include "quantc/Target/Object/ObjectEmitter.h"
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Target/Object/TargetSpec.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -29,10 +30,6 @@
 
 using namespace mlir;
 using namespace quantc;
-
-bool quantc::isSupportedObjectTarget(llvm::StringRef target) {
-  return target == "x86_64" || target == "x86_64-native";
-}
 
 namespace {
 struct Signature {
@@ -175,9 +172,15 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
                                      llvm::raw_pwrite_stream &object,
                                      llvm::raw_ostream &header) {
   MLIRContext *context = module.getContext();
-  if (!isSupportedObjectTarget(options.target))
+  std::optional<TargetSpec> spec = lookupTarget(options.target);
+  if (!spec)
     return module.emitError("unknown target '")
-           << options.target << "'; expected x86_64 or x86_64-native";
+           << options.target << "'; expected host, native, "
+           << knownTargetNames();
+  if (spec->gpu)
+    return module.emitError("target '")
+           << options.target
+           << "': PTX emission is not built yet; use a CPU target";
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return module.emitError("the module has no function @main");
@@ -196,8 +199,9 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
       failed(buildEntryPoint(module, *sig, options.symbol, implName)))
     return failure();
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   llvm::LLVMContext llvmContext;
@@ -206,18 +210,16 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
 
-  llvm::Triple triple("x86_64-unknown-linux-gnu");
+  llvm::Triple triple(spec->triple);
   std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return module.emitError("no LLVM target for ") << triple.str() << ": "
                                                     << error;
-  std::string cpu = options.target == "x86_64-native"
-                        ? llvm::sys::getHostCPUName().str()
-                        : "x86-64";
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpu, "", llvm::TargetOptions(), llvm::Reloc::PIC_));
+      triple, spec->cpu, spec->features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error err =

@@ -18,8 +18,10 @@ using namespace mlir;
 namespace {
 llvm::cl::opt<std::string> objectTarget(
     "object-target",
-    llvm::cl::desc("--qc-to-object target: x86_64 or x86_64-native"),
-    llvm::cl::init("x86_64"));
+    llvm::cl::desc("--qc-to-object target: host (default), native, x86_64, "
+                   "x86_64-avx2, x86_64-avx512vnni, x86_64-amx, aarch64, "
+                   "aarch64-dotprod or aarch64-i8mm"),
+    llvm::cl::init("host"));
 } // namespace
 
 void quantc::registerObjectTranslation() {

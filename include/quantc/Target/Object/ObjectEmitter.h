@@ -15,14 +15,11 @@
 namespace quantc {
 
 struct ObjectOptions {
-  /// Target name: x86_64 (generic x86-64) or x86_64-native (this host's CPU).
-  std::string target = "x86_64";
+  /// A --target name (see TargetSpec.h); "host" is this machine's.
+  std::string target = "host";
   /// Name of the C entry point.
   std::string symbol = "quantc_main";
 };
-
-/// Whether `target` names a target this build can emit objects for.
-bool isSupportedObjectTarget(llvm::StringRef target);
 
 /// Lowers `module` (its @main: static float32 tensors in and out; the
 /// module is consumed) and writes a relocatable object whose entry point

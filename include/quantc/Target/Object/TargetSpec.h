@@ -1,0 +1,43 @@
+//===- TargetSpec.h - the targets quantc compiles for -----------*- C++ -*-===//
+//
+// Part of quantc. One table from the --target names users give to an LLVM
+// triple, CPU and feature string.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TARGET_OBJECT_TARGETSPEC_H
+#define QUANTC_TARGET_OBJECT_TARGETSPEC_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+
+namespace quantc {
+
+struct TargetSpec {
+  std::string name;
+  std::string triple;
+  std::string cpu;
+  /// LLVM subtarget features ("+a,+b"), on top of the CPU's.
+  std::string features;
+  /// GPU targets produce PTX, not an object file.
+  bool gpu = false;
+};
+
+/// The spec of a --target name: one of knownTargetNames(), "native" (this
+/// machine's own CPU and features; also spelled x86_64-native) or "host"
+/// (hostTargetName()).
+std::optional<TargetSpec> lookupTarget(llvm::StringRef name);
+
+/// Every name lookupTarget accepts besides "native" and "host", comma-
+/// separated, for diagnostics.
+std::string knownTargetNames();
+
+/// The most specific known CPU target this machine runs (e.g.
+/// x86_64-avx512vnni on a Cascade Lake, x86_64-avx2 on a Haswell).
+std::string hostTargetName();
+
+} // namespace quantc
+
+#endif // QUANTC_TARGET_OBJECT_TARGETSPEC_H

@@ -1,0 +1,77 @@
+//===- TargetSpec.cpp - the targets quantc compiles for -------------------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Target/Object/TargetSpec.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace quantc;
+
+namespace {
+constexpr const char *kX86 = "x86_64-unknown-linux-gnu";
+constexpr const char *kAArch64 = "aarch64-unknown-linux-gnu";
+constexpr const char *kNVPTX = "nvptx64-nvidia-cuda";
+
+/// Most specific first within an architecture: hostTargetName picks the
+/// first one whose features the host has.
+const TargetSpec kTargets[] = {
+    // Sapphire Rapids: AMX tiles besides AVX-512 VNNI.
+    {"x86_64-amx", kX86, "sapphirerapids", "", false},
+    // Cascade Lake level: AVX-512 with vpdpbusd.
+    {"x86_64-avx512vnni", kX86, "cascadelake", "", false},
+    // x86-64-v3: AVX2 and FMA; u8 x i8 dot products through pmaddubsw.
+    {"x86_64-avx2", kX86, "x86-64-v3", "", false},
+    {"x86_64", kX86, "x86-64", "", false},
+    // Armv8.6-A int8 matrix multiply (smmla) and dot product (sdot).
+    {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm",
+     false},
+    {"aarch64-dotprod", kAArch64, "generic", "+v8.2a,+neon,+dotprod", false},
+    {"aarch64", kAArch64, "generic", "+neon", false},
+    {"nvptx-sm80", kNVPTX, "sm_80", "+ptx70", true},
+    {"nvptx-sm90", kNVPTX, "sm_90", "+ptx78", true},
+};
+
+/// The host feature each CPU target needs, to pick the host's own.
+const llvm::StringRef kRequiredHostFeature[] = {
+    "amx-int8", "avx512vnni", "avx2", "", "i8mm", "dotprod", "", "", ""};
+} // namespace
+
+std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
+  if (name == "host")
+    return lookupTarget(hostTargetName());
+  if (name == "native" || name == "x86_64-native") {
+    llvm::Triple host(llvm::sys::getProcessTriple());
+    TargetSpec spec{"native", host.str(), llvm::sys::getHostCPUName().str(),
+                    "", false};
+    return spec;
+  }
+  for (const TargetSpec &spec : kTargets)
+    if (spec.name == name)
+      return spec;
+  return std::nullopt;
+}
+
+std::string quantc::knownTargetNames() {
+  std::string names;
+  for (const TargetSpec &spec : kTargets)
+    names += (names.empty() ? "" : ", ") + spec.name;
+  return names;
+}
+
+std::string quantc::hostTargetName() {
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  for (auto [spec, needed] : llvm::zip_equal(kTargets, kRequiredHostFeature)) {
+    if (spec.gpu || llvm::Triple(spec.triple).getArch() != host.getArch())
+      continue;
+    if (needed.empty() || features.lookup(needed))
+      return spec.name;
+  }
+  return host.getArchName().str();
+}
