@@ -57,3 +57,13 @@ void memrefCopy(int64_t elemSize, QuantcUnrankedMemRef *src,
     }
   }
 }
+
+void quantc_pack_vnni_weights(const int8_t *b, int64_t k, int64_t n,
+                              int8_t *packed) {
+  int64_t out = 0;
+  for (int64_t p = 0; p < n / 64; ++p)
+    for (int64_t k4 = 0; k4 < k / 4; ++k4)
+      for (int64_t c = 0; c < 64; ++c)
+        for (int64_t i = 0; i < 4; ++i)
+          packed[out++] = b[(4 * k4 + i) * n + p * 64 + c];
+}

@@ -77,6 +77,13 @@ config.substitutions.append(("%quantc_driver",
                              os.path.join(config.quantc_tools_dir, "quantc")))
 
 config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
+# The host runs AVX-512 VNNI kernels.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if "avx512_vnni" in cpuinfo.read().split():
+            config.available_features.add("avx512vnni")
+except OSError:
+    pass
 # AArch64 objects link with Debian's cross gcc and run under qemu-user.
 aarch64_cc = shutil.which("aarch64-linux-gnu-gcc")
 qemu_aarch64 = shutil.which("qemu-aarch64")

@@ -28,6 +28,7 @@
 #include "quantc/Driver/Progress.h"
 #include "quantc/InitAll.h"
 #include "quantc/Target/ONNX/ONNXImporter.h"
+#include "quantc/Target/Object/KernelObject.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
 #include "quantc/Target/Object/TargetSpec.h"
 
@@ -59,6 +60,20 @@ static cl::SubCommand compileCommand(
 static cl::SubCommand calibrateCommand(
     "calibrate", "record activation statistics over a calibration set");
 
+static cl::SubCommand kernelCommand(
+    "kernel", "emit one low-bit kernel as an object file and a C header");
+static cl::opt<std::string> kernelKind(cl::Positional,
+                                       cl::desc("<kernel: gemm-u8s8>"),
+                                       cl::Required, cl::sub(kernelCommand));
+static cl::opt<std::string> kernelShape(
+    "shape", cl::desc("MxNxK of the GEMM (M = 1: GEMV)"),
+    cl::value_desc("MxNxK"), cl::Required, cl::sub(kernelCommand));
+static cl::opt<std::string> kernelTarget(
+    "target", cl::desc("a CPU target with AVX-512 VNNI (default: host)"),
+    cl::init("host"), cl::sub(kernelCommand));
+static cl::opt<std::string> kernelOutput("o", cl::desc("output folder"),
+                                         cl::value_desc("dir"), cl::Required,
+                                         cl::sub(kernelCommand));
 static cl::opt<std::string> modelPath(cl::Positional,
                                       cl::desc("<model.onnx or model.mlir>"),
                                       cl::Required, cl::sub(runCommand),
@@ -661,6 +676,47 @@ static int runModel() {
   return 0;
 }
 
+/// Writes out/<symbol>.o and out/<symbol>.h for `quantc kernel`.
+static int emitKernel() {
+  if (kernelKind != "gemm-u8s8")
+    return fail("unknown kernel '" + kernelKind + "'; expected gemm-u8s8");
+  SmallVector<StringRef> dims;
+  StringRef(kernelShape).split(dims, 'x');
+  quantc::GemmShape shape;
+  if (dims.size() != 3 || dims[0].getAsInteger(10, shape.m) ||
+      dims[1].getAsInteger(10, shape.n) || dims[2].getAsInteger(10, shape.k))
+    return fail("--shape expects MxNxK, got '" + kernelShape + "'");
+  std::optional<quantc::TargetSpec> spec = quantc::lookupTarget(kernelTarget);
+  if (!spec)
+    return fail("unknown target '" + kernelTarget +
+                "'; expected host, native, " + quantc::knownTargetNames());
+  if (std::error_code ec = sys::fs::create_directories(kernelOutput))
+    return fail("cannot create '" + kernelOutput + "': " + ec.message());
+  std::string symbol = quantc::gemmKernelSymbol(shape);
+  SmallString<256> objectPath(kernelOutput), headerPath(kernelOutput);
+  sys::path::append(objectPath, symbol + ".o");
+  sys::path::append(headerPath, symbol + ".h");
+  SmallVector<char> object;
+  raw_svector_ostream objectStream(object);
+  std::string header;
+  raw_string_ostream headerStream(header);
+  if (Error err =
+          quantc::emitGemmKernel(shape, *spec, objectStream, headerStream))
+    return fail(toString(std::move(err)));
+  for (auto [path, bytes] :
+       {std::make_pair(StringRef(objectPath), StringRef(object.data(),
+                                                        object.size())),
+        std::make_pair(StringRef(headerPath), StringRef(header))}) {
+    std::error_code ec;
+    raw_fd_ostream file(path, ec, sys::fs::OF_None);
+    if (ec)
+      return fail("cannot write '" + path + "': " + ec.message());
+    file << bytes;
+    outs() << path << "\n";
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "quantc: the quantization compiler\n");
@@ -670,5 +726,8 @@ int main(int argc, char **argv) {
     return compileModel();
   if (calibrateCommand)
     return calibrateModel();
-  return fail("give a command: run, compile or calibrate (see --help)");
+  if (kernelCommand)
+    return emitKernel();
+  return fail("give a command: run, compile, calibrate or kernel (see "
+              "--help)");
 }

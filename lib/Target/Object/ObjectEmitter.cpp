@@ -167,6 +167,45 @@ static LogicalResult buildEntryPoint(ModuleOp module, const Signature &sig,
   return success();
 }
 
+LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
+                                            const TargetSpec &spec,
+                                            llvm::raw_pwrite_stream &object) {
+  MLIRContext *context = module.getContext();
+  llvm::InitializeAllTargets();
+  llvm::InitializeAllTargetMCs();
+  llvm::InitializeAllAsmPrinters();
+  registerBuiltinDialectTranslation(*context);
+  registerLLVMDialectTranslation(*context);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return module.emitError("translation to LLVM IR failed");
+
+  llvm::Triple triple(spec.triple);
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return module.emitError("no LLVM target for ") << triple.str() << ": "
+                                                    << error;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, spec.cpu, spec.features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_));
+  llvmModule->setTargetTriple(triple);
+  llvmModule->setDataLayout(machine->createDataLayout());
+  if (llvm::Error err =
+          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
+    return module.emitError("LLVM optimization failed: ")
+           << llvm::toString(std::move(err));
+  llvm::legacy::PassManager codegen;
+  if (machine->addPassesToEmitFile(codegen, object, nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
+    return module.emitError("the target cannot emit object files");
+  codegen.run(*llvmModule);
+  return success();
+}
+
 LogicalResult quantc::emitObjectFile(ModuleOp module,
                                      const ObjectOptions &options,
                                      llvm::raw_pwrite_stream &object,
@@ -199,38 +238,8 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
       failed(buildEntryPoint(module, *sig, options.symbol, implName)))
     return failure();
 
-  llvm::InitializeAllTargets();
-  llvm::InitializeAllTargetMCs();
-  llvm::InitializeAllAsmPrinters();
-  registerBuiltinDialectTranslation(*context);
-  registerLLVMDialectTranslation(*context);
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext);
-  if (!llvmModule)
-    return module.emitError("translation to LLVM IR failed");
-
-  llvm::Triple triple(spec->triple);
-  std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return module.emitError("no LLVM target for ") << triple.str() << ": "
-                                                    << error;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, spec->cpu, spec->features, llvm::TargetOptions(),
-      llvm::Reloc::PIC_));
-  llvmModule->setTargetTriple(triple);
-  llvmModule->setDataLayout(machine->createDataLayout());
-  if (llvm::Error err =
-          makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
-    return module.emitError("LLVM optimization failed: ")
-           << llvm::toString(std::move(err));
-  llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, object, nullptr,
-                                   llvm::CodeGenFileType::ObjectFile))
-    return module.emitError("the target cannot emit object files");
-  codegen.run(*llvmModule);
+  if (failed(emitLLVMDialectObject(module, *spec, object)))
+    return failure();
   writeHeader(*sig, options.symbol, header);
   return success();
 }

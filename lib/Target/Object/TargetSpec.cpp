@@ -22,9 +22,9 @@ constexpr const char *kNVPTX = "nvptx64-nvidia-cuda";
 /// first one whose features the host has.
 const TargetSpec kTargets[] = {
     // Sapphire Rapids: AMX tiles besides AVX-512 VNNI.
-    {"x86_64-amx", kX86, "sapphirerapids", "", false},
+    {"x86_64-amx", kX86, "sapphirerapids", "", false, true},
     // Cascade Lake level: AVX-512 with vpdpbusd.
-    {"x86_64-avx512vnni", kX86, "cascadelake", "", false},
+    {"x86_64-avx512vnni", kX86, "cascadelake", "", false, true},
     // x86-64-v3: AVX2 and FMA; u8 x i8 dot products through pmaddubsw.
     {"x86_64-avx2", kX86, "x86-64-v3", "", false},
     {"x86_64", kX86, "x86-64", "", false},
@@ -48,7 +48,9 @@ std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
   if (name == "native" || name == "x86_64-native") {
     llvm::Triple host(llvm::sys::getProcessTriple());
     TargetSpec spec{"native", host.str(), llvm::sys::getHostCPUName().str(),
-                    "", false};
+                    "", false,
+                    host.getArch() == llvm::Triple::x86_64 &&
+                        llvm::sys::getHostCPUFeatures().lookup("avx512vnni")};
     return spec;
   }
   for (const TargetSpec &spec : kTargets)

@@ -30,6 +30,14 @@ mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
                                    llvm::raw_pwrite_stream &object,
                                    llvm::raw_ostream &header);
 
+struct TargetSpec;
+
+/// Translates a module already in the LLVM dialect to LLVM IR, optimizes
+/// it at -O3 for `spec` and writes a relocatable object.
+mlir::LogicalResult emitLLVMDialectObject(mlir::ModuleOp module,
+                                          const TargetSpec &spec,
+                                          llvm::raw_pwrite_stream &object);
+
 /// Registers `--qc-to-object` (with `--object-target`) for
 /// mlir-translate-style tools.
 void registerObjectTranslation();

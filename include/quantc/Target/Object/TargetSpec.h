@@ -23,6 +23,8 @@ struct TargetSpec {
   std::string features;
   /// GPU targets produce PTX, not an object file.
   bool gpu = false;
+  /// Code may use AVX-512 VNNI (vpdpbusd).
+  bool avx512Vnni = false;
 };
 
 /// The spec of a --target name: one of knownTargetNames(), "native" (this
