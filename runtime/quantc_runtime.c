@@ -58,12 +58,44 @@ void memrefCopy(int64_t elemSize, QuantcUnrankedMemRef *src,
   }
 }
 
-void quantc_pack_vnni_weights(const int8_t *b, int64_t k, int64_t n,
-                              int8_t *packed) {
+/* Bit fields of `bits` per code; see quantc_runtime.h for the layout. */
+static void pack_fields(const int8_t *b, int64_t k, int64_t n, int bits,
+                        uint8_t *packed) {
+  int fields = 8 / bits, kb = 4 * fields;
+  unsigned mask = (1u << bits) - 1;
   int64_t out = 0;
   for (int64_t p = 0; p < n / 64; ++p)
-    for (int64_t k4 = 0; k4 < k / 4; ++k4)
+    for (int64_t t = 0; t < k / kb; ++t)
       for (int64_t c = 0; c < 64; ++c)
-        for (int64_t i = 0; i < 4; ++i)
-          packed[out++] = b[(4 * k4 + i) * n + p * 64 + c];
+        for (int64_t i = 0; i < 4; ++i) {
+          unsigned byte = 0;
+          for (int q = 0; q < fields; ++q)
+            byte |= ((uint8_t)b[(kb * t + 4 * q + i) * n + p * 64 + c] & mask)
+                    << (bits * q);
+          packed[out++] = (uint8_t)byte;
+        }
+}
+
+void quantc_pack_vnni_weights(const int8_t *b, int64_t k, int64_t n,
+                              int8_t *packed) {
+  pack_fields(b, k, n, 8, (uint8_t *)packed);
+}
+
+void quantc_pack_int4_weights(const int8_t *b, int64_t k, int64_t n,
+                              uint8_t *packed) {
+  pack_fields(b, k, n, 4, packed);
+}
+
+void quantc_pack_ternary_weights(const int8_t *b, int64_t k, int64_t n,
+                                 uint8_t *packed) {
+  pack_fields(b, k, n, 2, packed);
+}
+
+void quantc_pack_group_scales(const float *scales, int64_t k, int64_t n,
+                              int64_t group, float *packed) {
+  int64_t out = 0;
+  for (int64_t p = 0; p < n / 64; ++p)
+    for (int64_t g = 0; g < k / group; ++g)
+      for (int64_t c = 0; c < 64; ++c)
+        packed[out++] = scales[g * n + p * 64 + c];
 }

@@ -25,12 +25,24 @@ typedef struct {
 void memrefCopy(int64_t elemSize, QuantcUnrankedMemRef *src,
                 QuantcUnrankedMemRef *dst);
 
-/* Packs row-major int8 weights B[k][n] (n a multiple of 64, k of 4) into
- * the layout of quantc's VNNI GEMM kernels (`quantc kernel gemm-u8s8`):
- * [n / 64][k / 4][64 columns][4 consecutive k]. `packed` holds k * n
- * bytes. */
+/* Packing for quantc's low-bit GEMM kernels (`quantc kernel gemm-*`).
+ * Row-major weights B[k][n], n a multiple of 64, are laid out as
+ * [n / 64][k / kb][64 columns][4 bytes], kb = 4 (int8), 8 (int4) or 16
+ * (ternary); byte i of column c in step t holds, in its bit field q (8, 4
+ * or 2 bits wide), B[kb t + 4 q + i][c]. `packed` holds k * n bytes
+ * (int8), k * n / 2 (int4) or k * n / 4 (ternary). */
 void quantc_pack_vnni_weights(const int8_t *b, int64_t k, int64_t n,
                               int8_t *packed);
+/* Values -8..7. */
+void quantc_pack_int4_weights(const int8_t *b, int64_t k, int64_t n,
+                              uint8_t *packed);
+/* Values -1, 0, 1. */
+void quantc_pack_ternary_weights(const int8_t *b, int64_t k, int64_t n,
+                                 uint8_t *packed);
+/* Int4 group scales scale[k / group][n] to the kernels' [n / 64][k /
+ * group][64]. */
+void quantc_pack_group_scales(const float *scales, int64_t k, int64_t n,
+                              int64_t group, float *packed);
 
 #ifdef __cplusplus
 }

@@ -1,16 +1,20 @@
-//===- VnniGemm.cpp - u8 x s8 GEMM kernels built in MLIR ------------------===//
+//===- VnniGemm.cpp - low-bit GEMM kernels built in MLIR ------------------===//
 //
 // Part of quantc. The kernel is vector-dialect code around one LLVM
 // intrinsic (x86vector has no u8 x s8 dot product op):
 //
-//   for m0 in [0, M) step R:              R = 4 (1 for GEMV)
+//   for m0 in [0, M) step R:              R = 4 (1 when M is not a multiple)
 //     for p in [0, N / 64):               one packed panel
 //       acc[R][4] = 0                      vector<16xi32> each
-//       for k4 in [0, K / 4):
-//         b[j] = B[p, k4, 64 j .. 64 j + 63]        (4 x vector<64xi8>)
-//         a[r] = broadcast(A[m0 + r, 4 k4 .. 4 k4 + 3] as i32)
-//         acc[r][j] = vpdpbusd(acc[r][j], a[r], b[j])
+//       for t in [0, K / kb):              kb = 4, 8 or 16 k per block
+//         x[j] = B[p, t, 64 j .. 64 j + 63]         (4 x vector<64xi8>)
+//         w[j][q] = sign-extended bit field q of x[j]   (1, 2 or 4 fields)
+//         a[r][q] = broadcast(A[m0 + r, kb t + 4 q .. + 3] as i32)
+//         acc[r][j] = vpdpbusd(acc[r][j], a[r][q], w[j][q])
 //       C[m0 + r, 64 p + 16 j ..] = acc[r][j]
+//
+// Int4 splits the t loop by scale group and folds each group's exact i32
+// sums into f32 accumulators with one fma per group.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,121 +38,271 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using quantc::WeightFormat;
 
 namespace {
-constexpr int64_t kLanes = 16;                       // i32 lanes of a zmm
-constexpr int64_t kBlocks = quantc::kVnniPanelColumns / kLanes; // zmm per row
+constexpr int64_t kLanes = 16;                                  // per zmm
+constexpr int64_t kBlocks = quantc::kVnniPanelColumns / kLanes; // zmm/row
+
+int64_t bitsPerCode(WeightFormat format) {
+  switch (format) {
+  case WeightFormat::Int8:
+    return 8;
+  case WeightFormat::Int4:
+    return 4;
+  case WeightFormat::Ternary:
+    return 2;
+  }
+  llvm_unreachable("unknown weight format");
+}
 
 int64_t rowBlock(const quantc::GemmShape &shape) {
-  return shape.m == 1 ? 1 : 4;
+  return shape.m % 4 == 0 ? 4 : 1;
 }
+
+/// Emits one kernel; see the file comment for its loops.
+class KernelBuilder {
+public:
+  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape)
+      : b(module.getContext()), loc(module.getLoc()), shape(shape),
+        bits(bitsPerCode(shape.format)), fields(8 / bits),
+        kb(quantc::kPerBlock(shape.format)), rows(rowBlock(shape)) {
+    b.setInsertionPointToEnd(module.getBody());
+  }
+
+  void build(StringRef name) {
+    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+    bool grouped = shape.format == WeightFormat::Int4;
+    int64_t panels = shape.n / quantc::kVnniPanelColumns;
+    SmallVector<Type> args = {
+        MemRefType::get({shape.m, shape.k}, i8),
+        MemRefType::get({panels, shape.k / kb, 4 * quantc::kVnniPanelColumns},
+                        i8)};
+    if (grouped)
+      args.push_back(MemRefType::get(
+          {panels, shape.k / shape.groupSize, quantc::kVnniPanelColumns},
+          f32));
+    args.push_back(
+        MemRefType::get({shape.m, shape.n}, grouped ? f32 : i32));
+    auto func = func::FuncOp::create(b, loc, name,
+                                     b.getFunctionType(args, {}));
+    Block *entry = func.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    a = entry->getArgument(0);
+    packed = entry->getArgument(1);
+    Value scales = grouped ? entry->getArgument(2) : Value();
+    Value c = entry->getArguments().back();
+    accType = VectorType::get({kLanes}, i32);
+    bytesType = VectorType::get({4 * kLanes}, i8);
+    auto floatType = VectorType::get({kLanes}, f32);
+
+    auto rowLoop = loop(0, shape.m, rows);
+    m0 = rowLoop.getInductionVar();
+    auto panelLoop = loop(0, panels, 1);
+    p = panelLoop.getInductionVar();
+    SmallVector<Value> results;
+    if (!grouped) {
+      results = steps(index(0), shape.k / kb);
+    } else {
+      int64_t perGroup = shape.groupSize / kb;
+      Value zero = splat(floatType, b.getF32FloatAttr(0));
+      auto groupLoop = scf::ForOp::create(
+          b, loc, index(0), index(shape.k / shape.groupSize), index(1),
+          SmallVector<Value>(rows * kBlocks, zero));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(groupLoop.getBody());
+      Value g = groupLoop.getInductionVar();
+      Value first = arith::MulIOp::create(b, loc, g, index(perGroup));
+      SmallVector<Value> sums = steps(first, perGroup);
+      SmallVector<Value> next;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < kBlocks; ++j) {
+          Value sum = arith::SIToFPOp::create(b, loc, floatType,
+                                              sums[r * kBlocks + j]);
+          Value scale = vector::LoadOp::create(
+              b, loc, floatType, scales, ValueRange{p, g, index(j * kLanes)});
+          next.push_back(vector::FMAOp::create(
+              b, loc, scale, sum,
+              groupLoop.getRegionIterArgs()[r * kBlocks + j]));
+        }
+      scf::YieldOp::create(b, loc, next);
+      results.assign(groupLoop.getResults().begin(),
+                     groupLoop.getResults().end());
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      Value row = arith::AddIOp::create(b, loc, m0, index(r));
+      for (int64_t j = 0; j < kBlocks; ++j) {
+        Value column = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, p,
+                                  index(quantc::kVnniPanelColumns)),
+            index(j * kLanes));
+        vector::StoreOp::create(b, loc, results[r * kBlocks + j], c,
+                                ValueRange{row, column});
+      }
+    }
+    b.setInsertionPointToEnd(entry);
+    func::ReturnOp::create(b, loc);
+  }
+
+private:
+  Value index(int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v).getResult();
+  }
+  Value splat(VectorType type, Attribute value) {
+    return arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, value));
+  }
+  Value byteSplat(int64_t value) {
+    return splat(bytesType, b.getI8IntegerAttr(static_cast<int8_t>(value)));
+  }
+
+  /// An scf.for over [lo, hi) step `step`; the builder moves into its body.
+  scf::ForOp loop(int64_t lo, int64_t hi, int64_t step) {
+    auto forOp = scf::ForOp::create(b, loc, index(lo), index(hi), index(step));
+    b.setInsertionPointToStart(forOp.getBody());
+    return forOp;
+  }
+
+  /// Bit field `q` of every byte of `x`, sign-extended to s8.
+  Value field(Value x, int64_t q) {
+    if (bits == 8)
+      return x;
+    Value shifted = x;
+    if (q > 0) {
+      // No byte shifts on x86: shift i32 lanes; the mask drops what
+      // crossed from the neighbouring byte.
+      Value words = vector::BitCastOp::create(b, loc, accType, x);
+      Value amount = splat(accType, b.getI32IntegerAttr(bits * q));
+      shifted = vector::BitCastOp::create(
+          b, loc, bytesType, arith::ShRUIOp::create(b, loc, words, amount));
+    }
+    int64_t sign = int64_t(1) << (bits - 1);
+    Value masked = arith::AndIOp::create(b, loc, shifted,
+                                         byteSplat((1 << bits) - 1));
+    return arith::SubIOp::create(
+        b, loc, arith::XOrIOp::create(b, loc, masked, byteSplat(sign)),
+        byteSplat(sign));
+  }
+
+  /// Exact i32 sums over blocks [first, first + count) of the current rows
+  /// and panel, from zero.
+  SmallVector<Value> steps(Value first, int64_t count) {
+    Value zero = splat(accType, b.getI32IntegerAttr(0));
+    auto stepLoop = scf::ForOp::create(
+        b, loc, index(0), index(count), index(1),
+        SmallVector<Value>(rows * kBlocks, zero));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(stepLoop.getBody());
+    Value t = arith::AddIOp::create(b, loc, first, stepLoop.getInductionVar());
+    Value k0 = arith::MulIOp::create(b, loc, t, index(kb));
+    SmallVector<SmallVector<Value>> weights(kBlocks);
+    for (int64_t j = 0; j < kBlocks; ++j) {
+      Value x = vector::LoadOp::create(b, loc, bytesType, packed,
+                                       ValueRange{p, t, index(j * 4 * kLanes)});
+      for (int64_t q = 0; q < fields; ++q)
+        weights[j].push_back(field(x, q));
+    }
+    auto quadType = VectorType::get({4}, b.getI8Type());
+    auto wordType = VectorType::get({1}, b.getI32Type());
+    StringAttr vpdpbusd = b.getStringAttr("llvm.x86.avx512.vpdpbusd.512");
+    SmallVector<Value> acc(stepLoop.getRegionIterArgs().begin(),
+                           stepLoop.getRegionIterArgs().end());
+    for (int64_t r = 0; r < rows; ++r) {
+      Value row = arith::AddIOp::create(b, loc, m0, index(r));
+      for (int64_t q = 0; q < fields; ++q) {
+        Value k = arith::AddIOp::create(b, loc, k0, index(4 * q));
+        Value quad = vector::LoadOp::create(b, loc, quadType, a,
+                                            ValueRange{row, k});
+        Value word = vector::ExtractOp::create(
+            b, loc, vector::BitCastOp::create(b, loc, wordType, quad), 0);
+        Value activations = vector::BitCastOp::create(
+            b, loc, bytesType,
+            vector::BroadcastOp::create(b, loc, accType, word));
+        for (int64_t j = 0; j < kBlocks; ++j) {
+          Value &sum = acc[r * kBlocks + j];
+          sum = LLVM::CallIntrinsicOp::create(
+                    b, loc, accType, vpdpbusd,
+                    ValueRange{sum, activations, weights[j][q]})
+                    .getResult(0);
+        }
+      }
+    }
+    scf::YieldOp::create(b, loc, acc);
+    return SmallVector<Value>(stepLoop.getResults().begin(),
+                              stepLoop.getResults().end());
+  }
+
+  OpBuilder b;
+  Location loc;
+  const quantc::GemmShape &shape;
+  int64_t bits, fields, kb, rows;
+  VectorType accType, bytesType;
+  Value a, packed, m0, p;
+};
 } // namespace
+
+int64_t quantc::kPerBlock(WeightFormat format) {
+  return 4 * (8 / bitsPerCode(format));
+}
 
 std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
   if (shape.m < 1 || shape.n < 1 || shape.k < 1)
     return "M, N and K must be positive";
   if (shape.n % kVnniPanelColumns)
     return "N must be a multiple of 64";
-  if (shape.k % 4)
-    return "K must be a multiple of 4";
-  if (shape.m % rowBlock(shape))
-    return "M must be 1 or a multiple of 4";
+  int64_t kb = kPerBlock(shape.format);
+  if (shape.k % kb)
+    return "K must be a multiple of " + std::to_string(kb);
+  if (shape.format == WeightFormat::Int4) {
+    if (shape.groupSize <= 0 || shape.groupSize % kb ||
+        shape.k % shape.groupSize)
+      return "the int4 group size must be a multiple of 8 dividing K";
+  } else if (shape.groupSize != 0) {
+    return "only int4 weights take a group size";
+  }
   return "";
 }
 
-std::vector<int8_t> quantc::packVnniWeights(llvm::ArrayRef<int8_t> b,
-                                            int64_t k, int64_t n) {
-  std::vector<int8_t> packed(b.size());
-  int64_t panels = n / kVnniPanelColumns;
-  for (int64_t p = 0; p < panels; ++p)
-    for (int64_t k4 = 0; k4 < k / 4; ++k4)
+std::vector<uint8_t> quantc::packLowBitWeights(llvm::ArrayRef<int8_t> b,
+                                               int64_t k, int64_t n,
+                                               WeightFormat format) {
+  int64_t bits = bitsPerCode(format), fields = 8 / bits;
+  int64_t kb = kPerBlock(format), mask = (1 << bits) - 1;
+  std::vector<uint8_t> packed(k * n / fields);
+  size_t out = 0;
+  for (int64_t p = 0; p < n / kVnniPanelColumns; ++p)
+    for (int64_t t = 0; t < k / kb; ++t)
       for (int64_t c = 0; c < kVnniPanelColumns; ++c)
-        for (int64_t i = 0; i < 4; ++i)
-          packed[((p * (k / 4) + k4) * kVnniPanelColumns + c) * 4 + i] =
-              b[(4 * k4 + i) * n + p * kVnniPanelColumns + c];
+        for (int64_t i = 0; i < 4; ++i) {
+          unsigned byte = 0;
+          for (int64_t q = 0; q < fields; ++q)
+            byte |= (static_cast<uint8_t>(
+                         b[(kb * t + 4 * q + i) * n + p * kVnniPanelColumns +
+                           c]) &
+                     mask)
+                    << (bits * q);
+          packed[out++] = static_cast<uint8_t>(byte);
+        }
+  return packed;
+}
+
+std::vector<float> quantc::packGroupScales(llvm::ArrayRef<float> scales,
+                                           int64_t k, int64_t n,
+                                           int64_t groupSize) {
+  int64_t groups = k / groupSize;
+  std::vector<float> packed(groups * n);
+  size_t out = 0;
+  for (int64_t p = 0; p < n / kVnniPanelColumns; ++p)
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t c = 0; c < kVnniPanelColumns; ++c)
+        packed[out++] = scales[g * n + p * kVnniPanelColumns + c];
   return packed;
 }
 
 void quantc::buildVnniGemm(ModuleOp module, llvm::StringRef name,
                            const GemmShape &shape) {
-  MLIRContext *context = module.getContext();
-  OpBuilder b(context);
-  b.setInsertionPointToEnd(module.getBody());
-  Location loc = module.getLoc();
-  Type i8 = b.getI8Type(), i32 = b.getI32Type();
-  int64_t rows = rowBlock(shape), panels = shape.n / kVnniPanelColumns;
-  auto aType = MemRefType::get({shape.m, shape.k}, i8);
-  auto bType = MemRefType::get({panels, shape.k / 4, 4 * kVnniPanelColumns}, i8);
-  auto cType = MemRefType::get({shape.m, shape.n}, i32);
-  auto func = func::FuncOp::create(
-      b, loc, name, b.getFunctionType({aType, bType, cType}, {}));
-  Block *entry = func.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  Value a = entry->getArgument(0), packed = entry->getArgument(1),
-        c = entry->getArgument(2);
-  auto index = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, loc, v).getResult();
-  };
-  auto accType = VectorType::get({kLanes}, i32);
-  auto bytesType = VectorType::get({4 * kLanes}, i8);
-  auto quadType = VectorType::get({4}, i8);
-  auto oneI32 = VectorType::get({1}, i32);
-  Value zero = arith::ConstantOp::create(
-      b, loc, accType, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0)));
-  StringAttr vpdpbusd = b.getStringAttr("llvm.x86.avx512.vpdpbusd.512");
-
-  auto rowLoop = scf::ForOp::create(b, loc, index(0), index(shape.m),
-                                    index(rows));
-  b.setInsertionPointToStart(rowLoop.getBody());
-  Value m0 = rowLoop.getInductionVar();
-  auto panelLoop = scf::ForOp::create(b, loc, index(0), index(panels),
-                                      index(1));
-  b.setInsertionPointToStart(panelLoop.getBody());
-  Value p = panelLoop.getInductionVar();
-  SmallVector<Value> initial(rows * kBlocks, zero);
-  auto kLoop = scf::ForOp::create(b, loc, index(0), index(shape.k / 4),
-                                  index(1), initial);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(kLoop.getBody());
-    Value k4 = kLoop.getInductionVar();
-    Value k = arith::MulIOp::create(b, loc, k4, index(4));
-    SmallVector<Value> weights;
-    for (int64_t j = 0; j < kBlocks; ++j)
-      weights.push_back(vector::LoadOp::create(
-          b, loc, bytesType, packed,
-          ValueRange{p, k4, index(j * 4 * kLanes)}));
-    SmallVector<Value> next;
-    for (int64_t r = 0; r < rows; ++r) {
-      Value row = arith::AddIOp::create(b, loc, m0, index(r));
-      Value quad = vector::LoadOp::create(b, loc, quadType, a,
-                                          ValueRange{row, k});
-      Value word = vector::BitCastOp::create(b, loc, oneI32, quad);
-      Value scalar = vector::ExtractOp::create(b, loc, word, 0);
-      Value splat = vector::BroadcastOp::create(b, loc, accType, scalar);
-      Value activations = vector::BitCastOp::create(b, loc, bytesType, splat);
-      for (int64_t j = 0; j < kBlocks; ++j)
-        next.push_back(
-            LLVM::CallIntrinsicOp::create(
-                b, loc, accType, vpdpbusd,
-                ValueRange{kLoop.getRegionIterArgs()[r * kBlocks + j],
-                           activations, weights[j]})
-                .getResult(0));
-    }
-    scf::YieldOp::create(b, loc, next);
-  }
-  for (int64_t r = 0; r < rows; ++r) {
-    Value row = arith::AddIOp::create(b, loc, m0, index(r));
-    for (int64_t j = 0; j < kBlocks; ++j) {
-      Value column = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, p, index(kVnniPanelColumns)),
-          index(j * kLanes));
-      vector::StoreOp::create(b, loc, kLoop.getResult(r * kBlocks + j), c,
-                              ValueRange{row, column});
-    }
-  }
-  b.setInsertionPointToEnd(entry);
-  func::ReturnOp::create(b, loc);
+  KernelBuilder(module, shape).build(name);
 }
 
 LogicalResult quantc::lowerKernelsToLLVM(ModuleOp module) {

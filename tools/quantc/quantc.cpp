@@ -63,11 +63,15 @@ static cl::SubCommand calibrateCommand(
 static cl::SubCommand kernelCommand(
     "kernel", "emit one low-bit kernel as an object file and a C header");
 static cl::opt<std::string> kernelKind(cl::Positional,
-                                       cl::desc("<kernel: gemm-u8s8>"),
+                                       cl::desc("<kernel: gemm-u8s8, "
+                                                "gemm-u8s4 or gemm-u8t2>"),
                                        cl::Required, cl::sub(kernelCommand));
 static cl::opt<std::string> kernelShape(
     "shape", cl::desc("MxNxK of the GEMM (M = 1: GEMV)"),
     cl::value_desc("MxNxK"), cl::Required, cl::sub(kernelCommand));
+static cl::opt<int64_t> kernelGroup(
+    "group", cl::desc("gemm-u8s4: k per scale group (32, 64 or 128)"),
+    cl::init(128), cl::sub(kernelCommand));
 static cl::opt<std::string> kernelTarget(
     "target", cl::desc("a CPU target with AVX-512 VNNI (default: host)"),
     cl::init("host"), cl::sub(kernelCommand));
@@ -678,11 +682,18 @@ static int runModel() {
 
 /// Writes out/<symbol>.o and out/<symbol>.h for `quantc kernel`.
 static int emitKernel() {
-  if (kernelKind != "gemm-u8s8")
-    return fail("unknown kernel '" + kernelKind + "'; expected gemm-u8s8");
+  quantc::GemmShape shape;
+  if (kernelKind == "gemm-u8s4") {
+    shape.format = quantc::WeightFormat::Int4;
+    shape.groupSize = kernelGroup;
+  } else if (kernelKind == "gemm-u8t2") {
+    shape.format = quantc::WeightFormat::Ternary;
+  } else if (kernelKind != "gemm-u8s8") {
+    return fail("unknown kernel '" + kernelKind +
+                "'; expected gemm-u8s8, gemm-u8s4 or gemm-u8t2");
+  }
   SmallVector<StringRef> dims;
   StringRef(kernelShape).split(dims, 'x');
-  quantc::GemmShape shape;
   if (dims.size() != 3 || dims[0].getAsInteger(10, shape.m) ||
       dims[1].getAsInteger(10, shape.n) || dims[2].getAsInteger(10, shape.k))
     return fail("--shape expects MxNxK, got '" + kernelShape + "'");

@@ -17,13 +17,18 @@
 
 namespace quantc {
 
-/// The C symbol of the u8 x s8 GEMM kernel of `shape`:
-/// qc_gemm_u8s8_<M>x<N>x<K>.
+/// The kernel kind `quantc kernel` names: gemm-u8s8, gemm-u8s4 (int4
+/// weights) or gemm-u8t2 (ternary weights).
+std::string gemmKernelKind(WeightFormat format);
+
+/// The C symbol of the GEMM kernel of `shape`: qc_gemm_u8s8_<M>x<N>x<K>,
+/// qc_gemm_u8s4g<G>_<M>x<N>x<K> or qc_gemm_u8t2_<M>x<N>x<K>.
 std::string gemmKernelSymbol(const GemmShape &shape);
 
-/// Builds the u8 x s8 GEMM kernel of `shape` for `spec` (which must have
-/// AVX-512 VNNI) and writes its object and a C header declaring
-/// `void <symbol>(const uint8_t *a, const int8_t *b_packed, int32_t *c)`.
+/// Builds the GEMM kernel of `shape` for `spec` (which must have AVX-512
+/// VNNI) and writes its object and a C header declaring
+/// `void <symbol>(const uint8_t *a, const <packed> *b_packed, [const float
+/// *scales,] int32_t|float *c)`.
 llvm::Error emitGemmKernel(const GemmShape &shape, const TargetSpec &spec,
                            llvm::raw_pwrite_stream &object,
                            llvm::raw_ostream &header);

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# gemm_check.sh QUANTC CC RUNTIME_LIB SRC_ROOT WORK KIND MxNxK [GROUP]:
+# emits the kernel with `quantc kernel`, links it with gemm_check_main.c
+# and runs the check, printing its one line.
+set -euo pipefail
+quantc=$1 cc=$2 runtime=$3 src=$4 work=$5 kind=$6 shape=$7 group=${8:-}
+IFS=x read -r m n k <<< "$shape"
+flags=()
+case $kind in
+  gemm-u8s8) format=8; symbol=qc_gemm_u8s8_$shape ;;
+  gemm-u8t2) format=2; symbol=qc_gemm_u8t2_$shape ;;
+  gemm-u8s4) format=4; symbol=qc_gemm_u8s4g${group}_$shape
+             flags=(--group "$group") ;;
+esac
+"$quantc" kernel "$kind" --shape "$shape" "${flags[@]}" \
+  --target x86_64-avx512vnni -o "$work" > /dev/null
+"$cc" -O2 -DM="$m" -DN="$n" -DK="$k" -DFORMAT=$format -DGROUP="${group:-1}" \
+  -DKERNEL="$symbol" "-DHEADER=\"$symbol.h\"" -I"$work" -I"$src/runtime" \
+  "$src/test/e2e/Inputs/gemm_check_main.c" "$work/$symbol.o" "$runtime" -lm \
+  -o "$work/$symbol.check"
+"$work/$symbol.check"
