@@ -2,10 +2,9 @@
 // oneDNN's u8s8 matmul with packed weights, in one run, next to the
 // machine's measured read bandwidth and vpdpbusd peak.
 //
-// Built by bench/kernels/run.sh with -DGEMV=<symbol> -DGEMM=<symbol> and
-// the two quantc kernel headers; prints one table.
-#include GEMV_HEADER
-#include GEMM_HEADER
+// Built by bench/kernels/run.sh, which emits the kernels and writes
+// kernels.h (their headers, the shapes and symbols); prints one table.
+#include "kernels.h"
 #include "quantc_runtime.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -18,6 +17,8 @@
 #include <cstring>
 #include <functional>
 #include <random>
+#include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -93,10 +94,6 @@ __attribute__((target("avx512vnni,avx512f"))) double vnniPeak() {
   return iterations * 16.0 * 64 * 2 / t;
 }
 
-struct Result {
-  double quantc, onednn; // seconds
-};
-
 /// Enough copies of the weights that together they overflow the last-level
 /// cache twice over: each call reads a copy the previous calls evicted,
 /// from memory, as a model's layers do.
@@ -105,66 +102,161 @@ int weightCopies(size_t bytes) {
   return int(std::max<size_t>(1, (2 * cache + bytes - 1) / bytes));
 }
 
-/// quantc's kernel and oneDNN's u8s8 matmul (weights packed by oneDNN's
-/// own reorder) on the same data, weights cold; checks they agree
-/// exactly.
-Result run(int m, int n, int k, void (*kernel)(const uint8_t *,
-                                               const int8_t *, int32_t *),
-           int repeats) {
+struct Shape {
+  int m, n, k;
+};
+
+std::vector<int8_t> randomWeights(const Shape &s, int lo, int hi) {
+  std::mt19937 rng(2);
+  std::vector<int8_t> b(size_t(s.k) * s.n);
+  for (auto &v : b)
+    v = int8_t(lo + int(rng() % unsigned(hi - lo + 1)));
+  return b;
+}
+
+std::vector<uint8_t> randomActivations(const Shape &s) {
   std::mt19937 rng(1);
-  std::vector<uint8_t> a(size_t(m) * k);
-  std::vector<int8_t> b(size_t(k) * n);
+  std::vector<uint8_t> a(size_t(s.m) * s.k);
   for (auto &v : a)
     v = rng() & 0xff;
-  for (auto &v : b)
-    v = int8_t(rng() & 0xff);
-  int copies = weightCopies(b.size());
-  std::vector<std::vector<int8_t>> packed(copies,
-                                          std::vector<int8_t>(b.size()));
-  for (auto &p : packed)
-    quantc_pack_vnni_weights(b.data(), k, n, p.data());
-  std::vector<int32_t> ours(size_t(m) * n), theirs(size_t(m) * n);
-  Result result;
+  return a;
+}
+
+/// Best time of a call over rotating cold copies of `packed`.
+template <typename Call>
+double coldTime(const std::vector<uint8_t> &packed, int repeats, Call call) {
+  int copies = weightCopies(packed.size());
+  std::vector<std::vector<uint8_t>> weights(copies, packed);
   int next = 0;
-  result.quantc = bestTime(
+  return bestTime(
       [&] {
-        kernel(a.data(), packed[next].data(), ours.data());
+        call(weights[next].data());
         next = (next + 1) % copies;
       },
       repeats);
+}
 
+/// oneDNN's matmul (u8 x s8 -> s32, or f32) with weights packed by its
+/// own reorder, over rotating cold copies; `out` receives C.
+template <typename T>
+double oneDNNTime(const Shape &s, dnnl::memory::data_type a, const void *aData,
+                  dnnl::memory::data_type b, const void *bData,
+                  dnnl::memory::data_type c, T *out, int repeats) {
   using namespace dnnl;
   engine eng(engine::kind::cpu, 0);
-  stream s(eng);
-  memory::desc aDesc({m, k}, memory::data_type::u8, memory::format_tag::ab);
-  memory::desc bAny({k, n}, memory::data_type::s8, memory::format_tag::any);
-  memory::desc bPlain({k, n}, memory::data_type::s8, memory::format_tag::ab);
-  memory::desc cDesc({m, n}, memory::data_type::s32, memory::format_tag::ab);
+  stream st(eng);
+  memory::desc aDesc({s.m, s.k}, a, memory::format_tag::ab);
+  memory::desc bAny({s.k, s.n}, b, memory::format_tag::any);
+  memory::desc bPlain({s.k, s.n}, b, memory::format_tag::ab);
+  memory::desc cDesc({s.m, s.n}, c, memory::format_tag::ab);
   // oneDNN 2.x (Debian 12): operation descriptor, then primitive one.
   matmul::primitive_desc pd(matmul::desc(aDesc, bAny, cDesc), eng);
-  memory aMem(aDesc, eng, a.data()), cMem(cDesc, eng, theirs.data());
-  memory bUser(bPlain, eng, b.data());
-  std::vector<memory> bPacked;
-  for (int c = 0; c < copies; ++c) {
-    bPacked.emplace_back(pd.weights_desc(), eng);
-    reorder(bUser, bPacked.back()).execute(s, bUser, bPacked.back());
+  memory aMem(aDesc, eng, const_cast<void *>(aData)), cMem(cDesc, eng, out);
+  memory bUser(bPlain, eng, const_cast<void *>(bData));
+  int copies = weightCopies(bPlain.get_size());
+  std::vector<memory> packed;
+  for (int i = 0; i < copies; ++i) {
+    packed.emplace_back(pd.weights_desc(), eng);
+    reorder(bUser, packed.back()).execute(st, bUser, packed.back());
   }
   matmul mm(pd);
-  next = 0;
-  result.onednn = bestTime(
+  int next = 0;
+  return bestTime(
       [&] {
-        mm.execute(s, {{DNNL_ARG_SRC, aMem},
-                       {DNNL_ARG_WEIGHTS, bPacked[next]},
-                       {DNNL_ARG_DST, cMem}});
-        s.wait();
+        mm.execute(st, {{DNNL_ARG_SRC, aMem},
+                        {DNNL_ARG_WEIGHTS, packed[next]},
+                        {DNNL_ARG_DST, cMem}});
+        st.wait();
         next = (next + 1) % copies;
       },
       repeats);
+}
+
+struct Row {
+  std::string kernel;
+  Shape shape;
+  double quantc = 0;   // seconds, 0 when quantc has no such kernel
+  double onednn = 0;   // seconds of the oneDNN peer
+  double weightBytes;  // what the kernel must read
+};
+
+void print(const Row &row, double bandwidth, double peak) {
+  const Shape &s = row.shape;
+  double ops = 2.0 * s.m * s.n * s.k;
+  // Roofline: the weights are read once (memory bound for GEMV), the
+  // multiply-adds run at the vpdpbusd peak (compute bound for GEMM).
+  double bound = std::min(peak, ops / (row.weightBytes / bandwidth));
+  double time = row.quantc ? row.quantc : row.onednn;
+  std::printf("| %s | %dx%dx%d | %s | %.1f | %s | %.0f%% |\n",
+              row.kernel.c_str(), s.m, s.n, s.k,
+              row.quantc ? std::to_string(ops / row.quantc / 1e9)
+                               .substr(0, 5)
+                               .c_str()
+                         : "-",
+              ops / row.onednn / 1e9,
+              row.quantc ? (std::to_string(row.onednn / row.quantc)
+                                .substr(0, 4) +
+                            "x")
+                               .c_str()
+                         : "-",
+              100 * ops / time / bound);
+}
+
+template <typename Kernel>
+Row int8Row(const char *name, Shape s, Kernel kernel, int repeats) {
+  auto a = randomActivations(s);
+  auto b = randomWeights(s, -128, 127);
+  std::vector<uint8_t> packed(b.size());
+  quantc_pack_vnni_weights(b.data(), s.k, s.n,
+                           reinterpret_cast<int8_t *>(packed.data()));
+  std::vector<int32_t> ours(size_t(s.m) * s.n), theirs(ours.size());
+  Row row{name, s};
+  row.weightBytes = double(s.n) * s.k;
+  row.quantc = coldTime(packed, repeats, [&](const uint8_t *w) {
+    kernel(a.data(), reinterpret_cast<const int8_t *>(w), ours.data());
+  });
+  row.onednn = oneDNNTime(s, dnnl::memory::data_type::u8, a.data(),
+                          dnnl::memory::data_type::s8, b.data(),
+                          dnnl::memory::data_type::s32, theirs.data(),
+                          repeats);
   if (ours != theirs) {
-    std::fprintf(stderr, "%dx%dx%d: quantc and oneDNN disagree\n", m, n, k);
+    std::fprintf(stderr, "%s: quantc and oneDNN disagree\n", name);
     std::exit(1);
   }
-  return result;
+  return row;
+}
+
+/// Int4 (g = GROUP) or ternary: the peer is oneDNN's int8 on the shape.
+template <typename Call>
+Row lowBitRow(const char *name, Shape s, const std::vector<uint8_t> &packed,
+              double weightBytes, int repeats, Call call) {
+  auto a = randomActivations(s);
+  auto b = randomWeights(s, -128, 127);
+  std::vector<int32_t> theirs(size_t(s.m) * s.n);
+  Row row{name, s};
+  row.weightBytes = weightBytes;
+  row.quantc = coldTime(packed, repeats, call);
+  row.onednn = oneDNNTime(s, dnnl::memory::data_type::u8, a.data(),
+                          dnnl::memory::data_type::s8, b.data(),
+                          dnnl::memory::data_type::s32, theirs.data(),
+                          repeats);
+  return row;
+}
+
+Row floatRow(const char *name, Shape s, int repeats) {
+  std::mt19937 rng(3);
+  std::vector<float> a(size_t(s.m) * s.k), b(size_t(s.k) * s.n),
+      c(size_t(s.m) * s.n);
+  for (auto &v : a)
+    v = float(rng() % 1000) / 1000;
+  for (auto &v : b)
+    v = float(rng() % 1000) / 1000 - 0.5f;
+  Row row{name, s};
+  row.weightBytes = 4.0 * s.n * s.k;
+  row.onednn = oneDNNTime(s, dnnl::memory::data_type::f32, a.data(),
+                          dnnl::memory::data_type::f32, b.data(),
+                          dnnl::memory::data_type::f32, c.data(), repeats);
+  return row;
 }
 
 } // namespace
@@ -176,23 +268,43 @@ int main() {
               "GOP/s\n\n",
               bandwidth / 1e9, peak / 1e9);
   std::printf("| kernel | shape | quantc GOP/s | oneDNN GOP/s | quantc / "
-              "oneDNN | quantc %% of roofline |\n|---|---|---:|---:|---:|---:|\n");
-  struct Case {
-    const char *name;
-    int m, n, k;
-    void (*kernel)(const uint8_t *, const int8_t *, int32_t *);
-    int repeats;
-  } cases[] = {{"int8 GEMV", GEMV_M, GEMV_N, GEMV_K, GEMV, 50},
-               {"int8 GEMM", GEMM_M, GEMM_N, GEMM_K, GEMM, 5}};
-  for (const Case &c : cases) {
-    Result r = run(c.m, c.n, c.k, c.kernel, c.repeats);
-    double ops = 2.0 * c.m * c.n * c.k;
-    // Roofline: the weights must be read once (memory bound for GEMV);
-    // the multiply-adds at the vpdpbusd peak (compute bound for GEMM).
-    double bound = std::min(peak, ops / (double(c.n) * c.k / bandwidth));
-    std::printf("| %s | %dx%dx%d | %.1f | %.1f | %.2fx | %.0f%% |\n", c.name,
-                c.m, c.n, c.k, ops / r.quantc / 1e9, ops / r.onednn / 1e9,
-                r.onednn / r.quantc, 100 * ops / r.quantc / bound);
+              "oneDNN | %% of roofline |\n|---|---|---:|---:|---:|---:|\n");
+  for (auto [s, repeats, gemm] :
+       {std::make_tuple(Shape{GEMV_SHAPE}, 50, false),
+        std::make_tuple(Shape{GEMM_SHAPE}, 5, true)}) {
+    const char *suffix = gemm ? "GEMM" : "GEMV";
+    auto a = randomActivations(s);
+    std::vector<uint8_t> i4(size_t(s.k) * s.n / 2), t2(size_t(s.k) * s.n / 4);
+    auto b4 = randomWeights(s, -8, 7), b2 = randomWeights(s, -1, 1);
+    quantc_pack_int4_weights(b4.data(), s.k, s.n, i4.data());
+    quantc_pack_ternary_weights(b2.data(), s.k, s.n, t2.data());
+    std::vector<float> scales(size_t(s.k) / GROUP * s.n, 0.01f),
+        packedScales(scales.size());
+    quantc_pack_group_scales(scales.data(), s.k, s.n, GROUP,
+                             packedScales.data());
+    std::vector<float> f(size_t(s.m) * s.n);
+    std::vector<int32_t> c(size_t(s.m) * s.n);
+    std::vector<Row> rows;
+    rows.push_back(int8Row((std::string("int8 ") + suffix).c_str(), s,
+                           gemm ? I8_GEMM : I8_GEMV, repeats));
+    double scaleBytes = 4.0 * scales.size();
+    rows.push_back(lowBitRow(
+        (std::string("int4 g") + std::to_string(GROUP) + " " + suffix +
+         " (peer: oneDNN int8)").c_str(),
+        s, i4, i4.size() + scaleBytes, repeats, [&](const uint8_t *w) {
+          (gemm ? I4_GEMM : I4_GEMV)(a.data(), w, packedScales.data(),
+                                     f.data());
+        }));
+    rows.push_back(lowBitRow(
+        (std::string("ternary ") + suffix + " (peer: oneDNN int8)").c_str(),
+        s, t2, t2.size(), repeats, [&](const uint8_t *w) {
+          (gemm ? T2_GEMM : T2_GEMV)(a.data(), w, c.data());
+        }));
+    rows.push_back(floatRow((std::string("fp32 ") + suffix +
+                             " (oneDNN only)").c_str(),
+                            s, gemm ? 3 : repeats));
+    for (const Row &row : rows)
+      print(row, bandwidth, peak);
   }
   return 0;
 }

@@ -11,22 +11,30 @@ gemm=${2:-512x4096x4096}
 if ! dpkg-query -W -f='${Status}' libdnnl-dev 2>/dev/null | grep -q "ok installed"; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdnnl-dev
 fi
+group=128
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for shape in "$gemv" "$gemm"; do
-  "$root/build/bin/quantc" kernel gemm-u8s8 --shape "$shape" \
-    --target x86_64-avx512vnni -o "$work" > /dev/null
-done
-defines=()
+{
+  echo "#define GROUP $group"
+  echo "#define GEMV_SHAPE ${gemv//x/,}"
+  echo "#define GEMM_SHAPE ${gemm//x/,}"
+} > "$work/kernels.h"
 for pair in "GEMV:$gemv" "GEMM:$gemm"; do
   name=${pair%%:*}; shape=${pair#*:}
-  IFS=x read -r m n k <<< "$shape"
-  defines+=("-D${name}=qc_gemm_u8s8_$shape" "-D${name}_M=$m" "-D${name}_N=$n"
-            "-D${name}_K=$k" "-D${name}_HEADER=\"qc_gemm_u8s8_$shape.h\"")
+  for kind in u8s8:I8 u8s4:I4 u8t2:T2; do
+    flags=(); symbol=qc_gemm_${kind%%:*}_$shape
+    if [[ $kind == u8s4:* ]]; then
+      flags=(--group $group); symbol=qc_gemm_u8s4g${group}_$shape
+    fi
+    "$root/build/bin/quantc" kernel "gemm-${kind%%:*}" --shape "$shape" \
+      "${flags[@]}" --target x86_64-avx512vnni -o "$work" > /dev/null
+    echo "#include \"$symbol.h\"" >> "$work/kernels.h"
+    echo "#define ${kind#*:}_$name $symbol" >> "$work/kernels.h"
+  done
 done
-clang++-22 -O2 -std=c++17 -mavx512f -mavx512bw -mavx512vnni "${defines[@]}" \
+clang++-22 -O2 -std=c++20 -mavx512f -mavx512bw -mavx512vnni \
   -I"$work" -I"$root/runtime" "$root/bench/kernels/gemm_bench.cpp" \
-  "$work"/qc_gemm_u8s8_*.o "$root/build/lib/libquantc_runtime.a" -ldnnl \
+  "$work"/qc_gemm_*.o "$root/build/lib/libquantc_runtime.a" -ldnnl \
   -o "$work/gemm_bench"
 # oneDNN on one thread, as quantc's kernels.
 OMP_NUM_THREADS=1 DNNL_VERBOSE=0 "$work/gemm_bench"
