@@ -60,7 +60,7 @@ void memrefCopy(int64_t elemSize, QuantcUnrankedMemRef *src,
 
 /* Bit fields of `bits` per code; see quantc_runtime.h for the layout. */
 static void pack_fields(const int8_t *b, int64_t k, int64_t n, int bits,
-                        uint8_t *packed) {
+                        int offset, uint8_t *packed) {
   int fields = 8 / bits, kb = 4 * fields;
   unsigned mask = (1u << bits) - 1;
   int64_t out = 0;
@@ -70,7 +70,9 @@ static void pack_fields(const int8_t *b, int64_t k, int64_t n, int bits,
         for (int64_t i = 0; i < 4; ++i) {
           unsigned byte = 0;
           for (int q = 0; q < fields; ++q)
-            byte |= ((uint8_t)b[(kb * t + 4 * q + i) * n + p * 64 + c] & mask)
+            byte |= ((uint8_t)(b[(kb * t + 4 * q + i) * n + p * 64 + c] +
+                               offset) &
+                     mask)
                     << (bits * q);
           packed[out++] = (uint8_t)byte;
         }
@@ -78,17 +80,17 @@ static void pack_fields(const int8_t *b, int64_t k, int64_t n, int bits,
 
 void quantc_pack_vnni_weights(const int8_t *b, int64_t k, int64_t n,
                               int8_t *packed) {
-  pack_fields(b, k, n, 8, (uint8_t *)packed);
+  pack_fields(b, k, n, 8, 0, (uint8_t *)packed);
 }
 
 void quantc_pack_int4_weights(const int8_t *b, int64_t k, int64_t n,
                               uint8_t *packed) {
-  pack_fields(b, k, n, 4, packed);
+  pack_fields(b, k, n, 4, 0, packed);
 }
 
 void quantc_pack_ternary_weights(const int8_t *b, int64_t k, int64_t n,
                                  uint8_t *packed) {
-  pack_fields(b, k, n, 2, packed);
+  pack_fields(b, k, n, 2, 1, packed);
 }
 
 void quantc_pack_group_scales(const float *scales, int64_t k, int64_t n,

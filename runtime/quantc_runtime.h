@@ -29,14 +29,14 @@ void memrefCopy(int64_t elemSize, QuantcUnrankedMemRef *src,
  * Row-major weights B[k][n], n a multiple of 64, are laid out as
  * [n / 64][k / kb][64 columns][4 bytes], kb = 4 (int8), 8 (int4) or 16
  * (ternary); byte i of column c in step t holds, in its bit field q (8, 4
- * or 2 bits wide), B[kb t + 4 q + i][c]. `packed` holds k * n bytes
+ * or 2 bits wide), B[kb t + 4 q + i][c] (ternary: B + 1). `packed` holds k * n bytes
  * (int8), k * n / 2 (int4) or k * n / 4 (ternary). */
 void quantc_pack_vnni_weights(const int8_t *b, int64_t k, int64_t n,
                               int8_t *packed);
 /* Values -8..7. */
 void quantc_pack_int4_weights(const int8_t *b, int64_t k, int64_t n,
                               uint8_t *packed);
-/* Values -1, 0, 1. */
+/* Values -1, 0, 1, stored as the codes w + 1. */
 void quantc_pack_ternary_weights(const int8_t *b, int64_t k, int64_t n,
                                  uint8_t *packed);
 /* Int4 group scales scale[k / group][n] to the kernels' [n / 64][k /

@@ -8,13 +8,15 @@
 //       acc[R][4] = 0                      vector<16xi32> each
 //       for t in [0, K / kb):              kb = 4, 8 or 16 k per block
 //         x[j] = B[p, t, 64 j .. 64 j + 63]         (4 x vector<64xi8>)
-//         w[j][q] = sign-extended bit field q of x[j]   (1, 2 or 4 fields)
+//         w[j][q] = bit field q of x[j], as s8        (1, 2 or 4 fields)
 //         a[r][q] = broadcast(A[m0 + r, kb t + 4 q .. + 3] as i32)
 //         acc[r][j] = vpdpbusd(acc[r][j], a[r][q], w[j][q])
 //       C[m0 + r, 64 p + 16 j ..] = acc[r][j]
 //
-// Int4 splits the t loop by scale group and folds each group's exact i32
-// sums into f32 accumulators with one fma per group.
+// Int4 codes are sign-extended in registers; the t loop is split by scale
+// group, each group's exact i32 sums folded into f32 accumulators with one
+// fma. Ternary codes are stored as w + 1 (0, 1, 2) and only masked; the
+// row's sum of A, subtracted at the end, takes the 1 back out.
 //
 //===----------------------------------------------------------------------===//
 
@@ -103,6 +105,14 @@ public:
     SmallVector<Value> results;
     if (!grouped) {
       results = steps(index(0), shape.k / kb);
+      if (shape.format == WeightFormat::Ternary)
+        for (int64_t r = 0; r < rows; ++r) {
+          Value sum = vector::BroadcastOp::create(b, loc, accType,
+                                                  rowSum(r));
+          for (int64_t j = 0; j < kBlocks; ++j)
+            results[r * kBlocks + j] = arith::SubIOp::create(
+                b, loc, results[r * kBlocks + j], sum);
+        }
     } else {
       int64_t perGroup = shape.groupSize / kb;
       Value zero = splat(floatType, b.getF32FloatAttr(0));
@@ -157,6 +167,25 @@ private:
     return splat(bytesType, b.getI8IntegerAttr(static_cast<int8_t>(value)));
   }
 
+  /// Sum over k of A[m0 + r, k] (as unsigned), an i32.
+  Value rowSum(int64_t r) {
+    Type i32 = b.getI32Type();
+    Value row = arith::AddIOp::create(b, loc, m0, index(r));
+    auto sumLoop = scf::ForOp::create(
+        b, loc, index(0), index(shape.k), index(1),
+        ValueRange{arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0))
+                       .getResult()});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(sumLoop.getBody());
+    Value byte = memref::LoadOp::create(
+        b, loc, a, ValueRange{row, sumLoop.getInductionVar()});
+    Value next = arith::AddIOp::create(
+        b, loc, sumLoop.getRegionIterArgs()[0],
+        arith::ExtUIOp::create(b, loc, i32, byte));
+    scf::YieldOp::create(b, loc, next);
+    return sumLoop.getResult(0);
+  }
+
   /// An scf.for over [lo, hi) step `step`; the builder moves into its body.
   scf::ForOp loop(int64_t lo, int64_t hi, int64_t step) {
     auto forOp = scf::ForOp::create(b, loc, index(lo), index(hi), index(step));
@@ -164,10 +193,21 @@ private:
     return forOp;
   }
 
-  /// Bit field `q` of every byte of `x`, sign-extended to s8.
+  /// Bit field `q` of every byte of `x`: sign-extended to s8 (int4), or
+  /// the unsigned ternary code w + 1 (the row sum of A takes the 1 back
+  /// out once per row, which is cheaper than sign-extending every byte).
   Value field(Value x, int64_t q) {
     if (bits == 8)
       return x;
+    if (shape.format == WeightFormat::Ternary) {
+      Value words = vector::BitCastOp::create(b, loc, accType, x);
+      if (q > 0)
+        words = arith::ShRUIOp::create(
+            b, loc, words, splat(accType, b.getI32IntegerAttr(bits * q)));
+      Value masked = arith::AndIOp::create(
+          b, loc, words, splat(accType, b.getI32IntegerAttr(0x03030303)));
+      return vector::BitCastOp::create(b, loc, bytesType, masked);
+    }
     Value shifted = x;
     if (q > 0) {
       // No byte shifts on x86: shift i32 lanes; the mask drops what
@@ -276,12 +316,12 @@ std::vector<uint8_t> quantc::packLowBitWeights(llvm::ArrayRef<int8_t> b,
       for (int64_t c = 0; c < kVnniPanelColumns; ++c)
         for (int64_t i = 0; i < 4; ++i) {
           unsigned byte = 0;
-          for (int64_t q = 0; q < fields; ++q)
-            byte |= (static_cast<uint8_t>(
-                         b[(kb * t + 4 * q + i) * n + p * kVnniPanelColumns +
-                           c]) &
-                     mask)
-                    << (bits * q);
+          for (int64_t q = 0; q < fields; ++q) {
+            int v = b[(kb * t + 4 * q + i) * n + p * kVnniPanelColumns + c];
+            // Ternary codes are unsigned: w + 1.
+            v += format == WeightFormat::Ternary;
+            byte |= (static_cast<uint8_t>(v) & mask) << (bits * q);
+          }
           packed[out++] = static_cast<uint8_t>(byte);
         }
   return packed;

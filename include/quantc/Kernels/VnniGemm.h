@@ -33,7 +33,8 @@ enum class WeightFormat {
   /// C = sum over groups g (ascending) of fma(scale[g][n], float(exact
   /// i32 dot of group g), C).
   Int4,
-  /// Ternary (-1, 0, 1) in 2 bits, four per byte; C is i32 (exact).
+  /// Ternary (-1, 0, 1) as 2-bit codes w + 1, four per byte; C is i32
+  /// (exact).
   Ternary,
 };
 
@@ -53,7 +54,8 @@ std::string vnniGemmUnsupported(const GemmShape &shape);
 /// Packs row-major B[K, N] (values in the format's range) into the
 /// kernel's layout: [N / 64][K / kb][4 blocks of 16 columns][16 columns]
 /// [4 bytes], kb = kPerBlock(format); byte i of column c in step t holds,
-/// in its bit field q (8, 4 or 2 bits wide), B[kb t + 4 q + i][c].
+/// in its bit field q (8, 4 or 2 bits wide), B[kb t + 4 q + i][c]
+/// (ternary: the code B + 1).
 std::vector<uint8_t> packLowBitWeights(llvm::ArrayRef<int8_t> b, int64_t k,
                                        int64_t n, WeightFormat format);
 
