@@ -9,6 +9,7 @@
 #include "quantc/Target/Object/ObjectEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -54,12 +55,14 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
                  std::to_string(shape.m) + "x" +
                  std::to_string(shape.n) + "x" + std::to_string(shape.k) +
                  ": " + unsupported);
-  if (!spec.avx512Vnni)
+  if (!spec.avx512Vnni && !spec.neonDot)
     return error(gemmKernelKind(shape.format) +
-                 " needs AVX-512 VNNI; target '" + spec.name +
-                 "' has not (use x86_64-avx512vnni or x86_64-amx)");
+                 " needs AVX-512 VNNI or the AArch64 dot product; target '" +
+                 spec.name + "' has neither (use x86_64-avx512vnni, "
+                 "x86_64-amx, aarch64-dotprod or aarch64-i8mm)");
   mlir::MLIRContext context;
-  context.loadDialect<mlir::arith::ArithDialect, mlir::func::FuncDialect,
+  context.loadDialect<mlir::arith::ArithDialect,
+                      mlir::arm_neon::ArmNeonDialect, mlir::func::FuncDialect,
                       mlir::LLVM::LLVMDialect, mlir::memref::MemRefDialect,
                       mlir::scf::SCFDialect, mlir::vector::VectorDialect>();
   std::string diagnostics;
@@ -69,7 +72,8 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
   });
   auto module = mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
   std::string symbol = gemmKernelSymbol(shape);
-  buildVnniGemm(module, symbol, shape);
+  buildLowBitGemm(module, symbol, shape,
+                  spec.avx512Vnni ? KernelIsa::Avx512Vnni : KernelIsa::NeonDot);
   if (mlir::failed(lowerKernelsToLLVM(module)) ||
       mlir::failed(emitLLVMDialectObject(module, spec, object))) {
     module->erase();

@@ -30,8 +30,9 @@ const TargetSpec kTargets[] = {
     {"x86_64", kX86, "x86-64", "", false},
     // Armv8.6-A int8 matrix multiply (smmla) and dot product (sdot).
     {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm",
-     false},
-    {"aarch64-dotprod", kAArch64, "generic", "+v8.2a,+neon,+dotprod", false},
+     false, false, true},
+    {"aarch64-dotprod", kAArch64, "generic", "+v8.2a,+neon,+dotprod", false,
+     false, true},
     {"aarch64", kAArch64, "generic", "+neon", false},
     {"nvptx-sm80", kNVPTX, "sm_80", "+ptx70", true},
     {"nvptx-sm90", kNVPTX, "sm_90", "+ptx78", true},
@@ -47,10 +48,13 @@ std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
     return lookupTarget(hostTargetName());
   if (name == "native" || name == "x86_64-native") {
     llvm::Triple host(llvm::sys::getProcessTriple());
+    llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
     TargetSpec spec{"native", host.str(), llvm::sys::getHostCPUName().str(),
                     "", false,
                     host.getArch() == llvm::Triple::x86_64 &&
-                        llvm::sys::getHostCPUFeatures().lookup("avx512vnni")};
+                        features.lookup("avx512vnni"),
+                    host.getArch() == llvm::Triple::aarch64 &&
+                        features.lookup("dotprod")};
     return spec;
   }
   for (const TargetSpec &spec : kTargets)

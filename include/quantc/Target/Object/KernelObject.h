@@ -7,7 +7,7 @@
 #ifndef QUANTC_TARGET_OBJECT_KERNELOBJECT_H
 #define QUANTC_TARGET_OBJECT_KERNELOBJECT_H
 
-#include "quantc/Kernels/VnniGemm.h"
+#include "quantc/Kernels/LowBitGemm.h"
 #include "quantc/Target/Object/TargetSpec.h"
 
 #include "llvm/Support/Error.h"
@@ -26,7 +26,7 @@ std::string gemmKernelKind(WeightFormat format);
 std::string gemmKernelSymbol(const GemmShape &shape);
 
 /// Builds the GEMM kernel of `shape` for `spec` (which must have AVX-512
-/// VNNI) and writes its object and a C header declaring
+/// VNNI or the AArch64 dot product) and writes its object and a C header declaring
 /// `void <symbol>(const uint8_t *a, const <packed> *b_packed, [const float
 /// *scales,] int32_t|float *c)`.
 llvm::Error emitGemmKernel(const GemmShape &shape, const TargetSpec &spec,

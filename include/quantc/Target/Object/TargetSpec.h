@@ -25,6 +25,8 @@ struct TargetSpec {
   bool gpu = false;
   /// Code may use AVX-512 VNNI (vpdpbusd).
   bool avx512Vnni = false;
+  /// Code may use the AArch64 dot product (sdot).
+  bool neonDot = false;
 };
 
 /// The spec of a --target name: one of knownTargetNames(), "native" (this

@@ -1,15 +1,16 @@
-//===- VnniGemm.h - low-bit GEMM kernels built in MLIR -----------*- C++ -*-===//
+//===- LowBitGemm.h - low-bit GEMM kernels built in MLIR ---------*- C++ -*-===//
 //
 // Part of quantc. C[M, N] = A[M, K] (u8) * B[K, N] with B int8, int4 or
-// ternary, on AVX-512 VNNI's vpdpbusd: each instruction adds, per i32
-// lane, the dot product of four u8 of A with four s8 of B. B is packed
-// offline so that the kernel streams it once, front to back; int4 and
-// ternary codes are sign-extended to s8 in registers.
+// ternary, on 4-byte dot-product instructions: AVX-512 VNNI's vpdpbusd
+// (u8 x s8, 16 i32 lanes) or AArch64's sdot (s8 x s8, 4 lanes; A is
+// shifted to s8 and the shift added back through B's column sums). B is
+// packed offline, the same bytes for both, so that a kernel streams it
+// once, front to back; int4 and ternary codes are unpacked in registers.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QUANTC_KERNELS_VNNIGEMM_H
-#define QUANTC_KERNELS_VNNIGEMM_H
+#ifndef QUANTC_KERNELS_LOWBITGEMM_H
+#define QUANTC_KERNELS_LOWBITGEMM_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
@@ -21,8 +22,18 @@
 
 namespace quantc {
 
-/// Columns per packed panel: four 16-lane i32 accumulators per row.
+/// Columns per packed panel: four 16-lane (x86) or sixteen 4-lane
+/// (AArch64) i32 accumulators per row.
 constexpr int64_t kVnniPanelColumns = 64;
+
+/// The dot-product instruction a kernel is built on.
+enum class KernelIsa {
+  /// x86 AVX-512 VNNI: vpdpbusd on zmm (an LLVM intrinsic call; x86vector
+  /// has no u8 x s8 dot product op).
+  Avx512Vnni,
+  /// AArch64 Armv8.2-A dot product: arm_neon.intr.sdot on 128-bit vectors.
+  NeonDot,
+};
 
 /// How B is stored.
 enum class WeightFormat {
@@ -67,9 +78,10 @@ std::vector<float> packGroupScales(llvm::ArrayRef<float> scales, int64_t k,
 /// Adds to `module` `func.func @<name>(A: memref<MxKxi8>, B:
 /// memref<(N/64)x(K/kb)x256xi8>, [scales: memref<(N/64)x(K/G)x64xf32>,]
 /// C: memref<MxN x i32|f32>)`, A's bytes read as unsigned. Register block:
-/// 4 rows x 64 columns (16 accumulators), or 1 x 64 when M is 1.
-void buildVnniGemm(mlir::ModuleOp module, llvm::StringRef name,
-                   const GemmShape &shape);
+/// AVX-512 4 rows x 64 columns (16 accumulators; 1 row when M is not a
+/// multiple of 4), NEON 1 row x 64 columns (16 accumulators).
+void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
+                     const GemmShape &shape, KernelIsa isa);
 
 /// Lowers a module of such kernels to the LLVM dialect, memrefs passed as
 /// bare pointers: `void name(const uint8_t *A, const uint8_t *B, [const
@@ -78,4 +90,4 @@ mlir::LogicalResult lowerKernelsToLLVM(mlir::ModuleOp module);
 
 } // namespace quantc
 
-#endif // QUANTC_KERNELS_VNNIGEMM_H
+#endif // QUANTC_KERNELS_LOWBITGEMM_H

@@ -1,13 +1,15 @@
-//===- VnniGemm.cpp - low-bit GEMM kernels built in MLIR ------------------===//
+//===- LowBitGemm.cpp - low-bit GEMM kernels built in MLIR ----------------===//
 //
-// Part of quantc. The kernel is vector-dialect code around one LLVM
-// intrinsic (x86vector has no u8 x s8 dot product op):
+// Part of quantc. The kernel is vector-dialect code around one
+// dot-product instruction (AVX-512: the vpdpbusd LLVM intrinsic, as
+// x86vector has no u8 x s8 dot product op; AArch64: arm_neon.intr.sdot):
 //
-//   for m0 in [0, M) step R:              R = 4 (1 when M is not a multiple)
+//   for m0 in [0, M) step R:              R = 4 (x86, M a multiple of 4) or 1
 //     for p in [0, N / 64):               one packed panel
-//       acc[R][4] = 0                      vector<16xi32> each
+//       acc[R][V] = 0                      V = 4 x vector<16xi32> (x86) or
+//                                          16 x vector<4xi32> (AArch64)
 //       for t in [0, K / kb):              kb = 4, 8 or 16 k per block
-//         x[j] = B[p, t, 64 j .. 64 j + 63]         (4 x vector<64xi8>)
+//         x[j] = B[p, t, j-th vector]               (V vectors of bytes)
 //         w[j][q] = bit field q of x[j], as s8        (1, 2 or 4 fields)
 //         a[r][q] = broadcast(A[m0 + r, kb t + 4 q .. + 3] as i32)
 //         acc[r][j] = vpdpbusd(acc[r][j], a[r][q], w[j][q])
@@ -18,9 +20,13 @@
 // fma. Ternary codes are stored as w + 1 (0, 1, 2) and only masked; the
 // row's sum of A, subtracted at the end, takes the 1 back out.
 //
+// sdot multiplies signed bytes: AArch64 kernels feed a - 128 (a xor 0x80)
+// and add 128 x the column sums of the weights, which one more sdot per
+// weight vector (against ones) accumulates alongside.
+//
 //===----------------------------------------------------------------------===//
 
-#include "quantc/Kernels/VnniGemm.h"
+#include "quantc/Kernels/LowBitGemm.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -30,6 +36,7 @@
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -40,11 +47,10 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using quantc::KernelIsa;
 using quantc::WeightFormat;
 
 namespace {
-constexpr int64_t kLanes = 16;                                  // per zmm
-constexpr int64_t kBlocks = quantc::kVnniPanelColumns / kLanes; // zmm/row
 
 int64_t bitsPerCode(WeightFormat format) {
   switch (format) {
@@ -58,17 +64,20 @@ int64_t bitsPerCode(WeightFormat format) {
   llvm_unreachable("unknown weight format");
 }
 
-int64_t rowBlock(const quantc::GemmShape &shape) {
-  return shape.m % 4 == 0 ? 4 : 1;
+int64_t rowBlock(const quantc::GemmShape &shape, KernelIsa isa) {
+  return isa == KernelIsa::Avx512Vnni && shape.m % 4 == 0 ? 4 : 1;
 }
 
 /// Emits one kernel; see the file comment for its loops.
 class KernelBuilder {
 public:
-  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape)
-      : b(module.getContext()), loc(module.getLoc()), shape(shape),
+  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape,
+                KernelIsa isa)
+      : b(module.getContext()), loc(module.getLoc()), shape(shape), isa(isa),
         bits(bitsPerCode(shape.format)), fields(8 / bits),
-        kb(quantc::kPerBlock(shape.format)), rows(rowBlock(shape)) {
+        kb(quantc::kPerBlock(shape.format)), rows(rowBlock(shape, isa)),
+        lanes(isa == KernelIsa::Avx512Vnni ? 16 : 4),
+        blocks(quantc::kVnniPanelColumns / lanes) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
@@ -94,9 +103,9 @@ public:
     packed = entry->getArgument(1);
     Value scales = grouped ? entry->getArgument(2) : Value();
     Value c = entry->getArguments().back();
-    accType = VectorType::get({kLanes}, i32);
-    bytesType = VectorType::get({4 * kLanes}, i8);
-    auto floatType = VectorType::get({kLanes}, f32);
+    accType = VectorType::get({lanes}, i32);
+    bytesType = VectorType::get({4 * lanes}, i8);
+    auto floatType = VectorType::get({lanes}, f32);
 
     auto rowLoop = loop(0, shape.m, rows);
     m0 = rowLoop.getInductionVar();
@@ -109,16 +118,16 @@ public:
         for (int64_t r = 0; r < rows; ++r) {
           Value sum = vector::BroadcastOp::create(b, loc, accType,
                                                   rowSum(r));
-          for (int64_t j = 0; j < kBlocks; ++j)
-            results[r * kBlocks + j] = arith::SubIOp::create(
-                b, loc, results[r * kBlocks + j], sum);
+          for (int64_t j = 0; j < blocks; ++j)
+            results[r * blocks + j] = arith::SubIOp::create(
+                b, loc, results[r * blocks + j], sum);
         }
     } else {
       int64_t perGroup = shape.groupSize / kb;
       Value zero = splat(floatType, b.getF32FloatAttr(0));
       auto groupLoop = scf::ForOp::create(
           b, loc, index(0), index(shape.k / shape.groupSize), index(1),
-          SmallVector<Value>(rows * kBlocks, zero));
+          SmallVector<Value>(rows * blocks, zero));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(groupLoop.getBody());
       Value g = groupLoop.getInductionVar();
@@ -126,14 +135,14 @@ public:
       SmallVector<Value> sums = steps(first, perGroup);
       SmallVector<Value> next;
       for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < kBlocks; ++j) {
+        for (int64_t j = 0; j < blocks; ++j) {
           Value sum = arith::SIToFPOp::create(b, loc, floatType,
-                                              sums[r * kBlocks + j]);
+                                              sums[r * blocks + j]);
           Value scale = vector::LoadOp::create(
-              b, loc, floatType, scales, ValueRange{p, g, index(j * kLanes)});
+              b, loc, floatType, scales, ValueRange{p, g, index(j * lanes)});
           next.push_back(vector::FMAOp::create(
               b, loc, scale, sum,
-              groupLoop.getRegionIterArgs()[r * kBlocks + j]));
+              groupLoop.getRegionIterArgs()[r * blocks + j]));
         }
       scf::YieldOp::create(b, loc, next);
       results.assign(groupLoop.getResults().begin(),
@@ -141,13 +150,13 @@ public:
     }
     for (int64_t r = 0; r < rows; ++r) {
       Value row = arith::AddIOp::create(b, loc, m0, index(r));
-      for (int64_t j = 0; j < kBlocks; ++j) {
+      for (int64_t j = 0; j < blocks; ++j) {
         Value column = arith::AddIOp::create(
             b, loc,
             arith::MulIOp::create(b, loc, p,
                                   index(quantc::kVnniPanelColumns)),
-            index(j * kLanes));
-        vector::StoreOp::create(b, loc, results[r * kBlocks + j], c,
+            index(j * lanes));
+        vector::StoreOp::create(b, loc, results[r * blocks + j], c,
                                 ValueRange{row, column});
       }
     }
@@ -229,25 +238,37 @@ private:
   /// and panel, from zero.
   SmallVector<Value> steps(Value first, int64_t count) {
     Value zero = splat(accType, b.getI32IntegerAttr(0));
-    auto stepLoop = scf::ForOp::create(
-        b, loc, index(0), index(count), index(1),
-        SmallVector<Value>(rows * kBlocks, zero));
+    int64_t carried =
+        rows * blocks + (isa == KernelIsa::NeonDot ? blocks : 0);
+    auto stepLoop = scf::ForOp::create(b, loc, index(0), index(count),
+                                       index(1),
+                                       SmallVector<Value>(carried, zero));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(stepLoop.getBody());
     Value t = arith::AddIOp::create(b, loc, first, stepLoop.getInductionVar());
     Value k0 = arith::MulIOp::create(b, loc, t, index(kb));
-    SmallVector<SmallVector<Value>> weights(kBlocks);
-    for (int64_t j = 0; j < kBlocks; ++j) {
+    SmallVector<SmallVector<Value>> weights(blocks);
+    for (int64_t j = 0; j < blocks; ++j) {
       Value x = vector::LoadOp::create(b, loc, bytesType, packed,
-                                       ValueRange{p, t, index(j * 4 * kLanes)});
+                                       ValueRange{p, t, index(j * 4 * lanes)});
+
       for (int64_t q = 0; q < fields; ++q)
         weights[j].push_back(field(x, q));
     }
     auto quadType = VectorType::get({4}, b.getI8Type());
     auto wordType = VectorType::get({1}, b.getI32Type());
-    StringAttr vpdpbusd = b.getStringAttr("llvm.x86.avx512.vpdpbusd.512");
+    bool neon = isa == KernelIsa::NeonDot;
     SmallVector<Value> acc(stepLoop.getRegionIterArgs().begin(),
                            stepLoop.getRegionIterArgs().end());
+    if (neon) {
+      // Column sums of the weights: sdot against ones.
+      Value ones = byteSplat(1);
+      for (int64_t j = 0; j < blocks; ++j)
+        for (int64_t q = 0; q < fields; ++q) {
+          Value &sum = acc[rows * blocks + j];
+          sum = dot(sum, ones, weights[j][q]);
+        }
+    }
     for (int64_t r = 0; r < rows; ++r) {
       Value row = arith::AddIOp::create(b, loc, m0, index(r));
       for (int64_t q = 0; q < fields; ++q) {
@@ -259,24 +280,48 @@ private:
         Value activations = vector::BitCastOp::create(
             b, loc, bytesType,
             vector::BroadcastOp::create(b, loc, accType, word));
-        for (int64_t j = 0; j < kBlocks; ++j) {
-          Value &sum = acc[r * kBlocks + j];
-          sum = LLVM::CallIntrinsicOp::create(
-                    b, loc, accType, vpdpbusd,
-                    ValueRange{sum, activations, weights[j][q]})
-                    .getResult(0);
+        if (neon) // a - 128 as s8
+          activations = arith::XOrIOp::create(b, loc, activations,
+                                              byteSplat(0x80));
+        for (int64_t j = 0; j < blocks; ++j) {
+          Value &sum = acc[r * blocks + j];
+          sum = dot(sum, activations, weights[j][q]);
         }
       }
     }
     scf::YieldOp::create(b, loc, acc);
-    return SmallVector<Value>(stepLoop.getResults().begin(),
-                              stepLoop.getResults().end());
+    b.setInsertionPointAfter(stepLoop);
+    SmallVector<Value> sums(stepLoop.getResults().begin(),
+                            stepLoop.getResults().begin() + rows * blocks);
+    if (neon) // add back 128 x the column sums
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < blocks; ++j) {
+          Value shifted = arith::ShLIOp::create(
+              b, loc, stepLoop.getResult(rows * blocks + j),
+              splat(accType, b.getI32IntegerAttr(7)));
+          sums[r * blocks + j] =
+              arith::AddIOp::create(b, loc, sums[r * blocks + j], shifted);
+        }
+    return sums;
+  }
+
+  /// acc + the 4-byte dot products of x and w, per i32 lane.
+  Value dot(Value acc, Value x, Value w) {
+    if (isa == KernelIsa::NeonDot)
+      return arm_neon::SdotOp::create(b, loc, accType, acc, x, w);
+    return LLVM::CallIntrinsicOp::create(
+               b, loc, accType,
+               b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+               ValueRange{acc, x, w})
+        .getResult(0);
   }
 
   OpBuilder b;
   Location loc;
   const quantc::GemmShape &shape;
+  KernelIsa isa;
   int64_t bits, fields, kb, rows;
+  int64_t lanes, blocks; // i32 lanes per vector, vectors per panel row
   VectorType accType, bytesType;
   Value a, packed, m0, p;
 };
@@ -287,6 +332,7 @@ int64_t quantc::kPerBlock(WeightFormat format) {
 }
 
 std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
+  // (Both ISAs take the same shapes.)
   if (shape.m < 1 || shape.n < 1 || shape.k < 1)
     return "M, N and K must be positive";
   if (shape.n % kVnniPanelColumns)
@@ -340,9 +386,9 @@ std::vector<float> quantc::packGroupScales(llvm::ArrayRef<float> scales,
   return packed;
 }
 
-void quantc::buildVnniGemm(ModuleOp module, llvm::StringRef name,
-                           const GemmShape &shape) {
-  KernelBuilder(module, shape).build(name);
+void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
+                             const GemmShape &shape, KernelIsa isa) {
+  KernelBuilder(module, shape, isa).build(name);
 }
 
 LogicalResult quantc::lowerKernelsToLLVM(ModuleOp module) {
