@@ -223,6 +223,10 @@ def main():
                              "search to this output cosine (on the "
                              "calibration samples)")
     parser.add_argument("--max-float-layers", type=int)
+    parser.add_argument("--bits", default="8",
+                        help="quantc --bits for the quantized runs: 8, 4 or "
+                             "ternary")
+    parser.add_argument("--ternary", default="absmean")
     parser.add_argument("--search-only", action="store_true",
                         help="with --search: skip the runs without it")
     parser.add_argument("--noise-draws", type=int, default=0,
@@ -281,7 +285,11 @@ def main():
               flush=True)
     runs = [("float", [])]
     for m in methods:
-        plain = ["--calib", cache, "--method", m, "--bits", "8"]
+        plain = ["--calib", cache, "--method", m, "--bits", args.bits,
+                 "--ternary", args.ternary]
+        if args.bits != "8":
+            m += "/w" + (args.bits if args.bits != "ternary"
+                         else "ternary-" + args.ternary)
         if not (args.search and args.search_only):
             runs.append((m, plain))
         if args.search:

@@ -20,6 +20,7 @@
 #include "quantc/Calibration/Calibrator.h"
 #include "quantc/Calibration/PrecisionSearch.h"
 #include "quantc/Calibration/RangeSelection.h"
+#include "quantc/Calibration/WeightQuantization.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/HostArray.h"
@@ -146,10 +147,16 @@ static cl::opt<std::string> runCalib(
 static cl::opt<std::string> method(
     "method", cl::desc("range method: minmax, percentile, entropy or mse"),
     cl::init("minmax"), cl::sub(runCommand), cl::sub(compileCommand));
-static cl::opt<unsigned> bits("bits",
-                              cl::desc("weight and activation bits (8)"),
-                              cl::init(8), cl::sub(runCommand),
-                              cl::sub(compileCommand));
+static cl::opt<std::string> bits(
+    "bits",
+    cl::desc("weight bits: 8 (W8A8, default), 4 (W4A8, per-channel round to "
+             "nearest) or ternary (W2A8, see --ternary); activations are u8"),
+    cl::init("8"), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<std::string> ternaryMethod(
+    "ternary",
+    cl::desc("ternary weights: absmean (BitNet b1.58's scale = mean |w|, "
+             "default) or twn (threshold 0.7 mean |w|)"),
+    cl::init("absmean"), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> biasCorrection(
     "bias-correction",
     cl::desc("correct biases for the mean error of rounded weights (on; "
@@ -237,6 +244,25 @@ static int quantizeModule(mlir::ModuleOp module, StringRef folder,
 static int parseInputFlags(quantc::ONNXImportOptions &options,
                            quantc::ImagePreprocessing &preprocessing);
 
+/// The weight grid --bits and --ternary ask for; an error printed and
+/// nullopt when they name none.
+static std::optional<quantc::WeightScheme> weightScheme() {
+  if (bits == "8")
+    return quantc::WeightScheme::Int8;
+  if (bits == "4")
+    return quantc::WeightScheme::Int4;
+  if (bits != "ternary") {
+    fail("unknown --bits '" + bits + "'; expected 8, 4 or ternary");
+    return std::nullopt;
+  }
+  if (ternaryMethod == "absmean")
+    return quantc::WeightScheme::TernaryAbsMean;
+  if (ternaryMethod == "twn")
+    return quantc::WeightScheme::TernaryThreshold;
+  fail("unknown --ternary '" + ternaryMethod + "'; expected absmean or twn");
+  return std::nullopt;
+}
+
 /// quantizeModule with the --calib/--method/--bits flags; the precision
 /// search's findings go to `searchReport` when given.
 static int quantizeFromFlags(mlir::ModuleOp module,
@@ -247,15 +273,14 @@ static int quantizeFromFlags(mlir::ModuleOp module,
   if (!rangeMethod)
     return fail("unknown --method '" + method +
                 "'; expected minmax, percentile, entropy or mse");
-  if (bits != 8)
-    return fail("--bits " + Twine(bits) +
-                " is not supported yet; int8 (--bits 8) is");
+  if (!weightScheme())
+    return 1;
   if (minOutputCosine < 0 || minOutputCosine > 1)
     return fail(formatv("--min-output-cosine must be in [0, 1], got {0}",
                         minOutputCosine.getValue()));
   if (minOutputCosine > 0 && searchSamples == 0)
     return fail("--search-samples must be at least 1");
-  return quantizeModule(module, runCalib, *rangeMethod, bits, calibration,
+  return quantizeModule(module, runCalib, *rangeMethod, 8, calibration,
                         searchReport);
 }
 
@@ -289,7 +314,8 @@ static int compileModel() {
     (*report)["weight_bytes_float"] = floatBytes;
     (*report)["weight_bytes_quantized"] = quantc::constantBytes(*module);
     (*report)["method"] = method.getValue();
-    (*report)["bits"] = static_cast<int64_t>(bits);
+    (*report)["bits"] = bits.getValue();
+    (*report)["weights"] = quantc::weightSchemeName(*weightScheme()).str();
     (*report)["target"] = target == "host" ? quantc::hostTargetName()
                                            : target.getValue();
     (*report)["model"] = modelPath.getValue();
@@ -541,6 +567,7 @@ static int quantizeModule(mlir::ModuleOp module, StringRef source,
     return fail(toString(applied.takeError()));
   quantc::qc::QCQuantizeOptions quantizeOptions;
   quantizeOptions.biasCorrection = biasCorrection;
+  quantizeOptions.weights = quantc::weightSchemeName(*weightScheme()).str();
   quantizeOptions.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   if (minOutputCosine > 0)
     if (int status = searchPrecision(

@@ -2,6 +2,9 @@
 // RUN: quant-opt %s -split-input-file -qc-quantize="bias-correction=false" | FileCheck %s --check-prefix=NOCORR
 // RUN: quant-opt %s -split-input-file -qc-quantize="keep-float=fc_out" | FileCheck %s --check-prefix=KEEP
 // RUN: quant-opt %s -split-input-file -qc-quantize="per-channel-depthwise=false" | FileCheck %s --check-prefix=PERTENSOR
+// RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4" | FileCheck %s --check-prefix=INT4
+// RUN: quant-opt %s -split-input-file -qc-quantize="weights=ternary-absmean" | FileCheck %s --check-prefix=TERNARY
+// RUN: not quant-opt %s -split-input-file -qc-quantize="weights=int3" 2>&1 | FileCheck %s --check-prefix=BADWEIGHTS
 
 // A calibrated x * W: u8 activations from the range, per-column narrow i8
 // weights (scale = max|w| / 127: 0.5 / 127 and 2 / 127), i32 bias at
@@ -13,6 +16,17 @@
 // CHECK: qc.qmatmul %[[XQ]], %[[WQ]], %{{.*}} : {{.*}}, tensor<2xi32> -> tensor<2x2xf32>
 // Rows [127, 0], [-64, -127], [0, 64] (1 / 0.01575 = 63.5 rounds to even).
 // CHECK: int8_weights: "0x010000007F00C0810040"
+// int4: scales 0.5 / 7 and 2 / 7, rows [7, 0], [-4, -7], [0, 4] (-3.5 and
+// 3.5 round to even), stored in i8 with storage range [-7, 7].
+// INT4-LABEL: func @linear
+// INT4: quant.scast {{.*}} to tensor<3x2x!quant.uniform<i8<-7:7>:f32:1, {0.071428571428571425,0.2857142857142857}>>
+// INT4: int8_weights: "0x010000000700FCF90004"
+// Ternary (absmean): scales mean |w| = 0.25 and 1, rows [1, 0], [-1, -1]
+// (-2 clipped), [0, 1].
+// TERNARY-LABEL: func @linear
+// TERNARY: quant.scast {{.*}} to tensor<3x2x!quant.uniform<i8<-1:1>:f32:1, {2.500000e-01,1.000000e+00}>>
+// TERNARY: int8_weights: "0x010000000100FFFF0001"
+// BADWEIGHTS: error: unknown weights 'int3'; expected int8, int4, ternary-absmean or ternary-twn
 func.func @linear(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 2.0>} : tensor<2x3xf32>
   %w = qc.constant dense<[[0.5, 0.0], [-0.25, -2.0], [0.0, 1.0]]> : tensor<3x2xf32>

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Calibration/RangeSelection.h"
+#include "quantc/Calibration/WeightQuantization.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
@@ -61,50 +62,8 @@ perChannelActivationType(MLIRContext *context, ArrayRef<double> ranges) {
       scales, zeroPoints, /*quantizedDimension=*/1, qmin, qmax);
 }
 
-/// Per-channel symmetric narrow i8 weights along `axis` (of `shape`).
-struct QuantizedWeights {
-  std::vector<int8_t> values;
-  SmallVector<double> scales;
-};
-
-QuantizedWeights quantizeWeights(ArrayRef<float> w, ArrayRef<int64_t> shape,
-                                 int64_t axis) {
-  int64_t channels = shape[axis];
-  int64_t inner = 1;
-  for (size_t d = axis + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  QuantizedWeights q;
-  q.scales.assign(channels, 0.0);
-  for (size_t i = 0; i < w.size(); ++i) {
-    int64_t c = (i / inner) % channels;
-    q.scales[c] = std::max(q.scales[c], double(std::fabs(w[i])));
-  }
-  for (double &s : q.scales)
-    s = quantc::computeQuantParams({-s, s}, 8, /*symmetric=*/true).scale;
-  q.values.resize(w.size());
-  for (size_t i = 0; i < w.size(); ++i) {
-    int64_t c = (i / inner) % channels;
-    double v = std::nearbyint(w[i] / q.scales[c]);
-    q.values[i] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
-  }
-  return q;
-}
-
-/// Signal-to-quantization-noise ratio of the weights in dB.
-double weightSQNR(ArrayRef<float> w, const QuantizedWeights &q,
-                  ArrayRef<int64_t> shape, int64_t axis) {
-  int64_t inner = 1;
-  for (size_t d = axis + 1; d < shape.size(); ++d)
-    inner *= shape[d];
-  double signal = 0, noise = 0;
-  for (size_t i = 0; i < w.size(); ++i) {
-    double scale = q.scales[(i / inner) % shape[axis]];
-    double error = w[i] - q.values[i] * scale;
-    signal += double(w[i]) * w[i];
-    noise += error * error;
-  }
-  return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
-}
+using quantc::QuantizedWeights;
+using quantc::weightSQNR;
 
 /// The quantized weight tensor: i8 blob + quant.scast.
 Value weightTensor(PatternRewriter &rewriter, Location loc,
@@ -123,7 +82,7 @@ Value weightTensor(PatternRewriter &rewriter, Location loc,
   auto type = quant::UniformQuantizedPerAxisType::get(
       quant::QuantizationFlags::Signed, rewriter.getI8Type(),
       Float32Type::get(context), q.scales,
-      SmallVector<int64_t>(q.scales.size(), 0), axis, -127, 127);
+      SmallVector<int64_t>(q.scales.size(), 0), axis, q.qmin, q.qmax);
   return quant::StorageCastOp::create(rewriter, loc, storageType.clone(type),
                                       storage);
 }
@@ -213,6 +172,7 @@ Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
 
 /// The pass options every rewrite reads.
 struct QuantizeSettings {
+  quantc::WeightScheme weights = quantc::WeightScheme::Int8;
   bool biasCorrection = true;
   bool perChannelDepthwise = true;
   /// Location names of the ops to leave in float.
@@ -247,7 +207,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     Location loc = op.getLoc();
     auto act = activationType(rewriter.getContext(), *range);
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
-    QuantizedWeights q = quantizeWeights(*weights, wShape, /*axis=*/0);
+    QuantizedWeights q = quantc::quantizeWeights(*weights, wShape, /*axis=*/0,
+                                                 settings.weights);
     FailureOr<std::vector<double>> biasValues =
         floatBias(op.getBias(), wShape[0]);
     if (failed(biasValues))
@@ -293,7 +254,7 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
 LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
                             ArrayRef<float> w, int64_t k, int64_t n,
                             Value bias, ArrayRef<double> range,
-                            bool biasCorrection) {
+                            const QuantizeSettings &settings) {
   Location loc = op->getLoc();
   auto xType = cast<RankedTensorType>(x.getType());
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -301,11 +262,12 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
     return failure();
   int64_t m = xType.getNumElements() / k;
   auto act = activationType(rewriter.getContext(), range);
-  QuantizedWeights q = quantizeWeights(w, {k, n}, /*axis=*/1);
+  QuantizedWeights q = quantc::quantizeWeights(w, {k, n}, /*axis=*/1,
+                                               settings.weights);
   FailureOr<std::vector<double>> biasValues = floatBias(bias, n);
   if (failed(biasValues))
     return failure();
-  if (auto mean = channelMean(x, k); mean && biasCorrection)
+  if (auto mean = channelMean(x, k); mean && settings.biasCorrection)
     correctBias(*biasValues, w, q, n, k, 1, *mean,
                 [](int64_t, int64_t i) { return i; });
   Value biasQ =
@@ -341,7 +303,7 @@ struct QuantizeMatMul : QuantizePattern<MatMulOp> {
       return rewriter.notifyMatchFailure(op, "not a calibrated x * W");
     return rewriteLinear(rewriter, op, op.getLhs(), *weights,
                          rhsType.getDimSize(0), rhsType.getDimSize(1), Value(),
-                         *range, settings.biasCorrection);
+                         *range, settings);
   }
 };
 
@@ -367,7 +329,7 @@ struct QuantizeGemm : QuantizePattern<GemmOp> {
     if (op.getC() && op.getC().getType().getDimSize(0) != n)
       return rewriter.notifyMatchFailure(op, "bias does not have N elements");
     return rewriteLinear(rewriter, op, op.getA(), kn, k, n, op.getC(), *range,
-                         settings.biasCorrection);
+                         settings);
   }
 };
 
@@ -379,7 +341,15 @@ struct QCQuantizePass
     getOperation()->walk([&](Operation *op) {
       before += isa<Conv2DOp, MatMulOp, GemmOp>(op);
     });
-    QuantizeSettings settings{biasCorrection, perChannelDepthwise,
+    std::optional<quantc::WeightScheme> scheme =
+        quantc::parseWeightScheme(weights);
+    if (!scheme) {
+      getOperation()->emitError("unknown weights '")
+          << weights << "'; expected int8, int4, ternary-absmean or "
+                        "ternary-twn";
+      return signalPassFailure();
+    }
+    QuantizeSettings settings{*scheme, biasCorrection, perChannelDepthwise,
                               llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),

@@ -74,8 +74,13 @@ def QCQuantize : Pass<"qc-quantize"> {
       input channels), whose channels never mix, is quantized per channel
       from the probe's `channel_range` when it has one
       (`per-channel-depthwise`, on by default);
-    * the weight is quantized offline per output channel to narrow-range
-      i8 (symmetric, scale = max |w| / 127, round half to even);
+    * the weight is quantized offline per output channel, symmetric, by
+      `weights`: `int8` (narrow range, scale = max |w| / 127, round half
+      to even; the default), `int4` ([-7, 7], scale = max |w| / 7,
+      round to nearest), `ternary-absmean` ({-1, 0, 1}, scale = mean |w|,
+      BitNet b1.58) or `ternary-twn` ({-1, 0, 1}, threshold 0.7 mean |w|,
+      scale the mean |w| above it); the values are stored in i8 with the
+      quantized type's storage range saying which;
     * the bias becomes i32 at scale `s_x * s_w[c]`;
     * with `bias-correction` (on by default) and a probe that carries the
       input's `channel_mean`, the bias first absorbs the mean shift the
@@ -99,6 +104,8 @@ def QCQuantize : Pass<"qc-quantize"> {
   let dependentDialects = ["::quantc::qc::QCDialect",
                            "::mlir::quant::QuantDialect"];
   let options = [
+    Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
+           "weight grid: int8, int4, ternary-absmean or ternary-twn">,
     Option<"biasCorrection", "bias-correction", "bool", /*default=*/"true",
            "correct each bias for the mean error of its rounded weights">,
     Option<"perChannelDepthwise", "per-channel-depthwise", "bool",

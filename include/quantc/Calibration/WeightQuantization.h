@@ -1,0 +1,55 @@
+//===- WeightQuantization.h - weights to int8, int4 or ternary ---*- C++ -*-===//
+//
+// Part of quantc. Symmetric per-output-channel weight quantization: the
+// integer grid, how a channel's scale is chosen, and its error.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_CALIBRATION_WEIGHTQUANTIZATION_H
+#define QUANTC_CALIBRATION_WEIGHTQUANTIZATION_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace quantc {
+
+enum class WeightScheme {
+  /// [-127, 127], scale max|w| / 127, round half to even.
+  Int8,
+  /// [-7, 7], scale max|w| / 7, round to nearest (RTN).
+  Int4,
+  /// {-1, 0, 1}, scale mean|w| (BitNet b1.58's absmean), round and clip.
+  TernaryAbsMean,
+  /// {-1, 0, 1}, threshold 0.7 mean|w|, scale the mean |w| above it
+  /// (TWN, Li et al. 2016).
+  TernaryThreshold,
+};
+
+/// Parses "int8", "int4", "ternary-absmean" or "ternary-twn".
+std::optional<WeightScheme> parseWeightScheme(llvm::StringRef text);
+llvm::StringRef weightSchemeName(WeightScheme scheme);
+
+struct QuantizedWeights {
+  std::vector<int8_t> values;
+  std::vector<double> scales; // one per channel along the axis
+  int64_t qmin = -127, qmax = 127;
+};
+
+/// Quantizes `w` (of `shape`) per channel along `axis`. A channel of
+/// zeros gets scale 1.
+QuantizedWeights quantizeWeights(llvm::ArrayRef<float> w,
+                                 llvm::ArrayRef<int64_t> shape, int64_t axis,
+                                 WeightScheme scheme);
+
+/// Signal-to-quantization-noise ratio of the weights in dB (300 when
+/// exact).
+double weightSQNR(llvm::ArrayRef<float> w, const QuantizedWeights &q,
+                  llvm::ArrayRef<int64_t> shape, int64_t axis);
+
+} // namespace quantc
+
+#endif // QUANTC_CALIBRATION_WEIGHTQUANTIZATION_H

@@ -1,0 +1,125 @@
+//===- WeightQuantization.cpp - weights to int8, int4 or ternary ----------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Calibration/WeightQuantization.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace quantc;
+
+std::optional<WeightScheme> quantc::parseWeightScheme(llvm::StringRef text) {
+  for (WeightScheme scheme :
+       {WeightScheme::Int8, WeightScheme::Int4, WeightScheme::TernaryAbsMean,
+        WeightScheme::TernaryThreshold})
+    if (text == weightSchemeName(scheme))
+      return scheme;
+  return std::nullopt;
+}
+
+llvm::StringRef quantc::weightSchemeName(WeightScheme scheme) {
+  switch (scheme) {
+  case WeightScheme::Int8:
+    return "int8";
+  case WeightScheme::Int4:
+    return "int4";
+  case WeightScheme::TernaryAbsMean:
+    return "ternary-absmean";
+  case WeightScheme::TernaryThreshold:
+    return "ternary-twn";
+  }
+  return "";
+}
+
+namespace {
+/// Elements per channel step: the product of the dimensions after `axis`.
+int64_t innerSize(llvm::ArrayRef<int64_t> shape, int64_t axis) {
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  return inner;
+}
+
+/// The scale of one channel's weights `|w|` under `scheme`.
+double channelScale(llvm::ArrayRef<double> magnitudes, WeightScheme scheme) {
+  double max = 0, sum = 0;
+  for (double m : magnitudes) {
+    max = std::max(max, m);
+    sum += m;
+  }
+  double mean = magnitudes.empty() ? 0 : sum / magnitudes.size();
+  double scale = 0;
+  switch (scheme) {
+  case WeightScheme::Int8:
+    scale = max / 127;
+    break;
+  case WeightScheme::Int4:
+    scale = max / 7;
+    break;
+  case WeightScheme::TernaryAbsMean:
+    scale = mean;
+    break;
+  case WeightScheme::TernaryThreshold: {
+    double threshold = 0.7 * mean, kept = 0;
+    size_t count = 0;
+    for (double m : magnitudes)
+      if (m > threshold) {
+        kept += m;
+        ++count;
+      }
+    scale = count ? kept / count : 0;
+    break;
+  }
+  }
+  return scale > 0 ? scale : 1.0;
+}
+} // namespace
+
+QuantizedWeights quantc::quantizeWeights(llvm::ArrayRef<float> w,
+                                         llvm::ArrayRef<int64_t> shape,
+                                         int64_t axis, WeightScheme scheme) {
+  int64_t channels = shape[axis], inner = innerSize(shape, axis);
+  std::vector<std::vector<double>> magnitudes(channels);
+  for (size_t i = 0; i < w.size(); ++i)
+    magnitudes[(i / inner) % channels].push_back(std::fabs(w[i]));
+  QuantizedWeights q;
+  q.qmax = scheme == WeightScheme::Int8   ? 127
+           : scheme == WeightScheme::Int4 ? 7
+                                          : 1;
+  q.qmin = -q.qmax;
+  std::vector<double> threshold(channels, 0.0);
+  for (int64_t c = 0; c < channels; ++c) {
+    q.scales.push_back(channelScale(magnitudes[c], scheme));
+    double sum = 0;
+    for (double m : magnitudes[c])
+      sum += m;
+    threshold[c] = 0.7 * sum / std::max<size_t>(1, magnitudes[c].size());
+  }
+  q.values.resize(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    int64_t c = (i / inner) % channels;
+    // TWN zeroes what is below the threshold, whatever the scale.
+    double v = scheme == WeightScheme::TernaryThreshold
+                   ? (std::fabs(w[i]) > threshold[c] ? (w[i] > 0 ? 1 : -1) : 0)
+                   : std::nearbyint(w[i] / q.scales[c]);
+    q.values[i] = static_cast<int8_t>(
+        std::clamp(v, double(q.qmin), double(q.qmax)));
+  }
+  return q;
+}
+
+double quantc::weightSQNR(llvm::ArrayRef<float> w, const QuantizedWeights &q,
+                          llvm::ArrayRef<int64_t> shape, int64_t axis) {
+  int64_t inner = innerSize(shape, axis);
+  double signal = 0, noise = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    double scale = q.scales[(i / inner) % shape[axis]];
+    double error = w[i] - q.values[i] * scale;
+    signal += double(w[i]) * w[i];
+    noise += error * error;
+  }
+  return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
+}

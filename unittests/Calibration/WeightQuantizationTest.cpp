@@ -1,0 +1,101 @@
+//===- WeightQuantizationTest.cpp - int8, int4 and ternary weights --------===//
+//
+// Part of quantc. Hand-computed grids and scales for each scheme; the
+// quantized packing of the kernels is checked against the runtime's C
+// packing byte for byte.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Calibration/WeightQuantization.h"
+#include "quantc/Kernels/LowBitGemm.h"
+#include "quantc_runtime.h"
+
+#include "gtest/gtest.h"
+
+#include <random>
+
+using namespace quantc;
+
+namespace {
+// Two output channels along axis 0, four weights each.
+const std::vector<float> kWeights = {0.7f, -0.35f, 0.1f, 0.0f,
+                                     -2.0f, 1.0f, 0.4f, -0.2f};
+const std::vector<int64_t> kShape = {2, 4};
+
+TEST(WeightQuantization, ParsesSchemes) {
+  EXPECT_EQ(parseWeightScheme("int4"), WeightScheme::Int4);
+  EXPECT_EQ(parseWeightScheme("ternary-twn"), WeightScheme::TernaryThreshold);
+  EXPECT_FALSE(parseWeightScheme("int3"));
+  EXPECT_EQ(weightSchemeName(WeightScheme::TernaryAbsMean), "ternary-absmean");
+}
+
+TEST(WeightQuantization, Int4RoundsToNearestOnSevenLevels) {
+  QuantizedWeights q = quantizeWeights(kWeights, kShape, 0, WeightScheme::Int4);
+  EXPECT_EQ(q.qmin, -7);
+  EXPECT_EQ(q.qmax, 7);
+  EXPECT_DOUBLE_EQ(q.scales[0], 0.7f / 7.0);
+  EXPECT_DOUBLE_EQ(q.scales[1], 2.0 / 7.0);
+  // 0.7/0.1 = 7, -0.35/0.1 = -3.5 -> -4 (half to even), 1, 0;
+  // -7, 1/0.2857 = 3.5 -> 4, 1.4 -> 1, -0.7 -> -1.
+  EXPECT_EQ(q.values, (std::vector<int8_t>{7, -4, 1, 0, -7, 4, 1, -1}));
+}
+
+TEST(WeightQuantization, TernaryAbsMeanScalesByTheMeanMagnitude) {
+  QuantizedWeights q =
+      quantizeWeights(kWeights, kShape, 0, WeightScheme::TernaryAbsMean);
+  EXPECT_EQ(q.qmax, 1);
+  // Means 0.2875 and 0.9: 0.7 -> 2.43 -> 1 (clipped), -0.35 -> -1.2 -> -1,
+  // 0.1 -> 0.35 -> 0; -2 -> -1, 1 -> 1.1 -> 1, 0.4 -> 0.44 -> 0.
+  EXPECT_NEAR(q.scales[0], 0.2875, 1e-7);
+  EXPECT_NEAR(q.scales[1], 0.9, 1e-7);
+  EXPECT_EQ(q.values, (std::vector<int8_t>{1, -1, 0, 0, -1, 1, 0, 0}));
+}
+
+TEST(WeightQuantization, TernaryThresholdKeepsWhatExceedsIt) {
+  QuantizedWeights q =
+      quantizeWeights(kWeights, kShape, 0, WeightScheme::TernaryThreshold);
+  // Thresholds 0.7 x 0.2875 = 0.20125 and 0.63: channel 0 keeps 0.7 and
+  // -0.35 (scale 0.525), channel 1 keeps -2 and 1 (scale 1.5).
+  EXPECT_EQ(q.values, (std::vector<int8_t>{1, -1, 0, 0, -1, 1, 0, 0}));
+  EXPECT_NEAR(q.scales[0], 0.525, 1e-7);
+  EXPECT_NEAR(q.scales[1], 1.5, 1e-7);
+}
+
+TEST(WeightQuantization, ZeroChannelGetsUnitScale) {
+  QuantizedWeights q = quantizeWeights({0, 0, 1, 1}, {2, 2}, 0,
+                                       WeightScheme::Int8);
+  EXPECT_EQ(q.scales[0], 1.0);
+  EXPECT_EQ(q.values[0], 0);
+  EXPECT_EQ(weightSQNR({0, 0, 1, 1}, q, {2, 2}, 0), 300.0);
+}
+
+TEST(KernelPacking, CompilerAndRuntimePackTheSameBytes) {
+  std::mt19937 rng(5);
+  int64_t k = 64, n = 128;
+  for (WeightFormat format :
+       {WeightFormat::Int8, WeightFormat::Int4, WeightFormat::Ternary}) {
+    int lo = format == WeightFormat::Int8   ? -128
+             : format == WeightFormat::Int4 ? -8
+                                            : -1;
+    std::vector<int8_t> b(k * n);
+    for (int8_t &v : b)
+      v = static_cast<int8_t>(lo + int(rng() % unsigned(1 - 2 * lo)));
+    std::vector<uint8_t> compiler = packLowBitWeights(b, k, n, format);
+    std::vector<uint8_t> runtime(compiler.size());
+    if (format == WeightFormat::Int8)
+      quantc_pack_vnni_weights(b.data(), k, n,
+                               reinterpret_cast<int8_t *>(runtime.data()));
+    else if (format == WeightFormat::Int4)
+      quantc_pack_int4_weights(b.data(), k, n, runtime.data());
+    else
+      quantc_pack_ternary_weights(b.data(), k, n, runtime.data());
+    EXPECT_EQ(compiler, runtime) << "format " << int(format);
+  }
+  std::vector<float> scales(k / 32 * n);
+  for (size_t i = 0; i < scales.size(); ++i)
+    scales[i] = float(i);
+  std::vector<float> runtime(scales.size());
+  quantc_pack_group_scales(scales.data(), k, n, 32, runtime.data());
+  EXPECT_EQ(packGroupScales(scales, k, n, 32), runtime);
+}
+} // namespace
