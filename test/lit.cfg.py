@@ -77,6 +77,9 @@ config.substitutions.append(("%quantc_driver",
                              os.path.join(config.quantc_tools_dir, "quantc")))
 
 config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
+# The CUDA toolkit's assembler checks the PTX quantc writes.
+if shutil.which("ptxas"):
+    config.available_features.add("ptxas")
 # The host runs AVX-512 VNNI kernels.
 try:
     with open("/proc/cpuinfo") as cpuinfo:

@@ -74,7 +74,9 @@ static cl::opt<int64_t> kernelGroup(
     "group", cl::desc("gemm-u8s4: k per scale group (32, 64 or 128)"),
     cl::init(128), cl::sub(kernelCommand));
 static cl::opt<std::string> kernelTarget(
-    "target", cl::desc("a CPU target with AVX-512 VNNI (default: host)"),
+    "target",
+    cl::desc("x86_64-avx512vnni, x86_64-amx, aarch64-dotprod, aarch64-i8mm "
+             "(object files), nvptx-sm80 or nvptx-sm90 (PTX); default host"),
     cl::init("host"), cl::sub(kernelCommand));
 static cl::opt<std::string> kernelOutput("o", cl::desc("output folder"),
                                          cl::value_desc("dir"), cl::Required,
@@ -732,7 +734,7 @@ static int emitKernel() {
     return fail("cannot create '" + kernelOutput + "': " + ec.message());
   std::string symbol = quantc::gemmKernelSymbol(shape);
   SmallString<256> objectPath(kernelOutput), headerPath(kernelOutput);
-  sys::path::append(objectPath, symbol + ".o");
+  sys::path::append(objectPath, symbol + (spec->gpu ? ".ptx" : ".o"));
   sys::path::append(headerPath, symbol + ".h");
   SmallVector<char> object;
   raw_svector_ostream objectStream(object);

@@ -20,6 +20,7 @@
 #include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -170,7 +171,8 @@ static LogicalResult buildEntryPoint(ModuleOp module, const Signature &sig,
 
 LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
                                             const TargetSpec &spec,
-                                            llvm::raw_pwrite_stream &object) {
+                                            llvm::raw_pwrite_stream &object,
+                                            bool assembly) {
   MLIRContext *context = module.getContext();
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
@@ -178,6 +180,7 @@ LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   registerArmNeonDialectTranslation(*context);
+  registerNVVMDialectTranslation(*context);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext);
@@ -202,8 +205,10 @@ LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
            << llvm::toString(std::move(err));
   llvm::legacy::PassManager codegen;
   if (machine->addPassesToEmitFile(codegen, object, nullptr,
-                                   llvm::CodeGenFileType::ObjectFile))
-    return module.emitError("the target cannot emit object files");
+                                   assembly
+                                       ? llvm::CodeGenFileType::AssemblyFile
+                                       : llvm::CodeGenFileType::ObjectFile))
+    return module.emitError("the target cannot emit this file type");
   codegen.run(*llvmModule);
   return success();
 }

@@ -33,10 +33,12 @@ mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
 struct TargetSpec;
 
 /// Translates a module already in the LLVM dialect to LLVM IR, optimizes
-/// it at -O3 for `spec` and writes a relocatable object.
+/// it at -O3 for `spec` and writes a relocatable object, or with
+/// `assembly` the target's assembly (PTX for GPU targets).
 mlir::LogicalResult emitLLVMDialectObject(mlir::ModuleOp module,
                                           const TargetSpec &spec,
-                                          llvm::raw_pwrite_stream &object);
+                                          llvm::raw_pwrite_stream &object,
+                                          bool assembly = false);
 
 /// Registers `--qc-to-object` (with `--object-target`) for
 /// mlir-translate-style tools.
