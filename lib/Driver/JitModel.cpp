@@ -9,6 +9,9 @@
 
 #include "quantc/Driver/JitModel.h"
 
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
 #include "quantc/Conversion/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -52,8 +55,20 @@ static llvm::Error error(const llvm::Twine &message) {
                                  message.str());
 }
 
+/// The generated GEMM kernels this CPU runs ("" when none).
+static llvm::StringRef hostGemmKernels() {
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (host.getArch() == llvm::Triple::x86_64 && features.lookup("avx512vnni"))
+    return "avx512vnni";
+  if (host.getArch() == llvm::Triple::aarch64 && features.lookup("dotprod"))
+    return "neon-dot";
+  return "";
+}
+
 llvm::Expected<std::unique_ptr<JitModel>>
-JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols) {
+JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
+                  bool gemmKernels) {
   MLIRContext *context = module.getContext();
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
@@ -78,7 +93,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols) {
   main->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
 
   PassManager pm(context);
-  buildQCLowerToLLVMPipeline(pm);
+  buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "");
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed (see the diagnostics above)");
 

@@ -191,6 +191,12 @@ static cl::opt<unsigned> searchSamples(
     cl::desc("how many search samples (the first, by name) the search "
              "measures on (16)"),
     cl::init(16), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<bool> gemmKernels(
+    "gemm-kernels",
+    cl::desc("quantized matmuls call the generated GEMM kernels where the "
+             "target has their dot-product instructions (on; "
+             "--gemm-kernels=false keeps the generic integer loops)"),
+    cl::init(true), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
                               cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> benchmarkRuns(
@@ -337,6 +343,7 @@ static int compileModel() {
   quantc::ObjectOptions objectOptions;
   objectOptions.target = target;
   objectOptions.symbol = entryName;
+  objectOptions.gemmKernels = gemmKernels;
   if (mlir::failed(quantc::emitObjectFile(*module, objectOptions, object,
                                           headerStream)))
     return 1;
@@ -668,7 +675,7 @@ static int runModel() {
   }
 
   Expected<std::unique_ptr<quantc::JitModel>> model =
-      quantc::JitModel::compile(*module);
+      quantc::JitModel::compile(*module, {}, gemmKernels);
   if (!model)
     return fail(toString(model.takeError()));
   if (std::error_code ec = sys::fs::create_directories(outputDir))

@@ -22,9 +22,12 @@ namespace quantc {
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"
 
-/// Adds the float lowering from qc to the LLVM dialect: convert-qc-to-linalg,
-/// one-shot bufferization, linalg to loops, then to LLVM.
-void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm);
+/// Adds the lowering from qc to the LLVM dialect: convert-qc-to-linalg,
+/// one-shot bufferization, linalg to loops, then to LLVM. With
+/// `gemmKernels` (avx512vnni or neon-dot), quantized matmuls the generated
+/// kernels can take call them (qc-select-gemm-kernels first).
+void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                                llvm::StringRef gemmKernels = "");
 
 /// Registers `qc-lower-to-llvm` as a named pipeline.
 void registerQCPipelines();

@@ -32,9 +32,12 @@ public:
   };
 
   /// Lowers and compiles `module` (consumed). `main` must take and return
-  /// statically shaped float32 tensors.
+  /// statically shaped float32 tensors. With `gemmKernels`, quantized
+  /// matmuls call the generated GEMM kernels where this CPU has their
+  /// dot-product instructions (the result is the same, exactly).
   static llvm::Expected<std::unique_ptr<JitModel>>
-  compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {});
+  compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {},
+          bool gemmKernels = true);
   ~JitModel();
 
   /// Runs the model; inputs in `main`'s argument order.

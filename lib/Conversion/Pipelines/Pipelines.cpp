@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -20,7 +21,13 @@
 
 using namespace mlir;
 
-void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm) {
+void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
+                                        llvm::StringRef gemmKernels) {
+  if (!gemmKernels.empty()) {
+    qc::QCSelectGemmKernelsOptions options;
+    options.isa = gemmKernels.str();
+    pm.addPass(qc::createQCSelectGemmKernels(options));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
@@ -38,6 +45,8 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
   // Lowers the clones and deallocations the pipeline above inserts.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (!gemmKernels.empty())
+    pm.addPass(qc::createQCDefineGemmKernels());
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -69,5 +78,5 @@ void quantc::registerQCPipelines() {
   PassPipelineRegistration<>(
       "qc-lower-to-llvm",
       "lower float qc to the LLVM dialect (linalg, bufferization, loops)",
-      buildQCLowerToLLVMPipeline);
+      [](OpPassManager &pm) { buildQCLowerToLLVMPipeline(pm); });
 }

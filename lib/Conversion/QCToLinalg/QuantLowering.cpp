@@ -18,7 +18,14 @@
 #include "LoweringUtils.h"
 #include "Patterns.h"
 
+#include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+#include "quantc/Kernels/LowBitGemm.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -393,6 +400,64 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
   }
 };
 
+/// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
+/// on the packed weights, minus za * the weights' column sums: the same
+/// i32 sum (a - za) * w the generic path computes.
+FailureOr<Value> callGemmKernel(ConversionPatternRewriter &rewriter,
+                                qc::QMatMulOp op, FlatSymbolRefAttr kernel,
+                                Value lhsStorage, const Params &a,
+                                RankedTensorType accType) {
+  std::optional<std::vector<int8_t>> weights = qc::readI8Constant(op.getRhs());
+  if (!weights)
+    return rewriter.notifyMatchFailure(op, "kernel weights not constant");
+  Location loc = op.getLoc();
+  int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
+  int64_t k = op.getRhs().getType().getDimSize(0);
+  std::vector<uint8_t> packed =
+      packLowBitWeights(*weights, k, n, WeightFormat::Int8);
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  auto packedType = RankedTensorType::get(
+      {n / kVnniPanelColumns, k / 4, 4 * kVnniPanelColumns}, i8);
+  Value packedWeights = arith::ConstantOp::create(
+      rewriter, loc, packedType,
+      DenseResourceElementsAttr::get(
+          packedType, "packed_weights",
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(
+              ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                             packed.size()),
+              64)));
+  // The kernel works on buffers: hand it the tensors' buffers and take its
+  // result buffer back as a tensor (one-shot bufferization resolves both).
+  auto bufferOf = [&](Value tensor) {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    return bufferization::ToBufferOp::create(
+               rewriter, loc,
+               MemRefType::get(type.getShape(), type.getElementType()), tensor,
+               /*readOnly=*/true)
+        .getResult();
+  };
+  Value result =
+      memref::AllocOp::create(rewriter, loc, MemRefType::get({m, n}, i32));
+  func::CallOp::create(rewriter, loc, kernel, TypeRange{},
+                       ValueRange{bufferOf(lhsStorage), bufferOf(packedWeights),
+                                  result});
+  Value acc = bufferization::ToTensorOp::create(rewriter, loc, accType, result,
+                                                /*restrict=*/true,
+                                                /*writable=*/true);
+  if (a.zeroPoints[0] == 0)
+    return acc;
+  SmallVector<double> correction(n, 0.0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t c = 0; c < n; ++c)
+      correction[c] += double(a.zeroPoints[0]) * (*weights)[kk * n + c];
+  Value shift = channelConstant(rewriter, loc, correction, 1, 2, false);
+  return buildElementwise(rewriter, loc, accType, {acc, shift},
+                          [](OpBuilder &b, Location l, ValueRange args) {
+                            return arith::SubIOp::create(b, l, args[0], args[1])
+                                .getResult();
+                          });
+}
+
 struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -406,10 +471,20 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
     if (failed(a) || failed(w))
       return rewriter.notifyMatchFailure(op, "unsupported quantized type");
     Location loc = op.getLoc();
-    Value lhs = centeredI32(rewriter, loc, adaptor.getLhs(), *a, 1);
-    Value rhs = centeredI32(rewriter, loc, adaptor.getRhs(), *w, 1);
     auto accType = RankedTensorType::get(
         {lhsType.getDimSize(0), rhsType.getDimSize(1)}, rewriter.getI32Type());
+    if (auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
+      FailureOr<Value> acc = callGemmKernel(rewriter, op, kernel,
+                                            adaptor.getLhs(), *a, accType);
+      if (failed(acc))
+        return failure();
+      rewriter.replaceOp(op, outputStage(rewriter, loc, *acc,
+                                         adaptor.getBias(), *a, *w, 1,
+                                         op.getType(), getTypeConverter()));
+      return success();
+    }
+    Value lhs = centeredI32(rewriter, loc, adaptor.getLhs(), *a, 1);
+    Value rhs = centeredI32(rewriter, loc, adaptor.getRhs(), *w, 1);
     Value zero = arith::ConstantOp::create(rewriter, loc,
                                            rewriter.getI32IntegerAttr(0));
     Value init = linalg::FillOp::create(rewriter, loc, zero,

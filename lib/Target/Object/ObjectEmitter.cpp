@@ -240,7 +240,11 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   main.setPrivate();
 
   PassManager pm(context);
-  buildQCLowerToLLVMPipeline(pm);
+  llvm::StringRef kernels = !options.gemmKernels ? ""
+                            : spec->avx512Vnni   ? "avx512vnni"
+                            : spec->neonDot      ? "neon-dot"
+                                                 : "";
+  buildQCLowerToLLVMPipeline(pm, kernels);
   if (failed(pm.run(module)) ||
       failed(buildEntryPoint(module, *sig, options.symbol, implName)))
     return failure();

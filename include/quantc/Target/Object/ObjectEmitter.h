@@ -19,6 +19,9 @@ struct ObjectOptions {
   std::string target = "host";
   /// Name of the C entry point.
   std::string symbol = "quantc_main";
+  /// Quantized matmuls call the generated GEMM kernels where the target
+  /// has their dot-product instructions.
+  bool gemmKernels = true;
 };
 
 /// Lowers `module` (its @main: static float32 tensors in and out; the

@@ -7,6 +7,7 @@
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
@@ -35,6 +36,32 @@ std::optional<std::vector<float>> quantc::qc::readF32Constant(Value value) {
     int64_t i = 0;
     for (APFloat v : dense.getValues<APFloat>())
       values[i++] = v.convertToFloat();
+    return values;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::vector<int8_t>> quantc::qc::readI8Constant(Value value) {
+  if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    value = cast.getInput();
+  Attribute attr;
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!matchPattern(value, m_Constant(&attr)) || !type ||
+      !type.getElementType().isInteger(8) || !type.hasStaticShape())
+    return std::nullopt;
+  int64_t count = type.getNumElements();
+  std::vector<int8_t> values(count);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != size_t(count))
+      return std::nullopt;
+    std::memcpy(values.data(), blob->getData().data(), count);
+    return values;
+  }
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    int64_t i = 0;
+    for (APInt v : dense.getValues<APInt>())
+      values[i++] = static_cast<int8_t>(v.getSExtValue());
     return values;
   }
   return std::nullopt;

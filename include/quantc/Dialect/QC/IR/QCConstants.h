@@ -21,6 +21,10 @@ namespace quantc::qc {
 /// with a dense or dense_resource value), row-major; nullopt otherwise.
 std::optional<std::vector<float>> readF32Constant(mlir::Value value);
 
+/// The values of an i8 constant, looking through a quant.scast (quantized
+/// weights); nullopt otherwise.
+std::optional<std::vector<int8_t>> readI8Constant(mlir::Value value);
+
 /// A qc.constant holding `values` (row-major) as a dense_resource blob named
 /// after `name`.
 mlir::Value createF32Constant(mlir::OpBuilder &builder, mlir::Location loc,

@@ -12,7 +12,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
@@ -21,6 +25,10 @@ namespace quantc::qc {
 /// Unit attribute on a compute op that qc-quantize must leave in float
 /// (the reference branch of a precision switch, or a user's choice in IR).
 inline constexpr llvm::StringLiteral kKeepFloatAttr = "qc.keep_float";
+
+/// Symbol attribute on a qc.qmatmul: the generated GEMM kernel
+/// (qc-select-gemm-kernels) its lowering calls.
+inline constexpr llvm::StringLiteral kGemmKernelAttr = "qc.gemm_kernel";
 
 #define GEN_PASS_DECL
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"

@@ -178,4 +178,62 @@ def QCInsertPrecisionSwitches
                            "::mlir::scf::SCFDialect"];
 }
 
+def QCSelectGemmKernels
+    : Pass<"qc-select-gemm-kernels", "::mlir::ModuleOp"> {
+  let summary = "route quantized matmuls to generated low-bit GEMM kernels";
+  let description = [{
+    For every `qc.qmatmul` whose activations are u8 per tensor and whose
+    weights are a constant symmetric i8 tensor (per tensor or per output
+    column) with N a multiple of 64 and K of 4, builds the u8 x s8 GEMM
+    kernel of its shape for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`:
+    sdot; see docs/Kernels.md), declares it in the module as a private
+    `func.func @quantc_gemm_u8s8_<M>x<N>x<K>` on memrefs (once per shape;
+    `qc-define-gemm-kernels` gives it its body after bufferization, whose
+    deallocation analysis cannot see into the kernel's intrinsics), and
+    names it in the op's `qc.gemm_kernel` attribute. convert-qc-to-linalg
+    then packs the weights and calls the kernel instead of emitting a
+    generic integer matmul: the i32 result is the same, exactly.
+
+    ```mlir
+    %y = qc.qmatmul %xq, %wq, %b : ... tensor<1x128x!quant.uniform<u8:f32, ...>>, tensor<128x64x!quant.uniform<i8<-127:127>:f32:1, {...}>> ...
+    // becomes
+    %y = qc.qmatmul %xq, %wq, %b {qc.gemm_kernel = @quantc_gemm_u8s8_1x64x128} : ...
+    func.func private @quantc_gemm_u8s8_1x64x128(memref<1x128xi8>, memref<1x32x256xi8>, memref<1x64xi32>)
+        attributes {qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 128>}
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::arm_neon::ArmNeonDialect"];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"avx512vnni\"",
+           "the kernels' instructions: avx512vnni or neon-dot">
+  ];
+  let statistics = [
+    Statistic<"numSelected", "num-selected", "matmuls routed to a kernel">
+  ];
+}
+
+def QCDefineGemmKernels
+    : Pass<"qc-define-gemm-kernels", "::mlir::ModuleOp"> {
+  let summary = "give the GEMM kernels qc-select-gemm-kernels declared their bodies";
+  let description = [{
+    Replaces each kernel declaration carrying `qc.gemm_shape` and
+    `qc.gemm_isa` with the generated kernel (memref, scf, vector and the
+    ISA's dot product; docs/Kernels.md). Runs after bufferization in
+    qc-lower-to-llvm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::arm_neon::ArmNeonDialect"];
+}
+
 #endif // QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD
