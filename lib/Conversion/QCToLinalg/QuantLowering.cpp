@@ -401,20 +401,15 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
 };
 
 /// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
-/// on the packed weights, minus za * the weights' column sums: the same
-/// i32 sum (a - za) * w the generic path computes.
-FailureOr<Value> callGemmKernel(ConversionPatternRewriter &rewriter,
-                                qc::QMatMulOp op, FlatSymbolRefAttr kernel,
-                                Value lhsStorage, const Params &a,
-                                RankedTensorType accType) {
-  std::optional<std::vector<int8_t>> weights = qc::readI8Constant(op.getRhs());
-  if (!weights)
-    return rewriter.notifyMatchFailure(op, "kernel weights not constant");
-  Location loc = op.getLoc();
+/// on the weights `kn` ([K][N], packed here), minus za * their column sums:
+/// the i32 sum (a - za) * w the generic path computes. `lhs` is the u8
+/// storage [M][K].
+Value callGemmKernel(OpBuilder &rewriter, Location loc,
+                     FlatSymbolRefAttr kernel, Value lhs,
+                     ArrayRef<int8_t> kn, int64_t k, int64_t za,
+                     RankedTensorType accType) {
   int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
-  int64_t k = op.getRhs().getType().getDimSize(0);
-  std::vector<uint8_t> packed =
-      packLowBitWeights(*weights, k, n, WeightFormat::Int8);
+  std::vector<uint8_t> packed = packLowBitWeights(kn, k, n, WeightFormat::Int8);
   Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
   auto packedType = RankedTensorType::get(
       {n / kVnniPanelColumns, k / 4, 4 * kVnniPanelColumns}, i8);
@@ -439,23 +434,33 @@ FailureOr<Value> callGemmKernel(ConversionPatternRewriter &rewriter,
   Value result =
       memref::AllocOp::create(rewriter, loc, MemRefType::get({m, n}, i32));
   func::CallOp::create(rewriter, loc, kernel, TypeRange{},
-                       ValueRange{bufferOf(lhsStorage), bufferOf(packedWeights),
+                       ValueRange{bufferOf(lhs), bufferOf(packedWeights),
                                   result});
   Value acc = bufferization::ToTensorOp::create(rewriter, loc, accType, result,
                                                 /*restrict=*/true,
                                                 /*writable=*/true);
-  if (a.zeroPoints[0] == 0)
+  if (za == 0)
     return acc;
   SmallVector<double> correction(n, 0.0);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t c = 0; c < n; ++c)
-      correction[c] += double(a.zeroPoints[0]) * (*weights)[kk * n + c];
+      correction[c] += double(za) * kn[kk * n + c];
   Value shift = channelConstant(rewriter, loc, correction, 1, 2, false);
   return buildElementwise(rewriter, loc, accType, {acc, shift},
                           [](OpBuilder &b, Location l, ValueRange args) {
                             return arith::SubIOp::create(b, l, args[0], args[1])
                                 .getResult();
                           });
+}
+
+/// A 2-D transpose of a static tensor.
+Value transpose2D(OpBuilder &b, Location loc, Value input) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto outType = RankedTensorType::get(
+      {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, input, emptyTensor(b, loc, outType),
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
 }
 
 struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
@@ -474,11 +479,13 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
     auto accType = RankedTensorType::get(
         {lhsType.getDimSize(0), rhsType.getDimSize(1)}, rewriter.getI32Type());
     if (auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
-      FailureOr<Value> acc = callGemmKernel(rewriter, op, kernel,
-                                            adaptor.getLhs(), *a, accType);
-      if (failed(acc))
-        return failure();
-      rewriter.replaceOp(op, outputStage(rewriter, loc, *acc,
+      std::optional<std::vector<int8_t>> kn = qc::readI8Constant(op.getRhs());
+      if (!kn)
+        return rewriter.notifyMatchFailure(op, "kernel weights not constant");
+      Value acc = callGemmKernel(rewriter, loc, kernel, adaptor.getLhs(), *kn,
+                                 rhsType.getDimSize(0), a->zeroPoints[0],
+                                 accType);
+      rewriter.replaceOp(op, outputStage(rewriter, loc, acc,
                                          adaptor.getBias(), *a, *w, 1,
                                          op.getType(), getTypeConverter()));
       return success();
@@ -510,6 +517,34 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
     if (failed(x) || failed(w))
       return rewriter.notifyMatchFailure(op, "unsupported quantized conv");
     Location loc = op.getLoc();
+    if (auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
+      // A 1x1 convolution is a matmul over channels: [HW, Cin] x [Cin,
+      // Cout] on the transposed input, transposed back.
+      std::optional<std::vector<int8_t>> weights =
+          qc::readI8Constant(op.getWeight());
+      if (!weights)
+        return rewriter.notifyMatchFailure(op, "kernel weights not constant");
+      auto inType = op.getInput().getType();
+      int64_t cin = inType.getDimSize(1), cout = op.getType().getDimSize(1);
+      int64_t pixels = inType.getDimSize(2) * inType.getDimSize(3);
+      std::vector<int8_t> kn(cin * cout);
+      for (int64_t o = 0; o < cout; ++o)
+        for (int64_t c = 0; c < cin; ++c)
+          kn[c * cout + o] = (*weights)[o * cin + c];
+      Value rows = transpose2D(
+          rewriter, loc, reshapeTo(rewriter, loc, adaptor.getInput(),
+                                   {cin, pixels}));
+      auto accType =
+          RankedTensorType::get({pixels, cout}, rewriter.getI32Type());
+      Value acc = callGemmKernel(rewriter, loc, kernel, rows, kn, cin,
+                                 x->zeroPoints[0], accType);
+      Value nchw = reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
+                             op.getType().getShape());
+      rewriter.replaceOp(op, outputStage(rewriter, loc, nchw,
+                                         adaptor.getBias(), *x, *w, 1,
+                                         op.getType(), getTypeConverter()));
+      return success();
+    }
     Value input = centeredI32(rewriter, loc, adaptor.getInput(), *x, 1);
     Value weight = centeredI32(rewriter, loc, adaptor.getWeight(), *w, 0);
     // (x - zx) padded with zeros is the quantized zero point's padding.

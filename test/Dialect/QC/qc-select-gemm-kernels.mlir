@@ -30,3 +30,25 @@ func.func @route(%x: tensor<2x4xf32>) -> (tensor<2x64xf32>, tensor<2x64xf32>, te
   %u = qc.qmatmul %xq, %vq, %c : tensor<2x4x!u8>, tensor<4x2x!w64>, tensor<2xi32> -> tensor<2x2xf32>
   return %y, %z, %u : tensor<2x64xf32>, tensor<2x64xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+// A 1x1 convolution (one image, stride 1, no padding, one group) is a
+// matmul over channels: M = H x W, K = Cin, N = Cout. A strided one is
+// not routed.
+// CHECK: func.func private @quantc_gemm_u8s8_6x64x8(memref<6x8xi8>, memref<1x2x256xi8>, memref<6x64xi32>)
+// CHECK-LABEL: func @pointwise
+// CHECK: qc.qconv2d {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_6x64x8}
+// CHECK: qc.qconv2d
+// CHECK-NOT: qc.gemm_kernel
+!u8 = !quant.uniform<u8:f32, 0.05:10>
+!w = !quant.uniform<i8<-127:127>:f32:0, {0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01}>
+func.func @pointwise(%x: tensor<1x8x2x3xf32>) -> (tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>) {
+  %xq = qc.quantize %x : tensor<1x8x2x3xf32> -> tensor<1x8x2x3x!u8>
+  %w = qc.constant dense<2> : tensor<64x8x1x1xi8>
+  %wq = quant.scast %w : tensor<64x8x1x1xi8> to tensor<64x8x1x1x!w>
+  %b = qc.constant dense<0> : tensor<64xi32>
+  %y = qc.qconv2d %xq, %wq, %b : (tensor<1x8x2x3x!u8>, tensor<64x8x1x1x!w>, tensor<64xi32>) -> tensor<1x64x2x3xf32>
+  %z = qc.qconv2d %xq, %wq, %b {strides = array<i64: 2, 2>} : (tensor<1x8x2x3x!u8>, tensor<64x8x1x1x!w>, tensor<64xi32>) -> tensor<1x64x1x2xf32>
+  return %y, %z : tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>
+}

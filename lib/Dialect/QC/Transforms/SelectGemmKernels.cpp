@@ -51,6 +51,31 @@ static bool kernelCanTake(QMatMulOp op) {
          readI8Constant(op.getRhs()).has_value();
 }
 
+/// Whether the kernels compute the 1x1 convolution `op` exactly, as a
+/// matmul over channels: one image, unit strides and dilations, no
+/// padding, one group, u8 per-tensor input, constant symmetric i8 weights
+/// per output channel, Cout a multiple of 64 and Cin of 4.
+static bool kernelCanTake(QConv2DOp op) {
+  auto x = dyn_cast<quant::UniformQuantizedType>(
+      op.getInput().getType().getElementType());
+  auto w = dyn_cast<quant::UniformQuantizedPerAxisType>(
+      op.getWeight().getType().getElementType());
+  auto wShape = op.getWeight().getType().getShape();
+  auto one = [](ArrayRef<int64_t> v) {
+    return llvm::all_of(v, [](int64_t e) { return e == 1; });
+  };
+  if (!x || x.isSigned() || x.getStorageTypeIntegralWidth() != 8 || !w ||
+      w.getQuantizedDimension() != 0 || !w.isSigned() ||
+      llvm::any_of(w.getZeroPoints(), [](int64_t z) { return z != 0; }))
+    return false;
+  return op.getInput().getType().getDimSize(0) == 1 && wShape[2] == 1 &&
+         wShape[3] == 1 && op.getGroup() == 1 && one(op.getStrides()) &&
+         one(op.getDilations()) &&
+         llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; }) &&
+         wShape[0] % quantc::kVnniPanelColumns == 0 && wShape[1] % 4 == 0 &&
+         readI8Constant(op.getWeight()).has_value();
+}
+
 namespace {
 struct QCSelectGemmKernelsPass
     : public quantc::qc::impl::QCSelectGemmKernelsBase<
@@ -63,16 +88,25 @@ struct QCSelectGemmKernelsPass
           << isa << "'; expected avx512vnni or neon-dot";
       return signalPassFailure();
     }
-    SmallVector<QMatMulOp> matmuls;
-    module.walk([&](QMatMulOp op) {
-      if (kernelCanTake(op))
-        matmuls.push_back(op);
-    });
-    for (QMatMulOp op : matmuls) {
+    // Each routed op with its GEMM shape.
+    SmallVector<std::pair<Operation *, quantc::GemmShape>> routed;
+    module.walk([&](Operation *op) {
       quantc::GemmShape shape;
-      shape.m = op.getLhs().getType().getDimSize(0);
-      shape.k = op.getRhs().getType().getDimSize(0);
-      shape.n = op.getRhs().getType().getDimSize(1);
+      if (auto matmul = dyn_cast<QMatMulOp>(op); matmul && kernelCanTake(matmul)) {
+        shape.m = matmul.getLhs().getType().getDimSize(0);
+        shape.k = matmul.getRhs().getType().getDimSize(0);
+        shape.n = matmul.getRhs().getType().getDimSize(1);
+      } else if (auto conv = dyn_cast<QConv2DOp>(op); conv && kernelCanTake(conv)) {
+        auto in = conv.getInput().getType();
+        shape.m = in.getDimSize(2) * in.getDimSize(3);
+        shape.k = in.getDimSize(1);
+        shape.n = conv.getWeight().getType().getDimSize(0);
+      } else {
+        return;
+      }
+      routed.push_back({op, shape});
+    });
+    for (auto [op, shape] : routed) {
       std::string name = "quantc_gemm_u8s8_" + std::to_string(shape.m) + "x" +
                          std::to_string(shape.n) + "x" +
                          std::to_string(shape.k);

@@ -184,15 +184,19 @@ def QCSelectGemmKernels
   let description = [{
     For every `qc.qmatmul` whose activations are u8 per tensor and whose
     weights are a constant symmetric i8 tensor (per tensor or per output
-    column) with N a multiple of 64 and K of 4, builds the u8 x s8 GEMM
+    column) with N a multiple of 64 and K of 4, and every 1x1
+    `qc.qconv2d` of one image (unit strides and dilations, no padding, one
+    group; a matmul over channels with M = H x W, K = Cin, N = Cout, under
+    the same conditions), builds the u8 x s8 GEMM
     kernel of its shape for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`:
     sdot; see docs/Kernels.md), declares it in the module as a private
     `func.func @quantc_gemm_u8s8_<M>x<N>x<K>` on memrefs (once per shape;
     `qc-define-gemm-kernels` gives it its body after bufferization, whose
     deallocation analysis cannot see into the kernel's intrinsics), and
     names it in the op's `qc.gemm_kernel` attribute. convert-qc-to-linalg
-    then packs the weights and calls the kernel instead of emitting a
-    generic integer matmul: the i32 result is the same, exactly.
+    then packs the weights and calls the kernel (on the transposed input,
+    for a convolution) instead of emitting a generic integer matmul: the
+    i32 result is the same, exactly.
 
     ```mlir
     %y = qc.qmatmul %xq, %wq, %b : ... tensor<1x128x!quant.uniform<u8:f32, ...>>, tensor<128x64x!quant.uniform<i8<-127:127>:f32:1, {...}>> ...
