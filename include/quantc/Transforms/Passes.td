@@ -9,6 +9,28 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CopiesToLoops : Pass<"quantc-copies-to-loops", "::mlir::func::FuncOp"> {
+  let summary = "rewrite statically shaped memref.copy as linalg.copy";
+  let description = [{
+    A `memref.copy` between strided buffers (bufferization's copy of a
+    tensor into a padded one, for instance) lowers to a call of the
+    runtime's generic `memrefCopy`, which moves one element per `memcpy`:
+    28% of the int8 PP-OCRv4 detector's time. As `linalg.copy` it becomes
+    a loop nest after `convert-linalg-to-loops` that LLVM vectorizes, or
+    recognizes as `memcpy` where both buffers are contiguous.
+
+    ```mlir
+    memref.copy %a, %b : memref<1x3x8x8xf32> to memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>
+    // becomes
+    linalg.copy ins(%a : memref<1x3x8x8xf32>) outs(%b : memref<1x3x8x8xf32, strided<[300, 100, 10, 1], offset: 11>>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let statistics = [
+    Statistic<"numRewritten", "num-rewritten", "copies rewritten">
+  ];
+}
+
 def LinalgInnermostParallel : Pass<"quantc-linalg-innermost-parallel",
                                    "::mlir::func::FuncOp"> {
   let summary = "order linalg loops so the innermost one is parallel and unit-stride";
