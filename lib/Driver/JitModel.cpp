@@ -21,7 +21,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/ScopedPrinter.h"
 
 using namespace mlir;
@@ -101,9 +103,17 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
+  // LLVM's optimizer needs this CPU's TargetMachine: without it the loop
+  // vectorizer sees no vector registers and leaves every loop scalar.
+  auto hostMachine = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostMachine)
+    return hostMachine.takeError();
+  auto machine = hostMachine->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
   // `transformer` is a function_ref: keep the function alive here.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      makeOptimizingTransformer(3, 0, nullptr);
+      makeOptimizingTransformer(3, 0, machine->get());
   ExecutionEngineOptions options;
   options.transformer = optimize;
   // Strided memref copies call memrefCopy from MLIR's C runner utilities.
