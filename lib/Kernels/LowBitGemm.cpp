@@ -109,19 +109,21 @@ public:
 
     auto rowLoop = loop(0, shape.m, rows);
     m0 = rowLoop.getInductionVar();
+    // Ternary: the rows' sums of A, once per row block, not per panel.
+    SmallVector<Value> rowSums;
+    if (shape.format == WeightFormat::Ternary)
+      for (int64_t r = 0; r < rows; ++r)
+        rowSums.push_back(
+            vector::BroadcastOp::create(b, loc, accType, rowSum(r)));
     auto panelLoop = loop(0, panels, 1);
     p = panelLoop.getInductionVar();
     SmallVector<Value> results;
     if (!grouped) {
       results = steps(index(0), shape.k / kb);
-      if (shape.format == WeightFormat::Ternary)
-        for (int64_t r = 0; r < rows; ++r) {
-          Value sum = vector::BroadcastOp::create(b, loc, accType,
-                                                  rowSum(r));
-          for (int64_t j = 0; j < blocks; ++j)
-            results[r * blocks + j] = arith::SubIOp::create(
-                b, loc, results[r * blocks + j], sum);
-        }
+      for (auto [r, sum] : llvm::enumerate(rowSums))
+        for (int64_t j = 0; j < blocks; ++j)
+          results[r * blocks + j] = arith::SubIOp::create(
+              b, loc, results[r * blocks + j], sum);
     } else {
       int64_t perGroup = shape.groupSize / kb;
       Value zero = splat(floatType, b.getF32FloatAttr(0));
