@@ -210,15 +210,6 @@ private:
   Value field(Value x, int64_t q) {
     if (bits == 8)
       return x;
-    if (shape.format == WeightFormat::Ternary) {
-      Value words = vector::BitCastOp::create(b, loc, accType, x);
-      if (q > 0)
-        words = arith::ShRUIOp::create(
-            b, loc, words, splat(accType, b.getI32IntegerAttr(bits * q)));
-      Value masked = arith::AndIOp::create(
-          b, loc, words, splat(accType, b.getI32IntegerAttr(0x03030303)));
-      return vector::BitCastOp::create(b, loc, bytesType, masked);
-    }
     Value shifted = x;
     if (q > 0) {
       // No byte shifts on x86: shift i32 lanes; the mask drops what
@@ -228,9 +219,11 @@ private:
       shifted = vector::BitCastOp::create(
           b, loc, bytesType, arith::ShRUIOp::create(b, loc, words, amount));
     }
-    int64_t sign = int64_t(1) << (bits - 1);
     Value masked = arith::AndIOp::create(b, loc, shifted,
                                          byteSplat((1 << bits) - 1));
+    if (shape.format == WeightFormat::Ternary)
+      return masked;
+    int64_t sign = int64_t(1) << (bits - 1);
     return arith::SubIOp::create(
         b, loc, arith::XOrIOp::create(b, loc, masked, byteSplat(sign)),
         byteSplat(sign));
@@ -253,7 +246,6 @@ private:
     for (int64_t j = 0; j < blocks; ++j) {
       Value x = vector::LoadOp::create(b, loc, bytesType, packed,
                                        ValueRange{p, t, index(j * 4 * lanes)});
-
       for (int64_t q = 0; q < fields; ++q)
         weights[j].push_back(field(x, q));
     }
