@@ -123,3 +123,37 @@ double quantc::weightSQNR(llvm::ArrayRef<float> w, const QuantizedWeights &q,
   }
   return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
 }
+
+GroupedWeights quantc::quantizeWeightsGrouped(llvm::ArrayRef<float> kn,
+                                              int64_t k, int64_t n,
+                                              int64_t group) {
+  GroupedWeights q;
+  q.k = k;
+  q.n = n;
+  q.group = group;
+  q.values.resize(k * n);
+  q.scales.resize((k / group) * n);
+  for (int64_t g = 0; g < k / group; ++g)
+    for (int64_t c = 0; c < n; ++c) {
+      double max = 0;
+      for (int64_t kk = g * group; kk < (g + 1) * group; ++kk)
+        max = std::max(max, std::fabs(double(kn[kk * n + c])));
+      double scale = max > 0 ? max / 7 : 1.0;
+      q.scales[g * n + c] = scale;
+      for (int64_t kk = g * group; kk < (g + 1) * group; ++kk)
+        q.values[kk * n + c] = static_cast<int8_t>(
+            std::clamp(std::nearbyint(kn[kk * n + c] / scale), -7.0, 7.0));
+    }
+  return q;
+}
+
+double quantc::weightSQNR(llvm::ArrayRef<float> kn, const GroupedWeights &q) {
+  double signal = 0, noise = 0;
+  for (int64_t kk = 0; kk < q.k; ++kk)
+    for (int64_t c = 0; c < q.n; ++c) {
+      double w = kn[kk * q.n + c], error = w - q.dequantized(kk, c);
+      signal += w * w;
+      noise += error * error;
+    }
+  return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
+}

@@ -154,9 +154,17 @@ static cl::opt<std::string> method(
     cl::init("minmax"), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> bits(
     "bits",
-    cl::desc("weight bits: 8 (W8A8, default), 4 (W4A8, per-channel round to "
-             "nearest) or ternary (W2A8, see --ternary); activations are u8"),
+    cl::desc("weight bits: 8 (W8A8, default), 4 (W4A8, round to nearest per "
+             "channel, or per group with --group) or ternary (W2A8, see "
+             "--ternary); activations are u8"),
     cl::init("8"), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<int64_t> weightGroup(
+    "group",
+    cl::desc("with --bits 4: one weight scale per this many consecutive "
+             "inputs (32, 64, 128, ...: a multiple of 8) of each output "
+             "channel, for matmuls and pointwise convolutions whose input "
+             "count it divides; 0 (default) = one scale per channel"),
+    cl::init(0), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> ternaryMethod(
     "ternary",
     cl::desc("ternary weights: absmean (BitNet b1.58's scale = mean |w|, "
@@ -284,8 +292,15 @@ static int quantizeFromFlags(mlir::ModuleOp module,
   if (!rangeMethod)
     return fail("unknown --method '" + method +
                 "'; expected minmax, percentile, entropy or mse");
-  if (!weightScheme())
+  std::optional<quantc::WeightScheme> scheme = weightScheme();
+  if (!scheme)
     return 1;
+  if (weightGroup != 0 &&
+      (*scheme != quantc::WeightScheme::Int4 || weightGroup < 8 ||
+       weightGroup % 8 != 0))
+    return fail(formatv("--group {0}: weight groups need --bits 4 and a "
+                        "positive multiple of 8",
+                        weightGroup.getValue()));
   if (minOutputCosine < 0 || minOutputCosine > 1)
     return fail(formatv("--min-output-cosine must be in [0, 1], got {0}",
                         minOutputCosine.getValue()));
@@ -327,6 +342,7 @@ static int compileModel() {
     (*report)["method"] = method.getValue();
     (*report)["bits"] = bits.getValue();
     (*report)["weights"] = quantc::weightSchemeName(*weightScheme()).str();
+    (*report)["weight_group"] = weightGroup.getValue();
     (*report)["target"] = target == "host" ? quantc::hostTargetName()
                                            : target.getValue();
     (*report)["model"] = modelPath.getValue();
@@ -580,6 +596,7 @@ static int quantizeModule(mlir::ModuleOp module, StringRef source,
   quantc::qc::QCQuantizeOptions quantizeOptions;
   quantizeOptions.biasCorrection = biasCorrection;
   quantizeOptions.weights = quantc::weightSchemeName(*weightScheme()).str();
+  quantizeOptions.group = weightGroup;
   quantizeOptions.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   if (minOutputCosine > 0)
     if (int status = searchPrecision(

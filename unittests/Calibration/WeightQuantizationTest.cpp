@@ -61,6 +61,28 @@ TEST(WeightQuantization, TernaryThresholdKeepsWhatExceedsIt) {
   EXPECT_NEAR(q.scales[1], 1.5, 1e-7);
 }
 
+TEST(WeightQuantization, Int4GroupsScaleEachRunOfKApart) {
+  // kn [4][2], groups of 2 along k: column 0 has groups {0.7, -0.35} and
+  // {0.1, 0}; column 1 {-2, 1} and {0.4, -0.2}.
+  std::vector<float> kn = {0.7f, -2.0f, -0.35f, 1.0f,
+                           0.1f, 0.4f,  0.0f,   -0.2f};
+  GroupedWeights q = quantizeWeightsGrouped(kn, 4, 2, 2);
+  ASSERT_EQ(q.scales.size(), 4u);
+  EXPECT_DOUBLE_EQ(q.scales[0], double(0.7f) / 7); // group 0, column 0
+  EXPECT_DOUBLE_EQ(q.scales[1], 2.0 / 7);          // group 0, column 1
+  EXPECT_DOUBLE_EQ(q.scales[2], double(0.1f) / 7); // group 1, column 0
+  EXPECT_DOUBLE_EQ(q.scales[3], double(0.4f) / 7); // group 1, column 1
+  // -0.35 / 0.1 = -3.5 -> -4; 1 / (2/7) = 3.5 -> 4; -0.2 / (0.4/7) =
+  // -3.5 -> -4 (half to even).
+  EXPECT_EQ(q.values, (std::vector<int8_t>{7, -7, -4, 4, 7, 7, 0, -4}));
+  // The per-channel int4 grid of column 0 would round 0.1 to 1 level of
+  // 0.1: the group scale keeps it exact.
+  EXPECT_NEAR(q.dequantized(2, 0), 0.1, 1e-7);
+  EXPECT_GT(weightSQNR(kn, q), weightSQNR(kWeights, quantizeWeights(
+                                   kWeights, kShape, 0, WeightScheme::Int4),
+                                   kShape, 0));
+}
+
 TEST(WeightQuantization, ZeroChannelGetsUnitScale) {
   QuantizedWeights q = quantizeWeights({0, 0, 1, 1}, {2, 2}, 0,
                                        WeightScheme::Int8);

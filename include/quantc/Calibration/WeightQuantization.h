@@ -45,6 +45,24 @@ QuantizedWeights quantizeWeights(llvm::ArrayRef<float> w,
                                  llvm::ArrayRef<int64_t> shape, int64_t axis,
                                  WeightScheme scheme);
 
+/// Int4 weights with one scale per group of `group` consecutive k in each
+/// column of `kn` ([K][N] row-major, K a multiple of `group`): values
+/// [K][N] on [-7, 7], scales [K / group][N] (max |w| / 7 of the group, 1 for
+/// a group of zeros), round to nearest (RTN, half to even).
+struct GroupedWeights {
+  std::vector<int8_t> values;
+  std::vector<double> scales;
+  int64_t k = 0, n = 0, group = 0;
+  double dequantized(int64_t kk, int64_t c) const {
+    return values[kk * n + c] * scales[(kk / group) * n + c];
+  }
+};
+GroupedWeights quantizeWeightsGrouped(llvm::ArrayRef<float> kn, int64_t k,
+                                      int64_t n, int64_t group);
+
+/// SQNR of grouped weights in dB (300 when exact).
+double weightSQNR(llvm::ArrayRef<float> kn, const GroupedWeights &q);
+
 /// Signal-to-quantization-noise ratio of the weights in dB (300 when
 /// exact).
 double weightSQNR(llvm::ArrayRef<float> w, const QuantizedWeights &q,

@@ -6,7 +6,9 @@
 
 #include "LoweringUtils.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <limits>
 
@@ -26,7 +28,12 @@ Value quantc::lowering::emptyTensor(OpBuilder &b, Location loc,
 
 Value quantc::lowering::filledTensor(OpBuilder &b, Location loc,
                                      RankedTensorType type, double value) {
-  Value fill = floatConstant(b, loc, type.getElementType(), value);
+  Type element = type.getElementType();
+  Value fill = isa<IntegerType>(element)
+                   ? arith::ConstantOp::create(
+                         b, loc, b.getIntegerAttr(element, int64_t(value)))
+                         .getResult()
+                   : floatConstant(b, loc, element, value);
   return linalg::FillOp::create(b, loc, fill, emptyTensor(b, loc, type))
       .getResult(0);
 }
@@ -195,4 +202,23 @@ Value quantc::lowering::convolveNCHW(OpBuilder &b, Location loc,
                    i64Vector(b, strides), i64Vector(b, dilations))
                    .getResult(0);
   return reshapeTo(b, loc, conv, out);
+}
+
+Value quantc::lowering::blobConstant(OpBuilder &b, Location loc,
+                                     RankedTensorType type, StringRef name,
+                                     ArrayRef<char> bytes) {
+  return arith::ConstantOp::create(
+      b, loc, type,
+      DenseResourceElementsAttr::get(
+          type, name,
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64)));
+}
+
+Value quantc::lowering::readOnlyBuffer(OpBuilder &b, Location loc,
+                                       Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return bufferization::ToBufferOp::create(
+             b, loc, MemRefType::get(type.getShape(), type.getElementType()),
+             tensor, /*readOnly=*/true)
+      .getResult();
 }

@@ -67,6 +67,17 @@ mlir::Value convolveNCHW(mlir::OpBuilder &b, mlir::Location loc,
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b,
                                      llvm::ArrayRef<int64_t> values);
 
+/// An arith.constant of `type` holding `bytes` as a 64-byte aligned
+/// dense_resource blob named `name` (packed kernel operands).
+mlir::Value blobConstant(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, llvm::StringRef name,
+                         llvm::ArrayRef<char> bytes);
+
+/// The read-only buffer of a static tensor, for a kernel call (one-shot
+/// bufferization resolves it).
+mlir::Value readOnlyBuffer(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value tensor);
+
 } // namespace quantc::lowering
 
 #endif // QUANTC_LIB_CONVERSION_QCTOLINALG_LOWERINGUTILS_H

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QCToLinalg/QCToLinalg.h"
+#include "GroupedProduct.h"
 #include "Patterns.h"
 
 #include "quantc/Conversion/Passes.h"
@@ -50,6 +51,14 @@ struct ConvertQCToLinalgPass
       return WalkResult::advance();
     });
     if (dynamic.wasInterrupted())
+      return signalPassFailure();
+    // Blocked (int4 group) weights lower in one form; say what misses it.
+    if (func.walk([](Operation *op) {
+              return failed(lowering::checkBlockedWeights(op))
+                         ? WalkResult::interrupt()
+                         : WalkResult::advance();
+            })
+            .wasInterrupted())
       return signalPassFailure();
 
     ConversionTarget target(getContext());

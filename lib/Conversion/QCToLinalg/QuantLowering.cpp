@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GroupedProduct.h"
 #include "LoweringUtils.h"
 #include "Patterns.h"
 
@@ -401,40 +402,30 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
 };
 
 /// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
-/// on the weights `kn` ([K][N], packed here), minus za * their column sums:
-/// the i32 sum (a - za) * w the generic path computes. `lhs` is the u8
-/// storage [M][K].
+/// on the weights `kn` ([K][N], packed here in `format`, int8 or ternary),
+/// minus za * their column sums: the i32 sum (a - za) * w the generic path
+/// computes. `lhs` is the u8 storage [M][K].
 Value callGemmKernel(OpBuilder &rewriter, Location loc,
-                     FlatSymbolRefAttr kernel, Value lhs,
+                     FlatSymbolRefAttr kernel, WeightFormat format, Value lhs,
                      ArrayRef<int8_t> kn, int64_t k, int64_t za,
                      RankedTensorType accType) {
   int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
-  std::vector<uint8_t> packed = packLowBitWeights(kn, k, n, WeightFormat::Int8);
+  std::vector<uint8_t> packed = packLowBitWeights(kn, k, n, format);
   Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
   auto packedType = RankedTensorType::get(
-      {n / kVnniPanelColumns, k / 4, 4 * kVnniPanelColumns}, i8);
-  Value packedWeights = arith::ConstantOp::create(
-      rewriter, loc, packedType,
-      DenseResourceElementsAttr::get(
-          packedType, "packed_weights",
-          HeapAsmResourceBlob::allocateAndCopyWithAlign(
-              ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
-                             packed.size()),
-              64)));
+      {n / kVnniPanelColumns, k / kPerBlock(format), 4 * kVnniPanelColumns},
+      i8);
+  Value packedWeights = blobConstant(
+      rewriter, loc, packedType, "packed_weights",
+      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                     packed.size()));
   // The kernel works on buffers: hand it the tensors' buffers and take its
   // result buffer back as a tensor (one-shot bufferization resolves both).
-  auto bufferOf = [&](Value tensor) {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    return bufferization::ToBufferOp::create(
-               rewriter, loc,
-               MemRefType::get(type.getShape(), type.getElementType()), tensor,
-               /*readOnly=*/true)
-        .getResult();
-  };
   Value result =
       memref::AllocOp::create(rewriter, loc, MemRefType::get({m, n}, i32));
   func::CallOp::create(rewriter, loc, kernel, TypeRange{},
-                       ValueRange{bufferOf(lhs), bufferOf(packedWeights),
+                       ValueRange{readOnlyBuffer(rewriter, loc, lhs),
+                                  readOnlyBuffer(rewriter, loc, packedWeights),
                                   result});
   Value acc = bufferization::ToTensorOp::create(rewriter, loc, accType, result,
                                                 /*restrict=*/true,
@@ -451,6 +442,43 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
                             return arith::SubIOp::create(b, l, args[0], args[1])
                                 .getResult();
                           });
+}
+
+/// The weight format the kernel `kernel` was declared for.
+WeightFormat kernelFormat(Operation *op, FlatSymbolRefAttr kernel) {
+  auto declaration =
+      SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
+  auto format = declaration ? declaration->getAttrOfType<StringAttr>(
+                                  qc::kGemmFormatAttr)
+                            : StringAttr();
+  if (format && format.getValue() == "ternary")
+    return WeightFormat::Ternary;
+  if (format && format.getValue() == "int4")
+    return WeightFormat::Int4;
+  return WeightFormat::Int8;
+}
+
+/// A product with int4 weights in groups along K (GroupedProduct.h) on the
+/// activation rows [M][K]; fails unless the activations are per tensor,
+/// the result float and any bias float.
+FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
+                                     Operation *op, Value rows,
+                                     Type activation,
+                                     const GroupedWeights &weights,
+                                     Value bias) {
+  FailureOr<Params> a = paramsOf(activation);
+  if (failed(a) || a->axis >= 0 ||
+      !cast<RankedTensorType>(op->getResult(0).getType())
+           .getElementType()
+           .isF32() ||
+      (bias && !cast<RankedTensorType>(bias.getType()).getElementType().isF32()))
+    return rewriter.notifyMatchFailure(
+        op, "int4 groups need per-tensor activations, a float result and a "
+            "float bias");
+  auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr);
+  return groupedProduct(rewriter, op->getLoc(), rows, weights,
+                        a->zeroPoints[0], a->scales[0], bias, kernel,
+                        a->isSigned);
 }
 
 /// A 2-D transpose of a static tensor.
@@ -471,6 +499,21 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
     auto lhsType = op.getLhs().getType(), rhsType = op.getRhs().getType();
     if (lhsType.getRank() != 2 || rhsType.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "only 2-D products lowered");
+    if (isa<quant::UniformQuantizedSubChannelType>(rhsType.getElementType())) {
+      std::optional<GroupedWeights> grouped =
+          readGroupedWeights(op.getRhs(), /*pointwiseConv=*/false);
+      if (!grouped)
+        return rewriter.notifyMatchFailure(
+            op, "blocked weights must be constant, symmetric, in blocks "
+                "along K");
+      FailureOr<Value> y = lowerGroupedProduct(
+          rewriter, op, adaptor.getLhs(), lhsType.getElementType(), *grouped,
+          adaptor.getBias());
+      if (failed(y))
+        return failure();
+      rewriter.replaceOp(op, *y);
+      return success();
+    }
     FailureOr<Params> a = paramsOf(lhsType.getElementType());
     FailureOr<Params> w = paramsOf(rhsType.getElementType());
     if (failed(a) || failed(w))
@@ -482,7 +525,8 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
       std::optional<std::vector<int8_t>> kn = qc::readI8Constant(op.getRhs());
       if (!kn)
         return rewriter.notifyMatchFailure(op, "kernel weights not constant");
-      Value acc = callGemmKernel(rewriter, loc, kernel, adaptor.getLhs(), *kn,
+      Value acc = callGemmKernel(rewriter, loc, kernel,
+                                 kernelFormat(op, kernel), adaptor.getLhs(), *kn,
                                  rhsType.getDimSize(0), a->zeroPoints[0],
                                  accType);
       rewriter.replaceOp(op, outputStage(rewriter, loc, acc,
@@ -512,6 +556,9 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
   LogicalResult
   matchAndRewrite(qc::QConv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (isa<quant::UniformQuantizedSubChannelType>(
+            op.getWeight().getType().getElementType()))
+      return lowerGrouped(op, adaptor, rewriter);
     FailureOr<Params> x = paramsOf(op.getInput().getType().getElementType());
     FailureOr<Params> w = paramsOf(op.getWeight().getType().getElementType());
     if (failed(x) || failed(w))
@@ -536,7 +583,8 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
                                    {cin, pixels}));
       auto accType =
           RankedTensorType::get({pixels, cout}, rewriter.getI32Type());
-      Value acc = callGemmKernel(rewriter, loc, kernel, rows, kn, cin,
+      Value acc = callGemmKernel(rewriter, loc, kernel,
+                                 kernelFormat(op, kernel), rows, kn, cin,
                                  x->zeroPoints[0], accType);
       Value nchw = reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
                              op.getType().getShape());
@@ -575,6 +623,40 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
     rewriter.replaceOp(op, outputStage(rewriter, loc, acc, adaptor.getBias(),
                                        *x, *w, 1, op.getType(),
                                        getTypeConverter()));
+    return success();
+  }
+
+  /// A pointwise convolution with int4 weights in groups along Cin: the
+  /// grouped product over channels on the transposed input (one image,
+  /// unit strides, no padding).
+  LogicalResult lowerGrouped(qc::QConv2DOp op, OpAdaptor adaptor,
+                             ConversionPatternRewriter &rewriter) const {
+    auto inType = op.getInput().getType();
+    std::optional<GroupedWeights> grouped =
+        readGroupedWeights(op.getWeight(), /*pointwiseConv=*/true);
+    auto one = [](ArrayRef<int64_t> v) {
+      return llvm::all_of(v, [](int64_t e) { return e == 1; });
+    };
+    if (!grouped || !inType.hasStaticShape() || inType.getDimSize(0) != 1 ||
+        !one(op.getStrides()) ||
+        llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+      return rewriter.notifyMatchFailure(
+          op, "blocked weights need a pointwise convolution of one image, "
+              "unit strides, no padding, constant symmetric weights");
+    Location loc = op.getLoc();
+    int64_t cin = inType.getDimSize(1);
+    int64_t pixels = inType.getDimSize(2) * inType.getDimSize(3);
+    Value rows = transpose2D(
+        rewriter, loc,
+        reshapeTo(rewriter, loc, adaptor.getInput(), {cin, pixels}));
+    FailureOr<Value> y =
+        lowerGroupedProduct(rewriter, op, rows, inType.getElementType(),
+                            *grouped, adaptor.getBias());
+    if (failed(y))
+      return failure();
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc,
+                                     transpose2D(rewriter, loc, *y),
+                                     op.getType().getShape()));
     return success();
   }
 };

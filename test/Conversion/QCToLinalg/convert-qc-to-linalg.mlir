@@ -86,3 +86,34 @@ func.func @shapes(%x: tensor<2x3x4xf32>) -> (tensor<4x3x2xf32>, tensor<2x12xf32>
   %3 = qc.concat %x, %x {axis = 0} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<4x3x4xf32>
   return %0, %1, %2, %3 : tensor<4x3x2xf32>, tensor<2x12xf32>, tensor<2x3x2xf32>, tensor<4x3x4xf32>
 }
+
+// -----
+
+// Int4 weights in groups of 8 along K (GroupedProduct.h): exact i32 sums
+// per group d[m][g][n] over u8 x i8, their fma fold over the groups with
+// the scales, then (c - za x sum_k w s) x sa + f32 bias.
+// CHECK-LABEL: func @grouped_int4
+// CHECK: tensor.expand_shape {{.*}} into tensor<3x2x8xi8>
+// CHECK: %[[D:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<3x2x2xi32>)
+// CHECK: arith.extui
+// CHECK: arith.extsi
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[D]]
+// CHECK: arith.sitofp
+// CHECK: math.fma
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// za = 10: 10 x 1 x 0.1 = 1.0 and 10 x 1 x 0.4 = 4.0 (after the blob's
+// 64-byte alignment word).
+// CHECK: int4_zero_point_correction: "0x400000000000803F00008040"
+!u8 = !quant.uniform<u8:f32, 0.05:10>
+!w = !quant.uniform<i8<-7:7>:f32:{0:8, 1:1}, {{0.1, 0.2}, {0.3, 0.4}}>
+func.func @grouped_int4(%x: tensor<3x16xf32>) -> tensor<3x2xf32> {
+  %xq = qc.quantize %x : tensor<3x16xf32> -> tensor<3x16x!u8>
+  %w = qc.constant dense<[[1, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0],
+                          [0, 1], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]> : tensor<16x2xi8>
+  %wq = quant.scast %w : tensor<16x2xi8> to tensor<16x2x!w>
+  %b = qc.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %y = qc.qmatmul %xq, %wq, %b : tensor<3x16x!u8>, tensor<16x2x!w>, tensor<2xf32> -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}

@@ -682,9 +682,10 @@ func.func @case84(%a: tensor<1x64x!quant.uniform<i8:f32, 0.1>>, %w: tensor<64x2x
 
 // -----
 
-func.func @case85(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, %w: tensor<2x3x1x1x!quant.uniform<i4:f32:{0:1, 1:3}, {{{{0.1}}}, {{{0.1}}}}>>) {
+// Only a pointwise convolution (1x1, one group) takes blocked weights.
+func.func @case85(%x: tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, %w: tensor<2x3x3x3x!quant.uniform<i4:f32:{0:1, 1:3, 2:3, 3:3}, {{{{0.1}}}, {{{0.1}}}}>>) {
   // expected-error @+1 {{'qc.qconv2d' op weight cannot be quantized in blocks}}
-  %0 = qc.qconv2d %x, %w : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, tensor<2x3x1x1x!quant.uniform<i4:f32:{0:1, 1:3}, {{{{0.1}}}, {{{0.1}}}}>>) -> tensor<1x2x8x8xf32>
+  %0 = qc.qconv2d %x, %w : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>, tensor<2x3x3x3x!quant.uniform<i4:f32:{0:1, 1:3, 2:3, 3:3}, {{{{0.1}}}, {{{0.1}}}}>>) -> tensor<1x2x6x6xf32>
   return
 }
 

@@ -5,7 +5,7 @@
 
 // A u8 x symmetric i8 qmatmul with N = 64, K = 4: routed to a kernel,
 // declared once for its shape; the one with N = 2 is not.
-// CHECK: func.func private @quantc_gemm_u8s8_2x64x4(memref<2x4xi8>, memref<1x1x256xi8>, memref<2x64xi32>) attributes {qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 2, 64, 4>}
+// CHECK: func.func private @quantc_gemm_u8s8_2x64x4(memref<2x4xi8>, memref<1x1x256xi8>, memref<2x64xi32>) attributes {qc.gemm_format = "int8", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 2, 64, 4, 0>}
 // CHECK-LABEL: func @route
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_2x64x4}
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_2x64x4}
@@ -51,4 +51,37 @@ func.func @pointwise(%x: tensor<1x8x2x3xf32>) -> (tensor<1x64x2x3xf32>, tensor<1
   %y = qc.qconv2d %xq, %wq, %b : (tensor<1x8x2x3x!u8>, tensor<64x8x1x1x!w>, tensor<64xi32>) -> tensor<1x64x2x3xf32>
   %z = qc.qconv2d %xq, %wq, %b {strides = array<i64: 2, 2>} : (tensor<1x8x2x3x!u8>, tensor<64x8x1x1x!w>, tensor<64xi32>) -> tensor<1x64x1x2xf32>
   return %y, %z : tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>
+}
+
+// -----
+
+// Ternary weights (storage range [-1, 1]) take the 2-bit kernel when K is
+// a multiple of 16, the int8 one otherwise; int4 weights in groups of 8
+// along K take the int4 kernel, with the packed f32 scales and an f32
+// result.
+// CHECK-DAG: func.func private @quantc_gemm_u8t2_1x64x16(memref<1x16xi8>, memref<1x1x256xi8>, memref<1x64xi32>) attributes {qc.gemm_format = "ternary", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 16, 0>}
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_1x64x8(memref<1x8xi8>, memref<1x2x256xi8>, memref<1x64xi32>) attributes {qc.gemm_format = "int8"
+// CHECK-DAG: func.func private @quantc_gemm_u8s4g8_1x64x16(memref<1x16xi8>, memref<1x2x256xi8>, memref<1x2x64xf32>, memref<1x64xf32>) attributes {qc.gemm_format = "int4", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 16, 8>}
+// CHECK-LABEL: func @low_bit
+// CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8t2_1x64x16}
+// CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_1x64x8}
+// CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s4g8_1x64x16}
+// DEFINED-LABEL: func.func private @quantc_gemm_u8s4g8_1x64x16
+// DEFINED: vector.fma
+!u8 = !quant.uniform<u8:f32, 0.05:10>
+!t = !quant.uniform<i8<-1:1>:f32, 0.5>
+!g = !quant.uniform<i8<-7:7>:f32:{0:8, 1:1}, {{0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, {0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2}}>
+func.func @low_bit(%x: tensor<1x16xf32>, %u: tensor<1x8xf32>) -> (tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>) {
+  %xq = qc.quantize %x : tensor<1x16xf32> -> tensor<1x16x!u8>
+  %uq = qc.quantize %u : tensor<1x8xf32> -> tensor<1x8x!u8>
+  %t = qc.constant dense<1> : tensor<16x64xi8>
+  %tq = quant.scast %t : tensor<16x64xi8> to tensor<16x64x!t>
+  %y = qc.qmatmul %xq, %tq : tensor<1x16x!u8>, tensor<16x64x!t> -> tensor<1x64xf32>
+  %s = qc.constant dense<-1> : tensor<8x64xi8>
+  %sq = quant.scast %s : tensor<8x64xi8> to tensor<8x64x!t>
+  %z = qc.qmatmul %uq, %sq : tensor<1x8x!u8>, tensor<8x64x!t> -> tensor<1x64xf32>
+  %g = qc.constant dense<3> : tensor<16x64xi8>
+  %gq = quant.scast %g : tensor<16x64xi8> to tensor<16x64x!g>
+  %v = qc.qmatmul %xq, %gq : tensor<1x16x!u8>, tensor<16x64x!g> -> tensor<1x64xf32>
+  return %y, %z, %v : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
 }

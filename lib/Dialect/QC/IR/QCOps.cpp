@@ -800,9 +800,10 @@ static LogicalResult verifyComputeResult(Operation *op, Type expressed,
 
 /// Checks a quantized weight's granularity: per tensor, per axis along
 /// `channelAxis`, or (if `blockAxis` is set) blocks along `blockAxis` with
-/// one scale per channel.
+/// one scale per channel (blocks of 1 along other extent-1 dimensions go).
 static LogicalResult verifyWeightGranularity(Operation *op,
                                              quant::QuantizedType weight,
+                                             ArrayRef<int64_t> shape,
                                              int64_t channelAxis,
                                              std::optional<int64_t> blockAxis) {
   switch (getGranularity(weight)) {
@@ -820,7 +821,8 @@ static LogicalResult verifyWeightGranularity(Operation *op,
       return op->emitOpError("weight cannot be quantized in blocks");
     auto blocked = cast<quant::UniformQuantizedSubChannelType>(weight);
     for (auto [dim, size] : blocked.getBlockSizeInfo()) {
-      if (dim == *blockAxis || (dim == channelAxis && size == 1))
+      if (dim == *blockAxis ||
+          (size == 1 && (dim == channelAxis || shape[dim] == 1)))
         continue;
       return op->emitOpError("weight blocks must run along the contraction "
                              "dimension ")
@@ -857,7 +859,8 @@ LogicalResult QMatMulOp::verify() {
   int64_t rhsRank = rhsShape.size();
   if (getGranularity(*rhs) != QuantGranularity::PerTensor && rhsRank < 2)
     return emitOpError("a per-axis or blocked rhs needs rank at least 2");
-  if (failed(verifyWeightGranularity(*this, *rhs, rhsRank - 1, rhsRank - 2)))
+  if (failed(verifyWeightGranularity(*this, *rhs, rhsShape, rhsRank - 1,
+                                     rhsRank - 2)))
     return failure();
   std::optional<Shape> expected = inferMatMulShape(lhsShape, rhsShape);
   if (!expected)
@@ -871,14 +874,26 @@ LogicalResult QMatMulOp::verify() {
   return verifyResultShape(*this, *expected);
 }
 
+/// A pointwise convolution (1x1 kernel, one group) is a matmul over
+/// channels: its weights may come in blocks along the input channels.
+static std::optional<int64_t> pointwiseBlockAxis(QConv2DOp op) {
+  ArrayRef<int64_t> shape = op.getWeight().getType().getShape();
+  if (shape.size() == 4 && shape[2] == 1 && shape[3] == 1 &&
+      op.getGroup() == 1)
+    return 1;
+  return std::nullopt;
+}
+
 LogicalResult QConv2DOp::verify() {
   FailureOr<quant::QuantizedType> input =
       verifyComputeOperand(*this, getInput(), "input");
   FailureOr<quant::QuantizedType> weight =
       verifyComputeOperand(*this, getWeight(), "weight");
   if (failed(input) || failed(weight) ||
-      failed(verifyWeightGranularity(*this, *weight, /*channelAxis=*/0,
-                                     /*blockAxis=*/std::nullopt)))
+      failed(verifyWeightGranularity(*this, *weight,
+                                     getWeight().getType().getShape(),
+                                     /*channelAxis=*/0,
+                                     pointwiseBlockAxis(*this))))
     return failure();
   // A depthwise convolution reads each input channel on its own, so its
   // input may carry one scale and zero point per channel.

@@ -101,21 +101,67 @@ FailureOr<std::vector<double>> floatBias(Value bias, size_t channels) {
 
 /// Subtracts from `bias` the mean output error the rounded weights cause:
 /// sum over the inputs i of output channel o of
-/// (dequant(q) - w)[o, i] * mean[inputChannel(o, i)]. Weights are
-/// [outputs, inner] when `outputAxis` is 0 (conv) or [inner, outputs] when
-/// it is 1 (linear).
-void correctBias(std::vector<double> &bias, ArrayRef<float> w,
-                 const QuantizedWeights &q, int64_t outputs, int64_t inner,
-                 int64_t outputAxis, ArrayRef<double> mean,
-                 llvm::function_ref<int64_t(int64_t, int64_t)> inputChannel) {
+/// roundingError(o, i) * mean[inputChannel(o, i)], roundingError being
+/// dequant(q) - w.
+void correctBias(std::vector<double> &bias, int64_t outputs, int64_t inner,
+                 ArrayRef<double> mean,
+                 llvm::function_ref<int64_t(int64_t, int64_t)> inputChannel,
+                 llvm::function_ref<double(int64_t, int64_t)> roundingError) {
   for (int64_t o = 0; o < outputs; ++o) {
     double shift = 0;
-    for (int64_t i = 0; i < inner; ++i) {
-      int64_t at = outputAxis == 0 ? o * inner + i : i * outputs + o;
-      shift += (q.values[at] * q.scales[o] - w[at]) * mean[inputChannel(o, i)];
-    }
+    for (int64_t i = 0; i < inner; ++i)
+      shift += roundingError(o, i) * mean[inputChannel(o, i)];
     bias[o] -= shift;
   }
+}
+
+/// Int4 weights of `shape` in groups of `group` along `blockAxis` (one
+/// scale per group and output channel, `scales` laid out as `shape` with
+/// that dimension divided by `group`): i8 blob + quant.scast to a
+/// sub-channel type.
+Value groupedWeightTensor(PatternRewriter &rewriter, Location loc,
+                          ArrayRef<int8_t> values, ArrayRef<float> scales,
+                          ArrayRef<int64_t> shape, int64_t blockAxis,
+                          int64_t group) {
+  MLIRContext *context = rewriter.getContext();
+  Type i8 = rewriter.getI8Type();
+  auto storageType = RankedTensorType::get(shape, i8);
+  Value storage = ConstantOp::create(
+      rewriter, loc, storageType,
+      DenseResourceElementsAttr::get(
+          storageType, "int4_weights",
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(
+              ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                             values.size()),
+              1)));
+  SmallVector<int64_t> scaleShape(shape);
+  scaleShape[blockAxis] /= group;
+  SmallVector<int32_t> dims;
+  SmallVector<int64_t> blocks;
+  for (int64_t d = 0, e = shape.size(); d < e; ++d) {
+    dims.push_back(d);
+    blocks.push_back(d == blockAxis ? group : 1);
+  }
+  auto scalesAttr = DenseElementsAttr::get(
+      RankedTensorType::get(scaleShape, Float32Type::get(context)), scales);
+  auto zerosAttr = DenseElementsAttr::get(
+      RankedTensorType::get(scaleShape, i8), rewriter.getI8IntegerAttr(0));
+  auto type = quant::UniformQuantizedSubChannelType::get(
+      quant::QuantizationFlags::Signed, i8, Float32Type::get(context),
+      scalesAttr, zerosAttr, dims, blocks, -7, 7);
+  return quant::StorageCastOp::create(rewriter, loc, storageType.clone(type),
+                                      storage);
+}
+
+/// A float bias tensor (f32, one per output channel).
+Value floatBiasTensor(PatternRewriter &rewriter, Location loc,
+                      ArrayRef<double> values) {
+  SmallVector<float> data(values.begin(), values.end());
+  auto type =
+      RankedTensorType::get({int64_t(data.size())}, rewriter.getF32Type());
+  return ConstantOp::create(rewriter, loc, type,
+                            DenseElementsAttr::get(type, ArrayRef<float>(data)))
+      .getResult();
 }
 
 /// i32 bias at scale s_x * s_w[c]; with one input scale per channel (a
@@ -175,9 +221,32 @@ struct QuantizeSettings {
   quantc::WeightScheme weights = quantc::WeightScheme::Int8;
   bool biasCorrection = true;
   bool perChannelDepthwise = true;
+  /// Int4 only: k per weight scale group (0: one scale per output channel).
+  int64_t group = 0;
   /// Location names of the ops to leave in float.
   llvm::StringSet<> keepFloat;
 };
+
+/// Int4 weights W [K][N] (`kn`) in groups of `group` along K: quantized,
+/// the bias corrected for their rounding as in `correctBias`, with the
+/// weights' SQNR.
+struct GroupedLayer {
+  quantc::GroupedWeights q;
+  double sqnr = 0;
+};
+GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
+                                  int64_t group, std::vector<double> &bias,
+                                  std::optional<ArrayRef<double>> mean) {
+  GroupedLayer layer{quantc::quantizeWeightsGrouped(kn, k, n, group), 0};
+  if (mean)
+    correctBias(
+        bias, n, k, *mean, [](int64_t, int64_t i) { return i; },
+        [&](int64_t o, int64_t i) {
+          return layer.q.dequantized(i, o) - kn[i * n + o];
+        });
+  layer.sqnr = quantc::weightSQNR(kn, layer.q);
+  return layer;
+}
 
 /// A rewrite of one float op kind that leaves the keep-float ops alone.
 template <typename OpT> struct QuantizePattern : OpRewritePattern<OpT> {
@@ -207,6 +276,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     Location loc = op.getLoc();
     auto act = activationType(rewriter.getContext(), *range);
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    if (takesGroupedWeights(op))
+      return quantizeGrouped(op, *weights, act, rewriter);
     QuantizedWeights q = quantc::quantizeWeights(*weights, wShape, /*axis=*/0,
                                                  settings.weights);
     FailureOr<std::vector<double>> biasValues =
@@ -219,10 +290,16 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
       // Output channel o of group g reads input channels g*Cg .. g*Cg+Cg-1.
       int64_t perGroup = wShape[1], window = wShape[2] * wShape[3];
       int64_t outputsPerGroup = wShape[0] / op.getGroup();
-      correctBias(*biasValues, *weights, q, wShape[0], perGroup * window, 0,
-                  *mean, [&](int64_t o, int64_t i) {
-                    return (o / outputsPerGroup) * perGroup + i / window;
-                  });
+      int64_t inner = perGroup * window;
+      correctBias(
+          *biasValues, wShape[0], inner, *mean,
+          [&](int64_t o, int64_t i) {
+            return (o / outputsPerGroup) * perGroup + i / window;
+          },
+          [&](int64_t o, int64_t i) {
+            int64_t at = o * inner + i;
+            return q.values[at] * q.scales[o] - (*weights)[at];
+          });
     }
     // A depthwise convolution reads each channel alone: its input may take
     // one scale per channel from the probe's per-channel ranges.
@@ -248,6 +325,60 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
                                         *weights, q, wShape, 0)));
     return success();
   }
+
+  /// Int4 groups along the input channels, for the convolutions lowered as
+  /// matmuls over channels: 1x1, one group, unit strides, no padding, one
+  /// image, Cin a multiple of the group.
+  bool takesGroupedWeights(Conv2DOp op) const {
+    auto in = op.getInput().getType();
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    auto ones = [](ArrayRef<int64_t> v) {
+      return llvm::all_of(v, [](int64_t e) { return e == 1; });
+    };
+    return settings.weights == quantc::WeightScheme::Int4 &&
+           settings.group > 0 && in.hasStaticShape() && in.getDimSize(0) == 1 &&
+           wShape[2] == 1 && wShape[3] == 1 && op.getGroup() == 1 &&
+           wShape[1] % settings.group == 0 && ones(op.getStrides()) &&
+           llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+  }
+
+  LogicalResult quantizeGrouped(Conv2DOp op, ArrayRef<float> weights,
+                                quant::UniformQuantizedType act,
+                                PatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    int64_t cout = wShape[0], cin = wShape[1], group = settings.group;
+    FailureOr<std::vector<double>> biasValues = floatBias(op.getBias(), cout);
+    if (failed(biasValues))
+      return rewriter.notifyMatchFailure(op, "bias not constant");
+    std::vector<float> kn(cin * cout);
+    for (int64_t o = 0; o < cout; ++o)
+      for (int64_t c = 0; c < cin; ++c)
+        kn[c * cout + o] = weights[o * cin + c];
+    std::optional<ArrayRef<double>> mean;
+    if (settings.biasCorrection)
+      mean = channelMean(op.getInput(), cin);
+    GroupedLayer layer =
+        quantizeGroupedLayer(kn, cin, cout, group, *biasValues, mean);
+    // Back to [Cout][Cin] values and [Cout][Cin / G] scales.
+    std::vector<int8_t> values(cin * cout);
+    std::vector<float> scales(cout * (cin / group));
+    for (int64_t o = 0; o < cout; ++o) {
+      for (int64_t c = 0; c < cin; ++c)
+        values[o * cin + c] = layer.q.values[c * cout + o];
+      for (int64_t g = 0; g < cin / group; ++g)
+        scales[o * (cin / group) + g] = layer.q.scales[g * cout + o];
+    }
+    Value x = quantizeActivation(rewriter, loc, op.getInput(), act);
+    Value w = groupedWeightTensor(rewriter, loc, values, scales, wShape, 1,
+                                  group);
+    auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
+        op, op.getType(), x, w, floatBiasTensor(rewriter, loc, *biasValues),
+        op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
+        op.getGroupAttr());
+    quantized->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(layer.sqnr));
+    return success();
+  }
 };
 
 /// x [.., K] times a constant W [K, N] (+ bias [N]) as a 2-D qmatmul.
@@ -262,32 +393,56 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
     return failure();
   int64_t m = xType.getNumElements() / k;
   auto act = activationType(rewriter.getContext(), range);
+  auto replaceWithProduct = [&](Value xq, Value wq, Value biasValue,
+                                double sqnr) {
+    auto matmul = QMatMulOp::create(
+        rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()),
+        xq, wq, biasValue);
+    matmul->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(sqnr));
+    Value product = matmul;
+    if (resultType.getShape() != ArrayRef<int64_t>{m, n})
+      product = ReshapeOp::create(rewriter, loc, resultType, product);
+    rewriter.replaceOp(op, product);
+  };
+  Value flat = x;
+  if (xType.getRank() != 2)
+    flat = ReshapeOp::create(rewriter, loc,
+                             RankedTensorType::get({m, k}, xType.getElementType()),
+                             x);
+  if (settings.weights == quantc::WeightScheme::Int4 && settings.group > 0 &&
+      k % settings.group == 0) {
+    FailureOr<std::vector<double>> biasValues = floatBias(bias, n);
+    if (failed(biasValues))
+      return failure();
+    std::optional<ArrayRef<double>> mean;
+    if (settings.biasCorrection)
+      mean = channelMean(x, k);
+    GroupedLayer layer =
+        quantizeGroupedLayer(w, k, n, settings.group, *biasValues, mean);
+    std::vector<float> scales(layer.q.scales.begin(), layer.q.scales.end());
+    replaceWithProduct(
+        quantizeActivation(rewriter, loc, flat, act),
+        groupedWeightTensor(rewriter, loc, layer.q.values, scales, {k, n}, 0,
+                            settings.group),
+        floatBiasTensor(rewriter, loc, *biasValues), layer.sqnr);
+    return success();
+  }
   QuantizedWeights q = quantc::quantizeWeights(w, {k, n}, /*axis=*/1,
                                                settings.weights);
   FailureOr<std::vector<double>> biasValues = floatBias(bias, n);
   if (failed(biasValues))
     return failure();
   if (auto mean = channelMean(x, k); mean && settings.biasCorrection)
-    correctBias(*biasValues, w, q, n, k, 1, *mean,
-                [](int64_t, int64_t i) { return i; });
+    correctBias(
+        *biasValues, n, k, *mean, [](int64_t, int64_t i) { return i; },
+        [&](int64_t o, int64_t i) {
+          return q.values[i * n + o] * q.scales[o] - w[i * n + o];
+        });
   Value biasQ =
       biasTensor(rewriter, loc, *biasValues, {act.getScale()}, q.scales);
-  Value flat = x;
-  if (xType.getRank() != 2)
-    flat = ReshapeOp::create(rewriter, loc,
-                             RankedTensorType::get({m, k}, xType.getElementType()),
-                             x);
-  Value xq = quantizeActivation(rewriter, loc, flat, act);
-  Value wq = weightTensor(rewriter, loc, q, {k, n}, 1);
-  auto matmul = QMatMulOp::create(
-      rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()), xq,
-      wq, biasQ);
-  matmul->setAttr(kWeightSQNR,
-                  rewriter.getF64FloatAttr(weightSQNR(w, q, {k, n}, 1)));
-  Value product = matmul;
-  if (resultType.getShape() != ArrayRef<int64_t>{m, n})
-    product = ReshapeOp::create(rewriter, loc, resultType, product);
-  rewriter.replaceOp(op, product);
+  replaceWithProduct(quantizeActivation(rewriter, loc, flat, act),
+                     weightTensor(rewriter, loc, q, {k, n}, 1), biasQ,
+                     weightSQNR(w, q, {k, n}, 1));
   return success();
 }
 
@@ -349,7 +504,15 @@ struct QCQuantizePass
                         "ternary-twn";
       return signalPassFailure();
     }
+    if (group != 0 && (*scheme != quantc::WeightScheme::Int4 || group < 0 ||
+                       group % 8 != 0)) {
+      getOperation()->emitError("group ")
+          << group.getValue() << ": weight groups need weights=int4 and a positive "
+                      "multiple of 8";
+      return signalPassFailure();
+    }
     QuantizeSettings settings{*scheme, biasCorrection, perChannelDepthwise,
+                              group,
                               llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),

@@ -27,53 +27,110 @@ static constexpr llvm::StringLiteral kIsaAttr = "qc.gemm_isa";
 using namespace mlir;
 using namespace quantc::qc;
 
-/// Whether the kernels compute `op` exactly: u8 per-tensor activations,
-/// constant symmetric i8 weights, N a multiple of 64 and K of 4.
-static bool kernelCanTake(QMatMulOp op) {
-  auto a = dyn_cast<quant::UniformQuantizedType>(
-      op.getLhs().getType().getElementType());
-  Type wElement = op.getRhs().getType().getElementType();
-  auto wPerAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(wElement);
-  auto wPerTensor = dyn_cast<quant::UniformQuantizedType>(wElement);
-  if (!a || a.isSigned() || a.getStorageTypeIntegralWidth() != 8)
-    return false;
-  if (wPerAxis) {
-    if (wPerAxis.getQuantizedDimension() != 1 || !wPerAxis.isSigned() ||
-        llvm::any_of(wPerAxis.getZeroPoints(),
-                     [](int64_t z) { return z != 0; }))
-      return false;
-  } else if (!wPerTensor || !wPerTensor.isSigned() ||
-             wPerTensor.getZeroPoint() != 0) {
-    return false;
+/// The weight format a kernel takes the quantized weight type `w` in, and
+/// (int4) its group size, when `w` is symmetric and signed with its
+/// channels along `channelAxis` (per tensor also goes): int8, ternary
+/// (storage range within [-1, 1]) or int4 in groups along `blockAxis`.
+static std::optional<quantc::GemmShape>
+kernelWeightFormat(Type w, int64_t channelAxis, int64_t blockAxis) {
+  auto quantized = dyn_cast<quant::QuantizedType>(w);
+  if (!quantized || !quantized.isSigned() ||
+      quantized.getStorageTypeIntegralWidth() != 8)
+    return std::nullopt;
+  quantc::GemmShape shape;
+  shape.format = quantized.getStorageTypeMin() >= -1 &&
+                         quantized.getStorageTypeMax() <= 1
+                     ? quantc::WeightFormat::Ternary
+                     : quantc::WeightFormat::Int8;
+  auto zero = [](int64_t z) { return z == 0; };
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(w))
+    return perTensor.getZeroPoint() == 0 ? std::optional(shape) : std::nullopt;
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(w))
+    return perAxis.getQuantizedDimension() == channelAxis &&
+                   llvm::all_of(perAxis.getZeroPoints(), zero)
+               ? std::optional(shape)
+               : std::nullopt;
+  auto blocked = dyn_cast<quant::UniformQuantizedSubChannelType>(w);
+  if (!blocked || quantized.getStorageTypeMin() < -8 ||
+      quantized.getStorageTypeMax() > 7 ||
+      llvm::any_of(blocked.getZeroPoints().getValues<APInt>(),
+                   [](const APInt &z) { return !z.isZero(); }))
+    return std::nullopt;
+  for (auto [dim, size] : blocked.getBlockSizeInfo()) {
+    if (dim == blockAxis)
+      shape.groupSize = size;
+    else if (size != 1)
+      return std::nullopt;
   }
-  auto shape = op.getRhs().getType().getShape();
-  return shape[1] % quantc::kVnniPanelColumns == 0 && shape[0] % 4 == 0 &&
-         readI8Constant(op.getRhs()).has_value();
+  shape.format = quantc::WeightFormat::Int4;
+  return shape.groupSize % 8 == 0 ? std::optional(shape) : std::nullopt;
 }
 
-/// Whether the kernels compute the 1x1 convolution `op` exactly, as a
-/// matmul over channels: one image, unit strides and dilations, no
-/// padding, one group, u8 per-tensor input, constant symmetric i8 weights
-/// per output channel, Cout a multiple of 64 and Cin of 4.
-static bool kernelCanTake(QConv2DOp op) {
-  auto x = dyn_cast<quant::UniformQuantizedType>(
-      op.getInput().getType().getElementType());
-  auto w = dyn_cast<quant::UniformQuantizedPerAxisType>(
-      op.getWeight().getType().getElementType());
+/// Whether a kernel of `shape` exists and computes the product exactly:
+/// u8 per-tensor activations `a`, N a multiple of 64, K of the format's
+/// block (and of the group). Ternary weights whose K does not fit the
+/// ternary kernel's 16 take the int8 one.
+static bool kernelFits(Type a, quantc::GemmShape &shape) {
+  auto act = dyn_cast<quant::UniformQuantizedType>(a);
+  if (!act || act.isSigned() || act.getStorageTypeIntegralWidth() != 8)
+    return false;
+  if (shape.format == quantc::WeightFormat::Ternary &&
+      !quantc::vnniGemmUnsupported(shape).empty())
+    shape.format = quantc::WeightFormat::Int8;
+  return quantc::vnniGemmUnsupported(shape).empty();
+}
+
+/// The kernel shape for `op`: constant weights [K, N], see kernelFits.
+static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op) {
+  auto rhs = op.getRhs().getType();
+  std::optional<quantc::GemmShape> shape =
+      kernelWeightFormat(rhs.getElementType(), 1, 0);
+  if (!shape || op.getLhs().getType().getRank() != 2 || rhs.getRank() != 2)
+    return std::nullopt;
+  shape->m = op.getLhs().getType().getDimSize(0);
+  shape->k = rhs.getDimSize(0);
+  shape->n = rhs.getDimSize(1);
+  if (!kernelFits(op.getLhs().getType().getElementType(), *shape) ||
+      !readI8Constant(op.getRhs()))
+    return std::nullopt;
+  return shape;
+}
+
+/// The kernel shape for a 1x1 convolution, a matmul over channels: one
+/// image, unit strides and dilations, no padding, one group, constant
+/// weights per output channel (or int4 groups along the input channels).
+static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op) {
   auto wShape = op.getWeight().getType().getShape();
+  auto in = op.getInput().getType();
   auto one = [](ArrayRef<int64_t> v) {
     return llvm::all_of(v, [](int64_t e) { return e == 1; });
   };
-  if (!x || x.isSigned() || x.getStorageTypeIntegralWidth() != 8 || !w ||
-      w.getQuantizedDimension() != 0 || !w.isSigned() ||
-      llvm::any_of(w.getZeroPoints(), [](int64_t z) { return z != 0; }))
-    return false;
-  return op.getInput().getType().getDimSize(0) == 1 && wShape[2] == 1 &&
-         wShape[3] == 1 && op.getGroup() == 1 && one(op.getStrides()) &&
-         one(op.getDilations()) &&
-         llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; }) &&
-         wShape[0] % quantc::kVnniPanelColumns == 0 && wShape[1] % 4 == 0 &&
-         readI8Constant(op.getWeight()).has_value();
+  std::optional<quantc::GemmShape> shape =
+      kernelWeightFormat(op.getWeight().getType().getElementType(), 0, 1);
+  if (!shape || !in.hasStaticShape() || in.getDimSize(0) != 1 ||
+      wShape[2] != 1 || wShape[3] != 1 || op.getGroup() != 1 ||
+      !one(op.getStrides()) || !one(op.getDilations()) ||
+      llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+    return std::nullopt;
+  shape->m = in.getDimSize(2) * in.getDimSize(3);
+  shape->k = in.getDimSize(1);
+  shape->n = wShape[0];
+  if (!kernelFits(in.getElementType(), *shape) ||
+      !readI8Constant(op.getWeight()))
+    return std::nullopt;
+  return shape;
+}
+
+static StringRef formatName(quantc::WeightFormat format) {
+  switch (format) {
+  case quantc::WeightFormat::Int8:
+    return "int8";
+  case quantc::WeightFormat::Int4:
+    return "int4";
+  case quantc::WeightFormat::Ternary:
+    return "ternary";
+  }
+  return "";
 }
 
 namespace {
@@ -91,42 +148,50 @@ struct QCSelectGemmKernelsPass
     // Each routed op with its GEMM shape.
     SmallVector<std::pair<Operation *, quantc::GemmShape>> routed;
     module.walk([&](Operation *op) {
-      quantc::GemmShape shape;
-      if (auto matmul = dyn_cast<QMatMulOp>(op); matmul && kernelCanTake(matmul)) {
-        shape.m = matmul.getLhs().getType().getDimSize(0);
-        shape.k = matmul.getRhs().getType().getDimSize(0);
-        shape.n = matmul.getRhs().getType().getDimSize(1);
-      } else if (auto conv = dyn_cast<QConv2DOp>(op); conv && kernelCanTake(conv)) {
-        auto in = conv.getInput().getType();
-        shape.m = in.getDimSize(2) * in.getDimSize(3);
-        shape.k = in.getDimSize(1);
-        shape.n = conv.getWeight().getType().getDimSize(0);
-      } else {
-        return;
-      }
-      routed.push_back({op, shape});
+      std::optional<quantc::GemmShape> shape;
+      if (auto matmul = dyn_cast<QMatMulOp>(op))
+        shape = kernelFor(matmul);
+      else if (auto conv = dyn_cast<QConv2DOp>(op))
+        shape = kernelFor(conv);
+      if (shape)
+        routed.push_back({op, *shape});
     });
     for (auto [op, shape] : routed) {
-      std::string name = "quantc_gemm_u8s8_" + std::to_string(shape.m) + "x" +
-                         std::to_string(shape.n) + "x" +
+      std::string kind =
+          shape.format == quantc::WeightFormat::Int4
+              ? "u8s4g" + std::to_string(shape.groupSize)
+          : shape.format == quantc::WeightFormat::Ternary ? "u8t2"
+                                                          : "u8s8";
+      std::string name = "quantc_gemm_" + kind + "_" + std::to_string(shape.m) +
+                         "x" + std::to_string(shape.n) + "x" +
                          std::to_string(shape.k);
       if (!module.lookupSymbol(name)) {
         // Declared now, defined after bufferization (qc-define-gemm-kernels):
         // buffer deallocation cannot see into the kernel's intrinsics.
         OpBuilder b(module.getBodyRegion());
-        Type i8 = b.getI8Type();
-        auto type = b.getFunctionType(
-            {MemRefType::get({shape.m, shape.k}, i8),
-             MemRefType::get({shape.n / quantc::kVnniPanelColumns,
-                              shape.k / 4, 4 * quantc::kVnniPanelColumns},
-                             i8),
-             MemRefType::get({shape.m, shape.n}, b.getI32Type())},
-            {});
-        auto declaration = func::FuncOp::create(b, module.getLoc(), name, type);
+        Type i8 = b.getI8Type(), f32 = b.getF32Type();
+        int64_t panels = shape.n / quantc::kVnniPanelColumns;
+        bool grouped = shape.format == quantc::WeightFormat::Int4;
+        SmallVector<Type> args = {
+            MemRefType::get({shape.m, shape.k}, i8),
+            MemRefType::get({panels, shape.k / quantc::kPerBlock(shape.format),
+                             4 * quantc::kVnniPanelColumns},
+                            i8)};
+        if (grouped)
+          args.push_back(MemRefType::get({panels, shape.k / shape.groupSize,
+                                          quantc::kVnniPanelColumns},
+                                         f32));
+        args.push_back(MemRefType::get({shape.m, shape.n},
+                                       grouped ? f32 : b.getI32Type()));
+        auto declaration = func::FuncOp::create(b, module.getLoc(), name,
+                                                b.getFunctionType(args, {}));
         declaration.setPrivate();
-        declaration->setAttr(kShapeAttr, b.getDenseI64ArrayAttr(
-                                             {shape.m, shape.n, shape.k}));
+        declaration->setAttr(kShapeAttr,
+                             b.getDenseI64ArrayAttr({shape.m, shape.n, shape.k,
+                                                     shape.groupSize}));
         declaration->setAttr(kIsaAttr, b.getStringAttr(isa));
+        declaration->setAttr(kGemmFormatAttr,
+                             b.getStringAttr(formatName(shape.format)));
       }
       op->setAttr(kGemmKernelAttr,
                   FlatSymbolRefAttr::get(module.getContext(), name));
@@ -153,6 +218,12 @@ struct QCDefineGemmKernelsPass
       shape.m = dims[0];
       shape.n = dims[1];
       shape.k = dims[2];
+      shape.groupSize = dims[3];
+      if (auto format = declaration->getAttrOfType<StringAttr>(kGemmFormatAttr))
+        shape.format = format.getValue() == "int4" ? quantc::WeightFormat::Int4
+                       : format.getValue() == "ternary"
+                           ? quantc::WeightFormat::Ternary
+                           : quantc::WeightFormat::Int8;
       auto isa = declaration->getAttrOfType<StringAttr>(kIsaAttr);
       std::string name = declaration.getSymName().str();
       declaration.erase();

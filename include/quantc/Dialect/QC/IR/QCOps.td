@@ -772,7 +772,9 @@ def QC_QConv2DOp : QC_Op<"qconv2d", [Pure]> {
   let summary = "quantized 2-D convolution with i32 accumulation";
   let description = [{
     `qc.conv2d` on a per-tensor quantized `input` and a `weight` quantized
-    per tensor or per output channel (axis 0). Products accumulate in i32;
+    per tensor or per output channel (axis 0); a pointwise convolution (1x1
+    kernel, one group) may also have blocks along the input channels
+    (axis 1, one scale per block and output channel). Products accumulate in i32;
     the result is quantized per tensor, float (dequantized) or `i32` (raw
     accumulator), as for `qc.qmatmul`. The optional `bias` has one element
     per output channel.

@@ -30,6 +30,10 @@ inline constexpr llvm::StringLiteral kKeepFloatAttr = "qc.keep_float";
 /// (qc-select-gemm-kernels) its lowering calls.
 inline constexpr llvm::StringLiteral kGemmKernelAttr = "qc.gemm_kernel";
 
+/// String attribute on a kernel's declaration: how it takes the weights,
+/// "int8", "int4" (with f32 group scales) or "ternary" (LowBitGemm.h).
+inline constexpr llvm::StringLiteral kGemmFormatAttr = "qc.gemm_format";
+
 #define GEN_PASS_DECL
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"
 

@@ -81,6 +81,13 @@ def QCQuantize : Pass<"qc-quantize"> {
       BitNet b1.58) or `ternary-twn` ({-1, 0, 1}, threshold 0.7 mean |w|,
       scale the mean |w| above it); the values are stored in i8 with the
       quantized type's storage range saying which;
+    * with `weights=int4 group=G`, matmul weights `[K, N]` and those of
+      pointwise convolutions lowered as matmuls (1x1, one group, unit
+      strides, no padding, one image) get one scale per G consecutive k
+      and output channel instead (a sub-channel `!quant.uniform` type with
+      blocks along K, resp. the input channels; max |w| / 7 per group, round
+      to nearest) and an f32 bias; K not a multiple of G, and other
+      convolutions, keep one scale per channel;
     * the bias becomes i32 at scale `s_x * s_w[c]`;
     * with `bias-correction` (on by default) and a probe that carries the
       input's `channel_mean`, the bias first absorbs the mean shift the
@@ -106,6 +113,9 @@ def QCQuantize : Pass<"qc-quantize"> {
   let options = [
     Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
            "weight grid: int8, int4, ternary-absmean or ternary-twn">,
+    Option<"group", "group", "int64_t", /*default=*/"0",
+           "int4 only: k per weight scale group (a multiple of 8; 0 = one "
+           "scale per output channel)">,
     Option<"biasCorrection", "bias-correction", "bool", /*default=*/"true",
            "correct each bias for the mean error of its rounded weights">,
     Option<"perChannelDepthwise", "per-channel-depthwise", "bool",
@@ -183,27 +193,35 @@ def QCSelectGemmKernels
   let summary = "route quantized matmuls to generated low-bit GEMM kernels";
   let description = [{
     For every `qc.qmatmul` whose activations are u8 per tensor and whose
-    weights are a constant symmetric i8 tensor (per tensor or per output
-    column) with N a multiple of 64 and K of 4, and every 1x1
-    `qc.qconv2d` of one image (unit strides and dilations, no padding, one
-    group; a matmul over channels with M = H x W, K = Cin, N = Cout, under
-    the same conditions), builds the u8 x s8 GEMM
-    kernel of its shape for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`:
-    sdot; see docs/Kernels.md), declares it in the module as a private
-    `func.func @quantc_gemm_u8s8_<M>x<N>x<K>` on memrefs (once per shape;
-    `qc-define-gemm-kernels` gives it its body after bufferization, whose
-    deallocation analysis cannot see into the kernel's intrinsics), and
-    names it in the op's `qc.gemm_kernel` attribute. convert-qc-to-linalg
-    then packs the weights and calls the kernel (on the transposed input,
-    for a convolution) instead of emitting a generic integer matmul: the
-    i32 result is the same, exactly.
+    weights are a constant symmetric signed tensor with N a multiple of 64,
+    and every 1x1 `qc.qconv2d` of one image (unit strides and dilations, no
+    padding, one group; a matmul over channels with M = H x W, K = Cin,
+    N = Cout, under the same conditions), picks the kernel for its weights:
+
+    * int8 per tensor or per output channel (K a multiple of 4):
+      `quantc_gemm_u8s8_<M>x<N>x<K>`, i32 result;
+    * ternary, i.e. a storage range within [-1, 1] (K a multiple of 16,
+      else the int8 kernel): `quantc_gemm_u8t2_...`, 2-bit codes, i32
+      result;
+    * int4 in groups of G along K (a sub-channel type, G a multiple of 8):
+      `quantc_gemm_u8s4g<G>_...`, two codes per byte and f32 group scales,
+      f32 result;
+
+    builds it for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`: sdot; see
+    docs/Kernels.md), declares it in the module as a private `func.func` on
+    memrefs (once per kind and shape; `qc-define-gemm-kernels` gives it its
+    body after bufferization, whose deallocation analysis cannot see into
+    the kernel's intrinsics), and names it in the op's `qc.gemm_kernel`
+    attribute. convert-qc-to-linalg then packs the weights and calls the
+    kernel (on the transposed input, for a convolution) instead of emitting
+    generic integer loops, with exactly their result.
 
     ```mlir
     %y = qc.qmatmul %xq, %wq, %b : ... tensor<1x128x!quant.uniform<u8:f32, ...>>, tensor<128x64x!quant.uniform<i8<-127:127>:f32:1, {...}>> ...
     // becomes
     %y = qc.qmatmul %xq, %wq, %b {qc.gemm_kernel = @quantc_gemm_u8s8_1x64x128} : ...
     func.func private @quantc_gemm_u8s8_1x64x128(memref<1x128xi8>, memref<1x32x256xi8>, memref<1x64xi32>)
-        attributes {qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 128>}
+        attributes {qc.gemm_format = "int8", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 128, 0>}
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
@@ -226,8 +244,8 @@ def QCDefineGemmKernels
     : Pass<"qc-define-gemm-kernels", "::mlir::ModuleOp"> {
   let summary = "give the GEMM kernels qc-select-gemm-kernels declared their bodies";
   let description = [{
-    Replaces each kernel declaration carrying `qc.gemm_shape` and
-    `qc.gemm_isa` with the generated kernel (memref, scf, vector and the
+    Replaces each kernel declaration carrying `qc.gemm_shape` (M, N, K,
+    group), `qc.gemm_format` and `qc.gemm_isa` with the generated kernel (memref, scf, vector and the
     ISA's dot product; docs/Kernels.md). Runs after bufferization in
     qc-lower-to-llvm.
   }];
