@@ -83,8 +83,11 @@ if shutil.which("ptxas"):
 # The host runs AVX-512 VNNI kernels.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
-        if "avx512_vnni" in cpuinfo.read().split():
+        cpu_flags = cpuinfo.read().split()
+        if "avx512_vnni" in cpu_flags:
             config.available_features.add("avx512vnni")
+        if "avx2" in cpu_flags:
+            config.available_features.add("avx2")
 except OSError:
     pass
 # AArch64 objects link with Debian's cross gcc and run under qemu-user.

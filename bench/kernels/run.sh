@@ -4,6 +4,8 @@
 # with the measured read bandwidth and vpdpbusd peak. Needs a host with
 # AVX-512 VNNI and a built tree (scripts/build.sh).
 #   bash bench/kernels/run.sh [GEMV MxNxK] [GEMM MxNxK]
+# QC_TARGET=x86_64-avx2 benchmarks the AVX2 kernels instead, against
+# oneDNN held to AVX2 (DNNL_MAX_CPU_ISA) and the vpmaddwd peak.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 gemv=${1:-1x4096x4096}
@@ -12,6 +14,12 @@ if ! dpkg-query -W -f='${Status}' libdnnl-dev 2>/dev/null | grep -q "ok installe
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libdnnl-dev
 fi
 group=128
+target=${QC_TARGET:-x86_64-avx512vnni}
+defines=()
+if [[ $target == x86_64-avx2 ]]; then
+  defines=(-DAVX2_KERNELS)
+  export DNNL_MAX_CPU_ISA=AVX2
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 {
@@ -27,12 +35,12 @@ for pair in "GEMV:$gemv" "GEMM:$gemm"; do
       flags=(--group $group); symbol=qc_gemm_u8s4g${group}_$shape
     fi
     "$root/build/bin/quantc" kernel "gemm-${kind%%:*}" --shape "$shape" \
-      "${flags[@]}" --target x86_64-avx512vnni -o "$work" > /dev/null
+      "${flags[@]}" --target "$target" -o "$work" > /dev/null
     echo "#include \"$symbol.h\"" >> "$work/kernels.h"
     echo "#define ${kind#*:}_$name $symbol" >> "$work/kernels.h"
   done
 done
-clang++-22 -O2 -std=c++20 -mavx512f -mavx512bw -mavx512vnni \
+clang++-22 -O2 -std=c++20 -mavx512f -mavx512bw -mavx512vnni "${defines[@]}" \
   -I"$work" -I"$root/runtime" "$root/bench/kernels/gemm_bench.cpp" \
   "$work"/qc_gemm_*.o "$root/build/lib/libquantc_runtime.a" -ldnnl \
   -o "$work/gemm_bench"

@@ -63,6 +63,8 @@ static llvm::StringRef hostGemmKernels() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   if (host.getArch() == llvm::Triple::x86_64 && features.lookup("avx512vnni"))
     return "avx512vnni";
+  if (host.getArch() == llvm::Triple::x86_64 && features.lookup("avx2"))
+    return "avx2";
   if (host.getArch() == llvm::Triple::aarch64 && features.lookup("dotprod"))
     return "neon-dot";
   return "";

@@ -76,7 +76,9 @@ public:
       : b(module.getContext()), loc(module.getLoc()), shape(shape), isa(isa),
         bits(bitsPerCode(shape.format)), fields(8 / bits),
         kb(quantc::kPerBlock(shape.format)), rows(rowBlock(shape, isa)),
-        lanes(isa == KernelIsa::Avx512Vnni ? 16 : 4),
+        lanes(isa == KernelIsa::Avx512Vnni ? 16
+              : isa == KernelIsa::Avx2     ? 8
+                                           : 4),
         blocks(quantc::kVnniPanelColumns / lanes) {
     b.setInsertionPointToEnd(module.getBody());
   }
@@ -303,11 +305,44 @@ private:
   Value dot(Value acc, Value x, Value w) {
     if (isa == KernelIsa::NeonDot)
       return arm_neon::SdotOp::create(b, loc, accType, acc, x, w);
+    if (isa == KernelIsa::Avx2)
+      return arith::AddIOp::create(b, loc, acc, avx2Dot(x, w));
     return LLVM::CallIntrinsicOp::create(
                b, loc, accType,
                b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
                ValueRange{acc, x, w})
         .getResult(0);
+  }
+
+  /// The 4-byte dot products of u8 x and s8 w per i32 lane on AVX2.
+  Value avx2Dot(Value x, Value w) {
+    auto halfType = VectorType::get({2 * lanes}, b.getI16Type());
+    auto call = [&](StringRef name, Type type, Value l, Value r) {
+      return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(name),
+                                           ValueRange{l, r})
+          .getResult(0);
+    };
+    auto halves = [&](int64_t value) {
+      return splat(halfType, b.getI16IntegerAttr(value));
+    };
+    if (shape.format != WeightFormat::Int8) {
+      // |w| <= 8: the u8 x s8 pair sums fit i16, pmaddubsw is exact.
+      Value pairs = call("llvm.x86.avx2.pmadd.ub.sw", halfType, x, w);
+      return call("llvm.x86.avx2.pmadd.wd", accType, pairs, halves(1));
+    }
+    // Even and odd bytes as i16 (x zero-, w sign-extended), one pmaddwd
+    // each: lane i gets x0 w0 + x2 w2, then x1 w1 + x3 w3.
+    Value x16 = vector::BitCastOp::create(b, loc, halfType, x);
+    Value w16 = vector::BitCastOp::create(b, loc, halfType, w);
+    Value eight = halves(8);
+    Value xEven = arith::AndIOp::create(b, loc, x16, halves(0xFF));
+    Value xOdd = arith::ShRUIOp::create(b, loc, x16, eight);
+    Value wEven = arith::ShRSIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, w16, eight), eight);
+    Value wOdd = arith::ShRSIOp::create(b, loc, w16, eight);
+    return arith::AddIOp::create(
+        b, loc, call("llvm.x86.avx2.pmadd.wd", accType, xEven, wEven),
+        call("llvm.x86.avx2.pmadd.wd", accType, xOdd, wOdd));
   }
 
   OpBuilder b;
@@ -320,6 +355,26 @@ private:
   Value a, packed, m0, p;
 };
 } // namespace
+
+llvm::StringRef quantc::kernelIsaName(KernelIsa isa) {
+  switch (isa) {
+  case KernelIsa::Avx512Vnni:
+    return "avx512vnni";
+  case KernelIsa::NeonDot:
+    return "neon-dot";
+  case KernelIsa::Avx2:
+    return "avx2";
+  }
+  return "";
+}
+
+std::optional<KernelIsa> quantc::parseKernelIsa(llvm::StringRef name) {
+  for (KernelIsa isa :
+       {KernelIsa::Avx512Vnni, KernelIsa::NeonDot, KernelIsa::Avx2})
+    if (name == kernelIsaName(isa))
+      return isa;
+  return std::nullopt;
+}
 
 int64_t quantc::kPerBlock(WeightFormat format) {
   return 4 * (8 / bitsPerCode(format));

@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,16 @@ enum class KernelIsa {
   Avx512Vnni,
   /// AArch64 Armv8.2-A dot product: arm_neon.intr.sdot on 128-bit vectors.
   NeonDot,
+  /// x86 AVX2 without VNNI, on ymm: int4 and ternary codes through
+  /// vpmaddubsw + vpmaddwd (their small products cannot saturate the i16
+  /// pair sums), int8 through vpmaddwd on the bytes widened to i16 (exact;
+  /// vpmaddubsw would saturate 255 x -128 x 2).
+  Avx2,
 };
+
+/// The name a pass option gives `isa`: avx512vnni, neon-dot or avx2.
+llvm::StringRef kernelIsaName(KernelIsa isa);
+std::optional<KernelIsa> parseKernelIsa(llvm::StringRef name);
 
 /// How B is stored.
 enum class WeightFormat {
@@ -79,7 +89,8 @@ std::vector<float> packGroupScales(llvm::ArrayRef<float> scales, int64_t k,
 /// memref<(N/64)x(K/kb)x256xi8>, [scales: memref<(N/64)x(K/G)x64xf32>,]
 /// C: memref<MxN x i32|f32>)`, A's bytes read as unsigned. Register block:
 /// AVX-512 4 rows x 64 columns (16 accumulators; 1 row when M is not a
-/// multiple of 4), NEON 1 row x 64 columns (16 accumulators).
+/// multiple of 4), AVX2 and NEON 1 row x 64 columns (8 and 16
+/// accumulators).
 void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
                      const GemmShape &shape, KernelIsa isa);
 

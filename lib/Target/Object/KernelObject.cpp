@@ -106,11 +106,13 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
                  ": " + unsupported);
   if (spec.gpu)
     return emitGpuKernel(shape, spec, object, header);
-  if (!spec.avx512Vnni && !spec.neonDot)
+  std::optional<KernelIsa> isa = kernelIsa(spec);
+  if (!isa)
     return error(gemmKernelKind(shape.format) +
-                 " needs AVX-512 VNNI or the AArch64 dot product; target '" +
-                 spec.name + "' has neither (use x86_64-avx512vnni, "
-                 "x86_64-amx, aarch64-dotprod or aarch64-i8mm)");
+                 " needs AVX-512 VNNI, AVX2 or the AArch64 dot product; "
+                 "target '" + spec.name + "' has none (use x86_64-avx2, "
+                 "x86_64-avx512vnni, x86_64-amx, aarch64-dotprod or "
+                 "aarch64-i8mm)");
   mlir::MLIRContext context;
   context.loadDialect<mlir::arith::ArithDialect,
                       mlir::arm_neon::ArmNeonDialect, mlir::func::FuncDialect,
@@ -123,8 +125,7 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
   });
   auto module = mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
   std::string symbol = gemmKernelSymbol(shape);
-  buildLowBitGemm(module, symbol, shape,
-                  spec.avx512Vnni ? KernelIsa::Avx512Vnni : KernelIsa::NeonDot);
+  buildLowBitGemm(module, symbol, shape, *isa);
   if (mlir::failed(lowerKernelsToLLVM(module)) ||
       mlir::failed(emitLLVMDialectObject(module, spec, object))) {
     module->erase();

@@ -240,10 +240,9 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   main.setPrivate();
 
   PassManager pm(context);
-  llvm::StringRef kernels = !options.gemmKernels ? ""
-                            : spec->avx512Vnni   ? "avx512vnni"
-                            : spec->neonDot      ? "neon-dot"
-                                                 : "";
+  std::optional<KernelIsa> isa = kernelIsa(*spec);
+  llvm::StringRef kernels =
+      options.gemmKernels && isa ? kernelIsaName(*isa) : llvm::StringRef();
   buildQCLowerToLLVMPipeline(pm, kernels);
   if (failed(pm.run(module)) ||
       failed(buildEntryPoint(module, *sig, options.symbol, implName)))

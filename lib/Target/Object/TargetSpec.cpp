@@ -22,11 +22,12 @@ constexpr const char *kNVPTX = "nvptx64-nvidia-cuda";
 /// first one whose features the host has.
 const TargetSpec kTargets[] = {
     // Sapphire Rapids: AMX tiles besides AVX-512 VNNI.
-    {"x86_64-amx", kX86, "sapphirerapids", "", false, true},
+    {"x86_64-amx", kX86, "sapphirerapids", "", false, true, false, true},
     // Cascade Lake level: AVX-512 with vpdpbusd.
-    {"x86_64-avx512vnni", kX86, "cascadelake", "", false, true},
-    // x86-64-v3: AVX2 and FMA; u8 x i8 dot products through pmaddubsw.
-    {"x86_64-avx2", kX86, "x86-64-v3", "", false},
+    {"x86_64-avx512vnni", kX86, "cascadelake", "", false, true, false, true},
+    // x86-64-v3: AVX2 and FMA; u8 x i8 dot products through pmaddubsw /
+    // pmaddwd.
+    {"x86_64-avx2", kX86, "x86-64-v3", "", false, false, false, true},
     {"x86_64", kX86, "x86-64", "", false},
     // Armv8.6-A int8 matrix multiply (smmla) and dot product (sdot).
     {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm",
@@ -54,12 +55,24 @@ std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
                     host.getArch() == llvm::Triple::x86_64 &&
                         features.lookup("avx512vnni"),
                     host.getArch() == llvm::Triple::aarch64 &&
-                        features.lookup("dotprod")};
+                        features.lookup("dotprod"),
+                    host.getArch() == llvm::Triple::x86_64 &&
+                        features.lookup("avx2")};
     return spec;
   }
   for (const TargetSpec &spec : kTargets)
     if (spec.name == name)
       return spec;
+  return std::nullopt;
+}
+
+std::optional<KernelIsa> quantc::kernelIsa(const TargetSpec &spec) {
+  if (spec.avx512Vnni)
+    return KernelIsa::Avx512Vnni;
+  if (spec.avx2)
+    return KernelIsa::Avx2;
+  if (spec.neonDot)
+    return KernelIsa::NeonDot;
   return std::nullopt;
 }
 

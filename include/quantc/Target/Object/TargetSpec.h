@@ -8,6 +8,8 @@
 #ifndef QUANTC_TARGET_OBJECT_TARGETSPEC_H
 #define QUANTC_TARGET_OBJECT_TARGETSPEC_H
 
+#include "quantc/Kernels/LowBitGemm.h"
+
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
@@ -27,7 +29,13 @@ struct TargetSpec {
   bool avx512Vnni = false;
   /// Code may use the AArch64 dot product (sdot).
   bool neonDot = false;
+  /// Code may use AVX2.
+  bool avx2 = false;
 };
+
+/// The ISA of the low-bit kernels for `spec`: AVX-512 VNNI, else AVX2, else
+/// the AArch64 dot product; none for plain x86-64, AArch64 and GPUs.
+std::optional<KernelIsa> kernelIsa(const TargetSpec &spec);
 
 /// The spec of a --target name: one of knownTargetNames(), "native" (this
 /// machine's own CPU and features; also spelled x86_64-native) or "host"

@@ -140,9 +140,9 @@ struct QCSelectGemmKernelsPass
   using QCSelectGemmKernelsBase::QCSelectGemmKernelsBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (isa != "avx512vnni" && isa != "neon-dot") {
+    if (!quantc::parseKernelIsa(isa)) {
       module.emitError("unknown kernel ISA '")
-          << isa << "'; expected avx512vnni or neon-dot";
+          << isa << "'; expected avx512vnni, avx2 or neon-dot";
       return signalPassFailure();
     }
     // Each routed op with its GEMM shape.
@@ -227,10 +227,10 @@ struct QCDefineGemmKernelsPass
       auto isa = declaration->getAttrOfType<StringAttr>(kIsaAttr);
       std::string name = declaration.getSymName().str();
       declaration.erase();
+      std::optional<quantc::KernelIsa> kernelIsa =
+          isa ? quantc::parseKernelIsa(isa.getValue()) : std::nullopt;
       quantc::buildLowBitGemm(module, name, shape,
-                              isa && isa.getValue() == "neon-dot"
-                                  ? quantc::KernelIsa::NeonDot
-                                  : quantc::KernelIsa::Avx512Vnni);
+                              kernelIsa.value_or(quantc::KernelIsa::Avx512Vnni));
       module.lookupSymbol<func::FuncOp>(name).setPrivate();
     }
   }
