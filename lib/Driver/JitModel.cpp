@@ -65,6 +65,8 @@ static llvm::StringRef hostGemmKernels() {
     return "avx512vnni";
   if (host.getArch() == llvm::Triple::x86_64 && features.lookup("avx2"))
     return "avx2";
+  if (host.getArch() == llvm::Triple::aarch64 && features.lookup("i8mm"))
+    return "neon-i8mm";
   if (host.getArch() == llvm::Triple::aarch64 && features.lookup("dotprod"))
     return "neon-dot";
   return "";

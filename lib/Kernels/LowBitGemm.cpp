@@ -364,13 +364,16 @@ llvm::StringRef quantc::kernelIsaName(KernelIsa isa) {
     return "neon-dot";
   case KernelIsa::Avx2:
     return "avx2";
+  case KernelIsa::NeonI8mm:
+    return "neon-i8mm";
   }
   return "";
 }
 
 std::optional<KernelIsa> quantc::parseKernelIsa(llvm::StringRef name) {
   for (KernelIsa isa :
-       {KernelIsa::Avx512Vnni, KernelIsa::NeonDot, KernelIsa::Avx2})
+       {KernelIsa::Avx512Vnni, KernelIsa::NeonDot, KernelIsa::Avx2,
+        KernelIsa::NeonI8mm})
     if (name == kernelIsaName(isa))
       return isa;
   return std::nullopt;
@@ -437,6 +440,11 @@ std::vector<float> quantc::packGroupScales(llvm::ArrayRef<float> scales,
 
 void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
                              const GemmShape &shape, KernelIsa isa) {
+  if (isa == KernelIsa::NeonI8mm) {
+    if (i8mmGemmTakes(shape))
+      return buildI8mmGemm(module, name, shape);
+    isa = KernelIsa::NeonDot; // sdot for the rest
+  }
   KernelBuilder(module, shape, isa).build(name);
 }
 

@@ -24,7 +24,7 @@ namespace quantc {
 
 /// Adds the lowering from qc to the LLVM dialect: convert-qc-to-linalg,
 /// one-shot bufferization, linalg to loops, then to LLVM. With
-/// `gemmKernels` (avx512vnni, avx2 or neon-dot), quantized matmuls the generated
+/// `gemmKernels` (avx512vnni, avx2, neon-dot or neon-i8mm), quantized matmuls the generated
 /// kernels can take call them (qc-select-gemm-kernels first).
 void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
                                 llvm::StringRef gemmKernels = "");

@@ -39,6 +39,10 @@ enum class KernelIsa {
   /// pair sums), int8 through vpmaddwd on the bytes widened to i16 (exact;
   /// vpmaddubsw would saturate 255 x -128 x 2).
   Avx2,
+  /// AArch64 Armv8.6-A int8 matrix multiply: arm_neon.intr.usmmla (2 rows
+  /// x 2 columns x 8 k) for int8 weights with M even and K a multiple of
+  /// 8; sdot otherwise.
+  NeonI8mm,
 };
 
 /// The name a pass option gives `isa`: avx512vnni, neon-dot or avx2.
@@ -93,6 +97,14 @@ std::vector<float> packGroupScales(llvm::ArrayRef<float> scales, int64_t k,
 /// accumulators).
 void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
                      const GemmShape &shape, KernelIsa isa);
+
+/// Whether the usmmla kernel takes `shape`: int8, M even, K % 8 == 0.
+bool i8mmGemmTakes(const GemmShape &shape);
+
+/// The usmmla kernel (I8mmGemm.cpp): buildLowBitGemm's signature and
+/// packing, for shapes i8mmGemmTakes.
+void buildI8mmGemm(mlir::ModuleOp module, llvm::StringRef name,
+                   const GemmShape &shape);
 
 /// Lowers a module of such kernels to the LLVM dialect, memrefs passed as
 /// bare pointers: `void name(const uint8_t *A, const uint8_t *B, [const

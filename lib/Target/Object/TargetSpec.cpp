@@ -31,7 +31,7 @@ const TargetSpec kTargets[] = {
     {"x86_64", kX86, "x86-64", "", false},
     // Armv8.6-A int8 matrix multiply (smmla) and dot product (sdot).
     {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm",
-     false, false, true},
+     false, false, true, false, true},
     {"aarch64-dotprod", kAArch64, "generic", "+v8.2a,+neon,+dotprod", false,
      false, true},
     {"aarch64", kAArch64, "generic", "+neon", false},
@@ -57,7 +57,9 @@ std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
                     host.getArch() == llvm::Triple::aarch64 &&
                         features.lookup("dotprod"),
                     host.getArch() == llvm::Triple::x86_64 &&
-                        features.lookup("avx2")};
+                        features.lookup("avx2"),
+                    host.getArch() == llvm::Triple::aarch64 &&
+                        features.lookup("i8mm")};
     return spec;
   }
   for (const TargetSpec &spec : kTargets)
@@ -71,6 +73,8 @@ std::optional<KernelIsa> quantc::kernelIsa(const TargetSpec &spec) {
     return KernelIsa::Avx512Vnni;
   if (spec.avx2)
     return KernelIsa::Avx2;
+  if (spec.neonI8mm)
+    return KernelIsa::NeonI8mm;
   if (spec.neonDot)
     return KernelIsa::NeonDot;
   return std::nullopt;

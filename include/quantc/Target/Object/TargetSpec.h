@@ -31,10 +31,13 @@ struct TargetSpec {
   bool neonDot = false;
   /// Code may use AVX2.
   bool avx2 = false;
+  /// Code may use the AArch64 int8 matrix multiply (smmla, usmmla).
+  bool neonI8mm = false;
 };
 
 /// The ISA of the low-bit kernels for `spec`: AVX-512 VNNI, else AVX2, else
-/// the AArch64 dot product; none for plain x86-64, AArch64 and GPUs.
+/// AArch64 i8mm, else the dot product; none for plain x86-64, AArch64 and
+/// GPUs.
 std::optional<KernelIsa> kernelIsa(const TargetSpec &spec);
 
 /// The spec of a --target name: one of knownTargetNames(), "native" (this

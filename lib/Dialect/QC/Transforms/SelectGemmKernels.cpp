@@ -142,7 +142,7 @@ struct QCSelectGemmKernelsPass
     ModuleOp module = getOperation();
     if (!quantc::parseKernelIsa(isa)) {
       module.emitError("unknown kernel ISA '")
-          << isa << "'; expected avx512vnni, avx2 or neon-dot";
+          << isa << "'; expected avx512vnni, avx2, neon-dot or neon-i8mm";
       return signalPassFailure();
     }
     // Each routed op with its GEMM shape.

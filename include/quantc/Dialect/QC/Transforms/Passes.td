@@ -233,7 +233,7 @@ def QCSelectGemmKernels
                            "::mlir::arm_neon::ArmNeonDialect"];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512vnni\"",
-           "the kernels' instructions: avx512vnni, avx2 or neon-dot">
+           "the kernels' instructions: avx512vnni, avx2, neon-dot or neon-i8mm">
   ];
   let statistics = [
     Statistic<"numSelected", "num-selected", "matmuls routed to a kernel">
