@@ -115,16 +115,23 @@ static ArrayRef<char> bytesOf(ArrayRef<T> values) {
                         values.size() * sizeof(T));
 }
 
-/// c [M][N] through the int4 kernel: A's buffer, the packed codes and
-/// scales, and an f32 result buffer.
+/// c [M][N] through the int4 kernel of `np` >= N columns: A's buffer, the
+/// packed codes and scales (zero past N), and an f32 result buffer.
 static Value kernelSums(OpBuilder &b, Location loc, Value rows,
-                        const GroupedWeights &w, FlatSymbolRefAttr kernel) {
+                        const GroupedWeights &w, FlatSymbolRefAttr kernel,
+                        int64_t np) {
   int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
-  int64_t panels = w.n / quantc::kVnniPanelColumns;
-  std::vector<uint8_t> codes = quantc::packLowBitWeights(
-      w.kn, w.k, w.n, quantc::WeightFormat::Int4);
+  int64_t panels = np / quantc::kVnniPanelColumns, groups = w.k / w.group;
+  std::vector<int8_t> kn(w.k * np, 0);
+  std::vector<float> groupScales(groups * np, 0.0f);
+  for (int64_t kk = 0; kk < w.k; ++kk)
+    std::copy_n(w.kn.begin() + kk * w.n, w.n, kn.begin() + kk * np);
+  for (int64_t g = 0; g < groups; ++g)
+    std::copy_n(w.scales.begin() + g * w.n, w.n, groupScales.begin() + g * np);
+  std::vector<uint8_t> codes =
+      quantc::packLowBitWeights(kn, w.k, np, quantc::WeightFormat::Int4);
   std::vector<float> scales =
-      quantc::packGroupScales(w.scales, w.k, w.n, w.group);
+      quantc::packGroupScales(groupScales, w.k, np, w.group);
   Value packedCodes = blobConstant(
       b, loc,
       RankedTensorType::get({panels, w.k / 8, 4 * quantc::kVnniPanelColumns},
@@ -136,15 +143,21 @@ static Value kernelSums(OpBuilder &b, Location loc, Value rows,
           {panels, w.k / w.group, quantc::kVnniPanelColumns}, b.getF32Type()),
       "packed_group_scales", bytesOf(ArrayRef<float>(scales)));
   Value result =
-      memref::AllocOp::create(b, loc, MemRefType::get({m, w.n}, b.getF32Type()));
+      memref::AllocOp::create(b, loc, MemRefType::get({m, np}, b.getF32Type()));
   func::CallOp::create(b, loc, kernel, TypeRange{},
                        ValueRange{readOnlyBuffer(b, loc, rows),
                                   readOnlyBuffer(b, loc, packedCodes),
                                   readOnlyBuffer(b, loc, packedScales),
                                   result});
-  return bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get({m, w.n}, b.getF32Type()), result,
+  Value sums = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get({m, np}, b.getF32Type()), result,
       /*restrict=*/true, /*writable=*/true);
+  if (np == w.n)
+    return sums;
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({m, w.n}, b.getF32Type()), sums,
+      ValueRange{}, ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, 0}),
+      b.getDenseI64ArrayAttr({m, w.n}), b.getDenseI64ArrayAttr({1, 1}));
 }
 
 /// c [M][N] in generic loops: the exact i32 sums per group d [M][G'][N],
@@ -215,8 +228,8 @@ Value quantc::lowering::groupedProduct(OpBuilder &b, Location loc, Value rows,
                                        const GroupedWeights &w, int64_t za,
                                        double sa, Value bias,
                                        FlatSymbolRefAttr kernel,
-                                       bool lhsSigned) {
-  Value c = kernel ? kernelSums(b, loc, rows, w, kernel)
+                                       int64_t kernelColumns, bool lhsSigned) {
+  Value c = kernel ? kernelSums(b, loc, rows, w, kernel, kernelColumns)
                    : genericSums(b, loc, rows, w, lhsSigned);
   std::vector<float> correction(w.n);
   for (int64_t col = 0; col < w.n; ++col) {

@@ -41,12 +41,14 @@ std::optional<GroupedWeights> readGroupedWeights(mlir::Value weight,
 mlir::LogicalResult checkBlockedWeights(mlir::Operation *op);
 
 /// y [M][N] (f32) for the activation storage `rows` [M][K] (u8, or i8
-/// when `lhsSigned`): through the int4 kernel `kernel` when set (u8
-/// only), else generic loops; `bias` is an f32 [N] tensor or null.
+/// when `lhsSigned`): through the int4 kernel `kernel` of `kernelColumns`
+/// (N padded to its panels) when set (u8 only), else generic loops;
+/// `bias` is an f32 [N] tensor or null.
 mlir::Value groupedProduct(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value rows, const GroupedWeights &weights,
                            int64_t za, double sa, mlir::Value bias,
-                           mlir::FlatSymbolRefAttr kernel, bool lhsSigned);
+                           mlir::FlatSymbolRefAttr kernel,
+                           int64_t kernelColumns, bool lhsSigned);
 
 } // namespace quantc::lowering
 

@@ -20,6 +20,14 @@ Value quantc::lowering::floatConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
 }
 
+Value quantc::lowering::scalarConstant(OpBuilder &b, Location loc, Type type,
+                                       double value) {
+  if (isa<IntegerType>(type))
+    return arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  return floatConstant(b, loc, type, value);
+}
+
 Value quantc::lowering::emptyTensor(OpBuilder &b, Location loc,
                                     RankedTensorType type) {
   return tensor::EmptyOp::create(b, loc, type.getShape(),
@@ -28,12 +36,7 @@ Value quantc::lowering::emptyTensor(OpBuilder &b, Location loc,
 
 Value quantc::lowering::filledTensor(OpBuilder &b, Location loc,
                                      RankedTensorType type, double value) {
-  Type element = type.getElementType();
-  Value fill = isa<IntegerType>(element)
-                   ? arith::ConstantOp::create(
-                         b, loc, b.getIntegerAttr(element, int64_t(value)))
-                         .getResult()
-                   : floatConstant(b, loc, element, value);
+  Value fill = scalarConstant(b, loc, type.getElementType(), value);
   return linalg::FillOp::create(b, loc, fill, emptyTensor(b, loc, type))
       .getResult(0);
 }
@@ -156,7 +159,7 @@ Value quantc::lowering::padConstant(OpBuilder &b, Location loc, Value input,
     highAttr.push_back(b.getIndexAttr(high[d]));
   }
   auto padded = RankedTensorType::get(shape, type.getElementType());
-  Value fill = floatConstant(b, loc, type.getElementType(), value);
+  Value fill = scalarConstant(b, loc, type.getElementType(), value);
   return tensor::PadOp::create(b, loc, padded, input, lowAttr, highAttr, fill);
 }
 

@@ -22,6 +22,10 @@ using BodyBuilder = llvm::function_ref<mlir::Value(
 mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Type type, double value);
 
+/// A float or integer constant of the given type.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Type type, double value);
+
 /// tensor.empty of a static type.
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::RankedTensorType type);

@@ -401,35 +401,59 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
   }
 };
 
+/// The kernel's K and N (qc-select-gemm-kernels pads the product's to
+/// its blocks), from its declaration: A is [M][K], C [M][N].
+std::pair<int64_t, int64_t> kernelColumns(Operation *op,
+                                          FlatSymbolRefAttr kernel) {
+  auto declaration =
+      SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
+  FunctionType type = declaration.getFunctionType();
+  return {cast<MemRefType>(type.getInput(0)).getDimSize(1),
+          cast<MemRefType>(type.getInputs().back()).getDimSize(1)};
+}
+
 /// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
 /// on the weights `kn` ([K][N], packed here in `format`, int8 or ternary),
 /// minus za * their column sums: the i32 sum (a - za) * w the generic path
-/// computes. `lhs` is the u8 storage [M][K].
+/// computes. `lhs` is the u8 storage [M][K]; the kernel's padded K and N
+/// (`padded`) take zero columns of A and zero rows and columns of W.
 Value callGemmKernel(OpBuilder &rewriter, Location loc,
                      FlatSymbolRefAttr kernel, WeightFormat format, Value lhs,
-                     ArrayRef<int8_t> kn, int64_t k, int64_t za,
+                     ArrayRef<int8_t> kn, int64_t k,
+                     std::pair<int64_t, int64_t> padded, int64_t za,
                      RankedTensorType accType) {
   int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
-  std::vector<uint8_t> packed = packLowBitWeights(kn, k, n, format);
+  auto [kp, np] = padded;
+  std::vector<int8_t> knPadded(kp * np, 0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    std::copy_n(kn.begin() + kk * n, n, knPadded.begin() + kk * np);
+  std::vector<uint8_t> packed = packLowBitWeights(knPadded, kp, np, format);
   Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
   auto packedType = RankedTensorType::get(
-      {n / kVnniPanelColumns, k / kPerBlock(format), 4 * kVnniPanelColumns},
+      {np / kVnniPanelColumns, kp / kPerBlock(format), 4 * kVnniPanelColumns},
       i8);
   Value packedWeights = blobConstant(
       rewriter, loc, packedType, "packed_weights",
       ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
                      packed.size()));
+  lhs = padConstant(rewriter, loc, lhs, {0, 0}, {0, kp - k}, 0);
   // The kernel works on buffers: hand it the tensors' buffers and take its
   // result buffer back as a tensor (one-shot bufferization resolves both).
   Value result =
-      memref::AllocOp::create(rewriter, loc, MemRefType::get({m, n}, i32));
+      memref::AllocOp::create(rewriter, loc, MemRefType::get({m, np}, i32));
   func::CallOp::create(rewriter, loc, kernel, TypeRange{},
                        ValueRange{readOnlyBuffer(rewriter, loc, lhs),
                                   readOnlyBuffer(rewriter, loc, packedWeights),
                                   result});
-  Value acc = bufferization::ToTensorOp::create(rewriter, loc, accType, result,
-                                                /*restrict=*/true,
-                                                /*writable=*/true);
+  Value acc = bufferization::ToTensorOp::create(
+      rewriter, loc, RankedTensorType::get({m, np}, i32), result,
+      /*restrict=*/true, /*writable=*/true);
+  if (np != n)
+    acc = tensor::ExtractSliceOp::create(
+        rewriter, loc, accType, acc, ValueRange{}, ValueRange{}, ValueRange{},
+        rewriter.getDenseI64ArrayAttr({0, 0}),
+        rewriter.getDenseI64ArrayAttr({m, n}),
+        rewriter.getDenseI64ArrayAttr({1, 1}));
   if (za == 0)
     return acc;
   SmallVector<double> correction(n, 0.0);
@@ -442,6 +466,43 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
                             return arith::SubIOp::create(b, l, args[0], args[1])
                                 .getResult();
                           });
+}
+
+/// The u8 patches of a one-image NCHW `input` (storage) under a KHxKW
+/// window: [OH x OW][Cin x KH x KW] in the weights' (c, kh, kw) order, the
+/// padding filled with the zero point `za` (a - za = 0 there).
+Value im2colRows(OpBuilder &b, Location loc, Value input, int64_t za,
+                 ArrayRef<int64_t> weightShape, ArrayRef<int64_t> outShape,
+                 ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                 ArrayRef<int64_t> dilations) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t oh = outShape[2], ow = outShape[3];
+  int64_t c = weightShape[1], kh = weightShape[2], kw = weightShape[3];
+  Value padded = padConstant(b, loc, input, {0, 0, pads[0], pads[1]},
+                             {0, 0, pads[2], pads[3]},
+                             static_cast<double>(static_cast<int8_t>(za)));
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  // (oh, ow, c, kh, kw) -> input (0, c, oh sh + kh dh, ow sw + kw dw).
+  AffineMap read = AffineMap::get(
+      5, 0,
+      {getAffineConstantExpr(0, context), d(2),
+       d(0) * strides[0] + d(3) * dilations[0],
+       d(1) * strides[1] + d(4) * dilations[1]},
+      context);
+  auto patchType =
+      RankedTensorType::get({oh, ow, c, kh, kw}, type.getElementType());
+  Value patches =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{patchType}, ValueRange{padded},
+          ValueRange{emptyTensor(b, loc, patchType)},
+          ArrayRef<AffineMap>{read, AffineMap::getMultiDimIdentityMap(5, context)},
+          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+  return reshapeTo(b, loc, patches, {oh * ow, c * kh * kw});
 }
 
 /// The weight format the kernel `kernel` was declared for.
@@ -478,6 +539,7 @@ FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
   auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr);
   return groupedProduct(rewriter, op->getLoc(), rows, weights,
                         a->zeroPoints[0], a->scales[0], bias, kernel,
+                        kernel ? kernelColumns(op, kernel).second : 0,
                         a->isSigned);
 }
 
@@ -525,10 +587,10 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
       std::optional<std::vector<int8_t>> kn = qc::readI8Constant(op.getRhs());
       if (!kn)
         return rewriter.notifyMatchFailure(op, "kernel weights not constant");
-      Value acc = callGemmKernel(rewriter, loc, kernel,
-                                 kernelFormat(op, kernel), adaptor.getLhs(), *kn,
-                                 rhsType.getDimSize(0), a->zeroPoints[0],
-                                 accType);
+      Value acc = callGemmKernel(
+          rewriter, loc, kernel, kernelFormat(op, kernel), adaptor.getLhs(),
+          *kn, rhsType.getDimSize(0), kernelColumns(op, kernel),
+          a->zeroPoints[0], accType);
       rewriter.replaceOp(op, outputStage(rewriter, loc, acc,
                                          adaptor.getBias(), *a, *w, 1,
                                          op.getType(), getTypeConverter()));
@@ -565,27 +627,28 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
       return rewriter.notifyMatchFailure(op, "unsupported quantized conv");
     Location loc = op.getLoc();
     if (auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
-      // A 1x1 convolution is a matmul over channels: [HW, Cin] x [Cin,
-      // Cout] on the transposed input, transposed back.
+      // A convolution is a matmul over its input patches: [OH OW, Cin KH
+      // KW] x [Cin KH KW, Cout], transposed back.
       std::optional<std::vector<int8_t>> weights =
           qc::readI8Constant(op.getWeight());
       if (!weights)
         return rewriter.notifyMatchFailure(op, "kernel weights not constant");
-      auto inType = op.getInput().getType();
-      int64_t cin = inType.getDimSize(1), cout = op.getType().getDimSize(1);
-      int64_t pixels = inType.getDimSize(2) * inType.getDimSize(3);
-      std::vector<int8_t> kn(cin * cout);
+      ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+      ArrayRef<int64_t> outShape = op.getType().getShape();
+      int64_t cout = wShape[0], k = wShape[1] * wShape[2] * wShape[3];
+      std::vector<int8_t> kn(k * cout);
       for (int64_t o = 0; o < cout; ++o)
-        for (int64_t c = 0; c < cin; ++c)
-          kn[c * cout + o] = (*weights)[o * cin + c];
-      Value rows = transpose2D(
-          rewriter, loc, reshapeTo(rewriter, loc, adaptor.getInput(),
-                                   {cin, pixels}));
-      auto accType =
-          RankedTensorType::get({pixels, cout}, rewriter.getI32Type());
+        for (int64_t i = 0; i < k; ++i)
+          kn[i * cout + o] = (*weights)[o * k + i];
+      Value rows = im2colRows(rewriter, loc, adaptor.getInput(),
+                              x->zeroPoints[0], wShape, outShape,
+                              op.getStrides(), op.getPads(), op.getDilations());
+      auto accType = RankedTensorType::get({outShape[2] * outShape[3], cout},
+                                           rewriter.getI32Type());
       Value acc = callGemmKernel(rewriter, loc, kernel,
-                                 kernelFormat(op, kernel), rows, kn, cin,
-                                 x->zeroPoints[0], accType);
+                                 kernelFormat(op, kernel), rows, kn, k,
+                                 kernelColumns(op, kernel), x->zeroPoints[0],
+                                 accType);
       Value nchw = reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
                              op.getType().getShape());
       rewriter.replaceOp(op, outputStage(rewriter, loc, nchw,

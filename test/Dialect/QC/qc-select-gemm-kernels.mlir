@@ -33,38 +33,48 @@ func.func @route(%x: tensor<2x4xf32>) -> (tensor<2x64xf32>, tensor<2x64xf32>, te
 
 // -----
 
-// A 1x1 convolution (one image, stride 1, no padding, one group) is a
-// matmul over channels: M = H x W, K = Cin, N = Cout. A strided one is
-// not routed.
-// CHECK: func.func private @quantc_gemm_u8s8_6x64x8(memref<6x8xi8>, memref<1x2x256xi8>, memref<6x64xi32>)
-// CHECK-LABEL: func @pointwise
+// A convolution of one image and one group is a matmul over its input
+// patches: M = output pixels, K = Cin x KH x KW (padded to the block of
+// 4), N = Cout (padded to 64). A strided 1x1 one: M = 2; a padded 3x3 one
+// with Cout 24: K = 72, N = 64; a depthwise one (8 groups) is not routed.
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_6x64x8(memref<6x8xi8>, memref<1x2x256xi8>, memref<6x64xi32>)
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_2x64x8(
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_6x64x72(memref<6x72xi8>, memref<1x18x256xi8>, memref<6x64xi32>)
+// CHECK-LABEL: func @convolutions
 // CHECK: qc.qconv2d {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_6x64x8}
+// CHECK: qc.qconv2d {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_2x64x8, strides = array<i64: 2, 2>}
+// CHECK: qc.qconv2d {{.*}}qc.gemm_kernel = @quantc_gemm_u8s8_6x64x72
 // CHECK: qc.qconv2d
 // CHECK-NOT: qc.gemm_kernel
 !u8 = !quant.uniform<u8:f32, 0.05:10>
 !w = !quant.uniform<i8<-127:127>:f32:0, {0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01,0.01}>
-func.func @pointwise(%x: tensor<1x8x2x3xf32>) -> (tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>) {
+!w3 = !quant.uniform<i8<-127:127>:f32, 0.02>
+func.func @convolutions(%x: tensor<1x8x2x3xf32>) -> (tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>, tensor<1x24x2x3xf32>, tensor<1x8x2x3xf32>) {
   %xq = qc.quantize %x : tensor<1x8x2x3xf32> -> tensor<1x8x2x3x!u8>
   %w = qc.constant dense<2> : tensor<64x8x1x1xi8>
   %wq = quant.scast %w : tensor<64x8x1x1xi8> to tensor<64x8x1x1x!w>
   %b = qc.constant dense<0> : tensor<64xi32>
   %y = qc.qconv2d %xq, %wq, %b : (tensor<1x8x2x3x!u8>, tensor<64x8x1x1x!w>, tensor<64xi32>) -> tensor<1x64x2x3xf32>
   %z = qc.qconv2d %xq, %wq, %b {strides = array<i64: 2, 2>} : (tensor<1x8x2x3x!u8>, tensor<64x8x1x1x!w>, tensor<64xi32>) -> tensor<1x64x1x2xf32>
-  return %y, %z : tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>
+  %v = qc.constant dense<1> : tensor<24x8x3x3xi8>
+  %vq = quant.scast %v : tensor<24x8x3x3xi8> to tensor<24x8x3x3x!w3>
+  %u = qc.qconv2d %xq, %vq {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x2x3x!u8>, tensor<24x8x3x3x!w3>) -> tensor<1x24x2x3xf32>
+  %d = qc.constant dense<1> : tensor<8x1x3x3xi8>
+  %dq = quant.scast %d : tensor<8x1x3x3xi8> to tensor<8x1x3x3x!w3>
+  %e = qc.qconv2d %xq, %dq {group = 8 : i64, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x2x3x!u8>, tensor<8x1x3x3x!w3>) -> tensor<1x8x2x3xf32>
+  return %y, %z, %u, %e : tensor<1x64x2x3xf32>, tensor<1x64x1x2xf32>, tensor<1x24x2x3xf32>, tensor<1x8x2x3xf32>
 }
 
 // -----
 
-// Ternary weights (storage range [-1, 1]) take the 2-bit kernel when K is
-// a multiple of 16, the int8 one otherwise; int4 weights in groups of 8
-// along K take the int4 kernel, with the packed f32 scales and an f32
-// result.
+// Ternary weights (storage range [-1, 1]) take the 2-bit kernel (K = 8
+// padded to 16: both products share it); int4 weights in groups of 8 along K take the int4 kernel, with
+// the packed f32 scales and an f32 result.
 // CHECK-DAG: func.func private @quantc_gemm_u8t2_1x64x16(memref<1x16xi8>, memref<1x1x256xi8>, memref<1x64xi32>) attributes {qc.gemm_format = "ternary", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 16, 0>}
-// CHECK-DAG: func.func private @quantc_gemm_u8s8_1x64x8(memref<1x8xi8>, memref<1x2x256xi8>, memref<1x64xi32>) attributes {qc.gemm_format = "int8"
 // CHECK-DAG: func.func private @quantc_gemm_u8s4g8_1x64x16(memref<1x16xi8>, memref<1x2x256xi8>, memref<1x2x64xf32>, memref<1x64xf32>) attributes {qc.gemm_format = "int4", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 16, 8>}
 // CHECK-LABEL: func @low_bit
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8t2_1x64x16}
-// CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_1x64x8}
+// CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8t2_1x64x16}
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s4g8_1x64x16}
 // DEFINED-LABEL: func.func private @quantc_gemm_u8s4g8_1x64x16
 // DEFINED: vector.fma

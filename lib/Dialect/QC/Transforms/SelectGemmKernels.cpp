@@ -66,17 +66,27 @@ kernelWeightFormat(Type w, int64_t channelAxis, int64_t blockAxis) {
   return shape.groupSize % 8 == 0 ? std::optional(shape) : std::nullopt;
 }
 
-/// Whether a kernel of `shape` exists and computes the product exactly:
-/// u8 per-tensor activations `a`, N a multiple of 64, K of the format's
-/// block (and of the group). Ternary weights whose K does not fit the
-/// ternary kernel's 16 take the int8 one.
+/// Narrower outputs stay in the generic loops: padding N to 64 would
+/// waste more than 3/4 of the kernel's work.
+static constexpr int64_t kMinKernelColumns = 16;
+
+static int64_t roundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+/// Whether a kernel computes the product of `shape` (its real M, N, K)
+/// exactly, and the kernel's shape: u8 per-tensor activations `a`; N
+/// padded to a multiple of 64 with zero columns, K (int8, ternary) to
+/// the format's block with zero rows (A padded with zeros: the products
+/// vanish), int4 groups dividing K.
 static bool kernelFits(Type a, quantc::GemmShape &shape) {
   auto act = dyn_cast<quant::UniformQuantizedType>(a);
-  if (!act || act.isSigned() || act.getStorageTypeIntegralWidth() != 8)
+  if (!act || act.isSigned() || act.getStorageTypeIntegralWidth() != 8 ||
+      shape.n < kMinKernelColumns)
     return false;
-  if (shape.format == quantc::WeightFormat::Ternary &&
-      !quantc::vnniGemmUnsupported(shape).empty())
-    shape.format = quantc::WeightFormat::Int8;
+  shape.n = roundUp(shape.n, quantc::kVnniPanelColumns);
+  if (shape.format != quantc::WeightFormat::Int4)
+    shape.k = roundUp(shape.k, quantc::kPerBlock(shape.format));
   return quantc::vnniGemmUnsupported(shape).empty();
 }
 
@@ -96,24 +106,28 @@ static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op) {
   return shape;
 }
 
-/// The kernel shape for a 1x1 convolution, a matmul over channels: one
-/// image, unit strides and dilations, no padding, one group, constant
-/// weights per output channel (or int4 groups along the input channels).
+/// The kernel shape for a convolution of one image and one group, a
+/// matmul over its input patches (im2col in the lowering): M = output
+/// pixels, K = Cin x KH x KW, N = Cout, constant weights per output
+/// channel; int4 groups along the input channels only for pointwise ones
+/// (1x1, unit strides, no padding).
 static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op) {
   auto wShape = op.getWeight().getType().getShape();
   auto in = op.getInput().getType();
-  auto one = [](ArrayRef<int64_t> v) {
-    return llvm::all_of(v, [](int64_t e) { return e == 1; });
-  };
+  auto out = op.getType();
   std::optional<quantc::GemmShape> shape =
       kernelWeightFormat(op.getWeight().getType().getElementType(), 0, 1);
-  if (!shape || !in.hasStaticShape() || in.getDimSize(0) != 1 ||
-      wShape[2] != 1 || wShape[3] != 1 || op.getGroup() != 1 ||
-      !one(op.getStrides()) || !one(op.getDilations()) ||
-      llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+  if (!shape || !in.hasStaticShape() || !out.hasStaticShape() ||
+      in.getDimSize(0) != 1 || op.getGroup() != 1)
     return std::nullopt;
-  shape->m = in.getDimSize(2) * in.getDimSize(3);
-  shape->k = in.getDimSize(1);
+  bool pointwise =
+      wShape[2] == 1 && wShape[3] == 1 &&
+      llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
+      llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+  if (shape->format == quantc::WeightFormat::Int4 && !pointwise)
+    return std::nullopt;
+  shape->m = out.getDimSize(2) * out.getDimSize(3);
+  shape->k = wShape[1] * wShape[2] * wShape[3];
   shape->n = wShape[0];
   if (!kernelFits(in.getElementType(), *shape) ||
       !readI8Constant(op.getWeight()))

@@ -193,19 +193,19 @@ def QCSelectGemmKernels
   let summary = "route quantized matmuls to generated low-bit GEMM kernels";
   let description = [{
     For every `qc.qmatmul` whose activations are u8 per tensor and whose
-    weights are a constant symmetric signed tensor with N a multiple of 64,
-    and every 1x1 `qc.qconv2d` of one image (unit strides and dilations, no
-    padding, one group; a matmul over channels with M = H x W, K = Cin,
-    N = Cout, under the same conditions), picks the kernel for its weights:
+    weights are a constant symmetric signed tensor, and every `qc.qconv2d`
+    of one image and one group (a matmul over its input patches: M = output
+    pixels, K = Cin x KH x KW, N = Cout; convert-qc-to-linalg gathers them,
+    im2col), with N >= 16, picks the kernel for its weights, N padded to a
+    multiple of 64 and K to the format's block (zero weights):
 
-    * int8 per tensor or per output channel (K a multiple of 4):
+    * int8 per tensor or per output channel (K padded to 4):
       `quantc_gemm_u8s8_<M>x<N>x<K>`, i32 result;
-    * ternary, i.e. a storage range within [-1, 1] (K a multiple of 16,
-      else the int8 kernel): `quantc_gemm_u8t2_...`, 2-bit codes, i32
-      result;
-    * int4 in groups of G along K (a sub-channel type, G a multiple of 8):
-      `quantc_gemm_u8s4g<G>_...`, two codes per byte and f32 group scales,
-      f32 result;
+    * ternary, i.e. a storage range within [-1, 1] (K padded to 16):
+      `quantc_gemm_u8t2_...`, 2-bit codes, i32 result;
+    * int4 in groups of G along K (a sub-channel type, G a multiple of 8;
+      pointwise convolutions only): `quantc_gemm_u8s4g<G>_...`, two codes
+      per byte and f32 group scales, f32 result;
 
     builds it for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`: sdot; see
     docs/Kernels.md), declares it in the module as a private `func.func` on
