@@ -229,6 +229,8 @@ def main():
     parser.add_argument("--ternary", default="absmean")
     parser.add_argument("--group", type=int, default=0,
                         help="quantc --group with --bits 4 (0: per channel)")
+    parser.add_argument("--gptq", action="store_true",
+                        help="quantc --gptq (with --bits 4 --group G)")
     parser.add_argument("--search-only", action="store_true",
                         help="with --search: skip the runs without it")
     parser.add_argument("--noise-draws", type=int, default=0,
@@ -289,11 +291,15 @@ def main():
     for m in methods:
         plain = ["--calib", cache, "--method", m, "--bits", args.bits,
                  "--ternary", args.ternary, "--group", str(args.group)]
+        if args.gptq:
+            plain.append("--gptq")
         if args.bits != "8":
             m += "/w" + (args.bits if args.bits != "ternary"
                          else "ternary-" + args.ternary)
         if args.group:
             m += "g%d" % args.group
+        if args.gptq:
+            m += "-gptq"
         if not (args.search and args.search_only):
             runs.append((m, plain))
         if args.search:

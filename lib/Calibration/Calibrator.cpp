@@ -218,6 +218,23 @@ quantc::loadCalibrationCache(llvm::StringRef path) {
       if (!moment)
         return error(path + ": tensor '" + name.str() +
                      "': " + llvm::toString(moment.takeError()));
+      // E[x x^T], written beside the cache (quantc calibrate).
+      if (std::optional<llvm::StringRef> file =
+              moments->getString("second_moment_file")) {
+        llvm::SmallString<256> gramPath(llvm::sys::path::parent_path(path));
+        llvm::sys::path::append(gramPath, *file);
+        llvm::Expected<HostArray> gram = readNpy(gramPath);
+        if (!gram)
+          return error(path + ": tensor '" + name.str() +
+                       "': " + llvm::toString(gram.takeError()));
+        int64_t channels = moment->channels();
+        if (gram->shape != std::vector<int64_t>{channels, channels})
+          return error(gramPath.str().str() + ": expected a " +
+                       std::to_string(channels) + " x " +
+                       std::to_string(channels) + " matrix");
+        moment->setSecondMoment(
+            std::vector<double>(gram->data.begin(), gram->data.end()));
+      }
       result.moments[name.str()] = std::move(*moment);
     }
   }
@@ -228,7 +245,8 @@ quantc::loadCalibrationCache(llvm::StringRef path) {
 llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
                                                 const CalibrationResult &result,
                                                 RangeMethod method,
-                                                unsigned bits) {
+                                                unsigned bits,
+                                                bool secondMoments) {
   mlir::PassManager pm(module.getContext());
   pm.addPass(qc::createQCInsertObservers());
   if (mlir::failed(pm.run(module)))
@@ -257,6 +275,9 @@ llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
       const ChannelMoments &channels = moment->second;
       probe.setChannelMeanAttr(
           mlir::DenseF64ArrayAttr::get(module.getContext(), channels.mean()));
+      if (secondMoments && channels.hasSecondMoment())
+        probe.setChannelSecondMomentAttr(mlir::DenseF64ArrayAttr::get(
+            module.getContext(), channels.secondMoment()));
       // Each channel's extremes, within the tensor's chosen range.
       if (!channels.channelMin().empty()) {
         std::vector<double> ranges;

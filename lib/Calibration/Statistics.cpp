@@ -168,6 +168,11 @@ std::vector<double> ChannelMoments::mean() const {
   return out;
 }
 
+void ChannelMoments::setSecondMoment(std::vector<double> moment) {
+  gram = std::move(moment);
+  gramRows = 1;
+}
+
 std::vector<double> ChannelMoments::secondMoment() const {
   std::vector<double> out(gram);
   int64_t n = channels();

@@ -157,3 +157,117 @@ double quantc::weightSQNR(llvm::ArrayRef<float> kn, const GroupedWeights &q) {
     }
   return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
 }
+
+namespace {
+/// Lower Cholesky factor of the symmetric positive definite `a` (n x n,
+/// row-major), in place; false if `a` is not positive definite.
+bool cholesky(std::vector<double> &a, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (int64_t p = 0; p < j; ++p)
+      d -= a[j * n + p] * a[j * n + p];
+    if (!(d > 0))
+      return false;
+    a[j * n + j] = std::sqrt(d);
+    for (int64_t i = j + 1; i < n; ++i) {
+      double v = a[i * n + j];
+      for (int64_t p = 0; p < j; ++p)
+        v -= a[i * n + p] * a[j * n + p];
+      a[i * n + j] = v / a[j * n + j];
+    }
+    for (int64_t i = 0; i < j; ++i)
+      a[i * n + j] = 0;
+  }
+  return true;
+}
+
+/// H^-1 from H's lower Cholesky factor `l`: solve L Y = I, then H^-1 = Y^T Y.
+std::vector<double> inverseFromCholesky(const std::vector<double> &l,
+                                        int64_t n) {
+  std::vector<double> y(n * n, 0.0); // L^-1, lower triangular
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t i = c; i < n; ++i) {
+      double v = i == c ? 1.0 : 0.0;
+      for (int64_t p = c; p < i; ++p)
+        v -= l[i * n + p] * y[p * n + c];
+      y[i * n + c] = v / l[i * n + i];
+    }
+  std::vector<double> inv(n * n, 0.0);
+  for (int64_t a = 0; a < n; ++a)
+    for (int64_t b = a; b < n; ++b) {
+      double v = 0;
+      for (int64_t p = b; p < n; ++p)
+        v += y[p * n + a] * y[p * n + b];
+      inv[a * n + b] = inv[b * n + a] = v;
+    }
+  return inv;
+}
+} // namespace
+
+std::optional<GroupedWeights>
+quantc::quantizeWeightsGPTQ(llvm::ArrayRef<float> kn, int64_t k, int64_t n,
+                            int64_t group, llvm::ArrayRef<double> gram,
+                            double damp) {
+  std::vector<double> h(gram.begin(), gram.end());
+  std::vector<double> w(kn.begin(), kn.end());
+  double meanDiagonal = 0;
+  for (int64_t i = 0; i < k; ++i)
+    meanDiagonal += h[i * k + i] / k;
+  for (int64_t i = 0; i < k; ++i) {
+    if (h[i * k + i] == 0) { // an input that never fires: its weights
+      h[i * k + i] = 1;      // cannot matter, zero them
+      std::fill_n(w.begin() + i * n, n, 0.0);
+    }
+    h[i * k + i] += damp * (meanDiagonal > 0 ? meanDiagonal : 1);
+  }
+  if (!cholesky(h, k))
+    return std::nullopt;
+  // U with H^-1 = U^T U: the upper factor of H^-1 (transpose of its lower).
+  std::vector<double> u = inverseFromCholesky(h, k);
+  if (!cholesky(u, k))
+    return std::nullopt;
+  GroupedWeights q;
+  q.k = k;
+  q.n = n;
+  q.group = group;
+  q.values.resize(k * n);
+  q.scales.resize((k / group) * n);
+  std::vector<double> error(n);
+  for (int64_t i = 0; i < k; ++i) {
+    if (i % group == 0)
+      for (int64_t c = 0; c < n; ++c) {
+        double max = 0;
+        for (int64_t r = i; r < i + group; ++r)
+          max = std::max(max, std::fabs(w[r * n + c]));
+        q.scales[(i / group) * n + c] = max > 0 ? max / 7 : 1.0;
+      }
+    double pivot = u[i * k + i]; // U[i][i] = L[i][i]
+    for (int64_t c = 0; c < n; ++c) {
+      double scale = q.scales[(i / group) * n + c];
+      double v = std::clamp(std::nearbyint(w[i * n + c] / scale), -7.0, 7.0);
+      q.values[i * n + c] = static_cast<int8_t>(v);
+      error[c] = (w[i * n + c] - v * scale) / pivot;
+    }
+    for (int64_t j = i + 1; j < k; ++j) {
+      double factor = u[j * k + i]; // U[i][j]
+      if (factor != 0)
+        for (int64_t c = 0; c < n; ++c)
+          w[j * n + c] -= error[c] * factor;
+    }
+  }
+  return q;
+}
+
+double quantc::outputErrorProxy(llvm::ArrayRef<float> kn,
+                                const GroupedWeights &q,
+                                llvm::ArrayRef<double> gram) {
+  int64_t k = q.k, n = q.n;
+  double total = 0;
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t a = 0; a < k; ++a) {
+      double da = q.dequantized(a, c) - kn[a * n + c];
+      for (int64_t b = 0; b < k; ++b)
+        total += da * gram[a * k + b] * (q.dequantized(b, c) - kn[b * n + c]);
+    }
+  return total;
+}

@@ -165,6 +165,13 @@ static cl::opt<int64_t> weightGroup(
              "channel, for matmuls and pointwise convolutions whose input "
              "count it divides; 0 (default) = one scale per channel"),
     cl::init(0), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<bool> gptqWeights(
+    "gptq",
+    cl::desc("with --bits 4 --group G: GPTQ (each rounding error spread "
+             "over the inputs not yet quantized through the calibration "
+             "inputs' E[x x^T]) instead of round to nearest, for the "
+             "grouped layers whose inputs have at most 724 channels"),
+    cl::init(false), cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<std::string> ternaryMethod(
     "ternary",
     cl::desc("ternary weights: absmean (BitNet b1.58's scale = mean |w|, "
@@ -301,6 +308,8 @@ static int quantizeFromFlags(mlir::ModuleOp module,
     return fail(formatv("--group {0}: weight groups need --bits 4 and a "
                         "positive multiple of 8",
                         weightGroup.getValue()));
+  if (gptqWeights && weightGroup == 0)
+    return fail("--gptq needs --bits 4 --group G");
   if (minOutputCosine < 0 || minOutputCosine > 1)
     return fail(formatv("--min-output-cosine must be in [0, 1], got {0}",
                         minOutputCosine.getValue()));
@@ -343,6 +352,7 @@ static int compileModel() {
     (*report)["bits"] = bits.getValue();
     (*report)["weights"] = quantc::weightSchemeName(*weightScheme()).str();
     (*report)["weight_group"] = weightGroup.getValue();
+    (*report)["gptq"] = gptqWeights.getValue();
     (*report)["target"] = target == "host" ? quantc::hostTargetName()
                                            : target.getValue();
     (*report)["model"] = modelPath.getValue();
@@ -590,13 +600,15 @@ static int quantizeModule(mlir::ModuleOp module, StringRef source,
     statistics = std::move(*result);
   }
   Expected<size_t> applied =
-      quantc::applyCalibration(module, *statistics, rangeMethod, width);
+      quantc::applyCalibration(module, *statistics, rangeMethod, width,
+                               /*secondMoments=*/gptqWeights);
   if (!applied)
     return fail(toString(applied.takeError()));
   quantc::qc::QCQuantizeOptions quantizeOptions;
   quantizeOptions.biasCorrection = biasCorrection;
   quantizeOptions.weights = quantc::weightSchemeName(*weightScheme()).str();
   quantizeOptions.group = weightGroup;
+  quantizeOptions.gptq = gptqWeights;
   quantizeOptions.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   if (minOutputCosine > 0)
     if (int status = searchPrecision(

@@ -83,6 +83,65 @@ TEST(WeightQuantization, Int4GroupsScaleEachRunOfKApart) {
                                    kShape, 0));
 }
 
+TEST(WeightQuantization, GPTQWithUncorrelatedInputsIsRoundToNearest) {
+  // H diagonal: no error spreads, so the same values and scales as RTN.
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal;
+  int64_t k = 16, n = 3;
+  std::vector<float> kn(k * n);
+  for (float &v : kn)
+    v = normal(rng);
+  std::vector<double> h(k * k, 0.0);
+  for (int64_t i = 0; i < k; ++i)
+    h[i * k + i] = 1.0 + i;
+  std::optional<GroupedWeights> gptq = quantizeWeightsGPTQ(kn, k, n, 8, h);
+  ASSERT_TRUE(gptq);
+  GroupedWeights rtn = quantizeWeightsGrouped(kn, k, n, 8);
+  EXPECT_EQ(gptq->values, rtn.values);
+  EXPECT_EQ(gptq->scales, rtn.scales);
+}
+
+TEST(WeightQuantization, GPTQLowersTheOutputErrorOfCorrelatedInputs) {
+  // Inputs x = z A with A mixing the channels: H = E[x x^T] far from
+  // diagonal. GPTQ trades weight error for output error.
+  std::mt19937 rng(4);
+  std::normal_distribution<float> normal;
+  int64_t k = 32, n = 8, rows = 256;
+  std::vector<double> mix(k * k), x(rows * k, 0.0), h(k * k, 0.0);
+  for (double &v : mix)
+    v = normal(rng);
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<double> z(k);
+    for (double &v : z)
+      v = normal(rng);
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = 0; b < k; ++b)
+        x[r * k + b] += z[a] * mix[a * k + b] * (a == b ? 1.0 : 0.3);
+  }
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = 0; b < k; ++b)
+        h[a * k + b] += x[r * k + a] * x[r * k + b] / rows;
+  std::vector<float> kn(k * n);
+  for (float &v : kn)
+    v = normal(rng);
+  std::optional<GroupedWeights> gptq = quantizeWeightsGPTQ(kn, k, n, 16, h);
+  ASSERT_TRUE(gptq);
+  GroupedWeights rtn = quantizeWeightsGrouped(kn, k, n, 16);
+  double gptqError = outputErrorProxy(kn, *gptq, h);
+  double rtnError = outputErrorProxy(kn, rtn, h);
+  EXPECT_LT(gptqError, 0.8 * rtnError) << gptqError << " vs " << rtnError;
+  for (int8_t v : gptq->values)
+    EXPECT_LE(std::abs(v), 7);
+}
+
+TEST(WeightQuantization, GPTQRefusesAnIndefiniteHessian) {
+  std::vector<float> kn(2 * 8, 1.0f);
+  // Rows 0 and 1 of a "Gram" matrix with a negative eigenvalue.
+  std::vector<double> h = {1.0, 3.0, 3.0, 1.0};
+  EXPECT_FALSE(quantizeWeightsGPTQ(kn, 2, 8, 2, h, 0.0));
+}
+
 TEST(WeightQuantization, ZeroChannelGetsUnitScale) {
   QuantizedWeights q = quantizeWeights({0, 0, 1, 1}, {2, 2}, 0,
                                        WeightScheme::Int8);

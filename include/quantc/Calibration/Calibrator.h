@@ -43,11 +43,13 @@ struct CalibrationResult {
 /// (softmax, sigmoid, hard-sigmoid) keep their min-max range: their rare
 /// large values (an attention peak) carry the information clipping would
 /// cut. Probes read by a conv or matmul also get their per-channel mean
-/// (for bias correction). Returns how many probes got a range; an error if none did (the
-/// statistics are from another model).
+/// (for bias correction), and with `secondMoments` their E[x x^T] where
+/// `result` has it (for GPTQ). Returns how many probes got a range; an
+/// error if none did (the statistics are from another model).
 llvm::Expected<size_t> applyCalibration(mlir::ModuleOp module,
                                         const CalibrationResult &result,
-                                        RangeMethod method, unsigned bits);
+                                        RangeMethod method, unsigned bits,
+                                        bool secondMoments = false);
 
 /// Reads a calibration cache written by `quantc calibrate` (toJSON).
 /// Errors name the file and, for a bad entry, the tensor.

@@ -80,6 +80,9 @@ public:
   /// above kMaxGramChannels channels or after fromJSON.
   std::vector<double> secondMoment() const;
   bool hasSecondMoment() const { return !gram.empty(); }
+  /// Takes E[x x^T] (channels x channels) as read back from a cache's
+  /// .moments file.
+  void setSecondMoment(std::vector<double> moment);
 
   /// Means and extremes (the Gram matrix is written separately: it is
   /// large).

@@ -60,6 +60,23 @@ struct GroupedWeights {
 GroupedWeights quantizeWeightsGrouped(llvm::ArrayRef<float> kn, int64_t k,
                                       int64_t n, int64_t group);
 
+/// GPTQ (Frantar et al., 2023) on the same int4 groups: rows of `kn` are
+/// quantized in order of k, each row's rounding error, weighted by the
+/// inverse of H = E[x x^T] (`gram`, K x K, plus `damp` x its mean
+/// diagonal), spread over the rows not yet quantized; a group's scales
+/// come from its rows as updated when the group starts. Minimizes the
+/// layer's output error on the calibration inputs rather than the
+/// weights'. With a diagonal H nothing spreads: the result is
+/// quantizeWeightsGrouped's. nullopt when H is not positive definite.
+std::optional<GroupedWeights>
+quantizeWeightsGPTQ(llvm::ArrayRef<float> kn, int64_t k, int64_t n,
+                    int64_t group, llvm::ArrayRef<double> gram,
+                    double damp = 0.01);
+
+/// The output error proxy tr((W - Q)^T H (W - Q)) of dequantized `q`.
+double outputErrorProxy(llvm::ArrayRef<float> kn, const GroupedWeights &q,
+                        llvm::ArrayRef<double> gram);
+
 /// SQNR of grouped weights in dB (300 when exact).
 double weightSQNR(llvm::ArrayRef<float> kn, const GroupedWeights &q);
 

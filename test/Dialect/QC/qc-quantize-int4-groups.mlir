@@ -44,3 +44,30 @@ func.func @grouped_pointwise(%x: tensor<1x16x3x3xf32>, %u: tensor<1x2x3x3xf32>) 
   %z = qc.conv2d %uo, %v : (tensor<1x2x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<1x2x1x1xf32>
   return %y, %z : tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// GPTQ (gptq=true) reads the probe's E[x x^T]. Diagonal (uncorrelated
+// inputs): nothing spreads, the same weights as round to nearest.
+// Correlated inputs: the rounding errors spread, other weights.
+// RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4 group=8 bias-correction=false" > %t.rtn
+// RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4 group=8 bias-correction=false gptq=true" > %t.gptq
+// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.rtn > %t.rtn.diagonal
+// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.gptq > %t.gptq.diagonal
+// RUN: diff %t.rtn.diagonal %t.gptq.diagonal
+// RUN: not diff %t.rtn %t.gptq
+func.func @gptq_diagonal(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
+  %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 2.0>, channel_second_moment = array<f64: 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0>} : tensor<1x8xf32>
+  %w = qc.constant dense<[[0.33, -0.71], [0.12, 0.45], [-0.27, 0.05], [0.61, -0.18], [0.08, 0.92], [-0.44, 0.13], [0.29, -0.36], [-0.05, 0.21]]> : tensor<8x2xf32>
+  %y = qc.matmul %xo, %w : tensor<1x8xf32>, tensor<8x2xf32> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+func.func @gptq_correlated(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
+  %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 2.0>, channel_second_moment = array<f64: 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.9, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.8, 0.9, 1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.7, 0.8, 0.9, 1.0, 0.9, 0.8, 0.7, 0.6, 0.6, 0.7, 0.8, 0.9, 1.0, 0.9, 0.8, 0.7, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.9, 0.8, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.9, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0>} : tensor<1x8xf32>
+  %w = qc.constant dense<[[0.33, -0.71], [0.12, 0.45], [-0.27, 0.05], [0.61, -0.18], [0.08, 0.92], [-0.44, 0.13], [0.29, -0.36], [-0.05, 0.21]]> : tensor<8x2xf32>
+  %y = qc.matmul %xo, %w : tensor<1x8xf32>, tensor<8x2xf32> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -694,6 +694,14 @@ LogicalResult ObserveOp::verify() {
         return emitOpError("channel_range pair ")
                << i / 2 << " must hold zero: lo <= 0 <= hi";
   }
+  if (std::optional<ArrayRef<double>> moment = getChannelSecondMoment()) {
+    auto side = static_cast<size_t>(std::llround(std::sqrt(moment->size())));
+    if (moment->empty() || side * side != moment->size() ||
+        !llvm::all_of(*moment, [](double v) { return std::isfinite(v); }))
+      return emitOpError("channel_second_moment must be a square matrix of "
+                         "finite values, got ")
+             << moment->size() << " entries";
+  }
   return success();
 }
 

@@ -110,7 +110,8 @@ struct QCInsertObserversPass
     return ObserveOp::create(builder, value.getLoc(), value,
                              builder.getStringAttr(namer.nameFor(value)),
                              /*range=*/nullptr, /*channel_mean=*/nullptr,
-                             /*channel_range=*/nullptr);
+                             /*channel_range=*/nullptr,
+                             /*channel_second_moment=*/nullptr);
   }
 };
 

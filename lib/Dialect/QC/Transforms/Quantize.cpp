@@ -202,6 +202,18 @@ std::optional<ArrayRef<double>> channelMean(Value value, int64_t channels) {
   return *probe.getChannelMean();
 }
 
+/// E[x x^T] of the probe feeding `value` (`channels` squared entries), when
+/// GPTQ asks for it and the probe has it.
+std::optional<ArrayRef<double>> channelGram(Value value, int64_t channels,
+                                            bool wanted) {
+  auto probe = value.getDefiningOp<ObserveOp>();
+  if (!wanted || !probe || !probe.getChannelSecondMoment() ||
+      static_cast<int64_t>(probe.getChannelSecondMoment()->size()) !=
+          channels * channels)
+    return std::nullopt;
+  return *probe.getChannelSecondMoment();
+}
+
 /// The calibrated range of an activation, when it is a probe with one.
 std::optional<ArrayRef<double>> calibratedRange(Value value) {
   auto probe = value.getDefiningOp<ObserveOp>();
@@ -223,6 +235,8 @@ struct QuantizeSettings {
   bool perChannelDepthwise = true;
   /// Int4 only: k per weight scale group (0: one scale per output channel).
   int64_t group = 0;
+  /// Int4 groups: GPTQ where the input's probe has E[x x^T].
+  bool gptq = false;
   /// Location names of the ops to leave in float.
   llvm::StringSet<> keepFloat;
 };
@@ -236,8 +250,14 @@ struct GroupedLayer {
 };
 GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
                                   int64_t group, std::vector<double> &bias,
-                                  std::optional<ArrayRef<double>> mean) {
-  GroupedLayer layer{quantc::quantizeWeightsGrouped(kn, k, n, group), 0};
+                                  std::optional<ArrayRef<double>> mean,
+                                  std::optional<ArrayRef<double>> gram) {
+  std::optional<quantc::GroupedWeights> gptq;
+  if (gram)
+    gptq = quantc::quantizeWeightsGPTQ(kn, k, n, group, *gram);
+  GroupedLayer layer{
+      gptq ? std::move(*gptq) : quantc::quantizeWeightsGrouped(kn, k, n, group),
+      0};
   if (mean)
     correctBias(
         bias, n, k, *mean, [](int64_t, int64_t i) { return i; },
@@ -358,8 +378,9 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     std::optional<ArrayRef<double>> mean;
     if (settings.biasCorrection)
       mean = channelMean(op.getInput(), cin);
-    GroupedLayer layer =
-        quantizeGroupedLayer(kn, cin, cout, group, *biasValues, mean);
+    GroupedLayer layer = quantizeGroupedLayer(
+        kn, cin, cout, group, *biasValues, mean,
+        channelGram(op.getInput(), cin, settings.gptq));
     // Back to [Cout][Cin] values and [Cout][Cin / G] scales.
     std::vector<int8_t> values(cin * cout);
     std::vector<float> scales(cout * (cin / group));
@@ -418,7 +439,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
     if (settings.biasCorrection)
       mean = channelMean(x, k);
     GroupedLayer layer =
-        quantizeGroupedLayer(w, k, n, settings.group, *biasValues, mean);
+        quantizeGroupedLayer(w, k, n, settings.group, *biasValues, mean,
+                             channelGram(x, k, settings.gptq));
     std::vector<float> scales(layer.q.scales.begin(), layer.q.scales.end());
     replaceWithProduct(
         quantizeActivation(rewriter, loc, flat, act),
@@ -512,7 +534,7 @@ struct QCQuantizePass
       return signalPassFailure();
     }
     QuantizeSettings settings{*scheme, biasCorrection, perChannelDepthwise,
-                              group,
+                              group, gptq,
                               llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),

@@ -86,7 +86,8 @@ def QCQuantize : Pass<"qc-quantize"> {
       strides, no padding, one image) get one scale per G consecutive k
       and output channel instead (a sub-channel `!quant.uniform` type with
       blocks along K, resp. the input channels; max |w| / 7 per group, round
-      to nearest) and an f32 bias; K not a multiple of G, and other
+      to nearest, or with `gptq` GPTQ on the probe's `channel_second_moment`
+      E[x x^T]) and an f32 bias; K not a multiple of G, and other
       convolutions, keep one scale per channel;
     * the bias becomes i32 at scale `s_x * s_w[c]`;
     * with `bias-correction` (on by default) and a probe that carries the
@@ -116,6 +117,9 @@ def QCQuantize : Pass<"qc-quantize"> {
     Option<"group", "group", "int64_t", /*default=*/"0",
            "int4 only: k per weight scale group (a multiple of 8; 0 = one "
            "scale per output channel)">,
+    Option<"gptq", "gptq", "bool", /*default=*/"false",
+           "int4 groups: GPTQ instead of round to nearest where the input's "
+           "probe has channel_second_moment">,
     Option<"biasCorrection", "bias-correction", "bool", /*default=*/"true",
            "correct each bias for the mean error of its rounded weights">,
     Option<"perChannelDepthwise", "per-channel-depthwise", "bool",
