@@ -124,15 +124,22 @@ double quantc::weightSQNR(llvm::ArrayRef<float> w, const QuantizedWeights &q,
   return noise > 0 ? 10 * std::log10(signal / noise) : 300.0;
 }
 
-GroupedWeights quantc::quantizeWeightsGrouped(llvm::ArrayRef<float> kn,
-                                              int64_t k, int64_t n,
-                                              int64_t group) {
+/// Zeroed values [K][N] and scales [K / group][N].
+static GroupedWeights sizedGroupedWeights(int64_t k, int64_t n,
+                                          int64_t group) {
   GroupedWeights q;
   q.k = k;
   q.n = n;
   q.group = group;
   q.values.resize(k * n);
   q.scales.resize((k / group) * n);
+  return q;
+}
+
+GroupedWeights quantc::quantizeWeightsGrouped(llvm::ArrayRef<float> kn,
+                                              int64_t k, int64_t n,
+                                              int64_t group) {
+  GroupedWeights q = sizedGroupedWeights(k, n, group);
   for (int64_t g = 0; g < k / group; ++g)
     for (int64_t c = 0; c < n; ++c) {
       double max = 0;
@@ -226,12 +233,7 @@ quantc::quantizeWeightsGPTQ(llvm::ArrayRef<float> kn, int64_t k, int64_t n,
   std::vector<double> u = inverseFromCholesky(h, k);
   if (!cholesky(u, k))
     return std::nullopt;
-  GroupedWeights q;
-  q.k = k;
-  q.n = n;
-  q.group = group;
-  q.values.resize(k * n);
-  q.scales.resize((k / group) * n);
+  GroupedWeights q = sizedGroupedWeights(k, n, group);
   std::vector<double> error(n);
   for (int64_t i = 0; i < k; ++i) {
     if (i % group == 0)
