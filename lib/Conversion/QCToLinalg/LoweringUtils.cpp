@@ -225,3 +225,13 @@ Value quantc::lowering::readOnlyBuffer(OpBuilder &b, Location loc,
              tensor, /*readOnly=*/true)
       .getResult();
 }
+
+Value quantc::lowering::transpose2D(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  auto resultType = RankedTensorType::get(
+      {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value,
+                                     emptyTensor(b, loc, resultType),
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}

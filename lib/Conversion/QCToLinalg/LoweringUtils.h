@@ -67,6 +67,10 @@ mlir::Value convolveNCHW(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value weight, llvm::ArrayRef<int64_t> strides,
                          llvm::ArrayRef<int64_t> dilations, int64_t group);
 
+/// The transpose of a static 2-D tensor (linalg.transpose).
+mlir::Value transpose2D(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value value);
+
 /// A dense i64 vector attribute, as linalg's convolution strides want.
 mlir::DenseIntElementsAttr i64Vector(mlir::OpBuilder &b,
                                      llvm::ArrayRef<int64_t> values);

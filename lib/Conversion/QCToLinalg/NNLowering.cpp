@@ -63,6 +63,11 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(qc::ConvTranspose2DOp op,
                                 PatternRewriter &rewriter) const override {
+    if (Value product = strideSizedKernel(op, rewriter)) {
+      rewriter.replaceOp(op, addChannelBias(rewriter, op.getLoc(), product,
+                                            op.getBias()));
+      return success();
+    }
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
     auto wType = op.getWeight().getType();
@@ -142,6 +147,51 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
                               {1, 1}, dilations, group);
     rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
     return success();
+  }
+
+  /// Kernel = stride, no padding, dilation 1, one group, one image: the
+  /// windows tile the output without overlap, so each output pixel takes
+  /// one input pixel and one kernel tap. A matmul [H W, C] x [C, M KH KW]
+  /// (tiled and vectorized like any), then the taps moved into place:
+  /// out[m][i KH + a][j KW + b] = product[i W + j][m KH KW + a KW + b].
+  /// The spread-input convolution would spend (1 - 1/(KH KW)) of its work
+  /// on zeros. Null when the op is not of that form.
+  Value strideSizedKernel(qc::ConvTranspose2DOp op,
+                          PatternRewriter &rewriter) const {
+    auto inType = op.getInput().getType();
+    auto wType = op.getWeight().getType();
+    ArrayRef<int64_t> in = inType.getShape(), w = wType.getShape();
+    ArrayRef<int64_t> strides = op.getStrides();
+    auto zero = [](ArrayRef<int64_t> v) {
+      return llvm::all_of(v, [](int64_t e) { return e == 0; });
+    };
+    if (!inType.hasStaticShape() || !wType.hasStaticShape() || in[0] != 1 ||
+        op.getGroup() != 1 || w[2] != strides[0] || w[3] != strides[1] ||
+        !zero(op.getPads()) || !zero(op.getOutputPadding()) ||
+        llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; }))
+      return Value();
+    Location loc = op.getLoc();
+    Type element = inType.getElementType();
+    int64_t c = in[1], h = in[2], wd = in[3], m = w[1], kh = w[2], kw = w[3];
+    Value rows = transpose2D(rewriter, loc,
+                             reshapeTo(rewriter, loc, op.getInput(),
+                                       {c, h * wd}));
+    Value taps = reshapeTo(rewriter, loc, op.getWeight(), {c, m * kh * kw});
+    auto productType = RankedTensorType::get({h * wd, m * kh * kw}, element);
+    Value product =
+        linalg::MatmulOp::create(
+            rewriter, loc, TypeRange{productType}, ValueRange{rows, taps},
+            ValueRange{filledTensor(rewriter, loc, productType, 0.0)})
+            .getResult(0);
+    // [H, W, M, KH, KW] -> [M, H, KH, W, KW] -> [1, M, H KH, W KW].
+    Value split = reshapeTo(rewriter, loc, product, {h, wd, m, kh, kw});
+    auto placedType = RankedTensorType::get({m, h, kh, wd, kw}, element);
+    Value placed =
+        linalg::TransposeOp::create(rewriter, loc, split,
+                                    emptyTensor(rewriter, loc, placedType),
+                                    ArrayRef<int64_t>{2, 0, 3, 1, 4})
+            .getResult()[0];
+    return reshapeTo(rewriter, loc, placed, op.getType().getShape());
   }
 };
 
@@ -241,15 +291,6 @@ struct MatMulLowering : OpRewritePattern<qc::MatMulOp> {
   }
 };
 
-Value transpose2D(OpBuilder &b, Location loc, Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  auto resultType = RankedTensorType::get(
-      {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
-  return linalg::TransposeOp::create(b, loc, value,
-                                     emptyTensor(b, loc, resultType),
-                                     ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
-}
 
 struct GemmLowering : OpRewritePattern<qc::GemmOp> {
   using OpRewritePattern::OpRewritePattern;

@@ -543,15 +543,6 @@ FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
                         a->isSigned);
 }
 
-/// A 2-D transpose of a static tensor.
-Value transpose2D(OpBuilder &b, Location loc, Value input) {
-  auto type = cast<RankedTensorType>(input.getType());
-  auto outType = RankedTensorType::get(
-      {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
-  return linalg::TransposeOp::create(b, loc, input, emptyTensor(b, loc, outType),
-                                     ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
-}
 
 struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
   using OpConversionPattern::OpConversionPattern;
