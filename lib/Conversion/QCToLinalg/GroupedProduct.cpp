@@ -122,12 +122,9 @@ static Value kernelSums(OpBuilder &b, Location loc, Value rows,
                         int64_t np) {
   int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
   int64_t panels = np / quantc::kVnniPanelColumns, groups = w.k / w.group;
-  std::vector<int8_t> kn(w.k * np, 0);
-  std::vector<float> groupScales(groups * np, 0.0f);
-  for (int64_t kk = 0; kk < w.k; ++kk)
-    std::copy_n(w.kn.begin() + kk * w.n, w.n, kn.begin() + kk * np);
-  for (int64_t g = 0; g < groups; ++g)
-    std::copy_n(w.scales.begin() + g * w.n, w.n, groupScales.begin() + g * np);
+  std::vector<int8_t> kn = padColumns<int8_t>(w.kn, w.k, w.n, np);
+  std::vector<float> groupScales =
+      padColumns<float>(w.scales, groups, w.n, np);
   std::vector<uint8_t> codes =
       quantc::packLowBitWeights(kn, w.k, np, quantc::WeightFormat::Int4);
   std::vector<float> scales =
@@ -142,22 +139,8 @@ static Value kernelSums(OpBuilder &b, Location loc, Value rows,
       RankedTensorType::get(
           {panels, w.k / w.group, quantc::kVnniPanelColumns}, b.getF32Type()),
       "packed_group_scales", bytesOf(ArrayRef<float>(scales)));
-  Value result =
-      memref::AllocOp::create(b, loc, MemRefType::get({m, np}, b.getF32Type()));
-  func::CallOp::create(b, loc, kernel, TypeRange{},
-                       ValueRange{readOnlyBuffer(b, loc, rows),
-                                  readOnlyBuffer(b, loc, packedCodes),
-                                  readOnlyBuffer(b, loc, packedScales),
-                                  result});
-  Value sums = bufferization::ToTensorOp::create(
-      b, loc, RankedTensorType::get({m, np}, b.getF32Type()), result,
-      /*restrict=*/true, /*writable=*/true);
-  if (np == w.n)
-    return sums;
-  return tensor::ExtractSliceOp::create(
-      b, loc, RankedTensorType::get({m, w.n}, b.getF32Type()), sums,
-      ValueRange{}, ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, 0}),
-      b.getDenseI64ArrayAttr({m, w.n}), b.getDenseI64ArrayAttr({1, 1}));
+  return callKernel(b, loc, kernel, {rows, packedCodes, packedScales},
+                    b.getF32Type(), m, np, w.n);
 }
 
 /// c [M][N] in generic loops: the exact i32 sums per group d [M][G'][N],

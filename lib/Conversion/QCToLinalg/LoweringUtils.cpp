@@ -7,6 +7,8 @@
 #include "LoweringUtils.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -224,6 +226,28 @@ Value quantc::lowering::readOnlyBuffer(OpBuilder &b, Location loc,
              b, loc, MemRefType::get(type.getShape(), type.getElementType()),
              tensor, /*readOnly=*/true)
       .getResult();
+}
+
+Value quantc::lowering::callKernel(OpBuilder &b, Location loc,
+                                   FlatSymbolRefAttr kernel,
+                                   ValueRange operands, Type element,
+                                   int64_t m, int64_t paddedN, int64_t n) {
+  SmallVector<Value> arguments;
+  for (Value operand : operands)
+    arguments.push_back(readOnlyBuffer(b, loc, operand));
+  Value result =
+      memref::AllocOp::create(b, loc, MemRefType::get({m, paddedN}, element));
+  arguments.push_back(result);
+  func::CallOp::create(b, loc, kernel, TypeRange{}, arguments);
+  Value tensor = bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get({m, paddedN}, element), result,
+      /*restrict=*/true, /*writable=*/true);
+  if (paddedN == n)
+    return tensor;
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get({m, n}, element), tensor, ValueRange{},
+      ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({0, 0}),
+      b.getDenseI64ArrayAttr({m, n}), b.getDenseI64ArrayAttr({1, 1}));
 }
 
 Value quantc::lowering::transpose2D(OpBuilder &b, Location loc, Value value) {

@@ -13,6 +13,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace quantc::lowering {
 
 using BodyBuilder = llvm::function_ref<mlir::Value(
@@ -66,6 +69,25 @@ mlir::Value convolveNCHW(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType resultType, mlir::Value input,
                          mlir::Value weight, llvm::ArrayRef<int64_t> strides,
                          llvm::ArrayRef<int64_t> dilations, int64_t group);
+
+/// Calls the generated kernel `kernel` on the read-only buffers of
+/// `operands` and a fresh [M][paddedN] result buffer of `element`, and
+/// returns the result as a tensor cut to [M][N] (the kernel's columns past
+/// N are padding). One-shot bufferization resolves the buffers.
+mlir::Value callKernel(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::FlatSymbolRefAttr kernel,
+                       mlir::ValueRange operands, mlir::Type element,
+                       int64_t m, int64_t paddedN, int64_t n);
+
+/// Rows [K][N] row-major widened to [K][paddedN] with zeros.
+template <typename T>
+std::vector<T> padColumns(llvm::ArrayRef<T> rows, int64_t k, int64_t n,
+                          int64_t paddedN) {
+  std::vector<T> padded(k * paddedN, T(0));
+  for (int64_t r = 0; r < k; ++r)
+    std::copy_n(rows.begin() + r * n, n, padded.begin() + r * paddedN);
+  return padded;
+}
 
 /// The transpose of a static 2-D tensor (linalg.transpose).
 mlir::Value transpose2D(mlir::OpBuilder &b, mlir::Location loc,

@@ -424,11 +424,11 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
                      RankedTensorType accType) {
   int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
   auto [kp, np] = padded;
-  std::vector<int8_t> knPadded(kp * np, 0);
-  for (int64_t kk = 0; kk < k; ++kk)
-    std::copy_n(kn.begin() + kk * n, n, knPadded.begin() + kk * np);
+  // Zero rows past K as well as zero columns past N.
+  std::vector<int8_t> knPadded = padColumns(kn, k, n, np);
+  knPadded.resize(kp * np, 0);
   std::vector<uint8_t> packed = packLowBitWeights(knPadded, kp, np, format);
-  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  Type i8 = rewriter.getI8Type();
   auto packedType = RankedTensorType::get(
       {np / kVnniPanelColumns, kp / kPerBlock(format), 4 * kVnniPanelColumns},
       i8);
@@ -437,23 +437,8 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
       ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
                      packed.size()));
   lhs = padConstant(rewriter, loc, lhs, {0, 0}, {0, kp - k}, 0);
-  // The kernel works on buffers: hand it the tensors' buffers and take its
-  // result buffer back as a tensor (one-shot bufferization resolves both).
-  Value result =
-      memref::AllocOp::create(rewriter, loc, MemRefType::get({m, np}, i32));
-  func::CallOp::create(rewriter, loc, kernel, TypeRange{},
-                       ValueRange{readOnlyBuffer(rewriter, loc, lhs),
-                                  readOnlyBuffer(rewriter, loc, packedWeights),
-                                  result});
-  Value acc = bufferization::ToTensorOp::create(
-      rewriter, loc, RankedTensorType::get({m, np}, i32), result,
-      /*restrict=*/true, /*writable=*/true);
-  if (np != n)
-    acc = tensor::ExtractSliceOp::create(
-        rewriter, loc, accType, acc, ValueRange{}, ValueRange{}, ValueRange{},
-        rewriter.getDenseI64ArrayAttr({0, 0}),
-        rewriter.getDenseI64ArrayAttr({m, n}),
-        rewriter.getDenseI64ArrayAttr({1, 1}));
+  Value acc = callKernel(rewriter, loc, kernel, {lhs, packedWeights},
+                         rewriter.getI32Type(), m, np, n);
   if (za == 0)
     return acc;
   SmallVector<double> correction(n, 0.0);
