@@ -124,4 +124,188 @@ def OutlineLoopNests : Pass<"quantc-outline-loop-nests",
   ];
 }
 
+def MapLoopsToGpu : Pass<"quantc-map-loops-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "map every loop nest that touches buffers onto a GPU grid";
+  let description = [{
+    Prepares a bufferized function whose linalg ops became `scf.parallel`
+    nests (`convert-linalg-to-parallel-loops`) for
+    `convert-parallel-loops-to-gpu`. First, code that reads or writes
+    buffers outside any `scf.parallel` (an `scf.for` reduction over every
+    dimension, a store whose one-iteration loop was folded) is wrapped in a
+    one-iteration `scf.parallel`, so that it runs on the device too. Then
+    every outermost `scf.parallel` is flattened: its iterations, in
+    row-major order, are spread over `ceil(total / block-size)` blocks of
+    `min(block-size, total)` threads (`block_x`, `thread_x`); each thread
+    recovers its indices from `block * block-size + thread` and threads past
+    the end skip the body. The innermost index varies fastest, so
+    neighbouring threads touch neighbouring elements. Loops need constant
+    bounds; a value computed from buffer contents and used outside device
+    code is an error.
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c100) step (%c1, %c1) { ... }
+    // becomes
+    scf.parallel (%b, %t) = (%c0, %c0) to (%c2, %c256) step (%c1, %c1) {
+      %l = %b * 256 + %t
+      scf.if (%l < 400) { %i = %l / 100, %j = %l mod 100 ... }
+    } {mapping = [#gpu.loop_dim_map<processor = block_x, ...>,
+                  #gpu.loop_dim_map<processor = thread_x, ...>]}
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "threads per block (fewer for a loop with fewer iterations)">
+  ];
+  let statistics = [
+    Statistic<"numMapped", "num-mapped", "loops mapped onto grids">
+  ];
+}
+
+def GpuDeviceMemory : Pass<"quantc-gpu-device-memory", "::mlir::func::FuncOp"> {
+  let summary = "keep a function's buffers in GPU memory around its gpu.launch ops";
+  let description = [{
+    After `convert-parallel-loops-to-gpu`, every read or write of buffer
+    contents is inside a `gpu.launch`; the host only allocates, frees and
+    takes views. This pass moves the buffers to the device:
+
+    - constants, `memref.get_global`s and views of them are sunk into the
+      launches that use them, so that weights become globals of the kernel
+      module instead of host addresses;
+    - `memref.alloc` / `memref.dealloc` become `gpu.alloc` / `gpu.dealloc`;
+    - each memref argument is copied to a device buffer on entry (freed
+      before returning);
+    - each result is copied into a fresh host buffer that the caller owns,
+      and its device buffer is freed.
+
+    ```mlir
+    func.func @f(%x: memref<4xf32>) -> memref<4xf32> {
+      %y = memref.alloc() : memref<4xf32>
+      gpu.launch ... { ... %x ... %y ... }
+      return %y : memref<4xf32>
+    }
+    // becomes
+    func.func @f(%x: memref<4xf32>) -> memref<4xf32> {
+      %dx = gpu.alloc () : memref<4xf32>
+      gpu.memcpy %dx, %x : memref<4xf32>, memref<4xf32>
+      %y = gpu.alloc () : memref<4xf32>
+      gpu.launch ... { ... %dx ... %y ... }
+      %hy = memref.alloc() : memref<4xf32>
+      gpu.memcpy %hy, %y : memref<4xf32>, memref<4xf32>
+      gpu.dealloc %y : memref<4xf32>
+      gpu.dealloc %dx : memref<4xf32>
+      return %hy : memref<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numDeviceBuffers", "num-device-buffers",
+              "buffers moved to device memory">
+  ];
+}
+
+def MergeGpuModules : Pass<"quantc-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "gather outlined kernels into one gpu.module with an NVVM target";
+  let description = [{
+    `gpu-kernel-outlining` gives every kernel a `gpu.module` of its own,
+    with a copy of each global it reads. This pass moves every kernel into
+    one `gpu.module @<module-name>` (kernels renamed after their former
+    module, so names stay unique; globals kept once), retargets the
+    `gpu.launch_func` ops, and attaches `#nvvm.target<chip, features>`: one
+    PTX file per model.
+
+    ```mlir
+    gpu.module @main_kernel { gpu.func @main_kernel(...) kernel { ... } }
+    gpu.module @main_kernel_0 { gpu.func @main_kernel(...) kernel { ... } }
+    // becomes
+    gpu.module @kernels [#nvvm.target<chip = "sm_90">] {
+      gpu.func @main_kernel(...) kernel { ... }
+      gpu.func @main_kernel_0(...) kernel { ... }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::NVVM::NVVMDialect"];
+  let options = [
+    Option<"moduleName", "module-name", "std::string", /*default=*/"\"kernels\"",
+           "name of the merged gpu.module">,
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "NVIDIA GPU architecture (sm_80, sm_90, ...)">,
+    Option<"features", "features", "std::string", /*default=*/"\"+ptx78\"",
+           "PTX ISA version (+ptx78)">
+  ];
+}
+
+def EmulateGpuLaunches : Pass<"quantc-emulate-gpu-launches",
+                              "::mlir::func::FuncOp"> {
+  let summary = "run gpu.launch bodies as host loops over blocks and threads";
+  let description = [{
+    For testing the GPU lowering without a GPU: each `gpu.launch` whose
+    body uses no barrier or shared memory becomes `scf.for` loops over the
+    grid and block dimensions (z, y, x), with block and thread ids, grid and
+    block sizes replaced by the loop variables and launch operands. The
+    kernels' code then runs on the host, one thread after the other.
+
+    ```mlir
+    gpu.launch blocks(%bx, %by, %bz) in (%gx = %c2, ...) threads(%tx, ...) in (%sx = %c256, ...) {
+      ... %bx ... %tx ...
+      gpu.terminator
+    }
+    // becomes
+    scf.for %bz = ... { scf.for %by = ... { scf.for %bx = %c0 to %c2 step %c1 {
+      scf.for %tz = ... { scf.for %ty = ... { scf.for %tx = %c0 to %c256 step %c1 {
+        ... %bx ... %tx ...
+    }}}}}}
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def ApproximateMath : Pass<"quantc-approximate-math", "::mlir::func::FuncOp"> {
+  let summary = "expand transcendental math ops into polynomial arithmetic";
+  let description = [{
+    Rewrites `math.exp`, `math.tanh`, `math.erf`, `math.log` and the other
+    ops MLIR has f32 approximations for into `arith` polynomials (upstream
+    `populateMathPolynomialApproximationPatterns`), and `math.powf` and
+    friends into those. GPU kernels then need no libdevice: the PTX stands
+    alone, and the host emulation of the kernels computes exactly what
+    they compute.
+
+    ```mlir
+    %y = math.exp %x : f32
+    // becomes a range reduction, a polynomial and an exponent insertion
+    // in arith ops.
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def MathToNVVMIntrinsics : Pass<"quantc-math-to-nvvm-intrinsics"> {
+  let summary = "lower exact math ops to NVVM intrinsics instead of libdevice";
+  let description = [{
+    `convert-gpu-to-nvvm` turns `math.sqrt`, `math.floor`, `math.ceil` and
+    `math.fma` into calls of libdevice's `__nv_sqrtf` and friends, which
+    stay unresolved in the PTX unless the CUDA toolkit's libdevice is
+    linked at compile time. Each is a single correctly rounded PTX
+    instruction, so this pass, run on the kernels before
+    `convert-gpu-to-nvvm`, calls the NVVM intrinsics directly
+    (`llvm.nvvm.sqrt.rn.f`, `llvm.nvvm.floor.f`, `llvm.nvvm.ceil.f`, and
+    `llvm.intr.fma`), for f32 and f64 scalars. Results equal the host's
+    libm bit for bit.
+
+    ```mlir
+    %r = math.sqrt %x : f32
+    // becomes
+    %r = llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%x) : (f32) -> f32
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,27 @@
+// RUN: quant-opt %s -quantc-approximate-math | FileCheck %s
+
+// exp, tanh, erf and powf leave no math op the GPU would need libdevice
+// for: they become arith polynomials (powf through exp and log first).
+// CHECK-LABEL: func.func @activations
+// CHECK-NOT:     math.exp
+// CHECK-NOT:     math.tanh
+// CHECK-NOT:     math.erf
+// CHECK-NOT:     math.powf
+// CHECK-NOT:     math.log
+// CHECK:         arith.mulf
+// CHECK:         return
+func.func @activations(%x: f32, %y: f32) -> (f32, f32, f32, f32) {
+  %e = math.exp %x : f32
+  %t = math.tanh %x : f32
+  %r = math.erf %x : f32
+  %p = math.powf %x, %y : f32
+  return %e, %t, %r, %p : f32, f32, f32, f32
+}
+
+// sqrt stays: it is one exact instruction on every target.
+// CHECK-LABEL: func.func @exact
+// CHECK:         math.sqrt
+func.func @exact(%x: f32) -> f32 {
+  %s = math.sqrt %x : f32
+  return %s : f32
+}
