@@ -7,6 +7,7 @@
 #ifndef QUANTC_RUNTIME_H
 #define QUANTC_RUNTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -43,6 +44,12 @@ void quantc_pack_ternary_weights(const int8_t *b, int64_t k, int64_t n,
  * group][64]. */
 void quantc_pack_group_scales(const float *scales, int64_t k, int64_t n,
                               int64_t group, float *packed);
+
+/* GPU-target objects (nvptx-sm80, nvptx-sm90): opens the NVIDIA driver
+ * and GPU QUANTC_CUDA_DEVICE (default 0). Returns 0 when the model can
+ * run; otherwise -1 with the reason in `message`. The model's entry point
+ * itself prints the reason and exits with status 1 when it cannot run. */
+int quantc_gpu_init(char *message, size_t size);
 
 #ifdef __cplusplus
 }

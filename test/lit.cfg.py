@@ -80,6 +80,19 @@ config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
 # The CUDA toolkit's assembler checks the PTX quantc writes.
 if shutil.which("ptxas"):
     config.available_features.add("ptxas")
+# An NVIDIA GPU and its driver run the objects compiled for nvptx-sm*.
+def has_cuda_gpu():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return (cuda.cuInit(0) == 0 and
+                cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and
+                count.value > 0)
+    except OSError:
+        return False
+if has_cuda_gpu():
+    config.available_features.add("cuda-gpu")
 # The host runs AVX-512 VNNI kernels.
 try:
     with open("/proc/cpuinfo") as cpuinfo:

@@ -9,7 +9,8 @@ usage: check_classifier.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS CLASSIFIER.mlir [PA
        check_classifier.py --program BINARY CLASSIFIER.mlir [BOUND]
   PASS flags (e.g. --qc-fold-batch-norm) run before the lowering; the
   reference is always the original network, so function-preserving
-  transforms are checked against it.
+  transforms are checked against it. A --qc-lower-to-* flag among them
+  (--qc-lower-to-gpu-emulated) replaces the default --qc-lower-to-llvm.
   The second form checks a C program linked against the compiled object
   (test/e2e/Inputs/classifier_main.c), which prints "data = [[...]]".
 """
@@ -96,8 +97,10 @@ func.func private @printMemrefF32(tensor<*xf32>)
     with tempfile.NamedTemporaryFile("w", suffix=".mlir") as f:
         f.write(text[:split] + driver + text[split:])
         f.flush()
-        lowered = subprocess.run([quant_opt, f.name] + sys.argv[5:] +
-                                 ["--qc-lower-to-llvm"],
+        passes = sys.argv[5:]
+        if not any(p.startswith("--qc-lower-to-") for p in passes):
+            passes.append("--qc-lower-to-llvm")
+        lowered = subprocess.run([quant_opt, f.name] + passes,
                                  check=True, capture_output=True, text=True).stdout
     result = subprocess.run([runner, "-e", "main", "-entry-point-result=void",
                              "-shared-libs=" + libs], input=lowered,

@@ -233,6 +233,13 @@ def main():
                         help="quantc --gptq (with --bits 4 --group G)")
     parser.add_argument("--search-only", action="store_true",
                         help="with --search: skip the runs without it")
+    parser.add_argument("--emulate-gpu", action="store_true",
+                        help="also run each model through the GPU lowering "
+                             "with the kernel launches emulated on the host "
+                             "and report how far its outputs are from the "
+                             "CPU's")
+    parser.add_argument("--max-gpu-diff", type=float,
+                        help="with --emulate-gpu: bound on that distance")
     parser.add_argument("--noise-draws", type=int, default=0,
                         help="det: measure each page's float conditioning "
                              "on this many noisy copies")
@@ -375,6 +382,15 @@ def main():
                         name, float_score - score, args.max_drop))
         if latency is not None:
             line += "  latency %.2f ms" % latency
+        if args.emulate_gpu:
+            gpu, _, _ = run_quantc(args, model, shape, flags, eval_dir,
+                                   out + "-gpu", extra + ["--emulate-gpu"])
+            diff = max(float(np.abs(g - c).max())
+                       for g, c in zip(gpu, outputs))
+            line += "\n    GPU kernels (emulated): max |gpu - cpu| %.3g" % diff
+            if args.max_gpu_diff is not None and not diff <= args.max_gpu_diff:
+                failures.append("%s GPU kernels differ by %.3g > %g" % (
+                    name, diff, args.max_gpu_diff))
         print(line, flush=True)
     if failures:
         sys.exit("FAIL: " + "; ".join(failures))

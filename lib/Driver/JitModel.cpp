@@ -74,7 +74,7 @@ static llvm::StringRef hostGemmKernels() {
 
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
-                  bool gemmKernels) {
+                  bool gemmKernels, bool emulateGpu) {
   MLIRContext *context = module.getContext();
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
@@ -99,7 +99,13 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   main->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
 
   PassManager pm(context);
-  buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "");
+  if (emulateGpu) {
+    GpuPipelineOptions gpu;
+    gpu.emulate = true;
+    buildQCLowerToGPUPipeline(pm, gpu);
+  } else {
+    buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "");
+  }
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed (see the diagnostics above)");
 

@@ -129,8 +129,11 @@ static cl::opt<std::string> target("target",
                                             "most specific target), native, "
                                             "x86_64, x86_64-avx2, "
                                             "x86_64-avx512vnni, x86_64-amx, "
-                                            "aarch64, aarch64-dotprod or "
-                                            "aarch64-i8mm"),
+                                            "aarch64, aarch64-dotprod, "
+                                            "aarch64-i8mm, or nvptx-sm80 / "
+                                            "nvptx-sm90 (NVIDIA GPU: "
+                                            "kernels in <model>.ptx, "
+                                            "launched by a host object)"),
                                    cl::init("host"), cl::sub(compileCommand));
 static cl::opt<std::string> entryName("entry",
                                       cl::desc("name of the C entry point"),
@@ -215,6 +218,12 @@ static cl::opt<bool> gemmKernels(
              "target has their dot-product instructions (on; "
              "--gemm-kernels=false keeps the generic integer loops)"),
     cl::init(true), cl::sub(runCommand), cl::sub(compileCommand));
+static cl::opt<bool> emulateGpu(
+    "emulate-gpu",
+    cl::desc("lower the model as for an nvptx target and run each kernel "
+             "launch as host loops over its blocks and threads: the GPU "
+             "kernels' code, checked on a machine without a GPU (slow)"),
+    cl::init(false), cl::sub(runCommand));
 static cl::opt<bool> runQuiet("quiet", cl::desc("no progress bar"),
                               cl::sub(runCommand), cl::sub(compileCommand));
 static cl::opt<unsigned> benchmarkRuns(
@@ -324,9 +333,6 @@ static int compileModel() {
   if (!spec)
     return fail("unknown target '" + target + "'; expected host, native, " +
                 quantc::knownTargetNames());
-  if (spec->gpu)
-    return fail("target '" + target + "': PTX emission is not built yet; use a CPU "
-                "target");
   quantc::ONNXImportOptions options;
   quantc::CalibrationOptions calibration;
   if (int status = parseInputFlags(options, calibration.preprocessing))
@@ -360,9 +366,11 @@ static int compileModel() {
   if (std::error_code ec = sys::fs::create_directories(compileOutput))
     return fail("cannot create '" + compileOutput + "': " + ec.message());
   StringRef stem = sys::path::stem(modelPath);
-  SmallString<256> objectPath(compileOutput), headerPath(compileOutput);
+  SmallString<256> objectPath(compileOutput), headerPath(compileOutput),
+      ptxPath(compileOutput);
   sys::path::append(objectPath, stem + ".o");
   sys::path::append(headerPath, stem + ".h");
+  sys::path::append(ptxPath, stem + ".ptx");
   std::error_code ec;
   raw_fd_ostream object(objectPath, ec, sys::fs::OF_None);
   if (ec)
@@ -373,14 +381,26 @@ static int compileModel() {
   objectOptions.target = target;
   objectOptions.symbol = entryName;
   objectOptions.gemmKernels = gemmKernels;
+  std::string ptx;
+  raw_string_ostream ptxStream(ptx);
+  if (spec->gpu)
+    objectOptions.ptx = &ptxStream;
   if (mlir::failed(quantc::emitObjectFile(*module, objectOptions, object,
                                           headerStream)))
     return 1;
+  if (spec->gpu) {
+    raw_fd_ostream ptxFile(ptxPath, ec, sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + ptxPath + "': " + ec.message());
+    ptxFile << ptx;
+  }
   raw_fd_ostream headerFile(headerPath, ec, sys::fs::OF_Text);
   if (ec)
     return fail("cannot write '" + headerPath + "': " + ec.message());
   headerFile << header;
   outs() << objectPath << "\n" << headerPath << "\n";
+  if (spec->gpu)
+    outs() << ptxPath << "\n";
   if (report) {
     SmallString<256> reportPath(compileOutput);
     sys::path::append(reportPath, stem + ".report.json");
@@ -707,7 +727,7 @@ static int runModel() {
   }
 
   Expected<std::unique_ptr<quantc::JitModel>> model =
-      quantc::JitModel::compile(*module, {}, gemmKernels);
+      quantc::JitModel::compile(*module, {}, gemmKernels, emulateGpu);
   if (!model)
     return fail(toString(model.takeError()));
   if (std::error_code ec = sys::fs::create_directories(outputDir))

@@ -29,7 +29,28 @@ namespace quantc {
 void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
                                 llvm::StringRef gemmKernels = "");
 
-/// Registers `qc-lower-to-llvm` as a named pipeline.
+/// One-shot bufferization of a whole module (identity layouts at function
+/// boundaries), the deallocation pipeline and its lowering to memref.
+void addQCBufferization(mlir::OpPassManager &pm);
+
+struct GpuPipelineOptions {
+  /// NVIDIA architecture and PTX ISA version of the kernels.
+  std::string chip = "sm_90";
+  std::string features = "+ptx78";
+  /// Name of the gpu.module (and gpu.binary) holding every kernel.
+  std::string moduleName = "kernels";
+  /// Threads per block.
+  int64_t blockSize = 256;
+  /// Run the launches as host loops instead of emitting kernels.
+  bool emulate = false;
+};
+
+/// Adds the lowering from qc to NVIDIA GPU kernels (PTX in a gpu.binary)
+/// and a host side calling the mgpu* runtime, all in the LLVM dialect.
+void buildQCLowerToGPUPipeline(mlir::OpPassManager &pm,
+                               const GpuPipelineOptions &options);
+
+/// Registers `qc-lower-to-llvm` and `qc-lower-to-gpu` as named pipelines.
 void registerQCPipelines();
 
 } // namespace quantc

@@ -34,10 +34,13 @@ public:
   /// Lowers and compiles `module` (consumed). `main` must take and return
   /// statically shaped float32 tensors. With `gemmKernels`, quantized
   /// matmuls call the generated GEMM kernels where this CPU has their
-  /// dot-product instructions (the result is the same, exactly).
+  /// dot-product instructions (the result is the same, exactly). With
+  /// `emulateGpu`, the module is lowered as for a GPU target and every
+  /// kernel launch runs as host loops over its blocks and threads: the
+  /// kernels' own code, checked without a GPU (slow).
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {},
-          bool gemmKernels = true);
+          bool gemmKernels = true, bool emulateGpu = false);
   ~JitModel();
 
   /// Runs the model; inputs in `main`'s argument order.

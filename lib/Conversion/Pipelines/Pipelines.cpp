@@ -21,17 +21,7 @@
 
 using namespace mlir;
 
-void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
-                                        llvm::StringRef gemmKernels) {
-  if (!gemmKernels.empty()) {
-    qc::QCSelectGemmKernelsOptions options;
-    options.isa = gemmKernels.str();
-    pm.addPass(qc::createQCSelectGemmKernels(options));
-  }
-  pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
-  pm.addPass(createCanonicalizerPass());
+void quantc::addQCBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -45,6 +35,20 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // Lowers the clones and deallocations the pipeline above inserts.
   pm.addPass(createConvertBufferizationToMemRefPass());
+}
+
+void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
+                                        llvm::StringRef gemmKernels) {
+  if (!gemmKernels.empty()) {
+    qc::QCSelectGemmKernelsOptions options;
+    options.isa = gemmKernels.str();
+    pm.addPass(qc::createQCSelectGemmKernels(options));
+  }
+  pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
+  pm.addPass(createCanonicalizerPass());
+  addQCBufferization(pm);
   if (!gemmKernels.empty())
     pm.addPass(qc::createQCDefineGemmKernels());
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
@@ -80,4 +84,17 @@ void quantc::registerQCPipelines() {
       "qc-lower-to-llvm",
       "lower float qc to the LLVM dialect (linalg, bufferization, loops)",
       [](OpPassManager &pm) { buildQCLowerToLLVMPipeline(pm); });
+  PassPipelineRegistration<>(
+      "qc-lower-to-gpu",
+      "lower qc to NVIDIA sm_90 kernels (PTX in a gpu.binary) and a host "
+      "side calling the mgpu* runtime, in the LLVM dialect",
+      [](OpPassManager &pm) { buildQCLowerToGPUPipeline(pm, {}); });
+  PassPipelineRegistration<>(
+      "qc-lower-to-gpu-emulated",
+      "lower qc as for a GPU but run each kernel launch as host loops",
+      [](OpPassManager &pm) {
+        GpuPipelineOptions options;
+        options.emulate = true;
+        buildQCLowerToGPUPipeline(pm, options);
+      });
 }

@@ -7,6 +7,7 @@
 
 #include "quantc/InitAll.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
+#include "quantc/Target/Object/TargetSpec.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllExtensions.h"
@@ -20,14 +21,20 @@ llvm::cl::opt<std::string> objectTarget(
     "object-target",
     llvm::cl::desc("--qc-to-object target: host (default), native, x86_64, "
                    "x86_64-avx2, x86_64-avx512vnni, x86_64-amx, aarch64, "
-                   "aarch64-dotprod or aarch64-i8mm"),
+                   "aarch64-dotprod, aarch64-i8mm, nvptx-sm80 or nvptx-sm90 "
+                   "(the host object launching the kernels); --qc-to-ptx: "
+                   "nvptx-sm90 (default) or nvptx-sm80"),
     llvm::cl::init("host"));
 } // namespace
 
 void quantc::registerObjectTranslation() {
-  TranslateFromMLIRRegistration registration(
+  auto registerDialects = [](DialectRegistry &registry) {
+    registerAllDialects(registry);
+    registerAllExtensions(registry);
+  };
+  TranslateFromMLIRRegistration object(
       "qc-to-object",
-      "lower a module's float qc @main to a relocatable object file",
+      "lower a module's qc @main to a relocatable object file",
       [](Operation *op, llvm::raw_ostream &output) -> LogicalResult {
         auto module = dyn_cast<ModuleOp>(op);
         if (!module)
@@ -43,8 +50,28 @@ void quantc::registerObjectTranslation() {
         output.write(object.data(), object.size());
         return success();
       },
-      [](DialectRegistry &registry) {
-        registerAllDialects(registry);
-        registerAllExtensions(registry);
-      });
+      registerDialects);
+  TranslateFromMLIRRegistration ptx(
+      "qc-to-ptx",
+      "lower a module's qc @main to NVIDIA GPU kernels, as PTX",
+      [](Operation *op, llvm::raw_ostream &output) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        ObjectOptions options;
+        options.target = objectTarget.getNumOccurrences() ? objectTarget.getValue()
+                                                          : std::string("nvptx-sm90");
+        std::optional<TargetSpec> spec = lookupTarget(options.target);
+        if (spec && !spec->gpu)
+          return module.emitError("--qc-to-ptx needs a GPU target "
+                                  "(nvptx-sm80, nvptx-sm90), got '")
+                 << options.target << "'";
+        options.ptx = &output;
+        llvm::SmallVector<char> object;
+        llvm::raw_svector_ostream objectStream(object);
+        std::string header;
+        llvm::raw_string_ostream headerStream(header);
+        return emitObjectFile(module, options, objectStream, headerStream);
+      },
+      registerDialects);
 }

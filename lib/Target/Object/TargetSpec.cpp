@@ -98,3 +98,7 @@ std::string quantc::hostTargetName() {
   }
   return host.getArchName().str();
 }
+
+std::string quantc::hostGenericTargetName() {
+  return llvm::Triple(llvm::sys::getProcessTriple()).getArchName().str();
+}

@@ -22,12 +22,17 @@ struct ObjectOptions {
   /// Quantized matmuls call the generated GEMM kernels where the target
   /// has their dot-product instructions.
   bool gemmKernels = true;
+  /// For GPU targets: where the kernels' PTX goes besides the object
+  /// (which embeds it and launches the kernels through the mgpu* runtime).
+  llvm::raw_ostream *ptx = nullptr;
 };
 
 /// Lowers `module` (its @main: static float32 tensors in and out; the
 /// module is consumed) and writes a relocatable object whose entry point
 /// is `void <symbol>(const float *in..., float *out...)` with the weights
-/// embedded, and a C header declaring it. Diagnostics go to the context.
+/// embedded, and a C header declaring it. For a GPU target the object is
+/// for this machine's architecture and runs every layer as kernels on the
+/// GPU (runtime/quantc_gpu_runtime.c). Diagnostics go to the context.
 mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
                                    const ObjectOptions &options,
                                    llvm::raw_pwrite_stream &object,

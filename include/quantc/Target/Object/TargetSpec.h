@@ -53,6 +53,10 @@ std::string knownTargetNames();
 /// x86_64-avx512vnni on a Cascade Lake, x86_64-avx2 on a Haswell).
 std::string hostTargetName();
 
+/// The baseline target of this machine's architecture (x86_64, aarch64):
+/// the host side of GPU targets.
+std::string hostGenericTargetName();
+
 } // namespace quantc
 
 #endif // QUANTC_TARGET_OBJECT_TARGETSPEC_H
