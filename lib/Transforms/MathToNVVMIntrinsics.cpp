@@ -1,10 +1,11 @@
 //===- MathToNVVMIntrinsics.cpp - exact math ops as NVPTX instructions ----===//
 //
 // Part of quantc. convert-gpu-to-nvvm turns math.sqrt, math.floor,
-// math.ceil and math.fma (and the llvm intrinsics for them) into libdevice
-// calls, which leave the PTX with unresolved externs unless the CUDA
-// toolkit's libdevice is linked. Each of these is one correctly rounded
-// PTX instruction, reached through its NVVM intrinsic (see Passes.td).
+// math.fma, math.roundeven, math.absf, ... (and the LLVM dialect's ops for
+// them) into libdevice calls, which leave the PTX with unresolved externs
+// unless the CUDA toolkit's libdevice is linked. Each is one correctly
+// rounded PTX instruction the NVPTX backend selects for the LLVM intrinsic,
+// so the kernels call the intrinsics by name (see Passes.td).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +23,11 @@ namespace quantc {
 using namespace mlir;
 
 namespace {
-/// `op` (f32 or f64 scalar) as the NVVM intrinsic `<name>.f` / `<name>.d`.
+/// An f32 or f64 scalar `op` as `llvm.call_intrinsic "llvm.<name>.f32"`
+/// (or `.f64`).
 template <typename MathOp>
-struct ToNVVMIntrinsic : public OpRewritePattern<MathOp> {
-  ToNVVMIntrinsic(MLIRContext *context, StringRef name)
+struct ToIntrinsicCall : public OpRewritePattern<MathOp> {
+  ToIntrinsicCall(MLIRContext *context, StringRef name)
       : OpRewritePattern<MathOp>(context), name(name) {}
 
   LogicalResult matchAndRewrite(MathOp op,
@@ -33,7 +35,8 @@ struct ToNVVMIntrinsic : public OpRewritePattern<MathOp> {
     Type type = op.getType();
     if (!type.isF32() && !type.isF64())
       return rewriter.notifyMatchFailure(op, "not an f32 or f64 scalar");
-    std::string intrinsic = name + (type.isF32() ? ".f" : ".d");
+    std::string intrinsic =
+        "llvm." + name + (type.isF32() ? ".f32" : ".f64");
     auto call = LLVM::CallIntrinsicOp::create(
         rewriter, op.getLoc(), type, rewriter.getStringAttr(intrinsic),
         op->getOperands());
@@ -44,25 +47,19 @@ struct ToNVVMIntrinsic : public OpRewritePattern<MathOp> {
   std::string name;
 };
 
-struct FmaToLLVM : public OpRewritePattern<math::FmaOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(math::FmaOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<LLVM::FMAOp>(op, op.getA(), op.getB(),
-                                             op.getC());
-    return success();
-  }
-};
-
 struct MathToNVVMIntrinsicsPass
     : public quantc::impl::MathToNVVMIntrinsicsBase<MathToNVVMIntrinsicsPass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    patterns.add<ToNVVMIntrinsic<math::SqrtOp>>(context, "llvm.nvvm.sqrt.rn");
-    patterns.add<ToNVVMIntrinsic<math::FloorOp>>(context, "llvm.nvvm.floor");
-    patterns.add<ToNVVMIntrinsic<math::CeilOp>>(context, "llvm.nvvm.ceil");
-    patterns.add<FmaToLLVM>(context);
+    patterns.add<ToIntrinsicCall<math::SqrtOp>>(context, "sqrt");
+    patterns.add<ToIntrinsicCall<math::FloorOp>>(context, "floor");
+    patterns.add<ToIntrinsicCall<math::CeilOp>>(context, "ceil");
+    patterns.add<ToIntrinsicCall<math::FmaOp>>(context, "fma");
+    patterns.add<ToIntrinsicCall<math::RoundEvenOp>>(context, "roundeven");
+    patterns.add<ToIntrinsicCall<math::RoundOp>>(context, "round");
+    patterns.add<ToIntrinsicCall<math::TruncOp>>(context, "trunc");
+    patterns.add<ToIntrinsicCall<math::AbsFOp>>(context, "fabs");
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

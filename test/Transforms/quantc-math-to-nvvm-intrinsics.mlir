@@ -1,19 +1,23 @@
 // RUN: quant-opt %s -quantc-math-to-nvvm-intrinsics | FileCheck %s
 
 // CHECK-LABEL: func.func @exact
-// CHECK:         llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%{{.*}}) : (f32) -> f32
-// CHECK:         llvm.call_intrinsic "llvm.nvvm.floor.f"(%{{.*}}) : (f32) -> f32
-// CHECK:         llvm.call_intrinsic "llvm.nvvm.ceil.f"(%{{.*}}) : (f32) -> f32
-// CHECK:         llvm.call_intrinsic "llvm.nvvm.sqrt.rn.d"(%{{.*}}) : (f64) -> f64
-// CHECK:         llvm.intr.fma(%{{.*}}, %{{.*}}, %{{.*}}) : (f32, f32, f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.sqrt.f32"(%{{.*}}) : (f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.floor.f32"(%{{.*}}) : (f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.ceil.f32"(%{{.*}}) : (f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.sqrt.f64"(%{{.*}}) : (f64) -> f64
+// CHECK:         llvm.call_intrinsic "llvm.fma.f32"(%{{.*}}, %{{.*}}, %{{.*}}) : (f32, f32, f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.roundeven.f32"(%{{.*}}) : (f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.fabs.f32"(%{{.*}}) : (f32) -> f32
 // CHECK-NOT:     math.
-func.func @exact(%x: f32, %d: f64) -> (f32, f32, f32, f64, f32) {
+func.func @exact(%x: f32, %d: f64) -> (f32, f32, f32, f64, f32, f32, f32) {
   %s = math.sqrt %x : f32
   %f = math.floor %x : f32
   %c = math.ceil %x : f32
   %sd = math.sqrt %d : f64
   %m = math.fma %x, %x, %x : f32
-  return %s, %f, %c, %sd, %m : f32, f32, f32, f64, f32
+  %r = math.roundeven %x : f32
+  %a = math.absf %x : f32
+  return %s, %f, %c, %sd, %m, %r, %a : f32, f32, f32, f64, f32, f32, f32
 }
 
 // Vectors are left to the default lowering.

@@ -287,22 +287,23 @@ def ApproximateMath : Pass<"quantc-approximate-math", "::mlir::func::FuncOp"> {
 }
 
 def MathToNVVMIntrinsics : Pass<"quantc-math-to-nvvm-intrinsics"> {
-  let summary = "lower exact math ops to NVVM intrinsics instead of libdevice";
+  let summary = "lower exact math ops to LLVM intrinsic calls instead of libdevice";
   let description = [{
-    `convert-gpu-to-nvvm` turns `math.sqrt`, `math.floor`, `math.ceil` and
-    `math.fma` into calls of libdevice's `__nv_sqrtf` and friends, which
-    stay unresolved in the PTX unless the CUDA toolkit's libdevice is
-    linked at compile time. Each is a single correctly rounded PTX
-    instruction, so this pass, run on the kernels before
-    `convert-gpu-to-nvvm`, calls the NVVM intrinsics directly
-    (`llvm.nvvm.sqrt.rn.f`, `llvm.nvvm.floor.f`, `llvm.nvvm.ceil.f`, and
-    `llvm.intr.fma`), for f32 and f64 scalars. Results equal the host's
-    libm bit for bit.
+    `convert-gpu-to-nvvm` turns `math.sqrt`, `math.floor`, `math.ceil`,
+    `math.fma`, `math.roundeven`, `math.round`, `math.trunc` and
+    `math.absf` (and the LLVM dialect's ops for them, which it marks
+    illegal) into calls of libdevice's `__nv_sqrtf` and friends, which stay
+    unresolved in the PTX unless the CUDA toolkit's libdevice is linked at
+    compile time. Each is a single correctly rounded PTX instruction that
+    the NVPTX backend selects for the LLVM intrinsic, so this pass, run on
+    the kernels before `convert-gpu-to-nvvm`, calls the intrinsic by name
+    (`llvm.call_intrinsic "llvm.sqrt.f32"`) for f32 and f64 scalars.
+    Results equal the host's libm bit for bit.
 
     ```mlir
     %r = math.sqrt %x : f32
     // becomes
-    %r = llvm.call_intrinsic "llvm.nvvm.sqrt.rn.f"(%x) : (f32) -> f32
+    %r = llvm.call_intrinsic "llvm.sqrt.f32"(%x) : (f32) -> f32
     ```
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
