@@ -309,4 +309,43 @@ def MathToNVVMIntrinsics : Pass<"quantc-math-to-nvvm-intrinsics"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def PromoteAccumulators : Pass<"quantc-promote-accumulators",
+                               "::mlir::func::FuncOp"> {
+  let summary = "carry a loop's read-modify-write buffer element in a register";
+  let description = [{
+    A reduction lowered from linalg loads and stores its output element on
+    every iteration (`load C[i]`, add, `store C[i]`); in a GPU kernel that
+    is a global-memory round trip per multiply-add. For each `scf.for`,
+    innermost first, an element stored at loop-invariant indices whose
+    every access in the loop is a load or store of that element directly in
+    the loop body becomes an iter_arg: loaded once before the loop, stored
+    once after it. It is done only when every other buffer the loop reads
+    or writes has a different known root (allocation, global or function
+    argument), so no other access can reach the element; a loop with an
+    access the pass cannot place is left alone.
+
+    ```mlir
+    scf.for %k = %c0 to %c64 step %c1 {
+      %a = memref.load %A[%i, %k] : memref<8x64xf32>
+      %c = memref.load %C[%i] : memref<8xf32>
+      %s = arith.addf %c, %a : f32
+      memref.store %s, %C[%i] : memref<8xf32>
+    }
+    // becomes
+    %c0v = memref.load %C[%i] : memref<8xf32>
+    %r = scf.for %k = %c0 to %c64 step %c1 iter_args(%c = %c0v) -> (f32) {
+      %a = memref.load %A[%i, %k] : memref<8x64xf32>
+      %s = arith.addf %c, %a : f32
+      scf.yield %s : f32
+    }
+    memref.store %r, %C[%i] : memref<8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+  let statistics = [
+    Statistic<"numPromoted", "num-promoted", "buffer elements carried in loops">
+  ];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

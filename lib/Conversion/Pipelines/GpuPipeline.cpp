@@ -43,6 +43,8 @@ void quantc::buildQCLowerToGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGpu(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
+  // Reductions accumulate in registers, not in global memory.
+  pm.addNestedPass<func::FuncOp>(createPromoteAccumulators());
   pm.addNestedPass<func::FuncOp>(createApproximateMath());
   if (options.emulate) {
     pm.addNestedPass<func::FuncOp>(createEmulateGpuLaunches());
