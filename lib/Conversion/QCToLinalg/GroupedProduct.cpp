@@ -77,14 +77,10 @@ LogicalResult quantc::lowering::checkBlockedWeights(Operation *op) {
     activation = conv.getInput();
     bias = conv.getBias();
     pointwise = true;
-    auto ones = [](ArrayRef<int64_t> v) {
-      return llvm::all_of(v, [](int64_t e) { return e == 1; });
-    };
     if (isa<quant::UniformQuantizedSubChannelType>(
             conv.getWeight().getType().getElementType()) &&
         (conv.getInput().getType().getDimSize(0) != 1 ||
-         !ones(conv.getStrides()) ||
-         llvm::any_of(conv.getPads(), [](int64_t p) { return p != 0; })))
+         !conv.hasUnitStridesAndNoPadding()))
       return op->emitOpError("with blocked weights is lowered for one image, "
                              "unit strides and no padding only");
   } else {

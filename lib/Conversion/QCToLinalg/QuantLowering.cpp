@@ -673,12 +673,8 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
     auto inType = op.getInput().getType();
     std::optional<GroupedWeights> grouped =
         readGroupedWeights(op.getWeight(), /*pointwiseConv=*/true);
-    auto one = [](ArrayRef<int64_t> v) {
-      return llvm::all_of(v, [](int64_t e) { return e == 1; });
-    };
     if (!grouped || !inType.hasStaticShape() || inType.getDimSize(0) != 1 ||
-        !one(op.getStrides()) ||
-        llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; }))
+        !op.hasUnitStridesAndNoPadding())
       return rewriter.notifyMatchFailure(
           op, "blocked weights need a pointwise convolution of one image, "
               "unit strides, no padding, constant symmetric weights");

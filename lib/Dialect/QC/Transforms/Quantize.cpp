@@ -352,14 +352,10 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
   bool takesGroupedWeights(Conv2DOp op) const {
     auto in = op.getInput().getType();
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
-    auto ones = [](ArrayRef<int64_t> v) {
-      return llvm::all_of(v, [](int64_t e) { return e == 1; });
-    };
     return settings.weights == quantc::WeightScheme::Int4 &&
            settings.group > 0 && in.hasStaticShape() && in.getDimSize(0) == 1 &&
            wShape[2] == 1 && wShape[3] == 1 && op.getGroup() == 1 &&
-           wShape[1] % settings.group == 0 && ones(op.getStrides()) &&
-           llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+           wShape[1] % settings.group == 0 && op.hasUnitStridesAndNoPadding();
   }
 
   LogicalResult quantizeGrouped(Conv2DOp op, ArrayRef<float> weights,

@@ -121,9 +121,7 @@ static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op) {
       in.getDimSize(0) != 1 || op.getGroup() != 1)
     return std::nullopt;
   bool pointwise =
-      wShape[2] == 1 && wShape[3] == 1 &&
-      llvm::all_of(op.getStrides(), [](int64_t s) { return s == 1; }) &&
-      llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; });
+      wShape[2] == 1 && wShape[3] == 1 && op.hasUnitStridesAndNoPadding();
   if (shape->format == quantc::WeightFormat::Int4 && !pointwise)
     return std::nullopt;
   shape->m = out.getDimSize(2) * out.getDimSize(3);

@@ -194,6 +194,16 @@ def QC_GemmOp : QC_Op<"gemm", [Pure]> {
   let hasVerifier = 1;
 }
 
+// Shared by the float and quantized convolutions.
+defvar QC_ConvWindowDecl = [{
+    /// Whether the window moves one element at a time over an unpadded
+    /// input: with a 1x1 kernel and one group, a matmul over channels.
+    bool hasUnitStridesAndNoPadding() {
+      return llvm::all_of(getStrides(), [](int64_t s) { return s == 1; }) &&
+             llvm::all_of(getPads(), [](int64_t p) { return p == 0; });
+    }
+}];
+
 def QC_Conv2DOp : QC_Op<"conv2d", [Pure]> {
   let summary = "2-D convolution, NCHW input, OIHW weight (ONNX Conv)";
   let description = [{
@@ -218,6 +228,7 @@ def QC_Conv2DOp : QC_Op<"conv2d", [Pure]> {
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = QC_ConvWindowDecl;
 }
 
 def QC_ConvTranspose2DOp : QC_Op<"conv_transpose2d", [Pure]> {
@@ -799,6 +810,7 @@ def QC_QConv2DOp : QC_Op<"qconv2d", [Pure]> {
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = QC_ConvWindowDecl;
 }
 
 #endif // QUANTC_DIALECT_QC_IR_QCOPS_TD
