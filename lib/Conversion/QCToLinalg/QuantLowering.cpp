@@ -401,29 +401,42 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
   }
 };
 
-/// The kernel's K and N (qc-select-gemm-kernels pads the product's to
-/// its blocks), from its declaration: A is [M][K], C [M][N].
-std::pair<int64_t, int64_t> kernelColumns(Operation *op,
-                                          FlatSymbolRefAttr kernel) {
+/// What a generated kernel's declaration says: its weight format and its
+/// K and N (qc-select-gemm-kernels pads the product's to its blocks; A is
+/// [M][K], C [M][N]).
+struct KernelDeclaration {
+  WeightFormat format;
+  int64_t k, n;
+};
+
+KernelDeclaration readKernelDeclaration(Operation *op,
+                                        FlatSymbolRefAttr kernel) {
   auto declaration =
       SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
   FunctionType type = declaration.getFunctionType();
-  return {cast<MemRefType>(type.getInput(0)).getDimSize(1),
+  auto format = declaration->getAttrOfType<StringAttr>(qc::kGemmFormatAttr);
+  WeightFormat weights = WeightFormat::Int8;
+  if (format && format.getValue() == "ternary")
+    weights = WeightFormat::Ternary;
+  else if (format && format.getValue() == "int4")
+    weights = WeightFormat::Int4;
+  return {weights, cast<MemRefType>(type.getInput(0)).getDimSize(1),
           cast<MemRefType>(type.getInputs().back()).getDimSize(1)};
 }
 
 /// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
-/// on the weights `kn` ([K][N], packed here in `format`, int8 or ternary),
-/// minus za * their column sums: the i32 sum (a - za) * w the generic path
-/// computes. `lhs` is the u8 storage [M][K]; the kernel's padded K and N
-/// (`padded`) take zero columns of A and zero rows and columns of W.
+/// on the weights `kn` ([K][N], packed here in the declared format, int8 or
+/// ternary), minus za * their column sums: the i32 sum (a - za) * w the
+/// generic path computes. `lhs` is the u8 storage [M][K]; the kernel's
+/// padded K and N take zero columns of A and zero rows and columns of W.
 Value callGemmKernel(OpBuilder &rewriter, Location loc,
-                     FlatSymbolRefAttr kernel, WeightFormat format, Value lhs,
-                     ArrayRef<int8_t> kn, int64_t k,
-                     std::pair<int64_t, int64_t> padded, int64_t za,
+                     FlatSymbolRefAttr kernel,
+                     const KernelDeclaration &declared, Value lhs,
+                     ArrayRef<int8_t> kn, int64_t k, int64_t za,
                      RankedTensorType accType) {
   int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
-  auto [kp, np] = padded;
+  int64_t kp = declared.k, np = declared.n;
+  WeightFormat format = declared.format;
   // Zero rows past K as well as zero columns past N.
   std::vector<int8_t> knPadded = padColumns(kn, k, n, np);
   knPadded.resize(kp * np, 0);
@@ -490,20 +503,6 @@ Value im2colRows(OpBuilder &b, Location loc, Value input, int64_t za,
   return reshapeTo(b, loc, patches, {oh * ow, c * kh * kw});
 }
 
-/// The weight format the kernel `kernel` was declared for.
-WeightFormat kernelFormat(Operation *op, FlatSymbolRefAttr kernel) {
-  auto declaration =
-      SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
-  auto format = declaration ? declaration->getAttrOfType<StringAttr>(
-                                  qc::kGemmFormatAttr)
-                            : StringAttr();
-  if (format && format.getValue() == "ternary")
-    return WeightFormat::Ternary;
-  if (format && format.getValue() == "int4")
-    return WeightFormat::Int4;
-  return WeightFormat::Int8;
-}
-
 /// A product with int4 weights in groups along K (GroupedProduct.h) on the
 /// activation rows [M][K]; fails unless the activations are per tensor,
 /// the result float and any bias float.
@@ -524,7 +523,7 @@ FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
   auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr);
   return groupedProduct(rewriter, op->getLoc(), rows, weights,
                         a->zeroPoints[0], a->scales[0], bias, kernel,
-                        kernel ? kernelColumns(op, kernel).second : 0,
+                        kernel ? readKernelDeclaration(op, kernel).n : 0,
                         a->isSigned);
 }
 
@@ -564,9 +563,9 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
       if (!kn)
         return rewriter.notifyMatchFailure(op, "kernel weights not constant");
       Value acc = callGemmKernel(
-          rewriter, loc, kernel, kernelFormat(op, kernel), adaptor.getLhs(),
-          *kn, rhsType.getDimSize(0), kernelColumns(op, kernel),
-          a->zeroPoints[0], accType);
+          rewriter, loc, kernel, readKernelDeclaration(op, kernel),
+          adaptor.getLhs(), *kn, rhsType.getDimSize(0), a->zeroPoints[0],
+          accType);
       rewriter.replaceOp(op, outputStage(rewriter, loc, acc,
                                          adaptor.getBias(), *a, *w, 1,
                                          op.getType(), getTypeConverter()));
@@ -622,9 +621,8 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
       auto accType = RankedTensorType::get({outShape[2] * outShape[3], cout},
                                            rewriter.getI32Type());
       Value acc = callGemmKernel(rewriter, loc, kernel,
-                                 kernelFormat(op, kernel), rows, kn, k,
-                                 kernelColumns(op, kernel), x->zeroPoints[0],
-                                 accType);
+                                 readKernelDeclaration(op, kernel), rows, kn,
+                                 k, x->zeroPoints[0], accType);
       Value nchw = reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
                              op.getType().getShape());
       rewriter.replaceOp(op, outputStage(rewriter, loc, nchw,
