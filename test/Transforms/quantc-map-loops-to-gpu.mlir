@@ -72,3 +72,17 @@ func.func @host_uses_contents(%a: memref<1xindex>, %b: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @dynamic_bound(%b: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %b, %c0 : memref<?xf32>
+  %zero = arith.constant 0.0 : f32
+  // expected-error @+1 {{GPU targets need loops with constant bounds}}
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    memref.store %zero, %b[%i] : memref<?xf32>
+  }
+  return
+}
