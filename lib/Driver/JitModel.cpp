@@ -9,6 +9,8 @@
 
 #include "quantc/Driver/JitModel.h"
 
+#include "quantc_runtime.h"
+
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -102,9 +104,11 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   if (emulateGpu) {
     GpuPipelineOptions gpu;
     gpu.emulate = true;
+    gpu.runtimeAllocator = true;
     buildQCLowerToGPUPipeline(pm, gpu);
   } else {
-    buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "");
+    buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "",
+                               /*runtimeAllocator=*/true);
   }
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed (see the diagnostics above)");
@@ -134,15 +138,23 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
-  if (!symbols.empty())
-    model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
-      llvm::orc::SymbolMap map;
-      for (const HostSymbol &symbol : symbols)
-        map[interner(symbol.name)] = {
-            llvm::orc::ExecutorAddr::fromPtr(symbol.address),
-            llvm::JITSymbolFlags::Exported};
-      return map;
-    });
+  // Buffers come from libquantc_runtime's allocator, as in objects.
+  SmallVector<HostSymbol> allSymbols(symbols.begin(), symbols.end());
+  allSymbols.push_back({"_mlir_memref_to_llvm_alloc",
+                        reinterpret_cast<void *>(&_mlir_memref_to_llvm_alloc)});
+  allSymbols.push_back(
+      {"_mlir_memref_to_llvm_aligned_alloc",
+       reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)});
+  allSymbols.push_back({"_mlir_memref_to_llvm_free",
+                        reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)});
+  model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    for (const HostSymbol &symbol : allSymbols)
+      map[interner(symbol.name)] = {
+          llvm::orc::ExecutorAddr::fromPtr(symbol.address),
+          llvm::JITSymbolFlags::Exported};
+    return map;
+  });
   return model;
 }
 
@@ -184,6 +196,9 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
     // Copy with the descriptor's strides (results need not be contiguous).
     gatherStrided(base, llvm::ArrayRef(desc + 3, rank),
                   llvm::ArrayRef(desc + 3 + rank, rank), array.data.data());
+    // The model allocated it for the caller (its deallocation pipeline
+    // makes every returned buffer owned).
+    _mlir_memref_to_llvm_free(reinterpret_cast<void *>(desc[0]));
     outputsData.push_back(std::move(array));
   }
   return outputsData;

@@ -26,8 +26,12 @@ namespace quantc {
 /// one-shot bufferization, linalg to loops, then to LLVM. With
 /// `gemmKernels` (avx512vnni, avx2, neon-dot or neon-i8mm), quantized matmuls the generated
 /// kernels can take call them (qc-select-gemm-kernels first).
+/// With `runtimeAllocator`, buffers come from libquantc_runtime's
+/// _mlir_memref_to_llvm_alloc / _free (which keep large ones for the next
+/// call) instead of malloc / free.
 void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
-                                llvm::StringRef gemmKernels = "");
+                                llvm::StringRef gemmKernels = "",
+                                bool runtimeAllocator = false);
 
 /// One-shot bufferization of a whole module (identity layouts at function
 /// boundaries), the deallocation pipeline and its lowering to memref.
@@ -43,6 +47,9 @@ struct GpuPipelineOptions {
   int64_t blockSize = 256;
   /// Run the launches as host loops instead of emitting kernels.
   bool emulate = false;
+  /// Host buffers from libquantc_runtime's allocator (see
+  /// buildQCLowerToLLVMPipeline).
+  bool runtimeAllocator = false;
 };
 
 /// Adds the lowering from qc to NVIDIA GPU kernels (PTX in a gpu.binary)

@@ -46,10 +46,12 @@ void quantc::buildQCLowerToGPUPipeline(OpPassManager &pm,
   // Reductions accumulate in registers, not in global memory.
   pm.addNestedPass<func::FuncOp>(createPromoteAccumulators());
   pm.addNestedPass<func::FuncOp>(createApproximateMath());
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = options.runtimeAllocator;
   if (options.emulate) {
     pm.addNestedPass<func::FuncOp>(createEmulateGpuLaunches());
     addScalarLowering(pm);
-    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(createConvertToLLVMPass());
     pm.addPass(createReconcileUnrealizedCastsPass());
@@ -76,7 +78,7 @@ void quantc::buildQCLowerToGPUPipeline(OpPassManager &pm,
   GpuModuleToBinaryPassOptions binary;
   binary.compilationTarget = "isa";
   pm.addPass(createGpuModuleToBinaryPass(binary));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

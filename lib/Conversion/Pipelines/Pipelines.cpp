@@ -38,7 +38,8 @@ void quantc::addQCBufferization(OpPassManager &pm) {
 }
 
 void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
-                                        llvm::StringRef gemmKernels) {
+                                        llvm::StringRef gemmKernels,
+                                        bool runtimeAllocator) {
   if (!gemmKernels.empty()) {
     qc::QCSelectGemmKernelsOptions options;
     options.isa = gemmKernels.str();
@@ -72,7 +73,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   vectorOptions.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = runtimeAllocator;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   // erf and friends have no LLVM intrinsic: call libm.
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertToLLVMPass());

@@ -150,12 +150,14 @@ static LogicalResult buildEntryPoint(ModuleOp module, const Signature &sig,
   }
   main.setLinkage(LLVM::Linkage::Internal);
   auto call = LLVM::CallOp::create(b, loc, main, args);
-  auto freeFn = module.lookupSymbol<LLVM::LLVMFuncOp>("free");
+  // The lowering allocated the results with libquantc_runtime's allocator.
+  constexpr llvm::StringLiteral kFree = "_mlir_memref_to_llvm_free";
+  auto freeFn = module.lookupSymbol<LLVM::LLVMFuncOp>(kFree);
   if (!freeFn) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(module.getBody());
     freeFn = LLVM::LLVMFuncOp::create(
-        b, loc, "free",
+        b, loc, kFree,
         LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context), ptr));
   }
   for (auto [i, type] : llvm::enumerate(sig.outputs)) {
@@ -253,12 +255,13 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
     gpu.chip = spec->cpu;
     gpu.features = spec->features;
     gpu.moduleName = kernelModule;
+    gpu.runtimeAllocator = true;
     buildQCLowerToGPUPipeline(pm, gpu);
   } else {
     std::optional<KernelIsa> isa = kernelIsa(*spec);
     llvm::StringRef kernels =
         options.gemmKernels && isa ? kernelIsaName(*isa) : llvm::StringRef();
-    buildQCLowerToLLVMPipeline(pm, kernels);
+    buildQCLowerToLLVMPipeline(pm, kernels, /*runtimeAllocator=*/true);
   }
   if (failed(pm.run(module)) ||
       failed(buildEntryPoint(module, *sig, options.symbol, implName)))
