@@ -29,11 +29,14 @@ typedef void *CUcontext;
 typedef void *CUmodule;
 typedef void *CUfunction;
 typedef void *CUstream;
+typedef void *CUmemoryPool;
 typedef unsigned long long CUdeviceptr;
 
+/* The values of cuda.h's enumerators this file uses. */
 enum { kCudaSuccess = 0, kJitOptimizationLevel = 7, kJitErrorLogBuffer = 5,
-       kJitErrorLogBufferSize = 6, kMemAttachGlobal = 1,
-       kStreamNonBlocking = 1 };
+       kJitErrorLogBufferSize = 6, kStreamNonBlocking = 1,
+       kMemoryPoolsSupported = 115 /* CU_DEVICE_ATTRIBUTE_ */,
+       kPoolReleaseThreshold = 4 /* CU_MEMPOOL_ATTR_ */ };
 
 /* The driver entry points, by the names libcuda exports. */
 static struct {
@@ -52,13 +55,22 @@ static struct {
   CUresult (*streamDestroy)(CUstream);
   CUresult (*streamSynchronize)(CUstream);
   CUresult (*memAlloc)(CUdeviceptr *, size_t);
-  CUresult (*memAllocManaged)(CUdeviceptr *, size_t, unsigned);
   CUresult (*memFree)(CUdeviceptr);
   CUresult (*memcpyAsync)(CUdeviceptr, CUdeviceptr, size_t, CUstream);
   CUresult (*getErrorString)(CUresult, const char **);
+  /* Stream-ordered allocation (CUDA 11.2), used where the GPU has it. */
+  CUresult (*deviceGetAttribute)(int *, int, CUdevice);
+  CUresult (*deviceGetDefaultMemPool)(CUmemoryPool *, CUdevice);
+  CUresult (*memPoolSetAttribute)(CUmemoryPool, int, void *);
+  CUresult (*memAllocAsync)(CUdeviceptr *, size_t, CUstream);
+  CUresult (*memFreeAsync)(CUdeviceptr, CUstream);
 } cuda;
 
 static CUcontext context;
+/* Buffers come from the device's default memory pool, which keeps what a
+ * call frees for the next one (cuMemAlloc / cuMemFree on every call and
+ * buffer would cost more than small models' kernels). */
+static int pooled;
 /* 0: not tried, 1: ready, -1: failed (message in initError). */
 static int initState;
 static char initError[256];
@@ -105,7 +117,6 @@ static int initialize(void) {
       {"cuStreamDestroy_v2", (void **)&cuda.streamDestroy},
       {"cuStreamSynchronize", (void **)&cuda.streamSynchronize},
       {"cuMemAlloc_v2", (void **)&cuda.memAlloc},
-      {"cuMemAllocManaged", (void **)&cuda.memAllocManaged},
       {"cuMemFree_v2", (void **)&cuda.memFree},
       {"cuMemcpyAsync", (void **)&cuda.memcpyAsync},
       {"cuGetErrorString", (void **)&cuda.getErrorString},
@@ -126,6 +137,24 @@ static int initialize(void) {
              errorText(result));
     return initState;
   }
+  /* Optional: older drivers allocate synchronously. */
+  cuda.deviceGetAttribute = dlsym(library, "cuDeviceGetAttribute");
+  cuda.deviceGetDefaultMemPool = dlsym(library, "cuDeviceGetDefaultMemPool");
+  cuda.memPoolSetAttribute = dlsym(library, "cuMemPoolSetAttribute");
+  cuda.memAllocAsync = dlsym(library, "cuMemAllocAsync");
+  cuda.memFreeAsync = dlsym(library, "cuMemFreeAsync");
+  int supported = 0;
+  CUmemoryPool pool;
+  uint64_t keepAll = UINT64_MAX;
+  pooled = cuda.deviceGetAttribute && cuda.deviceGetDefaultMemPool &&
+           cuda.memPoolSetAttribute && cuda.memAllocAsync &&
+           cuda.memFreeAsync &&
+           cuda.deviceGetAttribute(&supported, kMemoryPoolsSupported,
+                                   device) == kCudaSuccess &&
+           supported &&
+           cuda.deviceGetDefaultMemPool(&pool, device) == kCudaSuccess &&
+           cuda.memPoolSetAttribute(pool, kPoolReleaseThreshold,
+                                    &keepAll) == kCudaSuccess;
   initState = 1;
   return initState;
 }
@@ -238,14 +267,14 @@ void mgpuStreamSynchronize(void *stream) {
 }
 
 void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared) {
-  (void)stream;
   ready();
+  if (isHostShared)
+    fail("mgpuMemAlloc", "host-shared buffers are not supported");
   CUdeviceptr pointer = 0;
   if (sizeBytes == 0)
     return NULL;
-  if (isHostShared)
-    check(cuda.memAllocManaged(&pointer, sizeBytes, kMemAttachGlobal),
-          "cuMemAllocManaged");
+  if (pooled)
+    check(cuda.memAllocAsync(&pointer, sizeBytes, stream), "cuMemAllocAsync");
   else
     check(cuda.memAlloc(&pointer, sizeBytes), "cuMemAlloc");
   return (void *)(uintptr_t)pointer;
@@ -253,11 +282,17 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void *stream, bool isHostShared) {
 
 void mgpuMemFree(void *pointer, void *stream) {
   ready();
-  /* Frees must wait for the kernels still using the buffer. */
+  if (!pointer)
+    return;
+  if (pooled) {
+    /* In stream order: after the kernels still using the buffer. */
+    check(cuda.memFreeAsync((CUdeviceptr)(uintptr_t)pointer, stream),
+          "cuMemFreeAsync");
+    return;
+  }
   check(cuda.streamSynchronize(stream), "cuStreamSynchronize (a kernel "
                                         "failed)");
-  if (pointer)
-    check(cuda.memFree((CUdeviceptr)(uintptr_t)pointer), "cuMemFree");
+  check(cuda.memFree((CUdeviceptr)(uintptr_t)pointer), "cuMemFree");
 }
 
 void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, void *stream) {

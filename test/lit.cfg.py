@@ -80,6 +80,12 @@ config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
 # The CUDA toolkit's assembler checks the PTX quantc writes.
 if shutil.which("ptxas"):
     config.available_features.add("ptxas")
+# The CUDA toolkit's cuda.h checks the GPU runtime's declarations.
+for cuda_include in ["/usr/local/cuda/include", "/usr/include"]:
+    if os.path.exists(os.path.join(cuda_include, "cuda.h")):
+        config.available_features.add("cuda-headers")
+        config.substitutions.append(("%cuda_include", cuda_include))
+        break
 # An NVIDIA GPU and its driver run the objects compiled for nvptx-sm*.
 def has_cuda_gpu():
     import ctypes
