@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-enum { kBuckets = 64 };
+enum { kBucketBits = 8, kBuckets = 1 << kBucketBits };
 static const size_t kCachedMin = 64 * 1024;
 static const size_t kCacheLimit = (size_t)1 << 30;
 
@@ -34,7 +34,12 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static Header *buckets[kBuckets];
 static size_t cachedBytes;
 
-static size_t bucketOf(size_t size) { return (size / 64) % kBuckets; }
+/* Buffer sizes are mostly multiples of large powers of two: a
+ * multiplicative hash spreads them over the buckets. */
+static size_t bucketOf(size_t size) {
+  return (size_t)(((uint64_t)size * 0x9E3779B97F4A7C15ull) >>
+                  (64 - kBucketBits));
+}
 
 static void *allocate(size_t size, size_t alignment) {
   if (alignment < 16)
