@@ -8,7 +8,9 @@ Tests whose inputs are not float32 tensors, or whose model does not
 import, are skipped (counted). Prints one line per failure and a summary;
 exits non-zero on any numeric mismatch or crash.
 
-usage: onnx_node_run.py QUANTC NODE_DIR [MIN_PASSED]
+usage: onnx_node_run.py QUANTC NODE_DIR [MIN_PASSED [QUANTC_FLAG...]]
+  QUANTC_FLAGs go to every `quantc run` (--emulate-gpu: the GPU kernels'
+  code, run on the host).
 """
 import glob
 import os
@@ -26,6 +28,7 @@ RTOL, ATOL = 1e-3, 1e-7
 def main():
     quantc, root = sys.argv[1], sys.argv[2]
     min_passed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    extra = sys.argv[4:]
     passed, skipped, failed = [], [], []
     for name in sorted(os.listdir(root)):
         folder = os.path.join(root, name)
@@ -44,7 +47,7 @@ def main():
             skipped.append(name)
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            args = [quantc, "run", model_path, "--output-dir", tmp]
+            args = [quantc, "run", model_path, "--output-dir", tmp] + extra
             for info, f in zip(inputs, input_files):
                 args += ["--input", "%s=%s" % (info.name, f)]
             try:
