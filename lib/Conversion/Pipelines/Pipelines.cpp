@@ -47,6 +47,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   }
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
