@@ -35,6 +35,8 @@ void quantc::buildQCLowerToGPUPipeline(OpPassManager &pm,
                                        const GpuPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
+  // One kernel per chain of elementwise ops, not one per op.
+  pm.addPass(createLinalgElementwiseOpFusionPass());
   addQCBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
