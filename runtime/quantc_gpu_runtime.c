@@ -17,6 +17,7 @@
 #include "quantc_runtime.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,7 +72,7 @@ static CUcontext context;
  * call frees for the next one (cuMemAlloc / cuMemFree on every call and
  * buffer would cost more than small models' kernels). */
 static int pooled;
-/* 0: not tried, 1: ready, -1: failed (message in initError). */
+/* After initialize(): 1 ready, -1 failed (message in initError). */
 static int initState;
 static char initError[256];
 
@@ -91,15 +92,22 @@ static const char *errorText(CUresult result) {
   return "unknown CUDA error";
 }
 
+static void initializeOnce(void);
+
+/* Once per process, whichever thread runs the model first. */
 static int initialize(void) {
-  if (initState)
-    return initState;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, initializeOnce);
+  return initState;
+}
+
+static void initializeOnce(void) {
   initState = -1;
   void *library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!library) {
     snprintf(initError, sizeof initError,
              "no NVIDIA driver (cannot open libcuda.so.1: %s)", dlerror());
-    return initState;
+    return;
   }
   struct {
     const char *name;
@@ -123,7 +131,7 @@ static int initialize(void) {
   };
   for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; ++i)
     if (loadSymbol(library, symbols[i].name, symbols[i].slot))
-      return initState;
+      return;
   const char *ordinalText = getenv("QUANTC_CUDA_DEVICE");
   int ordinal = ordinalText ? atoi(ordinalText) : 0;
   CUdevice device;
@@ -135,7 +143,7 @@ static int initialize(void) {
   if (result != kCudaSuccess) {
     snprintf(initError, sizeof initError, "no usable GPU %d: %s", ordinal,
              errorText(result));
-    return initState;
+    return;
   }
   /* Optional: older drivers allocate synchronously. */
   cuda.deviceGetAttribute = dlsym(library, "cuDeviceGetAttribute");
@@ -156,7 +164,6 @@ static int initialize(void) {
            cuda.memPoolSetAttribute(pool, kPoolReleaseThreshold,
                                     &keepAll) == kCudaSuccess;
   initState = 1;
-  return initState;
 }
 
 static void fail(const char *what, const char *detail) {
@@ -220,6 +227,8 @@ void mgpuModuleUnload(void *handle) {
 void *mgpuModuleGetFunction(void *handle, const char *name) {
   ready();
   LazyModule *lazy = handle;
+  static pthread_mutex_t loading = PTHREAD_MUTEX_INITIALIZER;
+  pthread_mutex_lock(&loading);
   if (!lazy->module) {
     char log[4096] = "";
     int options[] = {kJitOptimizationLevel, kJitErrorLogBuffer,
@@ -231,6 +240,7 @@ void *mgpuModuleGetFunction(void *handle, const char *name) {
     if (result != kCudaSuccess)
       fail("loading the kernels' PTX", log[0] ? log : errorText(result));
   }
+  pthread_mutex_unlock(&loading);
   CUfunction function;
   check(cuda.moduleGetFunction(&function, lazy->module, name),
         "cuModuleGetFunction");
