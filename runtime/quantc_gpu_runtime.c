@@ -34,10 +34,15 @@ typedef void *CUmemoryPool;
 typedef unsigned long long CUdeviceptr;
 
 /* The values of cuda.h's enumerators this file uses. */
-enum { kCudaSuccess = 0, kJitOptimizationLevel = 7, kJitErrorLogBuffer = 5,
-       kJitErrorLogBufferSize = 6, kStreamNonBlocking = 1,
-       kMemoryPoolsSupported = 115 /* CU_DEVICE_ATTRIBUTE_ */,
-       kPoolReleaseThreshold = 4 /* CU_MEMPOOL_ATTR_ */ };
+enum {
+  kCudaSuccess = 0,
+  kJitOptimizationLevel = 7,
+  kJitErrorLogBuffer = 5,
+  kJitErrorLogBufferSize = 6,
+  kStreamNonBlocking = 1,
+  kMemoryPoolsSupported = 115 /* CU_DEVICE_ATTRIBUTE_ */,
+  kPoolReleaseThreshold = 4 /* CU_MEMPOOL_ATTR_ */
+};
 
 /* The driver entry points, by the names libcuda exports. */
 static struct {
@@ -49,9 +54,9 @@ static struct {
                                void **);
   CUresult (*moduleUnload)(CUmodule);
   CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
-  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned,
-                           unsigned, unsigned, unsigned, unsigned, CUstream,
-                           void **, void **);
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, unsigned, unsigned, CUstream, void **,
+                           void **);
   CUresult (*streamCreate)(CUstream *, unsigned);
   CUresult (*streamDestroy)(CUstream);
   CUresult (*streamSynchronize)(CUstream);
@@ -157,12 +162,12 @@ static void initializeOnce(void) {
   pooled = cuda.deviceGetAttribute && cuda.deviceGetDefaultMemPool &&
            cuda.memPoolSetAttribute && cuda.memAllocAsync &&
            cuda.memFreeAsync &&
-           cuda.deviceGetAttribute(&supported, kMemoryPoolsSupported,
-                                   device) == kCudaSuccess &&
+           cuda.deviceGetAttribute(&supported, kMemoryPoolsSupported, device) ==
+               kCudaSuccess &&
            supported &&
            cuda.deviceGetDefaultMemPool(&pool, device) == kCudaSuccess &&
-           cuda.memPoolSetAttribute(pool, kPoolReleaseThreshold,
-                                    &keepAll) == kCudaSuccess;
+           cuda.memPoolSetAttribute(pool, kPoolReleaseThreshold, &keepAll) ==
+               kCudaSuccess;
   initState = 1;
 }
 
@@ -253,8 +258,8 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       void **params, void **extra, size_t paramsCount) {
   (void)paramsCount;
   ready();
-  check(cuda.launchKernel(function, gridX, gridY, gridZ, blockX, blockY,
-                          blockZ, sharedMemBytes, stream, params, extra),
+  check(cuda.launchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                          sharedMemBytes, stream, params, extra),
         "cuLaunchKernel");
 }
 

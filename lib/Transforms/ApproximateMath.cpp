@@ -37,13 +37,13 @@ struct PowFAsExpLog : public OpRewritePattern<math::PowFOp> {
     Type type = op.getType();
     Value x = op.getLhs(), y = op.getRhs();
     auto constant = [&](double v) -> Value {
-      return arith::ConstantOp::create(rewriter, loc, type,
-                                       rewriter.getFloatAttr(
-                                           getElementTypeOrSelf(type), v));
+      return arith::ConstantOp::create(
+          rewriter, loc, type,
+          rewriter.getFloatAttr(getElementTypeOrSelf(type), v));
     };
     auto equal = [&](Value a, Value b) -> Value {
-      return arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ,
-                                   a, b);
+      return arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ, a,
+                                   b);
     };
     Value magnitude = math::ExpOp::create(
         rewriter, loc,
@@ -66,12 +66,11 @@ struct PowFAsExpLog : public OpRewritePattern<math::PowFOp> {
     Value negative = arith::SelectOp::create(
         rewriter, loc, yInteger, signed_,
         constant(std::numeric_limits<double>::quiet_NaN()));
-    Value result =
-        arith::SelectOp::create(rewriter, loc, negativeBase, negative,
-                                magnitude);
-    result = arith::SelectOp::create(
-        rewriter, loc, equal(y, constant(0.5)),
-        math::SqrtOp::create(rewriter, loc, x), result);
+    Value result = arith::SelectOp::create(rewriter, loc, negativeBase,
+                                           negative, magnitude);
+    result =
+        arith::SelectOp::create(rewriter, loc, equal(y, constant(0.5)),
+                                math::SqrtOp::create(rewriter, loc, x), result);
     result = arith::SelectOp::create(rewriter, loc, equal(y, constant(2)),
                                      arith::MulFOp::create(rewriter, loc, x, x),
                                      result);

@@ -56,8 +56,8 @@ static LogicalResult emulate(gpu::LaunchOp launch) {
   mapping.map(launch.getBlockSize().z, blockSize.z);
   // z outermost and x innermost: the order a row of threads is numbered.
   std::pair<Value, Value> loops[] = {
-      {blockIds.z, gridSize.z},  {blockIds.y, gridSize.y},
-      {blockIds.x, gridSize.x},  {threadIds.z, blockSize.z},
+      {blockIds.z, gridSize.z},   {blockIds.y, gridSize.y},
+      {blockIds.x, gridSize.x},   {threadIds.z, blockSize.z},
       {threadIds.y, blockSize.y}, {threadIds.x, blockSize.x}};
   for (auto [id, size] : loops) {
     auto loop = scf::ForOp::create(b, loc, zero, size, one);
@@ -75,9 +75,8 @@ struct EmulateGpuLaunchesPass
     : public quantc::impl::EmulateGpuLaunchesBase<EmulateGpuLaunchesPass> {
   void runOnOperation() override {
     SmallVector<gpu::LaunchOp> launches;
-    getOperation().walk([&](gpu::LaunchOp launch) {
-      launches.push_back(launch);
-    });
+    getOperation().walk(
+        [&](gpu::LaunchOp launch) { launches.push_back(launch); });
     for (gpu::LaunchOp launch : launches)
       if (failed(emulate(launch)))
         return signalPassFailure();

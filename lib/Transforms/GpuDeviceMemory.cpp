@@ -67,29 +67,33 @@ struct GpuDeviceMemoryPass
   /// Every host use of a global must have been sunk into a kernel, and no
   /// host code may read or write buffers (MapLoopsToGpu moved it all).
   LogicalResult checkHostCode() {
-    WalkResult result = getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (isa<gpu::LaunchOp>(op))
-        return WalkResult::skip();
-      if (isa<memref::AllocaOp>(op)) {
-        op->emitError("GPU targets cannot place a stack buffer on the device");
-        return WalkResult::interrupt();
-      }
-      auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-      if (!effects || isa<memref::AllocOp, memref::DeallocOp>(op))
-        return WalkResult::advance();
-      SmallVector<MemoryEffects::EffectInstance> list;
-      effects.getEffects(list);
-      for (const MemoryEffects::EffectInstance &effect : list)
-        if (isa<MemoryEffects::Read, MemoryEffects::Write>(
-                effect.getEffect()) &&
-            effect.getValue() && isa<MemRefType>(effect.getValue().getType())) {
-          op->emitError("buffer contents are accessed outside a gpu.launch; "
-                        "run quantc-map-loops-to-gpu and "
-                        "convert-parallel-loops-to-gpu first");
-          return WalkResult::interrupt();
-        }
-      return WalkResult::advance();
-    });
+    WalkResult result =
+        getOperation().walk<WalkOrder::PreOrder>([&](Operation *op) {
+          if (isa<gpu::LaunchOp>(op))
+            return WalkResult::skip();
+          if (isa<memref::AllocaOp>(op)) {
+            op->emitError(
+                "GPU targets cannot place a stack buffer on the device");
+            return WalkResult::interrupt();
+          }
+          auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+          if (!effects || isa<memref::AllocOp, memref::DeallocOp>(op))
+            return WalkResult::advance();
+          SmallVector<MemoryEffects::EffectInstance> list;
+          effects.getEffects(list);
+          for (const MemoryEffects::EffectInstance &effect : list)
+            if (isa<MemoryEffects::Read, MemoryEffects::Write>(
+                    effect.getEffect()) &&
+                effect.getValue() &&
+                isa<MemRefType>(effect.getValue().getType())) {
+              op->emitError(
+                  "buffer contents are accessed outside a gpu.launch; "
+                  "run quantc-map-loops-to-gpu and "
+                  "convert-parallel-loops-to-gpu first");
+              return WalkResult::interrupt();
+            }
+          return WalkResult::advance();
+        });
     return failure(result.wasInterrupted());
   }
 

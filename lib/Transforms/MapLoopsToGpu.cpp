@@ -36,17 +36,19 @@ static bool touchesBuffers(Operation *op) {
       ->walk([](Operation *nested) {
         auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
         if (!effects) {
-          bool takesMemref = llvm::any_of(nested->getOperandTypes(), [](Type t) {
-            return isa<MemRefType>(t);
-          });
-          return takesMemref && !nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+          bool takesMemref =
+              llvm::any_of(nested->getOperandTypes(),
+                           [](Type t) { return isa<MemRefType>(t); });
+          return takesMemref &&
+                         !nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
                      ? WalkResult::interrupt()
                      : WalkResult::advance();
         }
         SmallVector<MemoryEffects::EffectInstance> list;
         effects.getEffects(list);
         for (const MemoryEffects::EffectInstance &effect : list)
-          if (isa<MemoryEffects::Read, MemoryEffects::Write>(effect.getEffect()))
+          if (isa<MemoryEffects::Read, MemoryEffects::Write>(
+                  effect.getEffect()))
             return WalkResult::interrupt();
         return WalkResult::advance();
       })
@@ -72,7 +74,8 @@ static LogicalResult wrapRun(ArrayRef<Operation *> run) {
   for (Operation *op : run)
     for (Value result : op->getResults())
       for (Operation *user : result.getUsers())
-        if (llvm::none_of(run, [&](Operation *m) { return m->isAncestor(user); }))
+        if (llvm::none_of(run,
+                          [&](Operation *m) { return m->isAncestor(user); }))
           return user->emitError("a value computed from buffer contents is "
                                  "used outside device code; GPU targets "
                                  "cannot lower it");
@@ -185,8 +188,8 @@ static LogicalResult mapToGrid(scf::ParallelOp loop, int64_t maxBlockSize) {
       b, loc,
       arith::MulIOp::create(b, loc, grid.getInductionVars()[0], threads),
       grid.getInductionVars()[1]);
-  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                        linear, total);
+  Value inRange =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, linear, total);
   auto guard = scf::IfOp::create(b, loc, inRange, /*withElseRegion=*/false);
   b.setInsertionPointToStart(guard.thenBlock());
   // Row-major decomposition: the innermost index varies fastest, so

@@ -35,11 +35,10 @@ struct ToIntrinsicCall : public OpRewritePattern<MathOp> {
     Type type = op.getType();
     if (!type.isF32() && !type.isF64())
       return rewriter.notifyMatchFailure(op, "not an f32 or f64 scalar");
-    std::string intrinsic =
-        "llvm." + name + (type.isF32() ? ".f32" : ".f64");
-    auto call = LLVM::CallIntrinsicOp::create(
-        rewriter, op.getLoc(), type, rewriter.getStringAttr(intrinsic),
-        op->getOperands());
+    std::string intrinsic = "llvm." + name + (type.isF32() ? ".f32" : ".f64");
+    auto call = LLVM::CallIntrinsicOp::create(rewriter, op.getLoc(), type,
+                                              rewriter.getStringAttr(intrinsic),
+                                              op->getOperands());
     rewriter.replaceOp(op, call.getResults());
     return success();
   }

@@ -33,9 +33,8 @@ struct MergeGpuModulesPass
     MLIRContext *context = module.getContext();
     OpBuilder b(context);
     b.setInsertionPoint(outlined.front());
-    auto target = NVVM::NVVMTargetAttr::get(context, /*optLevel=*/3,
-                                            "nvptx64-nvidia-cuda", chip,
-                                            features);
+    auto target = NVVM::NVVMTargetAttr::get(
+        context, /*optLevel=*/3, "nvptx64-nvidia-cuda", chip, features);
     auto merged = gpu::GPUModuleOp::create(b, module.getLoc(), "__merged",
                                            b.getArrayAttr({target}));
     SymbolTable mergedSymbols(merged);
@@ -43,11 +42,13 @@ struct MergeGpuModulesPass
     // are retargeted as each module is emptied.
     DenseMap<Attribute, SymbolRefAttr> retarget;
     for (gpu::GPUModuleOp old : outlined) {
-      for (Operation &op : llvm::make_early_inc_range(old.getBody()->without_terminator())) {
+      for (Operation &op :
+           llvm::make_early_inc_range(old.getBody()->without_terminator())) {
         auto symbol = dyn_cast<SymbolOpInterface>(op);
         if (auto kernel = dyn_cast<gpu::GPUFuncOp>(op)) {
           SymbolRefAttr from = SymbolRefAttr::get(
-              old.getNameAttr(), {FlatSymbolRefAttr::get(kernel.getNameAttr())});
+              old.getNameAttr(),
+              {FlatSymbolRefAttr::get(kernel.getNameAttr())});
           kernel.setName(old.getName());
           op.moveBefore(merged.getBody(), merged.getBody()->end());
           mergedSymbols.insert(&op);

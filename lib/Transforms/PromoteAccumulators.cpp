@@ -61,7 +61,8 @@ static bool othersAreDistinct(scf::ForOp loop, Value root) {
         return WalkResult::interrupt();
       Value other = rootBuffer(value);
       // The accumulator's own accesses are checked by the caller.
-      if (!other || (other == root && !isa<memref::LoadOp, memref::StoreOp>(op)))
+      if (!other ||
+          (other == root && !isa<memref::LoadOp, memref::StoreOp>(op)))
         return WalkResult::interrupt();
     }
     return WalkResult::advance();
@@ -87,9 +88,8 @@ static SmallVector<Accumulator> findAccumulators(scf::ForOp loop) {
   for (Operation &op : loop.getBody()->without_terminator()) {
     auto store = dyn_cast<memref::StoreOp>(op);
     if (!store || !loop.isDefinedOutsideOfLoop(store.getMemRef()) ||
-        !llvm::all_of(store.getIndices(), [&](Value v) {
-          return loop.isDefinedOutsideOfLoop(v);
-        }))
+        !llvm::all_of(store.getIndices(),
+                      [&](Value v) { return loop.isDefinedOutsideOfLoop(v); }))
       continue;
     Value memref = store.getMemRef();
     if (llvm::any_of(found,
@@ -135,22 +135,21 @@ static scf::ForOp promote(RewriterBase &rewriter, scf::ForOp loop,
   rewriter.setInsertionPoint(loop);
   Value initial = memref::LoadOp::create(rewriter, loc, accumulator.memref,
                                          accumulator.indices);
-  FailureOr<LoopLikeOpInterface> replaced =
-      loop.replaceWithAdditionalYields(
-          rewriter, ValueRange{initial},
-          /*replaceInitOperandUsesInLoop=*/false,
-          [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
-            Value current = carried.front();
-            for (Operation *access : accumulator.accesses) {
-              if (auto load = dyn_cast<memref::LoadOp>(access)) {
-                rewriter.replaceAllUsesWith(load.getResult(), current);
-              } else {
-                current = cast<memref::StoreOp>(access).getValueToStore();
-              }
-              rewriter.eraseOp(access);
-            }
-            return SmallVector<Value>{current};
-          });
+  FailureOr<LoopLikeOpInterface> replaced = loop.replaceWithAdditionalYields(
+      rewriter, ValueRange{initial},
+      /*replaceInitOperandUsesInLoop=*/false,
+      [&](OpBuilder &, Location, ArrayRef<BlockArgument> carried) {
+        Value current = carried.front();
+        for (Operation *access : accumulator.accesses) {
+          if (auto load = dyn_cast<memref::LoadOp>(access)) {
+            rewriter.replaceAllUsesWith(load.getResult(), current);
+          } else {
+            current = cast<memref::StoreOp>(access).getValueToStore();
+          }
+          rewriter.eraseOp(access);
+        }
+        return SmallVector<Value>{current};
+      });
   auto promoted = cast<scf::ForOp>(replaced->getOperation());
   rewriter.setInsertionPointAfter(promoted);
   memref::StoreOp::create(rewriter, loc, promoted.getResults().back(),
