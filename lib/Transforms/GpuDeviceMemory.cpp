@@ -9,6 +9,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "BufferAccess.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Utils/GPUUtils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -76,22 +78,12 @@ struct GpuDeviceMemoryPass
                 "GPU targets cannot place a stack buffer on the device");
             return WalkResult::interrupt();
           }
-          auto effects = dyn_cast<MemoryEffectOpInterface>(op);
-          if (!effects || isa<memref::AllocOp, memref::DeallocOp>(op))
-            return WalkResult::advance();
-          SmallVector<MemoryEffects::EffectInstance> list;
-          effects.getEffects(list);
-          for (const MemoryEffects::EffectInstance &effect : list)
-            if (isa<MemoryEffects::Read, MemoryEffects::Write>(
-                    effect.getEffect()) &&
-                effect.getValue() &&
-                isa<MemRefType>(effect.getValue().getType())) {
-              op->emitError(
-                  "buffer contents are accessed outside a gpu.launch; "
-                  "run quantc-map-loops-to-gpu and "
-                  "convert-parallel-loops-to-gpu first");
-              return WalkResult::interrupt();
-            }
+          if (quantc::accessesBufferContents(op)) {
+            op->emitError("buffer contents are accessed outside a gpu.launch; "
+                          "run quantc-map-loops-to-gpu and "
+                          "convert-parallel-loops-to-gpu first");
+            return WalkResult::interrupt();
+          }
           return WalkResult::advance();
         });
     return failure(result.wasInterrupted());

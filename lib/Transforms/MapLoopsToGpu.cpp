@@ -12,6 +12,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "BufferAccess.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
@@ -29,28 +31,12 @@ namespace quantc {
 
 using namespace mlir;
 
-/// Whether `op` or an op nested in it reads or writes buffer contents (an
-/// op that says nothing about its effects counts when it takes a memref).
+/// Whether `op` or an op nested in it reads or writes buffer contents.
 static bool touchesBuffers(Operation *op) {
   return op
       ->walk([](Operation *nested) {
-        auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-        if (!effects) {
-          bool takesMemref =
-              llvm::any_of(nested->getOperandTypes(),
-                           [](Type t) { return isa<MemRefType>(t); });
-          return takesMemref &&
-                         !nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                     ? WalkResult::interrupt()
-                     : WalkResult::advance();
-        }
-        SmallVector<MemoryEffects::EffectInstance> list;
-        effects.getEffects(list);
-        for (const MemoryEffects::EffectInstance &effect : list)
-          if (isa<MemoryEffects::Read, MemoryEffects::Write>(
-                  effect.getEffect()))
-            return WalkResult::interrupt();
-        return WalkResult::advance();
+        return quantc::accessesBufferContents(nested) ? WalkResult::interrupt()
+                                                      : WalkResult::advance();
       })
       .wasInterrupted();
 }

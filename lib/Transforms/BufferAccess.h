@@ -1,0 +1,22 @@
+//===- BufferAccess.h - which ops touch buffer contents ---------*- C++ -*-===//
+//
+// Part of quantc. Shared by the GPU passes: what must run in a kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_LIB_TRANSFORMS_BUFFERACCESS_H
+#define QUANTC_LIB_TRANSFORMS_BUFFERACCESS_H
+
+#include "mlir/IR/Operation.h"
+
+namespace quantc {
+
+/// Whether `op` itself (not its regions) reads or writes buffer contents:
+/// it declares a read or write effect (on a memref, or on nothing in
+/// particular), or it declares no effects at all and takes a memref (a
+/// call, say). Allocation and freeing do not count.
+bool accessesBufferContents(mlir::Operation *op);
+
+} // namespace quantc
+
+#endif // QUANTC_LIB_TRANSFORMS_BUFFERACCESS_H
