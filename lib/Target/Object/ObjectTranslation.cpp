@@ -27,51 +27,52 @@ llvm::cl::opt<std::string> objectTarget(
     llvm::cl::init("host"));
 } // namespace
 
+/// Lowers `op` (a module) with `options`; the object goes to `object`
+/// when given, the header nowhere (quantc compile writes it).
+static LogicalResult lower(Operation *op, const quantc::ObjectOptions &options,
+                           llvm::raw_ostream *object) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError("expected a module");
+  llvm::SmallVector<char> bytes;
+  llvm::raw_svector_ostream objectStream(bytes);
+  std::string header;
+  llvm::raw_string_ostream headerStream(header);
+  if (failed(
+          quantc::emitObjectFile(module, options, objectStream, headerStream)))
+    return failure();
+  if (object)
+    object->write(bytes.data(), bytes.size());
+  return success();
+}
+
 void quantc::registerObjectTranslation() {
   auto registerDialects = [](DialectRegistry &registry) {
     registerAllDialects(registry);
     registerAllExtensions(registry);
   };
   TranslateFromMLIRRegistration object(
-      "qc-to-object",
-      "lower a module's qc @main to a relocatable object file",
+      "qc-to-object", "lower a module's qc @main to a relocatable object file",
       [](Operation *op, llvm::raw_ostream &output) -> LogicalResult {
-        auto module = dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("expected a module");
         ObjectOptions options;
         options.target = objectTarget;
-        llvm::SmallVector<char> object;
-        llvm::raw_svector_ostream objectStream(object);
-        std::string header;
-        llvm::raw_string_ostream headerStream(header);
-        if (failed(emitObjectFile(module, options, objectStream, headerStream)))
-          return failure();
-        output.write(object.data(), object.size());
-        return success();
+        return lower(op, options, &output);
       },
       registerDialects);
   TranslateFromMLIRRegistration ptx(
-      "qc-to-ptx",
-      "lower a module's qc @main to NVIDIA GPU kernels, as PTX",
+      "qc-to-ptx", "lower a module's qc @main to NVIDIA GPU kernels, as PTX",
       [](Operation *op, llvm::raw_ostream &output) -> LogicalResult {
-        auto module = dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("expected a module");
         ObjectOptions options;
-        options.target = objectTarget.getNumOccurrences() ? objectTarget.getValue()
-                                                          : std::string("nvptx-sm90");
+        options.target = objectTarget.getNumOccurrences()
+                             ? objectTarget.getValue()
+                             : std::string("nvptx-sm90");
         std::optional<TargetSpec> spec = lookupTarget(options.target);
         if (spec && !spec->gpu)
-          return module.emitError("--qc-to-ptx needs a GPU target "
-                                  "(nvptx-sm80, nvptx-sm90), got '")
+          return op->emitError("--qc-to-ptx needs a GPU target "
+                               "(nvptx-sm80, nvptx-sm90), got '")
                  << options.target << "'";
         options.ptx = &output;
-        llvm::SmallVector<char> object;
-        llvm::raw_svector_ostream objectStream(object);
-        std::string header;
-        llvm::raw_string_ostream headerStream(header);
-        return emitObjectFile(module, options, objectStream, headerStream);
+        return lower(op, options, /*object=*/nullptr);
       },
       registerDialects);
 }
