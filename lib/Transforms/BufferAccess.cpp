@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -24,4 +25,10 @@ bool quantc::accessesBufferContents(Operation *op) {
     return isa<MemoryEffects::Read, MemoryEffects::Write>(effect.getEffect()) &&
            (!value || isa<MemRefType>(value.getType()));
   });
+}
+
+Value quantc::viewedBuffer(Value memref) {
+  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
+    memref = view.getViewSource();
+  return memref;
 }

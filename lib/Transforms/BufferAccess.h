@@ -8,6 +8,7 @@
 #define QUANTC_LIB_TRANSFORMS_BUFFERACCESS_H
 
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
 
 namespace quantc {
 
@@ -16,6 +17,9 @@ namespace quantc {
 /// particular), or it declares no effects at all and takes a memref (a
 /// call, say). Allocation and freeing do not count.
 bool accessesBufferContents(mlir::Operation *op);
+
+/// The buffer `memref` views, through subviews, reshapes and casts.
+mlir::Value viewedBuffer(mlir::Value memref);
 
 } // namespace quantc
 

@@ -37,13 +37,6 @@ static bool sinkIntoKernel(Operation *op) {
          op->getDialect()->getNamespace() == "arith";
 }
 
-/// The buffer `value` views (through subviews, reshapes, casts).
-static Value rootBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
 static bool insideLaunch(Operation *op) {
   return op->getParentOfType<gpu::LaunchOp>() != nullptr;
 }
@@ -164,7 +157,7 @@ struct GpuDeviceMemoryPass
         Value host = memref::AllocOp::create(rb, loc, type);
         gpu::MemcpyOp::create(rb, loc, Type(), ValueRange{}, host,
                               operand.get());
-        Value root = rootBuffer(operand.get());
+        Value root = quantc::viewedBuffer(operand.get());
         if (!root.getDefiningOp<gpu::AllocOp>()) {
           ret.emitError("a result is not a buffer the function allocated");
           return WalkResult::interrupt();

@@ -11,11 +11,12 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "BufferAccess.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace quantc {
 #define GEN_PASS_DEF_PROMOTEACCUMULATORS
@@ -27,8 +28,7 @@ using namespace mlir;
 /// The allocation, global or function argument `memref` views, or null
 /// when that is not known (a value an scf.if yields, say).
 static Value rootBuffer(Value memref) {
-  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
-    memref = view.getViewSource();
+  memref = quantc::viewedBuffer(memref);
   if (auto argument = dyn_cast<BlockArgument>(memref))
     return isa<FunctionOpInterface>(argument.getOwner()->getParentOp())
                ? memref

@@ -52,7 +52,6 @@
 
 #include <chrono>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include "llvm/Support/WithColor.h"
 
@@ -768,16 +767,6 @@ static int runModel() {
   return 0;
 }
 
-/// Compiled models allocate and free megabyte buffers every run; glibc
-/// would map each afresh and the kernel zero its pages (half the int8
-/// detector's time was page faults). Keep freed memory for reuse instead.
-static void keepFreedMemory() {
-#ifdef __GLIBC__
-  mallopt(M_MMAP_THRESHOLD, 32 << 20); // glibc's maximum
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-}
-
 /// Writes out/<symbol>.o and out/<symbol>.h for `quantc kernel`.
 static int emitKernel() {
   quantc::GemmShape shape;
@@ -828,7 +817,6 @@ static int emitKernel() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  keepFreedMemory();
   cl::ParseCommandLineOptions(argc, argv, "quantc: the quantization compiler\n");
   if (runCommand)
     return runModel();

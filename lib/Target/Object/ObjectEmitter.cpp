@@ -267,8 +267,8 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
       failed(buildEntryPoint(module, *sig, options.symbol, implName)))
     return failure();
   if (spec->gpu) {
-    // The PTX is embedded in the host object (loaded when the program
-    // starts) and written out on request, for ptxas or cuobjdump.
+    // The PTX is embedded in the host object (the runtime loads it when a
+    // kernel first runs) and written out on request, for ptxas.
     auto binary = module.lookupSymbol<gpu::BinaryOp>(kernelModule);
     if (!binary || binary.getObjects().size() != 1)
       return module.emitError("GPU lowering produced no kernel binary");
