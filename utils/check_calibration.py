@@ -4,7 +4,7 @@ statistics computed with numpy from the network's intermediate tensors
 (utils/check_classifier.py's reference implementation): min/max of every
 probed tensor over all samples (bound 1e-5), element counts, that every
 |x| histogram holds every element, and, for the tensors a conv or the
-gemm reads (scaled, pool1: NCHW channels; flat: K), the per-channel mean
+gemm reads (normalized, pool1: NCHW channels; flat: K), the per-channel mean
 and the E[x x^T] file against numpy (relative bound 1e-5).
 
 usage: check_calibration.py CLASSIFIER.mlir CALIB_DIR CACHE.json
@@ -25,12 +25,12 @@ BOUND = 1e-5
 def intermediates(w, x):
     w = {k: v.astype(np.float64) for k, v in w.items()}
     out = {}
-    scaled = (x - 0.1307) / 0.3081
-    out["scaled"] = scaled
-    c1 = conv2d(scaled, w["conv1_w"].reshape(4, 1, 3, 3), w["conv1_b"], 1, 1)
-    out["conv1"] = c1
+    normalized = (x - 0.1307) / 0.3081
+    out["normalized"] = normalized
+    c1 = conv2d(normalized, w["conv1_w"].reshape(4, 1, 3, 3), w["conv1_b"], 1, 1)
     c = lambda v: v[None, :, None, None]
     y = (c1 - c(w["bn_mean"])) / np.sqrt(c(w["bn_var"]) + 1e-5) * c(w["bn_scale"]) + c(w["bn_bias"])
+    out["bn1"] = y
     y = np.maximum(y, 0).reshape(1, 4, 14, 2, 14, 2).max(axis=(3, 5))
     out["pool1"] = y
     c2 = conv2d(y, w["conv2_w"].reshape(8, 4, 3, 3), w["conv2_b"], 2, 0)
@@ -46,7 +46,7 @@ def main():
     weights = blobs(open(model).read())
     cache = json.load(open(cache_path))
     expected = {}
-    rows = {"scaled": [], "pool1": [], "flat": []}
+    rows = {"normalized": [], "pool1": [], "flat": []}
     files = sorted(glob.glob(os.path.join(folder, "*.npy")))
     for f in files:
         for name, value in intermediates(weights, np.load(f).astype(np.float64)).items():

@@ -7,12 +7,17 @@ the bound.
 
 usage: check_classifier.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS CLASSIFIER.mlir [PASS...]
        check_classifier.py --program BINARY CLASSIFIER.mlir [BOUND]
+       check_classifier.py --program BINARY CLASSIFIER.mlir --relative BOUND
   PASS flags (e.g. --qc-fold-batch-norm) run before the lowering; the
   reference is always the original network, so function-preserving
   transforms are checked against it. A --qc-lower-to-* flag among them
   (--qc-lower-to-gpu-emulated) replaces the default --qc-lower-to-llvm.
   The second form checks a C program linked against the compiled object
   (test/e2e/Inputs/classifier_main.c), which prints "data = [[...]]".
+  The untrained network's probabilities all sit near 0.1, so an absolute
+  bound on them accepts a broken layer; --relative compares the logits the
+  probabilities imply (log p, centred) instead, relative to the float
+  logits' spread.
 """
 import re
 import subprocess
@@ -59,11 +64,22 @@ def reference(weights, x):
     return e / e.sum()
 
 
-def compare(result, text, x, bound=BOUND):
+def centred_logits(p):
+    logp = np.log(np.maximum(p, 1e-30))
+    return logp - logp.mean()
+
+
+def compare(result, text, x, bound=BOUND, relative=False):
     values = [float(v) for v in re.findall(r"-?\d+\.?\d*(?:e[-+]?\d+)?",
                                            result.split("data =")[1])]
     got = np.array(values)
     want = reference(blobs(text), x.astype(np.float64)).ravel()
+    if relative and got.size == want.size:
+        a, b = centred_logits(got), centred_logits(want)
+        diff = np.abs(a - b).max() / (b.max() - b.min())
+        print("classifier: logits max diff / spread %.3g over %d outputs "
+              "(bound %g)" % (diff, got.size, bound))
+        return 0 if diff <= bound else 1
     diff = np.abs(got - want).max()
     print("classifier: max abs diff %.3g over %d outputs (bound %g)"
           % (diff, got.size, bound))
@@ -75,10 +91,12 @@ def main():
     x = (0.5 + 0.5 * np.sin(0.3 * i + 0.7 * j)).astype(np.float32)[None, None]
     if sys.argv[1] == "--program":
         program, path = sys.argv[2:4]
-        bound = float(sys.argv[4]) if len(sys.argv) > 4 else BOUND
+        relative = len(sys.argv) > 4 and sys.argv[4] == "--relative"
+        rest = sys.argv[5:] if relative else sys.argv[4:]
+        bound = float(rest[0]) if rest else BOUND
         result = subprocess.run([program], check=True, capture_output=True,
                                 text=True).stdout
-        return compare(result, open(path).read(), x, bound)
+        return compare(result, open(path).read(), x, bound, relative)
     quant_opt, runner, libs, path = sys.argv[1:5]
     text = open(path).read()
     literal = "[[[" + ", ".join("[" + ", ".join("%.9e" % v for v in row) + "]"

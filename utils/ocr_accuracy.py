@@ -297,7 +297,9 @@ def main():
     runs = [("float", [])]
     for m in methods:
         plain = ["--calib", cache, "--method", m, "--bits", args.bits,
-                 "--ternary", args.ternary, "--group", str(args.group)]
+                 "--group", str(args.group)]
+        if args.bits == "ternary":
+            plain += ["--ternary", args.ternary]
         if args.gptq:
             plain.append("--gptq")
         if args.bits != "8":

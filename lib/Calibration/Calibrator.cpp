@@ -129,7 +129,7 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   if (!model)
     return model.takeError();
 
-  ProgressBar progress("calibrating", samples.size(), options.showProgress);
+  ProgressCounter progress(options.progress, "calibrating", samples.size());
   active.probes = &probes;
   active.channelAxes = &channelAxes;
   active.moments = &moments;

@@ -175,8 +175,8 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
 
   std::vector<size_t> all(model.size());
   std::iota(all.begin(), all.end(), 0);
-  ProgressBar progress("precision search", names.size() + 2,
-                       options.showProgress);
+  ProgressCounter progress(options.progress, "precision search",
+                           names.size() + 2);
   std::vector<char> switches(names.size(), 0);
   auto reference = model.run(switches, all);
   if (!reference)

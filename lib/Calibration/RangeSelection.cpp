@@ -24,6 +24,20 @@ std::optional<RangeMethod> quantc::parseRangeMethod(llvm::StringRef name) {
       .Default(std::nullopt);
 }
 
+llvm::StringRef quantc::rangeMethodName(RangeMethod method) {
+  switch (method) {
+  case RangeMethod::MinMax:
+    return "minmax";
+  case RangeMethod::Percentile:
+    return "percentile";
+  case RangeMethod::Entropy:
+    return "entropy";
+  case RangeMethod::MSE:
+    return "mse";
+  }
+  llvm_unreachable("unknown range method");
+}
+
 /// Width of one histogram bin.
 static double binWidth(const TensorStatistics &stats) {
   return stats.histogramRange() / TensorStatistics::kBins;

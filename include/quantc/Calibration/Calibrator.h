@@ -10,6 +10,7 @@
 #include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Calibration/Statistics.h"
 #include "quantc/Driver/ImageInput.h"
+#include "quantc/Driver/Progress.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -21,8 +22,8 @@
 namespace quantc {
 
 struct CalibrationOptions {
-  /// Draw a progress bar on standard error (when it is a terminal).
-  bool showProgress = true;
+  /// Told after each sample; empty: silent.
+  ProgressCallback progress;
   /// How image samples become the model's input.
   ImagePreprocessing preprocessing;
 };

@@ -11,6 +11,7 @@
 
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/ImageInput.h"
+#include "quantc/Driver/Progress.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -31,7 +32,8 @@ struct PrecisionSearchOptions {
   /// Layers are ranked by the cosine they alone cause on this many
   /// samples: those all-int8 hurts most.
   size_t rankingSamples = 4;
-  bool showProgress = true;
+  /// Told after each measured configuration; empty: silent.
+  ProgressCallback progress;
   ImagePreprocessing preprocessing;
 };
 

@@ -21,6 +21,8 @@ enum class RangeMethod { MinMax, Percentile, Entropy, MSE };
 
 /// Parses "minmax", "percentile", "entropy" or "mse".
 std::optional<RangeMethod> parseRangeMethod(llvm::StringRef name);
+/// The name parseRangeMethod reads back.
+llvm::StringRef rangeMethodName(RangeMethod method);
 
 /// A clipping range [lo, hi] with lo <= 0 <= hi (zero must be exact).
 struct Range {

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace quantc {
 
@@ -33,9 +34,58 @@ void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
                                 llvm::StringRef gemmKernels = "",
                                 bool runtimeAllocator = false);
 
+/// The options of `qc-lower-to-llvm`, so that quant-opt replays exactly the
+/// lowering quantc runs: `qc-lower-to-llvm{gemm-kernels=avx512vnni
+/// runtime-allocator=true}`. buildQCLowerToLLVMPipeline takes the same.
+struct QCLowerToLLVMOptions
+    : public mlir::PassPipelineOptions<QCLowerToLLVMOptions> {
+  Option<std::string> gemmKernels{
+      *this, "gemm-kernels",
+      llvm::cl::desc("ISA of the generated GEMM kernels quantized matmuls "
+                     "call: avx512vnni, avx2, neon-dot or neon-i8mm; empty: "
+                     "generic integer loops"),
+      llvm::cl::init("")};
+  Option<bool> runtimeAllocator{
+      *this, "runtime-allocator",
+      llvm::cl::desc("allocate buffers through libquantc_runtime's cache "
+                     "(compiled objects) instead of malloc/free"),
+      llvm::cl::init(false)};
+};
+
+/// The same pipeline from its options; an unknown gemm-kernels ISA is
+/// reported by qc-select-gemm-kernels when the pipeline runs.
+void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                                const QCLowerToLLVMOptions &options);
+
 /// One-shot bufferization of a whole module (identity layouts at function
 /// boundaries), the deallocation pipeline and its lowering to memref.
 void addQCBufferization(mlir::OpPassManager &pm);
+
+/// The options of `qc-lower-to-gpu` (mirrors GpuPipelineOptions).
+struct QCLowerToGPUOptions
+    : public mlir::PassPipelineOptions<QCLowerToGPUOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("NVIDIA architecture"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX ISA version feature"),
+                               llvm::cl::init("+ptx78")};
+  Option<std::string> moduleName{
+      *this, "module-name",
+      llvm::cl::desc("name of the gpu.module holding every kernel"),
+      llvm::cl::init("kernels")};
+  Option<int64_t> blockSize{*this, "block-size",
+                            llvm::cl::desc("threads per block"),
+                            llvm::cl::init(256)};
+  Option<bool> emulate{
+      *this, "emulate",
+      llvm::cl::desc("run each kernel launch as host loops"),
+      llvm::cl::init(false)};
+  Option<bool> runtimeAllocator{
+      *this, "runtime-allocator",
+      llvm::cl::desc("host buffers through libquantc_runtime's cache"),
+      llvm::cl::init(false)};
+};
 
 struct GpuPipelineOptions {
   /// NVIDIA architecture and PTX ISA version of the kernels.
@@ -56,6 +106,12 @@ struct GpuPipelineOptions {
 /// and a host side calling the mgpu* runtime, all in the LLVM dialect.
 void buildQCLowerToGPUPipeline(mlir::OpPassManager &pm,
                                const GpuPipelineOptions &options);
+
+/// Registers the dialects qc's pipelines produce (quant, func, arith, math,
+/// tensor, linalg, bufferization, memref, scf, vector, llvm, the target
+/// vector dialects, gpu, nvvm) and the interface implementations lowering
+/// and translation need. quantc::registerAllDialects (InitAll.h) calls it.
+void registerLoweringDialects(mlir::DialectRegistry &registry);
 
 /// Registers `qc-lower-to-llvm` and `qc-lower-to-gpu` as named pipelines.
 void registerQCPipelines();

@@ -1,6 +1,9 @@
-//===- Progress.h - a progress bar for long driver work ---------*- C++ -*-===//
+//===- Progress.h - progress of long work, as a callback --------*- C++ -*-===//
 //
-// Part of quantc.
+// Part of quantc. Libraries never draw on a terminal: long work
+// (calibration, the precision search, running a folder of samples) reports
+// its steps to a callback the tool or embedder supplies, which may draw a
+// bar, log, or do nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,23 +13,33 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace quantc {
 
-/// Draws "<label> [####      ] 12/40" on standard error, redrawn in
-/// place. Silent when disabled or when standard error is not a terminal,
-/// so logs and tests stay clean.
-class ProgressBar {
+/// Told after each step of a stage: its label ("calibrating"), how many of
+/// its `total` items are done. An empty callback means silence.
+using ProgressCallback =
+    std::function<void(llvm::StringRef stage, size_t done, size_t total)>;
+
+/// Counts the steps of one stage and reports each to a callback.
+class ProgressCounter {
 public:
-  ProgressBar(llvm::StringRef label, size_t total, bool enabled);
+  ProgressCounter(ProgressCallback callback, llvm::StringRef stage,
+                  size_t total)
+      : callback(std::move(callback)), stage(stage.str()), total(total) {}
   /// Marks one more item done.
-  void step();
+  void step() {
+    ++done;
+    if (callback)
+      callback(stage, done, total);
+  }
 
 private:
-  std::string label;
+  ProgressCallback callback;
+  std::string stage;
   size_t total, done = 0;
-  bool visible;
 };
 
 } // namespace quantc

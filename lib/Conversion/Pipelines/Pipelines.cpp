@@ -83,16 +83,34 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
+                                        const QCLowerToLLVMOptions &options) {
+  buildQCLowerToLLVMPipeline(pm, options.gemmKernels,
+                             options.runtimeAllocator);
+}
+
 void quantc::registerQCPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<QCLowerToLLVMOptions>(
       "qc-lower-to-llvm",
-      "lower float qc to the LLVM dialect (linalg, bufferization, loops)",
-      [](OpPassManager &pm) { buildQCLowerToLLVMPipeline(pm); });
-  PassPipelineRegistration<>(
+      "lower qc to the LLVM dialect (linalg, bufferization, loops), "
+      "quantized matmuls through the GEMM kernels of an ISA",
+      [](OpPassManager &pm, const QCLowerToLLVMOptions &options) {
+        buildQCLowerToLLVMPipeline(pm, options);
+      });
+  PassPipelineRegistration<QCLowerToGPUOptions>(
       "qc-lower-to-gpu",
-      "lower qc to NVIDIA sm_90 kernels (PTX in a gpu.binary) and a host "
+      "lower qc to NVIDIA kernels (PTX in a gpu.binary) and a host "
       "side calling the mgpu* runtime, in the LLVM dialect",
-      [](OpPassManager &pm) { buildQCLowerToGPUPipeline(pm, {}); });
+      [](OpPassManager &pm, const QCLowerToGPUOptions &options) {
+        GpuPipelineOptions gpu;
+        gpu.chip = options.chip;
+        gpu.features = options.features;
+        gpu.moduleName = options.moduleName;
+        gpu.blockSize = options.blockSize;
+        gpu.emulate = options.emulate;
+        gpu.runtimeAllocator = options.runtimeAllocator;
+        buildQCLowerToGPUPipeline(pm, gpu);
+      });
   PassPipelineRegistration<>(
       "qc-lower-to-gpu-emulated",
       "lower qc as for a GPU but run each kernel launch as host loops",

@@ -24,13 +24,17 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+
+#include <mutex>
 
 using namespace mlir;
 using namespace quantc;
@@ -226,6 +230,36 @@ LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
   return success();
 }
 
+std::string quantc::objectLoweringPipeline(const ObjectOptions &options,
+                                           const TargetSpec &spec) {
+  if (spec.gpu)
+    return llvm::formatv("builtin.module(qc-lower-to-gpu{{chip={0} "
+                         "features={1} module-name={2}_kernels "
+                         "runtime-allocator=true})",
+                         spec.cpu, spec.features, options.symbol)
+        .str();
+  std::optional<KernelIsa> isa = kernelIsa(spec);
+  std::string kernels =
+      options.gemmKernels && isa ? kernelIsaName(*isa).str() : "";
+  return "builtin.module(qc-lower-to-llvm{gemm-kernels=" + kernels +
+         " runtime-allocator=true})";
+}
+
+/// Bytes of the initialized constant globals of a module in the LLVM
+/// dialect: the weights and tables the object will hold.
+static int64_t globalConstantBytes(ModuleOp module) {
+  int64_t bytes = 0;
+  module.walk([&](LLVM::GlobalOp global) {
+    auto elements = dyn_cast_or_null<ElementsAttr>(global.getValueOrNull());
+    if (!global.getConstant() || !elements)
+      return;
+    Type element = elements.getShapedType().getElementType();
+    int64_t bits = element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 8;
+    bytes += elements.getNumElements() * ((bits + 7) / 8);
+  });
+  return bytes;
+}
+
 LogicalResult quantc::emitObjectFile(ModuleOp module,
                                      const ObjectOptions &options,
                                      llvm::raw_pwrite_stream &object,
@@ -248,34 +282,45 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   main.setSymName(implName);
   main.setPrivate();
 
+  // The pipeline goes through its textual form, so what the driver runs is
+  // exactly what it can print for quant-opt.
+  static std::once_flag registered;
+  std::call_once(registered, registerQCPipelines);
   PassManager pm(context);
-  std::string kernelModule = options.symbol + "_kernels";
-  if (spec->gpu) {
-    GpuPipelineOptions gpu;
-    gpu.chip = spec->cpu;
-    gpu.features = spec->features;
-    gpu.moduleName = kernelModule;
-    gpu.runtimeAllocator = true;
-    buildQCLowerToGPUPipeline(pm, gpu);
-  } else {
-    std::optional<KernelIsa> isa = kernelIsa(*spec);
-    llvm::StringRef kernels =
-        options.gemmKernels && isa ? kernelIsaName(*isa) : llvm::StringRef();
-    buildQCLowerToLLVMPipeline(pm, kernels, /*runtimeAllocator=*/true);
-  }
-  if (failed(pm.run(module)) ||
-      failed(buildEntryPoint(module, *sig, options.symbol, implName)))
+  std::string pipeline = objectLoweringPipeline(options, *spec);
+  std::string pipelineErrors;
+  llvm::raw_string_ostream pipelineErrorStream(pipelineErrors);
+  // The pass manager is anchored on builtin.module already: parse what the
+  // textual pipeline nests under it.
+  StringRef passes = StringRef(pipeline)
+                         .drop_front(StringRef("builtin.module(").size())
+                         .drop_back();
+  if (failed(parsePassPipeline(passes, pm, pipelineErrorStream)))
+    return module.emitError("bad lowering pipeline '")
+           << pipeline << "': " << pipelineErrors;
+  if (options.loweringInput)
+    module.print(*options.loweringInput);
+  if (failed(pm.run(module)))
     return failure();
+  if (options.loweringOutput)
+    module.print(*options.loweringOutput);
+  if (options.emittedConstantBytes)
+    *options.emittedConstantBytes = globalConstantBytes(module);
+  if (failed(buildEntryPoint(module, *sig, options.symbol, implName)))
+    return failure();
+  std::string kernelModule = options.symbol + "_kernels";
   if (spec->gpu) {
     // The PTX is embedded in the host object (the runtime loads it when a
     // kernel first runs) and written out on request, for ptxas.
     auto binary = module.lookupSymbol<gpu::BinaryOp>(kernelModule);
     if (!binary || binary.getObjects().size() != 1)
       return module.emitError("GPU lowering produced no kernel binary");
+    StringRef ptx =
+        cast<gpu::ObjectAttr>(binary.getObjects()[0]).getObject().getValue();
     if (options.ptx)
-      *options.ptx << cast<gpu::ObjectAttr>(binary.getObjects()[0])
-                          .getObject()
-                          .getValue();
+      *options.ptx << ptx;
+    if (options.emittedConstantBytes)
+      *options.emittedConstantBytes = ptx.size();
     // The host side runs wherever the GPU is attached: this machine's
     // architecture, its baseline CPU.
     std::optional<TargetSpec> host = lookupTarget(hostGenericTargetName());

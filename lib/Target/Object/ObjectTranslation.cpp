@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "quantc/InitAll.h"
+#include "quantc/Conversion/Passes.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
 #include "quantc/Target/Object/TargetSpec.h"
 
@@ -48,7 +48,7 @@ static LogicalResult lower(Operation *op, const quantc::ObjectOptions &options,
 
 void quantc::registerObjectTranslation() {
   auto registerDialects = [](DialectRegistry &registry) {
-    registerAllDialects(registry);
+    registerLoweringDialects(registry);
     registerAllExtensions(registry);
   };
   TranslateFromMLIRRegistration object(

@@ -52,10 +52,22 @@ func.func @grouped_pointwise(%x: tensor<1x16x3x3xf32>, %u: tensor<1x2x3x3xf32>) 
 // Correlated inputs: the rounding errors spread, other weights.
 // RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4 group=8 bias-correction=false" > %t.rtn
 // RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4 group=8 bias-correction=false gptq=true" > %t.gptq
-// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.rtn > %t.rtn.diagonal
-// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.gptq > %t.gptq.diagonal
+// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.rtn | sed 's/qc.weight_rounding = "[^"]*", //' > %t.rtn.diagonal
+// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.gptq | sed 's/qc.weight_rounding = "[^"]*", //' > %t.gptq.diagonal
 // RUN: diff %t.rtn.diagonal %t.gptq.diagonal
 // RUN: not diff %t.rtn %t.gptq
+// The report's per-layer rounding: GPTQ where the input has E[x x^T],
+// round to nearest and why where it has not.
+// RUN: FileCheck %s --check-prefix=ROUNDING < %t.gptq
+// RUN: FileCheck %s --check-prefix=RTN < %t.rtn
+// ROUNDING-LABEL: func @grouped_linear
+// ROUNDING: qc.weight_rounding = "round to nearest: no E[x x^T] for the input (recorded for at most 724 channels; this layer has 16)"
+// ROUNDING-LABEL: func @gptq_diagonal
+// ROUNDING: qc.weight_rounding = "gptq"
+// ROUNDING-LABEL: func @gptq_correlated
+// ROUNDING: qc.weight_rounding = "gptq"
+// RTN-LABEL: func @gptq_correlated
+// RTN: qc.weight_rounding = "round to nearest"
 func.func @gptq_diagonal(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
   %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 2.0>, channel_second_moment = array<f64: 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0>} : tensor<1x8xf32>
   %w = qc.constant dense<[[0.33, -0.71], [0.12, 0.45], [-0.27, 0.05], [0.61, -0.18], [0.08, 0.92], [-0.44, 0.13], [0.29, -0.36], [-0.05, 0.21]]> : tensor<8x2xf32>

@@ -25,7 +25,24 @@ struct ObjectOptions {
   /// For GPU targets: where the kernels' PTX goes besides the object
   /// (which embeds it and launches the kernels through the mgpu* runtime).
   llvm::raw_ostream *ptx = nullptr;
+  /// Where the module entering the lowering pipeline (its @main renamed to
+  /// <symbol>_impl) and the LLVM-dialect module leaving it are printed,
+  /// when given: `quant-opt --pass-pipeline=<objectLoweringPipeline()>` on
+  /// the first reproduces the second.
+  llvm::raw_ostream *loweringInput = nullptr;
+  llvm::raw_ostream *loweringOutput = nullptr;
+  /// Set to the bytes of constant data (weights, tables) the object holds;
+  /// for GPU targets, the kernels' PTX size instead.
+  int64_t *emittedConstantBytes = nullptr;
 };
+
+struct TargetSpec;
+
+/// The textual pass pipeline emitObjectFile lowers with, e.g.
+/// `builtin.module(qc-lower-to-llvm{gemm-kernels=avx512vnni
+/// runtime-allocator=true})`.
+std::string objectLoweringPipeline(const ObjectOptions &options,
+                                   const TargetSpec &spec);
 
 /// Lowers `module` (its @main: static float32 tensors in and out; the
 /// module is consumed) and writes a relocatable object whose entry point
@@ -37,8 +54,6 @@ mlir::LogicalResult emitObjectFile(mlir::ModuleOp module,
                                    const ObjectOptions &options,
                                    llvm::raw_pwrite_stream &object,
                                    llvm::raw_ostream &header);
-
-struct TargetSpec;
 
 /// Translates a module already in the LLVM dialect to LLVM IR, optimizes
 /// it at -O3 for `spec` and writes a relocatable object, or with

@@ -29,9 +29,6 @@ using namespace quantc::qc;
 
 namespace {
 
-/// Discardable attribute on each rewritten op: the weights' SQNR in dB,
-/// for the compile report.
-constexpr llvm::StringLiteral kWeightSQNR = "qc.weight_sqnr_db";
 
 /// u8 activation parameters covering [lo, hi] with an exact zero.
 quant::UniformQuantizedType activationType(MLIRContext *context,
@@ -247,17 +244,30 @@ struct QuantizeSettings {
 struct GroupedLayer {
   quantc::GroupedWeights q;
   double sqnr = 0;
+  /// How the weights were rounded (kWeightRoundingAttr).
+  std::string rounding;
 };
 GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
                                   int64_t group, std::vector<double> &bias,
                                   std::optional<ArrayRef<double>> mean,
-                                  std::optional<ArrayRef<double>> gram) {
+                                  std::optional<ArrayRef<double>> gram,
+                                  bool gptqWanted) {
   std::optional<quantc::GroupedWeights> gptq;
-  if (gram)
+  std::string rounding = "round to nearest";
+  if (gram) {
     gptq = quantc::quantizeWeightsGPTQ(kn, k, n, group, *gram);
+    rounding = gptq ? "gptq"
+                    : "round to nearest: GPTQ's Cholesky factorization of "
+                      "E[x x^T] failed";
+  } else if (gptqWanted) {
+    rounding = "round to nearest: no E[x x^T] for the input (recorded for "
+               "at most " +
+               std::to_string(quantc::ChannelMoments::kMaxGramChannels) +
+               " channels; this layer has " + std::to_string(k) + ")";
+  }
   GroupedLayer layer{
       gptq ? std::move(*gptq) : quantc::quantizeWeightsGrouped(kn, k, n, group),
-      0};
+      0, rounding};
   if (mean)
     correctBias(
         bias, n, k, *mean, [](int64_t, int64_t i) { return i; },
@@ -266,6 +276,15 @@ GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
         });
   layer.sqnr = quantc::weightSQNR(kn, layer.q);
   return layer;
+}
+
+/// How a layer without int4 groups is rounded: GPTQ works on groups only.
+std::string ungroupedRounding(const QuantizeSettings &settings) {
+  if (!settings.gptq)
+    return "round to nearest";
+  return "round to nearest: GPTQ needs int4 groups, and this layer's "
+         "inputs are not grouped (the group does not divide them, or a "
+         "convolution that is not 1x1)";
 }
 
 /// A rewrite of one float op kind that leaves the keep-float ops alone.
@@ -341,8 +360,10 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
         op, op.getType(), x, w, bias, op.getStridesAttr(), op.getPadsAttr(),
         op.getDilationsAttr(), op.getGroupAttr());
-    quantized->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(weightSQNR(
-                                        *weights, q, wShape, 0)));
+    quantized->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(weightSQNR(
+                                            *weights, q, wShape, 0)));
+    quantized->setAttr(kWeightRoundingAttr,
+                       rewriter.getStringAttr(ungroupedRounding(settings)));
     return success();
   }
 
@@ -376,7 +397,7 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
       mean = channelMean(op.getInput(), cin);
     GroupedLayer layer = quantizeGroupedLayer(
         kn, cin, cout, group, *biasValues, mean,
-        channelGram(op.getInput(), cin, settings.gptq));
+        channelGram(op.getInput(), cin, settings.gptq), settings.gptq);
     // Back to [Cout][Cin] values and [Cout][Cin / G] scales.
     std::vector<int8_t> values(cin * cout);
     std::vector<float> scales(cout * (cin / group));
@@ -393,7 +414,9 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
         op, op.getType(), x, w, floatBiasTensor(rewriter, loc, *biasValues),
         op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
         op.getGroupAttr());
-    quantized->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(layer.sqnr));
+    quantized->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(layer.sqnr));
+    quantized->setAttr(kWeightRoundingAttr,
+                       rewriter.getStringAttr(layer.rounding));
     return success();
   }
 };
@@ -411,11 +434,12 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   int64_t m = xType.getNumElements() / k;
   auto act = activationType(rewriter.getContext(), range);
   auto replaceWithProduct = [&](Value xq, Value wq, Value biasValue,
-                                double sqnr) {
+                                double sqnr, StringRef rounding) {
     auto matmul = QMatMulOp::create(
         rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()),
         xq, wq, biasValue);
-    matmul->setAttr(kWeightSQNR, rewriter.getF64FloatAttr(sqnr));
+    matmul->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(sqnr));
+    matmul->setAttr(kWeightRoundingAttr, rewriter.getStringAttr(rounding));
     Value product = matmul;
     if (resultType.getShape() != ArrayRef<int64_t>{m, n})
       product = ReshapeOp::create(rewriter, loc, resultType, product);
@@ -436,13 +460,14 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
       mean = channelMean(x, k);
     GroupedLayer layer =
         quantizeGroupedLayer(w, k, n, settings.group, *biasValues, mean,
-                             channelGram(x, k, settings.gptq));
+                             channelGram(x, k, settings.gptq), settings.gptq);
     std::vector<float> scales(layer.q.scales.begin(), layer.q.scales.end());
     replaceWithProduct(
         quantizeActivation(rewriter, loc, flat, act),
         groupedWeightTensor(rewriter, loc, layer.q.values, scales, {k, n}, 0,
                             settings.group),
-        floatBiasTensor(rewriter, loc, *biasValues), layer.sqnr);
+        floatBiasTensor(rewriter, loc, *biasValues), layer.sqnr,
+        layer.rounding);
     return success();
   }
   QuantizedWeights q = quantc::quantizeWeights(w, {k, n}, /*axis=*/1,
@@ -460,7 +485,7 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
       biasTensor(rewriter, loc, *biasValues, {act.getScale()}, q.scales);
   replaceWithProduct(quantizeActivation(rewriter, loc, flat, act),
                      weightTensor(rewriter, loc, q, {k, n}, 1), biasQ,
-                     weightSQNR(w, q, {k, n}, 1));
+                     weightSQNR(w, q, {k, n}, 1), ungroupedRounding(settings));
   return success();
 }
 

@@ -34,6 +34,16 @@ inline constexpr llvm::StringLiteral kGemmKernelAttr = "qc.gemm_kernel";
 /// "int8", "int4" (with f32 group scales) or "ternary" (LowBitGemm.h).
 inline constexpr llvm::StringLiteral kGemmFormatAttr = "qc.gemm_format";
 
+/// F64 attribute qc-quantize leaves on each quantized layer: the SQNR of
+/// its rounded weights in dB, for the compile report.
+inline constexpr llvm::StringLiteral kWeightSQNRAttr = "qc.weight_sqnr_db";
+
+/// String attribute qc-quantize leaves on each quantized layer: how its
+/// weights were rounded ("gptq", or "round to nearest" and, when GPTQ was
+/// asked for, why not).
+inline constexpr llvm::StringLiteral kWeightRoundingAttr =
+    "qc.weight_rounding";
+
 #define GEN_PASS_DECL
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"
 

@@ -1,11 +1,11 @@
-//===- QuantizationReport.h - the JSON report of quantc compile -*- C++ -*-===//
+//===- Report.h - per-layer facts for the compile report -----*- C++ -*-===//
 //
 // Part of quantc.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QUANTC_TOOLS_QUANTC_QUANTIZATIONREPORT_H
-#define QUANTC_TOOLS_QUANTC_QUANTIZATIONREPORT_H
+#ifndef QUANTC_COMPILER_REPORT_H
+#define QUANTC_COMPILER_REPORT_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/JSON.h"
@@ -21,4 +21,4 @@ llvm::json::Object quantizationReport(mlir::ModuleOp module);
 
 } // namespace quantc
 
-#endif // QUANTC_TOOLS_QUANTC_QUANTIZATIONREPORT_H
+#endif // QUANTC_COMPILER_REPORT_H

@@ -1,12 +1,13 @@
-//===- QuantizationReport.cpp - the JSON report of quantc compile ---------===//
+//===- Report.cpp - the JSON report of a compilation ---------------------===//
 //
 // Part of quantc.
 //
 //===----------------------------------------------------------------------===//
 
-#include "QuantizationReport.h"
+#include "quantc/Compiler/Report.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
@@ -57,8 +58,16 @@ json::Object quantc::quantizationReport(mlir::ModuleOp module) {
       layer["input_scale"] = json::Array(perAxis.getScales());
       layer["input_zero_point"] = json::Array(perAxis.getZeroPoints());
     }
-    if (auto sqnr = op->getAttrOfType<mlir::FloatAttr>("qc.weight_sqnr_db"))
+    if (auto sqnr = op->getAttrOfType<mlir::FloatAttr>(qc::kWeightSQNRAttr))
       layer["weight_sqnr_db"] = sqnr.getValueAsDouble();
+    if (auto rounding =
+            op->getAttrOfType<mlir::StringAttr>(qc::kWeightRoundingAttr))
+      layer["weight_rounding"] = rounding.str();
+    // The grid's width (8, 4, or 2 for ternary); how many bits each weight
+    // takes in the emitted code is the compile's constant_bytes_emitted.
+    if (auto q = dyn_cast<mlir::quant::QuantizedType>(weight.getElementType()))
+      layer["weight_bits"] =
+          static_cast<int64_t>(q.getStorageTypeIntegralWidth());
     // The probe behind the quantize (and the matmul's flattening reshape).
     mlir::Value source = op->getOperand(0);
     while (mlir::Operation *def = source.getDefiningOp()) {
@@ -76,4 +85,3 @@ json::Object quantc::quantizationReport(mlir::ModuleOp module) {
   });
   return json::Object{{"layers", std::move(layers)}};
 }
-

@@ -1,0 +1,99 @@
+//===- CompileOptions.h - everything one compilation is told ----*- C++ -*-===//
+//
+// Part of quantc. The options of every stage of the compiler library, in
+// one family of plain structs. Tools map their command lines onto them; the
+// C and Python APIs fill them from their own arguments. validateOptions()
+// refuses every combination the stages cannot honour, so no stage ever
+// ignores an option silently.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_COMPILER_COMPILEOPTIONS_H
+#define QUANTC_COMPILER_COMPILEOPTIONS_H
+
+#include "quantc/Calibration/RangeSelection.h"
+#include "quantc/Calibration/WeightQuantization.h"
+#include "quantc/Driver/ImageInput.h"
+#include "quantc/Driver/Progress.h"
+#include "quantc/Target/ONNX/ONNXImporter.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+/// What the model is and how samples become its inputs.
+struct ModelOptions {
+  /// An ONNX file, or qc IR (.mlir) with a func @main (or one function).
+  std::string path;
+  /// Static input shapes, external-data folder.
+  ONNXImportOptions onnx;
+  /// How image samples (calibration, search, run inputs) become tensors.
+  ImagePreprocessing preprocessing;
+};
+
+/// Post-training quantization. With no `calibration` the model stays float,
+/// and every other field must keep its default.
+struct QuantizationOptions {
+  /// A folder of samples, or a cache of `quantc calibrate` (.json).
+  std::string calibration;
+  RangeMethod method = RangeMethod::MinMax;
+  WeightScheme weights = WeightScheme::Int8;
+  /// Int4 only: inputs per weight scale group (0: one scale per channel).
+  int64_t group = 0;
+  /// Int4 groups: GPTQ rounding instead of round to nearest.
+  bool gptq = false;
+  bool biasCorrection = true;
+  /// Fold inference BatchNormalization into the preceding convolutions
+  /// before calibrating, so weights are quantized with their folded
+  /// scales.
+  bool foldBatchNorm = true;
+  /// Layers (ONNX output names, as the report lists them) to keep float.
+  std::vector<std::string> keepFloat;
+};
+
+/// The precision search: which layers stay float to hold an output bound.
+struct SearchOptions {
+  /// Every output's cosine to the float model must reach this; 0: off.
+  double minOutputCosine = 0;
+  /// At most this many float layers (0: a tenth of the quantizable ones).
+  unsigned maxFloatLayers = 0;
+  /// Folder of samples to measure on (default: the calibration folder).
+  std::string data;
+  /// How many of them (the first, by name).
+  unsigned samples = 16;
+};
+
+/// Where the code runs.
+struct TargetOptions {
+  /// A target name (TargetSpec.h): host, native, x86_64-avx512vnni,
+  /// aarch64-dotprod, nvptx-sm90, ...
+  std::string target = "host";
+  /// Quantized matmuls call the generated GEMM kernels where the target
+  /// has their dot-product instructions.
+  bool gemmKernels = true;
+  /// The C entry point of an object.
+  std::string entry = "quantc_main";
+  /// JIT only: lower as for a GPU and run each kernel launch as host loops.
+  bool emulateGpu = false;
+};
+
+struct CompileOptions {
+  ModelOptions model;
+  QuantizationOptions quantization;
+  SearchOptions search;
+  TargetOptions target;
+  /// Told about long work (calibration, search); empty: silent.
+  ProgressCallback progress;
+};
+
+/// An error naming the first option that the others make meaningless or
+/// that no stage can honour (e.g. int4 groups without int4 weights, any
+/// quantization setting without calibration data, an unknown target).
+llvm::Error validateOptions(const CompileOptions &options);
+
+} // namespace quantc
+
+#endif // QUANTC_COMPILER_COMPILEOPTIONS_H

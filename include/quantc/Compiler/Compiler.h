@@ -1,0 +1,176 @@
+//===- Compiler.h - quantc's stages, callable from C++ ----------*- C++ -*-===//
+//
+// Part of quantc. The compiler library under the `quantc` driver, the C API
+// and the Python package: each stage of
+//
+//   import -> calibrate -> choose precision -> quantize -> lower -> emit
+//                                                            \-> JIT run
+//
+// is one function taking the options of CompileOptions.h and returning an
+// llvm::Error or Expected. Nothing here prints: MLIR diagnostics raised in a
+// stage come back inside its error, and long work reports to the progress
+// callback.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_COMPILER_COMPILER_H
+#define QUANTC_COMPILER_COMPILER_H
+
+#include "quantc/Calibration/Calibrator.h"
+#include "quantc/Calibration/PrecisionSearch.h"
+#include "quantc/Compiler/CompileOptions.h"
+#include "quantc/Driver/JitModel.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+/// A context holding the dialects and interface implementations every
+/// stage needs (import, quantization, CPU and GPU lowering, translation).
+std::unique_ptr<mlir::MLIRContext> createCompilerContext();
+
+//===----------------------------------------------------------------------===//
+// Import
+//===----------------------------------------------------------------------===//
+
+/// Imports options.path: ONNX through the importer, .mlir through the
+/// parser (one function and no @main: that function is the model).
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+importModel(mlir::MLIRContext &context, const ModelOptions &options);
+
+/// Unless options.onnx.inputShapes has `inputName`, a tensor sample file
+/// fixes its shape (images take the model's own shape).
+llvm::Error inferInputShape(llvm::StringRef inputName, llvm::StringRef sample,
+                            ModelOptions &options);
+
+/// An error unless @main exists and every input has a static shape.
+llvm::Error requireStaticInputs(mlir::ModuleOp module);
+
+/// The ONNX name of @main's argument `index` ("input<index>" without one).
+std::string inputName(mlir::ModuleOp module, unsigned index);
+
+//===----------------------------------------------------------------------===//
+// Calibrate, choose precision, quantize
+//===----------------------------------------------------------------------===//
+
+/// The function-preserving rewrites before calibration: BatchNorm folded
+/// into the preceding convolutions (options.foldBatchNorm). Calibration
+/// caches are recorded on the prepared model, so `quantc calibrate` and
+/// quantizeModel both call this. Returns how many BatchNorms were folded.
+llvm::Expected<size_t> prepareModel(mlir::ModuleOp module,
+                                    const QuantizationOptions &options);
+
+/// Streams the sample files of `folder` through a probed copy of `module`
+/// (left untouched), or reads a calibration cache when `source` is a .json
+/// file.
+llvm::Expected<CalibrationResult> calibrateModel(mlir::ModuleOp module,
+                                                 llvm::StringRef source,
+                                                 const CompileOptions &options);
+
+/// Writes `result` as a calibration cache at `path` (JSON, with each
+/// E[x x^T] in <path>.moments/<tensor>.npy) that calibrateModel reads back.
+llvm::Error writeCalibrationCache(const CalibrationResult &result,
+                                  llvm::StringRef path,
+                                  llvm::StringRef modelPath);
+
+/// What the quantize stage did, for the report.
+struct QuantizationSummary {
+  /// Per layer: its parameters, the weights' rounding (GPTQ, or round to
+  /// nearest and why), SQNRs (quantizationReport()).
+  llvm::json::Object layers;
+  /// The precision search's findings, when it ran.
+  std::optional<PrecisionSearchResult> search;
+  size_t batchNormsFolded = 0;
+  int64_t weightBytesFloat = 0, weightBytesQuantized = 0;
+};
+
+/// Folds BatchNorm, calibrates (or loads the cache), sets every probe's
+/// range, runs the precision search when asked and rewrites the calibrated
+/// layers to quantized qc ops in `module`. The options must have a
+/// calibration source and pass validateOptions().
+llvm::Expected<QuantizationSummary>
+quantizeModel(mlir::ModuleOp module, const CompileOptions &options);
+
+/// The names of the layers the quantize stage may rewrite (location
+/// names of the quantizable ops), in program order.
+std::vector<std::string> quantizableLayerNames(mlir::ModuleOp module);
+
+//===----------------------------------------------------------------------===//
+// Lower, emit, run
+//===----------------------------------------------------------------------===//
+
+/// The files of a compiled model.
+struct CompiledModel {
+  /// Relocatable object (for GPU targets: the host side, PTX embedded).
+  std::string object;
+  /// C header declaring the entry point.
+  std::string header;
+  /// GPU targets: the kernels' PTX.
+  std::string ptx;
+  /// The target actually compiled for (host resolved to its name).
+  std::string target;
+  /// Bytes of constant data (weights, tables) in the emitted code; for GPU
+  /// targets, the PTX's size.
+  int64_t constantBytesEmitted = 0;
+  /// What the quantize stage did (compileModel with calibration).
+  std::optional<QuantizationSummary> quantization;
+};
+
+/// Where emitModel prints the module entering the lowering pipeline and
+/// the LLVM-dialect module leaving it (nowhere when null).
+struct LoweringDumps {
+  llvm::raw_ostream *input = nullptr;
+  llvm::raw_ostream *output = nullptr;
+};
+
+/// The pass pipeline that lowers a qc module for `options` to the LLVM
+/// dialect, as a textual pipeline `quant-opt --pass-pipeline=` accepts.
+llvm::Expected<std::string> loweringPipeline(const TargetOptions &options);
+
+/// Lowers `module` (consumed) and emits it for options.target.
+llvm::Expected<CompiledModel> emitModel(mlir::ModuleOp module,
+                                        const TargetOptions &options,
+                                        const LoweringDumps &dumps = {});
+
+/// JIT-compiles `module` (consumed) for this machine.
+llvm::Expected<std::unique_ptr<JitModel>>
+compileForJit(mlir::ModuleOp module, const TargetOptions &options);
+
+//===----------------------------------------------------------------------===//
+// Report and files
+//===----------------------------------------------------------------------===//
+
+/// What the compilation did differently from what its options suggest
+/// (e.g. ternary weights one byte each on a target without low-bit
+/// kernels); the report's "notes", and the driver's warnings.
+std::vector<std::string> compileNotes(const CompileOptions &options,
+                                      const CompiledModel &compiled);
+
+/// The JSON report of a compilation: what was asked, what was done.
+llvm::json::Object compileReport(const CompileOptions &options,
+                                 const QuantizationSummary *quantization,
+                                 const CompiledModel &compiled);
+
+/// Writes <dir>/<stem>.o, .h, (.ptx) and, when `report` is given,
+/// <stem>.report.json; returns the paths written.
+llvm::Expected<std::vector<std::string>>
+writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
+                   llvm::StringRef stem, const llvm::json::Object *report);
+
+/// The whole `quantc compile` flow: import, quantize when options ask,
+/// lower, emit. `report` receives the report.
+llvm::Expected<CompiledModel> compileModel(const CompileOptions &options,
+                                           llvm::json::Object &report,
+                                           const LoweringDumps &dumps = {});
+
+} // namespace quantc
+
+#endif // QUANTC_COMPILER_COMPILER_H

@@ -1,0 +1,88 @@
+//===- CompileOptions.cpp - refuse options no stage can honour ------------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Compiler/CompileOptions.h"
+
+#include "quantc/Target/Object/TargetSpec.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace quantc;
+
+static llvm::Error optionError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The quantization settings that differ from their defaults, by flag.
+static std::vector<std::string>
+quantizationSettings(const CompileOptions &options) {
+  const QuantizationOptions &q = options.quantization;
+  QuantizationOptions defaults;
+  std::vector<std::string> set;
+  if (q.method != defaults.method)
+    set.push_back("--method");
+  if (q.weights != defaults.weights)
+    set.push_back("--bits");
+  if (q.group != defaults.group)
+    set.push_back("--group");
+  if (q.gptq)
+    set.push_back("--gptq");
+  if (!q.foldBatchNorm)
+    set.push_back("--fold-batch-norm");
+  if (q.biasCorrection != defaults.biasCorrection)
+    set.push_back("--bias-correction");
+  if (!q.keepFloat.empty())
+    set.push_back("--keep-float");
+  if (options.search.minOutputCosine != 0)
+    set.push_back("--min-output-cosine");
+  if (options.search.maxFloatLayers != 0)
+    set.push_back("--max-float-layers");
+  if (!options.search.data.empty())
+    set.push_back("--search-data");
+  return set;
+}
+
+llvm::Error quantc::validateOptions(const CompileOptions &options) {
+  const QuantizationOptions &q = options.quantization;
+  const SearchOptions &search = options.search;
+  if (options.model.path.empty())
+    return optionError("no model given");
+  if (q.calibration.empty()) {
+    std::vector<std::string> set = quantizationSettings(options);
+    if (!set.empty())
+      return optionError(
+          llvm::formatv("{0} quantize the model and need calibration data "
+                        "(--calib DIR or a cache .json); without it the "
+                        "model stays float",
+                        llvm::join(set, ", ")));
+  }
+  if (q.group != 0 &&
+      (q.weights != WeightScheme::Int4 || q.group < 8 || q.group % 8 != 0))
+    return optionError(llvm::formatv("--group {0}: weight groups need --bits "
+                                     "4 and a positive multiple of 8",
+                                     q.group));
+  if (q.gptq && q.group == 0)
+    return optionError("--gptq needs --bits 4 --group G");
+  if (search.minOutputCosine < 0 || search.minOutputCosine > 1)
+    return optionError(
+        llvm::formatv("--min-output-cosine must be in [0, 1], got {0}",
+                      search.minOutputCosine));
+  if (search.minOutputCosine > 0 && search.samples == 0)
+    return optionError("--search-samples must be at least 1");
+  if (search.minOutputCosine == 0 &&
+      (search.maxFloatLayers != 0 || !search.data.empty()))
+    return optionError("--max-float-layers and --search-data steer the "
+                       "precision search: give --min-output-cosine too");
+  std::optional<TargetSpec> spec = lookupTarget(options.target.target);
+  if (!spec)
+    return optionError("unknown target '" + options.target.target +
+                       "'; expected host, native, " + knownTargetNames());
+  if (options.target.emulateGpu && options.target.target != "host")
+    return optionError("--emulate-gpu runs on this machine: it takes no "
+                       "--target");
+  return llvm::Error::success();
+}

@@ -1,0 +1,41 @@
+//===- DiagnosticCapture.cpp - MLIR diagnostics into llvm::Error ----------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DiagnosticCapture.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace quantc;
+
+static void appendDiagnostic(std::string &messages, mlir::Diagnostic &diag,
+                             llvm::StringRef indent) {
+  llvm::raw_string_ostream os(messages);
+  if (!messages.empty())
+    os << "\n";
+  os << indent;
+  if (!llvm::isa<mlir::UnknownLoc>(diag.getLocation()))
+    os << diag.getLocation() << ": ";
+  if (diag.getSeverity() == mlir::DiagnosticSeverity::Warning)
+    os << "warning: ";
+  else if (diag.getSeverity() == mlir::DiagnosticSeverity::Note)
+    os << "note: ";
+  os << diag.str();
+  for (mlir::Diagnostic &note : diag.getNotes())
+    appendDiagnostic(messages, note, "  ");
+}
+
+DiagnosticCapture::DiagnosticCapture(mlir::MLIRContext &context)
+    : handler(&context, [this](mlir::Diagnostic &diag) {
+        if (diag.getSeverity() != mlir::DiagnosticSeverity::Remark)
+          appendDiagnostic(messages, diag, "");
+        return mlir::success();
+      }) {}
+
+llvm::Error DiagnosticCapture::takeError(llvm::StringRef fallback) {
+  std::string text = messages.empty() ? fallback.str() : messages;
+  messages.clear();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
+}

@@ -1,0 +1,210 @@
+//===- Emit.cpp - lower, emit, JIT, report, write -------------------------===//
+//
+// Part of quantc. The stages after quantization, and the whole compile
+// flow as the driver runs it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Compiler/Compiler.h"
+
+#include "DiagnosticCapture.h"
+
+#include "quantc/Compiler/Report.h"
+#include "quantc/Target/Object/ObjectEmitter.h"
+#include "quantc/Target/Object/TargetSpec.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+
+using namespace quantc;
+
+static llvm::Error stageError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// The object options of a target, with the name "host" resolved.
+static llvm::Expected<std::pair<ObjectOptions, TargetSpec>>
+objectOptions(const TargetOptions &options) {
+  std::optional<TargetSpec> spec = lookupTarget(options.target);
+  if (!spec)
+    return stageError("unknown target '" + options.target +
+                      "'; expected host, native, " + knownTargetNames());
+  ObjectOptions object;
+  object.target = options.target;
+  object.symbol = options.entry;
+  object.gemmKernels = options.gemmKernels;
+  return std::make_pair(object, *spec);
+}
+
+llvm::Expected<std::string>
+quantc::loweringPipeline(const TargetOptions &options) {
+  auto object = objectOptions(options);
+  if (!object)
+    return object.takeError();
+  return objectLoweringPipeline(object->first, object->second);
+}
+
+llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
+                                                const TargetOptions &options,
+                                                const LoweringDumps &dumps) {
+  auto object = objectOptions(options);
+  if (!object)
+    return object.takeError();
+  auto &[objectOptions, spec] = *object;
+  CompiledModel compiled;
+  compiled.target =
+      options.target == "host" ? hostTargetName() : options.target;
+  llvm::raw_string_ostream ptx(compiled.ptx);
+  if (spec.gpu)
+    objectOptions.ptx = &ptx;
+  objectOptions.emittedConstantBytes = &compiled.constantBytesEmitted;
+  objectOptions.loweringInput = dumps.input;
+  objectOptions.loweringOutput = dumps.output;
+  llvm::SmallVector<char> bytes;
+  llvm::raw_svector_ostream objectBytes(bytes);
+  llvm::raw_string_ostream header(compiled.header);
+  DiagnosticCapture diagnostics(*module.getContext());
+  if (mlir::failed(emitObjectFile(module, objectOptions, objectBytes, header)))
+    return diagnostics.takeError("emitting an object for '" + compiled.target +
+                                 "' failed");
+  compiled.object.assign(bytes.begin(), bytes.end());
+  return compiled;
+}
+
+llvm::Expected<std::unique_ptr<JitModel>>
+quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options) {
+  if (options.target != "host")
+    return stageError("the JIT runs on this machine: target must be 'host', "
+                      "got '" +
+                      options.target + "'");
+  DiagnosticCapture diagnostics(*module.getContext());
+  auto model =
+      JitModel::compile(module, {}, options.gemmKernels, options.emulateGpu);
+  if (!model)
+    return model.takeError();
+  return model;
+}
+
+std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
+                                              const CompiledModel &compiled) {
+  std::vector<std::string> notes;
+  std::optional<TargetSpec> spec = lookupTarget(compiled.target);
+  if (!spec)
+    return notes;
+  if (spec->name == "x86_64-amx")
+    notes.push_back("x86_64-amx emits AVX-512 VNNI code for a Sapphire "
+                    "Rapids CPU: no AMX tile instructions yet");
+  // Only the GEMM kernels store low-bit weights packed (measured in
+  // constant_bytes_emitted); everywhere else a weight takes a byte.
+  const QuantizationOptions &q = options.quantization;
+  if (q.calibration.empty() || q.weights == WeightScheme::Int8 || spec->gpu)
+    return notes;
+  std::string scheme = weightSchemeName(q.weights).str();
+  if (q.weights == WeightScheme::Int4 && q.group == 0)
+    notes.push_back("int4 weights with one scale per channel run on the "
+                    "int8 kernels and loops: one byte per weight (--group G "
+                    "packs two per byte)");
+  else if (!options.target.gemmKernels || !kernelIsa(*spec))
+    notes.push_back("target " + compiled.target +
+                    (options.target.gemmKernels ? " has no" : " without") +
+                    " low-bit GEMM kernels: " + scheme +
+                    " weights are stored one byte each in the generic "
+                    "integer loops");
+  return notes;
+}
+
+llvm::json::Object quantc::compileReport(const CompileOptions &options,
+                                         const QuantizationSummary *summary,
+                                         const CompiledModel &compiled) {
+  llvm::json::Object report;
+  if (summary) {
+    const QuantizationOptions &q = options.quantization;
+    report = llvm::json::Object(summary->layers);
+    if (summary->search)
+      report["precision_search"] = summary->search->toJSON();
+    report["weight_bytes_float"] = summary->weightBytesFloat;
+    report["weight_bytes_quantized"] = summary->weightBytesQuantized;
+    report["batch_norms_folded"] =
+        static_cast<int64_t>(summary->batchNormsFolded);
+    report["method"] = rangeMethodName(q.method).str();
+    report["weights"] = weightSchemeName(q.weights).str();
+    report["weight_group"] = q.group;
+    report["gptq"] = q.gptq;
+    report["bias_correction"] = q.biasCorrection;
+  }
+  report["model"] = options.model.path;
+  report["target"] = compiled.target;
+  report["gemm_kernels"] = options.target.gemmKernels;
+  if (std::optional<TargetSpec> spec = lookupTarget(compiled.target)) {
+    if (spec->gpu)
+      report["ptx_bytes"] = compiled.constantBytesEmitted;
+    else
+      report["constant_bytes_emitted"] = compiled.constantBytesEmitted;
+  }
+  llvm::json::Array notes;
+  for (const std::string &note : compileNotes(options, compiled))
+    notes.push_back(note);
+  if (!notes.empty())
+    report["notes"] = std::move(notes);
+  if (llvm::Expected<std::string> pipeline = loweringPipeline(options.target))
+    report["lowering_pipeline"] = *pipeline;
+  else
+    llvm::consumeError(pipeline.takeError());
+  return report;
+}
+
+llvm::Expected<std::vector<std::string>>
+quantc::writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
+                           llvm::StringRef stem,
+                           const llvm::json::Object *report) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return stageError("cannot create '" + dir + "': " + ec.message());
+  std::vector<std::pair<std::string, std::string>> files = {
+      {".o", compiled.object}, {".h", compiled.header}};
+  if (!compiled.ptx.empty())
+    files.push_back({".ptx", compiled.ptx});
+  if (report)
+    files.push_back({".report.json",
+                     llvm::formatv("{0:2}\n", llvm::json::Value(
+                                                  llvm::json::Object(*report)))
+                         .str()});
+  std::vector<std::string> written;
+  for (const auto &[suffix, bytes] : files) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, stem + suffix);
+    std::error_code ec;
+    llvm::raw_fd_ostream file(path, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return stageError("cannot write '" + path + "': " + ec.message());
+    file << bytes;
+    written.push_back(path.str().str());
+  }
+  return written;
+}
+
+llvm::Expected<CompiledModel>
+quantc::compileModel(const CompileOptions &options, llvm::json::Object &report,
+                     const LoweringDumps &dumps) {
+  if (llvm::Error err = validateOptions(options))
+    return std::move(err);
+  std::unique_ptr<mlir::MLIRContext> context = createCompilerContext();
+  auto module = importModel(*context, options.model);
+  if (!module)
+    return module.takeError();
+  std::optional<QuantizationSummary> summary;
+  if (!options.quantization.calibration.empty()) {
+    if (llvm::Error err = requireStaticInputs(**module))
+      return std::move(err);
+    auto quantized = quantizeModel(**module, options);
+    if (!quantized)
+      return quantized.takeError();
+    summary = std::move(*quantized);
+  }
+  auto compiled = emitModel(**module, options.target, dumps);
+  if (!compiled)
+    return compiled.takeError();
+  report = compileReport(options, summary ? &*summary : nullptr, *compiled);
+  compiled->quantization = std::move(summary);
+  return compiled;
+}

@@ -1,0 +1,191 @@
+//===- Quantize.cpp - calibrate, choose precision, quantize ---------------===//
+//
+// Part of quantc. The stages between import and lowering: fold BatchNorm,
+// gather activation statistics (or load them), set every probe's range,
+// keep the layers the precision search chooses in float, and rewrite the
+// rest to quantized qc ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Compiler/Compiler.h"
+
+#include "DiagnosticCapture.h"
+
+#include "quantc/Compiler/Report.h"
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+
+using namespace quantc;
+
+static llvm::Error stageError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static bool isCalibrationCache(llvm::StringRef source) {
+  return !llvm::sys::fs::is_directory(source) && source.ends_with(".json");
+}
+
+static CalibrationOptions calibrationOptions(const CompileOptions &options) {
+  CalibrationOptions calibration;
+  calibration.preprocessing = options.model.preprocessing;
+  calibration.progress = options.progress;
+  return calibration;
+}
+
+std::vector<std::string> quantc::quantizableLayerNames(mlir::ModuleOp module) {
+  std::vector<std::string> names;
+  module.walk([&](mlir::Operation *op) {
+    if (!isa<qc::Conv2DOp, qc::MatMulOp, qc::GemmOp>(op))
+      return;
+    if (auto name = dyn_cast<mlir::NameLoc>(op->getLoc()))
+      names.push_back(name.getName().str());
+  });
+  return names;
+}
+
+llvm::Expected<CalibrationResult>
+quantc::calibrateModel(mlir::ModuleOp module, llvm::StringRef source,
+                       const CompileOptions &options) {
+  if (isCalibrationCache(source))
+    return loadCalibrationCache(source);
+  llvm::Expected<std::vector<std::string>> samples = listSampleFiles(source);
+  if (!samples)
+    return samples.takeError();
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+  DiagnosticCapture diagnostics(*module.getContext());
+  return calibrate(*copy, *samples, calibrationOptions(options));
+}
+
+/// Every --keep-float name must be a quantizable layer of the model.
+static llvm::Error checkKeepFloat(mlir::ModuleOp module,
+                                  llvm::ArrayRef<std::string> keepFloat) {
+  std::vector<std::string> layers = quantizableLayerNames(module);
+  llvm::StringSet<> known(llvm::from_range, layers);
+  std::vector<std::string> unknown;
+  for (const std::string &name : keepFloat)
+    if (!known.contains(name))
+      unknown.push_back("'" + name + "'");
+  if (unknown.empty())
+    return llvm::Error::success();
+  constexpr size_t kListed = 12;
+  std::string listed = llvm::join(
+      llvm::ArrayRef(layers).take_front(std::min(layers.size(), kListed)),
+      ", ");
+  if (layers.size() > kListed)
+    listed += ", ... (the report lists them all)";
+  return stageError("--keep-float: no quantizable layer named " +
+                    llvm::join(unknown, ", ") + "; the model's " +
+                    std::to_string(layers.size()) + " are: " + listed);
+}
+
+/// Runs `pass` on `module`, with its diagnostics as the error.
+static llvm::Error runPass(mlir::ModuleOp module,
+                           std::unique_ptr<mlir::Pass> pass,
+                           llvm::StringRef what) {
+  DiagnosticCapture diagnostics(*module.getContext());
+  mlir::PassManager pm(module.getContext());
+  pm.addPass(std::move(pass));
+  if (mlir::failed(pm.run(module)))
+    return diagnostics.takeError(what.str() + " failed");
+  return llvm::Error::success();
+}
+
+/// The precision search on a copy of the calibrated `module`: adds the
+/// layers it keeps float to `quantize`.
+static llvm::Expected<PrecisionSearchResult>
+choosePrecision(mlir::ModuleOp module, const CompileOptions &options,
+                qc::QCQuantizeOptions &quantize) {
+  const SearchOptions &search = options.search;
+  llvm::StringRef folder =
+      search.data.empty() ? llvm::StringRef(options.quantization.calibration)
+                          : llvm::StringRef(search.data);
+  if (isCalibrationCache(folder))
+    return stageError(
+        "--min-output-cosine measures on samples: give "
+        "--search-data DIR (or --calib a folder, not the cache '" +
+        folder + "')");
+  llvm::Expected<std::vector<std::string>> samples = listSampleFiles(folder);
+  if (!samples)
+    return samples.takeError();
+  samples->resize(std::min<size_t>(samples->size(), search.samples));
+  PrecisionSearchOptions searchOptions;
+  searchOptions.minCosine = search.minOutputCosine;
+  searchOptions.maxFloatLayers = search.maxFloatLayers;
+  searchOptions.progress = options.progress;
+  searchOptions.preprocessing = options.model.preprocessing;
+  mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
+  DiagnosticCapture diagnostics(*module.getContext());
+  llvm::Expected<PrecisionSearchResult> found =
+      searchPrecision(*copy, *samples, quantize, searchOptions);
+  if (!found)
+    return found.takeError();
+  llvm::append_range(quantize.keepFloat, found->keepFloat);
+  return found;
+}
+
+llvm::Expected<size_t>
+quantc::prepareModel(mlir::ModuleOp module,
+                     const QuantizationOptions &options) {
+  if (!options.foldBatchNorm)
+    return 0;
+  size_t before = 0, after = 0;
+  module.walk([&](qc::BatchNormOp) { ++before; });
+  if (llvm::Error err =
+          runPass(module, qc::createQCFoldBatchNorm(), "qc-fold-batch-norm"))
+    return std::move(err);
+  module.walk([&](qc::BatchNormOp) { ++after; });
+  return before - after;
+}
+
+llvm::Expected<QuantizationSummary>
+quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
+  const QuantizationOptions &q = options.quantization;
+  if (q.calibration.empty())
+    return stageError("quantization needs calibration data (--calib)");
+  QuantizationSummary summary;
+  summary.weightBytesFloat = constantBytes(module);
+
+  llvm::Expected<size_t> folded = prepareModel(module, q);
+  if (!folded)
+    return folded.takeError();
+  summary.batchNormsFolded = *folded;
+  // After folding: a convolution followed by BatchNorm is one layer named
+  // after the normalization's output.
+  if (llvm::Error err = checkKeepFloat(module, q.keepFloat))
+    return std::move(err);
+
+  llvm::Expected<CalibrationResult> statistics =
+      calibrateModel(module, q.calibration, options);
+  if (!statistics)
+    return statistics.takeError();
+  llvm::Expected<size_t> applied =
+      applyCalibration(module, *statistics, q.method, /*bits=*/8,
+                       /*secondMoments=*/q.gptq);
+  if (!applied)
+    return applied.takeError();
+
+  qc::QCQuantizeOptions quantize;
+  quantize.biasCorrection = q.biasCorrection;
+  quantize.weights = weightSchemeName(q.weights).str();
+  quantize.group = q.group;
+  quantize.gptq = q.gptq;
+  quantize.keepFloat.assign(q.keepFloat.begin(), q.keepFloat.end());
+  if (options.search.minOutputCosine > 0) {
+    llvm::Expected<PrecisionSearchResult> found =
+        choosePrecision(module, options, quantize);
+    if (!found)
+      return found.takeError();
+    summary.search = std::move(*found);
+  }
+  if (llvm::Error err =
+          runPass(module, qc::createQCQuantize(quantize), "qc-quantize"))
+    return std::move(err);
+  summary.layers = quantizationReport(module);
+  summary.weightBytesQuantized = constantBytes(module);
+  return summary;
+}
