@@ -237,7 +237,7 @@ static cl::opt<std::string> entryName("entry",
                                       cl::sub(compileCommand),
                                       cl::cat(targetCategory));
 static cl::opt<std::string> compileOutput("o", cl::desc("output folder"),
-                                          cl::value_desc("dir"), cl::Required,
+                                          cl::value_desc("dir"),
                                           cl::sub(compileCommand),
                                           cl::cat(targetCategory));
 static cl::opt<bool>
@@ -405,6 +405,8 @@ static int compileCommandMain() {
     outs() << *pipeline << "\n";
     return 0;
   }
+  if (compileOutput.empty())
+    return fail("compile needs an output folder: -o DIR");
   StringRef stem = sys::path::stem(modelPath);
   std::string loweringInput, loweringOutput;
   raw_string_ostream inputStream(loweringInput), outputStream(loweringOutput);
@@ -428,6 +430,8 @@ static int compileCommandMain() {
   for (const std::string &path : *written)
     outs() << path << "\n";
   if (!dumpLowering.empty()) {
+    if (std::error_code ec = sys::fs::create_directories(dumpLowering))
+      return fail("cannot create '" + dumpLowering + "': " + ec.message());
     for (auto [suffix, text] :
          {std::make_pair(".lowering-input.mlir", &loweringInput),
           std::make_pair(".lowering-output.mlir", &loweringOutput)}) {

@@ -18,18 +18,18 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
@@ -111,8 +111,7 @@ static void writeHeader(const Signature &sig, StringRef symbol,
   for (StringRef name : sig.outputNames)
     params.push_back("float *" + name.str());
   llvm::interleaveComma(params, os);
-  os << ");\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard
-     << " */\n";
+  os << ");\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
 }
 
 /// Adds `void symbol(ptr...)` calling the lowered @main.
@@ -171,8 +170,8 @@ static LogicalResult buildEntryPoint(ModuleOp module, const Signature &sig,
     Value allocated = LLVM::ExtractValueOp::create(b, loc, desc, 0);
     Value aligned = LLVM::ExtractValueOp::create(b, loc, desc, 1);
     Value offset = LLVM::ExtractValueOp::create(b, loc, desc, 2);
-    Value source = LLVM::GEPOp::create(b, loc, ptr, f32, aligned,
-                                       ValueRange{offset});
+    Value source =
+        LLVM::GEPOp::create(b, loc, ptr, f32, aligned, ValueRange{offset});
     Value bytes = constant(type.getNumElements() * 4);
     LLVM::MemcpyOp::create(b, loc, body->getArgument(sig.inputs.size() + i),
                            source, bytes, /*isVolatile=*/false);
@@ -209,11 +208,11 @@ LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return module.emitError("no LLVM target for ") << triple.str() << ": "
-                                                    << error;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, spec.cpu, spec.features, llvm::TargetOptions(),
-      llvm::Reloc::PIC_));
+    return module.emitError("no LLVM target for ")
+           << triple.str() << ": " << error;
+  std::unique_ptr<llvm::TargetMachine> machine(
+      target->createTargetMachine(triple, spec.cpu, spec.features,
+                                  llvm::TargetOptions(), llvm::Reloc::PIC_));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error err =
@@ -298,12 +297,17 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   if (failed(parsePassPipeline(passes, pm, pipelineErrorStream)))
     return module.emitError("bad lowering pipeline '")
            << pipeline << "': " << pipelineErrors;
-  if (options.loweringInput)
+  // As quant-opt prints a module: so the dumps compare byte for byte.
+  if (options.loweringInput) {
     module.print(*options.loweringInput);
+    *options.loweringInput << "\n";
+  }
   if (failed(pm.run(module)))
     return failure();
-  if (options.loweringOutput)
+  if (options.loweringOutput) {
     module.print(*options.loweringOutput);
+    *options.loweringOutput << "\n";
+  }
   if (options.emittedConstantBytes)
     *options.emittedConstantBytes = globalConstantBytes(module);
   if (failed(buildEntryPoint(module, *sig, options.symbol, implName)))
