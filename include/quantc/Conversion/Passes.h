@@ -25,8 +25,8 @@ namespace quantc {
 
 /// Adds the lowering from qc to the LLVM dialect: convert-qc-to-linalg,
 /// one-shot bufferization, linalg to loops, then to LLVM. With
-/// `gemmKernels` (avx512vnni, avx2, neon-dot or neon-i8mm), quantized matmuls the generated
-/// kernels can take call them (qc-select-gemm-kernels first).
+/// `gemmKernels` (avx512vnni, avx2, neon-dot or neon-i8mm), quantized matmuls
+/// the generated kernels can take call them (qc-select-gemm-kernels first).
 /// With `runtimeAllocator`, buffers come from libquantc_runtime's
 /// _mlir_memref_to_llvm_alloc / _free (which keep large ones for the next
 /// call) instead of malloc / free.
@@ -64,8 +64,7 @@ void addQCBufferization(mlir::OpPassManager &pm);
 /// The options of `qc-lower-to-gpu` (mirrors GpuPipelineOptions).
 struct QCLowerToGPUOptions
     : public mlir::PassPipelineOptions<QCLowerToGPUOptions> {
-  Option<std::string> chip{*this, "chip",
-                           llvm::cl::desc("NVIDIA architecture"),
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("NVIDIA architecture"),
                            llvm::cl::init("sm_90")};
   Option<std::string> features{*this, "features",
                                llvm::cl::desc("PTX ISA version feature"),
@@ -77,10 +76,9 @@ struct QCLowerToGPUOptions
   Option<int64_t> blockSize{*this, "block-size",
                             llvm::cl::desc("threads per block"),
                             llvm::cl::init(256)};
-  Option<bool> emulate{
-      *this, "emulate",
-      llvm::cl::desc("run each kernel launch as host loops"),
-      llvm::cl::init(false)};
+  Option<bool> emulate{*this, "emulate",
+                       llvm::cl::desc("run each kernel launch as host loops"),
+                       llvm::cl::init(false)};
   Option<bool> runtimeAllocator{
       *this, "runtime-allocator",
       llvm::cl::desc("host buffers through libquantc_runtime's cache"),

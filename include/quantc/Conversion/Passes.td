@@ -42,4 +42,78 @@ def ConvertQCToLinalg : Pass<"convert-qc-to-linalg", "::mlir::func::FuncOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// GemmKernels: quantized matmuls onto the generated low-bit kernels
+//===----------------------------------------------------------------------===//
+
+def QCSelectGemmKernels
+    : Pass<"qc-select-gemm-kernels", "::mlir::ModuleOp"> {
+  let summary = "route quantized matmuls to generated low-bit GEMM kernels";
+  let description = [{
+    For every `qc.qmatmul` whose activations are u8 per tensor and whose
+    weights are a constant symmetric signed tensor, and every `qc.qconv2d`
+    of one image and one group (a matmul over its input patches: M = output
+    pixels, K = Cin x KH x KW, N = Cout; convert-qc-to-linalg gathers them,
+    im2col), with N >= 16, picks the kernel for its weights, N padded to a
+    multiple of 64 and K to the format's block (zero weights):
+
+    * int8 per tensor or per output channel (K padded to 4):
+      `quantc_gemm_u8s8_<M>x<N>x<K>`, i32 result;
+    * ternary, i.e. a storage range within [-1, 1] (K padded to 16):
+      `quantc_gemm_u8t2_...`, 2-bit codes, i32 result;
+    * int4 in groups of G along K (a sub-channel type, G a multiple of 8;
+      pointwise convolutions only): `quantc_gemm_u8s4g<G>_...`, two codes
+      per byte and f32 group scales, f32 result;
+
+    builds it for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`: sdot; see
+    docs/Kernels.md), declares it in the module as a private `func.func` on
+    memrefs (once per kind and shape; `qc-define-gemm-kernels` gives it its
+    body after bufferization, whose deallocation analysis cannot see into
+    the kernel's intrinsics), and names it in the op's `qc.gemm_kernel`
+    attribute. convert-qc-to-linalg then packs the weights and calls the
+    kernel (on the transposed input, for a convolution) instead of emitting
+    generic integer loops, with exactly their result.
+
+    ```mlir
+    %y = qc.qmatmul %xq, %wq, %b : ... tensor<1x128x!quant.uniform<u8:f32, ...>>, tensor<128x64x!quant.uniform<i8<-127:127>:f32:1, {...}>> ...
+    // becomes
+    %y = qc.qmatmul %xq, %wq, %b {qc.gemm_kernel = @quantc_gemm_u8s8_1x64x128} : ...
+    func.func private @quantc_gemm_u8s8_1x64x128(memref<1x128xi8>, memref<1x32x256xi8>, memref<1x64xi32>)
+        attributes {qc.gemm_format = "int8", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 128, 0>}
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::arm_neon::ArmNeonDialect"];
+  let options = [
+    Option<"isa", "isa", "std::string", /*default=*/"\"avx512vnni\"",
+           "the kernels' instructions: avx512vnni, avx2, neon-dot or neon-i8mm">
+  ];
+  let statistics = [
+    Statistic<"numSelected", "num-selected", "matmuls routed to a kernel">
+  ];
+}
+
+def QCDefineGemmKernels
+    : Pass<"qc-define-gemm-kernels", "::mlir::ModuleOp"> {
+  let summary = "give the GEMM kernels qc-select-gemm-kernels declared their bodies";
+  let description = [{
+    Replaces each kernel declaration carrying `qc.gemm_shape` (M, N, K,
+    group), `qc.gemm_format` and `qc.gemm_isa` with the generated kernel (memref, scf, vector and the
+    ISA's dot product; docs/Kernels.md). Runs after bufferization in
+    qc-lower-to-llvm.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::arm_neon::ArmNeonDialect"];
+}
+
 #endif // QUANTC_CONVERSION_PASSES_TD

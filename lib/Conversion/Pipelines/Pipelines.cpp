@@ -41,9 +41,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
                                         llvm::StringRef gemmKernels,
                                         bool runtimeAllocator) {
   if (!gemmKernels.empty()) {
-    qc::QCSelectGemmKernelsOptions options;
+    QCSelectGemmKernelsOptions options;
     options.isa = gemmKernels.str();
-    pm.addPass(qc::createQCSelectGemmKernels(options));
+    pm.addPass(createQCSelectGemmKernels(options));
   }
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -52,7 +52,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
   if (!gemmKernels.empty())
-    pm.addPass(qc::createQCDefineGemmKernels());
+    pm.addPass(createQCDefineGemmKernels());
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
@@ -85,8 +85,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
 
 void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
                                         const QCLowerToLLVMOptions &options) {
-  buildQCLowerToLLVMPipeline(pm, options.gemmKernels,
-                             options.runtimeAllocator);
+  buildQCLowerToLLVMPipeline(pm, options.gemmKernels, options.runtimeAllocator);
 }
 
 void quantc::registerQCPipelines() {

@@ -1,4 +1,4 @@
-//===- SelectGemmKernels.cpp - qc.qmatmul onto generated GEMM kernels -----===//
+//===- GemmKernels.cpp - qc.qmatmul onto generated GEMM kernels -----------===//
 //
 // Part of quantc. Picks, for each quantized matmul the low-bit kernels
 // can take, the kernel the lowering calls, and builds it into the module
@@ -6,19 +6,26 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Kernels/LowBitGemm.h"
 
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 
-namespace quantc::qc {
+namespace quantc {
 #define GEN_PASS_DEF_QCSELECTGEMMKERNELS
 #define GEN_PASS_DEF_QCDEFINEGEMMKERNELS
-#include "quantc/Dialect/QC/Transforms/Passes.h.inc"
-} // namespace quantc::qc
+#include "quantc/Conversion/Passes.h.inc"
+} // namespace quantc
 
 /// On a kernel declaration: its M, N, K and ISA, for qc-define-gemm-kernels.
 static constexpr llvm::StringLiteral kShapeAttr = "qc.gemm_shape";
@@ -38,10 +45,10 @@ kernelWeightFormat(Type w, int64_t channelAxis, int64_t blockAxis) {
       quantized.getStorageTypeIntegralWidth() != 8)
     return std::nullopt;
   quantc::GemmShape shape;
-  shape.format = quantized.getStorageTypeMin() >= -1 &&
-                         quantized.getStorageTypeMax() <= 1
-                     ? quantc::WeightFormat::Ternary
-                     : quantc::WeightFormat::Int8;
+  shape.format =
+      quantized.getStorageTypeMin() >= -1 && quantized.getStorageTypeMax() <= 1
+          ? quantc::WeightFormat::Ternary
+          : quantc::WeightFormat::Int8;
   auto zero = [](int64_t z) { return z == 0; };
   if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(w))
     return perTensor.getZeroPoint() == 0 ? std::optional(shape) : std::nullopt;
@@ -147,8 +154,7 @@ static StringRef formatName(quantc::WeightFormat format) {
 
 namespace {
 struct QCSelectGemmKernelsPass
-    : public quantc::qc::impl::QCSelectGemmKernelsBase<
-          QCSelectGemmKernelsPass> {
+    : public quantc::impl::QCSelectGemmKernelsBase<QCSelectGemmKernelsPass> {
   using QCSelectGemmKernelsBase::QCSelectGemmKernelsBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -169,11 +175,11 @@ struct QCSelectGemmKernelsPass
         routed.push_back({op, *shape});
     });
     for (auto [op, shape] : routed) {
-      std::string kind =
-          shape.format == quantc::WeightFormat::Int4
-              ? "u8s4g" + std::to_string(shape.groupSize)
-          : shape.format == quantc::WeightFormat::Ternary ? "u8t2"
-                                                          : "u8s8";
+      std::string kind = shape.format == quantc::WeightFormat::Int4
+                             ? "u8s4g" + std::to_string(shape.groupSize)
+                         : shape.format == quantc::WeightFormat::Ternary
+                             ? "u8t2"
+                             : "u8s8";
       std::string name = "quantc_gemm_" + kind + "_" + std::to_string(shape.m) +
                          "x" + std::to_string(shape.n) + "x" +
                          std::to_string(shape.k);
@@ -190,17 +196,17 @@ struct QCSelectGemmKernelsPass
                              4 * quantc::kVnniPanelColumns},
                             i8)};
         if (grouped)
-          args.push_back(MemRefType::get({panels, shape.k / shape.groupSize,
-                                          quantc::kVnniPanelColumns},
-                                         f32));
+          args.push_back(MemRefType::get(
+              {panels, shape.k / shape.groupSize, quantc::kVnniPanelColumns},
+              f32));
         args.push_back(MemRefType::get({shape.m, shape.n},
                                        grouped ? f32 : b.getI32Type()));
         auto declaration = func::FuncOp::create(b, module.getLoc(), name,
                                                 b.getFunctionType(args, {}));
         declaration.setPrivate();
         declaration->setAttr(kShapeAttr,
-                             b.getDenseI64ArrayAttr({shape.m, shape.n, shape.k,
-                                                     shape.groupSize}));
+                             b.getDenseI64ArrayAttr(
+                                 {shape.m, shape.n, shape.k, shape.groupSize}));
         declaration->setAttr(kIsaAttr, b.getStringAttr(isa));
         declaration->setAttr(kGemmFormatAttr,
                              b.getStringAttr(formatName(shape.format)));
@@ -215,8 +221,7 @@ struct QCSelectGemmKernelsPass
 
 namespace {
 struct QCDefineGemmKernelsPass
-    : public quantc::qc::impl::QCDefineGemmKernelsBase<
-          QCDefineGemmKernelsPass> {
+    : public quantc::impl::QCDefineGemmKernelsBase<QCDefineGemmKernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> declarations;
@@ -225,7 +230,8 @@ struct QCDefineGemmKernelsPass
         declarations.push_back(func);
     for (func::FuncOp declaration : declarations) {
       ArrayRef<int64_t> dims =
-          declaration->getAttrOfType<DenseI64ArrayAttr>(kShapeAttr).asArrayRef();
+          declaration->getAttrOfType<DenseI64ArrayAttr>(kShapeAttr)
+              .asArrayRef();
       quantc::GemmShape shape;
       shape.m = dims[0];
       shape.n = dims[1];
@@ -241,8 +247,9 @@ struct QCDefineGemmKernelsPass
       declaration.erase();
       std::optional<quantc::KernelIsa> kernelIsa =
           isa ? quantc::parseKernelIsa(isa.getValue()) : std::nullopt;
-      quantc::buildLowBitGemm(module, name, shape,
-                              kernelIsa.value_or(quantc::KernelIsa::Avx512Vnni));
+      quantc::buildLowBitGemm(
+          module, name, shape,
+          kernelIsa.value_or(quantc::KernelIsa::Avx512Vnni));
       module.lookupSymbol<func::FuncOp>(name).setPrivate();
     }
   }
