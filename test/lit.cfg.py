@@ -17,6 +17,7 @@ config.test_exec_root = os.path.join(config.quantc_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%quantc_src", config.quantc_src_root))
+config.substitutions.append(("%quantc_obj_root", config.quantc_obj_root))
 config.substitutions.append(("%mlir_include", config.mlir_include_dir))
 config.substitutions.append(("%onnx_proto_dir", "/usr/include/onnx"))
 
