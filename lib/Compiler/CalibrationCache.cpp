@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Compiler/Compiler.h"
+#include "quantc/Compiler/Run.h"
 
 #include "quantc/Driver/HostArray.h"
 
@@ -19,14 +20,6 @@ using namespace quantc;
 
 static llvm::Error cacheError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-/// `name` with every character a file name should not hold replaced.
-static std::string safeFileName(llvm::StringRef name) {
-  std::string file;
-  for (char c : name)
-    file += llvm::isAlnum(c) || c == '.' || c == '_' || c == '-' ? c : '_';
-  return file;
 }
 
 static llvm::Error writeSecondMoments(const CalibrationResult &result,

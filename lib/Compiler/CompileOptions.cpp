@@ -86,3 +86,57 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
                        "--target");
   return llvm::Error::success();
 }
+
+llvm::Expected<WeightScheme> quantc::parseWeightBits(llvm::StringRef bits,
+                                                     llvm::StringRef ternary) {
+  if (!ternary.empty() && bits != "ternary")
+    return optionError("--ternary chooses how ternary weights are found: it "
+                       "needs --bits ternary");
+  if (bits == "8")
+    return WeightScheme::Int8;
+  if (bits == "4")
+    return WeightScheme::Int4;
+  if (bits != "ternary")
+    return optionError("unknown --bits '" + bits +
+                       "'; expected 8, 4 or ternary");
+  if (ternary.empty() || ternary == "absmean")
+    return WeightScheme::TernaryAbsMean;
+  if (ternary == "twn")
+    return WeightScheme::TernaryThreshold;
+  return optionError("unknown --ternary '" + ternary +
+                     "'; expected absmean or twn");
+}
+
+llvm::Expected<RangeMethod> quantc::parseMethodOption(llvm::StringRef method) {
+  if (std::optional<RangeMethod> parsed = parseRangeMethod(method))
+    return *parsed;
+  return optionError("unknown --method '" + method +
+                     "'; expected minmax, percentile, entropy or mse");
+}
+
+llvm::Error quantc::parseModelInputs(llvm::ArrayRef<std::string> inputShapes,
+                                     llvm::StringRef resize,
+                                     llvm::StringRef mean, llvm::StringRef std,
+                                     bool bgr, ModelOptions &model) {
+  for (const std::string &text : inputShapes) {
+    std::string message = parseInputShapeOption(text, model.onnx);
+    if (!message.empty())
+      return optionError(message);
+  }
+  ImagePreprocessing &preprocessing = model.preprocessing;
+  std::optional<ImageResize> parsedResize = parseImageResize(resize);
+  if (!parsedResize)
+    return optionError("unknown --image-resize '" + resize +
+                       "'; expected stretch, pad or crop");
+  preprocessing.resize = *parsedResize;
+  std::string message = parseChannelTriple(mean, preprocessing.mean);
+  if (message.empty())
+    message = parseChannelTriple(std, preprocessing.std);
+  if (!message.empty())
+    return optionError("--image-mean/--image-std: " + message);
+  for (float value : preprocessing.std)
+    if (value == 0)
+      return optionError("--image-std must not be zero");
+  preprocessing.bgr = bgr;
+  return llvm::Error::success();
+}

@@ -46,8 +46,7 @@ quantc::loweringPipeline(const TargetOptions &options) {
 }
 
 llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
-                                                const TargetOptions &options,
-                                                const LoweringDumps &dumps) {
+                                                const TargetOptions &options) {
   auto object = objectOptions(options);
   if (!object)
     return object.takeError();
@@ -59,8 +58,12 @@ llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
   if (spec.gpu)
     objectOptions.ptx = &ptx;
   objectOptions.emittedConstantBytes = &compiled.constantBytesEmitted;
-  objectOptions.loweringInput = dumps.input;
-  objectOptions.loweringOutput = dumps.output;
+  llvm::raw_string_ostream loweringInput(compiled.loweringInput),
+      loweringOutput(compiled.loweringOutput);
+  if (options.keepLoweringIR) {
+    objectOptions.loweringInput = &loweringInput;
+    objectOptions.loweringOutput = &loweringOutput;
+  }
   llvm::SmallVector<char> bytes;
   llvm::raw_svector_ostream objectBytes(bytes);
   llvm::raw_string_ostream header(compiled.header);
@@ -164,6 +167,10 @@ quantc::writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
       {".o", compiled.object}, {".h", compiled.header}};
   if (!compiled.ptx.empty())
     files.push_back({".ptx", compiled.ptx});
+  if (!compiled.loweringInput.empty())
+    files.push_back({".lowering-input.mlir", compiled.loweringInput});
+  if (!compiled.loweringOutput.empty())
+    files.push_back({".lowering-output.mlir", compiled.loweringOutput});
   if (report)
     files.push_back({".report.json",
                      llvm::formatv("{0:2}\n", llvm::json::Value(
@@ -184,8 +191,8 @@ quantc::writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
 }
 
 llvm::Expected<CompiledModel>
-quantc::compileModel(const CompileOptions &options, llvm::json::Object &report,
-                     const LoweringDumps &dumps) {
+quantc::compileModel(const CompileOptions &options,
+                     llvm::json::Object &report) {
   if (llvm::Error err = validateOptions(options))
     return std::move(err);
   std::unique_ptr<mlir::MLIRContext> context = createCompilerContext();
@@ -201,7 +208,7 @@ quantc::compileModel(const CompileOptions &options, llvm::json::Object &report,
       return quantized.takeError();
     summary = std::move(*quantized);
   }
-  auto compiled = emitModel(**module, options.target, dumps);
+  auto compiled = emitModel(**module, options.target);
   if (!compiled)
     return compiled.takeError();
   report = compileReport(options, summary ? &*summary : nullptr, *compiled);

@@ -78,6 +78,10 @@ struct TargetOptions {
   std::string entry = "quantc_main";
   /// JIT only: lower as for a GPU and run each kernel launch as host loops.
   bool emulateGpu = false;
+  /// Keep the IR entering and leaving the lowering pipeline, so that
+  /// `quant-opt --pass-pipeline=<loweringPipeline()>` can be checked
+  /// against it.
+  bool keepLoweringIR = false;
 };
 
 struct CompileOptions {
@@ -88,6 +92,27 @@ struct CompileOptions {
   /// Told about long work (calibration, search); empty: silent.
   ProgressCallback progress;
 };
+
+//===----------------------------------------------------------------------===//
+// Options from text, with the driver's messages (the C and Python APIs take
+// the same strings and raise the same errors).
+//===----------------------------------------------------------------------===//
+
+/// Weight bits "8", "4" or "ternary"; `ternary` ("absmean", "twn") chooses
+/// the ternary grid and is an error with other bits. Empty: not given.
+llvm::Expected<WeightScheme> parseWeightBits(llvm::StringRef bits,
+                                             llvm::StringRef ternary);
+
+/// "minmax", "percentile", "entropy" or "mse".
+llvm::Expected<RangeMethod> parseMethodOption(llvm::StringRef method);
+
+/// Input shapes ("x=1x3x48x320") and image preprocessing (resize stretch,
+/// pad or crop; per-channel mean and std of [0,1] pixels, "r,g,b" or one
+/// value; BGR order) into `model`.
+llvm::Error parseModelInputs(llvm::ArrayRef<std::string> inputShapes,
+                             llvm::StringRef resize, llvm::StringRef mean,
+                             llvm::StringRef std, bool bgr,
+                             ModelOptions &model);
 
 /// An error naming the first option that the others make meaningless or
 /// that no stage can honour (e.g. int4 groups without int4 weights, any

@@ -120,15 +120,12 @@ struct CompiledModel {
   /// Bytes of constant data (weights, tables) in the emitted code; for GPU
   /// targets, the PTX's size.
   int64_t constantBytesEmitted = 0;
+  /// With TargetOptions::keepLoweringIR: the module entering the lowering
+  /// pipeline and the LLVM-dialect module leaving it, printed as quant-opt
+  /// prints them.
+  std::string loweringInput, loweringOutput;
   /// What the quantize stage did (compileModel with calibration).
   std::optional<QuantizationSummary> quantization;
-};
-
-/// Where emitModel prints the module entering the lowering pipeline and
-/// the LLVM-dialect module leaving it (nowhere when null).
-struct LoweringDumps {
-  llvm::raw_ostream *input = nullptr;
-  llvm::raw_ostream *output = nullptr;
 };
 
 /// The pass pipeline that lowers a qc module for `options` to the LLVM
@@ -137,8 +134,7 @@ llvm::Expected<std::string> loweringPipeline(const TargetOptions &options);
 
 /// Lowers `module` (consumed) and emits it for options.target.
 llvm::Expected<CompiledModel> emitModel(mlir::ModuleOp module,
-                                        const TargetOptions &options,
-                                        const LoweringDumps &dumps = {});
+                                        const TargetOptions &options);
 
 /// JIT-compiles `module` (consumed) for this machine.
 llvm::Expected<std::unique_ptr<JitModel>>
@@ -159,8 +155,9 @@ llvm::json::Object compileReport(const CompileOptions &options,
                                  const QuantizationSummary *quantization,
                                  const CompiledModel &compiled);
 
-/// Writes <dir>/<stem>.o, .h, (.ptx) and, when `report` is given,
-/// <stem>.report.json; returns the paths written.
+/// Writes <dir>/<stem>.o, .h, (.ptx), (.lowering-input.mlir and
+/// .lowering-output.mlir) and, when `report` is given, <stem>.report.json;
+/// returns the paths written.
 llvm::Expected<std::vector<std::string>>
 writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
                    llvm::StringRef stem, const llvm::json::Object *report);
@@ -168,8 +165,7 @@ writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
 /// The whole `quantc compile` flow: import, quantize when options ask,
 /// lower, emit. `report` receives the report.
 llvm::Expected<CompiledModel> compileModel(const CompileOptions &options,
-                                           llvm::json::Object &report,
-                                           const LoweringDumps &dumps = {});
+                                           llvm::json::Object &report);
 
 } // namespace quantc
 

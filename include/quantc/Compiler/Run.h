@@ -1,0 +1,75 @@
+//===- Run.h - the run, calibrate and kernel flows of quantc ----*- C++ -*-===//
+//
+// Part of quantc. The flows of `quantc run`, `quantc calibrate` and
+// `quantc kernel` over the stages of Compiler.h, with files in and out, so
+// that C++, C and Python callers get exactly what the driver does.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_COMPILER_RUN_H
+#define QUANTC_COMPILER_RUN_H
+
+#include "quantc/Compiler/Compiler.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+/// A model input: a file (.npy, ONNX TensorProto .pb, an image), or a
+/// folder of samples run one after the other.
+struct RunInput {
+  std::string name;
+  std::string path;
+};
+
+struct RunOptions {
+  /// Every model input, by ONNX name; all files, or all folders holding as
+  /// many samples.
+  std::vector<RunInput> inputs;
+  /// Outputs go to <dir>/<output>.npy, or <dir>/<output>/<sample>.npy for
+  /// folders.
+  std::string outputDir;
+  /// Also time this many runs of the last sample.
+  unsigned benchmarkRuns = 0;
+};
+
+struct RunResult {
+  /// The files written (one sample: every output; folders: none listed).
+  std::vector<std::string> written;
+  size_t samples = 0;
+  /// Whether the inputs were folders.
+  bool batch = false;
+  /// Mean latency of the benchmark runs.
+  std::optional<double> latencyMs;
+  std::optional<QuantizationSummary> quantization;
+};
+
+/// `quantc run`: import (input shapes from the first samples unless
+/// given), quantize when options ask, JIT-compile, run every sample and
+/// write the outputs. Progress goes to options.progress per sample.
+llvm::Expected<RunResult> runModel(const CompileOptions &options,
+                                   const RunOptions &run);
+
+/// `quantc calibrate`: import (a single input's shape from the first
+/// sample unless given), prepare (BatchNorm folding), stream the samples of
+/// `folder` and write the cache to `cachePath`.
+llvm::Expected<CalibrationResult>
+calibrateToCache(const CompileOptions &options, llvm::StringRef folder,
+                 llvm::StringRef cachePath);
+
+/// `quantc kernel`: one low-bit GEMM kernel (gemm-u8s8, gemm-u8s4 with
+/// `group`, gemm-u8t2) of shape "MxNxK" for `target`, written as
+/// <dir>/<symbol>.o (.ptx for GPU targets) and <symbol>.h; returns the
+/// paths.
+llvm::Expected<std::vector<std::string>>
+writeGemmKernel(llvm::StringRef kind, llvm::StringRef shape, int64_t group,
+                llvm::StringRef target, llvm::StringRef dir);
+
+/// `name` with every character a file name should not hold replaced.
+std::string safeFileName(llvm::StringRef name);
+
+} // namespace quantc
+
+#endif // QUANTC_COMPILER_RUN_H

@@ -1,0 +1,337 @@
+//===- Options.cpp - quantc's command line --------------------------------===//
+//
+// Part of quantc. Every flag of the driver, by category, and how each maps
+// onto CompileOptions. All parsing of values and every check of how
+// options combine is the compiler library's (parse*Option,
+// validateOptions), so the C and Python APIs refuse the same things with
+// the same messages.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Options.h"
+
+#include "TerminalProgress.h"
+
+using namespace llvm;
+using namespace quantc::driver;
+
+static cl::OptionCategory modelCategory("Model and inputs");
+static cl::OptionCategory quantCategory("Quantization");
+static cl::OptionCategory searchCategory("Precision search");
+static cl::OptionCategory targetCategory("Target and output");
+
+cl::SubCommand quantc::driver::runCommand(
+    "run", "import, compile and run an ONNX model");
+cl::SubCommand quantc::driver::compileCommand(
+    "compile", "compile a model to an object file and a C header");
+cl::SubCommand quantc::driver::calibrateCommand(
+    "calibrate", "record activation statistics over a calibration set");
+cl::SubCommand quantc::driver::kernelCommand(
+    "kernel", "emit one low-bit kernel as an object file and a C header");
+
+//===----------------------------------------------------------------------===//
+// quantc kernel
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string>
+    kernelKind(cl::Positional,
+               cl::desc("<kernel: gemm-u8s8, gemm-u8s4 or gemm-u8t2>"),
+               cl::Required, cl::sub(kernelCommand), cl::cat(targetCategory));
+static cl::opt<std::string>
+    kernelShape("shape", cl::desc("MxNxK of the GEMM (M = 1: GEMV)"),
+                cl::value_desc("MxNxK"), cl::Required, cl::sub(kernelCommand),
+                cl::cat(targetCategory));
+static cl::opt<int64_t>
+    kernelGroup("group",
+                cl::desc("gemm-u8s4: k per scale group (32, 64 or 128)"),
+                cl::init(128), cl::sub(kernelCommand), cl::cat(targetCategory));
+static cl::opt<std::string> kernelTarget(
+    "target",
+    cl::desc("x86_64-avx512vnni, x86_64-amx, aarch64-dotprod, aarch64-i8mm "
+             "(object files), nvptx-sm80 or nvptx-sm90 (PTX); default host"),
+    cl::init("host"), cl::sub(kernelCommand), cl::cat(targetCategory));
+static cl::opt<std::string> kernelOutput("o", cl::desc("output folder"),
+                                         cl::value_desc("dir"), cl::Required,
+                                         cl::sub(kernelCommand),
+                                         cl::cat(targetCategory));
+
+//===----------------------------------------------------------------------===//
+// The model and its inputs
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string>
+    modelPath(cl::Positional, cl::desc("<model.onnx or model.mlir>"),
+              cl::Required, cl::sub(runCommand), cl::sub(compileCommand),
+              cl::sub(calibrateCommand), cl::cat(modelCategory));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("static shape of a model input, e.g. x=1x3x48x320; repeatable"),
+    cl::value_desc("name=DxD..."), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(calibrateCommand), cl::cat(modelCategory));
+static cl::opt<std::string> imageResize(
+    "image-resize",
+    cl::desc("how image samples reach the input size: stretch (default), "
+             "pad (keep aspect, fit height, zero-pad right) or crop (cover, "
+             "centre crop)"),
+    cl::init("stretch"), cl::sub(compileCommand), cl::sub(runCommand),
+    cl::sub(calibrateCommand), cl::cat(modelCategory));
+static cl::opt<std::string>
+    imageMean("image-mean",
+              cl::desc("per-channel mean of [0,1] pixels (r,g,b)"),
+              cl::init("0"), cl::sub(compileCommand), cl::sub(runCommand),
+              cl::sub(calibrateCommand), cl::cat(modelCategory));
+static cl::opt<std::string>
+    imageStd("image-std", cl::desc("per-channel std of [0,1] pixels (r,g,b)"),
+             cl::init("1"), cl::sub(compileCommand), cl::sub(runCommand),
+             cl::sub(calibrateCommand), cl::cat(modelCategory));
+static cl::opt<bool> imageBgr("image-bgr",
+                              cl::desc("the model takes BGR channel order"),
+                              cl::sub(compileCommand), cl::sub(runCommand),
+                              cl::sub(calibrateCommand),
+                              cl::cat(modelCategory));
+static cl::list<std::string>
+    inputFiles("input",
+               cl::desc("a model input: NAME=FILE (.npy, ONNX TensorProto .pb, "
+                        "or an image) or NAME=DIR (run every sample in it)"),
+               cl::value_desc("name=file"), cl::sub(runCommand),
+               cl::cat(modelCategory));
+static cl::opt<bool> quiet("quiet", cl::desc("no progress bar"),
+                           cl::sub(runCommand), cl::sub(compileCommand),
+                           cl::sub(calibrateCommand), cl::cat(modelCategory));
+
+//===----------------------------------------------------------------------===//
+// Quantization and the precision search
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string> calibrateFolder(
+    "calib",
+    cl::desc("folder of calibration samples (.npy, .pb or images), one per "
+             "file"),
+    cl::value_desc("dir"), cl::Required, cl::sub(calibrateCommand),
+    cl::cat(quantCategory));
+static cl::opt<std::string>
+    calibrateOutput("o", cl::desc("calibration cache (JSON)"),
+                    cl::value_desc("file"), cl::Required,
+                    cl::sub(calibrateCommand), cl::cat(quantCategory));
+static cl::opt<std::string> calib(
+    "calib",
+    cl::desc("quantize first, calibrating on this folder of samples (or with "
+             "this cache of `quantc calibrate`, a .json)"),
+    cl::value_desc("dir"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<std::string>
+    method("method",
+           cl::desc("range method: minmax, percentile, entropy or mse"),
+           cl::init("minmax"), cl::sub(runCommand), cl::sub(compileCommand),
+           cl::cat(quantCategory));
+static cl::opt<std::string> bits(
+    "bits",
+    cl::desc("weight bits: 8 (W8A8, default), 4 (W4A8, round to nearest per "
+             "channel, or per group with --group) or ternary (W2A8, see "
+             "--ternary); activations are u8"),
+    cl::init("8"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<int64_t> weightGroup(
+    "group",
+    cl::desc("with --bits 4: one weight scale per this many consecutive "
+             "inputs (32, 64, 128, ...: a multiple of 8) of each output "
+             "channel, for matmuls and pointwise convolutions whose input "
+             "count it divides; 0 (default) = one scale per channel"),
+    cl::init(0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<bool> gptqWeights(
+    "gptq",
+    cl::desc("with --bits 4 --group G: GPTQ (each rounding error spread "
+             "over the inputs not yet quantized through the calibration "
+             "inputs' E[x x^T]) instead of round to nearest, for the "
+             "grouped layers whose inputs have at most 724 channels; the "
+             "report says per layer how it was rounded"),
+    cl::init(false), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<std::string> ternaryMethod(
+    "ternary",
+    cl::desc("with --bits ternary: absmean (BitNet b1.58's scale = mean |w|, "
+             "default) or twn (threshold 0.7 mean |w|)"),
+    cl::init("absmean"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("correct biases for the mean error of rounded weights (on; "
+             "--bias-correction=false turns it off)"),
+    cl::init(true), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<bool> foldBatchNorm(
+    "fold-batch-norm",
+    cl::desc("fold BatchNormalization into the preceding convolutions "
+             "before quantizing (on)"),
+    cl::init(true), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::sub(calibrateCommand), cl::cat(quantCategory));
+static cl::list<std::string> keepFloat(
+    "keep-float",
+    cl::desc("leave these layers in float (ONNX output tensor names, as the "
+             "report lists them); comma-separated or repeated"),
+    cl::CommaSeparated, cl::value_desc("name"), cl::sub(runCommand),
+    cl::sub(compileCommand), cl::cat(quantCategory));
+static cl::opt<double> minOutputCosine(
+    "min-output-cosine",
+    cl::desc("search which layers to keep in float: the fewest most harmful "
+             "ones that bring every output of the search samples to this "
+             "cosine similarity with the float model (e.g. 0.99)"),
+    cl::init(0.0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<unsigned> maxFloatLayers(
+    "max-float-layers",
+    cl::desc("at most this many layers stay float in the search (default: "
+             "a tenth of the quantizable layers)"),
+    cl::init(0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<std::string> searchData(
+    "search-data",
+    cl::desc("folder of samples for the precision search (default: the "
+             "--calib folder; needed when --calib is a cache)"),
+    cl::value_desc("dir"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<unsigned> searchSamples(
+    "search-samples",
+    cl::desc("how many search samples (the first, by name) the search "
+             "measures on (16)"),
+    cl::init(16), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+
+//===----------------------------------------------------------------------===//
+// Target and output
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("host (default: this machine's most specific target), native, "
+             "x86_64, x86_64-avx2, x86_64-avx512vnni, x86_64-amx (AVX-512 "
+             "VNNI code for a Sapphire Rapids CPU: no AMX tiles yet), "
+             "aarch64, aarch64-dotprod, aarch64-i8mm, or nvptx-sm80 / "
+             "nvptx-sm90 (NVIDIA GPU: kernels in <model>.ptx, launched by a "
+             "host object)"),
+    cl::init("host"), cl::sub(compileCommand), cl::cat(targetCategory));
+static cl::opt<std::string> entryName("entry",
+                                      cl::desc("name of the C entry point"),
+                                      cl::init("quantc_main"),
+                                      cl::sub(compileCommand),
+                                      cl::cat(targetCategory));
+static cl::opt<std::string> compileOutput("o", cl::desc("output folder"),
+                                          cl::value_desc("dir"),
+                                          cl::sub(compileCommand),
+                                          cl::cat(targetCategory));
+static cl::opt<bool>
+    printPipeline("print-lowering-pipeline",
+                  cl::desc("print the pass pipeline that lowers the model (for "
+                           "quant-opt --pass-pipeline) and stop"),
+                  cl::sub(compileCommand), cl::cat(targetCategory));
+static cl::opt<bool> dumpLowering(
+    "dump-lowering",
+    cl::desc("also write <model>.lowering-input.mlir and "
+             ".lowering-output.mlir: the module entering and leaving the "
+             "lowering pipeline, for quant-opt"),
+    cl::sub(compileCommand), cl::cat(targetCategory));
+static cl::opt<bool> gemmKernels(
+    "gemm-kernels",
+    cl::desc("quantized matmuls call the generated GEMM kernels where the "
+             "target has their dot-product instructions (on; "
+             "--gemm-kernels=false keeps the generic integer loops)"),
+    cl::init(true), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(targetCategory));
+static cl::opt<bool> emulateGpu(
+    "emulate-gpu",
+    cl::desc("lower the model as for an nvptx target and run each kernel "
+             "launch as host loops over its blocks and threads: the GPU "
+             "kernels' code, checked on a machine without a GPU (slow)"),
+    cl::init(false), cl::sub(runCommand), cl::cat(targetCategory));
+static cl::opt<unsigned> benchmarkRuns(
+    "benchmark-runs",
+    cl::desc("also time this many runs and print the mean latency"),
+    cl::init(0), cl::sub(runCommand), cl::cat(targetCategory));
+static cl::opt<std::string> outputDir("output-dir",
+                                      cl::desc("folder for the outputs"),
+                                      cl::value_desc("dir"), cl::Required,
+                                      cl::sub(runCommand),
+                                      cl::cat(targetCategory));
+
+//===----------------------------------------------------------------------===//
+// Flags to options
+//===----------------------------------------------------------------------===//
+
+void quantc::driver::parseCommandLine(int argc, char **argv) {
+  std::vector<const cl::OptionCategory *> categories = {
+      &modelCategory, &quantCategory, &searchCategory, &targetCategory};
+  for (cl::SubCommand *sub : cl::getRegisteredSubcommands())
+    cl::HideUnrelatedOptions(categories, *sub);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "quantc: the quantization compiler\n");
+}
+
+/// The model and how samples become its inputs.
+static Expected<quantc::CompileOptions> modelOptions() {
+  quantc::CompileOptions options;
+  options.model.path = modelPath;
+  if (Error err = quantc::parseModelInputs(inputShapes, imageResize, imageMean,
+                                           imageStd, imageBgr, options.model))
+    return std::move(err);
+  options.quantization.foldBatchNorm = foldBatchNorm;
+  options.progress = quantc::terminalProgress(!quiet);
+  return options;
+}
+
+Expected<quantc::CompileOptions> quantc::driver::calibrateOptions() {
+  return modelOptions();
+}
+
+Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
+  Expected<CompileOptions> options = modelOptions();
+  if (!options)
+    return options.takeError();
+  QuantizationOptions &q = options->quantization;
+  q.calibration = calib;
+  Expected<RangeMethod> rangeMethod = parseMethodOption(method);
+  if (!rangeMethod)
+    return rangeMethod.takeError();
+  q.method = *rangeMethod;
+  Expected<WeightScheme> scheme = parseWeightBits(
+      bits, ternaryMethod.getNumOccurrences() ? StringRef(ternaryMethod) : "");
+  if (!scheme)
+    return scheme.takeError();
+  q.weights = *scheme;
+  q.group = weightGroup;
+  q.gptq = gptqWeights;
+  q.biasCorrection = biasCorrection;
+  q.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  options->search.minOutputCosine = minOutputCosine;
+  options->search.maxFloatLayers = maxFloatLayers;
+  options->search.data = searchData;
+  options->search.samples = searchSamples;
+  options->target.target = target;
+  options->target.entry = entryName;
+  options->target.gemmKernels = gemmKernels;
+  options->target.emulateGpu = emulateGpu;
+  options->target.keepLoweringIR = dumpLowering;
+  if (Error err = validateOptions(*options))
+    return std::move(err);
+  return options;
+}
+
+quantc::RunOptions quantc::driver::runOptions() {
+  RunOptions run;
+  for (const std::string &spec : inputFiles) {
+    auto [name, path] = StringRef(spec).split('=');
+    run.inputs.push_back({name.str(), path.str()});
+  }
+  run.outputDir = outputDir;
+  run.benchmarkRuns = benchmarkRuns;
+  return run;
+}
+
+std::string quantc::driver::compileOutputDir() { return compileOutput; }
+bool quantc::driver::printLoweringPipeline() { return printPipeline; }
+std::string quantc::driver::calibrationFolder() { return calibrateFolder; }
+std::string quantc::driver::calibrationCache() { return calibrateOutput; }
+
+KernelRequest quantc::driver::kernelRequest() {
+  return {kernelKind, kernelShape, kernelTarget, kernelOutput, kernelGroup};
+}
