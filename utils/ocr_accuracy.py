@@ -227,6 +227,9 @@ def main():
                         help="quantc --bits for the quantized runs: 8, 4 or "
                              "ternary")
     parser.add_argument("--ternary", default="absmean")
+    parser.add_argument("--no-fold-batch-norm", action="store_true",
+                        help="calibrate and quantize the unfolded model "
+                             "(BatchNorm is folded by default)")
     parser.add_argument("--group", type=int, default=0,
                         help="quantc --group with --bits 4 (0: per channel)")
     parser.add_argument("--gptq", action="store_true",
@@ -274,6 +277,8 @@ def main():
     if methods:
         cmd = [args.quantc, "calibrate", model, "--calib", calib_dir,
                "--input-shape", "x=" + shape, "-o", cache, "--quiet"] + flags
+        if args.no_fold_batch_norm:
+            cmd.append("--fold-batch-norm=false")
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit("quantc failed: %s\n%s" % (" ".join(cmd), done.stderr))
@@ -298,6 +303,8 @@ def main():
     for m in methods:
         plain = ["--calib", cache, "--method", m, "--bits", args.bits,
                  "--group", str(args.group)]
+        if args.no_fold_batch_norm:
+            plain.append("--fold-batch-norm=false")
         if args.bits == "ternary":
             plain += ["--ternary", args.ternary]
         if args.gptq:

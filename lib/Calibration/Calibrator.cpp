@@ -73,23 +73,16 @@ extern "C" void quantcObserveHook(UnrankedMemRef *memref, int64_t id) {
 /// The axis the conv or matmul reading `probe` reduces over (NCHW
 /// channels, or the matmul's K), or -1.
 static int64_t channelAxisOf(qc::ObserveOp probe) {
-  int64_t rank = probe.getType().getRank();
   for (mlir::OpOperand &use : probe->getUses()) {
-    mlir::Operation *user = use.getOwner();
-    if (llvm::isa<qc::Conv2DOp>(user) && use.getOperandNumber() == 0)
-      return 1;
-    if (llvm::isa<qc::MatMulOp>(user) && use.getOperandNumber() == 0)
-      return rank - 1;
-    if (auto gemm = llvm::dyn_cast<qc::GemmOp>(user))
-      if (use.getOperandNumber() == 0 && !gemm.getTransA())
-        return rank - 1;
+    auto layer = llvm::dyn_cast<qc::QuantizableOpInterface>(use.getOwner());
+    if (layer && &layer.getActivationOperand() == &use)
+      return layer.getActivationChannelAxis();
   }
   return -1;
 }
 
 static llvm::Error error(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 llvm::Expected<CalibrationResult>
@@ -110,13 +103,14 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
     return error("inserting calibration probes failed");
   // Instrumentation numbers the probes in walk order, as here.
   std::vector<int64_t> channelAxes;
-  module.walk([&](qc::ObserveOp op) { channelAxes.push_back(channelAxisOf(op)); });
+  module.walk(
+      [&](qc::ObserveOp op) { channelAxes.push_back(channelAxisOf(op)); });
   mlir::PassManager instrument(module.getContext());
   instrument.addPass(qc::createQCInstrumentObservers());
   if (mlir::failed(instrument.run(module)))
     return error("instrumenting calibration probes failed");
   CalibrationResult result;
-  if (auto names = module->getAttrOfType<mlir::ArrayAttr>("qc.observers"))
+  if (auto names = module->getAttrOfType<mlir::ArrayAttr>(qc::kObserversAttr))
     for (auto name : names.getAsValueRange<mlir::StringAttr>())
       result.names.push_back(name.str());
   std::vector<TensorStatistics> probes(result.names.size());
@@ -196,8 +190,10 @@ quantc::loadCalibrationCache(llvm::StringRef path) {
   if (!json)
     return error(path + ": not JSON: " + llvm::toString(json.takeError()));
   const llvm::json::Object *root = json->getAsObject();
-  const llvm::json::Object *tensors = root ? root->getObject("tensors") : nullptr;
-  std::optional<int64_t> samples = root ? root->getInteger("samples") : std::nullopt;
+  const llvm::json::Object *tensors =
+      root ? root->getObject("tensors") : nullptr;
+  std::optional<int64_t> samples =
+      root ? root->getInteger("samples") : std::nullopt;
   if (!tensors || !samples)
     return error(path + ": not a calibration cache (no 'tensors' or "
                         "'samples')");
@@ -213,8 +209,10 @@ quantc::loadCalibrationCache(llvm::StringRef path) {
                    "': " + llvm::toString(stats.takeError()));
     result.names.push_back(name.str());
     result.statistics[name.str()] = std::move(*stats);
-    if (const llvm::json::Object *moments = entry->getObject("channel_moments")) {
-      llvm::Expected<ChannelMoments> moment = ChannelMoments::fromJSON(*moments);
+    if (const llvm::json::Object *moments =
+            entry->getObject("channel_moments")) {
+      llvm::Expected<ChannelMoments> moment =
+          ChannelMoments::fromJSON(*moments);
       if (!moment)
         return error(path + ": tensor '" + name.str() +
                      "': " + llvm::toString(moment.takeError()));
@@ -258,18 +256,19 @@ llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
     if (it == result.statistics.end())
       return;
     mlir::Operation *producer = probe.getInput().getDefiningOp();
-    bool fixedInterval = producer && llvm::isa<qc::SoftmaxOp, qc::SigmoidOp,
-                                               qc::HardSigmoidOp>(producer);
-    Range range = selectRange(it->second,
-                              fixedInterval ? RangeMethod::MinMax : method, bits);
-    probe.setRangeAttr(
-        mlir::DenseF64ArrayAttr::get(module.getContext(), {range.lo, range.hi}));
+    bool fixedInterval =
+        producer &&
+        llvm::isa<qc::SoftmaxOp, qc::SigmoidOp, qc::HardSigmoidOp>(producer);
+    Range range = selectRange(
+        it->second, fixedInterval ? RangeMethod::MinMax : method, bits);
+    probe.setRangeAttr(mlir::DenseF64ArrayAttr::get(module.getContext(),
+                                                    {range.lo, range.hi}));
     // For the compile report: how well `bits` levels on this range keep
     // the calibration distribution.
-    probe->setAttr("qc.estimated_sqnr_db",
-                   mlir::FloatAttr::get(
-                       mlir::Float64Type::get(module.getContext()),
-                       estimateSQNR(it->second, range, bits)));
+    probe->setAttr(
+        qc::kEstimatedSQNRAttr,
+        mlir::FloatAttr::get(mlir::Float64Type::get(module.getContext()),
+                             estimateSQNR(it->second, range, bits)));
     auto moment = result.moments.find(probe.getName());
     if (moment != result.moments.end() && moment->second.rows() > 0) {
       const ChannelMoments &channels = moment->second;

@@ -149,7 +149,7 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
     return error("inserting precision switches failed");
   std::vector<std::string> names;
   if (auto list =
-          calibrated->getAttrOfType<mlir::ArrayAttr>("qc.precision_switches"))
+          calibrated->getAttrOfType<mlir::ArrayAttr>(qc::kPrecisionSwitchesAttr))
     for (auto name : list.getAsValueRange<mlir::StringAttr>())
       names.push_back(name.str());
 

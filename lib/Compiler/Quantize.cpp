@@ -39,11 +39,9 @@ static CalibrationOptions calibrationOptions(const CompileOptions &options) {
 
 std::vector<std::string> quantc::quantizableLayerNames(mlir::ModuleOp module) {
   std::vector<std::string> names;
-  module.walk([&](mlir::Operation *op) {
-    if (!isa<qc::Conv2DOp, qc::MatMulOp, qc::GemmOp>(op))
-      return;
-    if (auto name = dyn_cast<mlir::NameLoc>(op->getLoc()))
-      names.push_back(name.getName().str());
+  module.walk([&](qc::QuantizableOpInterface layer) {
+    if (!layer.getLayerName().empty())
+      names.push_back(layer.getLayerName().str());
   });
   return names;
 }

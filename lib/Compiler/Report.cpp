@@ -78,7 +78,7 @@ json::Object quantc::quantizationReport(mlir::ModuleOp module) {
     if (auto probe = source.getDefiningOp<quantc::qc::ObserveOp>()) {
       layer["input_tensor"] = probe.getName().str();
       if (auto sqnr =
-              probe->getAttrOfType<mlir::FloatAttr>("qc.estimated_sqnr_db"))
+              probe->getAttrOfType<mlir::FloatAttr>(qc::kEstimatedSQNRAttr))
         layer["input_sqnr_db"] = sqnr.getValueAsDouble();
     }
     layers.push_back(std::move(layer));

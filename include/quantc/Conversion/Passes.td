@@ -79,7 +79,7 @@ def QCSelectGemmKernels
     // becomes
     %y = qc.qmatmul %xq, %wq, %b {qc.gemm_kernel = @quantc_gemm_u8s8_1x64x128} : ...
     func.func private @quantc_gemm_u8s8_1x64x128(memref<1x128xi8>, memref<1x32x256xi8>, memref<1x64xi32>)
-        attributes {qc.gemm_format = "int8", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 128, 0>}
+        attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = avx512vnni, m = 1, n = 64, k = 128, group = 0>}
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
@@ -102,8 +102,9 @@ def QCDefineGemmKernels
     : Pass<"qc-define-gemm-kernels", "::mlir::ModuleOp"> {
   let summary = "give the GEMM kernels qc-select-gemm-kernels declared their bodies";
   let description = [{
-    Replaces each kernel declaration carrying `qc.gemm_shape` (M, N, K,
-    group), `qc.gemm_format` and `qc.gemm_isa` with the generated kernel (memref, scf, vector and the
+    Replaces each kernel declaration carrying a `qc.gemm_kernel_spec`
+    (`#qc.gemm_kernel<format, isa, m, n, k, group>`, typed and verified by
+    the dialect) with the generated kernel (memref, scf, vector and the
     ISA's dot product; docs/Kernels.md). Runs after bufferization in
     qc-lower-to-llvm.
   }];

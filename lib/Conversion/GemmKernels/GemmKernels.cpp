@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Conversion/GemmKernels/GemmKernels.h"
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
@@ -26,10 +27,6 @@ namespace quantc {
 #define GEN_PASS_DEF_QCDEFINEGEMMKERNELS
 #include "quantc/Conversion/Passes.h.inc"
 } // namespace quantc
-
-/// On a kernel declaration: its M, N, K and ISA, for qc-define-gemm-kernels.
-static constexpr llvm::StringLiteral kShapeAttr = "qc.gemm_shape";
-static constexpr llvm::StringLiteral kIsaAttr = "qc.gemm_isa";
 
 using namespace mlir;
 using namespace quantc::qc;
@@ -140,25 +137,14 @@ static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op) {
   return shape;
 }
 
-static StringRef formatName(quantc::WeightFormat format) {
-  switch (format) {
-  case quantc::WeightFormat::Int8:
-    return "int8";
-  case quantc::WeightFormat::Int4:
-    return "int4";
-  case quantc::WeightFormat::Ternary:
-    return "ternary";
-  }
-  return "";
-}
-
 namespace {
 struct QCSelectGemmKernelsPass
     : public quantc::impl::QCSelectGemmKernelsBase<QCSelectGemmKernelsPass> {
   using QCSelectGemmKernelsBase::QCSelectGemmKernelsBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (!quantc::parseKernelIsa(isa)) {
+    std::optional<quantc::KernelIsa> kernelIsa = quantc::parseKernelIsa(isa);
+    if (!kernelIsa) {
       module.emitError("unknown kernel ISA '")
           << isa << "'; expected avx512vnni, avx2, neon-dot or neon-i8mm";
       return signalPassFailure();
@@ -204,12 +190,9 @@ struct QCSelectGemmKernelsPass
         auto declaration = func::FuncOp::create(b, module.getLoc(), name,
                                                 b.getFunctionType(args, {}));
         declaration.setPrivate();
-        declaration->setAttr(kShapeAttr,
-                             b.getDenseI64ArrayAttr(
-                                 {shape.m, shape.n, shape.k, shape.groupSize}));
-        declaration->setAttr(kIsaAttr, b.getStringAttr(isa));
-        declaration->setAttr(kGemmFormatAttr,
-                             b.getStringAttr(formatName(shape.format)));
+        declaration->setAttr(
+            kGemmKernelSpecAttr,
+            quantc::gemmKernelSpec(module.getContext(), shape, *kernelIsa));
       }
       op->setAttr(kGemmKernelAttr,
                   FlatSymbolRefAttr::get(module.getContext(), name));
@@ -226,30 +209,16 @@ struct QCDefineGemmKernelsPass
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> declarations;
     for (auto func : module.getOps<func::FuncOp>())
-      if (func.isExternal() && func->hasAttr(kShapeAttr))
+      if (func.isExternal() && func->hasAttr(kGemmKernelSpecAttr))
         declarations.push_back(func);
     for (func::FuncOp declaration : declarations) {
-      ArrayRef<int64_t> dims =
-          declaration->getAttrOfType<DenseI64ArrayAttr>(kShapeAttr)
-              .asArrayRef();
-      quantc::GemmShape shape;
-      shape.m = dims[0];
-      shape.n = dims[1];
-      shape.k = dims[2];
-      shape.groupSize = dims[3];
-      if (auto format = declaration->getAttrOfType<StringAttr>(kGemmFormatAttr))
-        shape.format = format.getValue() == "int4" ? quantc::WeightFormat::Int4
-                       : format.getValue() == "ternary"
-                           ? quantc::WeightFormat::Ternary
-                           : quantc::WeightFormat::Int8;
-      auto isa = declaration->getAttrOfType<StringAttr>(kIsaAttr);
+      // The dialect verified the attribute's type: no default to fall to.
+      auto spec =
+          declaration->getAttrOfType<GemmKernelAttr>(kGemmKernelSpecAttr);
       std::string name = declaration.getSymName().str();
       declaration.erase();
-      std::optional<quantc::KernelIsa> kernelIsa =
-          isa ? quantc::parseKernelIsa(isa.getValue()) : std::nullopt;
-      quantc::buildLowBitGemm(
-          module, name, shape,
-          kernelIsa.value_or(quantc::KernelIsa::Avx512Vnni));
+      quantc::buildLowBitGemm(module, name, quantc::gemmShape(spec),
+                              quantc::kernelIsa(spec.getIsa()));
       module.lookupSymbol<func::FuncOp>(name).setPrivate();
     }
   }

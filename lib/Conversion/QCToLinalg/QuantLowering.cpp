@@ -19,6 +19,7 @@
 #include "LoweringUtils.h"
 #include "Patterns.h"
 
+#include "quantc/Conversion/GemmKernels/GemmKernels.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
@@ -414,13 +415,10 @@ KernelDeclaration readKernelDeclaration(Operation *op,
   auto declaration =
       SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
   FunctionType type = declaration.getFunctionType();
-  auto format = declaration->getAttrOfType<StringAttr>(qc::kGemmFormatAttr);
-  WeightFormat weights = WeightFormat::Int8;
-  if (format && format.getValue() == "ternary")
-    weights = WeightFormat::Ternary;
-  else if (format && format.getValue() == "int4")
-    weights = WeightFormat::Int4;
-  return {weights, cast<MemRefType>(type.getInput(0)).getDimSize(1),
+  auto spec = declaration->getAttrOfType<qc::GemmKernelAttr>(
+      qc::kGemmKernelSpecAttr);
+  return {weightFormat(spec.getFormat()),
+          cast<MemRefType>(type.getInput(0)).getDimSize(1),
           cast<MemRefType>(type.getInputs().back()).getDimSize(1)};
 }
 

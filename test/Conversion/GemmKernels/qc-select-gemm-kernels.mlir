@@ -5,13 +5,13 @@
 
 // A u8 x symmetric i8 qmatmul with N = 64, K = 4: routed to a kernel,
 // declared once for its shape; the one with N = 2 is not.
-// CHECK: func.func private @quantc_gemm_u8s8_2x64x4(memref<2x4xi8>, memref<1x1x256xi8>, memref<2x64xi32>) attributes {qc.gemm_format = "int8", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 2, 64, 4, 0>}
+// CHECK: func.func private @quantc_gemm_u8s8_2x64x4(memref<2x4xi8>, memref<1x1x256xi8>, memref<2x64xi32>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = avx512vnni, m = 2, n = 64, k = 4, group = 0>}
 // CHECK-LABEL: func @route
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_2x64x4}
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_2x64x4}
 // CHECK: qc.qmatmul
 // CHECK-NOT: qc.gemm_kernel
-// NEON: qc.gemm_isa = "neon-dot"
+// NEON: qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = neon_dot,
 // DEFINED: func.func private @quantc_gemm_u8s8_2x64x4(%{{.*}}: memref<2x4xi8>, %{{.*}}: memref<1x1x256xi8>, %{{.*}}: memref<2x64xi32>)
 // DEFINED: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // BADISA: error: unknown kernel ISA 'sve'; expected avx512vnni, avx2, neon-dot or neon-i8mm
@@ -70,8 +70,8 @@ func.func @convolutions(%x: tensor<1x8x2x3xf32>) -> (tensor<1x64x2x3xf32>, tenso
 // Ternary weights (storage range [-1, 1]) take the 2-bit kernel (K = 8
 // padded to 16: both products share it); int4 weights in groups of 8 along K take the int4 kernel, with
 // the packed f32 scales and an f32 result.
-// CHECK-DAG: func.func private @quantc_gemm_u8t2_1x64x16(memref<1x16xi8>, memref<1x1x256xi8>, memref<1x64xi32>) attributes {qc.gemm_format = "ternary", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 16, 0>}
-// CHECK-DAG: func.func private @quantc_gemm_u8s4g8_1x64x16(memref<1x16xi8>, memref<1x2x256xi8>, memref<1x2x64xf32>, memref<1x64xf32>) attributes {qc.gemm_format = "int4", qc.gemm_isa = "avx512vnni", qc.gemm_shape = array<i64: 1, 64, 16, 8>}
+// CHECK-DAG: func.func private @quantc_gemm_u8t2_1x64x16(memref<1x16xi8>, memref<1x1x256xi8>, memref<1x64xi32>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = ternary, isa = avx512vnni, m = 1, n = 64, k = 16, group = 0>}
+// CHECK-DAG: func.func private @quantc_gemm_u8s4g8_1x64x16(memref<1x16xi8>, memref<1x2x256xi8>, memref<1x2x64xf32>, memref<1x64xf32>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int4, isa = avx512vnni, m = 1, n = 64, k = 16, group = 8>}
 // CHECK-LABEL: func @low_bit
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8t2_1x64x16}
 // CHECK: qc.qmatmul {{.*}} {qc.gemm_kernel = @quantc_gemm_u8t2_1x64x16}

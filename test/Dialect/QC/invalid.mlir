@@ -872,3 +872,55 @@ func.func @observe_channel_mean_empty(%x: tensor<4xf32>) {
   %0 = qc.observe %x {name = "x", channel_mean = array<f64>} : tensor<4xf32>
   return
 }
+
+// -----
+// The dialect's discardable attributes: declared once (QCBase.td), typed,
+// and no others.
+
+func.func @unknown_qc_attribute(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{unknown qc attribute 'qc.gemm_format'}}
+  %0 = qc.relu %x {qc.gemm_format = "int8"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @keep_float_not_unit(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'qc.keep_float' must be a unit attribute, got "yes"}}
+  %0 = qc.relu %x {qc.keep_float = "yes"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @gemm_kernel_on_float_op(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'qc.gemm_kernel' must be a kernel symbol on qc.qmatmul or qc.qconv2d, got @k}}
+  %0 = qc.relu %x {qc.gemm_kernel = @k} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'qc.gemm_kernel_spec' must be a #qc.gemm_kernel on a kernel's func.func declaration, got "int8"}}
+func.func private @kernel_spec_string(memref<2x4xi8>) attributes {qc.gemm_kernel_spec = "int8"}
+
+// -----
+
+// expected-error @+1 {{int4 kernels need a positive group and other formats none, got group 0}}
+func.func private @kernel_int4_no_group(memref<2x4xi8>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int4, isa = avx512vnni, m = 2, n = 64, k = 16, group = 0>}
+
+// -----
+
+// expected-error @+1 {{group 12 does not divide K = 16}}
+func.func private @kernel_group_k(memref<2x4xi8>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int4, isa = avx512vnni, m = 2, n = 64, k = 16, group = 12>}
+
+// -----
+
+// expected-error @+2 {{expected ::quantc::qc::GemmIsa to be one of: avx512vnni, avx2, neon_dot, neon_i8mm}}
+// expected-error @+1 {{failed to parse QC_GemmKernelAttr parameter 'isa'}}
+func.func private @kernel_unknown_isa(memref<2x4xi8>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = sse, m = 2, n = 64, k = 4, group = 0>}
+
+// -----
+
+// expected-error @+1 {{'qc.observers' must be an array of strings on a module, got [1]}}
+module attributes {qc.observers = [1]} {}

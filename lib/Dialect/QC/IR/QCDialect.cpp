@@ -9,14 +9,15 @@
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace quantc::qc;
 
-#include "quantc/Dialect/QC/IR/QCOpsDialect.cpp.inc"
 #include "quantc/Dialect/QC/IR/QCEnums.cpp.inc"
+#include "quantc/Dialect/QC/IR/QCOpsDialect.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "quantc/Dialect/QC/IR/QCAttrs.cpp.inc"
 
@@ -37,4 +38,55 @@ Operation *QCDialect::materializeConstant(OpBuilder &builder, Attribute value,
   if (!elements || elements.getType() != type)
     return nullptr;
   return ConstantOp::create(builder, loc, type, elements);
+}
+
+/// The type (and owner) each discardable qc attribute must have.
+LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attribute) {
+  StringRef name = attribute.getName().getValue();
+  Attribute value = attribute.getValue();
+  auto expect = [&](bool ok, StringRef what) -> LogicalResult {
+    if (ok)
+      return success();
+    return op->emitError() << "'" << name << "' must be " << what << ", got "
+                           << value;
+  };
+  if (name == kKeepFloatAttr)
+    return expect(isa<UnitAttr>(value), "a unit attribute");
+  if (name == kGemmKernelAttr)
+    return expect(isa<FlatSymbolRefAttr>(value) &&
+                      isa<QMatMulOp, QConv2DOp>(op),
+                  "a kernel symbol on qc.qmatmul or qc.qconv2d");
+  if (name == kGemmKernelSpecAttr)
+    return expect(isa<GemmKernelAttr>(value) &&
+                      op->getName().getStringRef() == "func.func",
+                  "a #qc.gemm_kernel on a kernel's func.func declaration");
+  if (name == kWeightSQNRAttr || name == kEstimatedSQNRAttr)
+    return expect(isa<FloatAttr>(value), "a float attribute");
+  if (name == kWeightRoundingAttr)
+    return expect(isa<StringAttr>(value), "a string attribute");
+  if (name == kObserversAttr || name == kPrecisionSwitchesAttr)
+    return expect(
+        isa<ArrayAttr>(value) &&
+            llvm::all_of(cast<ArrayAttr>(value),
+                         [](Attribute a) { return isa<StringAttr>(a); }) &&
+            isa<ModuleOp>(op),
+        "an array of strings on a module");
+  return op->emitError() << "unknown qc attribute '" << name << "'";
+}
+
+LogicalResult
+GemmKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       GemmWeightFormat format, GemmIsa isa, int64_t m,
+                       int64_t n, int64_t k, int64_t group) {
+  if (m <= 0 || n <= 0 || k <= 0)
+    return emitError() << "kernel shape must be positive, got " << m << "x" << n
+                       << "x" << k;
+  if ((format == GemmWeightFormat::int4) != (group > 0))
+    return emitError() << "int4 kernels need a positive group and other "
+                          "formats none, got group "
+                       << group;
+  if (group > 0 && k % group != 0)
+    return emitError() << "group " << group << " does not divide K = " << k;
+  return success();
 }

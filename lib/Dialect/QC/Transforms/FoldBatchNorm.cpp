@@ -53,19 +53,17 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
       for (int64_t i = 0; i < perChannel; ++i)
         (*weights)[c * perChannel + i] =
             static_cast<float>(k * (*weights)[c * perChannel + i]);
-      bias[c] = static_cast<float>(k * (double(bias[c]) - (*mean)[c]) +
-                                   (*shift)[c]);
+      bias[c] =
+          static_cast<float>(k * (double(bias[c]) - (*mean)[c]) + (*shift)[c]);
     }
     Location loc = conv.getLoc();
     rewriter.setInsertionPoint(conv);
     // The resource manager makes the names unique (bn_folded_w_1, ...).
-    Value newWeights = createF32Constant(rewriter, loc,
-                                         conv.getWeight().getType(), *weights,
-                                         "bn_folded_w");
+    Value newWeights = createF32Constant(
+        rewriter, loc, conv.getWeight().getType(), *weights, "bn_folded_w");
     Value newBias = createF32Constant(
-        rewriter, loc,
-        RankedTensorType::get({channels}, rewriter.getF32Type()), bias,
-        "bn_folded_b");
+        rewriter, loc, RankedTensorType::get({channels}, rewriter.getF32Type()),
+        bias, "bn_folded_b");
     rewriter.replaceOpWithNewOp<Conv2DOp>(
         norm, norm.getType(), conv.getInput(), newWeights, newBias,
         conv.getStridesAttr(), conv.getPadsAttr(), conv.getDilationsAttr(),

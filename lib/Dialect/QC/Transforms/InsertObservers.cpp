@@ -65,21 +65,20 @@ struct QCInsertObserversPass
   void runOnOperation() override {
     ProbeNamer namer;
     DenseMap<Value, Value> probes;
-    SmallVector<Operation *> computeOps;
-    getOperation()->walk([&](Operation *op) {
-      if (isa<Conv2DOp, ConvTranspose2DOp, MatMulOp, GemmOp>(op))
-        computeOps.push_back(op);
-    });
-    for (Operation *op : computeOps) {
-      for (OpOperand &operand : activationOperands(op)) {
-        Value value = operand.get();
+    SmallVector<QuantizableOpInterface> layers;
+    getOperation()->walk(
+        [&](QuantizableOpInterface layer) { layers.push_back(layer); });
+    for (QuantizableOpInterface layer : layers) {
+      Operation *op = layer;
+      for (OpOperand *operand : layer.getObservedOperands()) {
+        Value value = operand->get();
         if (matchPattern(value, m_Constant()) ||
             value.getDefiningOp<ObserveOp>())
           continue;
         auto [it, inserted] = probes.try_emplace(value);
         if (inserted)
           it->second = createProbe(value, namer);
-        operand.set(it->second);
+        operand->set(it->second);
       }
       if (!observeOutputs)
         continue;
@@ -87,17 +86,6 @@ struct QCInsertObserversPass
       Value probe = createProbe(result, namer);
       result.replaceAllUsesExcept(probe, probe.getDefiningOp());
     }
-  }
-
-  /// The operands that carry activations: the first data operand, and the
-  /// second one too for a product of two activations (attention).
-  static SmallVector<std::reference_wrapper<OpOperand>, 2>
-  activationOperands(Operation *op) {
-    SmallVector<std::reference_wrapper<OpOperand>, 2> operands = {
-        op->getOpOperand(0)};
-    if (isa<MatMulOp, GemmOp>(op))
-      operands.push_back(op->getOpOperand(1));
-    return operands;
   }
 
   Value createProbe(Value value, ProbeNamer &namer) {

@@ -21,22 +21,13 @@ using namespace quantc::qc;
 
 static constexpr llvm::StringLiteral kSwitchFunction = "quantc_layer_quantized";
 
-/// The activation operand qc-quantize quantizes, for the ops it rewrites.
-static Value activationOperand(Operation *op) {
-  if (auto conv = dyn_cast<Conv2DOp>(op))
-    return conv.getInput();
-  if (auto matmul = dyn_cast<MatMulOp>(op))
-    return matmul.getLhs();
-  if (auto gemm = dyn_cast<GemmOp>(op))
-    return gemm.getA();
-  return {};
-}
-
-/// Ops qc-quantize may rewrite and keep-float can name: a calibrated
+/// Layers qc-quantize may rewrite and keep-float can name: a calibrated
 /// activation input, one result, and a location name.
 static bool isSwitchable(Operation *op) {
-  Value input = activationOperand(op);
-  auto probe = input ? input.getDefiningOp<ObserveOp>() : ObserveOp();
+  auto layer = dyn_cast<QuantizableOpInterface>(op);
+  auto probe =
+      layer ? layer.getActivationOperand().get().getDefiningOp<ObserveOp>()
+            : ObserveOp();
   return probe && probe.getRange() && op->getNumResults() == 1 &&
          isa<NameLoc>(op->getLoc()) && !op->hasAttr(kKeepFloatAttr);
 }
@@ -70,8 +61,8 @@ struct QCInsertPrecisionSwitchesPass
       Location loc = layer->getLoc();
       b.setInsertionPoint(layer);
       Value id = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(index));
-      Value on = func::CallOp::create(b, loc, callee, ValueRange{id})
-                     .getResult(0);
+      Value on =
+          func::CallOp::create(b, loc, callee, ValueRange{id}).getResult(0);
       auto choice = scf::IfOp::create(b, loc, layer->getResultTypes(), on,
                                       /*withElseRegion=*/true);
       b.setInsertionPointToStart(choice.thenBlock());
@@ -85,7 +76,7 @@ struct QCInsertPrecisionSwitchesPass
       layer->erase();
       names.push_back(cast<NameLoc>(loc).getName());
     }
-    module->setAttr("qc.precision_switches", b.getArrayAttr(names));
+    module->setAttr(kPrecisionSwitchesAttr, b.getArrayAttr(names));
   }
 };
 } // namespace

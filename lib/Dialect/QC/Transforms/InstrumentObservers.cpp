@@ -55,7 +55,7 @@ struct QCInstrumentObserversPass
       probe.replaceAllUsesWith(probe.getInput());
       probe.erase();
     }
-    module->setAttr("qc.observers", b.getArrayAttr(names));
+    module->setAttr(kObserversAttr, b.getArrayAttr(names));
   }
 };
 } // namespace

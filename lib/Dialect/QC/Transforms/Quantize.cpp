@@ -29,7 +29,6 @@ using namespace quantc::qc;
 
 namespace {
 
-
 /// u8 activation parameters covering [lo, hi] with an exact zero.
 quant::UniformQuantizedType activationType(MLIRContext *context,
                                            ArrayRef<double> range) {
@@ -72,10 +71,10 @@ Value weightTensor(PatternRewriter &rewriter, Location loc,
       ArrayRef<char>(reinterpret_cast<const char *>(q.values.data()),
                      q.values.size()),
       1);
-  Value storage = ConstantOp::create(
-      rewriter, loc, storageType,
-      DenseResourceElementsAttr::get(storageType, "int8_weights",
-                                     std::move(blob)));
+  Value storage =
+      ConstantOp::create(rewriter, loc, storageType,
+                         DenseResourceElementsAttr::get(
+                             storageType, "int8_weights", std::move(blob)));
   auto type = quant::UniformQuantizedPerAxisType::get(
       quant::QuantizationFlags::Signed, rewriter.getI8Type(),
       Float32Type::get(context), q.scales,
@@ -141,8 +140,8 @@ Value groupedWeightTensor(PatternRewriter &rewriter, Location loc,
   }
   auto scalesAttr = DenseElementsAttr::get(
       RankedTensorType::get(scaleShape, Float32Type::get(context)), scales);
-  auto zerosAttr = DenseElementsAttr::get(
-      RankedTensorType::get(scaleShape, i8), rewriter.getI8IntegerAttr(0));
+  auto zerosAttr = DenseElementsAttr::get(RankedTensorType::get(scaleShape, i8),
+                                          rewriter.getI8IntegerAttr(0));
   auto type = quant::UniformQuantizedSubChannelType::get(
       quant::QuantizationFlags::Signed, i8, Float32Type::get(context),
       scalesAttr, zerosAttr, dims, blocks, -7, 7);
@@ -265,9 +264,9 @@ GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
                std::to_string(quantc::ChannelMoments::kMaxGramChannels) +
                " channels; this layer has " + std::to_string(k) + ")";
   }
-  GroupedLayer layer{
-      gptq ? std::move(*gptq) : quantc::quantizeWeightsGrouped(kn, k, n, group),
-      0, rounding};
+  GroupedLayer layer{gptq ? std::move(*gptq)
+                          : quantc::quantizeWeightsGrouped(kn, k, n, group),
+                     0, rounding};
   if (mean)
     correctBias(
         bias, n, k, *mean, [](int64_t, int64_t i) { return i; },
@@ -291,13 +290,12 @@ std::string ungroupedRounding(const QuantizeSettings &settings) {
 template <typename OpT> struct QuantizePattern : OpRewritePattern<OpT> {
   QuantizePattern(MLIRContext *context, const QuantizeSettings &settings)
       : OpRewritePattern<OpT>(context), settings(settings) {}
-  LogicalResult matchAndRewrite(OpT op,
-                                PatternRewriter &rewriter) const final {
+  LogicalResult matchAndRewrite(OpT op, PatternRewriter &rewriter) const final {
     if (op->hasAttr(kKeepFloatAttr))
       return rewriter.notifyMatchFailure(op, "marked keep-float");
-    if (auto name = dyn_cast<NameLoc>(op->getLoc()))
-      if (settings.keepFloat.contains(name.getName().getValue()))
-        return rewriter.notifyMatchFailure(op, "kept in float");
+    StringRef name = cast<QuantizableOpInterface>(*op).getLayerName();
+    if (!name.empty() && settings.keepFloat.contains(name))
+      return rewriter.notifyMatchFailure(op, "kept in float");
     return quantize(op, rewriter);
   }
   virtual LogicalResult quantize(OpT op, PatternRewriter &rewriter) const = 0;
@@ -317,8 +315,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     if (takesGroupedWeights(op))
       return quantizeGrouped(op, *weights, act, rewriter);
-    QuantizedWeights q = quantc::quantizeWeights(*weights, wShape, /*axis=*/0,
-                                                 settings.weights);
+    QuantizedWeights q =
+        quantc::quantizeWeights(*weights, wShape, /*axis=*/0, settings.weights);
     FailureOr<std::vector<double>> biasValues =
         floatBias(op.getBias(), wShape[0]);
     if (failed(biasValues))
@@ -344,17 +342,17 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     // one scale per channel from the probe's per-channel ranges.
     SmallVector<double> inputScales = {act.getScale()};
     Type inputElement = act;
-    std::optional<ArrayRef<double>> channelRanges = channelRange(
-        op.getInput(), inputChannels);
+    std::optional<ArrayRef<double>> channelRanges =
+        channelRange(op.getInput(), inputChannels);
     if (settings.perChannelDepthwise && channelRanges && inputChannels > 1 &&
         static_cast<int64_t>(op.getGroup()) == inputChannels) {
-      auto perAxis = perChannelActivationType(rewriter.getContext(),
-                                              *channelRanges);
-      inputScales.assign(perAxis.getScales().begin(), perAxis.getScales().end());
+      auto perAxis =
+          perChannelActivationType(rewriter.getContext(), *channelRanges);
+      inputScales.assign(perAxis.getScales().begin(),
+                         perAxis.getScales().end());
       inputElement = perAxis;
     }
-    Value bias =
-        biasTensor(rewriter, loc, *biasValues, inputScales, q.scales);
+    Value bias = biasTensor(rewriter, loc, *biasValues, inputScales, q.scales);
     Value x = quantizeActivation(rewriter, loc, op.getInput(), inputElement);
     Value w = weightTensor(rewriter, loc, q, wShape, 0);
     auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
@@ -408,8 +406,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
         scales[o * (cin / group) + g] = layer.q.scales[g * cout + o];
     }
     Value x = quantizeActivation(rewriter, loc, op.getInput(), act);
-    Value w = groupedWeightTensor(rewriter, loc, values, scales, wShape, 1,
-                                  group);
+    Value w =
+        groupedWeightTensor(rewriter, loc, values, scales, wShape, 1, group);
     auto quantized = rewriter.replaceOpWithNewOp<QConv2DOp>(
         op, op.getType(), x, w, floatBiasTensor(rewriter, loc, *biasValues),
         op.getStridesAttr(), op.getPadsAttr(), op.getDilationsAttr(),
@@ -423,8 +421,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
 
 /// x [.., K] times a constant W [K, N] (+ bias [N]) as a 2-D qmatmul.
 LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
-                            ArrayRef<float> w, int64_t k, int64_t n,
-                            Value bias, ArrayRef<double> range,
+                            ArrayRef<float> w, int64_t k, int64_t n, Value bias,
+                            ArrayRef<double> range,
                             const QuantizeSettings &settings) {
   Location loc = op->getLoc();
   auto xType = cast<RankedTensorType>(x.getType());
@@ -436,8 +434,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   auto replaceWithProduct = [&](Value xq, Value wq, Value biasValue,
                                 double sqnr, StringRef rounding) {
     auto matmul = QMatMulOp::create(
-        rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()),
-        xq, wq, biasValue);
+        rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()), xq,
+        wq, biasValue);
     matmul->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(sqnr));
     matmul->setAttr(kWeightRoundingAttr, rewriter.getStringAttr(rounding));
     Value product = matmul;
@@ -447,9 +445,9 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   };
   Value flat = x;
   if (xType.getRank() != 2)
-    flat = ReshapeOp::create(rewriter, loc,
-                             RankedTensorType::get({m, k}, xType.getElementType()),
-                             x);
+    flat = ReshapeOp::create(
+        rewriter, loc, RankedTensorType::get({m, k}, xType.getElementType()),
+        x);
   if (settings.weights == quantc::WeightScheme::Int4 && settings.group > 0 &&
       k % settings.group == 0) {
     FailureOr<std::vector<double>> biasValues = floatBias(bias, n);
@@ -462,16 +460,15 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
         quantizeGroupedLayer(w, k, n, settings.group, *biasValues, mean,
                              channelGram(x, k, settings.gptq), settings.gptq);
     std::vector<float> scales(layer.q.scales.begin(), layer.q.scales.end());
-    replaceWithProduct(
-        quantizeActivation(rewriter, loc, flat, act),
-        groupedWeightTensor(rewriter, loc, layer.q.values, scales, {k, n}, 0,
-                            settings.group),
-        floatBiasTensor(rewriter, loc, *biasValues), layer.sqnr,
-        layer.rounding);
+    replaceWithProduct(quantizeActivation(rewriter, loc, flat, act),
+                       groupedWeightTensor(rewriter, loc, layer.q.values,
+                                           scales, {k, n}, 0, settings.group),
+                       floatBiasTensor(rewriter, loc, *biasValues), layer.sqnr,
+                       layer.rounding);
     return success();
   }
-  QuantizedWeights q = quantc::quantizeWeights(w, {k, n}, /*axis=*/1,
-                                               settings.weights);
+  QuantizedWeights q =
+      quantc::quantizeWeights(w, {k, n}, /*axis=*/1, settings.weights);
   FailureOr<std::vector<double>> biasValues = floatBias(bias, n);
   if (failed(biasValues))
     return failure();
@@ -507,8 +504,7 @@ struct QuantizeMatMul : QuantizePattern<MatMulOp> {
 
 struct QuantizeGemm : QuantizePattern<GemmOp> {
   using QuantizePattern::QuantizePattern;
-  LogicalResult quantize(GemmOp op,
-                         PatternRewriter &rewriter) const override {
+  LogicalResult quantize(GemmOp op, PatternRewriter &rewriter) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getA());
     auto weights = readF32Constant(op.getB());
     if (!range || !weights || op.getTransA() ||
@@ -522,8 +518,8 @@ struct QuantizeGemm : QuantizePattern<GemmOp> {
     std::vector<float> kn(weights->size());
     for (int64_t i = 0; i < k; ++i)
       for (int64_t j = 0; j < n; ++j)
-        kn[i * n + j] = op.getTransB() ? (*weights)[j * k + i]
-                                       : (*weights)[i * n + j];
+        kn[i * n + j] =
+            op.getTransB() ? (*weights)[j * k + i] : (*weights)[i * n + j];
     if (op.getC() && op.getC().getType().getDimSize(0) != n)
       return rewriter.notifyMatchFailure(op, "bias does not have N elements");
     return rewriteLinear(rewriter, op, op.getA(), kn, k, n, op.getC(), *range,
@@ -536,35 +532,36 @@ struct QCQuantizePass
   using QCQuantizeBase::QCQuantizeBase;
   void runOnOperation() override {
     int64_t before = 0, after = 0;
-    getOperation()->walk([&](Operation *op) {
-      before += isa<Conv2DOp, MatMulOp, GemmOp>(op);
-    });
+    getOperation()->walk([&](QuantizableOpInterface) { ++before; });
     std::optional<quantc::WeightScheme> scheme =
         quantc::parseWeightScheme(weights);
     if (!scheme) {
       getOperation()->emitError("unknown weights '")
-          << weights << "'; expected int8, int4, ternary-absmean or "
-                        "ternary-twn";
+          << weights
+          << "'; expected int8, int4, ternary-absmean or "
+             "ternary-twn";
       return signalPassFailure();
     }
     if (group != 0 && (*scheme != quantc::WeightScheme::Int4 || group < 0 ||
                        group % 8 != 0)) {
       getOperation()->emitError("group ")
-          << group.getValue() << ": weight groups need weights=int4 and a positive "
-                      "multiple of 8";
+          << group.getValue()
+          << ": weight groups need weights=int4 and a positive "
+             "multiple of 8";
       return signalPassFailure();
     }
-    QuantizeSettings settings{*scheme, biasCorrection, perChannelDepthwise,
-                              group, gptq,
+    QuantizeSettings settings{*scheme,
+                              biasCorrection,
+                              perChannelDepthwise,
+                              group,
+                              gptq,
                               llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
                                                              settings);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    getOperation()->walk([&](Operation *op) {
-      after += isa<Conv2DOp, MatMulOp, GemmOp>(op);
-    });
+    getOperation()->walk([&](QuantizableOpInterface) { ++after; });
     numQuantized += before - after;
   }
 };

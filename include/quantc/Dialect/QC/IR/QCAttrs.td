@@ -77,4 +77,52 @@ def QC_PadModeAttr : EnumAttr<QC_Dialect, QC_PadMode, "pad_mode"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+//===----------------------------------------------------------------------===//
+// Generated GEMM kernels
+//===----------------------------------------------------------------------===//
+
+def QC_GemmWeightFormat : I32EnumAttr<"GemmWeightFormat",
+    "how a generated GEMM kernel takes its weights", [
+      I32EnumAttrCase<"int8", 0>,
+      I32EnumAttrCase<"int4", 1>,
+      I32EnumAttrCase<"ternary", 2>
+    ]> {
+  let cppNamespace = "::quantc::qc";
+  let genSpecializedAttr = 0;
+}
+
+def QC_GemmIsa : I32EnumAttr<"GemmIsa",
+    "the dot-product instructions of a generated GEMM kernel", [
+      I32EnumAttrCase<"avx512vnni", 0>,
+      I32EnumAttrCase<"avx2", 1>,
+      I32EnumAttrCase<"neon_dot", 2>,
+      I32EnumAttrCase<"neon_i8mm", 3>
+    ]> {
+  let cppNamespace = "::quantc::qc";
+  let genSpecializedAttr = 0;
+}
+
+def QC_GemmKernelAttr : AttrDef<QC_Dialect, "GemmKernel"> {
+  let mnemonic = "gemm_kernel";
+  let summary = "format, ISA and shape of a generated low-bit GEMM kernel";
+  let description = [{
+    Names the kernel `qc-define-gemm-kernels` builds for a declaration that
+    `qc-select-gemm-kernels` made: C[M][N] = A[M][K] (u8) x W[K][N] with W
+    in `format` (int8; int4 with one f32 scale per `group` rows of K;
+    ternary 2-bit codes), for `isa`. N and K are padded to the kernel's
+    blocks. An unknown format or ISA does not parse; a shape that does not
+    fit the format is a verifier error.
+
+    ```mlir
+    func.func private @quantc_gemm_u8s8_2x64x4(memref<2x4xi8>, memref<1x1x256xi8>, memref<2x64xi32>)
+        attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = avx512vnni, m = 2, n = 64, k = 4, group = 0>}
+    ```
+  }];
+  let parameters = (ins EnumParameter<QC_GemmWeightFormat>:$format,
+      EnumParameter<QC_GemmIsa>:$isa, "int64_t":$m, "int64_t":$n,
+      "int64_t":$k, "int64_t":$group);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // QUANTC_DIALECT_QC_IR_QCATTRS_TD

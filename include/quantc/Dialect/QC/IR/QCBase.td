@@ -38,6 +38,30 @@ def QC_Dialect : Dialect {
     by side in an embedding compiler.
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
+  // Every attribute quantc's passes leave on ops for other passes, the
+  // compile report or tools to read, declared once with its type. The
+  // dialect verifies each (and refuses any other `qc.` attribute).
+  let discardableAttrs = (ins
+    // A compute op qc-quantize must leave in float.
+    "::mlir::UnitAttr":$keep_float,
+    // On qc.qmatmul / qc.qconv2d: the kernel declaration the lowering calls
+    // (qc-select-gemm-kernels).
+    "::mlir::FlatSymbolRefAttr":$gemm_kernel,
+    // On a kernel declaration: format, ISA and shape of the kernel
+    // qc-define-gemm-kernels builds.
+    "::quantc::qc::GemmKernelAttr":$gemm_kernel_spec,
+    // On a quantized layer: its rounded weights' SQNR in dB, and how they
+    // were rounded ("gptq", or "round to nearest" and why).
+    "::mlir::FloatAttr":$weight_sqnr_db,
+    "::mlir::StringAttr":$weight_rounding,
+    // On a calibrated qc.observe: the estimated SQNR of its int8 range.
+    "::mlir::FloatAttr":$estimated_sqnr_db,
+    // On a module: the probe names qc-instrument-observers numbered, and
+    // the layers qc-insert-precision-switches switches, in index order.
+    "::mlir::ArrayAttr":$observers,
+    "::mlir::ArrayAttr":$precision_switches
+  );
+  let hasOperationAttrVerify = 1;
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
 }

@@ -18,6 +18,9 @@
 #include "quantc/Dialect/QC/IR/QCDialect.h"
 #include "quantc/Dialect/QC/IR/QCTraits.h"
 
+/// QuantizableOpInterface: the one definition of a quantizable layer.
+#include "quantc/Dialect/QC/IR/QCInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "quantc/Dialect/QC/IR/QCOps.h.inc"
 

@@ -10,6 +10,7 @@
 
 include "quantc/Dialect/QC/IR/QCBase.td"
 include "quantc/Dialect/QC/IR/QCAttrs.td"
+include "quantc/Dialect/QC/IR/QCInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -152,7 +153,8 @@ def QC_ClipOp : QC_Op<"clip", [Pure, SameOperandsAndResultType]> {
 // Linear algebra, convolution and normalization
 //===----------------------------------------------------------------------===//
 
-def QC_MatMulOp : QC_Op<"matmul", [Pure]> {
+def QC_MatMulOp : QC_Op<"matmul",
+    [Pure, DeclareOpInterfaceMethods<QC_QuantizableOpInterface>]> {
   let summary = "matrix product with numpy semantics (ONNX MatMul)";
   let description = [{
     Batched matrix product. A rank-1 `lhs` is promoted to `1xK` and a
@@ -171,7 +173,8 @@ def QC_MatMulOp : QC_Op<"matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
-def QC_GemmOp : QC_Op<"gemm", [Pure]> {
+def QC_GemmOp : QC_Op<"gemm",
+    [Pure, DeclareOpInterfaceMethods<QC_QuantizableOpInterface>]> {
   let summary = "general matrix multiply (ONNX Gemm)";
   let description = [{
     `alpha * op(A) * op(B) + beta * C`, where `op` transposes when
@@ -204,7 +207,8 @@ defvar QC_ConvWindowDecl = [{
     }
 }];
 
-def QC_Conv2DOp : QC_Op<"conv2d", [Pure]> {
+def QC_Conv2DOp : QC_Op<"conv2d",
+    [Pure, DeclareOpInterfaceMethods<QC_QuantizableOpInterface>]> {
   let summary = "2-D convolution, NCHW input, OIHW weight (ONNX Conv)";
   let description = [{
     Grouped, strided, padded and dilated 2-D convolution. `pads` is
