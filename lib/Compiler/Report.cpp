@@ -63,6 +63,9 @@ json::Object quantc::quantizationReport(mlir::ModuleOp module) {
     if (auto rounding =
             op->getAttrOfType<mlir::StringAttr>(qc::kWeightRoundingAttr))
       layer["weight_rounding"] = rounding.str();
+    if (auto ratio =
+            op->getAttrOfType<mlir::FloatAttr>(qc::kGptqErrorRatioAttr))
+      layer["gptq_error_vs_round_to_nearest"] = ratio.getValueAsDouble();
     // The grid's width (8, 4, or 2 for ternary); how many bits each weight
     // takes in the emitted code is the compile's constant_bytes_emitted.
     if (auto q = dyn_cast<mlir::quant::QuantizedType>(weight.getElementType()))

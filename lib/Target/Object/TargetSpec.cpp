@@ -29,7 +29,8 @@ const TargetSpec kTargets[] = {
     // pmaddwd.
     {"x86_64-avx2", kX86, "x86-64-v3", "", false, false, false, true},
     {"x86_64", kX86, "x86-64", "", false},
-    // Armv8.6-A int8 matrix multiply (smmla) and dot product (sdot).
+    // Armv8.6-A int8 matrix multiply (the kernels use usmmla: u8 x s8) and
+    // dot product (sdot).
     {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm",
      false, false, true, false, true},
     {"aarch64-dotprod", kAArch64, "generic", "+v8.2a,+neon,+dotprod", false,

@@ -61,7 +61,8 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
     return expect(isa<GemmKernelAttr>(value) &&
                       op->getName().getStringRef() == "func.func",
                   "a #qc.gemm_kernel on a kernel's func.func declaration");
-  if (name == kWeightSQNRAttr || name == kEstimatedSQNRAttr)
+  if (name == kWeightSQNRAttr || name == kEstimatedSQNRAttr ||
+      name == kGptqErrorRatioAttr)
     return expect(isa<FloatAttr>(value), "a float attribute");
   if (name == kWeightRoundingAttr)
     return expect(isa<StringAttr>(value), "a string attribute");

@@ -245,6 +245,9 @@ struct GroupedLayer {
   double sqnr = 0;
   /// How the weights were rounded (kWeightRoundingAttr).
   std::string rounding;
+  /// With GPTQ: its output error proxy tr(dW^T H dW) over round to
+  /// nearest's on the same groups (kGptqErrorRatioAttr).
+  std::optional<double> gptqErrorRatio;
 };
 GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
                                   int64_t group, std::vector<double> &bias,
@@ -264,9 +267,15 @@ GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
                std::to_string(quantc::ChannelMoments::kMaxGramChannels) +
                " channels; this layer has " + std::to_string(k) + ")";
   }
-  GroupedLayer layer{gptq ? std::move(*gptq)
-                          : quantc::quantizeWeightsGrouped(kn, k, n, group),
-                     0, rounding};
+  GroupedLayer layer{quantc::quantizeWeightsGrouped(kn, k, n, group), 0,
+                     rounding, std::nullopt};
+  if (gptq) {
+    double rtnError = quantc::outputErrorProxy(kn, layer.q, *gram);
+    double gptqError = quantc::outputErrorProxy(kn, *gptq, *gram);
+    if (rtnError > 0)
+      layer.gptqErrorRatio = gptqError / rtnError;
+    layer.q = std::move(*gptq);
+  }
   if (mean)
     correctBias(
         bias, n, k, *mean, [](int64_t, int64_t i) { return i; },
@@ -415,6 +424,9 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     quantized->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(layer.sqnr));
     quantized->setAttr(kWeightRoundingAttr,
                        rewriter.getStringAttr(layer.rounding));
+    if (layer.gptqErrorRatio)
+      quantized->setAttr(kGptqErrorRatioAttr,
+                         rewriter.getF64FloatAttr(*layer.gptqErrorRatio));
     return success();
   }
 };
@@ -432,12 +444,16 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   int64_t m = xType.getNumElements() / k;
   auto act = activationType(rewriter.getContext(), range);
   auto replaceWithProduct = [&](Value xq, Value wq, Value biasValue,
-                                double sqnr, StringRef rounding) {
+                                double sqnr, StringRef rounding,
+                                std::optional<double> gptqErrorRatio) {
     auto matmul = QMatMulOp::create(
         rewriter, loc, RankedTensorType::get({m, n}, rewriter.getF32Type()), xq,
         wq, biasValue);
     matmul->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(sqnr));
     matmul->setAttr(kWeightRoundingAttr, rewriter.getStringAttr(rounding));
+    if (gptqErrorRatio)
+      matmul->setAttr(kGptqErrorRatioAttr,
+                      rewriter.getF64FloatAttr(*gptqErrorRatio));
     Value product = matmul;
     if (resultType.getShape() != ArrayRef<int64_t>{m, n})
       product = ReshapeOp::create(rewriter, loc, resultType, product);
@@ -464,7 +480,7 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
                        groupedWeightTensor(rewriter, loc, layer.q.values,
                                            scales, {k, n}, 0, settings.group),
                        floatBiasTensor(rewriter, loc, *biasValues), layer.sqnr,
-                       layer.rounding);
+                       layer.rounding, layer.gptqErrorRatio);
     return success();
   }
   QuantizedWeights q =
@@ -482,7 +498,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
       biasTensor(rewriter, loc, *biasValues, {act.getScale()}, q.scales);
   replaceWithProduct(quantizeActivation(rewriter, loc, flat, act),
                      weightTensor(rewriter, loc, q, {k, n}, 1), biasQ,
-                     weightSQNR(w, q, {k, n}, 1), ungroupedRounding(settings));
+                     weightSQNR(w, q, {k, n}, 1), ungroupedRounding(settings),
+                     std::nullopt);
   return success();
 }
 

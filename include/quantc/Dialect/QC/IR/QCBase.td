@@ -54,6 +54,9 @@ def QC_Dialect : Dialect {
     // were rounded ("gptq", or "round to nearest" and why).
     "::mlir::FloatAttr":$weight_sqnr_db,
     "::mlir::StringAttr":$weight_rounding,
+    // With GPTQ: its output error proxy tr(dW^T E[x x^T] dW) over round to
+    // nearest's on the same groups (below 1: GPTQ gained).
+    "::mlir::FloatAttr":$gptq_error_ratio,
     // On a calibrated qc.observe: the estimated SQNR of its int8 range.
     "::mlir::FloatAttr":$estimated_sqnr_db,
     // On a module: the probe names qc-instrument-observers numbered, and

@@ -29,6 +29,8 @@ inline constexpr llvm::StringLiteral kWeightSQNRAttr =
     QCDialect::WeightSqnrDbAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kWeightRoundingAttr =
     QCDialect::WeightRoundingAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kGptqErrorRatioAttr =
+    QCDialect::GptqErrorRatioAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kEstimatedSQNRAttr =
     QCDialect::EstimatedSqnrDbAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kObserversAttr =
