@@ -26,8 +26,11 @@ typedef struct {
 void memrefCopy(int64_t elemSize, QuantcUnrankedMemRef *src,
                 QuantcUnrankedMemRef *dst);
 
-/* Packing for quantc's low-bit GEMM kernels (`quantc kernel gemm-*`).
- * Row-major weights B[k][n], n a multiple of 64, are laid out as
+/* Packing for quantc's low-bit GEMM kernels (`quantc kernel gemm-*`), for
+ * programs that pack weights at run time. The layout's definition is the
+ * compiler's packLowBitWeights / packGroupScales (LowBitGemm.h), which
+ * compiled models use at compile time; these C versions are tested byte
+ * for byte against them (unittests: KernelPacking). Row-major weights B[k][n], n a multiple of 64, are laid out as
  * [n / 64][k / kb][64 columns][4 bytes], kb = 4 (int8), 8 (int4) or 16
  * (ternary); byte i of column c in step t holds, in its bit field q (8, 4
  * or 2 bits wide), B[kb t + 4 q + i][c] (ternary: B + 1). `packed` holds k * n bytes

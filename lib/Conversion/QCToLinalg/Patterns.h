@@ -19,12 +19,6 @@ void populateElementwiseLowering(mlir::RewritePatternSet &patterns);
 void populateNNLowering(mlir::RewritePatternSet &patterns);
 void populateShapeLowering(mlir::RewritePatternSet &patterns);
 
-/// Quantized tensors become tensors of their storage integers.
-void populateQuantTypeConversion(mlir::TypeConverter &converter);
-/// quantize, dequantize, quant.scast, qmatmul and qconv2d on storage
-/// integers (numerics contract in docs/Numerics.md).
-void populateQuantLowering(mlir::RewritePatternSet &patterns,
-                           const mlir::TypeConverter &converter);
 
 } // namespace quantc::lowering
 

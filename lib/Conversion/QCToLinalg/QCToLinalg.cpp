@@ -11,10 +11,10 @@
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace quantc {
@@ -40,8 +40,8 @@ struct ConvertQCToLinalgPass
     WalkResult dynamic = func.walk([](Operation *op) {
       if (!isa<qc::QCDialect>(op->getDialect()))
         return WalkResult::advance();
-      for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                          op->getResultTypes()))
+      for (Type type :
+           llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
         if (auto shaped = dyn_cast<ShapedType>(type);
             shaped && !shaped.hasStaticShape()) {
           op->emitOpError("has a dynamic shape; the lowering needs static "
@@ -62,18 +62,17 @@ struct ConvertQCToLinalgPass
       return signalPassFailure();
 
     ConversionTarget target(getContext());
-    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
-                           func::FuncDialect, linalg::LinalgDialect,
-                           math::MathDialect, memref::MemRefDialect,
-                           tensor::TensorDialect>();
+    target.addLegalDialect<
+        arith::ArithDialect, bufferization::BufferizationDialect,
+        func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
+        memref::MemRefDialect, tensor::TensorDialect>();
     target.addIllegalDialect<qc::QCDialect>();
     target.addIllegalOp<quant::StorageCastOp>();
-    // requantize has no lowering yet: reported as illegal if present.
     TypeConverter converter;
-    lowering::populateQuantTypeConversion(converter);
+    populateQCQuantTypeConversion(converter);
     RewritePatternSet patterns(&getContext());
     populateQCToLinalgPatterns(patterns);
-    lowering::populateQuantLowering(patterns, converter);
+    populateQCQuantToLinalgPatterns(patterns, converter);
     if (failed(applyPartialConversion(func, target, std::move(patterns))))
       signalPassFailure();
   }

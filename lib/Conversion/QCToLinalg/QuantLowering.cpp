@@ -20,6 +20,7 @@
 #include "Patterns.h"
 
 #include "quantc/Conversion/GemmKernels/GemmKernels.h"
+#include "quantc/Conversion/QCToLinalg/QCToLinalg.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
@@ -73,7 +74,7 @@ FailureOr<Params> paramsOf(Type element) {
     p.axis = perAxis.getQuantizedDimension();
     return p;
   }
-  return failure(); // sub-channel: not lowered yet
+  return failure(); // sub-channel (int4 groups): GroupedProduct lowers it
 }
 
 /// f32 / i32 constant tensors holding per-channel values, shaped to
@@ -141,10 +142,11 @@ struct QuantizeLowering : OpConversionPattern<qc::QuantizeOp> {
     if (failed(p) || !op.getInput().getType().getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "unsupported quantized type");
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     int64_t rank = resultType.getRank();
-    Value scale = channelConstant(rewriter, loc, p->scales, p->axis, rank, true);
+    Value scale =
+        channelConstant(rewriter, loc, p->scales, p->axis, rank, true);
     Value zero = channelConstant(rewriter, loc, asDoubles(p->zeroPoints),
                                  p->axis, rank, true);
     Type storage = resultType.getElementType();
@@ -173,7 +175,8 @@ struct DequantizeLowering : OpConversionPattern<qc::DequantizeOp> {
       return rewriter.notifyMatchFailure(op, "unsupported quantized type");
     Location loc = op.getLoc();
     int64_t rank = op.getType().getRank();
-    Value scale = channelConstant(rewriter, loc, p->scales, p->axis, rank, true);
+    Value scale =
+        channelConstant(rewriter, loc, p->scales, p->axis, rank, true);
     Value zero = channelConstant(rewriter, loc, asDoubles(p->zeroPoints),
                                  p->axis, rank, false);
     bool isSigned = p->isSigned;
@@ -202,13 +205,13 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
 };
 
 /// (q - z) as an i32 tensor of the same shape.
-Value centeredI32(OpBuilder &b, Location loc, Value storage,
-                  const Params &p, int64_t channelAxis) {
+Value centeredI32(OpBuilder &b, Location loc, Value storage, const Params &p,
+                  int64_t channelAxis) {
   auto type = cast<RankedTensorType>(storage.getType());
   auto i32Type = RankedTensorType::get(type.getShape(), b.getI32Type());
-  Value zero = channelConstant(b, loc, asDoubles(p.zeroPoints),
-                               p.axis >= 0 ? channelAxis : -1,
-                               type.getRank(), false);
+  Value zero =
+      channelConstant(b, loc, asDoubles(p.zeroPoints),
+                      p.axis >= 0 ? channelAxis : -1, type.getRank(), false);
   bool isSigned = p.isSigned;
   return buildElementwise(b, loc, i32Type, {storage, zero},
                           [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -292,15 +295,16 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
   auto accType = cast<RankedTensorType>(acc.getType());
   int64_t rank = accType.getRank();
   // i32 bias joins the accumulator.
-  if (bias && cast<RankedTensorType>(bias.getType()).getElementType().isInteger(32)) {
+  if (bias &&
+      cast<RankedTensorType>(bias.getType()).getElementType().isInteger(32)) {
     SmallVector<int64_t> shape(rank, 1);
     shape[channelAxis] = accType.getDimSize(channelAxis);
     Value b32 = reshapeTo(b, loc, bias, shape);
-    acc = buildElementwise(b, loc, accType, {acc, b32},
-                           [](OpBuilder &nb, Location l, ValueRange args) {
-                             return arith::AddIOp::create(nb, l, args[0], args[1])
-                                 .getResult();
-                           });
+    acc = buildElementwise(
+        b, loc, accType, {acc, b32},
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          return arith::AddIOp::create(nb, l, args[0], args[1]).getResult();
+        });
     bias = Value();
   }
   auto result = cast<RankedTensorType>(resultType);
@@ -311,8 +315,8 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
   // scale per output channel.
   int64_t outputs = accType.getDimSize(channelAxis);
   int64_t inputScales = in.scales.size();
-  int64_t perChannel = std::max<int64_t>(
-      weight.scales.size(), in.axis >= 0 ? outputs : 1);
+  int64_t perChannel =
+      std::max<int64_t>(weight.scales.size(), in.axis >= 0 ? outputs : 1);
   SmallVector<double> multipliers;
   for (int64_t c = 0; c < perChannel; ++c) {
     double ws = weight.scales[weight.scales.size() == 1 ? 0 : c];
@@ -320,24 +324,25 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
     multipliers.push_back(is * ws);
   }
   int64_t mAxis = perChannel > 1 ? channelAxis : -1;
-  if (auto quantized = dyn_cast<quant::QuantizedType>(result.getElementType())) {
+  if (auto quantized =
+          dyn_cast<quant::QuantizedType>(result.getElementType())) {
     // Integer-only requantization: y = clamp(((acc * M0 + 2^(n-1)) >> n)
     // + zy), M0 / 2^n ~ m[c] / sy (see fixedPointMultiplier).
     FailureOr<Params> out = paramsOf(quantized);
     for (double &m : multipliers)
       m /= out->scales[0];
     auto [m0, n] = fixedPointConstants(b, loc, multipliers, mAxis, rank);
-    Value zy = channelConstant(b, loc, {double(out->zeroPoints[0])}, -1, rank,
-                               false);
+    Value zy =
+        channelConstant(b, loc, {double(out->zeroPoints[0])}, -1, rank, false);
     auto storageType = cast<RankedTensorType>(converter->convertType(result));
     Type storage = storageType.getElementType();
     Params outParams = *out;
-    return buildElementwise(
-        b, loc, storageType, {acc, m0, n, zy},
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          return fixedPointRescale(nb, l, args[0], args[1], args[2], args[3],
-                                   outParams, storage);
-        });
+    return buildElementwise(b, loc, storageType, {acc, m0, n, zy},
+                            [&](OpBuilder &nb, Location l, ValueRange args) {
+                              return fixedPointRescale(nb, l, args[0], args[1],
+                                                       args[2], args[3],
+                                                       outParams, storage);
+                            });
   }
   Value m = channelConstant(b, loc, multipliers, mAxis, rank, true);
   SmallVector<Value> inputs = {acc, m};
@@ -350,8 +355,9 @@ Value outputStage(OpBuilder &b, Location loc, Value acc, Value bias,
       b, loc, result, inputs, [&](OpBuilder &nb, Location l, ValueRange args) {
         Value f = arith::SIToFPOp::create(nb, l, nb.getF32Type(), args[0]);
         Value y = arith::MulFOp::create(nb, l, f, args[1]);
-        return args.size() > 2 ? arith::AddFOp::create(nb, l, y, args[2]).getResult()
-                               : y;
+        return args.size() > 2
+                   ? arith::AddFOp::create(nb, l, y, args[2]).getResult()
+                   : y;
       });
 }
 
@@ -368,8 +374,8 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
         (in->axis >= 0 && out->axis >= 0 && in->axis != out->axis))
       return rewriter.notifyMatchFailure(op, "unsupported requantization");
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     int64_t rank = resultType.getRank();
     int64_t axis = in->axis >= 0 ? in->axis : out->axis;
     size_t channels = std::max(in->scales.size(), out->scales.size());
@@ -415,8 +421,8 @@ KernelDeclaration readKernelDeclaration(Operation *op,
   auto declaration =
       SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(op, kernel);
   FunctionType type = declaration.getFunctionType();
-  auto spec = declaration->getAttrOfType<qc::GemmKernelAttr>(
-      qc::kGemmKernelSpecAttr);
+  auto spec =
+      declaration->getAttrOfType<qc::GemmKernelAttr>(qc::kGemmKernelSpecAttr);
   return {weightFormat(spec.getFormat()),
           cast<MemRefType>(type.getInput(0)).getDimSize(1),
           cast<MemRefType>(type.getInputs().back()).getDimSize(1)};
@@ -443,10 +449,10 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
   auto packedType = RankedTensorType::get(
       {np / kVnniPanelColumns, kp / kPerBlock(format), 4 * kVnniPanelColumns},
       i8);
-  Value packedWeights = blobConstant(
-      rewriter, loc, packedType, "packed_weights",
-      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
-                     packed.size()));
+  Value packedWeights =
+      blobConstant(rewriter, loc, packedType, "packed_weights",
+                   ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                                  packed.size()));
   lhs = padConstant(rewriter, loc, lhs, {0, 0}, {0, kp - k}, 0);
   Value acc = callKernel(rewriter, loc, kernel, {lhs, packedWeights},
                          rewriter.getI32Type(), m, np, n);
@@ -457,11 +463,11 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
     for (int64_t c = 0; c < n; ++c)
       correction[c] += double(za) * kn[kk * n + c];
   Value shift = channelConstant(rewriter, loc, correction, 1, 2, false);
-  return buildElementwise(rewriter, loc, accType, {acc, shift},
-                          [](OpBuilder &b, Location l, ValueRange args) {
-                            return arith::SubIOp::create(b, l, args[0], args[1])
-                                .getResult();
-                          });
+  return buildElementwise(
+      rewriter, loc, accType, {acc, shift},
+      [](OpBuilder &b, Location l, ValueRange args) {
+        return arith::SubIOp::create(b, l, args[0], args[1]).getResult();
+      });
 }
 
 /// The u8 patches of a one-image NCHW `input` (storage) under a KHxKW
@@ -480,19 +486,19 @@ Value im2colRows(OpBuilder &b, Location loc, Value input, int64_t za,
   MLIRContext *context = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
   // (oh, ow, c, kh, kw) -> input (0, c, oh sh + kh dh, ow sw + kw dw).
-  AffineMap read = AffineMap::get(
-      5, 0,
-      {getAffineConstantExpr(0, context), d(2),
-       d(0) * strides[0] + d(3) * dilations[0],
-       d(1) * strides[1] + d(4) * dilations[1]},
-      context);
+  AffineMap read = AffineMap::get(5, 0,
+                                  {getAffineConstantExpr(0, context), d(2),
+                                   d(0) * strides[0] + d(3) * dilations[0],
+                                   d(1) * strides[1] + d(4) * dilations[1]},
+                                  context);
   auto patchType =
       RankedTensorType::get({oh, ow, c, kh, kw}, type.getElementType());
   Value patches =
       linalg::GenericOp::create(
           b, loc, TypeRange{patchType}, ValueRange{padded},
           ValueRange{emptyTensor(b, loc, patchType)},
-          ArrayRef<AffineMap>{read, AffineMap::getMultiDimIdentityMap(5, context)},
+          ArrayRef<AffineMap>{read,
+                              AffineMap::getMultiDimIdentityMap(5, context)},
           SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
           [](OpBuilder &nb, Location l, ValueRange args) {
             linalg::YieldOp::create(nb, l, args[0]);
@@ -505,8 +511,7 @@ Value im2colRows(OpBuilder &b, Location loc, Value input, int64_t za,
 /// activation rows [M][K]; fails unless the activations are per tensor,
 /// the result float and any bias float.
 FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
-                                     Operation *op, Value rows,
-                                     Type activation,
+                                     Operation *op, Value rows, Type activation,
                                      const GroupedWeights &weights,
                                      Value bias) {
   FailureOr<Params> a = paramsOf(activation);
@@ -514,17 +519,17 @@ FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
       !cast<RankedTensorType>(op->getResult(0).getType())
            .getElementType()
            .isF32() ||
-      (bias && !cast<RankedTensorType>(bias.getType()).getElementType().isF32()))
+      (bias &&
+       !cast<RankedTensorType>(bias.getType()).getElementType().isF32()))
     return rewriter.notifyMatchFailure(
         op, "int4 groups need per-tensor activations, a float result and a "
             "float bias");
   auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr);
-  return groupedProduct(rewriter, op->getLoc(), rows, weights,
-                        a->zeroPoints[0], a->scales[0], bias, kernel,
+  return groupedProduct(rewriter, op->getLoc(), rows, weights, a->zeroPoints[0],
+                        a->scales[0], bias, kernel,
                         kernel ? readKernelDeclaration(op, kernel).n : 0,
                         a->isSigned);
 }
-
 
 struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -541,9 +546,9 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
         return rewriter.notifyMatchFailure(
             op, "blocked weights must be constant, symmetric, in blocks "
                 "along K");
-      FailureOr<Value> y = lowerGroupedProduct(
-          rewriter, op, adaptor.getLhs(), lhsType.getElementType(), *grouped,
-          adaptor.getBias());
+      FailureOr<Value> y = lowerGroupedProduct(rewriter, op, adaptor.getLhs(),
+                                               lhsType.getElementType(),
+                                               *grouped, adaptor.getBias());
       if (failed(y))
         return failure();
       rewriter.replaceOp(op, *y);
@@ -556,32 +561,33 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
     Location loc = op.getLoc();
     auto accType = RankedTensorType::get(
         {lhsType.getDimSize(0), rhsType.getDimSize(1)}, rewriter.getI32Type());
-    if (auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
+    if (auto kernel =
+            op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
       std::optional<std::vector<int8_t>> kn = qc::readI8Constant(op.getRhs());
       if (!kn)
         return rewriter.notifyMatchFailure(op, "kernel weights not constant");
-      Value acc = callGemmKernel(
-          rewriter, loc, kernel, readKernelDeclaration(op, kernel),
-          adaptor.getLhs(), *kn, rhsType.getDimSize(0), a->zeroPoints[0],
-          accType);
-      rewriter.replaceOp(op, outputStage(rewriter, loc, acc,
-                                         adaptor.getBias(), *a, *w, 1,
-                                         op.getType(), getTypeConverter()));
+      Value acc =
+          callGemmKernel(rewriter, loc, kernel,
+                         readKernelDeclaration(op, kernel), adaptor.getLhs(),
+                         *kn, rhsType.getDimSize(0), a->zeroPoints[0], accType);
+      rewriter.replaceOp(op,
+                         outputStage(rewriter, loc, acc, adaptor.getBias(), *a,
+                                     *w, 1, op.getType(), getTypeConverter()));
       return success();
     }
     Value lhs = centeredI32(rewriter, loc, adaptor.getLhs(), *a, 1);
     Value rhs = centeredI32(rewriter, loc, adaptor.getRhs(), *w, 1);
-    Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getI32IntegerAttr(0));
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
     Value init = linalg::FillOp::create(rewriter, loc, zero,
                                         emptyTensor(rewriter, loc, accType))
                      .getResult(0);
     Value acc = linalg::MatmulOp::create(rewriter, loc, TypeRange{accType},
                                          ValueRange{lhs, rhs}, ValueRange{init})
                     .getResult(0);
-    rewriter.replaceOp(op, outputStage(rewriter, loc, acc, adaptor.getBias(),
-                                       *a, *w, 1, op.getType(),
-                                       getTypeConverter()));
+    rewriter.replaceOp(op,
+                       outputStage(rewriter, loc, acc, adaptor.getBias(), *a,
+                                   *w, 1, op.getType(), getTypeConverter()));
     return success();
   }
 };
@@ -599,7 +605,8 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
     if (failed(x) || failed(w))
       return rewriter.notifyMatchFailure(op, "unsupported quantized conv");
     Location loc = op.getLoc();
-    if (auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
+    if (auto kernel =
+            op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
       // A convolution is a matmul over its input patches: [OH OW, Cin KH
       // KW] x [Cin KH KW, Cout], transposed back.
       std::optional<std::vector<int8_t>> weights =
@@ -619,45 +626,28 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
       auto accType = RankedTensorType::get({outShape[2] * outShape[3], cout},
                                            rewriter.getI32Type());
       Value acc = callGemmKernel(rewriter, loc, kernel,
-                                 readKernelDeclaration(op, kernel), rows, kn,
-                                 k, x->zeroPoints[0], accType);
+                                 readKernelDeclaration(op, kernel), rows, kn, k,
+                                 x->zeroPoints[0], accType);
       Value nchw = reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
                              op.getType().getShape());
-      rewriter.replaceOp(op, outputStage(rewriter, loc, nchw,
-                                         adaptor.getBias(), *x, *w, 1,
-                                         op.getType(), getTypeConverter()));
+      rewriter.replaceOp(op,
+                         outputStage(rewriter, loc, nchw, adaptor.getBias(), *x,
+                                     *w, 1, op.getType(), getTypeConverter()));
       return success();
     }
     Value input = centeredI32(rewriter, loc, adaptor.getInput(), *x, 1);
     Value weight = centeredI32(rewriter, loc, adaptor.getWeight(), *w, 0);
     // (x - zx) padded with zeros is the quantized zero point's padding.
     ArrayRef<int64_t> pads = op.getPads();
-    if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-      auto type = cast<RankedTensorType>(input.getType());
-      SmallVector<int64_t> shape(type.getShape());
-      shape[2] += pads[0] + pads[2];
-      shape[3] += pads[1] + pads[3];
-      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
-                                       rewriter.getIndexAttr(0),
-                                       rewriter.getIndexAttr(pads[0]),
-                                       rewriter.getIndexAttr(pads[1])};
-      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
-                                        rewriter.getIndexAttr(0),
-                                        rewriter.getIndexAttr(pads[2]),
-                                        rewriter.getIndexAttr(pads[3])};
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getI32IntegerAttr(0));
-      input = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get(shape, rewriter.getI32Type()),
-          input, low, high, zero);
-    }
+    input = padConstant(rewriter, loc, input, {0, 0, pads[0], pads[1]},
+                        {0, 0, pads[2], pads[3]}, 0);
     auto accType =
         RankedTensorType::get(op.getType().getShape(), rewriter.getI32Type());
     Value acc = convolveNCHW(rewriter, loc, accType, input, weight,
                              op.getStrides(), op.getDilations(), op.getGroup());
-    rewriter.replaceOp(op, outputStage(rewriter, loc, acc, adaptor.getBias(),
-                                       *x, *w, 1, op.getType(),
-                                       getTypeConverter()));
+    rewriter.replaceOp(op,
+                       outputStage(rewriter, loc, acc, adaptor.getBias(), *x,
+                                   *w, 1, op.getType(), getTypeConverter()));
     return success();
   }
 
@@ -685,16 +675,16 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
                             *grouped, adaptor.getBias());
     if (failed(y))
       return failure();
-    rewriter.replaceOp(op, reshapeTo(rewriter, loc,
-                                     transpose2D(rewriter, loc, *y),
-                                     op.getType().getShape()));
+    rewriter.replaceOp(op,
+                       reshapeTo(rewriter, loc, transpose2D(rewriter, loc, *y),
+                                 op.getType().getShape()));
     return success();
   }
 };
 
 } // namespace
 
-void quantc::lowering::populateQuantTypeConversion(TypeConverter &converter) {
+void quantc::populateQCQuantTypeConversion(TypeConverter &converter) {
   converter.addConversion([](Type type) { return type; });
   converter.addConversion([](RankedTensorType type) -> Type {
     if (auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType()))
@@ -703,9 +693,9 @@ void quantc::lowering::populateQuantTypeConversion(TypeConverter &converter) {
   });
 }
 
-void quantc::lowering::populateQuantLowering(RewritePatternSet &patterns,
+void quantc::populateQCQuantToLinalgPatterns(RewritePatternSet &patterns,
                                              const TypeConverter &converter) {
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
-               StorageCastLowering, QMatMulLowering, QConv2DLowering>(converter,
-                                                 patterns.getContext());
+               StorageCastLowering, QMatMulLowering, QConv2DLowering>(
+      converter, patterns.getContext());
 }

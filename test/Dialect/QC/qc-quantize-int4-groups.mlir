@@ -52,8 +52,8 @@ func.func @grouped_pointwise(%x: tensor<1x16x3x3xf32>, %u: tensor<1x2x3x3xf32>) 
 // Correlated inputs: the rounding errors spread, other weights.
 // RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4 group=8 bias-correction=false" > %t.rtn
 // RUN: quant-opt %s -split-input-file -qc-quantize="weights=int4 group=8 bias-correction=false gptq=true" > %t.gptq
-// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.rtn | sed 's/qc.weight_rounding = "[^"]*", //' > %t.rtn.diagonal
-// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.gptq | sed 's/qc.weight_rounding = "[^"]*", //' > %t.gptq.diagonal
+// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.rtn | sed 's/qc.gptq_error_ratio = [^,]*, //; s/qc.weight_rounding = "[^"]*", //' > %t.rtn.diagonal
+// RUN: sed -n '/func @gptq_diagonal/,/-----/p' %t.gptq | sed 's/qc.gptq_error_ratio = [^,]*, //; s/qc.weight_rounding = "[^"]*", //' > %t.gptq.diagonal
 // RUN: diff %t.rtn.diagonal %t.gptq.diagonal
 // RUN: not diff %t.rtn %t.gptq
 // The report's per-layer rounding: GPTQ where the input has E[x x^T],
@@ -61,11 +61,13 @@ func.func @grouped_pointwise(%x: tensor<1x16x3x3xf32>, %u: tensor<1x2x3x3xf32>) 
 // RUN: FileCheck %s --check-prefix=ROUNDING < %t.gptq
 // RUN: FileCheck %s --check-prefix=RTN < %t.rtn
 // ROUNDING-LABEL: func @grouped_linear
-// ROUNDING: qc.weight_rounding = "round to nearest: no E[x x^T] for the input (recorded for at most 724 channels; this layer has 16)"
+// ROUNDING: qc.weight_rounding = "round to nearest: the input's probe carries no E[x x^T] (calibrated without GPTQ, or a cache without its .moments folder)"
+// With E[x x^T] diagonal GPTQ is round to nearest (ratio 1); with
+// correlated inputs its output error proxy is about half of RTN's.
 // ROUNDING-LABEL: func @gptq_diagonal
-// ROUNDING: qc.weight_rounding = "gptq"
+// ROUNDING: qc.gptq_error_ratio = 1.000000e+00 : f64, qc.weight_rounding = "gptq"
 // ROUNDING-LABEL: func @gptq_correlated
-// ROUNDING: qc.weight_rounding = "gptq"
+// ROUNDING: qc.gptq_error_ratio = 0.5{{[0-9]*}} : f64, qc.weight_rounding = "gptq"
 // RTN-LABEL: func @gptq_correlated
 // RTN: qc.weight_rounding = "round to nearest"
 func.func @gptq_diagonal(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {

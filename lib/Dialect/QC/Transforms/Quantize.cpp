@@ -262,10 +262,15 @@ GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
                     : "round to nearest: GPTQ's Cholesky factorization of "
                       "E[x x^T] failed";
   } else if (gptqWanted) {
-    rounding = "round to nearest: no E[x x^T] for the input (recorded for "
-               "at most " +
-               std::to_string(quantc::ChannelMoments::kMaxGramChannels) +
-               " channels; this layer has " + std::to_string(k) + ")";
+    rounding =
+        k > quantc::ChannelMoments::kMaxGramChannels
+            ? "round to nearest: no E[x x^T] for the input: calibration "
+              "records it for at most " +
+                  std::to_string(quantc::ChannelMoments::kMaxGramChannels) +
+                  " channels, this layer has " + std::to_string(k)
+            : std::string("round to nearest: the input's probe carries no "
+                          "E[x x^T] (calibrated without GPTQ, or a cache "
+                          "without its .moments folder)");
   }
   GroupedLayer layer{quantc::quantizeWeightsGrouped(kn, k, n, group), 0,
                      rounding, std::nullopt};

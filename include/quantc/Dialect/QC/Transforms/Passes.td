@@ -63,11 +63,12 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
 }
 
 def QCQuantize : Pass<"qc-quantize"> {
-  let summary = "rewrite calibrated float convolutions and matmuls to int8 qc ops";
+  let summary = "rewrite calibrated quantizable layers to quantized qc ops (u8 activations; int8, int4 or ternary weights)";
   let description = [{
-    For every `qc.conv2d` (grouped included), `qc.matmul` with a constant matrix rhs
-    and `qc.gemm` with a constant B (alpha = beta = 1) whose activation
-    input is a `qc.observe` with a calibrated `range`:
+    For every layer of `QuantizableOpInterface` (`qc.conv2d`, grouped
+    included; `qc.matmul` with a constant matrix rhs; `qc.gemm` with a
+    constant B, alpha = beta = 1) whose activation input is a `qc.observe`
+    with a calibrated `range`:
 
     * the activation is quantized per tensor to u8 (asymmetric, zero point
       exact) from that range; the input of a depthwise convolution (group =
@@ -100,6 +101,10 @@ def QCQuantize : Pass<"qc-quantize"> {
 
     Ops without a calibrated input, ops named in `keep-float`, and ops
     carrying the unit attribute `qc.keep_float` stay float. Probes are left in place.
+    Each rewritten op records its weights' SQNR (`qc.weight_sqnr_db`), how
+    they were rounded (`qc.weight_rounding`: `gptq`, or round to nearest
+    and why) and, with GPTQ, its output-error ratio to round to nearest
+    (`qc.gptq_error_ratio`), for the compile report.
 
     ```mlir
     %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 3.0>} : tensor<1x3x8x8xf32>
