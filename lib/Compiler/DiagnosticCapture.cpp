@@ -6,6 +6,7 @@
 
 #include "DiagnosticCapture.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace quantc;
@@ -16,8 +17,13 @@ static void appendDiagnostic(std::string &messages, mlir::Diagnostic &diag,
   if (!messages.empty())
     os << "\n";
   os << indent;
-  if (!llvm::isa<mlir::UnknownLoc>(diag.getLocation()))
-    os << diag.getLocation() << ": ";
+  // file:line:col as compilers print it; other locations as MLIR does.
+  mlir::Location loc = diag.getLocation();
+  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn() << ": ";
+  else if (!llvm::isa<mlir::UnknownLoc>(loc))
+    os << loc << ": ";
   if (diag.getSeverity() == mlir::DiagnosticSeverity::Warning)
     os << "warning: ";
   else if (diag.getSeverity() == mlir::DiagnosticSeverity::Note)

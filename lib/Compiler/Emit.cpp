@@ -13,9 +13,15 @@
 #include "quantc/Target/Object/ObjectEmitter.h"
 #include "quantc/Target/Object/TargetSpec.h"
 
+#include "quantc/Conversion/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
+
+#include <mutex>
 
 using namespace quantc;
 
@@ -43,6 +49,28 @@ quantc::loweringPipeline(const TargetOptions &options) {
   if (!object)
     return object.takeError();
   return objectLoweringPipeline(object->first, object->second);
+}
+
+llvm::Error quantc::lowerToLLVM(mlir::ModuleOp module,
+                                const TargetOptions &options) {
+  llvm::Expected<std::string> pipeline = loweringPipeline(options);
+  if (!pipeline)
+    return pipeline.takeError();
+  static std::once_flag registered;
+  std::call_once(registered, registerQCPipelines);
+  std::string parseErrors;
+  llvm::raw_string_ostream parseErrorStream(parseErrors);
+  mlir::FailureOr<mlir::OpPassManager> parsed =
+      mlir::parsePassPipeline(*pipeline, parseErrorStream);
+  if (mlir::failed(parsed))
+    return stageError("bad lowering pipeline '" + *pipeline +
+                      "': " + parseErrors);
+  DiagnosticCapture diagnostics(*module.getContext());
+  mlir::PassManager pm(module.getContext(), parsed->getOpAnchorName());
+  static_cast<mlir::OpPassManager &>(pm) = *parsed;
+  if (mlir::failed(pm.run(module)))
+    return diagnostics.takeError("lowering failed");
+  return llvm::Error::success();
 }
 
 llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,

@@ -93,11 +93,20 @@ static llvm::Error runPass(mlir::ModuleOp module,
   return llvm::Error::success();
 }
 
-/// The precision search on a copy of the calibrated `module`: adds the
-/// layers it keeps float to `quantize`.
-static llvm::Expected<PrecisionSearchResult>
-choosePrecision(mlir::ModuleOp module, const CompileOptions &options,
-                qc::QCQuantizeOptions &quantize) {
+/// The qc-quantize options of `options`.
+static qc::QCQuantizeOptions quantizeOptions(const QuantizationOptions &q) {
+  qc::QCQuantizeOptions quantize;
+  quantize.biasCorrection = q.biasCorrection;
+  quantize.weights = weightSchemeName(q.weights).str();
+  quantize.group = q.group;
+  quantize.gptq = q.gptq;
+  quantize.keepFloat.assign(q.keepFloat.begin(), q.keepFloat.end());
+  return quantize;
+}
+
+llvm::Expected<PrecisionSearchResult>
+quantc::choosePrecision(mlir::ModuleOp module, const CompileOptions &options) {
+  qc::QCQuantizeOptions quantize = quantizeOptions(options.quantization);
   const SearchOptions &search = options.search;
   llvm::StringRef folder =
       search.data.empty() ? llvm::StringRef(options.quantization.calibration)
@@ -118,12 +127,7 @@ choosePrecision(mlir::ModuleOp module, const CompileOptions &options,
   searchOptions.preprocessing = options.model.preprocessing;
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
   DiagnosticCapture diagnostics(*module.getContext());
-  llvm::Expected<PrecisionSearchResult> found =
-      searchPrecision(*copy, *samples, quantize, searchOptions);
-  if (!found)
-    return found.takeError();
-  llvm::append_range(quantize.keepFloat, found->keepFloat);
-  return found;
+  return searchPrecision(*copy, *samples, quantize, searchOptions);
 }
 
 llvm::Expected<size_t>
@@ -167,17 +171,13 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   if (!applied)
     return applied.takeError();
 
-  qc::QCQuantizeOptions quantize;
-  quantize.biasCorrection = q.biasCorrection;
-  quantize.weights = weightSchemeName(q.weights).str();
-  quantize.group = q.group;
-  quantize.gptq = q.gptq;
-  quantize.keepFloat.assign(q.keepFloat.begin(), q.keepFloat.end());
+  qc::QCQuantizeOptions quantize = quantizeOptions(q);
   if (options.search.minOutputCosine > 0) {
     llvm::Expected<PrecisionSearchResult> found =
-        choosePrecision(module, options, quantize);
+        choosePrecision(module, options);
     if (!found)
       return found.takeError();
+    llvm::append_range(quantize.keepFloat, found->keepFloat);
     summary.search = std::move(*found);
   }
   if (llvm::Error err =

@@ -92,6 +92,12 @@ struct QuantizationSummary {
   int64_t weightBytesFloat = 0, weightBytesQuantized = 0;
 };
 
+/// The precision search on a copy of `calibrated` (probes with ranges, as
+/// applyCalibration leaves them): which layers to keep float so that every
+/// output of the search samples reaches options.search.minOutputCosine.
+llvm::Expected<PrecisionSearchResult>
+choosePrecision(mlir::ModuleOp calibrated, const CompileOptions &options);
+
 /// Folds BatchNorm, calibrates (or loads the cache), sets every probe's
 /// range, runs the precision search when asked and rewrites the calibrated
 /// layers to quantized qc ops in `module`. The options must have a
@@ -131,6 +137,10 @@ struct CompiledModel {
 /// The pass pipeline that lowers a qc module for `options` to the LLVM
 /// dialect, as a textual pipeline `quant-opt --pass-pipeline=` accepts.
 llvm::Expected<std::string> loweringPipeline(const TargetOptions &options);
+
+/// Runs loweringPipeline(options) on `module`: qc to the LLVM dialect (for
+/// GPU targets, kernels in a gpu.binary and a host side).
+llvm::Error lowerToLLVM(mlir::ModuleOp module, const TargetOptions &options);
 
 /// Lowers `module` (consumed) and emits it for options.target.
 llvm::Expected<CompiledModel> emitModel(mlir::ModuleOp module,
