@@ -40,9 +40,11 @@ echo "== quantc compile $(basename "$model") --calib $out/rec/calib --method ent
 import json, sys
 report = json.load(open(sys.argv[1]))
 layers = report["layers"]
-print("int8 layers: %d, weights %.2f MB -> %.2f MB" % (
+print("int8 layers: %d, weights %.2f MB -> %.2f MB; the object holds "
+      "%.2f MB of constants; %d BatchNorms folded" % (
     len(layers), report["weight_bytes_float"] / 1e6,
-    report["weight_bytes_quantized"] / 1e6))
+    report["weight_bytes_quantized"] / 1e6,
+    report["constant_bytes_emitted"] / 1e6, report["batch_norms_folded"]))
 worst = sorted(layers, key=lambda l: l.get("input_sqnr_db", 99))[:3]
 for layer in worst:
     print("  lowest activation SQNR: %-28s %.1f dB (weights %.1f dB)" % (
