@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -240,11 +241,10 @@ quantc::loadCalibrationCache(llvm::StringRef path) {
   return result;
 }
 
-llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
-                                                const CalibrationResult &result,
-                                                RangeMethod method,
-                                                unsigned bits,
-                                                bool secondMoments) {
+llvm::Expected<size_t>
+quantc::applyCalibration(mlir::ModuleOp module, const CalibrationResult &result,
+                         RangeMethod method, unsigned bits, bool secondMoments,
+                         std::vector<std::string> *warnings) {
   mlir::PassManager pm(module.getContext());
   pm.addPass(qc::createQCInsertObservers());
   if (mlir::failed(pm.run(module)))
@@ -265,10 +265,18 @@ llvm::Expected<size_t> quantc::applyCalibration(mlir::ModuleOp module,
                                                     {range.lo, range.hi}));
     // For the compile report: how well `bits` levels on this range keep
     // the calibration distribution.
-    probe->setAttr(
-        qc::kEstimatedSQNRAttr,
-        mlir::FloatAttr::get(mlir::Float64Type::get(module.getContext()),
-                             estimateSQNR(it->second, range, bits)));
+    double sqnr = estimateSQNR(it->second, range, bits);
+    probe->setAttr(qc::kEstimatedSQNRAttr,
+                   mlir::FloatAttr::get(
+                       mlir::Float64Type::get(module.getContext()), sqnr));
+    double minMaxSQNR = estimateSQNR(
+        it->second, selectRange(it->second, RangeMethod::MinMax, bits), bits);
+    if (warnings && sqnr < minMaxSQNR - kSQNRWarningDb)
+      warnings->push_back(llvm::formatv(
+          "{0}: the {1} range [{2:g}, {3:g}] estimates {4:f1} dB SQNR, "
+          "min-max's [{5:g}, {6:g}] {7:f1} dB",
+          probe.getName(), rangeMethodName(method), range.lo, range.hi, sqnr,
+          it->second.min(), it->second.max(), minMaxSQNR));
     auto moment = result.moments.find(probe.getName());
     if (moment != result.moments.end() && moment->second.rows() > 0) {
       const ChannelMoments &channels = moment->second;

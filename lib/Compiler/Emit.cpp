@@ -158,6 +158,8 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
     report["weight_bytes_quantized"] = summary->weightBytesQuantized;
     report["batch_norms_folded"] =
         static_cast<int64_t>(summary->batchNormsFolded);
+    report["calibration_warnings"] =
+        llvm::json::Array(summary->calibrationWarnings);
     report["method"] = rangeMethodName(q.method).str();
     report["weights"] = weightSchemeName(q.weights).str();
     report["weight_group"] = q.group;

@@ -167,7 +167,7 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
     return statistics.takeError();
   llvm::Expected<size_t> applied =
       applyCalibration(module, *statistics, q.method, /*bits=*/8,
-                       /*secondMoments=*/q.gptq);
+                       /*secondMoments=*/q.gptq, &summary.calibrationWarnings);
   if (!applied)
     return applied.takeError();
 

@@ -31,6 +31,21 @@ static int fail(const Twine &message) {
 
 static int fail(Error err) { return fail(toString(std::move(err))); }
 
+/// The calibration warnings, the first few in full.
+static void printCalibrationWarnings(const quantc::QuantizationSummary &q) {
+  constexpr size_t kShown = 3;
+  if (q.calibrationWarnings.empty())
+    return;
+  WithColor::warning(errs(), "quantc")
+      << q.calibrationWarnings.size()
+      << " tensors' ranges estimate an SQNR more than "
+      << format("%.0f", quantc::kSQNRWarningDb)
+      << " dB below min-max's (the report's calibration_warnings lists "
+         "them; --method minmax or mse keeps them):\n";
+  for (size_t i = 0; i < std::min(kShown, q.calibrationWarnings.size()); ++i)
+    errs() << "  " << q.calibrationWarnings[i] << "\n";
+}
+
 /// The precision search's one-line summary (and a warning when its bound
 /// was not met).
 static void printSearchSummary(const quantc::PrecisionSearchResult &found) {
@@ -64,8 +79,11 @@ static int compileCommandMain() {
       quantc::compileModel(*options, report);
   if (!compiled)
     return fail(compiled.takeError());
-  if (compiled->quantization && compiled->quantization->search)
-    printSearchSummary(*compiled->quantization->search);
+  if (compiled->quantization) {
+    printCalibrationWarnings(*compiled->quantization);
+    if (compiled->quantization->search)
+      printSearchSummary(*compiled->quantization->search);
+  }
   for (const std::string &note : quantc::compileNotes(*options, *compiled))
     WithColor::warning(errs(), "quantc") << note << "\n";
   bool quantized = !options->quantization.calibration.empty();
@@ -100,8 +118,11 @@ static int runCommandMain() {
   Expected<quantc::RunResult> result = quantc::runModel(*options, run);
   if (!result)
     return fail(result.takeError());
-  if (result->quantization && result->quantization->search)
-    printSearchSummary(*result->quantization->search);
+  if (result->quantization) {
+    printCalibrationWarnings(*result->quantization);
+    if (result->quantization->search)
+      printSearchSummary(*result->quantization->search);
+  }
   for (const std::string &path : result->written)
     outs() << path << "\n";
   if (result->batch)

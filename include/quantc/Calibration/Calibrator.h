@@ -47,10 +47,15 @@ struct CalibrationResult {
 /// (for bias correction), and with `secondMoments` their E[x x^T] where
 /// `result` has it (for GPTQ). Returns how many probes got a range; an
 /// error if none did (the statistics are from another model).
-llvm::Expected<size_t> applyCalibration(mlir::ModuleOp module,
-                                        const CalibrationResult &result,
-                                        RangeMethod method, unsigned bits,
-                                        bool secondMoments = false);
+llvm::Expected<size_t>
+applyCalibration(mlir::ModuleOp module, const CalibrationResult &result,
+                 RangeMethod method, unsigned bits, bool secondMoments = false,
+                 std::vector<std::string> *warnings = nullptr);
+
+/// How far (dB) a clipping method's estimated SQNR may fall below min-max's
+/// on the same tensor before applyCalibration warns: the method then cut
+/// off values that carry more signal than the finer grid gains.
+inline constexpr double kSQNRWarningDb = 12.0;
 
 /// Reads a calibration cache written by `quantc calibrate` (toJSON).
 /// Errors name the file and, for a bad entry, the tensor.
@@ -61,9 +66,9 @@ llvm::Expected<CalibrationResult> loadCalibrationCache(llvm::StringRef path);
 /// sample file (see listSampleFiles) through it. Each sample must have
 /// @main's input shape (images are preprocessed to it) and only finite
 /// values; errors name the file. `module` is consumed.
-llvm::Expected<CalibrationResult>
-calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
-          const CalibrationOptions &options);
+llvm::Expected<CalibrationResult> calibrate(mlir::ModuleOp module,
+                                            llvm::ArrayRef<std::string> samples,
+                                            const CalibrationOptions &options);
 
 } // namespace quantc
 

@@ -89,6 +89,9 @@ struct QuantizationSummary {
   /// The precision search's findings, when it ran.
   std::optional<PrecisionSearchResult> search;
   size_t batchNormsFolded = 0;
+  /// Tensors whose chosen range estimates an SQNR far below min-max's
+  /// (kSQNRWarningDb): the method may have clipped what matters.
+  std::vector<std::string> calibrationWarnings;
   int64_t weightBytesFloat = 0, weightBytesQuantized = 0;
 };
 
