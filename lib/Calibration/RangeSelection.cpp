@@ -161,6 +161,14 @@ double quantc::entropyThreshold(const TensorStatistics &stats, unsigned bits) {
   double threshold = klThreshold(stats, levels, merge);
   if (threshold >= 2 * levels * binWidth(stats) * merge)
     threshold = std::max(threshold, klThreshold(stats, levels, 2 * merge));
+  // Fewer than kFewSamples calibration samples cannot tell a small far
+  // mode (one value per image or per attention row, which a layer
+  // carries) from noise: then at most a 1e-4 fraction of the values is
+  // cut. (Applied always, this cost 1.3 points on the recognizer with 32
+  // lines; with 4 lines it lifted entropy from 70% to 97%.)
+  constexpr uint64_t kFewSamples = 8;
+  if (stats.batches() < kFewSamples)
+    threshold = std::max(threshold, percentileThreshold(stats, 1 - 1e-4));
   return threshold;
 }
 
