@@ -45,3 +45,11 @@ llvm::Error DiagnosticCapture::takeError(llvm::StringRef fallback) {
   messages.clear();
   return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
 }
+
+llvm::Error DiagnosticCapture::attachTo(llvm::Error err) {
+  if (!err || messages.empty())
+    return err;
+  std::string text = messages + "\n" + llvm::toString(std::move(err));
+  messages.clear();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
+}

@@ -23,6 +23,14 @@ public:
   /// An error holding every error and warning seen, or `fallback` when
   /// there were none.
   llvm::Error takeError(llvm::StringRef fallback);
+  /// `err` (success passes through) with the diagnostics seen before it,
+  /// for stages whose callee returns its own error after emitting them.
+  llvm::Error attachTo(llvm::Error err);
+  template <typename T> llvm::Expected<T> attachTo(llvm::Expected<T> value) {
+    if (value)
+      return value;
+    return attachTo(value.takeError());
+  }
 
 private:
   std::string messages;

@@ -110,11 +110,8 @@ quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options) {
                       "got '" +
                       options.target + "'");
   DiagnosticCapture diagnostics(*module.getContext());
-  auto model =
-      JitModel::compile(module, {}, options.gemmKernels, options.emulateGpu);
-  if (!model)
-    return model.takeError();
-  return model;
+  return diagnostics.attachTo(
+      JitModel::compile(module, {}, options.gemmKernels, options.emulateGpu));
 }
 
 std::vector<std::string> quantc::compileNotes(const CompileOptions &options,

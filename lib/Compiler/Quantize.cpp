@@ -56,7 +56,8 @@ quantc::calibrateModel(mlir::ModuleOp module, llvm::StringRef source,
     return samples.takeError();
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
   DiagnosticCapture diagnostics(*module.getContext());
-  return calibrate(*copy, *samples, calibrationOptions(options));
+  return diagnostics.attachTo(
+      calibrate(*copy, *samples, calibrationOptions(options)));
 }
 
 /// Every --keep-float name must be a quantizable layer of the model.
@@ -127,7 +128,8 @@ quantc::choosePrecision(mlir::ModuleOp module, const CompileOptions &options) {
   searchOptions.preprocessing = options.model.preprocessing;
   mlir::OwningOpRef<mlir::ModuleOp> copy = module.clone();
   DiagnosticCapture diagnostics(*module.getContext());
-  return searchPrecision(*copy, *samples, quantize, searchOptions);
+  return diagnostics.attachTo(
+      searchPrecision(*copy, *samples, quantize, searchOptions));
 }
 
 llvm::Expected<size_t>
