@@ -15,13 +15,9 @@
 
 #include "quantc/Conversion/Passes.h"
 
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
-
-#include <mutex>
 
 using namespace quantc;
 
@@ -56,19 +52,8 @@ llvm::Error quantc::lowerToLLVM(mlir::ModuleOp module,
   llvm::Expected<std::string> pipeline = loweringPipeline(options);
   if (!pipeline)
     return pipeline.takeError();
-  static std::once_flag registered;
-  std::call_once(registered, registerQCPipelines);
-  std::string parseErrors;
-  llvm::raw_string_ostream parseErrorStream(parseErrors);
-  mlir::FailureOr<mlir::OpPassManager> parsed =
-      mlir::parsePassPipeline(*pipeline, parseErrorStream);
-  if (mlir::failed(parsed))
-    return stageError("bad lowering pipeline '" + *pipeline +
-                      "': " + parseErrors);
   DiagnosticCapture diagnostics(*module.getContext());
-  mlir::PassManager pm(module.getContext(), parsed->getOpAnchorName());
-  static_cast<mlir::OpPassManager &>(pm) = *parsed;
-  if (mlir::failed(pm.run(module)))
+  if (mlir::failed(runQCPipeline(module, *pipeline)))
     return diagnostics.takeError("lowering failed");
   return llvm::Error::success();
 }

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -110,6 +111,13 @@ void buildQCLowerToGPUPipeline(mlir::OpPassManager &pm,
 /// vector dialects, gpu, nvvm) and the interface implementations lowering
 /// and translation need. quantc::registerAllDialects (InitAll.h) calls it.
 void registerLoweringDialects(mlir::DialectRegistry &registry);
+
+/// Runs a textual pipeline rooted at the module ("builtin.module(...)", as
+/// quant-opt --pass-pipeline takes it) on `module`, registering quantc's
+/// named pipelines on first use. A pipeline that does not parse is
+/// reported on the module.
+mlir::LogicalResult runQCPipeline(mlir::ModuleOp module,
+                                  llvm::StringRef pipeline);
 
 /// Registers `qc-lower-to-llvm` and `qc-lower-to-gpu` as named pipelines.
 void registerQCPipelines();

@@ -19,6 +19,8 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
+#include <mutex>
+
 using namespace mlir;
 
 void quantc::addQCBufferization(OpPassManager &pm) {
@@ -86,6 +88,20 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
 void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
                                         const QCLowerToLLVMOptions &options) {
   buildQCLowerToLLVMPipeline(pm, options.gemmKernels, options.runtimeAllocator);
+}
+
+LogicalResult quantc::runQCPipeline(ModuleOp module, StringRef pipeline) {
+  static std::once_flag registered;
+  std::call_once(registered, registerQCPipelines);
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  FailureOr<OpPassManager> parsed = parsePassPipeline(pipeline, errorStream);
+  if (failed(parsed))
+    return module.emitError("bad pass pipeline '")
+           << pipeline << "': " << errors;
+  PassManager pm(module.getContext(), parsed->getOpAnchorName());
+  static_cast<OpPassManager &>(pm) = *parsed;
+  return pm.run(module);
 }
 
 void quantc::registerQCPipelines() {

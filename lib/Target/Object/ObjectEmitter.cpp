@@ -17,8 +17,6 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
@@ -33,8 +31,6 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
-
-#include <mutex>
 
 using namespace mlir;
 using namespace quantc;
@@ -281,28 +277,14 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   main.setSymName(implName);
   main.setPrivate();
 
-  // The pipeline goes through its textual form, so what the driver runs is
-  // exactly what it can print for quant-opt.
-  static std::once_flag registered;
-  std::call_once(registered, registerQCPipelines);
-  PassManager pm(context);
-  std::string pipeline = objectLoweringPipeline(options, *spec);
-  std::string pipelineErrors;
-  llvm::raw_string_ostream pipelineErrorStream(pipelineErrors);
-  // The pass manager is anchored on builtin.module already: parse what the
-  // textual pipeline nests under it.
-  StringRef passes = StringRef(pipeline)
-                         .drop_front(StringRef("builtin.module(").size())
-                         .drop_back();
-  if (failed(parsePassPipeline(passes, pm, pipelineErrorStream)))
-    return module.emitError("bad lowering pipeline '")
-           << pipeline << "': " << pipelineErrors;
   // As quant-opt prints a module: so the dumps compare byte for byte.
   if (options.loweringInput) {
     module.print(*options.loweringInput);
     *options.loweringInput << "\n";
   }
-  if (failed(pm.run(module)))
+  // The pipeline goes through its textual form, so what the driver runs is
+  // exactly what it can print for quant-opt.
+  if (failed(runQCPipeline(module, objectLoweringPipeline(options, *spec))))
     return failure();
   if (options.loweringOutput) {
     module.print(*options.loweringOutput);
