@@ -24,9 +24,9 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/ScopedPrinter.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/Support/ScopedPrinter.h"
 
 using namespace mlir;
 using namespace quantc;
@@ -55,8 +55,7 @@ struct Descriptor {
 JitModel::~JitModel() = default;
 
 static llvm::Error error(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 /// The generated GEMM kernels this CPU runs ("" when none).
@@ -87,7 +86,8 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
         std::make_pair(main.getResultTypes(), &model->outputs)})
     for (Type type : types) {
       auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || !tensor.hasStaticShape() || !tensor.getElementType().isF32())
+      if (!tensor || !tensor.hasStaticShape() ||
+          !tensor.getElementType().isF32())
         return error("@main must take and return static float32 tensors, "
                      "got a value of type " +
                      llvm::Twine(llvm::to_string(type)));
@@ -102,7 +102,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
 
   PassManager pm(context);
   if (emulateGpu) {
-    GpuPipelineOptions gpu;
+    QCLowerToGPUOptions gpu;
     gpu.emulate = true;
     gpu.runtimeAllocator = true;
     buildQCLowerToGPUPipeline(pm, gpu);

@@ -62,7 +62,8 @@ void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
 /// boundaries), the deallocation pipeline and its lowering to memref.
 void addQCBufferization(mlir::OpPassManager &pm);
 
-/// The options of `qc-lower-to-gpu` (mirrors GpuPipelineOptions).
+/// The options of `qc-lower-to-gpu`; buildQCLowerToGPUPipeline takes the
+/// same.
 struct QCLowerToGPUOptions
     : public mlir::PassPipelineOptions<QCLowerToGPUOptions> {
   Option<std::string> chip{*this, "chip", llvm::cl::desc("NVIDIA architecture"),
@@ -86,25 +87,10 @@ struct QCLowerToGPUOptions
       llvm::cl::init(false)};
 };
 
-struct GpuPipelineOptions {
-  /// NVIDIA architecture and PTX ISA version of the kernels.
-  std::string chip = "sm_90";
-  std::string features = "+ptx78";
-  /// Name of the gpu.module (and gpu.binary) holding every kernel.
-  std::string moduleName = "kernels";
-  /// Threads per block.
-  int64_t blockSize = 256;
-  /// Run the launches as host loops instead of emitting kernels.
-  bool emulate = false;
-  /// Host buffers from libquantc_runtime's allocator (see
-  /// buildQCLowerToLLVMPipeline).
-  bool runtimeAllocator = false;
-};
-
 /// Adds the lowering from qc to NVIDIA GPU kernels (PTX in a gpu.binary)
 /// and a host side calling the mgpu* runtime, all in the LLVM dialect.
 void buildQCLowerToGPUPipeline(mlir::OpPassManager &pm,
-                               const GpuPipelineOptions &options);
+                               const QCLowerToGPUOptions &options);
 
 /// Registers the dialects qc's pipelines produce (quant, func, arith, math,
 /// tensor, linalg, bufferization, memref, scf, vector, llvm, the target

@@ -32,7 +32,7 @@ static void addScalarLowering(OpPassManager &pm) {
 }
 
 void quantc::buildQCLowerToGPUPipeline(OpPassManager &pm,
-                                       const GpuPipelineOptions &options) {
+                                       const QCLowerToGPUOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
   // One kernel per chain of elementwise ops, not one per op.

@@ -117,20 +117,13 @@ void quantc::registerQCPipelines() {
       "lower qc to NVIDIA kernels (PTX in a gpu.binary) and a host "
       "side calling the mgpu* runtime, in the LLVM dialect",
       [](OpPassManager &pm, const QCLowerToGPUOptions &options) {
-        GpuPipelineOptions gpu;
-        gpu.chip = options.chip;
-        gpu.features = options.features;
-        gpu.moduleName = options.moduleName;
-        gpu.blockSize = options.blockSize;
-        gpu.emulate = options.emulate;
-        gpu.runtimeAllocator = options.runtimeAllocator;
-        buildQCLowerToGPUPipeline(pm, gpu);
+        buildQCLowerToGPUPipeline(pm, options);
       });
   PassPipelineRegistration<>(
       "qc-lower-to-gpu-emulated",
       "lower qc as for a GPU but run each kernel launch as host loops",
       [](OpPassManager &pm) {
-        GpuPipelineOptions options;
+        QCLowerToGPUOptions options;
         options.emulate = true;
         buildQCLowerToGPUPipeline(pm, options);
       });
