@@ -269,14 +269,16 @@ quantc::applyCalibration(mlir::ModuleOp module, const CalibrationResult &result,
     probe->setAttr(qc::kEstimatedSQNRAttr,
                    mlir::FloatAttr::get(
                        mlir::Float64Type::get(module.getContext()), sqnr));
-    double minMaxSQNR = estimateSQNR(
-        it->second, selectRange(it->second, RangeMethod::MinMax, bits), bits);
-    if (warnings && sqnr < minMaxSQNR - kSQNRWarningDb)
-      warnings->push_back(llvm::formatv(
-          "{0}: the {1} range [{2:g}, {3:g}] estimates {4:f1} dB SQNR, "
-          "min-max's [{5:g}, {6:g}] {7:f1} dB",
-          probe.getName(), rangeMethodName(method), range.lo, range.hi, sqnr,
-          it->second.min(), it->second.max(), minMaxSQNR));
+    if (warnings && !fixedInterval && method != RangeMethod::MinMax) {
+      Range minMax = selectRange(it->second, RangeMethod::MinMax, bits);
+      double minMaxSQNR = estimateSQNR(it->second, minMax, bits);
+      if (sqnr < minMaxSQNR - kSQNRWarningDb)
+        warnings->push_back(llvm::formatv(
+            "{0}: the {1} range [{2:g}, {3:g}] estimates {4:f1} dB SQNR, "
+            "min-max's [{5:g}, {6:g}] {7:f1} dB",
+            probe.getName(), rangeMethodName(method), range.lo, range.hi, sqnr,
+            minMax.lo, minMax.hi, minMaxSQNR));
+    }
     auto moment = result.moments.find(probe.getName());
     if (moment != result.moments.end() && moment->second.rows() > 0) {
       const ChannelMoments &channels = moment->second;

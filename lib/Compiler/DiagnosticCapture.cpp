@@ -37,19 +37,23 @@ DiagnosticCapture::DiagnosticCapture(mlir::MLIRContext &context)
     : handler(&context, [this](mlir::Diagnostic &diag) {
         if (diag.getSeverity() != mlir::DiagnosticSeverity::Remark)
           appendDiagnostic(messages, diag, "");
+        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
+          appendDiagnostic(errors, diag, "");
         return mlir::success();
       }) {}
 
 llvm::Error DiagnosticCapture::takeError(llvm::StringRef fallback) {
   std::string text = messages.empty() ? fallback.str() : messages;
   messages.clear();
+  errors.clear();
   return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
 }
 
 llvm::Error DiagnosticCapture::attachTo(llvm::Error err) {
-  if (!err || messages.empty())
+  if (!err || errors.empty())
     return err;
-  std::string text = messages + "\n" + llvm::toString(std::move(err));
+  std::string text = errors + "\n" + llvm::toString(std::move(err));
   messages.clear();
+  errors.clear();
   return llvm::createStringError(llvm::inconvertibleErrorCode(), text);
 }

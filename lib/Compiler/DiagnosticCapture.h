@@ -23,8 +23,10 @@ public:
   /// An error holding every error and warning seen, or `fallback` when
   /// there were none.
   llvm::Error takeError(llvm::StringRef fallback);
-  /// `err` (success passes through) with the diagnostics seen before it,
-  /// for stages whose callee returns its own error after emitting them.
+  /// `err` (success passes through) with the error diagnostics seen before
+  /// it, for stages whose callee returns its own error after emitting
+  /// them. Warnings are left out: they precede unrelated errors too (a bad
+  /// sample file after the JIT's translation warnings).
   llvm::Error attachTo(llvm::Error err);
   template <typename T> llvm::Expected<T> attachTo(llvm::Expected<T> value) {
     if (value)
@@ -33,7 +35,8 @@ public:
   }
 
 private:
-  std::string messages;
+  /// Every error and warning; the errors alone.
+  std::string messages, errors;
   mlir::ScopedDiagnosticHandler handler;
 };
 

@@ -167,9 +167,10 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
       calibrateModel(module, q.calibration, options);
   if (!statistics)
     return statistics.takeError();
-  llvm::Expected<size_t> applied =
+  DiagnosticCapture diagnostics(*module.getContext());
+  llvm::Expected<size_t> applied = diagnostics.attachTo(
       applyCalibration(module, *statistics, q.method, /*bits=*/8,
-                       /*secondMoments=*/q.gptq, &summary.calibrationWarnings);
+                       /*secondMoments=*/q.gptq, &summary.calibrationWarnings));
   if (!applied)
     return applied.takeError();
 
