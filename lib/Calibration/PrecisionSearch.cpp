@@ -27,8 +27,10 @@ namespace {
 /// The switches the compiled module reads while a search runs.
 thread_local const std::vector<char> *activeSwitches = nullptr;
 
-extern "C" bool quantcLayerQuantizedHook(int64_t index) {
-  return (*activeSwitches)[index] != 0;
+/// Choice 0 runs a layer float, 1 quantized (qc-insert-precision-switches
+/// without candidates).
+extern "C" int64_t quantcLayerPrecisionHook(int64_t index) {
+  return (*activeSwitches)[index];
 }
 
 llvm::Error error(const llvm::Twine &message) {
@@ -94,7 +96,7 @@ double quantc::worstCosine(llvm::ArrayRef<HostArray> reference,
       aa += double(x) * x;
       bb += double(y) * y;
     }
-    double cosine = aa == 0 && bb == 0 ? 1
+    double cosine = aa == 0 && bb == 0   ? 1
                     : aa == 0 || bb == 0 ? 0
                                          : dot / std::sqrt(aa * bb);
     // NaN (an overflowing layer) counts as the worst agreement.
@@ -148,8 +150,8 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
   if (mlir::failed(pipeline.run(calibrated)))
     return error("inserting precision switches failed");
   std::vector<std::string> names;
-  if (auto list =
-          calibrated->getAttrOfType<mlir::ArrayAttr>(qc::kPrecisionSwitchesAttr))
+  if (auto list = calibrated->getAttrOfType<mlir::ArrayAttr>(
+          qc::kPrecisionSwitchesAttr))
     for (auto name : list.getAsValueRange<mlir::StringAttr>())
       names.push_back(name.str());
 
@@ -157,18 +159,18 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
   result.minCosine = options.minCosine;
   result.samples = samples.size();
   result.rankingSamples = std::min(samples.size(), options.rankingSamples);
-  result.budget = std::min(
-      names.size(), options.maxFloatLayers
-                        ? options.maxFloatLayers
-                        : std::max<size_t>(1, (names.size() + 9) / 10));
+  result.budget = std::min(names.size(),
+                           options.maxFloatLayers
+                               ? options.maxFloatLayers
+                               : std::max<size_t>(1, (names.size() + 9) / 10));
   if (names.empty()) {
     result.met = true;
     return result;
   }
 
   llvm::Expected<std::unique_ptr<JitModel>> compiled = JitModel::compile(
-      calibrated, {{"quantc_layer_quantized",
-                    reinterpret_cast<void *>(&quantcLayerQuantizedHook)}});
+      calibrated, {{"quantc_layer_precision",
+                    reinterpret_cast<void *>(&quantcLayerPrecisionHook)}});
   if (!compiled)
     return compiled.takeError();
   SwitchedModel model(**compiled, std::move(inputs));

@@ -924,3 +924,27 @@ func.func private @kernel_unknown_isa(memref<2x4xi8>) attributes {qc.gemm_kernel
 
 // expected-error @+1 {{'qc.observers' must be an array of strings on a module, got [1]}}
 module attributes {qc.observers = [1]} {}
+
+// -----
+
+func.func @precision_on_float_op(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'qc.precision' must be a #qc.precision on a quantizable layer, got #qc.precision<format = int4>}}
+  %0 = qc.relu %x {qc.precision = #qc.precision<format = int4>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @precision_group_not_int4(%x: tensor<2x8xf32>, %w: tensor<8x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{group 32: weight groups need int4 and a positive multiple of 8}}
+  %0 = qc.matmul %x, %w {qc.precision = #qc.precision<format = int8, group = 32>} : tensor<2x8xf32>, tensor<8x2xf32> -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @precision_gptq_without_group(%x: tensor<2x8xf32>, %w: tensor<8x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{gptq rounds int4 groups: give a group}}
+  %0 = qc.matmul %x, %w {qc.precision = #qc.precision<format = int4, gptq = true>} : tensor<2x8xf32>, tensor<8x2xf32> -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}

@@ -53,6 +53,10 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
   };
   if (name == kKeepFloatAttr)
     return expect(isa<UnitAttr>(value), "a unit attribute");
+  if (name == kPrecisionAttr)
+    return expect(isa<LayerPrecisionAttr>(value) &&
+                      isa<QuantizableOpInterface>(op),
+                  "a #qc.precision on a quantizable layer");
   if (name == kGemmKernelAttr)
     return expect(isa<FlatSymbolRefAttr>(value) &&
                       isa<QMatMulOp, QConv2DOp>(op),

@@ -1,10 +1,11 @@
-//===- InsertPrecisionSwitches.cpp - int8-or-float switch per layer -------===//
+//===- InsertPrecisionSwitches.cpp - a run-time precision choice per layer ===//
 //
-// Part of quantc. Lets one compiled module run any mix of int8 and float
-// layers, so a precision search costs runs instead of compilations.
+// Part of quantc. Lets one compiled module run any mix of layer precisions,
+// so a precision search costs runs instead of compilations.
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Dialect/QC/IR/QCAttrs.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 
@@ -19,7 +20,7 @@ namespace quantc::qc {
 using namespace mlir;
 using namespace quantc::qc;
 
-static constexpr llvm::StringLiteral kSwitchFunction = "quantc_layer_quantized";
+static constexpr llvm::StringLiteral kSwitchFunction = "quantc_layer_precision";
 
 /// Layers qc-quantize may rewrite and keep-float can name: a calibrated
 /// activation input, one result, and a location name.
@@ -36,8 +37,38 @@ namespace {
 struct QCInsertPrecisionSwitchesPass
     : public quantc::qc::impl::QCInsertPrecisionSwitchesBase<
           QCInsertPrecisionSwitchesPass> {
+  using QCInsertPrecisionSwitchesBase::QCInsertPrecisionSwitchesBase;
+
+  /// Marks `copy` with choice `index`: without a candidate list, 0 is float
+  /// and 1 whatever qc-quantize's options say.
+  void mark(Operation *copy, ArrayRef<LayerPrecisionAttr> precisions,
+            size_t index) {
+    if (precisions.empty()) {
+      if (index == 0)
+        copy->setAttr(kKeepFloatAttr, UnitAttr::get(copy->getContext()));
+      return;
+    }
+    copy->setAttr(kPrecisionAttr, precisions[index]);
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    SmallVector<LayerPrecisionAttr> precisions;
+    for (const std::string &text : candidates) {
+      std::string error;
+      auto precision = LayerPrecisionAttr::parse(&getContext(), text, error);
+      if (!precision) {
+        module.emitError() << "candidates: " << error;
+        return signalPassFailure();
+      }
+      precisions.push_back(precision);
+    }
+    if (precisions.size() == 1) {
+      module.emitError() << "candidates: a switch needs at least two";
+      return signalPassFailure();
+    }
+    size_t choices = precisions.empty() ? 2 : precisions.size();
+
     SmallVector<Operation *> layers;
     module.walk([&](Operation *op) {
       if (isSwitchable(op))
@@ -53,26 +84,36 @@ struct QCInsertPrecisionSwitchesPass
       b.setInsertionPointToStart(module.getBody());
       callee = func::FuncOp::create(
           b, module.getLoc(), kSwitchFunction,
-          b.getFunctionType({b.getI64Type()}, {b.getI1Type()}));
+          b.getFunctionType({b.getI64Type()}, {b.getI64Type()}));
       callee.setPrivate();
     }
     SmallVector<Attribute> names;
+    SmallVector<int64_t> cases;
+    for (size_t c = 1; c < choices; ++c)
+      cases.push_back(c);
     for (auto [index, layer] : llvm::enumerate(layers)) {
       Location loc = layer->getLoc();
       b.setInsertionPoint(layer);
       Value id = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(index));
-      Value on =
+      Value choice =
           func::CallOp::create(b, loc, callee, ValueRange{id}).getResult(0);
-      auto choice = scf::IfOp::create(b, loc, layer->getResultTypes(), on,
-                                      /*withElseRegion=*/true);
-      b.setInsertionPointToStart(choice.thenBlock());
-      Operation *quantized = b.clone(*layer);
-      scf::YieldOp::create(b, loc, quantized->getResults());
-      b.setInsertionPointToStart(choice.elseBlock());
-      Operation *reference = b.clone(*layer);
-      reference->setAttr(kKeepFloatAttr, b.getUnitAttr());
-      scf::YieldOp::create(b, loc, reference->getResults());
-      layer->replaceAllUsesWith(choice);
+      Value selector =
+          arith::IndexCastOp::create(b, loc, b.getIndexType(), choice);
+      // Choice 0 is the default region, so an out-of-range choice runs it.
+      auto select = scf::IndexSwitchOp::create(b, loc, layer->getResultTypes(),
+                                               selector, cases, cases.size());
+      auto fill = [&](Region &region, size_t candidate) {
+        Block &block = region.emplaceBlock();
+        b.setInsertionPointToStart(&block);
+        Operation *copy = b.clone(*layer);
+        mark(copy, precisions, candidate);
+        scf::YieldOp::create(b, loc, copy->getResults());
+      };
+      fill(select.getDefaultRegion(), 0);
+      for (auto [region, candidate] :
+           llvm::zip_equal(select.getCaseRegions(), cases))
+        fill(region, candidate);
+      layer->replaceAllUsesWith(select);
       layer->erase();
       names.push_back(cast<NameLoc>(loc).getName());
     }

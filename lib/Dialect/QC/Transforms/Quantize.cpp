@@ -6,6 +6,7 @@
 
 #include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Calibration/WeightQuantization.h"
+#include "quantc/Dialect/QC/IR/QCAttrs.h"
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
@@ -224,7 +225,8 @@ Value quantizeActivation(PatternRewriter &rewriter, Location loc, Value x,
   return QuantizeOp::create(rewriter, loc, tensor.clone(type), x);
 }
 
-/// The pass options every rewrite reads.
+/// How one layer is quantized: the pass options, or the layer's
+/// #qc.precision over them.
 struct QuantizeSettings {
   quantc::WeightScheme weights = quantc::WeightScheme::Int8;
   bool biasCorrection = true;
@@ -233,9 +235,41 @@ struct QuantizeSettings {
   int64_t group = 0;
   /// Int4 groups: GPTQ where the input's probe has E[x x^T].
   bool gptq = false;
+};
+
+/// The pass options every rewrite reads.
+struct PassSettings {
+  QuantizeSettings defaults;
   /// Location names of the ops to leave in float.
   llvm::StringSet<> keepFloat;
 };
+
+/// `defaults` as `precision` overrides them (nullopt: float).
+std::optional<QuantizeSettings> layerSettings(const QuantizeSettings &defaults,
+                                              LayerPrecisionAttr precision) {
+  if (!precision)
+    return defaults;
+  QuantizeSettings settings = defaults;
+  settings.group = precision.getGroup();
+  settings.gptq = precision.getGptq();
+  switch (precision.getFormat()) {
+  case WeightPrecision::Float:
+    return std::nullopt;
+  case WeightPrecision::Int8:
+    settings.weights = quantc::WeightScheme::Int8;
+    break;
+  case WeightPrecision::Int4:
+    settings.weights = quantc::WeightScheme::Int4;
+    break;
+  case WeightPrecision::TernaryAbsMean:
+    settings.weights = quantc::WeightScheme::TernaryAbsMean;
+    break;
+  case WeightPrecision::TernaryTwn:
+    settings.weights = quantc::WeightScheme::TernaryThreshold;
+    break;
+  }
+  return settings;
+}
 
 /// Int4 weights W [K][N] (`kn`) in groups of `group` along K: quantized,
 /// the bias corrected for their rounding as in `correctBias`, with the
@@ -300,26 +334,33 @@ std::string ungroupedRounding(const QuantizeSettings &settings) {
          "convolution that is not 1x1)";
 }
 
-/// A rewrite of one float op kind that leaves the keep-float ops alone.
+/// A rewrite of one float op kind that leaves the keep-float ops alone and
+/// honours each layer's #qc.precision.
 template <typename OpT> struct QuantizePattern : OpRewritePattern<OpT> {
-  QuantizePattern(MLIRContext *context, const QuantizeSettings &settings)
-      : OpRewritePattern<OpT>(context), settings(settings) {}
+  QuantizePattern(MLIRContext *context, const PassSettings &pass)
+      : OpRewritePattern<OpT>(context), pass(pass) {}
   LogicalResult matchAndRewrite(OpT op, PatternRewriter &rewriter) const final {
     if (op->hasAttr(kKeepFloatAttr))
       return rewriter.notifyMatchFailure(op, "marked keep-float");
     StringRef name = cast<QuantizableOpInterface>(*op).getLayerName();
-    if (!name.empty() && settings.keepFloat.contains(name))
+    if (!name.empty() && pass.keepFloat.contains(name))
       return rewriter.notifyMatchFailure(op, "kept in float");
-    return quantize(op, rewriter);
+    std::optional<QuantizeSettings> settings = layerSettings(
+        pass.defaults,
+        op->template getAttrOfType<LayerPrecisionAttr>(kPrecisionAttr));
+    if (!settings)
+      return rewriter.notifyMatchFailure(op, "assigned float");
+    return quantize(op, rewriter, *settings);
   }
-  virtual LogicalResult quantize(OpT op, PatternRewriter &rewriter) const = 0;
-  const QuantizeSettings &settings; // owned by the pass run
+  virtual LogicalResult quantize(OpT op, PatternRewriter &rewriter,
+                                 const QuantizeSettings &settings) const = 0;
+  const PassSettings &pass; // owned by the pass run
 };
 
 struct QuantizeConv : QuantizePattern<Conv2DOp> {
   using QuantizePattern::QuantizePattern;
-  LogicalResult quantize(Conv2DOp op,
-                         PatternRewriter &rewriter) const override {
+  LogicalResult quantize(Conv2DOp op, PatternRewriter &rewriter,
+                         const QuantizeSettings &settings) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getInput());
     auto weights = readF32Constant(op.getWeight());
     if (!range || !weights || !op.getType().getElementType().isF32())
@@ -327,8 +368,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     Location loc = op.getLoc();
     auto act = activationType(rewriter.getContext(), *range);
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
-    if (takesGroupedWeights(op))
-      return quantizeGrouped(op, *weights, act, rewriter);
+    if (takesGroupedWeights(op, settings))
+      return quantizeGrouped(op, *weights, act, rewriter, settings);
     QuantizedWeights q =
         quantc::quantizeWeights(*weights, wShape, /*axis=*/0, settings.weights);
     FailureOr<std::vector<double>> biasValues =
@@ -382,7 +423,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
   /// Int4 groups along the input channels, for the convolutions lowered as
   /// matmuls over channels: 1x1, one group, unit strides, no padding, one
   /// image, Cin a multiple of the group.
-  bool takesGroupedWeights(Conv2DOp op) const {
+  static bool takesGroupedWeights(Conv2DOp op,
+                                  const QuantizeSettings &settings) {
     auto in = op.getInput().getType();
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     return settings.weights == quantc::WeightScheme::Int4 &&
@@ -391,9 +433,10 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
            wShape[1] % settings.group == 0 && op.hasUnitStridesAndNoPadding();
   }
 
-  LogicalResult quantizeGrouped(Conv2DOp op, ArrayRef<float> weights,
-                                quant::UniformQuantizedType act,
-                                PatternRewriter &rewriter) const {
+  static LogicalResult quantizeGrouped(Conv2DOp op, ArrayRef<float> weights,
+                                       quant::UniformQuantizedType act,
+                                       PatternRewriter &rewriter,
+                                       const QuantizeSettings &settings) {
     Location loc = op.getLoc();
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     int64_t cout = wShape[0], cin = wShape[1], group = settings.group;
@@ -510,8 +553,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
 
 struct QuantizeMatMul : QuantizePattern<MatMulOp> {
   using QuantizePattern::QuantizePattern;
-  LogicalResult quantize(MatMulOp op,
-                         PatternRewriter &rewriter) const override {
+  LogicalResult quantize(MatMulOp op, PatternRewriter &rewriter,
+                         const QuantizeSettings &settings) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getLhs());
     auto weights = readF32Constant(op.getRhs());
     auto rhsType = op.getRhs().getType();
@@ -526,7 +569,8 @@ struct QuantizeMatMul : QuantizePattern<MatMulOp> {
 
 struct QuantizeGemm : QuantizePattern<GemmOp> {
   using QuantizePattern::QuantizePattern;
-  LogicalResult quantize(GemmOp op, PatternRewriter &rewriter) const override {
+  LogicalResult quantize(GemmOp op, PatternRewriter &rewriter,
+                         const QuantizeSettings &settings) const override {
     std::optional<ArrayRef<double>> range = calibratedRange(op.getA());
     auto weights = readF32Constant(op.getB());
     if (!range || !weights || op.getTransA() ||
@@ -572,12 +616,9 @@ struct QCQuantizePass
              "multiple of 8";
       return signalPassFailure();
     }
-    QuantizeSettings settings{*scheme,
-                              biasCorrection,
-                              perChannelDepthwise,
-                              group,
-                              gptq,
-                              llvm::StringSet<>(llvm::from_range, keepFloat)};
+    PassSettings settings{
+        {*scheme, biasCorrection, perChannelDepthwise, group, gptq},
+        llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
                                                              settings);

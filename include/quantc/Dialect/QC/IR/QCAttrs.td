@@ -125,4 +125,51 @@ def QC_GemmKernelAttr : AttrDef<QC_Dialect, "GemmKernel"> {
   let genVerifyDecl = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Per-layer precision (mixed precision)
+//===----------------------------------------------------------------------===//
+
+def QC_WeightPrecision : I32EnumAttr<"WeightPrecision",
+    "how qc-quantize stores one layer's weights", [
+      I32EnumAttrCase<"Float", 0, "float">,
+      I32EnumAttrCase<"Int8", 1, "int8">,
+      I32EnumAttrCase<"Int4", 2, "int4">,
+      I32EnumAttrCase<"TernaryAbsMean", 3, "ternary_absmean">,
+      I32EnumAttrCase<"TernaryTwn", 4, "ternary_twn">
+    ]> {
+  let cppNamespace = "::quantc::qc";
+  let genSpecializedAttr = 0;
+}
+
+def QC_LayerPrecisionAttr : AttrDef<QC_Dialect, "LayerPrecision"> {
+  let mnemonic = "precision";
+  let summary = "the precision one quantizable layer's weights take";
+  let description = [{
+    Set on a layer (`qc.precision`) by `qc-assign-precision` or the mixed
+    precision search, and honoured by `qc-quantize` over its own `weights`,
+    `group` and `gptq` options: `float` keeps the layer float; `int4` may
+    have one scale per `group` inputs (a positive multiple of 8) and GPTQ
+    rounding. Its text form, as assignments and reports write it, is
+    `float`, `int8`, `int4`, `int4-g32`, `int4-g32-gptq`, `ternary-absmean`
+    or `ternary-twn`.
+
+    ```mlir
+    %y = qc.matmul %x, %w {qc.precision = #qc.precision<format = int4, group = 32, gptq = true>} : ...
+    ```
+  }];
+  let parameters = (ins EnumParameter<QC_WeightPrecision>:$format,
+      DefaultValuedParameter<"int64_t", "0">:$group,
+      DefaultValuedParameter<"bool", "false">:$gptq);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The text form ("int4-g32-gptq").
+    std::string str() const;
+    /// Parses the text form; nullptr (and `error` says why) when invalid.
+    static LayerPrecisionAttr parse(::mlir::MLIRContext *context,
+                                    ::llvm::StringRef text,
+                                    std::string &error);
+  }];
+}
+
 #endif // QUANTC_DIALECT_QC_IR_QCATTRS_TD

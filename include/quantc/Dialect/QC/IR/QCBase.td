@@ -44,6 +44,9 @@ def QC_Dialect : Dialect {
   let discardableAttrs = (ins
     // A compute op qc-quantize must leave in float.
     "::mlir::UnitAttr":$keep_float,
+    // A quantizable layer's assigned precision (qc-assign-precision, the
+    // mixed-precision search); qc-quantize honours it.
+    "::quantc::qc::LayerPrecisionAttr":$precision,
     // On qc.qmatmul / qc.qconv2d: the kernel declaration the lowering calls
     // (qc-select-gemm-kernels).
     "::mlir::FlatSymbolRefAttr":$gemm_kernel,

@@ -21,6 +21,8 @@ namespace quantc::qc {
 // QCDialect::verifyOperationAttribute.
 inline constexpr llvm::StringLiteral kKeepFloatAttr =
     QCDialect::KeepFloatAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kPrecisionAttr =
+    QCDialect::PrecisionAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kGemmKernelAttr =
     QCDialect::GemmKernelAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kGemmKernelSpecAttr =

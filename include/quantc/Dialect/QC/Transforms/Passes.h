@@ -21,6 +21,22 @@ namespace quantc::qc {
 #define GEN_PASS_DECL
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"
 
+/// One layer's precision as an assignment names it (a precision text).
+struct LayerAssignment {
+  std::string layer, precision;
+};
+
+/// Sets `qc.precision` on each named quantizable layer of `module`. Every
+/// unknown name, duplicate and invalid precision is reported (one error on
+/// the module listing them all) and nothing is set.
+mlir::LogicalResult assignLayerPrecisions(mlir::ModuleOp module,
+                                          llvm::ArrayRef<LayerAssignment> list);
+
+/// The assignment in a JSON text: an object from layer names to precision
+/// texts, or a report with `mixed_precision.layers[].{name, chosen}`.
+llvm::Expected<std::vector<LayerAssignment>>
+parseAssignmentJSON(llvm::StringRef text);
+
 #define GEN_PASS_REGISTRATION
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"
 

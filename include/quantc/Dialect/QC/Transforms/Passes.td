@@ -165,29 +165,36 @@ def QCInstrumentObservers : Pass<"qc-instrument-observers", "::mlir::ModuleOp"> 
 
 def QCInsertPrecisionSwitches
     : Pass<"qc-insert-precision-switches", "::mlir::ModuleOp"> {
-  let summary = "give every quantizable layer a run-time int8-or-float switch";
+  let summary = "give every quantizable layer a run-time choice of precision";
   let description = [{
-    For a precision search: one compiled module then runs any mix of int8
-    and float layers. Every `qc.conv2d`, `qc.matmul` and `qc.gemm` that
-    reads a calibrated `qc.observe` and carries a location name (the ONNX
-    tensor name, as `keep-float` takes it) becomes an `scf.if` on a call
-    to the external `quantc_layer_quantized(i64) -> i1` that the search
-    provides: the then-branch holds a copy for qc-quantize to rewrite, the
-    else-branch a copy marked `qc.keep_float`. The module attribute
-    `qc.precision_switches` lists the layer names: switch `i` is layer
-    `qc.precision_switches[i]`. Run it after calibration and before
-    `qc-quantize`.
+    For a precision search: one compiled module then runs any mix of layer
+    precisions. Every `qc.conv2d`, `qc.matmul` and `qc.gemm` that reads a
+    calibrated `qc.observe` and carries a location name (the ONNX tensor
+    name, as `keep-float` takes it) becomes an `scf.index_switch` on a call
+    to the external `quantc_layer_precision(i64 layer) -> i64 choice` that
+    the search provides. Each region holds a copy of the layer for
+    qc-quantize to rewrite: with `candidates` (precision texts, e.g.
+    `float,int8,int4-g32,ternary-absmean`), copy `i` carries
+    `qc.precision` of candidate `i`; without, choice 0 is a copy marked
+    `qc.keep_float` and choice 1 one that qc-quantize's own options
+    quantize. Choice 0 is the default region: an out-of-range choice runs
+    it. The module attribute `qc.precision_switches` lists the layer names:
+    switch `i` is layer `qc.precision_switches[i]`. Run it after
+    calibration and before `qc-quantize`.
 
     ```mlir
     %y = qc.conv2d %xo, %w, %b : ... loc("conv1")
-    // becomes
+    // becomes, with candidates=float,int4
     %c0 = arith.constant 0 : i64
-    %on = func.call @quantc_layer_quantized(%c0) : (i64) -> i1
-    %y = scf.if %on -> (tensor<...>) {
-      %q = qc.conv2d %xo, %w, %b : ...
+    %choice = func.call @quantc_layer_precision(%c0) : (i64) -> i64
+    %i = arith.index_cast %choice : i64 to index
+    %y = scf.index_switch %i -> tensor<...>
+    case 1 {
+      %q = qc.conv2d %xo, %w, %b {qc.precision = #qc.precision<format = int4>} : ...
       scf.yield %q : tensor<...>
-    } else {
-      %f = qc.conv2d %xo, %w, %b {qc.keep_float} : ...
+    }
+    default {
+      %f = qc.conv2d %xo, %w, %b {qc.precision = #qc.precision<format = float>} : ...
       scf.yield %f : tensor<...>
     }
     ```
@@ -195,6 +202,37 @@ def QCInsertPrecisionSwitches
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::scf::SCFDialect"];
+  let options = [
+    ListOption<"candidates", "candidates", "std::string",
+               "the precision of each choice (float, int8, int4, int4-gG, "
+               "int4-gG-gptq, ternary-absmean, ternary-twn); none: float "
+               "or qc-quantize's options">
+  ];
+}
+
+def QCAssignPrecision : Pass<"qc-assign-precision", "::mlir::ModuleOp"> {
+  let summary = "set each named layer's precision from a JSON assignment";
+  let description = [{
+    Reads `assignment`, a JSON object from layer names (the ONNX output
+    tensor names the report lists) to precision texts, e.g.
+    `{"conv1": "int8", "fc": "int4-g32", "head": "float"}`, or a compile
+    report, whose `mixed_precision.layers` entries carry `name` and
+    `chosen`, and sets `qc.precision` on each named quantizable layer;
+    `qc-quantize` then quantizes each layer as it says. A name that is no
+    quantizable layer, a layer named twice, or an invalid precision is an
+    error that lists every such entry. Layers not named keep
+    qc-quantize's options. This replays any assignment the mixed-precision
+    search chose: `quant-opt --qc-assign-precision=assignment=a.json
+    --qc-quantize`.
+  }];
+  let dependentDialects = ["::quantc::qc::QCDialect"];
+  let options = [
+    Option<"assignment", "assignment", "std::string", /*default=*/"",
+           "JSON file: layer name -> precision">
+  ];
+  let statistics = [
+    Statistic<"numAssigned", "num-assigned", "layers given a precision">
+  ];
 }
 
 #endif // QUANTC_DIALECT_QC_TRANSFORMS_PASSES_TD
