@@ -8,7 +8,7 @@
 
 #include "quantc/Calibration/PrecisionSearch.h"
 
-#include "quantc/Driver/JitModel.h"
+#include "quantc/Calibration/SwitchedModel.h"
 #include "quantc/Driver/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -24,66 +24,25 @@
 using namespace quantc;
 
 namespace {
-/// The switches the compiled module reads while a search runs.
-thread_local const std::vector<char> *activeSwitches = nullptr;
-
-/// Choice 0 runs a layer float, 1 quantized (qc-insert-precision-switches
-/// without candidates).
-extern "C" int64_t quantcLayerPrecisionHook(int64_t index) {
-  return (*activeSwitches)[index];
-}
-
 llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Runs the compiled model over the loaded samples with given switches.
-class SwitchedModel {
-public:
-  SwitchedModel(JitModel &model, std::vector<HostArray> inputs)
-      : model(model), inputs(std::move(inputs)) {}
-
-  size_t size() const { return inputs.size(); }
-
-  /// The outputs of samples `which` (in that order).
-  llvm::Expected<std::vector<std::vector<HostArray>>>
-  run(const std::vector<char> &switches, llvm::ArrayRef<size_t> which) {
-    activeSwitches = &switches;
-    std::vector<std::vector<HostArray>> outputs;
-    for (size_t index : which) {
-      llvm::Expected<std::vector<HostArray>> result =
-          model.run(llvm::ArrayRef<HostArray>(inputs[index]));
-      if (!result) {
-        activeSwitches = nullptr;
-        return result.takeError();
-      }
-      outputs.push_back(std::move(*result));
-    }
-    activeSwitches = nullptr;
-    ++runs;
-    return outputs;
-  }
-
-  /// Per sample of `which`: the worst output cosine against the float
-  /// outputs `reference` (indexed by sample).
-  llvm::Expected<std::vector<double>>
-  cosines(const std::vector<std::vector<HostArray>> &reference,
-          const std::vector<char> &switches, llvm::ArrayRef<size_t> which) {
-    auto outputs = run(switches, which);
-    if (!outputs)
-      return outputs.takeError();
-    std::vector<double> result;
-    for (auto [index, actual] : llvm::zip_equal(which, *outputs))
-      result.push_back(worstCosine(reference[index], actual));
-    return result;
-  }
-
-  size_t runs = 0;
-
-private:
-  JitModel &model;
-  std::vector<HostArray> inputs;
-};
+/// Per sample of `which`: the worst output cosine against the float
+/// outputs `reference` (indexed by sample), with choice 1 (quantized) for
+/// the layers `switches` marks and 0 (float) for the others.
+llvm::Expected<std::vector<double>>
+cosines(SwitchedModel &model,
+        const std::vector<std::vector<HostArray>> &reference,
+        const std::vector<int64_t> &switches, llvm::ArrayRef<size_t> which) {
+  auto outputs = model.run(switches, which);
+  if (!outputs)
+    return outputs.takeError();
+  std::vector<double> result;
+  for (auto [index, actual] : llvm::zip_equal(which, *outputs))
+    result.push_back(worstCosine(reference[index], actual));
+  return result;
+}
 } // namespace
 
 double quantc::worstCosine(llvm::ArrayRef<HostArray> reference,
@@ -128,21 +87,10 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
                         llvm::ArrayRef<std::string> samples,
                         const qc::QCQuantizeOptions &quantize,
                         const PrecisionSearchOptions &options) {
-  auto main = calibrated.lookupSymbol<mlir::func::FuncOp>("main");
-  if (!main || main.getNumArguments() != 1)
-    return error("the precision search runs models with one input");
-  if (samples.empty())
-    return error("the precision search needs at least one sample");
-  auto inputType =
-      llvm::cast<mlir::RankedTensorType>(main.getArgumentTypes()[0]);
-  std::vector<HostArray> inputs;
-  for (const std::string &file : samples) {
-    llvm::Expected<HostArray> sample = readCalibrationSample(
-        file, inputType.getShape(), options.preprocessing);
-    if (!sample)
-      return sample.takeError();
-    inputs.push_back(std::move(*sample));
-  }
+  llvm::Expected<std::vector<HostArray>> inputs =
+      loadSearchSamples(calibrated, samples, options.preprocessing);
+  if (!inputs)
+    return inputs.takeError();
 
   mlir::PassManager pipeline(calibrated.getContext());
   pipeline.addPass(qc::createQCInsertPrecisionSwitches());
@@ -168,18 +116,17 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
     return result;
   }
 
-  llvm::Expected<std::unique_ptr<JitModel>> compiled = JitModel::compile(
-      calibrated, {{"quantc_layer_precision",
-                    reinterpret_cast<void *>(&quantcLayerPrecisionHook)}});
+  llvm::Expected<std::unique_ptr<SwitchedModel>> compiled =
+      SwitchedModel::compile(calibrated, std::move(*inputs));
   if (!compiled)
     return compiled.takeError();
-  SwitchedModel model(**compiled, std::move(inputs));
+  SwitchedModel &model = **compiled;
 
-  std::vector<size_t> all(model.size());
+  std::vector<size_t> all(model.samples());
   std::iota(all.begin(), all.end(), 0);
   ProgressCounter progress(options.progress, "precision search",
                            names.size() + 2);
-  std::vector<char> switches(names.size(), 0);
+  std::vector<int64_t> switches(names.size(), 0);
   auto reference = model.run(switches, all);
   if (!reference)
     return reference.takeError();
@@ -196,13 +143,13 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
     switches.assign(names.size(), 1);
     for (size_t k = 0; k < count; ++k)
       switches[switchOf[result.sensitivity[k].name]] = 0;
-    auto perSample = model.cosines(*reference, switches, all);
+    auto perSample = cosines(model, *reference, switches, all);
     if (!perSample)
       return perSample.takeError();
     return measured[count] = *llvm::min_element(*perSample);
   };
   switches.assign(names.size(), 1);
-  auto allInt8 = model.cosines(*reference, switches, all);
+  auto allInt8 = cosines(model, *reference, switches, all);
   if (!allInt8)
     return allInt8.takeError();
   measured[0] = result.allInt8Cosine = *llvm::min_element(*allInt8);
@@ -219,7 +166,7 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
   for (size_t i = 0; i < names.size(); ++i) {
     switches.assign(names.size(), 0);
     switches[i] = 1;
-    auto perSample = model.cosines(*reference, switches, worst);
+    auto perSample = cosines(model, *reference, switches, worst);
     if (!perSample)
       return perSample.takeError();
     result.sensitivity.push_back({names[i], *llvm::min_element(*perSample)});
@@ -257,6 +204,6 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
   result.met = result.achievedCosine >= options.minCosine;
   for (size_t k = 0; k < chosen; ++k)
     result.keepFloat.push_back(result.sensitivity[k].name);
-  result.runs = model.runs;
+  result.runs = model.runs();
   return result;
 }

@@ -91,7 +91,8 @@ struct QCInsertPrecisionSwitchesPass
     SmallVector<int64_t> cases;
     for (size_t c = 1; c < choices; ++c)
       cases.push_back(c);
-    for (auto [index, layer] : llvm::enumerate(layers)) {
+    for (auto [index, switched] : llvm::enumerate(layers)) {
+      Operation *layer = switched; // lambdas cannot capture bindings
       Location loc = layer->getLoc();
       b.setInsertionPoint(layer);
       Value id = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(index));

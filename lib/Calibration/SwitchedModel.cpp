@@ -1,0 +1,91 @@
+//===- SwitchedModel.cpp - one compilation, any per-layer precision -------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Calibration/SwitchedModel.h"
+
+#include "quantc/Dialect/QC/IR/QCDialect.h"
+#include "quantc/Driver/JitModel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+using namespace quantc;
+
+namespace {
+/// The choices the compiled module reads while a run is in progress.
+thread_local llvm::ArrayRef<int64_t> activeChoices;
+
+/// quantc_layer_precision(layer) -> choice, as the switches call it.
+extern "C" int64_t quantcLayerPrecisionHook(int64_t layer) {
+  return activeChoices[layer];
+}
+
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+} // namespace
+
+llvm::Expected<std::vector<HostArray>>
+quantc::loadSearchSamples(mlir::ModuleOp module,
+                          llvm::ArrayRef<std::string> files,
+                          const ImagePreprocessing &preprocessing) {
+  auto main = module.lookupSymbol<mlir::func::FuncOp>("main");
+  if (!main || main.getNumArguments() != 1)
+    return error("the precision search runs models with one input");
+  if (files.empty())
+    return error("the precision search needs at least one sample");
+  auto inputType =
+      llvm::cast<mlir::RankedTensorType>(main.getArgumentTypes()[0]);
+  std::vector<HostArray> inputs;
+  for (const std::string &file : files) {
+    llvm::Expected<HostArray> sample =
+        readCalibrationSample(file, inputType.getShape(), preprocessing);
+    if (!sample)
+      return sample.takeError();
+    inputs.push_back(std::move(*sample));
+  }
+  return inputs;
+}
+
+SwitchedModel::~SwitchedModel() = default;
+
+llvm::Expected<std::unique_ptr<SwitchedModel>>
+SwitchedModel::compile(mlir::ModuleOp switched, std::vector<HostArray> inputs) {
+  std::unique_ptr<SwitchedModel> result(new SwitchedModel());
+  if (auto list =
+          switched->getAttrOfType<mlir::ArrayAttr>(qc::kPrecisionSwitchesAttr))
+    for (auto name : list.getAsValueRange<mlir::StringAttr>())
+      result->names.push_back(name.str());
+  llvm::Expected<std::unique_ptr<JitModel>> compiled = JitModel::compile(
+      switched, {{"quantc_layer_precision",
+                  reinterpret_cast<void *>(&quantcLayerPrecisionHook)}});
+  if (!compiled)
+    return compiled.takeError();
+  result->model = std::move(*compiled);
+  result->inputs = std::move(inputs);
+  return result;
+}
+
+llvm::Expected<std::vector<std::vector<HostArray>>>
+SwitchedModel::run(llvm::ArrayRef<int64_t> choices,
+                   llvm::ArrayRef<size_t> which) {
+  if (choices.size() != names.size())
+    return error("expected " + llvm::Twine(names.size()) +
+                 " layer choices, got " + llvm::Twine(choices.size()));
+  activeChoices = choices;
+  std::vector<std::vector<HostArray>> outputs;
+  for (size_t index : which) {
+    llvm::Expected<std::vector<HostArray>> result =
+        model->run(llvm::ArrayRef<HostArray>(inputs[index]));
+    if (!result) {
+      activeChoices = {};
+      return result.takeError();
+    }
+    outputs.push_back(std::move(*result));
+  }
+  activeChoices = {};
+  ++runCount;
+  return outputs;
+}
