@@ -26,7 +26,9 @@ LAYERS = [
     ("Conversion", ["Conversion"]),
     ("Target", ["Target"]),
     ("Driver", ["Driver"]),
-    ("Calibration", ["Calibration/Calibrator", "Calibration/PrecisionSearch"]),
+    ("Calibration", ["Calibration/Calibrator", "Calibration/PrecisionSearch",
+                     "Calibration/SwitchedModel"]),
+    ("MixedPrecision", ["MixedPrecision"]),
     ("Compiler", ["Compiler"]),
     ("InitAll", ["InitAll"]),
 ]

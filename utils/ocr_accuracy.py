@@ -180,6 +180,52 @@ def ctc_greedy(probs, keys):
     return "".join(chars)
 
 
+def assigned_bits(path, chosen):
+    """Average weight bits of an assignment file, with the chosen report's
+    per-layer sizes."""
+    import json
+    assignment = json.load(open(path))
+    total = bits = 0
+    for layer in chosen["layers"]:
+        index = layer["candidates"].index(assignment[layer["name"]])
+        bits += layer["bits"][index]
+        total += layer["weights"]
+    return bits / total
+
+
+def random_assignment_flags(chosen, seed, plain, work):
+    """Flags running a random assignment of about the chosen one's size:
+    random precisions, then random layers moved down until within budget
+    and up while they still fit (never above it, at most 0.1 bit below)."""
+    import json
+    rng = random.Random(1000 + seed)
+    layers = chosen["layers"]
+    total = sum(layer["weights"] for layer in layers)
+    target = chosen["average_weight_bits"] * total
+    order = [sorted(range(len(l["bits"])), key=lambda c: l["bits"][c])
+             for l in layers]
+    level = [rng.randrange(len(o)) for o in order]
+    size = lambda: sum(l["bits"][o[v]] for l, o, v in
+                       zip(layers, order, level))
+    while size() > target:
+        i = rng.choice([i for i, v in enumerate(level) if v > 0])
+        level[i] -= 1
+    for _ in range(10000):
+        if size() >= target - 0.1 * total:
+            break
+        i = rng.randrange(len(layers))
+        if level[i] + 1 < len(order[i]):
+            level[i] += 1
+            if size() > target:
+                level[i] -= 1
+    assignment = {l["name"]: l["candidates"][o[v]]
+                  for l, o, v in zip(layers, order, level)}
+    path = os.path.join(work, "random-assignment-%d.json" % seed)
+    json.dump(assignment, open(path, "w"), indent=1)
+    flags = plain[:plain.index("--bits")] + ["--assign-precision", path]
+    return flags
+
+
 def run_quantc(args, model, shape, flags, eval_dir, out, extra):
     cmd = [args.quantc, "run", model, "--input", "x=" + eval_dir,
            "--input-shape", "x=" + shape, "--output-dir", out, "--quiet"]
@@ -227,6 +273,16 @@ def main():
                         help="quantc --bits for the quantized runs: 8, 4 or "
                              "ternary")
     parser.add_argument("--ternary", default="absmean")
+    parser.add_argument("--budget", type=float,
+                        help="with --bits mixed: --weight-bits-budget")
+    parser.add_argument("--sensitivity", default="kl",
+                        help="with --bits mixed: quantc --sensitivity")
+    parser.add_argument("--candidates", default="8,4",
+                        help="with --bits mixed: quantc --candidates")
+    parser.add_argument("--random-assignments", type=int, default=0,
+                        help="with --bits mixed: also run this many random "
+                             "assignments of the chosen one's size (within "
+                             "0.1 bit below it)")
     parser.add_argument("--no-fold-batch-norm", action="store_true",
                         help="calibrate and quantize the unfolded model "
                              "(BatchNorm is folded by default)")
@@ -307,9 +363,21 @@ def main():
             plain.append("--fold-batch-norm=false")
         if args.bits == "ternary":
             plain += ["--ternary", args.ternary]
+        if args.bits == "mixed":
+            plain = ["--calib", cache, "--method", m, "--bits", "mixed",
+                     "--weight-bits-budget", str(args.budget),
+                     "--sensitivity", args.sensitivity,
+                     "--candidates", args.candidates,
+                     "--search-data", calib_dir]
+            if args.group:
+                plain += ["--group", str(args.group)]
+            if args.bits == "mixed" and "ternary" in args.candidates:
+                plain += ["--ternary", args.ternary]
         if args.gptq:
             plain.append("--gptq")
-        if args.bits != "8":
+        if args.bits == "mixed":
+            m += "/mixed%g-%s" % (args.budget, args.sensitivity)
+        elif args.bits != "8":
             m += "/w" + (args.bits if args.bits != "ternary"
                          else "ternary-" + args.ternary)
         if args.group:
@@ -324,13 +392,28 @@ def main():
             if args.max_float_layers:
                 search += ["--max-float-layers", str(args.max_float_layers)]
             runs.append((m + "+search", plain + search))
+        if args.bits == "mixed":
+            for k in range(args.random_assignments):
+                runs.append((m + "-random%d" % k, ("random", k, plain)))
     reference = None
     float_score = None
+    chosen = None
     for name, extra in runs:
-        out = os.path.join(args.work, "out-" + name)
+        out = os.path.join(args.work, "out-" + name.replace("/", "_"))
+        if isinstance(extra, tuple):
+            extra = random_assignment_flags(chosen, extra[1], extra[2],
+                                            args.work)
         outputs, latency, seconds = run_quantc(args, model, shape, flags,
                                                eval_dir, out, extra)
         line = "%s %-10s" % (args.task, name)
+        report = os.path.join(out, "mixed_precision.json")
+        if "--bits" in extra and extra[extra.index("--bits") + 1] == "mixed":
+            import json
+            chosen = json.load(open(report))["mixed_precision"]
+            line += " [%.2f bits]" % chosen["average_weight_bits"]
+        elif "--assign-precision" in extra:
+            line += " [%.2f bits]" % assigned_bits(
+                extra[extra.index("--assign-precision") + 1], chosen)
         if args.task == "rec":
             texts, _ = truth
             predicted = [ctc_greedy(o, keys) for o in outputs]

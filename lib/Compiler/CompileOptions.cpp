@@ -43,7 +43,41 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--max-float-layers");
   if (!options.search.data.empty())
     set.push_back("--search-data");
+  if (options.mixed.enabled)
+    set.push_back("--bits mixed");
+  if (!options.mixed.assignment.empty())
+    set.push_back("--assign-precision");
   return set;
+}
+
+/// How --bits mixed combines with the rest.
+static llvm::Error validateMixedPrecision(const CompileOptions &options) {
+  const MixedPrecisionRequest &mixed = options.mixed;
+  if (!mixed.enabled) {
+    if (mixed.weightBitsBudget != 0 || !mixed.candidates.empty())
+      return optionError("--weight-bits-budget, --candidates, --sensitivity "
+                         "and --solver steer mixed precision: give --bits "
+                         "mixed");
+    return llvm::Error::success();
+  }
+  if (!(mixed.weightBitsBudget > 0 && mixed.weightBitsBudget <= 32))
+    return optionError(llvm::formatv(
+        "--bits mixed needs --weight-bits-budget B, the average stored bits "
+        "per weight, in (0, 32]; got {0}",
+        mixed.weightBitsBudget));
+  if (!mixed.assignment.empty())
+    return optionError("--assign-precision replays an assignment: it takes "
+                       "no --bits mixed search");
+  if (options.search.minOutputCosine != 0)
+    return optionError("--min-output-cosine keeps layers float under int8; "
+                       "with --bits mixed, list float in --candidates");
+  if (!options.quantization.keepFloat.empty())
+    return optionError("--keep-float with --bits mixed: list float in "
+                       "--candidates and the search keeps layers float where "
+                       "it pays");
+  if (options.search.samples == 0)
+    return optionError("--search-samples must be at least 1");
+  return llvm::Error::success();
 }
 
 llvm::Error quantc::validateOptions(const CompileOptions &options) {
@@ -60,6 +94,8 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
                         "model stays float",
                         llvm::join(set, ", ")));
   }
+  if (llvm::Error err = validateMixedPrecision(options))
+    return err;
   if (q.group != 0 &&
       (q.weights != WeightScheme::Int4 || q.group < 8 || q.group % 8 != 0))
     return optionError(llvm::formatv("--group {0}: weight groups need --bits "
@@ -73,10 +109,13 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
                       search.minOutputCosine));
   if (search.minOutputCosine > 0 && search.samples == 0)
     return optionError("--search-samples must be at least 1");
-  if (search.minOutputCosine == 0 &&
-      (search.maxFloatLayers != 0 || !search.data.empty()))
-    return optionError("--max-float-layers and --search-data steer the "
-                       "precision search: give --min-output-cosine too");
+  if (search.minOutputCosine == 0 && search.maxFloatLayers != 0)
+    return optionError("--max-float-layers steers the precision search: "
+                       "give --min-output-cosine too");
+  if (search.minOutputCosine == 0 && !options.mixed.enabled &&
+      !search.data.empty())
+    return optionError("--search-data is what the precision searches measure "
+                       "on: give --min-output-cosine or --bits mixed too");
   std::optional<TargetSpec> spec = lookupTarget(options.target.target);
   if (!spec)
     return optionError("unknown target '" + options.target.target +
@@ -98,13 +137,75 @@ llvm::Expected<WeightScheme> quantc::parseWeightBits(llvm::StringRef bits,
     return WeightScheme::Int4;
   if (bits != "ternary")
     return optionError("unknown --bits '" + bits +
-                       "'; expected 8, 4 or ternary");
+                       "'; expected 8, 4, ternary or mixed");
   if (ternary.empty() || ternary == "absmean")
     return WeightScheme::TernaryAbsMean;
   if (ternary == "twn")
     return WeightScheme::TernaryThreshold;
   return optionError("unknown --ternary '" + ternary +
                      "'; expected absmean or twn");
+}
+
+llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
+                                        int64_t group, bool gptq,
+                                        llvm::StringRef ternary,
+                                        llvm::StringRef sensitivity,
+                                        llvm::StringRef solver,
+                                        MixedPrecisionRequest &mixed) {
+  mixed.enabled = true;
+  if (ternary.empty())
+    ternary = "absmean";
+  if (ternary != "absmean" && ternary != "twn")
+    return optionError("unknown --ternary '" + ternary +
+                       "'; expected absmean or twn");
+  if (group != 0 && (group < 8 || group % 8 != 0))
+    return optionError(llvm::formatv(
+        "--group {0}: weight groups need a positive multiple of 8", group));
+  if (gptq && group == 0)
+    return optionError("--gptq needs --group G");
+  llvm::SmallVector<llvm::StringRef> names;
+  (candidates.empty() ? llvm::StringRef("8,4") : candidates)
+      .split(names, ',', -1, /*KeepEmpty=*/false);
+  bool int4 = false;
+  mixed.candidates.clear();
+  for (llvm::StringRef name : names) {
+    name = name.trim();
+    std::string text = name.str();
+    if (name == "8")
+      text = "int8";
+    else if (name == "4" || name == "int4") {
+      int4 = true;
+      text = "int4";
+      if (group)
+        text += "-g" + std::to_string(group);
+      if (gptq)
+        text += "-gptq";
+    } else if (name == "ternary")
+      text = ("ternary-" + ternary).str();
+    else if (!llvm::is_contained(
+                 {"float", "int8", "ternary-absmean", "ternary-twn"}, name) &&
+             !name.starts_with("int4-"))
+      return optionError("unknown --candidates entry '" + name +
+                         "'; expected 8, 4, ternary, float or a precision "
+                         "such as int4-g32");
+    if (llvm::is_contained(mixed.candidates, text))
+      return optionError("--candidates lists '" + name + "' twice");
+    mixed.candidates.push_back(text);
+  }
+  if (mixed.candidates.size() < 2)
+    return optionError("--candidates: mixed precision needs at least two");
+  if ((group != 0 || gptq) && !int4)
+    return optionError("--group and --gptq shape the int4 candidate: list 4 "
+                       "in --candidates");
+  std::optional<SensitivitySignal> signal =
+      parseSensitivitySignal(sensitivity.empty() ? "kl" : sensitivity);
+  if (!signal)
+    return optionError("unknown --sensitivity '" + sensitivity +
+                       "'; expected kl, hessian or augmented-hessian");
+  mixed.signal = *signal;
+  if (!solver.empty() && solver != "pareto")
+    return optionError("unknown --solver '" + solver + "'; expected pareto");
+  return llvm::Error::success();
 }
 
 llvm::Expected<RangeMethod> quantc::parseMethodOption(llvm::StringRef method) {

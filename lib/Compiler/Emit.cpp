@@ -136,6 +136,10 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
     report = llvm::json::Object(summary->layers);
     if (summary->search)
       report["precision_search"] = summary->search->toJSON();
+    if (summary->mixed)
+      report["mixed_precision"] = summary->mixed->toJSON();
+    if (summary->layersAssigned)
+      report["layers_assigned"] = int64_t(summary->layersAssigned);
     report["weight_bytes_float"] = summary->weightBytesFloat;
     report["weight_bytes_quantized"] = summary->weightBytesQuantized;
     report["batch_norms_folded"] =

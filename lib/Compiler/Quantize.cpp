@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 using namespace quantc;
 
@@ -105,22 +106,73 @@ static qc::QCQuantizeOptions quantizeOptions(const QuantizationOptions &q) {
   return quantize;
 }
 
-llvm::Expected<PrecisionSearchResult>
-quantc::choosePrecision(mlir::ModuleOp module, const CompileOptions &options) {
-  qc::QCQuantizeOptions quantize = quantizeOptions(options.quantization);
+/// The samples a search measures on: the first --search-samples of
+/// --search-data, or of the calibration folder.
+static llvm::Expected<std::vector<std::string>>
+searchSamples(const CompileOptions &options, llvm::StringRef flag) {
   const SearchOptions &search = options.search;
   llvm::StringRef folder =
       search.data.empty() ? llvm::StringRef(options.quantization.calibration)
                           : llvm::StringRef(search.data);
   if (isCalibrationCache(folder))
-    return stageError(
-        "--min-output-cosine measures on samples: give "
-        "--search-data DIR (or --calib a folder, not the cache '" +
-        folder + "')");
+    return stageError(flag +
+                      " measures on samples: give --search-data DIR "
+                      "(or --calib a folder, not the cache '" +
+                      folder + "')");
   llvm::Expected<std::vector<std::string>> samples = listSampleFiles(folder);
   if (!samples)
     return samples.takeError();
   samples->resize(std::min<size_t>(samples->size(), search.samples));
+  return samples;
+}
+
+llvm::Expected<MixedPrecisionResult>
+quantc::chooseMixedPrecision(mlir::ModuleOp calibrated,
+                             const CompileOptions &options) {
+  llvm::Expected<std::vector<std::string>> samples =
+      searchSamples(options, "--bits mixed");
+  if (!samples)
+    return samples.takeError();
+  MixedPrecisionOptions mixed;
+  mixed.candidates = options.mixed.candidates;
+  mixed.weightBitsBudget = options.mixed.weightBitsBudget;
+  mixed.signal = options.mixed.signal;
+  mixed.pointsNearBudget = options.mixed.pointsNearBudget;
+  mixed.quantize = quantizeOptions(options.quantization);
+  mixed.progress = options.progress;
+  mixed.preprocessing = options.model.preprocessing;
+  DiagnosticCapture diagnostics(*calibrated.getContext());
+  return diagnostics.attachTo(
+      searchMixedPrecision(calibrated, *samples, mixed));
+}
+
+/// Sets each layer's precision from an --assign-precision file.
+static llvm::Expected<size_t> assignFromFile(mlir::ModuleOp module,
+                                             llvm::StringRef path) {
+  auto file = llvm::MemoryBuffer::getFile(path);
+  if (!file)
+    return stageError("--assign-precision '" + path +
+                      "': " + file.getError().message());
+  llvm::Expected<std::vector<qc::LayerAssignment>> list =
+      qc::parseAssignmentJSON((*file)->getBuffer());
+  if (!list)
+    return stageError("--assign-precision '" + path +
+                      "': " + llvm::toString(list.takeError()));
+  DiagnosticCapture diagnostics(*module.getContext());
+  if (mlir::failed(qc::assignLayerPrecisions(module, *list)))
+    return stageError("--assign-precision '" + path +
+                      "': " + llvm::toString(diagnostics.takeError("invalid")));
+  return list->size();
+}
+
+llvm::Expected<PrecisionSearchResult>
+quantc::choosePrecision(mlir::ModuleOp module, const CompileOptions &options) {
+  qc::QCQuantizeOptions quantize = quantizeOptions(options.quantization);
+  const SearchOptions &search = options.search;
+  llvm::Expected<std::vector<std::string>> samples =
+      searchSamples(options, "--min-output-cosine");
+  if (!samples)
+    return samples.takeError();
   PrecisionSearchOptions searchOptions;
   searchOptions.minCosine = search.minOutputCosine;
   searchOptions.maxFloatLayers = search.maxFloatLayers;
@@ -170,7 +222,8 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   DiagnosticCapture diagnostics(*module.getContext());
   llvm::Expected<size_t> applied = diagnostics.attachTo(
       applyCalibration(module, *statistics, q.method, /*bits=*/8,
-                       /*secondMoments=*/q.gptq, &summary.calibrationWarnings));
+                       /*secondMoments=*/q.gptq || options.mixed.enabled,
+                       &summary.calibrationWarnings));
   if (!applied)
     return applied.takeError();
 
@@ -182,6 +235,23 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
       return found.takeError();
     llvm::append_range(quantize.keepFloat, found->keepFloat);
     summary.search = std::move(*found);
+  }
+  if (options.mixed.enabled) {
+    llvm::Expected<MixedPrecisionResult> found =
+        chooseMixedPrecision(module, options);
+    if (!found)
+      return found.takeError();
+    DiagnosticCapture assignDiagnostics(*module.getContext());
+    if (mlir::failed(qc::assignLayerPrecisions(module, found->assignment())))
+      return assignDiagnostics.takeError("assigning the chosen precisions");
+    summary.mixed = std::move(*found);
+  }
+  if (!options.mixed.assignment.empty()) {
+    llvm::Expected<size_t> assigned =
+        assignFromFile(module, options.mixed.assignment);
+    if (!assigned)
+      return assigned.takeError();
+    summary.layersAssigned = *assigned;
   }
   if (llvm::Error err =
           runPass(module, qc::createQCQuantize(quantize), "qc-quantize"))

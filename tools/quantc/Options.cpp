@@ -20,8 +20,8 @@ static cl::OptionCategory quantCategory("Quantization");
 static cl::OptionCategory searchCategory("Precision search");
 static cl::OptionCategory targetCategory("Target and output");
 
-cl::SubCommand quantc::driver::runCommand(
-    "run", "import, compile and run an ONNX model");
+cl::SubCommand
+    quantc::driver::runCommand("run", "import, compile and run an ONNX model");
 cl::SubCommand quantc::driver::compileCommand(
     "compile", "compile a model to an object file and a C header");
 cl::SubCommand quantc::driver::calibrateCommand(
@@ -127,8 +127,9 @@ static cl::opt<std::string>
 static cl::opt<std::string> bits(
     "bits",
     cl::desc("weight bits: 8 (W8A8, default), 4 (W4A8, round to nearest per "
-             "channel, or per group with --group) or ternary (W2A8, see "
-             "--ternary); activations are u8"),
+             "channel, or per group with --group), ternary (W2A8, see "
+             "--ternary) or mixed (each layer's own, see "
+             "--weight-bits-budget); activations are u8"),
     cl::init("8"), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(quantCategory));
 static cl::opt<int64_t> weightGroup(
@@ -184,6 +185,41 @@ static cl::opt<unsigned> maxFloatLayers(
     cl::desc("at most this many layers stay float in the search (default: "
              "a tenth of the quantizable layers)"),
     cl::init(0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<double> weightBitsBudget(
+    "weight-bits-budget",
+    cl::desc("with --bits mixed: the average stored bits per weight of the "
+             "quantizable layers (float counts 32, every scale 32), e.g. 5"),
+    cl::init(0.0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<std::string> candidates(
+    "candidates",
+    cl::desc("with --bits mixed: the precisions a layer may take, from 8, 4 "
+             "(with --group/--gptq), ternary (with --ternary), float, or "
+             "texts such as int4-g32 (default 8,4)"),
+    cl::value_desc("list"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<std::string> sensitivity(
+    "sensitivity",
+    cl::desc("with --bits mixed: what ranks layers: kl (measured output "
+             "divergence with that layer alone quantized, default), hessian "
+             "(tr(dW E[xx^T] dW^T) relative to the layer's output) or "
+             "augmented-hessian (hessian times the layer's measured gain to "
+             "the outputs)"),
+    cl::sub(runCommand), cl::sub(compileCommand), cl::cat(searchCategory));
+static cl::opt<std::string>
+    solver("solver",
+           cl::desc("with --bits mixed: pareto (the frontier by dynamic "
+                    "programming, points near the budget measured, default)"),
+           cl::sub(runCommand), cl::sub(compileCommand),
+           cl::cat(searchCategory));
+static cl::opt<std::string> assignPrecision(
+    "assign-precision",
+    cl::desc("set layers' precisions from a JSON file (layer -> float, int8, "
+             "int4, int4-g32, ternary-absmean, ...; or a report's "
+             "mixed_precision) instead of searching; other layers take "
+             "--bits"),
+    cl::value_desc("file"), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(searchCategory));
 static cl::opt<std::string> searchData(
     "search-data",
@@ -293,13 +329,30 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   if (!rangeMethod)
     return rangeMethod.takeError();
   q.method = *rangeMethod;
-  Expected<WeightScheme> scheme = parseWeightBits(
-      bits, ternaryMethod.getNumOccurrences() ? StringRef(ternaryMethod) : "");
-  if (!scheme)
-    return scheme.takeError();
-  q.weights = *scheme;
-  q.group = weightGroup;
-  q.gptq = gptqWeights;
+  StringRef ternary =
+      ternaryMethod.getNumOccurrences() ? StringRef(ternaryMethod) : "";
+  if (bits == "mixed") {
+    // --group, --gptq and --ternary shape the candidates; layers outside
+    // the search stay int8.
+    if (Error err =
+            parseMixedPrecision(candidates, weightGroup, gptqWeights, ternary,
+                                sensitivity, solver, options->mixed))
+      return std::move(err);
+  } else {
+    Expected<WeightScheme> scheme = parseWeightBits(bits, ternary);
+    if (!scheme)
+      return scheme.takeError();
+    q.weights = *scheme;
+    q.group = weightGroup;
+    q.gptq = gptqWeights;
+    if (candidates.getNumOccurrences() || sensitivity.getNumOccurrences() ||
+        solver.getNumOccurrences())
+      return createStringError(inconvertibleErrorCode(),
+                               "--candidates, --sensitivity and --solver "
+                               "steer mixed precision: give --bits mixed");
+  }
+  options->mixed.weightBitsBudget = weightBitsBudget;
+  options->mixed.assignment = assignPrecision;
   q.biasCorrection = biasCorrection;
   q.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   options->search.minOutputCosine = minOutputCosine;

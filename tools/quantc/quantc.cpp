@@ -16,10 +16,14 @@
 
 #include "Options.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
+
+#include <map>
 
 using namespace llvm;
 using namespace quantc::driver;
@@ -60,6 +64,44 @@ static void printSearchSummary(const quantc::PrecisionSearchResult &found) {
         << found.budget << " float layers (--max-float-layers)\n";
 }
 
+/// The mixed-precision search's summary: what was kept and how it compares
+/// with the uniform assignments it measured.
+static void printMixedSummary(const quantc::MixedPrecisionResult &found) {
+  std::map<std::string, size_t> counts;
+  for (const quantc::MixedLayer &layer : found.layers)
+    ++counts[found.candidates[layer.chosen]];
+  outs() << format("mixed precision: %.2f average weight bits (budget "
+                   "%.2f):",
+                   found.averageBits(found.kept().assignment),
+                   found.budgetBits / double(found.totalWeights));
+  for (const auto &[precision, count] : counts)
+    outs() << " " << count << " " << precision;
+  outs() << format("; measured output divergence %.6f", found.kept().measured);
+  for (const quantc::MeasuredAssignment &point : found.measured)
+    if (StringRef(point.label).starts_with("uniform"))
+      outs() << format(", %s %.6f", point.label.c_str(), point.measured);
+  outs() << format(" (%zu samples, %zu runs, %.2f s)\n", found.samples,
+                   found.runs, found.seconds);
+}
+
+/// With --bits mixed, `quantc run` leaves the search's findings (the
+/// report's mixed_precision) next to the outputs, for replay.
+static Expected<std::string>
+writeMixedPrecision(const quantc::MixedPrecisionResult &found, StringRef dir) {
+  SmallString<256> path(dir);
+  sys::path::append(path, "mixed_precision.json");
+  if (std::error_code ec = sys::fs::create_directories(dir))
+    return createStringError(ec, "cannot create '" + dir + "'");
+  std::error_code ec;
+  raw_fd_ostream out(path, ec);
+  if (ec)
+    return createStringError(ec, "cannot write '" + path + "'");
+  out << formatv("{0:2}",
+                 json::Value(json::Object{{"mixed_precision", found.toJSON()}}))
+      << "\n";
+  return path.str().str();
+}
+
 static int compileCommandMain() {
   Expected<quantc::CompileOptions> options = compileOptions();
   if (!options)
@@ -83,6 +125,8 @@ static int compileCommandMain() {
     printCalibrationWarnings(*compiled->quantization);
     if (compiled->quantization->search)
       printSearchSummary(*compiled->quantization->search);
+    if (compiled->quantization->mixed)
+      printMixedSummary(*compiled->quantization->mixed);
   }
   for (const std::string &note : quantc::compileNotes(*options, *compiled))
     WithColor::warning(errs(), "quantc") << note << "\n";
@@ -122,6 +166,14 @@ static int runCommandMain() {
     printCalibrationWarnings(*result->quantization);
     if (result->quantization->search)
       printSearchSummary(*result->quantization->search);
+    if (result->quantization->mixed) {
+      printMixedSummary(*result->quantization->mixed);
+      Expected<std::string> path =
+          writeMixedPrecision(*result->quantization->mixed, run.outputDir);
+      if (!path)
+        return fail(path.takeError());
+      outs() << *path << "\n";
+    }
   }
   for (const std::string &path : result->written)
     outs() << path << "\n";

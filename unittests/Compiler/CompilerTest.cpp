@@ -17,6 +17,8 @@
 
 #include "gtest/gtest.h"
 
+#include "../TempDir.h"
+
 #include <cmath>
 #include <map>
 
@@ -26,20 +28,6 @@ namespace {
 
 constexpr const char *kClassifier =
     QUANTC_SOURCE_DIR "/examples/classifier.mlir";
-
-/// A fresh temporary folder, removed with the object.
-struct TempDir {
-  llvm::SmallString<128> path;
-  TempDir() {
-    EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("quantc-test", path));
-  }
-  ~TempDir() { llvm::sys::fs::remove_directories(path); }
-  std::string file(llvm::StringRef name) const {
-    llvm::SmallString<128> full(path);
-    llvm::sys::path::append(full, name);
-    return full.str().str();
-  }
-};
 
 /// `count` 1x1x28x28 samples of a smooth pattern in [0, 1].
 void writeSamples(const TempDir &dir, int count) {

@@ -1,4 +1,5 @@
-//===- SwitchedModel.h - one compilation, any per-layer precision -*- C++ -*-===//
+//===- SwitchedModel.h - one compilation, any per-layer precision -*- C++
+//-*-===//
 //
 // Part of quantc. A module with a precision switch per layer
 // (qc-insert-precision-switches, then qc-quantize) compiled once in the

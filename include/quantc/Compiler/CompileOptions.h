@@ -15,6 +15,7 @@
 #include "quantc/Calibration/WeightQuantization.h"
 #include "quantc/Driver/ImageInput.h"
 #include "quantc/Driver/Progress.h"
+#include "quantc/MixedPrecision/Sensitivity.h"
 #include "quantc/Target/ONNX/ONNXImporter.h"
 
 #include "llvm/Support/Error.h"
@@ -66,6 +67,26 @@ struct SearchOptions {
   unsigned samples = 16;
 };
 
+/// Mixed precision: each layer's weights take the candidate precision a
+/// search chooses under an average-bits budget (or an assignment replayed).
+struct MixedPrecisionRequest {
+  /// --bits mixed.
+  bool enabled = false;
+  /// Average stored bits per weight of the quantizable layers (float
+  /// counts 32, every scale 32).
+  double weightBitsBudget = 0;
+  /// Precision texts (quantc/Dialect/QC/IR/QCAttrs.td), from
+  /// parseMixedPrecision.
+  std::vector<std::string> candidates;
+  SensitivitySignal signal = SensitivitySignal::KL;
+  /// Frontier points within the budget measured end to end.
+  unsigned pointsNearBudget = 4;
+  /// Instead of a search: a JSON assignment (layer -> precision, or a
+  /// report), as qc-assign-precision reads it. Works with any --bits: the
+  /// layers it does not name keep the uniform precision.
+  std::string assignment;
+};
+
 /// Where the code runs.
 struct TargetOptions {
   /// A target name (TargetSpec.h): host, native, x86_64-avx512vnni,
@@ -88,6 +109,7 @@ struct CompileOptions {
   ModelOptions model;
   QuantizationOptions quantization;
   SearchOptions search;
+  MixedPrecisionRequest mixed;
   TargetOptions target;
   /// Told about long work (calibration, search); empty: silent.
   ProgressCallback progress;
@@ -102,6 +124,16 @@ struct CompileOptions {
 /// the ternary grid and is an error with other bits. Empty: not given.
 llvm::Expected<WeightScheme> parseWeightBits(llvm::StringRef bits,
                                              llvm::StringRef ternary);
+
+/// --bits mixed: `candidates` ("8,4,ternary,float", or precision texts such
+/// as "int4-g32"; empty: "8,4") resolved with --group and --gptq (for 4)
+/// and --ternary (for ternary), the sensitivity ("kl", "hessian",
+/// "augmented-hessian") and the solver ("pareto"), into `mixed`.
+llvm::Error parseMixedPrecision(llvm::StringRef candidates, int64_t group,
+                                bool gptq, llvm::StringRef ternary,
+                                llvm::StringRef sensitivity,
+                                llvm::StringRef solver,
+                                MixedPrecisionRequest &mixed);
 
 /// "minmax", "percentile", "entropy" or "mse".
 llvm::Expected<RangeMethod> parseMethodOption(llvm::StringRef method);

@@ -20,6 +20,7 @@
 #include "quantc/Calibration/PrecisionSearch.h"
 #include "quantc/Compiler/CompileOptions.h"
 #include "quantc/Driver/JitModel.h"
+#include "quantc/MixedPrecision/MixedPrecisionSearch.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -88,6 +89,10 @@ struct QuantizationSummary {
   llvm::json::Object layers;
   /// The precision search's findings, when it ran.
   std::optional<PrecisionSearchResult> search;
+  /// The mixed-precision search's findings, when it ran.
+  std::optional<MixedPrecisionResult> mixed;
+  /// Layers an --assign-precision file assigned.
+  size_t layersAssigned = 0;
   size_t batchNormsFolded = 0;
   /// Tensors whose chosen range estimates an SQNR far below min-max's
   /// (kSQNRWarningDb): the method may have clipped what matters.
@@ -100,6 +105,13 @@ struct QuantizationSummary {
 /// output of the search samples reaches options.search.minOutputCosine.
 llvm::Expected<PrecisionSearchResult>
 choosePrecision(mlir::ModuleOp calibrated, const CompileOptions &options);
+
+/// The mixed-precision search on `calibrated` (probes with ranges and
+/// E[x x^T], as applyCalibration leaves them with secondMoments; not
+/// modified): each layer's precision among options.mixed.candidates under
+/// its budget.
+llvm::Expected<MixedPrecisionResult>
+chooseMixedPrecision(mlir::ModuleOp calibrated, const CompileOptions &options);
 
 /// Folds BatchNorm, calibrates (or loads the cache), sets every probe's
 /// range, runs the precision search when asked and rewrites the calibrated

@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 
 namespace quantc::qc {
 #define GEN_PASS_DEF_QCINSERTPRECISIONSWITCHES
@@ -23,13 +24,15 @@ using namespace quantc::qc;
 static constexpr llvm::StringLiteral kSwitchFunction = "quantc_layer_precision";
 
 /// Layers qc-quantize may rewrite and keep-float can name: a calibrated
-/// activation input, one result, and a location name.
+/// activation input, constant weights (not a product of two activations),
+/// one result, and a location name.
 static bool isSwitchable(Operation *op) {
   auto layer = dyn_cast<QuantizableOpInterface>(op);
   auto probe =
       layer ? layer.getActivationOperand().get().getDefiningOp<ObserveOp>()
             : ObserveOp();
   return probe && probe.getRange() && op->getNumResults() == 1 &&
+         matchPattern(layer.getWeightOperand(), m_Constant()) &&
          isa<NameLoc>(op->getLoc()) && !op->hasAttr(kKeepFloatAttr);
 }
 

@@ -168,8 +168,8 @@ def QCInsertPrecisionSwitches
   let summary = "give every quantizable layer a run-time choice of precision";
   let description = [{
     For a precision search: one compiled module then runs any mix of layer
-    precisions. Every `qc.conv2d`, `qc.matmul` and `qc.gemm` that reads a
-    calibrated `qc.observe` and carries a location name (the ONNX tensor
+    precisions. Every `qc.conv2d`, `qc.matmul` and `qc.gemm` with constant
+    weights that reads a calibrated `qc.observe` and carries a location name (the ONNX tensor
     name, as `keep-float` takes it) becomes an `scf.index_switch` on a call
     to the external `quantc_layer_precision(i64 layer) -> i64 choice` that
     the search provides. Each region holds a copy of the layer for

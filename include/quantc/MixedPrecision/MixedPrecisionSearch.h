@@ -1,0 +1,115 @@
+//===- MixedPrecisionSearch.h - bits per layer under a budget ----*- C++
+//-*-===//
+//
+// Part of quantc. Chooses each quantizable layer's precision among
+// candidates (float, int8, int4, ternary) so that the average stored bits
+// per weight stay within a budget and the model's outputs change least:
+// sensitivities per layer and candidate (measured, Hessian, augmented
+// Hessian), the Pareto frontier of summed sensitivity against size, then
+// the frontier points near the budget measured end to end and the best
+// kept. Everything runs through one switched JIT compilation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_MIXEDPRECISION_MIXEDPRECISIONSEARCH_H
+#define QUANTC_MIXEDPRECISION_MIXEDPRECISIONSEARCH_H
+
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+#include "quantc/Driver/ImageInput.h"
+#include "quantc/Driver/Progress.h"
+#include "quantc/MixedPrecision/Frontier.h"
+#include "quantc/MixedPrecision/Sensitivity.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
+
+namespace quantc {
+
+struct MixedPrecisionOptions {
+  /// Precision texts (float, int8, int4, int4-g32, int4-g32-gptq,
+  /// ternary-absmean, ternary-twn); at least two.
+  std::vector<std::string> candidates = {"int8", "int4"};
+  /// Average stored bits per weight of the switched layers (float counts
+  /// 32, every scale 32 bits).
+  double weightBitsBudget = 6;
+  SensitivitySignal signal = SensitivitySignal::KL;
+  /// Samples each one-layer measurement runs on (the first ones).
+  size_t sensitivitySamples = 4;
+  /// Frontier points within the budget measured end to end, largest first.
+  size_t pointsNearBudget = 4;
+  /// Further frontier points measured across its span, for the picture.
+  size_t pointsAcross = 8;
+  /// RMS of the injected perturbation relative to each output channel's
+  /// RMS (augmented Hessian's gain).
+  double perturbation = 0.1;
+  /// Bias correction and depthwise settings; weights, group and gptq come
+  /// from each candidate.
+  qc::QCQuantizeOptions quantize;
+  ProgressCallback progress;
+  ImagePreprocessing preprocessing;
+};
+
+struct MixedLayer {
+  std::string name;
+  int64_t weights = 0;
+  /// Per candidate (options' order).
+  std::vector<double> bits;
+  std::vector<double> kl, hessian, augmented;
+  /// Measured output divergence per unit of relative output noise energy.
+  double gain = 0;
+  /// Whether the Hessian used E[x x^T] (else the identity).
+  bool usedSecondMoment = false;
+  int chosen = 0;
+};
+
+/// A measured assignment.
+struct MeasuredAssignment {
+  /// "frontier", "uniform int4", ...
+  std::string label;
+  Assignment assignment;
+  /// Mean output divergence over the search samples.
+  double measured = 0;
+  bool withinBudget = false;
+};
+
+struct MixedPrecisionResult {
+  std::vector<std::string> candidates;
+  SensitivitySignal signal = SensitivitySignal::KL;
+  std::vector<std::string> outputMeasures;
+  std::vector<MixedLayer> layers;
+  int64_t totalWeights = 0;
+  double budgetBits = 0;
+  std::vector<Assignment> frontier;
+  std::vector<MeasuredAssignment> measured;
+  /// Index into `measured` of the kept assignment.
+  size_t chosen = 0;
+  /// Each signal's Spearman correlation with the measured one-layer kl
+  /// (over every layer and non-float candidate).
+  double spearmanHessian = 0, spearmanAugmented = 0;
+  size_t samples = 0, sensitivitySamples = 0, runs = 0;
+  double seconds = 0;
+
+  const MeasuredAssignment &kept() const { return measured[chosen]; }
+  double averageBits(const Assignment &a) const {
+    return totalWeights ? a.bits / double(totalWeights) : 0;
+  }
+  /// Layer -> chosen precision text, as qc-assign-precision takes it.
+  std::vector<qc::LayerAssignment> assignment() const;
+  llvm::json::Object toJSON() const;
+};
+
+/// Searches `calibrated` (probes with ranges and, for the Hessian, E[x x^T]
+/// as applyCalibration leaves them; not modified) on the single-input
+/// samples `files`.
+llvm::Expected<MixedPrecisionResult>
+searchMixedPrecision(mlir::ModuleOp calibrated,
+                     llvm::ArrayRef<std::string> files,
+                     const MixedPrecisionOptions &options);
+
+} // namespace quantc
+
+#endif // QUANTC_MIXEDPRECISION_MIXEDPRECISIONSEARCH_H

@@ -1,0 +1,78 @@
+//===- Sensitivity.h - how much a layer's precision costs the model -*- C++
+//-*-===//
+//
+// Part of quantc. The signals the mixed-precision search ranks layers by:
+//  - hessian: the layer-local proxy Omega = tr(dW H dW^T), H = E[x x^T]
+//    from calibration (GPTQ / OBQ), relative to the same form of W;
+//  - kl: the measured output divergence with only that layer quantized;
+//  - augmented-hessian: Omega times the layer's measured gain to the
+//    outputs (a perturbation of known size injected at its output).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_MIXEDPRECISION_SENSITIVITY_H
+#define QUANTC_MIXEDPRECISION_SENSITIVITY_H
+
+#include "quantc/Driver/HostArray.h"
+#include "quantc/MixedPrecision/LayerWeights.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <vector>
+
+namespace quantc {
+
+enum class SensitivitySignal { KL, Hessian, AugmentedHessian };
+
+/// "kl", "hessian", "augmented-hessian".
+std::optional<SensitivitySignal> parseSensitivitySignal(llvm::StringRef text);
+llvm::StringRef sensitivitySignalName(SensitivitySignal signal);
+
+/// tr(D H D^T) of a layer for a weight-shaped D ([outputs][inner]), with H
+/// the E[x x^T] of each output's group of input channels, summed over
+/// window positions (covariances between positions are dropped: a
+/// block-diagonal H). Without E[x x^T], H = I.
+double quadraticForm(const LayerWeights &layer, llvm::ArrayRef<float> d);
+
+struct HessianProxy {
+  /// tr(dW H dW^T) and tr(W H W^T): the layer's expected squared output
+  /// error and output signal per output position.
+  double error = 0, signal = 0;
+  /// Whether H was E[x x^T] (false: the identity, for layers whose input
+  /// has more channels than calibration keeps E[x x^T] for).
+  bool usedSecondMoment = false;
+  /// Noise-to-signal of the layer's output (0 for float).
+  double relative() const { return signal > 0 ? error / signal : 0; }
+};
+HessianProxy hessianProxy(const LayerWeights &layer,
+                          const CandidateWeights &candidate);
+
+/// E[y_o^2] per output channel (w_o^T H w_o, block-diagonal as above).
+std::vector<double> outputChannelEnergy(const LayerWeights &layer);
+
+/// How an output's change is measured.
+struct OutputMeasure {
+  /// KL(reference || candidate) along `axis` (probability outputs: a
+  /// softmax), else relative squared error ||d||^2 / ||reference||^2.
+  bool kl = false;
+  int64_t axis = -1;
+  std::string describe() const;
+};
+
+/// One per result of `main`: KL for a softmax's result.
+std::vector<OutputMeasure> outputMeasures(mlir::ModuleOp module);
+
+/// The summed divergence of `candidate` from `reference` over the outputs.
+double outputDivergence(llvm::ArrayRef<HostArray> reference,
+                        llvm::ArrayRef<HostArray> candidate,
+                        llvm::ArrayRef<OutputMeasure> measures);
+
+/// Spearman's rank correlation of two equally long series (ties share
+/// their mean rank).
+double spearman(llvm::ArrayRef<double> a, llvm::ArrayRef<double> b);
+
+} // namespace quantc
+
+#endif // QUANTC_MIXEDPRECISION_SENSITIVITY_H
