@@ -20,6 +20,9 @@ packages=(
   libclang-rt-22-dev
   # Unit tests.
   libgtest-dev
+  # Mixed precision: GLPK's integer programs; headless Chromium renders
+  # the HTML reports in the tests.
+  libglpk-dev chromium
   # AArch64 objects: cross linker and libc, run under qemu-user.
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 )

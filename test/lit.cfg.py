@@ -79,6 +79,11 @@ config.substitutions.append(("%quantc_driver",
 
 config.substitutions.append(("%cc", shutil.which("clang-22") or "cc"))
 # The CUDA toolkit's assembler checks the PTX quantc writes.
+# Headless Chromium renders the HTML reports (scripts/install-deps.sh).
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
+    config.substitutions.append(("%chromium", shutil.which("chromium")))
+
 if shutil.which("ptxas"):
     config.available_features.add("ptxas")
 # The CUDA toolkit's cuda.h checks the GPU runtime's declarations.

@@ -277,6 +277,10 @@ def main():
                         help="with --bits mixed: --weight-bits-budget")
     parser.add_argument("--sensitivity", default="kl",
                         help="with --bits mixed: quantc --sensitivity")
+    parser.add_argument("--solver", default="pareto",
+                        help="with --bits mixed: quantc --solver")
+    parser.add_argument("--sensitivity-base", default="float",
+                        help="with --bits mixed: quantc --sensitivity-base")
     parser.add_argument("--candidates", default="8,4",
                         help="with --bits mixed: quantc --candidates")
     parser.add_argument("--random-assignments", type=int, default=0,
@@ -367,6 +371,8 @@ def main():
             plain = ["--calib", cache, "--method", m, "--bits", "mixed",
                      "--weight-bits-budget", str(args.budget),
                      "--sensitivity", args.sensitivity,
+                     "--sensitivity-base", args.sensitivity_base,
+                     "--solver", args.solver,
                      "--candidates", args.candidates,
                      "--search-data", calib_dir]
             if args.group:
@@ -377,6 +383,10 @@ def main():
             plain.append("--gptq")
         if args.bits == "mixed":
             m += "/mixed%g-%s" % (args.budget, args.sensitivity)
+            if args.sensitivity_base != "float":
+                m += "-" + args.sensitivity_base
+            if args.solver != "pareto":
+                m += "-" + args.solver
         elif args.bits != "8":
             m += "/w" + (args.bits if args.bits != "ternary"
                          else "ternary-" + args.ternary)

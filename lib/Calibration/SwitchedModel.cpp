@@ -11,15 +11,29 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <chrono>
+
 using namespace quantc;
 
 namespace {
-/// The choices the compiled module reads while a run is in progress.
+using Clock = std::chrono::steady_clock;
+
+/// The choices the compiled module reads while a run is in progress, and
+/// where each layer's time goes (modules switched with time-layers).
 thread_local llvm::ArrayRef<int64_t> activeChoices;
+thread_local std::vector<double> *activeSeconds = nullptr;
+thread_local std::vector<Clock::time_point> layerStart;
 
 /// quantc_layer_precision(layer) -> choice, as the switches call it.
 extern "C" int64_t quantcLayerPrecisionHook(int64_t layer) {
+  layerStart[layer] = Clock::now();
   return activeChoices[layer];
+}
+
+/// quantc_layer_done(layer), after the layer's switch.
+extern "C" void quantcLayerDoneHook(int64_t layer) {
+  (*activeSeconds)[layer] +=
+      std::chrono::duration<double>(Clock::now() - layerStart[layer]).count();
 }
 
 llvm::Error error(const llvm::Twine &message) {
@@ -59,8 +73,10 @@ SwitchedModel::compile(mlir::ModuleOp switched, std::vector<HostArray> inputs) {
     for (auto name : list.getAsValueRange<mlir::StringAttr>())
       result->names.push_back(name.str());
   llvm::Expected<std::unique_ptr<JitModel>> compiled = JitModel::compile(
-      switched, {{"quantc_layer_precision",
-                  reinterpret_cast<void *>(&quantcLayerPrecisionHook)}});
+      switched,
+      {{"quantc_layer_precision",
+        reinterpret_cast<void *>(&quantcLayerPrecisionHook)},
+       {"quantc_layer_done", reinterpret_cast<void *>(&quantcLayerDoneHook)}});
   if (!compiled)
     return compiled.takeError();
   result->model = std::move(*compiled);
@@ -75,17 +91,24 @@ SwitchedModel::run(llvm::ArrayRef<int64_t> choices,
     return error("expected " + llvm::Twine(names.size()) +
                  " layer choices, got " + llvm::Twine(choices.size()));
   activeChoices = choices;
+  seconds.assign(names.size(), 0);
+  activeSeconds = &seconds;
+  layerStart.assign(names.size(), Clock::time_point());
   std::vector<std::vector<HostArray>> outputs;
+  Clock::time_point start = Clock::now();
   for (size_t index : which) {
     llvm::Expected<std::vector<HostArray>> result =
         model->run(llvm::ArrayRef<HostArray>(inputs[index]));
     if (!result) {
       activeChoices = {};
+      activeSeconds = nullptr;
       return result.takeError();
     }
     outputs.push_back(std::move(*result));
   }
+  totalSeconds = std::chrono::duration<double>(Clock::now() - start).count();
   activeChoices = {};
+  activeSeconds = nullptr;
   ++runCount;
   return outputs;
 }

@@ -54,10 +54,12 @@ quantizationSettings(const CompileOptions &options) {
 static llvm::Error validateMixedPrecision(const CompileOptions &options) {
   const MixedPrecisionRequest &mixed = options.mixed;
   if (!mixed.enabled) {
-    if (mixed.weightBitsBudget != 0 || !mixed.candidates.empty())
-      return optionError("--weight-bits-budget, --candidates, --sensitivity "
-                         "and --solver steer mixed precision: give --bits "
-                         "mixed");
+    if (mixed.weightBitsBudget != 0 || !mixed.candidates.empty() ||
+        mixed.latencyBudgetMs != 0 || mixed.maxDivergence != 0)
+      return optionError("--weight-bits-budget, --latency-budget-ms, "
+                         "--max-output-divergence, --candidates, "
+                         "--sensitivity and --solver steer mixed precision: "
+                         "give --bits mixed");
     return llvm::Error::success();
   }
   if (!(mixed.weightBitsBudget > 0 && mixed.weightBitsBudget <= 32))
@@ -68,6 +70,16 @@ static llvm::Error validateMixedPrecision(const CompileOptions &options) {
   if (!mixed.assignment.empty())
     return optionError("--assign-precision replays an assignment: it takes "
                        "no --bits mixed search");
+  if (mixed.latencyBudgetMs < 0)
+    return optionError("--latency-budget-ms must be positive");
+  if (mixed.latencyBudgetMs > 0 && mixed.solver == "pareto")
+    return optionError("--latency-budget-ms: the pareto solver trades size "
+                       "alone; use --solver ilp or bisection");
+  if (mixed.maxDivergence < 0)
+    return optionError("--max-output-divergence must be positive");
+  if (mixed.maxDivergence > 0 && mixed.solver != "bisection")
+    return optionError("--max-output-divergence is bisection's tolerance: "
+                       "give --solver bisection");
   if (options.search.minOutputCosine != 0)
     return optionError("--min-output-cosine keeps layers float under int8; "
                        "with --bits mixed, list float in --candidates");
@@ -203,8 +215,12 @@ llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
     return optionError("unknown --sensitivity '" + sensitivity +
                        "'; expected kl, hessian or augmented-hessian");
   mixed.signal = *signal;
-  if (!solver.empty() && solver != "pareto")
-    return optionError("unknown --solver '" + solver + "'; expected pareto");
+  if (solver.empty())
+    solver = "pareto";
+  if (!llvm::is_contained({"pareto", "ilp", "bisection"}, solver))
+    return optionError("unknown --solver '" + solver +
+                       "'; expected pareto, ilp or bisection");
+  mixed.solver = solver.str();
   return llvm::Error::success();
 }
 

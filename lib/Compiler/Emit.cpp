@@ -187,11 +187,15 @@ quantc::writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
     files.push_back({".lowering-input.mlir", compiled.loweringInput});
   if (!compiled.loweringOutput.empty())
     files.push_back({".lowering-output.mlir", compiled.loweringOutput});
-  if (report)
+  if (report) {
     files.push_back({".report.json",
                      llvm::formatv("{0:2}\n", llvm::json::Value(
                                                   llvm::json::Object(*report)))
                          .str()});
+    std::string html = mixedPrecisionHtml(*report, stem);
+    if (!html.empty())
+      files.push_back({".report.html", std::move(html)});
+  }
   std::vector<std::string> written;
   for (const auto &[suffix, bytes] : files) {
     llvm::SmallString<256> path(dir);

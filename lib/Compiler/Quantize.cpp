@@ -138,6 +138,10 @@ quantc::chooseMixedPrecision(mlir::ModuleOp calibrated,
   mixed.weightBitsBudget = options.mixed.weightBitsBudget;
   mixed.signal = options.mixed.signal;
   mixed.pointsNearBudget = options.mixed.pointsNearBudget;
+  mixed.quantizedBase = options.mixed.quantizedBase;
+  mixed.solver = options.mixed.solver;
+  mixed.latencyBudgetMs = options.mixed.latencyBudgetMs;
+  mixed.maxDivergence = options.mixed.maxDivergence;
   mixed.quantize = quantizeOptions(options.quantization);
   mixed.progress = options.progress;
   mixed.preprocessing = options.model.preprocessing;

@@ -26,6 +26,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace quantc;
@@ -88,11 +89,191 @@ llvm::Error insertSwitches(mlir::ModuleOp module,
   mlir::PassManager pm(module.getContext());
   qc::QCInsertPrecisionSwitchesOptions switches;
   switches.candidates.assign(candidates.begin(), candidates.end());
+  switches.timeLayers = true;
   pm.addPass(qc::createQCInsertPrecisionSwitches(switches));
   pm.addPass(qc::createQCQuantize(quantize));
   if (mlir::failed(pm.run(module)))
     return error("compiling the candidate precisions failed");
   return llvm::Error::success();
+}
+} // namespace
+
+double MixedPrecisionResult::predictLatencyMs(const Assignment &a) const {
+  double total = otherLatencyMs;
+  for (auto [layer, choice] : llvm::zip_equal(layers, a.choice))
+    if (size_t(choice) < layer.latencyMs.size())
+      total += layer.latencyMs[choice];
+  return total;
+}
+
+namespace {
+/// Measures an assignment end to end (or finds it measured): its index in
+/// MixedPrecisionResult::measured.
+using MeasureFn = llvm::function_ref<llvm::Expected<size_t>(
+    const std::string &label, const Assignment &a)>;
+
+/// The measured point of least divergence within the budgets.
+std::optional<size_t> bestMeasured(const MixedPrecisionResult &result) {
+  std::optional<size_t> best;
+  for (auto [index, point] : llvm::enumerate(result.measured))
+    if (point.withinBudget &&
+        (!best || point.measured < result.measured[*best].measured))
+      best = index;
+  return best;
+}
+
+/// pareto: the frontier points nearest the budget from below, and points
+/// across the frontier (for the picture), measured; the best kept.
+llvm::Expected<std::optional<size_t>>
+solveOnFrontier(MixedPrecisionResult &result,
+                const MixedPrecisionOptions &options, MeasureFn measure) {
+  if (options.latencyBudgetMs > 0)
+    return error("--solver pareto trades size alone: a latency budget needs "
+                 "--solver ilp or bisection");
+  // Summed sensitivities rank nearby points poorly (layers interact), so
+  // the points from the budget down to one bit per weight below it are
+  // measured, evenly spread over that band.
+  std::vector<const Assignment *> near;
+  double band = result.budgetBits - double(result.totalWeights);
+  for (const Assignment &point : result.frontier)
+    if (point.bits <= result.budgetBits && point.bits >= band)
+      near.push_back(&point);
+  if (near.empty())
+    for (const Assignment &point : result.frontier)
+      if (point.bits <= result.budgetBits)
+        near.assign(1, &point);
+  size_t count = std::min(options.pointsNearBudget, near.size());
+  for (size_t k = 0; k < count; ++k) {
+    size_t at =
+        near.size() - 1 - (count > 1 ? k * (near.size() - 1) / (count - 1) : 0);
+    if (auto index = measure("frontier", *near[at]); !index)
+      return index.takeError();
+  }
+  size_t points = result.frontier.size();
+  for (size_t k = 0; k < options.pointsAcross && points > 1; ++k) {
+    size_t at =
+        k * (points - 1) / std::max<size_t>(1, options.pointsAcross - 1);
+    if (auto index = measure("frontier", result.frontier[at]); !index)
+      return index.takeError();
+  }
+  return bestMeasured(result);
+}
+
+/// ilp: GLPK's optimum under the size budget and, when given, the latency
+/// budget (per-layer times from the uniform runs). When the measured
+/// latency misses its budget, the program's latency budget shrinks by the
+/// miss and it is solved again (three times at most).
+llvm::Expected<std::optional<size_t>>
+solveWithIntegerProgram(llvm::ArrayRef<LayerChoices> table,
+                        MixedPrecisionResult &result, MeasureFn measure) {
+  auto sizeOnly = solveIntegerProgram(table, result.budgetBits);
+  if (!sizeOnly)
+    return sizeOnly.takeError();
+  if (*sizeOnly)
+    result.ilpSizeOnlyPredicted = (*sizeOnly)->predicted;
+  if (auto dp = bestWithinBudget(result.frontier, result.budgetBits))
+    result.frontierPredicted = dp->predicted;
+  std::vector<CostBudget> extra;
+  if (result.latencyBudgetMs > 0) {
+    CostBudget latency;
+    for (const MixedLayer &layer : result.layers)
+      latency.cost.push_back(layer.latencyMs);
+    latency.budget = result.latencyBudgetMs - result.otherLatencyMs;
+    extra.push_back(std::move(latency));
+  }
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    auto solved = extra.empty()
+                      ? std::move(sizeOnly)
+                      : solveIntegerProgram(table, result.budgetBits, extra);
+    if (!solved)
+      return solved.takeError();
+    if (!*solved)
+      break;
+    llvm::Expected<size_t> index = measure("ilp", **solved);
+    if (!index)
+      return index.takeError();
+    const MeasuredAssignment &point = result.measured[*index];
+    if (extra.empty() || point.withinBudget)
+      break;
+    // Sensitivities added up; times did not: ask for the miss again.
+    extra[0].budget -= point.measuredLatencyMs - result.latencyBudgetMs +
+                       0.01 * result.latencyBudgetMs;
+  }
+  return bestMeasured(result);
+}
+
+/// bisection: layers ordered by how much the fewest-bits candidate costs
+/// over the most-bits one (float aside); the first k take the most bits.
+/// The largest k within the budgets, or with maxDivergence the smallest k
+/// whose measured divergence reaches it (bisection over k).
+llvm::Expected<std::optional<size_t>>
+solveByBisection(llvm::ArrayRef<LayerChoices> table,
+                 MixedPrecisionResult &result,
+                 const MixedPrecisionOptions &options, MeasureFn measure) {
+  size_t high = 0, low = 0;
+  const std::vector<std::string> &names = result.candidates;
+  const LayerChoices &first = table.front();
+  for (size_t c = 0; c < names.size(); ++c) {
+    if (names[c] == "float")
+      continue;
+    if (names[high] == "float" || first.bits[c] > first.bits[high])
+      high = c;
+    if (names[low] == "float" || first.bits[c] < first.bits[low])
+      low = c;
+  }
+  std::vector<size_t> order(table.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return table[a].sensitivity[low] - table[a].sensitivity[high] >
+           table[b].sensitivity[low] - table[b].sensitivity[high];
+  });
+  for (size_t l : order)
+    result.bisectionOrder.push_back(result.layers[l].name);
+  auto prefix = [&](size_t k) {
+    std::vector<int> choice(table.size(), int(low));
+    for (size_t i = 0; i < k; ++i)
+      choice[order[i]] = int(high);
+    return evaluate(table, std::move(choice));
+  };
+  auto fits = [&](const Assignment &a) {
+    return a.bits <= result.budgetBits &&
+           (options.latencyBudgetMs <= 0 ||
+            result.predictLatencyMs(a) <= options.latencyBudgetMs);
+  };
+  if (!fits(prefix(0)))
+    return std::optional<size_t>();
+  size_t most = 0;
+  while (most < table.size() && fits(prefix(most + 1)))
+    ++most;
+  auto probe = [&](size_t k) -> llvm::Expected<size_t> {
+    return measure("bisection k=" + std::to_string(k), prefix(k));
+  };
+  llvm::Expected<size_t> atMost = probe(most);
+  if (!atMost)
+    return atMost.takeError();
+  result.bisectionCount = most;
+  result.maxDivergence = options.maxDivergence;
+  if (options.maxDivergence <= 0)
+    return bestMeasured(result);
+  if (result.measured[*atMost].measured > options.maxDivergence) {
+    result.toleranceMet = false;
+    return std::optional<size_t>(*atMost);
+  }
+  size_t lo = 0, hi = most, kept = *atMost; // hi meets the tolerance
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    llvm::Expected<size_t> index = probe(mid);
+    if (!index)
+      return index.takeError();
+    if (result.measured[*index].measured <= options.maxDivergence) {
+      hi = mid;
+      kept = *index;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  result.bisectionCount = hi;
+  return std::optional<size_t>(kept);
 }
 } // namespace
 
@@ -103,6 +284,9 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   auto start = std::chrono::steady_clock::now();
   if (options.candidates.size() < 2)
     return error("mixed precision needs at least two candidates");
+  if (!llvm::is_contained({"pareto", "ilp", "bisection"}, options.solver))
+    return error("unknown solver '" + options.solver +
+                 "'; expected pareto, ilp or bisection");
   for (const std::string &text : options.candidates) {
     std::string why;
     if (!qc::LayerPrecisionAttr::parse(calibrated.getContext(), text, why))
@@ -134,6 +318,20 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   if (weights->empty())
     return error("mixed precision: the model has no calibrated quantizable "
                  "layer to assign");
+  // A budget below every assignment fails before anything runs.
+  double leastBits = 0, weightCount = 0;
+  for (const LayerWeights &layer : *weights) {
+    double least = std::numeric_limits<double>::infinity();
+    for (size_t c = 0; c < userChoices; ++c)
+      least = std::min(least, layer.candidates[c].bits);
+    leastBits += least;
+    weightCount += double(layer.geometry.weights());
+  }
+  if (leastBits > options.weightBitsBudget * weightCount)
+    return error(llvm::formatv(
+        "--weight-bits-budget {0:f2}: the smallest assignment of these "
+        "candidates takes {1:f2} bits per weight",
+        options.weightBitsBudget, leastBits / weightCount));
   if (llvm::Error err = addPerturbationChoice(*switched, *weights, floatChoice,
                                               options.perturbation))
     return std::move(err);
@@ -165,16 +363,38 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   std::iota(ranking.begin(), ranking.end(), 0);
   std::vector<size_t> all((*compiled)->samples());
   std::iota(all.begin(), all.end(), 0);
-  std::vector<int64_t> configuration(layerCount, floatChoice);
+  // The one-layer measurements start from the base: every other layer
+  // float, or at the candidate with the most bits below float.
+  size_t baseChoice = floatChoice;
+  if (options.quantizedBase) {
+    double most = -1;
+    for (size_t c = 0; c < userChoices; ++c)
+      if (c != floatChoice && (*weights)[0].candidates[c].bits > most) {
+        most = (*weights)[0].candidates[c].bits;
+        baseChoice = c;
+      }
+  }
+  result.base = choices[baseChoice];
+  std::vector<int64_t> configuration(layerCount, baseChoice);
+  double baseDivergence = 0;
+  if (baseChoice != floatChoice) {
+    llvm::Expected<double> measured =
+        measurer.divergence(configuration, ranking);
+    if (!measured)
+      return measured.takeError();
+    baseDivergence = *measured;
+  }
   double injected = options.perturbation * options.perturbation;
   for (auto [l, layer] : llvm::enumerate(*weights)) {
     MixedLayer entry;
     entry.name = layer.name;
     entry.weights = layer.geometry.weights();
     entry.usedSecondMoment = !layer.inputSecondMoment.empty();
-    configuration[l] = perturbChoice;
+    // The gain is measured around float, where the perturbation is known.
+    std::vector<int64_t> perturbation(layerCount, floatChoice);
+    perturbation[l] = perturbChoice;
     llvm::Expected<double> perturbed =
-        measurer.divergence(configuration, ranking);
+        measurer.divergence(perturbation, ranking);
     if (!perturbed)
       return perturbed.takeError();
     entry.gain = *perturbed / injected;
@@ -182,13 +402,15 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
       const CandidateWeights &candidate = layer.candidates[c];
       entry.bits.push_back(candidate.bits);
       double kl = 0;
-      if (c != floatChoice) {
+      if (c != baseChoice) {
         configuration[l] = c;
         llvm::Expected<double> measured =
             measurer.divergence(configuration, ranking);
         if (!measured)
           return measured.takeError();
-        kl = *measured;
+        // Above the base's own divergence (a better-than-base choice,
+        // float over int8, costs nothing).
+        kl = std::max(0.0, *measured - baseDivergence);
       }
       double omega = hessianProxy(layer, candidate).relative();
       entry.kl.push_back(kl);
@@ -196,7 +418,7 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
       entry.augmented.push_back(entry.gain * omega);
       progress.step();
     }
-    configuration[l] = floatChoice;
+    configuration[l] = baseChoice;
     result.layers.push_back(std::move(entry));
     result.totalWeights += layer.geometry.weights();
   }
@@ -211,7 +433,7 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   result.spearmanHessian = spearman(hessian, kl);
   result.spearmanAugmented = spearman(augmented, kl);
 
-  // 2. The frontier of the chosen signal.
+  // 2. The chosen signal's table, the frontier, and the budgets.
   std::vector<LayerChoices> table;
   for (const MixedLayer &layer : result.layers) {
     const std::vector<double> &signal =
@@ -222,54 +444,85 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   }
   result.frontier = paretoFrontier(table);
   result.budgetBits = options.weightBitsBudget * double(result.totalWeights);
+  result.latencyBudgetMs = options.latencyBudgetMs;
+  result.solver = options.solver;
 
-  // 3. Measure: the uniform assignments, the frontier points nearest the
-  // budget from below, and points across the frontier.
+  // 3. Measure each point end to end: its divergence on every search
+  // sample and its latency (per sample); the uniform assignments first,
+  // whose per-layer times give the latency model.
+  double samplesRun = double(all.size());
+  auto withinBudgets = [&](const MeasuredAssignment &m) {
+    return m.assignment.bits <= result.budgetBits * (1 + 1e-12) &&
+           (options.latencyBudgetMs <= 0 ||
+            m.measuredLatencyMs <= options.latencyBudgetMs);
+  };
   auto measure = [&](const std::string &label,
-                     const Assignment &a) -> llvm::Error {
-    for (const MeasuredAssignment &seen : result.measured)
+                     const Assignment &a) -> llvm::Expected<size_t> {
+    for (auto [index, seen] : llvm::enumerate(result.measured))
       if (seen.assignment.choice == a.choice)
-        return llvm::Error::success();
+        return index;
     llvm::Expected<double> value = measurer.divergence(
         std::vector<int64_t>(a.choice.begin(), a.choice.end()), all);
     if (!value)
       return value.takeError();
-    result.measured.push_back(
-        {label, a, *value, a.bits <= result.budgetBits * (1 + 1e-12)});
+    MeasuredAssignment m{label, a, *value};
+    m.measuredLatencyMs = 1000 * (*compiled)->runSeconds() / samplesRun;
+    m.predictedLatencyMs = result.predictLatencyMs(a);
+    m.withinBudget = withinBudgets(m);
+    result.measured.push_back(std::move(m));
     progress.step();
-    return llvm::Error::success();
+    return result.measured.size() - 1;
   };
-  for (size_t c = 0; c < userChoices; ++c)
-    if (llvm::Error err =
-            measure("uniform " + options.candidates[c],
-                    evaluate(table, std::vector<int>(layerCount, int(c)))))
-      return std::move(err);
-  std::vector<const Assignment *> near;
-  for (const Assignment &point : result.frontier)
-    if (point.bits <= result.budgetBits)
-      near.push_back(&point);
-  for (size_t k = 0; k < options.pointsNearBudget && k < near.size(); ++k)
-    if (llvm::Error err = measure("frontier", *near[near.size() - 1 - k]))
-      return std::move(err);
-  size_t points = result.frontier.size();
-  for (size_t k = 0; k < options.pointsAcross && points > 1; ++k) {
-    size_t at =
-        k * (points - 1) / std::max<size_t>(1, options.pointsAcross - 1);
-    if (llvm::Error err = measure("frontier", result.frontier[at]))
-      return std::move(err);
+  for (size_t c = 0; c < userChoices; ++c) {
+    llvm::Expected<size_t> uniform =
+        measure("uniform " + options.candidates[c],
+                evaluate(table, std::vector<int>(layerCount, int(c))));
+    if (!uniform)
+      return uniform.takeError();
+    // Per-layer time at this candidate, and what the layers do not take.
+    for (auto [layer, seconds] :
+         llvm::zip_equal(result.layers, (*compiled)->layerSeconds()))
+      layer.latencyMs.push_back(1000 * seconds / samplesRun);
+    double layersMs = 0;
+    for (const MixedLayer &layer : result.layers)
+      layersMs += layer.latencyMs.back();
+    result.otherLatencyMs +=
+        (result.measured[*uniform].measuredLatencyMs - layersMs) /
+        double(userChoices);
+  }
+  for (MeasuredAssignment &m : result.measured) {
+    m.predictedLatencyMs = result.predictLatencyMs(m.assignment);
+    m.withinBudget = withinBudgets(m);
   }
 
-  std::optional<size_t> best;
-  for (auto [index, point] : llvm::enumerate(result.measured))
-    if (point.withinBudget &&
-        (!best || point.measured < result.measured[*best].measured))
-      best = index;
+  llvm::Expected<std::optional<size_t>> kept =
+      options.solver == "ilp" ? solveWithIntegerProgram(table, result, measure)
+      : options.solver == "bisection"
+          ? solveByBisection(table, result, options, measure)
+          : solveOnFrontier(result, options, measure);
+  if (!kept)
+    return kept.takeError();
+  std::optional<size_t> best = *kept;
   if (!best) {
     double least = result.frontier.empty() ? 0 : result.frontier.front().bits;
+    std::string latency =
+        options.latencyBudgetMs > 0
+            ? llvm::formatv(" and --latency-budget-ms {0:f2} (the fastest "
+                            "measured assignment took {1:f2} ms)",
+                            options.latencyBudgetMs,
+                            llvm::min_element(result.measured,
+                                              [](const auto &a, const auto &b) {
+                                                return a.measuredLatencyMs <
+                                                       b.measuredLatencyMs;
+                                              })
+                                ->measuredLatencyMs)
+                  .str()
+            : std::string();
     return error(llvm::formatv(
-        "--weight-bits-budget {0:f2}: the smallest assignment of these "
-        "candidates takes {1:f2} bits per weight",
-        options.weightBitsBudget, least / double(result.totalWeights)));
+        "no measured assignment meets --weight-bits-budget {0:f2}{1}: the "
+        "smallest of these candidates takes {2:f2} bits per weight",
+        options.weightBitsBudget, latency,
+        least / double(result.totalWeights)));
   }
   result.chosen = *best;
   for (auto [layer, choice] :
@@ -299,6 +552,7 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
         {"bits", array(layer.bits)},
         {"sensitivity", std::move(sensitivity)},
         {"gain", layer.gain},
+        {"latency_ms", array(layer.latencyMs)},
         {"hessian_uses_second_moment", layer.usedSecondMoment},
         {"chosen", candidates[layer.chosen]}});
   }
@@ -315,12 +569,33 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
     entry["label"] = m.label;
     entry["measured"] = m.measured;
     entry["within_budget"] = m.withinBudget;
+    entry["predicted_latency_ms"] = m.predictedLatencyMs;
+    entry["measured_latency_ms"] = m.measuredLatencyMs;
     measuredList.push_back(std::move(entry));
   }
   const Assignment &keptAssignment = kept().assignment;
+  llvm::json::Object solverFacts;
+  if (ilpSizeOnlyPredicted)
+    solverFacts["ilp_size_only_predicted"] = *ilpSizeOnlyPredicted;
+  if (frontierPredicted)
+    solverFacts["frontier_predicted"] = *frontierPredicted;
+  if (solver == "bisection") {
+    solverFacts["order"] = llvm::json::Array(bisectionOrder);
+    solverFacts["high_precision_layers"] = int64_t(bisectionCount);
+    if (maxDivergence > 0) {
+      solverFacts["max_output_divergence"] = maxDivergence;
+      solverFacts["met"] = toleranceMet;
+    }
+  }
   return llvm::json::Object{
+      {"solver_details", std::move(solverFacts)},
+      {"latency_budget_ms", latencyBudgetMs},
+      {"predicted_latency_ms", kept().predictedLatencyMs},
+      {"measured_latency_ms", kept().measuredLatencyMs},
+      {"other_latency_ms", otherLatencyMs},
       {"sensitivity", sensitivitySignalName(signal)},
-      {"solver", "pareto"},
+      {"kl_base", base},
+      {"solver", solver},
       {"output_divergence", llvm::json::Array(outputMeasures)},
       {"weight_bits_budget", totalWeights ? budgetBits / totalWeights : 0},
       {"average_weight_bits", averageBits(keptAssignment)},

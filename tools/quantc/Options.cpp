@@ -207,12 +207,36 @@ static cl::opt<std::string> sensitivity(
              "augmented-hessian (hessian times the layer's measured gain to "
              "the outputs)"),
     cl::sub(runCommand), cl::sub(compileCommand), cl::cat(searchCategory));
+static cl::opt<std::string> sensitivityBase(
+    "sensitivity-base",
+    cl::desc("with --bits mixed: what the other layers run at while kl "
+             "measures one: float (default) or quantized (the candidate with "
+             "the most bits below float)"),
+    cl::init("float"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
 static cl::opt<std::string>
     solver("solver",
            cl::desc("with --bits mixed: pareto (the frontier by dynamic "
-                    "programming, points near the budget measured, default)"),
+                    "programming, the points near the budget measured; "
+                    "default), ilp (GLPK's integer program, with "
+                    "--latency-budget-ms too) or bisection (how many of the "
+                    "most sensitive layers keep the most bits, to "
+                    "--max-output-divergence)"),
            cl::sub(runCommand), cl::sub(compileCommand),
            cl::cat(searchCategory));
+static cl::opt<double> latencyBudget(
+    "latency-budget-ms",
+    cl::desc("with --bits mixed --solver ilp or bisection: the mean time per "
+             "sample in the JIT, in ms, as measured on this machine"),
+    cl::init(0.0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
+static cl::opt<double> maxOutputDivergence(
+    "max-output-divergence",
+    cl::desc("with --solver bisection: the fewest high-precision layers "
+             "whose measured output divergence (the report's measure) is "
+             "at most this"),
+    cl::init(0.0), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(searchCategory));
 static cl::opt<std::string> assignPrecision(
     "assign-precision",
     cl::desc("set layers' precisions from a JSON file (layer -> float, int8, "
@@ -352,6 +376,13 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
                                "steer mixed precision: give --bits mixed");
   }
   options->mixed.weightBitsBudget = weightBitsBudget;
+  options->mixed.latencyBudgetMs = latencyBudget;
+  options->mixed.maxDivergence = maxOutputDivergence;
+  if (sensitivityBase != "float" && sensitivityBase != "quantized")
+    return createStringError(inconvertibleErrorCode(),
+                             "unknown --sensitivity-base '" + sensitivityBase +
+                                 "'; expected float or quantized");
+  options->mixed.quantizedBase = sensitivityBase == "quantized";
   options->mixed.assignment = assignPrecision;
   q.biasCorrection = biasCorrection;
   q.keepFloat.assign(keepFloat.begin(), keepFloat.end());

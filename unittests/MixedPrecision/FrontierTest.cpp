@@ -83,3 +83,47 @@ TEST(Frontier, CoarseStepsNeverClaimASizeAPointDoesNotHave) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(IntegerProgram, AgreesWithTheFrontierWhenOnlySizeIsConstrained) {
+  std::mt19937 random(19);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::vector<LayerChoices> layers(8);
+    for (LayerChoices &layer : layers)
+      for (int c = 0; c < 3; ++c) {
+        layer.bits.push_back(double(random() % 9 + 1));
+        layer.sensitivity.push_back(double(random() % 1000) / 1000);
+      }
+    double least = 0, most = 0;
+    for (const LayerChoices &layer : layers) {
+      least += *std::min_element(layer.bits.begin(), layer.bits.end());
+      most += *std::max_element(layer.bits.begin(), layer.bits.end());
+    }
+    std::vector<Assignment> frontier =
+        paretoFrontier(layers, size_t(most - least));
+    for (double budget = least; budget <= most; budget += 3) {
+      auto dp = bestWithinBudget(frontier, budget);
+      auto ilp = solveIntegerProgram(layers, budget);
+      ASSERT_TRUE(bool(ilp));
+      ASSERT_TRUE(dp && *ilp);
+      EXPECT_NEAR((*ilp)->predicted, dp->predicted, 1e-9);
+      EXPECT_LE((*ilp)->bits, budget);
+    }
+    EXPECT_FALSE(*solveIntegerProgram(layers, least - 1));
+  }
+}
+
+TEST(IntegerProgram, HonoursASecondBudget) {
+  // Two layers; the cheapest-sensitivity choice is too slow.
+  std::vector<LayerChoices> layers = {{{8, 4}, {0, 1}}, {{8, 4}, {0, 1}}};
+  CostBudget latency{{{3, 1}, {3, 1}}, 4};
+  auto solved = solveIntegerProgram(layers, 16, {latency});
+  ASSERT_TRUE(bool(solved) && *solved);
+  EXPECT_DOUBLE_EQ((*solved)->predicted, 1);
+  EXPECT_DOUBLE_EQ((*solved)->bits, 12);
+  latency.budget = 1.5;
+  EXPECT_FALSE(*solveIntegerProgram(layers, 16, {latency}));
+}
+
+} // namespace

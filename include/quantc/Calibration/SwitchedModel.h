@@ -51,12 +51,19 @@ public:
   /// Runs so far (one per call of run()).
   size_t runs() const { return runCount; }
 
+  /// The last run's seconds per layer, summed over its samples (zeros
+  /// unless the switches were inserted with time-layers), and its total.
+  llvm::ArrayRef<double> layerSeconds() const { return seconds; }
+  double runSeconds() const { return totalSeconds; }
+
 private:
   SwitchedModel() = default;
   std::unique_ptr<JitModel> model;
   std::vector<HostArray> inputs;
   std::vector<std::string> names;
   size_t runCount = 0;
+  std::vector<double> seconds;
+  double totalSeconds = 0;
 };
 
 } // namespace quantc

@@ -79,8 +79,17 @@ struct MixedPrecisionRequest {
   /// parseMixedPrecision.
   std::vector<std::string> candidates;
   SensitivitySignal signal = SensitivitySignal::KL;
-  /// Frontier points within the budget measured end to end.
-  unsigned pointsNearBudget = 4;
+  /// kl measures each layer with the others at the highest quantized
+  /// candidate (MixedPrecisionOptions::quantizedBase) instead of float.
+  bool quantizedBase = false;
+  /// "pareto", "ilp" or "bisection" (MixedPrecisionOptions::solver).
+  std::string solver = "pareto";
+  /// Mean JIT latency per sample, ms (ilp, bisection); 0: none.
+  double latencyBudgetMs = 0;
+  /// Bisection's tolerance on the measured output divergence; 0: none.
+  double maxDivergence = 0;
+  /// Frontier points measured end to end just below the budget.
+  unsigned pointsNearBudget = 8;
   /// Instead of a search: a JSON assignment (layer -> precision, or a
   /// report), as qc-assign-precision reads it. Works with any --bits: the
   /// layers it does not name keep the uniform precision.

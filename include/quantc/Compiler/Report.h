@@ -19,6 +19,12 @@ int64_t constantBytes(mlir::ModuleOp module);
 /// weight scales, weight SQNR and the input's estimated SQNR.
 llvm::json::Object quantizationReport(mlir::ModuleOp module);
 
+/// A web page of a report's mixed_precision section (empty without one):
+/// the frontier plot (SVG) with the measured, uniform and kept points, and
+/// the per-layer bit map. quantc compile writes it as <model>.report.html.
+std::string mixedPrecisionHtml(const llvm::json::Object &report,
+                               llvm::StringRef title);
+
 } // namespace quantc
 
 #endif // QUANTC_COMPILER_REPORT_H

@@ -13,6 +13,7 @@
 #define QUANTC_MIXEDPRECISION_FRONTIER_H
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
 
 #include <optional>
 #include <vector>
@@ -48,6 +49,21 @@ std::vector<Assignment> paretoFrontier(llvm::ArrayRef<LayerChoices> layers,
 /// The frontier's best point within `budgetBits`, if any.
 std::optional<Assignment> bestWithinBudget(llvm::ArrayRef<Assignment> frontier,
                                            double budgetBits);
+
+/// Extra linear constraints of the integer program: per layer and
+/// candidate a cost, summed at most `budget` (latency in ms).
+struct CostBudget {
+  std::vector<std::vector<double>> cost;
+  double budget = 0;
+};
+
+/// The assignment of least summed sensitivity with total bits at most
+/// `budgetBits` and every `extra` budget met, solved exactly as a 0-1
+/// integer program by GLPK (branch and cut). nullopt when infeasible; an
+/// error when GLPK fails.
+llvm::Expected<std::optional<Assignment>>
+solveIntegerProgram(llvm::ArrayRef<LayerChoices> layers, double budgetBits,
+                    llvm::ArrayRef<CostBudget> extra = {});
 
 } // namespace quantc
 

@@ -37,10 +37,26 @@ struct MixedPrecisionOptions {
   /// 32, every scale 32 bits).
   double weightBitsBudget = 6;
   SensitivitySignal signal = SensitivitySignal::KL;
+  /// "pareto" (the frontier by dynamic programming, points near the budget
+  /// measured), "ilp" (GLPK, size and latency budgets) or "bisection" (the
+  /// augmented-Hessian paper's: how many of the most sensitive layers keep
+  /// the most bits).
+  std::string solver = "pareto";
+  /// Mean latency per sample in the JIT, in ms (ilp, bisection); 0: none.
+  double latencyBudgetMs = 0;
+  /// Bisection: the largest measured output divergence accepted; the
+  /// fewest high-precision layers that reach it are kept. 0: as many as
+  /// the budgets allow.
+  double maxDivergence = 0;
   /// Samples each one-layer measurement runs on (the first ones).
   size_t sensitivitySamples = 4;
-  /// Frontier points within the budget measured end to end, largest first.
-  size_t pointsNearBudget = 4;
+  /// kl measures each layer with the others at the candidate with the most
+  /// bits below float (int8), as they will mostly be, minus that base's
+  /// own divergence; off: the others float (ZeroQ).
+  bool quantizedBase = false;
+  /// Frontier points measured end to end in the band from the budget down
+  /// to one bit per weight below it, evenly spread, largest first.
+  size_t pointsNearBudget = 8;
   /// Further frontier points measured across its span, for the picture.
   size_t pointsAcross = 8;
   /// RMS of the injected perturbation relative to each output channel's
@@ -63,6 +79,8 @@ struct MixedLayer {
   double gain = 0;
   /// Whether the Hessian used E[x x^T] (else the identity).
   bool usedSecondMoment = false;
+  /// Per candidate: the layer's time per sample in the JIT, in ms.
+  std::vector<double> latencyMs;
   int chosen = 0;
 };
 
@@ -73,6 +91,9 @@ struct MeasuredAssignment {
   Assignment assignment;
   /// Mean output divergence over the search samples.
   double measured = 0;
+  /// Per sample, in the JIT: as the per-layer times add up, and as run.
+  double predictedLatencyMs = 0, measuredLatencyMs = 0;
+  /// Its bits, and its measured latency, within the budgets.
   bool withinBudget = false;
 };
 
@@ -80,10 +101,25 @@ struct MixedPrecisionResult {
   std::vector<std::string> candidates;
   SensitivitySignal signal = SensitivitySignal::KL;
   std::vector<std::string> outputMeasures;
+  /// The precision of the other layers in the one-layer measurements.
+  std::string base;
   std::vector<MixedLayer> layers;
   int64_t totalWeights = 0;
   double budgetBits = 0;
+  std::string solver;
+  double latencyBudgetMs = 0;
+  /// Time per sample outside the switched layers.
+  double otherLatencyMs = 0;
   std::vector<Assignment> frontier;
+  /// ilp: its summed sensitivity with only the size budget, next to the
+  /// frontier's best within the same budget (they should agree).
+  std::optional<double> ilpSizeOnlyPredicted, frontierPredicted;
+  /// bisection: layers in the order they take the most bits, the count
+  /// kept, and whether maxDivergence was reached.
+  std::vector<std::string> bisectionOrder;
+  size_t bisectionCount = 0;
+  double maxDivergence = 0;
+  bool toleranceMet = true;
   std::vector<MeasuredAssignment> measured;
   /// Index into `measured` of the kept assignment.
   size_t chosen = 0;
@@ -94,6 +130,8 @@ struct MixedPrecisionResult {
   double seconds = 0;
 
   const MeasuredAssignment &kept() const { return measured[chosen]; }
+  /// Time per sample the per-layer times predict for `a`.
+  double predictLatencyMs(const Assignment &a) const;
   double averageBits(const Assignment &a) const {
     return totalWeights ? a.bits / double(totalWeights) : 0;
   }

@@ -81,3 +81,4 @@ func.func @two_layers(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 func.func @float_only(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   return %x : tensor<2x3xf32>
 }
+

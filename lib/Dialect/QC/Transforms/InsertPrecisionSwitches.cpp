@@ -22,6 +22,7 @@ using namespace mlir;
 using namespace quantc::qc;
 
 static constexpr llvm::StringLiteral kSwitchFunction = "quantc_layer_precision";
+static constexpr llvm::StringLiteral kDoneFunction = "quantc_layer_done";
 
 /// Layers qc-quantize may rewrite and keep-float can name: a calibrated
 /// activation input, constant weights (not a product of two activations),
@@ -78,7 +79,7 @@ struct QCInsertPrecisionSwitchesPass
         layers.push_back(op);
     });
     OpBuilder b(module.getContext());
-    func::FuncOp callee;
+    func::FuncOp callee, done;
     if (!layers.empty()) {
       if (module.lookupSymbol(kSwitchFunction)) {
         module.emitError() << "@" << kSwitchFunction << " is already defined";
@@ -89,6 +90,15 @@ struct QCInsertPrecisionSwitchesPass
           b, module.getLoc(), kSwitchFunction,
           b.getFunctionType({b.getI64Type()}, {b.getI64Type()}));
       callee.setPrivate();
+      if (timeLayers) {
+        if (module.lookupSymbol(kDoneFunction)) {
+          module.emitError() << "@" << kDoneFunction << " is already defined";
+          return signalPassFailure();
+        }
+        done = func::FuncOp::create(b, module.getLoc(), kDoneFunction,
+                                    b.getFunctionType({b.getI64Type()}, {}));
+        done.setPrivate();
+      }
     }
     SmallVector<Attribute> names;
     SmallVector<int64_t> cases;
@@ -119,6 +129,10 @@ struct QCInsertPrecisionSwitchesPass
         fill(region, candidate);
       layer->replaceAllUsesWith(select);
       layer->erase();
+      if (done) {
+        b.setInsertionPointAfter(select);
+        func::CallOp::create(b, loc, done, ValueRange{id});
+      }
       names.push_back(cast<NameLoc>(loc).getName());
     }
     module->setAttr(kPrecisionSwitchesAttr, b.getArrayAttr(names));

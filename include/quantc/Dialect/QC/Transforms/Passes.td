@@ -179,7 +179,9 @@ def QCInsertPrecisionSwitches
     `qc.keep_float` and choice 1 one that qc-quantize's own options
     quantize. Choice 0 is the default region: an out-of-range choice runs
     it. The module attribute `qc.precision_switches` lists the layer names:
-    switch `i` is layer `qc.precision_switches[i]`. Run it after
+    switch `i` is layer `qc.precision_switches[i]`. With `time-layers`, a
+    call to the external `quantc_layer_done(i64 layer)` follows each
+    switch, so a search can time every layer at every choice. Run it after
     calibration and before `qc-quantize`.
 
     ```mlir
@@ -206,7 +208,9 @@ def QCInsertPrecisionSwitches
     ListOption<"candidates", "candidates", "std::string",
                "the precision of each choice (float, int8, int4, int4-gG, "
                "int4-gG-gptq, ternary-absmean, ternary-twn); none: float "
-               "or qc-quantize's options">
+               "or qc-quantize's options">,
+    Option<"timeLayers", "time-layers", "bool", /*default=*/"false",
+           "call quantc_layer_done(layer) after each switch">
   ];
 }
 
