@@ -356,9 +356,8 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     return std::move(err);
 
   // 1. Signals per layer and candidate.
-  ProgressCounter progress(options.progress, "mixed precision",
-                           layerCount * userChoices + options.pointsNearBudget +
-                               options.pointsAcross + userChoices);
+  ProgressCounter progress(options.progress, "mixed precision: sensitivity",
+                           layerCount * userChoices);
   std::vector<size_t> ranking(result.sensitivitySamples);
   std::iota(ranking.begin(), ranking.end(), 0);
   std::vector<size_t> all((*compiled)->samples());
@@ -447,6 +446,13 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   result.latencyBudgetMs = options.latencyBudgetMs;
   result.solver = options.solver;
 
+  // At most this many measured points (the solvers stop earlier).
+  ProgressCounter measuring(
+      options.progress, "mixed precision: measuring",
+      userChoices + std::max<size_t>(options.pointsNearBudget +
+                                         options.pointsAcross,
+                                     2 * size_t(std::log2(layerCount + 1)) + 4));
+
   // 3. Measure each point end to end: its divergence on every search
   // sample and its latency (per sample); the uniform assignments first,
   // whose per-layer times give the latency model.
@@ -470,7 +476,7 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     m.predictedLatencyMs = result.predictLatencyMs(a);
     m.withinBudget = withinBudgets(m);
     result.measured.push_back(std::move(m));
-    progress.step();
+    measuring.step();
     return result.measured.size() - 1;
   };
   for (size_t c = 0; c < userChoices; ++c) {
@@ -502,6 +508,7 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
           : solveOnFrontier(result, options, measure);
   if (!kept)
     return kept.takeError();
+  measuring.finish();
   std::optional<size_t> best = *kept;
   if (!best) {
     double least = result.frontier.empty() ? 0 : result.frontier.front().bits;
@@ -569,6 +576,8 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
     entry["label"] = m.label;
     entry["measured"] = m.measured;
     entry["within_budget"] = m.withinBudget;
+    // The candidate index per layer, so any measured point replays.
+    entry["choices"] = llvm::json::Array(m.assignment.choice);
     entry["predicted_latency_ms"] = m.predictedLatencyMs;
     entry["measured_latency_ms"] = m.measuredLatencyMs;
     measuredList.push_back(std::move(entry));

@@ -32,8 +32,14 @@ public:
   /// Marks one more item done.
   void step() {
     ++done;
-    if (callback)
+    if (callback && done <= total)
       callback(stage, done, total);
+  }
+  /// Marks the stage done when `total` was an upper bound.
+  void finish() {
+    if (callback && done < total)
+      callback(stage, total, total);
+    done = total;
   }
 
 private:
