@@ -462,6 +462,9 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
            (options.latencyBudgetMs <= 0 ||
             m.measuredLatencyMs <= options.latencyBudgetMs);
   };
+  // Observations behind each per-layer time (from the uniform runs on).
+  std::optional<std::vector<std::vector<double>>> latencyObservations;
+  double otherObservations = 0;
   auto measure = [&](const std::string &label,
                      const Assignment &a) -> llvm::Expected<size_t> {
     for (auto [index, seen] : llvm::enumerate(result.measured))
@@ -475,6 +478,24 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     m.measuredLatencyMs = 1000 * (*compiled)->runSeconds() / samplesRun;
     m.predictedLatencyMs = result.predictLatencyMs(a);
     m.withinBudget = withinBudgets(m);
+    if (latencyObservations) {
+      // A layer's time depends on its neighbours' precisions (caches,
+      // layouts): every measured mix refines the per-layer times the
+      // next prediction uses, as running means of what was seen.
+      double layersMs = 0;
+      for (auto [l, layer] : llvm::enumerate(result.layers)) {
+        size_t c = a.choice[l];
+        double seen = 1000 * (*compiled)->layerSeconds()[l] / samplesRun;
+        double &count = (*latencyObservations)[l][c];
+        layer.latencyMs[c] = (layer.latencyMs[c] * count + seen) / (count + 1);
+        count += 1;
+        layersMs += seen;
+      }
+      otherObservations += 1;
+      result.otherLatencyMs +=
+          (m.measuredLatencyMs - layersMs - result.otherLatencyMs) /
+          otherObservations;
+    }
     result.measured.push_back(std::move(m));
     measuring.step();
     return result.measured.size() - 1;
@@ -500,6 +521,8 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     m.predictedLatencyMs = result.predictLatencyMs(m.assignment);
     m.withinBudget = withinBudgets(m);
   }
+  latencyObservations.emplace(layerCount, std::vector<double>(userChoices, 1));
+  otherObservations = double(userChoices);
 
   llvm::Expected<std::optional<size_t>> kept =
       options.solver == "ilp" ? solveWithIntegerProgram(table, result, measure)
