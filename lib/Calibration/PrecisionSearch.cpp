@@ -97,11 +97,7 @@ quantc::searchPrecision(mlir::ModuleOp calibrated,
   pipeline.addPass(qc::createQCQuantize(quantize));
   if (mlir::failed(pipeline.run(calibrated)))
     return error("inserting precision switches failed");
-  std::vector<std::string> names;
-  if (auto list = calibrated->getAttrOfType<mlir::ArrayAttr>(
-          qc::kPrecisionSwitchesAttr))
-    for (auto name : list.getAsValueRange<mlir::StringAttr>())
-      names.push_back(name.str());
+  std::vector<std::string> names = qc::precisionSwitchNames(calibrated);
 
   PrecisionSearchResult result;
   result.minCosine = options.minCosine;

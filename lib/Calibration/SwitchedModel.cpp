@@ -6,7 +6,7 @@
 
 #include "quantc/Calibration/SwitchedModel.h"
 
-#include "quantc/Dialect/QC/IR/QCDialect.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/JitModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -68,10 +68,7 @@ SwitchedModel::~SwitchedModel() = default;
 llvm::Expected<std::unique_ptr<SwitchedModel>>
 SwitchedModel::compile(mlir::ModuleOp switched, std::vector<HostArray> inputs) {
   std::unique_ptr<SwitchedModel> result(new SwitchedModel());
-  if (auto list =
-          switched->getAttrOfType<mlir::ArrayAttr>(qc::kPrecisionSwitchesAttr))
-    for (auto name : list.getAsValueRange<mlir::StringAttr>())
-      result->names.push_back(name.str());
+  result->names = qc::precisionSwitchNames(switched);
   llvm::Expected<std::unique_ptr<JitModel>> compiled = JitModel::compile(
       switched,
       {{"quantc_layer_precision",

@@ -8,9 +8,8 @@
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/StringMap.h"
@@ -123,19 +122,6 @@ floatWeights(QuantizableOpInterface layer) {
   return std::make_pair(g, transpose(*values, k, n));
 }
 
-/// The switch index an scf.index_switch of qc-insert-precision-switches
-/// reads: index_cast(call @quantc_layer_precision(constant)).
-static std::optional<int64_t> switchIndex(scf::IndexSwitchOp select) {
-  auto cast = select.getArg().getDefiningOp<arith::IndexCastOp>();
-  auto call = cast ? cast.getIn().getDefiningOp<func::CallOp>() : nullptr;
-  if (!call || call.getNumOperands() != 1)
-    return std::nullopt;
-  IntegerAttr index;
-  if (!matchPattern(call.getOperand(0), m_Constant(&index)))
-    return std::nullopt;
-  return index.getInt();
-}
-
 /// The candidate a switch region computes: read from its quantized op, or
 /// float when qc-quantize left it.
 static CandidateWeights readCandidate(Region &region, const LayerGeometry &g,
@@ -174,13 +160,10 @@ quantc::readLayerWeights(ModuleOp calibrated, ModuleOp quantized,
     if (!layer.getLayerName().empty())
       floatLayers.try_emplace(layer.getLayerName(), layer);
   });
-  std::vector<StringRef> names;
-  if (auto list = quantized->getAttrOfType<ArrayAttr>(kPrecisionSwitchesAttr))
-    for (auto name : list.getAsValueRange<StringAttr>())
-      names.push_back(name);
+  std::vector<std::string> names = precisionSwitchNames(quantized);
   std::vector<scf::IndexSwitchOp> switches(names.size());
   quantized.walk([&](scf::IndexSwitchOp select) {
-    std::optional<int64_t> index = switchIndex(select);
+    std::optional<int64_t> index = precisionSwitchLayer(select);
     if (index && *index >= 0 && *index < int64_t(names.size()))
       switches[*index] = select;
   });
@@ -197,7 +180,7 @@ quantc::readLayerWeights(ModuleOp calibrated, ModuleOp quantized,
     if (!weights)
       return weights.takeError();
     LayerWeights entry;
-    entry.name = name.str();
+    entry.name = name;
     entry.geometry = weights->first;
     entry.values = std::move(weights->second);
     auto result = cast<RankedTensorType>(layer->getResult(0).getType());

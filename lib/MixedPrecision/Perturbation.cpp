@@ -8,12 +8,8 @@
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/MixedPrecision/Sensitivity.h"
-
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 #include <random>
@@ -54,14 +50,11 @@ llvm::Error quantc::addPerturbationChoice(ModuleOp switched,
     return error("expected one precision switch per layer");
   OpBuilder b(switched.getContext());
   for (scf::IndexSwitchOp select : switches) {
-    auto call = select.getArg()
-                    .getDefiningOp<arith::IndexCastOp>()
-                    .getIn()
-                    .getDefiningOp<func::CallOp>();
-    IntegerAttr index;
-    if (!call || !matchPattern(call.getOperand(0), m_Constant(&index)))
-      return error("a precision switch without a constant layer index");
-    const LayerWeights &layer = layers[index.getInt()];
+    std::optional<int64_t> index = qc::precisionSwitchLayer(select);
+    if (!index || *index < 0 || *index >= int64_t(layers.size()))
+      return error("a switch that is not one of the layers' precision "
+                   "switches");
+    const LayerWeights &layer = layers[*index];
     Region &floatRegion = floatChoice == 0
                               ? select.getDefaultRegion()
                               : select.getCaseRegions()[floatChoice - 1];
@@ -90,7 +83,7 @@ llvm::Error quantc::addPerturbationChoice(ModuleOp switched,
     auto type = cast<RankedTensorType>(copy->getResult(0).getType());
     Value noise = qc::createF32Constant(
         b, select.getLoc(), type,
-        noiseTensor(layer, scale, 0x9e3779b97f4a7c15ull + index.getInt()),
+        noiseTensor(layer, scale, 0x9e3779b97f4a7c15ull + *index),
         "perturbation");
     Value sum =
         qc::AddOp::create(b, select.getLoc(), type, copy->getResult(0), noise);

@@ -37,6 +37,26 @@ static bool isSwitchable(Operation *op) {
          isa<NameLoc>(op->getLoc()) && !op->hasAttr(kKeepFloatAttr);
 }
 
+std::vector<std::string> quantc::qc::precisionSwitchNames(ModuleOp module) {
+  std::vector<std::string> names;
+  if (auto list = module->getAttrOfType<ArrayAttr>(kPrecisionSwitchesAttr))
+    for (auto name : list.getAsValueRange<StringAttr>())
+      names.push_back(name.str());
+  return names;
+}
+
+std::optional<int64_t>
+quantc::qc::precisionSwitchLayer(scf::IndexSwitchOp select) {
+  auto cast = select.getArg().getDefiningOp<arith::IndexCastOp>();
+  auto call = cast ? cast.getIn().getDefiningOp<func::CallOp>() : nullptr;
+  IntegerAttr index;
+  if (!call || call.getCallee() != kSwitchFunction ||
+      call.getNumOperands() != 1 ||
+      !matchPattern(call.getOperand(0), m_Constant(&index)))
+    return std::nullopt;
+  return index.getInt();
+}
+
 namespace {
 struct QCInsertPrecisionSwitchesPass
     : public quantc::qc::impl::QCInsertPrecisionSwitchesBase<

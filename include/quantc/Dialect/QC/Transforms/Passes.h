@@ -21,6 +21,15 @@ namespace quantc::qc {
 #define GEN_PASS_DECL
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"
 
+/// The layers qc-insert-precision-switches switched, in switch order (its
+/// module attribute qc.precision_switches; empty before it ran).
+std::vector<std::string> precisionSwitchNames(mlir::ModuleOp module);
+
+/// The layer index a switch of qc-insert-precision-switches selects for
+/// (the constant its quantc_layer_precision call takes); nullopt for any
+/// other scf.index_switch.
+std::optional<int64_t> precisionSwitchLayer(mlir::scf::IndexSwitchOp select);
+
 /// One layer's precision as an assignment names it (a precision text).
 struct LayerAssignment {
   std::string layer, precision;
