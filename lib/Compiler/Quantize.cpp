@@ -19,7 +19,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 using namespace quantc;
 
@@ -153,15 +152,11 @@ quantc::chooseMixedPrecision(mlir::ModuleOp calibrated,
 /// Sets each layer's precision from an --assign-precision file.
 static llvm::Expected<size_t> assignFromFile(mlir::ModuleOp module,
                                              llvm::StringRef path) {
-  auto file = llvm::MemoryBuffer::getFile(path);
-  if (!file)
-    return stageError("--assign-precision '" + path +
-                      "': " + file.getError().message());
   llvm::Expected<std::vector<qc::LayerAssignment>> list =
-      qc::parseAssignmentJSON((*file)->getBuffer());
+      qc::readAssignmentFile(path);
   if (!list)
-    return stageError("--assign-precision '" + path +
-                      "': " + llvm::toString(list.takeError()));
+    return stageError("--assign-precision: " +
+                      llvm::toString(list.takeError()));
   DiagnosticCapture diagnostics(*module.getContext());
   if (mlir::failed(qc::assignLayerPrecisions(module, *list)))
     return stageError("--assign-precision '" + path +

@@ -65,6 +65,19 @@ quantc::qc::parseAssignmentJSON(llvm::StringRef text) {
   return list;
 }
 
+llvm::Expected<std::vector<LayerAssignment>>
+quantc::qc::readAssignmentFile(llvm::StringRef path) {
+  auto file = llvm::MemoryBuffer::getFile(path);
+  if (!file)
+    return jsonError("cannot read the assignment '" + path +
+                     "': " + file.getError().message());
+  llvm::Expected<std::vector<LayerAssignment>> list =
+      parseAssignmentJSON((*file)->getBuffer());
+  if (!list)
+    return jsonError(path + ": " + llvm::toString(list.takeError()));
+  return list;
+}
+
 LogicalResult
 quantc::qc::assignLayerPrecisions(ModuleOp module,
                                   llvm::ArrayRef<LayerAssignment> list) {
@@ -107,17 +120,10 @@ struct QCAssignPrecisionPass
       module.emitError("qc-assign-precision needs assignment=<file.json>");
       return signalPassFailure();
     }
-    auto file = llvm::MemoryBuffer::getFile(assignment);
-    if (!file) {
-      module.emitError() << "cannot read the assignment '" << assignment
-                         << "': " << file.getError().message();
-      return signalPassFailure();
-    }
     llvm::Expected<std::vector<LayerAssignment>> list =
-        parseAssignmentJSON((*file)->getBuffer());
+        readAssignmentFile(assignment);
     if (!list) {
-      module.emitError() << assignment << ": "
-                         << llvm::toString(list.takeError());
+      module.emitError() << llvm::toString(list.takeError());
       return signalPassFailure();
     }
     if (failed(assignLayerPrecisions(module, *list)))

@@ -46,6 +46,10 @@ mlir::LogicalResult assignLayerPrecisions(mlir::ModuleOp module,
 llvm::Expected<std::vector<LayerAssignment>>
 parseAssignmentJSON(llvm::StringRef text);
 
+/// parseAssignmentJSON of the file at `path`; the error names the file.
+llvm::Expected<std::vector<LayerAssignment>>
+readAssignmentFile(llvm::StringRef path);
+
 #define GEN_PASS_REGISTRATION
 #include "quantc/Dialect/QC/Transforms/Passes.h.inc"
 
