@@ -101,8 +101,7 @@ llvm::Error insertSwitches(mlir::ModuleOp module,
 double MixedPrecisionResult::predictLatencyMs(const Assignment &a) const {
   double total = otherLatencyMs;
   for (auto [layer, choice] : llvm::zip_equal(layers, a.choice))
-    if (size_t(choice) < layer.latencyMs.size())
-      total += layer.latencyMs[choice];
+    total += layer.latencyMs[choice];
   return total;
 }
 
@@ -181,15 +180,17 @@ solveWithIntegerProgram(llvm::ArrayRef<LayerChoices> table,
     latency.budget = result.latencyBudgetMs - result.otherLatencyMs;
     extra.push_back(std::move(latency));
   }
+  std::optional<Assignment> solved = *sizeOnly;
   for (int attempt = 0; attempt < 4; ++attempt) {
-    auto solved = extra.empty()
-                      ? std::move(sizeOnly)
-                      : solveIntegerProgram(table, result.budgetBits, extra);
+    if (!extra.empty()) {
+      auto withLatency = solveIntegerProgram(table, result.budgetBits, extra);
+      if (!withLatency)
+        return withLatency.takeError();
+      solved = *withLatency;
+    }
     if (!solved)
-      return solved.takeError();
-    if (!*solved)
       break;
-    llvm::Expected<size_t> index = measure("ilp", **solved);
+    llvm::Expected<size_t> index = measure("ilp", *solved);
     if (!index)
       return index.takeError();
     const MeasuredAssignment &point = result.measured[*index];
@@ -389,6 +390,7 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     entry.name = layer.name;
     entry.weights = layer.geometry.weights();
     entry.usedSecondMoment = !layer.inputSecondMoment.empty();
+    entry.latencyMs.assign(userChoices, 0); // measured in step 3
     // The gain is measured around float, where the perturbation is known.
     std::vector<int64_t> perturbation(layerCount, floatChoice);
     perturbation[l] = perturbChoice;
@@ -449,9 +451,9 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   // At most this many measured points (the solvers stop earlier).
   ProgressCounter measuring(
       options.progress, "mixed precision: measuring",
-      userChoices + std::max<size_t>(options.pointsNearBudget +
-                                         options.pointsAcross,
-                                     2 * size_t(std::log2(layerCount + 1)) + 4));
+      userChoices +
+          std::max<size_t>(options.pointsNearBudget + options.pointsAcross,
+                           2 * size_t(std::log2(layerCount + 1)) + 4));
 
   // 3. Measure each point end to end: its divergence on every search
   // sample and its latency (per sample); the uniform assignments first,
@@ -462,8 +464,12 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
            (options.latencyBudgetMs <= 0 ||
             m.measuredLatencyMs <= options.latencyBudgetMs);
   };
-  // Observations behind each per-layer time (from the uniform runs on).
-  std::optional<std::vector<std::vector<double>>> latencyObservations;
+  // The latency model: each layer's time per candidate and the time
+  // outside the layers, running means over every measured run (a layer's
+  // time depends on its neighbours' precisions: caches, layouts), with how
+  // many runs each has seen.
+  std::vector<std::vector<double>> latencyObservations(
+      layerCount, std::vector<double>(userChoices, 0));
   double otherObservations = 0;
   auto measure = [&](const std::string &label,
                      const Assignment &a) -> llvm::Expected<size_t> {
@@ -478,51 +484,33 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     m.measuredLatencyMs = 1000 * (*compiled)->runSeconds() / samplesRun;
     m.predictedLatencyMs = result.predictLatencyMs(a);
     m.withinBudget = withinBudgets(m);
-    if (latencyObservations) {
-      // A layer's time depends on its neighbours' precisions (caches,
-      // layouts): every measured mix refines the per-layer times the
-      // next prediction uses, as running means of what was seen.
-      double layersMs = 0;
-      for (auto [l, layer] : llvm::enumerate(result.layers)) {
-        size_t c = a.choice[l];
-        double seen = 1000 * (*compiled)->layerSeconds()[l] / samplesRun;
-        double &count = (*latencyObservations)[l][c];
-        layer.latencyMs[c] = (layer.latencyMs[c] * count + seen) / (count + 1);
-        count += 1;
-        layersMs += seen;
-      }
-      otherObservations += 1;
-      result.otherLatencyMs +=
-          (m.measuredLatencyMs - layersMs - result.otherLatencyMs) /
-          otherObservations;
+    double layersMs = 0;
+    for (auto [l, layer] : llvm::enumerate(result.layers)) {
+      size_t c = a.choice[l];
+      double seen = 1000 * (*compiled)->layerSeconds()[l] / samplesRun;
+      double &count = latencyObservations[l][c];
+      layer.latencyMs[c] = (layer.latencyMs[c] * count + seen) / (count + 1);
+      count += 1;
+      layersMs += seen;
     }
+    otherObservations += 1;
+    result.otherLatencyMs +=
+        (m.measuredLatencyMs - layersMs - result.otherLatencyMs) /
+        otherObservations;
     result.measured.push_back(std::move(m));
     measuring.step();
     return result.measured.size() - 1;
   };
-  for (size_t c = 0; c < userChoices; ++c) {
-    llvm::Expected<size_t> uniform =
-        measure("uniform " + options.candidates[c],
-                evaluate(table, std::vector<int>(layerCount, int(c))));
-    if (!uniform)
+  for (size_t c = 0; c < userChoices; ++c)
+    if (auto uniform =
+            measure("uniform " + options.candidates[c],
+                    evaluate(table, std::vector<int>(layerCount, int(c))));
+        !uniform)
       return uniform.takeError();
-    // Per-layer time at this candidate, and what the layers do not take.
-    for (auto [layer, seconds] :
-         llvm::zip_equal(result.layers, (*compiled)->layerSeconds()))
-      layer.latencyMs.push_back(1000 * seconds / samplesRun);
-    double layersMs = 0;
-    for (const MixedLayer &layer : result.layers)
-      layersMs += layer.latencyMs.back();
-    result.otherLatencyMs +=
-        (result.measured[*uniform].measuredLatencyMs - layersMs) /
-        double(userChoices);
-  }
-  for (MeasuredAssignment &m : result.measured) {
+  // The uniform runs were measured while the model was filling; predict
+  // them with the whole model, as every later point is.
+  for (MeasuredAssignment &m : result.measured)
     m.predictedLatencyMs = result.predictLatencyMs(m.assignment);
-    m.withinBudget = withinBudgets(m);
-  }
-  latencyObservations.emplace(layerCount, std::vector<double>(userChoices, 1));
-  otherObservations = double(userChoices);
 
   llvm::Expected<std::optional<size_t>> kept =
       options.solver == "ilp" ? solveWithIntegerProgram(table, result, measure)
