@@ -138,6 +138,17 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
   return llvm::Error::success();
 }
 
+/// --ternary's grid (empty: absmean).
+static llvm::Expected<WeightScheme>
+parseTernaryMethod(llvm::StringRef ternary) {
+  if (ternary.empty() || ternary == "absmean")
+    return WeightScheme::TernaryAbsMean;
+  if (ternary == "twn")
+    return WeightScheme::TernaryThreshold;
+  return optionError("unknown --ternary '" + ternary +
+                     "'; expected absmean or twn");
+}
+
 llvm::Expected<WeightScheme> quantc::parseWeightBits(llvm::StringRef bits,
                                                      llvm::StringRef ternary) {
   if (!ternary.empty() && bits != "ternary")
@@ -150,12 +161,7 @@ llvm::Expected<WeightScheme> quantc::parseWeightBits(llvm::StringRef bits,
   if (bits != "ternary")
     return optionError("unknown --bits '" + bits +
                        "'; expected 8, 4, ternary or mixed");
-  if (ternary.empty() || ternary == "absmean")
-    return WeightScheme::TernaryAbsMean;
-  if (ternary == "twn")
-    return WeightScheme::TernaryThreshold;
-  return optionError("unknown --ternary '" + ternary +
-                     "'; expected absmean or twn");
+  return parseTernaryMethod(ternary);
 }
 
 llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
@@ -163,13 +169,12 @@ llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
                                         llvm::StringRef ternary,
                                         llvm::StringRef sensitivity,
                                         llvm::StringRef solver,
+                                        llvm::StringRef base,
                                         MixedPrecisionRequest &mixed) {
   mixed.enabled = true;
-  if (ternary.empty())
-    ternary = "absmean";
-  if (ternary != "absmean" && ternary != "twn")
-    return optionError("unknown --ternary '" + ternary +
-                       "'; expected absmean or twn");
+  llvm::Expected<WeightScheme> ternaryScheme = parseTernaryMethod(ternary);
+  if (!ternaryScheme)
+    return ternaryScheme.takeError();
   if (group != 0 && (group < 8 || group % 8 != 0))
     return optionError(llvm::formatv(
         "--group {0}: weight groups need a positive multiple of 8", group));
@@ -193,7 +198,7 @@ llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
       if (gptq)
         text += "-gptq";
     } else if (name == "ternary")
-      text = ("ternary-" + ternary).str();
+      text = weightSchemeName(*ternaryScheme).str();
     else if (!llvm::is_contained(
                  {"float", "int8", "ternary-absmean", "ternary-twn"}, name) &&
              !name.starts_with("int4-"))
@@ -221,6 +226,10 @@ llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
     return optionError("unknown --solver '" + solver +
                        "'; expected pareto, ilp or bisection");
   mixed.solver = solver.str();
+  if (!base.empty() && base != "float" && base != "quantized")
+    return optionError("unknown --sensitivity-base '" + base +
+                       "'; expected float or quantized");
+  mixed.quantizedBase = base == "quantized";
   return llvm::Error::success();
 }
 

@@ -212,8 +212,7 @@ static cl::opt<std::string> sensitivityBase(
     cl::desc("with --bits mixed: what the other layers run at while kl "
              "measures one: float (default) or quantized (the candidate with "
              "the most bits below float)"),
-    cl::init("float"), cl::sub(runCommand), cl::sub(compileCommand),
-    cl::cat(searchCategory));
+    cl::sub(runCommand), cl::sub(compileCommand), cl::cat(searchCategory));
 static cl::opt<std::string>
     solver("solver",
            cl::desc("with --bits mixed: pareto (the frontier by dynamic "
@@ -358,9 +357,9 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   if (bits == "mixed") {
     // --group, --gptq and --ternary shape the candidates; layers outside
     // the search stay int8.
-    if (Error err =
-            parseMixedPrecision(candidates, weightGroup, gptqWeights, ternary,
-                                sensitivity, solver, options->mixed))
+    if (Error err = parseMixedPrecision(candidates, weightGroup, gptqWeights,
+                                        ternary, sensitivity, solver,
+                                        sensitivityBase, options->mixed))
       return std::move(err);
   } else {
     Expected<WeightScheme> scheme = parseWeightBits(bits, ternary);
@@ -370,19 +369,15 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
     q.group = weightGroup;
     q.gptq = gptqWeights;
     if (candidates.getNumOccurrences() || sensitivity.getNumOccurrences() ||
-        solver.getNumOccurrences())
+        solver.getNumOccurrences() || sensitivityBase.getNumOccurrences())
       return createStringError(inconvertibleErrorCode(),
-                               "--candidates, --sensitivity and --solver "
-                               "steer mixed precision: give --bits mixed");
+                               "--candidates, --sensitivity, "
+                               "--sensitivity-base and --solver steer mixed "
+                               "precision: give --bits mixed");
   }
   options->mixed.weightBitsBudget = weightBitsBudget;
   options->mixed.latencyBudgetMs = latencyBudget;
   options->mixed.maxDivergence = maxOutputDivergence;
-  if (sensitivityBase != "float" && sensitivityBase != "quantized")
-    return createStringError(inconvertibleErrorCode(),
-                             "unknown --sensitivity-base '" + sensitivityBase +
-                                 "'; expected float or quantized");
-  options->mixed.quantizedBase = sensitivityBase == "quantized";
   options->mixed.assignment = assignPrecision;
   q.biasCorrection = biasCorrection;
   q.keepFloat.assign(keepFloat.begin(), keepFloat.end());

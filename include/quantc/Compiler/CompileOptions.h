@@ -137,11 +137,13 @@ llvm::Expected<WeightScheme> parseWeightBits(llvm::StringRef bits,
 /// --bits mixed: `candidates` ("8,4,ternary,float", or precision texts such
 /// as "int4-g32"; empty: "8,4") resolved with --group and --gptq (for 4)
 /// and --ternary (for ternary), the sensitivity ("kl", "hessian",
-/// "augmented-hessian") and the solver ("pareto"), into `mixed`.
+/// "augmented-hessian"), the solver ("pareto", "ilp", "bisection") and the
+/// sensitivity base ("float", "quantized"), into `mixed`. Empty texts take
+/// the defaults.
 llvm::Error parseMixedPrecision(llvm::StringRef candidates, int64_t group,
                                 bool gptq, llvm::StringRef ternary,
                                 llvm::StringRef sensitivity,
-                                llvm::StringRef solver,
+                                llvm::StringRef solver, llvm::StringRef base,
                                 MixedPrecisionRequest &mixed);
 
 /// "minmax", "percentile", "entropy" or "mse".
