@@ -28,20 +28,34 @@ std::vector<Assignment> allAssignments(llvm::ArrayRef<LayerChoices> layers) {
   }
 }
 
+/// `count` layers of three candidates: integer sizes 1..9, sensitivities
+/// 0 .. 999 / `steps`.
+std::vector<LayerChoices> randomLayers(std::mt19937 &random, size_t count,
+                                       int steps) {
+  std::vector<LayerChoices> layers(count);
+  for (LayerChoices &layer : layers)
+    for (int c = 0; c < 3; ++c) {
+      layer.bits.push_back(double(random() % 9 + 1));
+      layer.sensitivity.push_back(double(random() % 1000) / steps);
+    }
+  return layers;
+}
+
+/// The least and most total bits of any assignment.
+std::pair<double, double> sizeRange(llvm::ArrayRef<LayerChoices> layers) {
+  double least = 0, most = 0;
+  for (const LayerChoices &layer : layers) {
+    least += *std::min_element(layer.bits.begin(), layer.bits.end());
+    most += *std::max_element(layer.bits.begin(), layer.bits.end());
+  }
+  return {least, most};
+}
+
 TEST(Frontier, EqualsTheBruteForceParetoSetWithIntegerSizes) {
   std::mt19937 random(7);
   for (int trial = 0; trial < 20; ++trial) {
-    std::vector<LayerChoices> layers(5);
-    for (LayerChoices &layer : layers)
-      for (int c = 0; c < 3; ++c) {
-        layer.bits.push_back(double(random() % 9 + 1));
-        layer.sensitivity.push_back(double(random() % 1000) / 100);
-      }
-    double least = 0, most = 0;
-    for (const LayerChoices &layer : layers) {
-      least += *std::min_element(layer.bits.begin(), layer.bits.end());
-      most += *std::max_element(layer.bits.begin(), layer.bits.end());
-    }
+    std::vector<LayerChoices> layers = randomLayers(random, 5, 100);
+    auto [least, most] = sizeRange(layers);
     // One step per bit: no rounding, so the frontier is exact.
     std::vector<Assignment> frontier =
         paretoFrontier(layers, size_t(most - least));
@@ -82,24 +96,11 @@ TEST(Frontier, CoarseStepsNeverClaimASizeAPointDoesNotHave) {
   EXPECT_DOUBLE_EQ(frontier.back().predicted, 0);
 }
 
-} // namespace
-
-namespace {
-
 TEST(IntegerProgram, AgreesWithTheFrontierWhenOnlySizeIsConstrained) {
   std::mt19937 random(19);
   for (int trial = 0; trial < 10; ++trial) {
-    std::vector<LayerChoices> layers(8);
-    for (LayerChoices &layer : layers)
-      for (int c = 0; c < 3; ++c) {
-        layer.bits.push_back(double(random() % 9 + 1));
-        layer.sensitivity.push_back(double(random() % 1000) / 1000);
-      }
-    double least = 0, most = 0;
-    for (const LayerChoices &layer : layers) {
-      least += *std::min_element(layer.bits.begin(), layer.bits.end());
-      most += *std::max_element(layer.bits.begin(), layer.bits.end());
-    }
+    std::vector<LayerChoices> layers = randomLayers(random, 8, 1000);
+    auto [least, most] = sizeRange(layers);
     std::vector<Assignment> frontier =
         paretoFrontier(layers, size_t(most - least));
     for (double budget = least; budget <= most; budget += 3) {
