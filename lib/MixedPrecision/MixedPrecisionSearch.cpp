@@ -333,8 +333,13 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
         "--weight-bits-budget {0:f2}: the smallest assignment of these "
         "candidates takes {1:f2} bits per weight",
         options.weightBitsBudget, leastBits / weightCount));
-  if (llvm::Error err = addPerturbationChoice(*switched, *weights, floatChoice,
-                                              options.perturbation))
+  // Each layer's output energy per channel: the perturbation's size and
+  // the Hessian proxy's denominator.
+  std::vector<std::vector<double>> energies;
+  for (const LayerWeights &layer : *weights)
+    energies.push_back(outputChannelEnergy(layer));
+  if (llvm::Error err = addPerturbationChoice(
+          *switched, *weights, energies, floatChoice, options.perturbation))
     return std::move(err);
 
   MixedPrecisionResult result;
@@ -399,6 +404,8 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     if (!perturbed)
       return perturbed.takeError();
     entry.gain = *perturbed / injected;
+    std::vector<double> omegas = relativeHessianErrors(
+        layer, std::accumulate(energies[l].begin(), energies[l].end(), 0.0));
     for (size_t c = 0; c < userChoices; ++c) {
       const CandidateWeights &candidate = layer.candidates[c];
       entry.bits.push_back(candidate.bits);
@@ -413,7 +420,7 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
         // float over int8, costs nothing).
         kl = std::max(0.0, *measured - baseDivergence);
       }
-      double omega = hessianProxy(layer, candidate).relative();
+      double omega = omegas[c];
       entry.kl.push_back(kl);
       entry.hessian.push_back(omega);
       entry.augmented.push_back(entry.gain * omega);

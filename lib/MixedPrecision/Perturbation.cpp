@@ -9,7 +9,6 @@
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
-#include "quantc/MixedPrecision/Sensitivity.h"
 
 #include <cmath>
 #include <random>
@@ -41,9 +40,11 @@ static std::vector<float> noiseTensor(const LayerWeights &layer,
   return noise;
 }
 
-llvm::Error quantc::addPerturbationChoice(ModuleOp switched,
-                                          llvm::ArrayRef<LayerWeights> layers,
-                                          size_t floatChoice, double relative) {
+llvm::Error
+quantc::addPerturbationChoice(ModuleOp switched,
+                              llvm::ArrayRef<LayerWeights> layers,
+                              llvm::ArrayRef<std::vector<double>> energies,
+                              size_t floatChoice, double relative) {
   std::vector<scf::IndexSwitchOp> switches;
   switched.walk([&](scf::IndexSwitchOp select) { switches.push_back(select); });
   if (switches.size() != layers.size())
@@ -64,7 +65,7 @@ llvm::Error quantc::addPerturbationChoice(ModuleOp switched,
       return error("layer '" + layer.name + "': no float copy to perturb");
 
     std::vector<double> scale;
-    for (double energy : outputChannelEnergy(layer))
+    for (double energy : energies[*index])
       scale.push_back(relative * std::sqrt(std::max(energy, 0.0)));
     SmallVector<int64_t> cases(select.getCases());
     int64_t added = int64_t(select.getNumCases()) + 1;

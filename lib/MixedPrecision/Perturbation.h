@@ -18,10 +18,12 @@ namespace quantc {
 
 /// Adds to switch i of `switched` (after qc-quantize) a last choice: the
 /// float copy of choice `floatChoice` plus noise of +-relative x sqrt(E[y_o^2])
-/// per output channel o (random signs, seeded by the layer index), so the
-/// injected relative noise energy is relative^2 exactly.
+/// per output channel o (`energies[i]`, outputChannelEnergy of layer i;
+/// random signs, seeded by the layer index), so the injected relative
+/// noise energy is relative^2 exactly.
 llvm::Error addPerturbationChoice(mlir::ModuleOp switched,
                                   llvm::ArrayRef<LayerWeights> layers,
+                                  llvm::ArrayRef<std::vector<double>> energies,
                                   size_t floatChoice, double relative);
 
 } // namespace quantc

@@ -82,24 +82,26 @@ double quantc::quadraticForm(const LayerWeights &layer,
   return blockQuadratic(layer, d, nullptr);
 }
 
-HessianProxy quantc::hessianProxy(const LayerWeights &layer,
-                                  const CandidateWeights &candidate) {
-  HessianProxy proxy;
-  proxy.usedSecondMoment = !layer.inputSecondMoment.empty();
-  proxy.signal = quadraticForm(layer, layer.values);
-  if (!candidate.quantized)
-    return proxy;
-  std::vector<float> delta(layer.values.size());
-  for (size_t i = 0; i < delta.size(); ++i)
-    delta[i] = candidate.values[i] - layer.values[i];
-  proxy.error = quadraticForm(layer, delta);
-  return proxy;
-}
-
 std::vector<double> quantc::outputChannelEnergy(const LayerWeights &layer) {
   std::vector<double> energy;
   blockQuadratic(layer, layer.values, &energy);
   return energy;
+}
+
+std::vector<double> quantc::relativeHessianErrors(const LayerWeights &layer,
+                                                  double signal) {
+  std::vector<double> errors;
+  std::vector<float> delta(layer.values.size());
+  for (const CandidateWeights &candidate : layer.candidates) {
+    if (!candidate.quantized || signal <= 0) {
+      errors.push_back(0);
+      continue;
+    }
+    for (size_t i = 0; i < delta.size(); ++i)
+      delta[i] = candidate.values[i] - layer.values[i];
+    errors.push_back(quadraticForm(layer, delta) / signal);
+  }
+  return errors;
 }
 
 std::string OutputMeasure::describe() const {

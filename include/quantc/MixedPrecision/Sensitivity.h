@@ -36,21 +36,15 @@ llvm::StringRef sensitivitySignalName(SensitivitySignal signal);
 /// block-diagonal H). Without E[x x^T], H = I.
 double quadraticForm(const LayerWeights &layer, llvm::ArrayRef<float> d);
 
-struct HessianProxy {
-  /// tr(dW H dW^T) and tr(W H W^T): the layer's expected squared output
-  /// error and output signal per output position.
-  double error = 0, signal = 0;
-  /// Whether H was E[x x^T] (false: the identity, for layers whose input
-  /// has more channels than calibration keeps E[x x^T] for).
-  bool usedSecondMoment = false;
-  /// Noise-to-signal of the layer's output (0 for float).
-  double relative() const { return signal > 0 ? error / signal : 0; }
-};
-HessianProxy hessianProxy(const LayerWeights &layer,
-                          const CandidateWeights &candidate);
-
-/// E[y_o^2] per output channel (w_o^T H w_o, block-diagonal as above).
+/// E[y_o^2] per output channel (w_o^T H w_o, block-diagonal as above);
+/// their sum is tr(W H W^T), the layer's output signal.
 std::vector<double> outputChannelEnergy(const LayerWeights &layer);
+
+/// Per candidate, the Hessian proxy tr(dW H dW^T) / `signal`: the layer's
+/// output noise-to-signal (0 for float candidates). `signal` is the sum of
+/// outputChannelEnergy(layer), computed once by the caller.
+std::vector<double> relativeHessianErrors(const LayerWeights &layer,
+                                          double signal);
 
 /// How an output's change is measured.
 struct OutputMeasure {
