@@ -218,7 +218,8 @@ llvm::Error quantc::parseMixedPrecision(llvm::StringRef candidates,
       parseSensitivitySignal(sensitivity.empty() ? "kl" : sensitivity);
   if (!signal)
     return optionError("unknown --sensitivity '" + sensitivity +
-                       "'; expected kl, hessian or augmented-hessian");
+                       "'; expected kl, hessian, augmented-hessian, lrp or "
+                       "lrp-hessian");
   mixed.signal = *signal;
   if (solver.empty())
     solver = "pareto";

@@ -11,6 +11,7 @@
 
 #include "quantc_runtime.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
@@ -184,6 +185,7 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
     return std::move(err);
 
   std::vector<HostArray> outputsData;
+  llvm::SmallPtrSet<void *, 8> owned;
   size_t at = 0;
   for (RankedTensorType type : outputs) {
     int64_t rank = type.getRank();
@@ -196,10 +198,14 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
     // Copy with the descriptor's strides (results need not be contiguous).
     gatherStrided(base, llvm::ArrayRef(desc + 3, rank),
                   llvm::ArrayRef(desc + 3 + rank, rank), array.data.data());
-    // The model allocated it for the caller (its deallocation pipeline
-    // makes every returned buffer owned).
-    _mlir_memref_to_llvm_free(reinterpret_cast<void *>(desc[0]));
+    owned.insert(reinterpret_cast<void *>(desc[0]));
     outputsData.push_back(std::move(array));
   }
+  // The model allocated them for the caller (its deallocation pipeline
+  // makes every returned buffer owned). Results may share one buffer (a
+  // tensor returned twice, or a reshaped view of another result): each is
+  // freed once, after every result has been read.
+  for (void *allocation : owned)
+    _mlir_memref_to_llvm_free(allocation);
   return outputsData;
 }

@@ -19,6 +19,7 @@
 #include "quantc/Calibration/SwitchedModel.h"
 #include "quantc/Dialect/QC/IR/QCAttrs.h"
 #include "quantc/MixedPrecision/LayerWeights.h"
+#include "quantc/MixedPrecision/Relevance.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/STLExtras.h"
@@ -353,6 +354,22 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   result.sensitivitySamples =
       std::min(inputs->size(), options.sensitivitySamples);
 
+  // Relevance flows through the float model on the ranking samples.
+  bool lrpChosen = options.signal == SensitivitySignal::LRP ||
+                   options.signal == SensitivitySignal::LRPHessian;
+  std::optional<LayerRelevance> relevance;
+  RelevanceOptions relevanceOptions;
+  relevanceOptions.progress = options.progress;
+  llvm::Expected<LayerRelevance> propagated = propagateRelevance(
+      calibrated, llvm::ArrayRef(*inputs).take_front(result.sensitivitySamples),
+      relevanceOptions);
+  if (propagated)
+    relevance = std::move(*propagated);
+  else if (lrpChosen)
+    return propagated.takeError();
+  else
+    result.lrpUnavailable = llvm::toString(propagated.takeError());
+
   llvm::Expected<std::unique_ptr<SwitchedModel>> compiled =
       SwitchedModel::compile(switched.release(), std::move(*inputs));
   if (!compiled)
@@ -406,6 +423,9 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
     entry.gain = *perturbed / injected;
     std::vector<double> omegas = relativeHessianErrors(
         layer, std::accumulate(energies[l].begin(), energies[l].end(), 0.0));
+    std::vector<double> weightErrors = relativeWeightErrors(layer);
+    if (relevance)
+      entry.relevance = relevance->mass.lookup(layer.name);
     for (size_t c = 0; c < userChoices; ++c) {
       const CandidateWeights &candidate = layer.candidates[c];
       entry.bits.push_back(candidate.bits);
@@ -424,30 +444,44 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
       entry.kl.push_back(kl);
       entry.hessian.push_back(omega);
       entry.augmented.push_back(entry.gain * omega);
+      if (relevance) {
+        entry.lrp.push_back(entry.relevance * weightErrors[c]);
+        entry.lrpHessian.push_back(entry.relevance * omega);
+      }
       progress.step();
     }
     configuration[l] = baseChoice;
     result.layers.push_back(std::move(entry));
     result.totalWeights += layer.geometry.weights();
   }
-  std::vector<double> kl, hessian, augmented;
+  std::vector<double> kl, hessian, augmented, lrp, lrpHessian;
   for (const MixedLayer &layer : result.layers)
     for (size_t c = 0; c < userChoices; ++c)
       if (c != floatChoice) {
         kl.push_back(layer.kl[c]);
         hessian.push_back(layer.hessian[c]);
         augmented.push_back(layer.augmented[c]);
+        if (relevance) {
+          lrp.push_back(layer.lrp[c]);
+          lrpHessian.push_back(layer.lrpHessian[c]);
+        }
       }
   result.spearmanHessian = spearman(hessian, kl);
   result.spearmanAugmented = spearman(augmented, kl);
+  if (relevance) {
+    result.spearmanLRP = spearman(lrp, kl);
+    result.spearmanLRPHessian = spearman(lrpHessian, kl);
+  }
 
   // 2. The chosen signal's table, the frontier, and the budgets.
   std::vector<LayerChoices> table;
   for (const MixedLayer &layer : result.layers) {
     const std::vector<double> &signal =
-        options.signal == SensitivitySignal::KL        ? layer.kl
-        : options.signal == SensitivitySignal::Hessian ? layer.hessian
-                                                       : layer.augmented;
+        options.signal == SensitivitySignal::KL           ? layer.kl
+        : options.signal == SensitivitySignal::Hessian    ? layer.hessian
+        : options.signal == SensitivitySignal::LRP        ? layer.lrp
+        : options.signal == SensitivitySignal::LRPHessian ? layer.lrpHessian
+                                                          : layer.augmented;
     table.push_back({layer.bits, signal});
   }
   result.frontier = paretoFrontier(table);
@@ -570,6 +604,10 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
         {"kl", array(layer.kl)},
         {"hessian", array(layer.hessian)},
         {"augmented-hessian", array(layer.augmented)}};
+    if (!layer.lrp.empty()) {
+      sensitivity["lrp"] = array(layer.lrp);
+      sensitivity["lrp-hessian"] = array(layer.lrpHessian);
+    }
     layerList.push_back(llvm::json::Object{
         {"name", layer.name},
         {"weights", layer.weights},
@@ -577,6 +615,7 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
         {"bits", array(layer.bits)},
         {"sensitivity", std::move(sensitivity)},
         {"gain", layer.gain},
+        {"relevance", layer.relevance},
         {"latency_ms", array(layer.latencyMs)},
         {"hessian_uses_second_moment", layer.usedSecondMoment},
         {"chosen", candidates[layer.chosen]}});
@@ -614,7 +653,13 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
       solverFacts["met"] = toleranceMet;
     }
   }
-  return llvm::json::Object{
+  llvm::json::Object spearmanList{{"hessian", spearmanHessian},
+                                  {"augmented-hessian", spearmanAugmented}};
+  if (spearmanLRP) {
+    spearmanList["lrp"] = *spearmanLRP;
+    spearmanList["lrp-hessian"] = *spearmanLRPHessian;
+  }
+  llvm::json::Object top{
       {"solver_details", std::move(solverFacts)},
       {"latency_budget_ms", latencyBudgetMs},
       {"predicted_latency_ms", kept().predictedLatencyMs},
@@ -631,9 +676,7 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
       {"predicted", keptAssignment.predicted},
       {"measured", kept().measured},
       {"kept", kept().label},
-      {"spearman_vs_kl",
-       llvm::json::Object{{"hessian", spearmanHessian},
-                          {"augmented-hessian", spearmanAugmented}}},
+      {"spearman_vs_kl", std::move(spearmanList)},
       {"samples", int64_t(samples)},
       {"sensitivity_samples", int64_t(sensitivitySamples)},
       {"runs", int64_t(runs)},
@@ -641,4 +684,7 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
       {"layers", std::move(layerList)},
       {"frontier", std::move(frontierList)},
       {"measured_points", std::move(measuredList)}};
+  if (!lrpUnavailable.empty())
+    top["lrp_unavailable"] = lrpUnavailable;
+  return top;
 }

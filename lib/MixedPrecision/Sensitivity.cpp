@@ -23,6 +23,8 @@ quantc::parseSensitivitySignal(llvm::StringRef text) {
       .Case("kl", SensitivitySignal::KL)
       .Case("hessian", SensitivitySignal::Hessian)
       .Case("augmented-hessian", SensitivitySignal::AugmentedHessian)
+      .Case("lrp", SensitivitySignal::LRP)
+      .Case("lrp-hessian", SensitivitySignal::LRPHessian)
       .Default(std::nullopt);
 }
 
@@ -34,6 +36,10 @@ llvm::StringRef quantc::sensitivitySignalName(SensitivitySignal signal) {
     return "hessian";
   case SensitivitySignal::AugmentedHessian:
     return "augmented-hessian";
+  case SensitivitySignal::LRP:
+    return "lrp";
+  case SensitivitySignal::LRPHessian:
+    return "lrp-hessian";
   }
   return "";
 }
@@ -100,6 +106,23 @@ std::vector<double> quantc::relativeHessianErrors(const LayerWeights &layer,
     for (size_t i = 0; i < delta.size(); ++i)
       delta[i] = candidate.values[i] - layer.values[i];
     errors.push_back(quadraticForm(layer, delta) / signal);
+  }
+  return errors;
+}
+
+std::vector<double> quantc::relativeWeightErrors(const LayerWeights &layer) {
+  double energy = 0;
+  for (float w : layer.values)
+    energy += double(w) * w;
+  std::vector<double> errors;
+  for (const CandidateWeights &candidate : layer.candidates) {
+    double error = 0;
+    if (candidate.quantized && energy > 0)
+      for (size_t i = 0; i < layer.values.size(); ++i) {
+        double d = double(candidate.values[i]) - layer.values[i];
+        error += d * d;
+      }
+    errors.push_back(energy > 0 ? error / energy : 0);
   }
   return errors;
 }

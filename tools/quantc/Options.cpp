@@ -205,7 +205,9 @@ static cl::opt<std::string> sensitivity(
              "divergence with that layer alone quantized, default), hessian "
              "(tr(dW E[xx^T] dW^T) relative to the layer's output) or "
              "augmented-hessian (hessian times the layer's measured gain to "
-             "the outputs)"),
+             "the outputs), lrp (the layer's relevance mass from layer-wise "
+             "relevance propagation times its relative weight error) or "
+             "lrp-hessian (relevance times hessian)"),
     cl::sub(runCommand), cl::sub(compileCommand), cl::cat(searchCategory));
 static cl::opt<std::string> sensitivityBase(
     "sensitivity-base",

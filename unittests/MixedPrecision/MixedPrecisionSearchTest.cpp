@@ -142,8 +142,11 @@ struct KnownAnswer {
 
 TEST(MixedPrecisionSearch, OutlierLayerKeepsEightBitsDeadLayerGetsFewest) {
   KnownAnswer model;
+  // LRP sees the dead end too: no relevance crosses the multiplication by
+  // a zero constant.
   for (SensitivitySignal signal :
-       {SensitivitySignal::KL, SensitivitySignal::AugmentedHessian}) {
+       {SensitivitySignal::KL, SensitivitySignal::AugmentedHessian,
+        SensitivitySignal::LRP, SensitivitySignal::LRPHessian}) {
     std::map<std::string, std::string> chosen = model.choose(signal);
     EXPECT_EQ(chosen["fc_outlier"], "int8")
         << sensitivitySignalName(signal).str();

@@ -75,6 +75,10 @@ struct MixedLayer {
   /// Per candidate (options' order).
   std::vector<double> bits;
   std::vector<double> kl, hessian, augmented;
+  /// Relevance mass at the layer's output (Relevance.h), and the lrp
+  /// signals from it (empty when lrp was not available).
+  double relevance = 0;
+  std::vector<double> lrp, lrpHessian;
   /// Measured output divergence per unit of relative output noise energy.
   double gain = 0;
   /// Whether the Hessian used E[x x^T] (else the identity).
@@ -126,6 +130,10 @@ struct MixedPrecisionResult {
   /// Each signal's Spearman correlation with the measured one-layer kl
   /// (over every layer and non-float candidate).
   double spearmanHessian = 0, spearmanAugmented = 0;
+  std::optional<double> spearmanLRP, spearmanLRPHessian;
+  /// Why the lrp signals were not computed (an op without a relevance
+  /// rule), when another signal was chosen; empty otherwise.
+  std::string lrpUnavailable;
   size_t samples = 0, sensitivitySamples = 0, runs = 0;
   double seconds = 0;
 

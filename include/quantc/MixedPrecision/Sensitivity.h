@@ -6,7 +6,9 @@
 //    from calibration (GPTQ / OBQ), relative to the same form of W;
 //  - kl: the measured output divergence with only that layer quantized;
 //  - augmented-hessian: Omega times the layer's measured gain to the
-//    outputs (a perturbation of known size injected at its output).
+//    outputs (a perturbation of known size injected at its output);
+//  - lrp: the layer's relevance mass (Relevance.h) times its relative
+//    weight error ||dW||^2 / ||W||^2; lrp-hessian: relevance times Omega.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,9 +26,9 @@
 
 namespace quantc {
 
-enum class SensitivitySignal { KL, Hessian, AugmentedHessian };
+enum class SensitivitySignal { KL, Hessian, AugmentedHessian, LRP, LRPHessian };
 
-/// "kl", "hessian", "augmented-hessian".
+/// "kl", "hessian", "augmented-hessian", "lrp", "lrp-hessian".
 std::optional<SensitivitySignal> parseSensitivitySignal(llvm::StringRef text);
 llvm::StringRef sensitivitySignalName(SensitivitySignal signal);
 
@@ -45,6 +47,10 @@ std::vector<double> outputChannelEnergy(const LayerWeights &layer);
 /// outputChannelEnergy(layer), computed once by the caller.
 std::vector<double> relativeHessianErrors(const LayerWeights &layer,
                                           double signal);
+
+/// Per candidate, ||dW||^2 / ||W||^2 (0 for float candidates): the weight
+/// error without any model of the inputs.
+std::vector<double> relativeWeightErrors(const LayerWeights &layer);
 
 /// How an output's change is measured.
 struct OutputMeasure {
