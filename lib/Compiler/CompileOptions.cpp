@@ -54,12 +54,18 @@ quantizationSettings(const CompileOptions &options) {
 static llvm::Error validateMixedPrecision(const CompileOptions &options) {
   const MixedPrecisionRequest &mixed = options.mixed;
   if (!mixed.enabled) {
+    // An embedder setting the fields directly is refused as the driver's
+    // flags are: nothing steers a search that does not run.
+    MixedPrecisionRequest unset;
     if (mixed.weightBitsBudget != 0 || !mixed.candidates.empty() ||
-        mixed.latencyBudgetMs != 0 || mixed.maxDivergence != 0)
+        mixed.latencyBudgetMs != 0 || mixed.maxDivergence != 0 ||
+        mixed.signal != unset.signal || mixed.solver != unset.solver ||
+        mixed.quantizedBase != unset.quantizedBase ||
+        mixed.pointsNearBudget != unset.pointsNearBudget)
       return optionError("--weight-bits-budget, --latency-budget-ms, "
                          "--max-output-divergence, --candidates, "
-                         "--sensitivity and --solver steer mixed precision: "
-                         "give --bits mixed");
+                         "--sensitivity, --sensitivity-base and --solver "
+                         "steer mixed precision: give --bits mixed");
     return llvm::Error::success();
   }
   if (!(mixed.weightBitsBudget > 0 && mixed.weightBitsBudget <= 32))

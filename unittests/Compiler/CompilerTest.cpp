@@ -46,6 +46,27 @@ std::string errorText(llvm::Error err) {
   return llvm::toString(std::move(err));
 }
 
+TEST(CompilerOptions, MixedPrecisionFieldsNeedMixedPrecision) {
+  // An embedder filling the request without enabling it is told, as the
+  // driver's flags are.
+  CompileOptions options;
+  options.model.path = kClassifier;
+  options.quantization.calibration = "samples/";
+  EXPECT_FALSE(validateOptions(options));
+  for (int field = 0; field < 3; ++field) {
+    CompileOptions steered = options;
+    if (field == 0)
+      steered.mixed.signal = SensitivitySignal::LRP;
+    else if (field == 1)
+      steered.mixed.solver = "ilp";
+    else
+      steered.mixed.quantizedBase = true;
+    EXPECT_NE(errorText(validateOptions(steered)).find("give --bits mixed"),
+              std::string::npos)
+        << field;
+  }
+}
+
 TEST(CompilerOptions, QuantizationWithoutCalibrationIsRefused) {
   CompileOptions options;
   options.model.path = kClassifier;
