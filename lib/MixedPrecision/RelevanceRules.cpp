@@ -248,23 +248,35 @@ private:
     return true;
   }
 
-  /// Whether `value` is a gate: a bounded squashing of some activation
-  /// (sigmoid, hard sigmoid, clip, tanh, softmax), possibly scaled by a
-  /// constant, as in swish x * sigmoid(x), hard-swish x * clip(x + 3) / 6
-  /// and squeeze-excitation.
-  bool isGate(Value value) {
-    Operation *def = value.getDefiningOp();
-    while (def && isa<qc::MulOp, qc::DivOp>(def) &&
-           state.absorbs(def->getOperand(1)))
-      def = def->getOperand(0).getDefiningOp();
-    return def && isa<qc::SigmoidOp, qc::HardSigmoidOp, qc::ClipOp, qc::TanhOp,
-                      qc::SoftmaxOp>(def);
+  /// Whether `gate` is made from `x` by elementwise ops alone (unary
+  /// activations, arithmetic with constants): x * gate is then one
+  /// elementwise activation of x, as swish x * sigmoid(x) and hard-swish
+  /// x * clip(x + 3) / 6 are.
+  bool isElementwiseOf(Value gate, Value x) {
+    for (int depth = 0; depth < 8 && gate != x; ++depth) {
+      Operation *def = gate.getDefiningOp();
+      if (!def)
+        return false;
+      if (def->getNumOperands() == 1 &&
+          def->hasTrait<OpTrait::SameOperandsAndResultType>())
+        gate = def->getOperand(0);
+      else if (isa<qc::AddOp, qc::SubOp, qc::MulOp, qc::DivOp>(def) &&
+               state.absorbs(def->getOperand(1)))
+        gate = def->getOperand(0);
+      else if (isa<qc::AddOp, qc::MulOp>(def) &&
+               state.absorbs(def->getOperand(0)))
+        gate = def->getOperand(1);
+      else
+        return false;
+    }
+    return gate == x;
   }
 
-  /// Mul of an activation by a gate: all to the activation, the gate held
-  /// constant (the gating rule of the transformer LRP rules); of two other
-  /// activations: half each (AttnLRP's uniform rule). By a constant, and
-  /// Div / Pow: all to the tensor operand (divisor, exponent constant).
+  /// Mul of x by a function of x alone (an elementwise activation): all to
+  /// x, as for any activation; of two other activations (a
+  /// squeeze-excitation gate, attention): half each (AttnLRP's uniform
+  /// rule). By a constant, and Div / Pow: all to the tensor operand
+  /// (divisor, exponent constant).
   bool product() {
     Value lhs = op->getOperand(0), rhs = op->getOperand(1);
     const HostArray *a = state.values(lhs), *b = state.values(rhs),
@@ -277,8 +289,9 @@ private:
                         *intoB = state.relevance(rhs);
     double shareA = 0, shareB = 0;
     if (intoA && intoB && isa<qc::MulOp>(op)) {
-      bool gateA = isGate(lhs), gateB = isGate(rhs);
-      shareA = gateA == gateB ? 0.5 : gateA ? 0.0 : 1.0;
+      shareA = isElementwiseOf(rhs, lhs)   ? 1.0
+               : isElementwiseOf(lhs, rhs) ? 0.0
+                                           : 0.5;
       shareB = 1.0 - shareA;
     } else if (intoA)
       shareA = 1;

@@ -273,6 +273,43 @@ TEST(Relevance, LinearRulesGiveInputTimesGradient) {
   EXPECT_LT(worst, 1e-3 * largest) << "largest " << largest;
 }
 
+TEST(Relevance, ActivationsPassThroughGatesShare) {
+  // fc1, then hard-swish as ONNX exporters decompose it (x * clip(x + 3,
+  // 0, 6) / 6): an activation of x alone, so all of its relevance reaches
+  // x (were the clip branch a second operand, the constant 3 would absorb
+  // much of its half). Then a squeeze-excitation-like gate sigmoid(fc_gate)
+  // computed from another path: the product splits half and half.
+  std::mt19937 random(13);
+  std::string model =
+      std::string("func.func @main(%x: tensor<4x8xf32>) -> tensor<4x8xf32> "
+                  "{\n") +
+      "  %w1 = " + randomTensor(random, {8, 8}) + "\n" +
+      "  %h = qc.matmul %x, %w1 : tensor<4x8xf32>, tensor<8x8xf32> -> "
+      "tensor<4x8xf32> loc(\"fc1\")\n"
+      "  %three = qc.constant dense<3.0> : tensor<f32>\n"
+      "  %six = qc.constant dense<6.0> : tensor<f32>\n"
+      "  %s = qc.add %h, %three : tensor<4x8xf32>, tensor<f32> -> "
+      "tensor<4x8xf32>\n"
+      "  %c = qc.clip %s {max = 6.0 : f32, min = 0.0 : f32} : "
+      "tensor<4x8xf32>\n"
+      "  %m = qc.mul %h, %c : tensor<4x8xf32>, tensor<4x8xf32> -> "
+      "tensor<4x8xf32>\n"
+      "  %a = qc.div %m, %six : tensor<4x8xf32>, tensor<f32> -> "
+      "tensor<4x8xf32>\n"
+      "  %wg = " +
+      randomTensor(random, {8, 8}) + "\n" +
+      "  %g = qc.matmul %a, %wg : tensor<4x8xf32>, tensor<8x8xf32> -> "
+      "tensor<4x8xf32> loc(\"fc_gate\")\n"
+      "  %sg = qc.sigmoid %g : tensor<4x8xf32>\n"
+      "  %y = qc.mul %a, %sg : tensor<4x8xf32>, tensor<4x8xf32> -> "
+      "tensor<4x8xf32>\n"
+      "  return %y : tensor<4x8xf32>\n}\n";
+  LayerRelevance r = relevanceOf(model, {randomInput(random, {4, 8})});
+  EXPECT_NEAR(r.signedShare.lookup("fc_gate"), 0.5, 1e-6);
+  EXPECT_NEAR(r.signedShare.lookup("fc1"), 1.0, 1e-4);
+  EXPECT_NEAR(r.inputShare, 1.0, 1e-4);
+}
+
 TEST(Relevance, MissingRulesAreNamed) {
   std::unique_ptr<mlir::MLIRContext> context = createCompilerContext();
   std::string model =
