@@ -53,6 +53,9 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
   };
   if (name == kKeepFloatAttr)
     return expect(isa<UnitAttr>(value), "a unit attribute");
+  if (name == kSmoothScaleAttr)
+    return expect(isa<UnitAttr>(value) && isa<MulOp>(op),
+                  "a unit attribute on qc.mul");
   if (name == kPrecisionAttr)
     return expect(isa<LayerPrecisionAttr>(value) &&
                       isa<QuantizableOpInterface>(op),

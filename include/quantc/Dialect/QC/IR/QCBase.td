@@ -65,7 +65,9 @@ def QC_Dialect : Dialect {
     // On a module: the probe names qc-instrument-observers numbered, and
     // the layers qc-insert-precision-switches switches, in index order.
     "::mlir::ArrayAttr":$observers,
-    "::mlir::ArrayAttr":$precision_switches
+    "::mlir::ArrayAttr":$precision_switches,
+    // On a qc.mul qc-smooth inserted: a run-time SmoothQuant division.
+    "::mlir::UnitAttr":$smooth_scale
   );
   let hasOperationAttrVerify = 1;
   let hasConstantMaterializer = 1;

@@ -35,6 +35,8 @@ inline constexpr llvm::StringLiteral kGptqErrorRatioAttr =
     QCDialect::GptqErrorRatioAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kEstimatedSQNRAttr =
     QCDialect::EstimatedSqnrDbAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kSmoothScaleAttr =
+    QCDialect::SmoothScaleAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kObserversAttr =
     QCDialect::ObserversAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kPrecisionSwitchesAttr =

@@ -62,6 +62,50 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
 
+def QCSmooth : Pass<"qc-smooth"> {
+  let summary = "SmoothQuant: migrate activation outliers into the weights";
+  let description = [{
+    For every calibrated `qc.observe` probe (one with `channel_range`) whose
+    readers are all layers with constant weights (matmul, gemm without a
+    transposed A, ungrouped conv2d) reading it as their activation, per
+    input channel j:
+
+    `s_j = max|X_j|^alpha / max|W_j|^(1 - alpha)`
+
+    with `max|X_j|` from the probe's channel range and `max|W_j|` over every
+    reader's weights of input channel j (clamped to [1e-5, 1e5]; 1 for a
+    channel that is always zero). Every reader's weights of input channel j
+    are multiplied by `s_j` and the activation divided by it, so
+    `(X / s) (s W) = X W`: the float function is unchanged and the
+    activation's channel ranges are flattened (alpha = 1 moves all of it
+    into the weights, 0 none).
+
+    The division goes into the producer when the probed tensor is reached
+    from it through ReLUs (s > 0 commutes with them) and per-channel bias
+    adds, each the only user of its input: a LayerNorm's scale and bias
+    (channels on the last axis), a batch norm's scale and bias, or the
+    output channels of a conv2d, matmul or gemm with constant weights (and
+    their bias). Otherwise an explicit `qc.mul` by `1 / s`, marked
+    `qc.smooth_scale`, goes in front of the probe: a run-time cost the
+    report counts. A probe with another reader (a residual add) is left
+    alone. The probe's channel ranges, means and second moments are divided
+    by s (exact); its per-tensor range becomes the envelope of the channel
+    ranges, an estimate that calibrating the smoothed model replaces.
+  }];
+  let options = [
+    Option<"alpha", "alpha", "double", /*default=*/"0.5",
+           "migration strength in [0, 1]">,
+  ];
+  let statistics = [
+    Statistic<"folded", "folded", "activations smoothed into their producer">,
+    Statistic<"explicitScales", "explicit-scales",
+              "activations smoothed by an inserted qc.mul">,
+    Statistic<"refused", "refused",
+              "probes read by something other than a constant-weight layer">,
+  ];
+  let dependentDialects = ["::quantc::qc::QCDialect"];
+}
+
 def QCQuantize : Pass<"qc-quantize"> {
   let summary = "rewrite calibrated quantizable layers to quantized qc ops (u8 activations; int8, int4 or ternary weights)";
   let description = [{

@@ -1,0 +1,368 @@
+//===- Smooth.cpp - SmoothQuant: activation outliers into the weights -----===//
+//
+// Part of quantc. Per input channel j of the layers reading one calibrated
+// activation, s_j = max|X_j|^alpha / max|W_j|^(1 - alpha); the weights'
+// input channel j is multiplied by s_j and the activation divided by it,
+// which leaves the float function unchanged and flattens the activation's
+// channel ranges. The division goes into the producer where it can (a
+// LayerNorm's or batch norm's affine, a preceding conv / matmul / gemm's
+// output channels, through ReLU and per-channel bias adds); otherwise an
+// explicit qc.mul (marked qc.smooth_scale) does it at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QC/IR/QCConstants.h"
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace quantc::qc {
+#define GEN_PASS_DEF_QCSMOOTH
+#include "quantc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace quantc::qc
+
+using namespace mlir;
+using namespace quantc::qc;
+
+namespace {
+/// The smoothing factors outside this range are clamped: a channel that
+/// is (nearly) always zero must not blow the weights up.
+constexpr double kLeastFactor = 1e-5, kMostFactor = 1e5;
+
+int64_t normalizedAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// The axis of `layer`'s constant weight that its input channels run
+/// along, or nullopt (grouped convolutions: smoothing one group's channel
+/// would need the same factor in another's).
+std::optional<int64_t> weightInputAxis(Operation *layer) {
+  return llvm::TypeSwitch<Operation *, std::optional<int64_t>>(layer)
+      .Case([](MatMulOp m) -> std::optional<int64_t> {
+        return cast<RankedTensorType>(m.getRhs().getType()).getRank() - 2;
+      })
+      .Case([](GemmOp g) -> std::optional<int64_t> {
+        if (g.getTransA())
+          return std::nullopt;
+        return g.getTransB() ? 1 : 0;
+      })
+      .Case([](Conv2DOp c) -> std::optional<int64_t> {
+        if (c.getGroup() != 1)
+          return std::nullopt;
+        return 1;
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// Multiplies (or divides) every slice of `values` (row-major `shape`)
+/// along `axis` by factor[j].
+void scaleAlong(std::vector<float> &values, ArrayRef<int64_t> shape,
+                int64_t axis, ArrayRef<double> factor, bool divide) {
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  int64_t extent = shape[axis];
+  for (size_t i = 0; i < values.size(); ++i) {
+    double f = factor[(int64_t(i) / inner) % extent];
+    values[i] = float(divide ? values[i] / f : values[i] * f);
+  }
+}
+
+/// Replaces constant operand `operand` by its values scaled along `axis`.
+bool rescaleConstant(OpBuilder &builder, OpOperand &operand, int64_t axis,
+                     ArrayRef<double> factor, bool divide, StringRef name) {
+  auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+  std::optional<std::vector<float>> values = readF32Constant(operand.get());
+  if (!type || !values || axis < 0 || axis >= type.getRank() ||
+      type.getDimSize(axis) != int64_t(factor.size()))
+    return false;
+  scaleAlong(*values, type.getShape(), axis, factor, divide);
+  builder.setInsertionPoint(operand.getOwner());
+  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
+                                *values, name));
+  return true;
+}
+
+/// Whether constant `value` varies along `axis` of a rank-`rank` tensor
+/// only (right-aligned broadcasting), with `channels` entries.
+bool isPerChannelConstant(Value value, int64_t axis, int64_t rank,
+                          int64_t channels) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !readF32Constant(value) || type.getRank() > rank)
+    return false;
+  int64_t offset = rank - type.getRank();
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    int64_t extent = type.getDimSize(d);
+    if (d + offset == axis ? extent != channels : extent != 1)
+      return false;
+  }
+  return true;
+}
+
+/// The ops a division by s must pass to reach its producer, and the
+/// producer, or failure when it cannot be folded.
+struct FoldPath {
+  /// Per-channel bias adds on the way (their constant is divided too).
+  SmallVector<AddOp> biasAdds;
+  Operation *producer = nullptr;
+};
+
+/// Walks from `value` (channel axis `axis`) back through ReLUs and
+/// per-channel bias adds, each the only user of its input, to a producer
+/// whose output channels can absorb a per-channel factor.
+std::optional<FoldPath> findFoldPath(Value value, int64_t axis,
+                                     int64_t channels) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  FoldPath path;
+  while (true) {
+    Operation *def = value.getDefiningOp();
+    if (!def || !value.hasOneUse())
+      return std::nullopt;
+    if (auto relu = dyn_cast<ReluOp>(def)) {
+      value = relu.getInput();
+      continue;
+    }
+    if (auto add = dyn_cast<AddOp>(def)) {
+      if (isPerChannelConstant(add.getRhs(), axis, rank, channels) &&
+          add.getLhs().getType() == type) {
+        path.biasAdds.push_back(add);
+        value = add.getLhs();
+        continue;
+      }
+      return std::nullopt;
+    }
+    bool lastAxis = axis == rank - 1;
+    bool foldable =
+        llvm::TypeSwitch<Operation *, bool>(def)
+            .Case([&](LayerNormOp norm) {
+              return lastAxis &&
+                     normalizedAxis(norm.getAxis(), rank) == rank - 1 &&
+                     readF32Constant(norm.getScale()) &&
+                     (!norm.getBias() || readF32Constant(norm.getBias()));
+            })
+            .Case([&](BatchNormOp norm) {
+              return axis == 1 && readF32Constant(norm.getScale()) &&
+                     readF32Constant(norm.getBias());
+            })
+            .Case([&](Conv2DOp conv) {
+              return axis == 1 && readF32Constant(conv.getWeight()) &&
+                     (!conv.getBias() || readF32Constant(conv.getBias()));
+            })
+            .Case([&](MatMulOp matmul) {
+              return lastAxis && readF32Constant(matmul.getRhs());
+            })
+            .Case([&](GemmOp gemm) {
+              return lastAxis && readF32Constant(gemm.getB()) &&
+                     (!gemm.getC() ||
+                      isPerChannelConstant(gemm.getC(), 1, 2, channels));
+            })
+            .Default([](Operation *) { return false; });
+    if (!foldable)
+      return std::nullopt;
+    path.producer = def;
+    return path;
+  }
+}
+
+/// Divides the producer's output channels (and the bias adds on the way)
+/// by s. findFoldPath checked every constant.
+void foldInverse(OpBuilder &builder, const FoldPath &path, ArrayRef<double> s) {
+  for (AddOp add : path.biasAdds) {
+    auto type = cast<RankedTensorType>(add.getRhs().getType());
+    // The constant's only varying axis is its channel axis.
+    int64_t axis = 0;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.getDimSize(d) == int64_t(s.size()))
+        axis = d;
+    rescaleConstant(builder, add->getOpOperand(1), axis, s, true,
+                    "smooth_bias");
+  }
+  Operation *producer = path.producer;
+  auto rescale = [&](OpOperand &operand, int64_t axis, StringRef name) {
+    rescaleConstant(builder, operand, axis, s, true, name);
+  };
+  llvm::TypeSwitch<Operation *>(producer)
+      .Case([&](LayerNormOp norm) {
+        int64_t rank =
+            cast<RankedTensorType>(norm.getScale().getType()).getRank();
+        rescale(norm.getScaleMutable(), rank - 1, "smooth_ln_scale");
+        if (norm.getBias())
+          rescale(norm.getBiasMutable()[0], rank - 1, "smooth_ln_bias");
+      })
+      .Case([&](BatchNormOp norm) {
+        rescale(norm.getScaleMutable(), 0, "smooth_bn_scale");
+        rescale(norm.getBiasMutable(), 0, "smooth_bn_bias");
+      })
+      .Case([&](Conv2DOp conv) {
+        rescale(conv.getWeightMutable(), 0, "smooth_conv_w");
+        if (conv.getBias())
+          rescale(conv.getBiasMutable()[0], 0, "smooth_conv_b");
+      })
+      .Case([&](MatMulOp matmul) {
+        int64_t rank =
+            cast<RankedTensorType>(matmul.getRhs().getType()).getRank();
+        rescale(matmul.getRhsMutable(), rank - 1, "smooth_matmul_w");
+      })
+      .Case([&](GemmOp gemm) {
+        rescale(gemm.getBMutable(), gemm.getTransB() ? 0 : 1, "smooth_gemm_w");
+        if (gemm.getC()) {
+          int64_t rank =
+              cast<RankedTensorType>(gemm.getC().getType()).getRank();
+          rescale(gemm.getCMutable()[0], rank - 1, "smooth_gemm_c");
+        }
+      });
+}
+
+/// The probe's statistics as the smoothed tensor X / s has them.
+void rescaleStatistics(ObserveOp probe, ArrayRef<double> s) {
+  MLIRContext *context = probe.getContext();
+  size_t channels = s.size();
+  if (std::optional<ArrayRef<double>> ranges = probe.getChannelRange()) {
+    std::vector<double> scaled(ranges->begin(), ranges->end());
+    double lo = 0, hi = 0;
+    for (size_t j = 0; j < channels; ++j) {
+      scaled[2 * j] /= s[j];
+      scaled[2 * j + 1] /= s[j];
+      lo = std::min(lo, scaled[2 * j]);
+      hi = std::max(hi, scaled[2 * j + 1]);
+    }
+    probe.setChannelRangeAttr(DenseF64ArrayAttr::get(context, scaled));
+    // The per-tensor range: the envelope of the channels' (an estimate;
+    // calibrating the smoothed model again measures it).
+    if (probe.getRange())
+      probe.setRangeAttr(DenseF64ArrayAttr::get(context, {lo, hi}));
+  }
+  if (std::optional<ArrayRef<double>> mean = probe.getChannelMean();
+      mean && mean->size() == channels) {
+    std::vector<double> scaled(mean->begin(), mean->end());
+    for (size_t j = 0; j < channels; ++j)
+      scaled[j] /= s[j];
+    probe.setChannelMeanAttr(DenseF64ArrayAttr::get(context, scaled));
+  }
+  if (std::optional<ArrayRef<double>> moment = probe.getChannelSecondMoment();
+      moment && moment->size() == channels * channels) {
+    std::vector<double> scaled(moment->begin(), moment->end());
+    for (size_t a = 0; a < channels; ++a)
+      for (size_t b = 0; b < channels; ++b)
+        scaled[a * channels + b] /= s[a] * s[b];
+    probe.setChannelSecondMomentAttr(DenseF64ArrayAttr::get(context, scaled));
+  }
+}
+
+struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
+  using QCSmoothBase::QCSmoothBase;
+
+  void runOnOperation() override {
+    if (!(alpha >= 0 && alpha <= 1)) {
+      getOperation()->emitError("qc-smooth: alpha must be in [0, 1], got ")
+          << alpha.getValue();
+      return signalPassFailure();
+    }
+    SmallVector<ObserveOp> probes;
+    getOperation()->walk([&](ObserveOp probe) { probes.push_back(probe); });
+    for (ObserveOp probe : probes)
+      smooth(probe);
+  }
+
+  /// Smooths the layers reading `probe`, or counts why not.
+  void smooth(ObserveOp probe) {
+    std::optional<ArrayRef<double>> ranges = probe.getChannelRange();
+    if (!ranges || probe.getResult().use_empty())
+      return;
+    int64_t channels = int64_t(ranges->size() / 2);
+    auto type = cast<RankedTensorType>(probe.getType());
+    // Every reader must be a layer with constant weights reading the probe
+    // as its activation along the same channel axis: another reader (a
+    // residual add) would see the divided tensor.
+    std::optional<int64_t> axis;
+    SmallVector<std::pair<QuantizableOpInterface, int64_t>> layers;
+    for (OpOperand &use : probe.getResult().getUses()) {
+      auto layer = dyn_cast<QuantizableOpInterface>(use.getOwner());
+      std::optional<int64_t> weightAxis =
+          layer ? weightInputAxis(layer) : std::nullopt;
+      if (!layer || &layer.getActivationOperand() != &use || !weightAxis ||
+          !readF32Constant(layer.getWeightOperand()) ||
+          layer.getActivationChannelAxis() < 0) {
+        ++refused;
+        return;
+      }
+      int64_t layerAxis =
+          normalizedAxis(layer.getActivationChannelAxis(), type.getRank());
+      auto weightType =
+          cast<RankedTensorType>(layer.getWeightOperand().getType());
+      if ((axis && *axis != layerAxis) ||
+          type.getDimSize(layerAxis) != channels ||
+          weightType.getDimSize(*weightAxis) != channels) {
+        ++refused;
+        return;
+      }
+      axis = layerAxis;
+      layers.push_back({layer, *weightAxis});
+    }
+
+    // max |W_j| over every reader's weights, max |X_j| from calibration.
+    std::vector<double> weightMax(channels, 0.0), s(channels, 1.0);
+    for (auto [layer, weightAxis] : layers) {
+      auto weightType =
+          cast<RankedTensorType>(layer.getWeightOperand().getType());
+      std::vector<float> w = *readF32Constant(layer.getWeightOperand());
+      int64_t inner = 1;
+      for (int64_t d = weightAxis + 1; d < weightType.getRank(); ++d)
+        inner *= weightType.getDimSize(d);
+      for (size_t i = 0; i < w.size(); ++i) {
+        double &most = weightMax[(int64_t(i) / inner) % channels];
+        most = std::max(most, double(std::fabs(w[i])));
+      }
+    }
+    bool changes = false;
+    for (int64_t j = 0; j < channels; ++j) {
+      double activationMax = std::max(std::fabs((*ranges)[2 * j]),
+                                      std::fabs((*ranges)[2 * j + 1]));
+      if (activationMax <= 0 || weightMax[j] <= 0)
+        continue;
+      s[j] = std::clamp(std::pow(activationMax, alpha.getValue()) /
+                            std::pow(weightMax[j], 1 - alpha.getValue()),
+                        kLeastFactor, kMostFactor);
+      changes |= s[j] != 1.0;
+    }
+    if (!changes)
+      return;
+
+    OpBuilder builder(probe);
+    if (std::optional<FoldPath> path =
+            findFoldPath(probe.getInput(), *axis, channels)) {
+      foldInverse(builder, *path, s);
+      ++folded;
+    } else {
+      // X / s at run time, in front of the probe.
+      std::vector<float> inverse;
+      for (double f : s)
+        inverse.push_back(float(1.0 / f));
+      SmallVector<int64_t> shape(type.getRank() - *axis, 1);
+      shape.front() = channels;
+      auto inverseType = RankedTensorType::get(shape, builder.getF32Type());
+      Value factor = createF32Constant(builder, probe.getLoc(), inverseType,
+                                       inverse, "smooth_inverse");
+      auto divide = MulOp::create(builder, probe.getLoc(), type,
+                                  probe.getInput(), factor);
+      divide->setAttr(kSmoothScaleAttr, builder.getUnitAttr());
+      probe.getInputMutable().set(divide);
+      ++explicitScales;
+    }
+    for (auto [layer, weightAxis] : layers) {
+      Value weight = layer.getWeightOperand();
+      for (OpOperand &operand : layer->getOpOperands())
+        if (operand.get() == weight) {
+          rescaleConstant(builder, operand, weightAxis, s, false, "smooth_w");
+          break;
+        }
+    }
+    rescaleStatistics(probe, s);
+  }
+};
+} // namespace
