@@ -292,6 +292,10 @@ def main():
                              "(BatchNorm is folded by default)")
     parser.add_argument("--group", type=int, default=0,
                         help="quantc --group with --bits 4 (0: per channel)")
+    parser.add_argument("--smooth", type=float, default=None,
+                        help="quantc --smooth ALPHA (calibrates from the "
+                        "sample folder, not the cache: the smoothed model "
+                        "is calibrated again)")
     parser.add_argument("--gptq", action="store_true",
                         help="quantc --gptq (with --bits 4 --group G)")
     parser.add_argument("--search-only", action="store_true",
@@ -381,6 +385,9 @@ def main():
                 plain += ["--ternary", args.ternary]
         if args.gptq:
             plain.append("--gptq")
+        if args.smooth is not None:
+            plain[plain.index("--calib") + 1] = calib_dir
+            plain += ["--smooth", str(args.smooth)]
         if args.bits == "mixed":
             m += "/mixed%g-%s" % (args.budget, args.sensitivity)
             if args.sensitivity_base != "float":
@@ -394,6 +401,8 @@ def main():
             m += "g%d" % args.group
         if args.gptq:
             m += "-gptq"
+        if args.smooth is not None:
+            m += "-smooth%g" % args.smooth
         if not (args.search and args.search_only):
             runs.append((m, plain))
         if args.search:

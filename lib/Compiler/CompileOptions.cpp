@@ -9,12 +9,17 @@
 #include "quantc/Target/Object/TargetSpec.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace quantc;
 
 static llvm::Error optionError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+bool quantc::isCalibrationCache(llvm::StringRef source) {
+  return !llvm::sys::fs::is_directory(source) && source.ends_with(".json");
 }
 
 /// The quantization settings that differ from their defaults, by flag.
@@ -33,6 +38,8 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--gptq");
   if (!q.foldBatchNorm)
     set.push_back("--fold-batch-norm");
+  if (q.smoothAlpha)
+    set.push_back("--smooth");
   if (q.biasCorrection != defaults.biasCorrection)
     set.push_back("--bias-correction");
   if (!q.keepFloat.empty())
@@ -119,6 +126,14 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
     return optionError(llvm::formatv("--group {0}: weight groups need --bits "
                                      "4 and a positive multiple of 8",
                                      q.group));
+  if (q.smoothAlpha && !(*q.smoothAlpha >= 0 && *q.smoothAlpha <= 1))
+    return optionError(
+        llvm::formatv("--smooth {0}: the migration strength must be in [0, 1]",
+                      *q.smoothAlpha));
+  if (q.smoothAlpha && isCalibrationCache(q.calibration))
+    return optionError("--smooth calibrates the smoothed model again: give "
+                       "--calib a folder of samples, not a cache (which "
+                       "describes the model before smoothing)");
   if (q.gptq && q.group == 0)
     return optionError("--gptq needs --bits 4 --group G");
   if (search.minOutputCosine < 0 || search.minOutputCosine > 1)

@@ -144,6 +144,12 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
     report["weight_bytes_quantized"] = summary->weightBytesQuantized;
     report["batch_norms_folded"] =
         static_cast<int64_t>(summary->batchNormsFolded);
+    if (summary->smoothing)
+      report["smoothing"] = llvm::json::Object{
+          {"alpha", *q.smoothAlpha},
+          {"folded_into_producer", summary->smoothing->folded},
+          {"explicit_scales", summary->smoothing->explicitScales},
+          {"refused", summary->smoothing->refused}};
     report["calibration_warnings"] =
         llvm::json::Array(summary->calibrationWarnings);
     report["method"] = rangeMethodName(q.method).str();

@@ -26,10 +26,6 @@ static llvm::Error stageError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-static bool isCalibrationCache(llvm::StringRef source) {
-  return !llvm::sys::fs::is_directory(source) && source.ends_with(".json");
-}
-
 static CalibrationOptions calibrationOptions(const CompileOptions &options) {
   CalibrationOptions calibration;
   calibration.preprocessing = options.model.preprocessing;
@@ -225,6 +221,23 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
                        &summary.calibrationWarnings));
   if (!applied)
     return applied.takeError();
+  if (q.smoothAlpha) {
+    // Smoothing needs the channel ranges just applied; then the smoothed
+    // model's activations are measured again (their histograms changed,
+    // not only their scale).
+    summary.smoothing = qc::smoothActivations(module, *q.smoothAlpha);
+    llvm::Expected<CalibrationResult> smoothed =
+        calibrateModel(module, q.calibration, options);
+    if (!smoothed)
+      return smoothed.takeError();
+    summary.calibrationWarnings.clear();
+    llvm::Expected<size_t> reapplied = diagnostics.attachTo(
+        applyCalibration(module, *smoothed, q.method, /*bits=*/8,
+                         /*secondMoments=*/q.gptq || options.mixed.enabled,
+                         &summary.calibrationWarnings));
+    if (!reapplied)
+      return reapplied.takeError();
+  }
 
   qc::QCQuantizeOptions quantize = quantizeOptions(q);
   if (options.search.minOutputCosine > 0) {

@@ -140,6 +140,16 @@ static cl::opt<int64_t> weightGroup(
              "count it divides; 0 (default) = one scale per channel"),
     cl::init(0), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(quantCategory));
+static cl::opt<double> smoothAlpha(
+    "smooth",
+    cl::desc("SmoothQuant: per input channel j of every layer whose "
+             "activation allows it, divide the activation by s_j = "
+             "max|X_j|^ALPHA / max|W_j|^(1-ALPHA) and multiply the weights "
+             "by it (folded into the producer where it can be; the report "
+             "counts explicit scales), then calibrate again. ALPHA in [0, 1]; "
+             "needs --calib samples, not a cache"),
+    cl::value_desc("ALPHA"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
 static cl::opt<bool> gptqWeights(
     "gptq",
     cl::desc("with --bits 4 --group G: GPTQ (each rounding error spread "
@@ -350,6 +360,8 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
     return options.takeError();
   QuantizationOptions &q = options->quantization;
   q.calibration = calib;
+  if (smoothAlpha.getNumOccurrences())
+    q.smoothAlpha = smoothAlpha;
   Expected<RangeMethod> rangeMethod = parseMethodOption(method);
   if (!rangeMethod)
     return rangeMethod.takeError();

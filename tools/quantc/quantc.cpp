@@ -64,6 +64,17 @@ static void printSearchSummary(const quantc::PrecisionSearchResult &found) {
         << found.budget << " float layers (--max-float-layers)\n";
 }
 
+/// What --smooth did (explicit scales cost time at run time).
+static void printSmoothingSummary(const quantc::QuantizationSummary &summary) {
+  if (!summary.smoothing)
+    return;
+  outs() << "smoothing: " << summary.smoothing->folded
+         << " activations folded into their producer, "
+         << summary.smoothing->explicitScales
+         << " divided by an explicit scale, " << summary.smoothing->refused
+         << " left alone (read by something other than a layer)\n";
+}
+
 /// The mixed-precision search's summary: what was kept and how it compares
 /// with the uniform assignments it measured.
 static void printMixedSummary(const quantc::MixedPrecisionResult &found) {
@@ -123,6 +134,7 @@ static int compileCommandMain() {
     return fail(compiled.takeError());
   if (compiled->quantization) {
     printCalibrationWarnings(*compiled->quantization);
+    printSmoothingSummary(*compiled->quantization);
     if (compiled->quantization->search)
       printSearchSummary(*compiled->quantization->search);
     if (compiled->quantization->mixed)
@@ -164,6 +176,7 @@ static int runCommandMain() {
     return fail(result.takeError());
   if (result->quantization) {
     printCalibrationWarnings(*result->quantization);
+    printSmoothingSummary(*result->quantization);
     if (result->quantization->search)
       printSearchSummary(*result->quantization->search);
     if (result->quantization->mixed) {

@@ -20,6 +20,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ struct QuantizationOptions {
   /// before calibrating, so weights are quantized with their folded
   /// scales.
   bool foldBatchNorm = true;
+  /// SmoothQuant migration strength in [0, 1] (qc-smooth); unset: none.
+  /// The smoothed model is calibrated again, so it needs samples (a
+  /// calibration cache describes the model before smoothing).
+  std::optional<double> smoothAlpha;
   /// Layers (ONNX output names, as the report lists them) to keep float.
   std::vector<std::string> keepFloat;
 };
@@ -160,6 +165,10 @@ llvm::Error parseModelInputs(llvm::ArrayRef<std::string> inputShapes,
 /// An error naming the first option that the others make meaningless or
 /// that no stage can honour (e.g. int4 groups without int4 weights, any
 /// quantization setting without calibration data, an unknown target).
+/// Whether --calib names a calibration cache (a .json file) rather than a
+/// folder of samples.
+bool isCalibrationCache(llvm::StringRef source);
+
 llvm::Error validateOptions(const CompileOptions &options);
 
 } // namespace quantc

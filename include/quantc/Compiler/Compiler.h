@@ -19,6 +19,7 @@
 #include "quantc/Calibration/Calibrator.h"
 #include "quantc/Calibration/PrecisionSearch.h"
 #include "quantc/Compiler/CompileOptions.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/JitModel.h"
 #include "quantc/MixedPrecision/MixedPrecisionSearch.h"
 
@@ -94,6 +95,8 @@ struct QuantizationSummary {
   /// Layers an --assign-precision file assigned.
   size_t layersAssigned = 0;
   size_t batchNormsFolded = 0;
+  /// What --smooth did, when given.
+  std::optional<qc::SmoothingCounts> smoothing;
   /// Tensors whose chosen range estimates an SQNR far below min-max's
   /// (kSQNRWarningDb): the method may have clipped what matters.
   std::vector<std::string> calibrationWarnings;

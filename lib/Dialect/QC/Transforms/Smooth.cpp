@@ -108,10 +108,13 @@ bool isPerChannelConstant(Value value, int64_t axis, int64_t rank,
 struct FoldPath {
   /// Per-channel bias adds on the way (their constant is divided too).
   SmallVector<AddOp> biasAdds;
+  /// Probes on the way (a layer's output probe): their tensors are
+  /// divided too.
+  SmallVector<ObserveOp> probes;
   Operation *producer = nullptr;
 };
 
-/// Walks from `value` (channel axis `axis`) back through ReLUs and
+/// Walks from `value` (channel axis `axis`) back through ReLUs, probes and
 /// per-channel bias adds, each the only user of its input, to a producer
 /// whose output channels can absorb a per-channel factor.
 std::optional<FoldPath> findFoldPath(Value value, int64_t axis,
@@ -125,6 +128,11 @@ std::optional<FoldPath> findFoldPath(Value value, int64_t axis,
       return std::nullopt;
     if (auto relu = dyn_cast<ReluOp>(def)) {
       value = relu.getInput();
+      continue;
+    }
+    if (auto probe = dyn_cast<ObserveOp>(def)) {
+      path.probes.push_back(probe);
+      value = probe.getInput();
       continue;
     }
     if (auto add = dyn_cast<AddOp>(def)) {
@@ -254,20 +262,10 @@ void rescaleStatistics(ObserveOp probe, ArrayRef<double> s) {
   }
 }
 
-struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
-  using QCSmoothBase::QCSmoothBase;
-
-  void runOnOperation() override {
-    if (!(alpha >= 0 && alpha <= 1)) {
-      getOperation()->emitError("qc-smooth: alpha must be in [0, 1], got ")
-          << alpha.getValue();
-      return signalPassFailure();
-    }
-    SmallVector<ObserveOp> probes;
-    getOperation()->walk([&](ObserveOp probe) { probes.push_back(probe); });
-    for (ObserveOp probe : probes)
-      smooth(probe);
-  }
+/// Smooths the layers reading each probe, counting what it did.
+struct Smoother {
+  double alpha;
+  quantc::qc::SmoothingCounts counts;
 
   /// Smooths the layers reading `probe`, or counts why not.
   void smooth(ObserveOp probe) {
@@ -288,7 +286,7 @@ struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
       if (!layer || &layer.getActivationOperand() != &use || !weightAxis ||
           !readF32Constant(layer.getWeightOperand()) ||
           layer.getActivationChannelAxis() < 0) {
-        ++refused;
+        ++counts.refused;
         return;
       }
       int64_t layerAxis =
@@ -298,7 +296,7 @@ struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
       if ((axis && *axis != layerAxis) ||
           type.getDimSize(layerAxis) != channels ||
           weightType.getDimSize(*weightAxis) != channels) {
-        ++refused;
+        ++counts.refused;
         return;
       }
       axis = layerAxis;
@@ -325,8 +323,8 @@ struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
                                       std::fabs((*ranges)[2 * j + 1]));
       if (activationMax <= 0 || weightMax[j] <= 0)
         continue;
-      s[j] = std::clamp(std::pow(activationMax, alpha.getValue()) /
-                            std::pow(weightMax[j], 1 - alpha.getValue()),
+      s[j] = std::clamp(std::pow(activationMax, alpha) /
+                            std::pow(weightMax[j], 1 - alpha),
                         kLeastFactor, kMostFactor);
       changes |= s[j] != 1.0;
     }
@@ -337,7 +335,15 @@ struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
     if (std::optional<FoldPath> path =
             findFoldPath(probe.getInput(), *axis, channels)) {
       foldInverse(builder, *path, s);
-      ++folded;
+      // A probe on the way sees the divided tensor: its per-channel
+      // statistics scale exactly when it has them along the same axis; its
+      // per-tensor range is otherwise stale until calibration runs again
+      // (the driver's --smooth does).
+      for (ObserveOp onTheWay : path->probes)
+        if (onTheWay.getChannelRange() &&
+            int64_t(onTheWay.getChannelRange()->size()) == 2 * channels)
+          rescaleStatistics(onTheWay, s);
+      ++counts.folded;
     } else {
       // X / s at run time, in front of the probe.
       std::vector<float> inverse;
@@ -352,7 +358,7 @@ struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
                                   probe.getInput(), factor);
       divide->setAttr(kSmoothScaleAttr, builder.getUnitAttr());
       probe.getInputMutable().set(divide);
-      ++explicitScales;
+      ++counts.explicitScales;
     }
     for (auto [layer, weightAxis] : layers) {
       Value weight = layer.getWeightOperand();
@@ -365,4 +371,31 @@ struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
     rescaleStatistics(probe, s);
   }
 };
+
+struct QCSmoothPass : public quantc::qc::impl::QCSmoothBase<QCSmoothPass> {
+  using QCSmoothBase::QCSmoothBase;
+
+  void runOnOperation() override {
+    if (!(alpha >= 0 && alpha <= 1)) {
+      getOperation()->emitError("qc-smooth: alpha must be in [0, 1], got ")
+          << alpha.getValue();
+      return signalPassFailure();
+    }
+    quantc::qc::SmoothingCounts counts =
+        smoothActivations(getOperation(), alpha);
+    folded += counts.folded;
+    explicitScales += counts.explicitScales;
+    refused += counts.refused;
+  }
+};
 } // namespace
+
+quantc::qc::SmoothingCounts quantc::qc::smoothActivations(Operation *root,
+                                                          double alpha) {
+  Smoother smoother{alpha, {}};
+  SmallVector<ObserveOp> probes;
+  root->walk([&](ObserveOp probe) { probes.push_back(probe); });
+  for (ObserveOp probe : probes)
+    smoother.smooth(probe);
+  return smoother.counts;
+}

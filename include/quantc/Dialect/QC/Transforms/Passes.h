@@ -25,6 +25,16 @@ namespace quantc::qc {
 /// module attribute qc.precision_switches; empty before it ran).
 std::vector<std::string> precisionSwitchNames(mlir::ModuleOp module);
 
+/// What qc-smooth did: probes whose division went into their producer, into
+/// an inserted qc.mul, and probes left alone (another reader).
+struct SmoothingCounts {
+  int64_t folded = 0, explicitScales = 0, refused = 0;
+};
+
+/// qc-smooth's rewrite of every calibrated probe under `root` with
+/// migration strength `alpha` in [0, 1] (see Passes.td).
+SmoothingCounts smoothActivations(mlir::Operation *root, double alpha);
+
 /// The layer index a switch of qc-insert-precision-switches selects for
 /// (the constant its quantc_layer_precision call takes); nullopt for any
 /// other scf.index_switch.

@@ -81,7 +81,8 @@ def QCSmooth : Pass<"qc-smooth"> {
     into the weights, 0 none).
 
     The division goes into the producer when the probed tensor is reached
-    from it through ReLUs (s > 0 commutes with them) and per-channel bias
+    from it through ReLUs (s > 0 commutes with them), probes (whose
+    channel statistics are divided too) and per-channel bias
     adds, each the only user of its input: a LayerNorm's scale and bias
     (channels on the last axis), a batch norm's scale and bias, or the
     output channels of a conv2d, matmul or gemm with constant weights (and
