@@ -80,6 +80,10 @@ def main():
     req = np.clip(requantize(acc, [float(sa) * float(c) / float(sy) for c in sw]) + zy,
                   -128, 127).astype(np.int64)
     qx = np.clip(roundeven(x / sx) + zx, -128, 127).astype(np.int64)
+    # A 4-bit activation grid (--activation-bits 4): u8 storage limited to
+    # [0, 15], saturating on both sides for these x.
+    s4, z4 = F(0.3), 7
+    q4 = np.clip(roundeven(x / s4) + z4, 0, 15).astype(np.int64)
     dqx = (qx - zx).astype(F) * sx
     # Convolution: 1x2x6x6 input (u8), 3x2x3x3 weights, pad 1, stride 2.
     ci = rng.integers(0, 256, (1, 2, 6, 6)).astype(np.int64)
@@ -170,6 +174,9 @@ func.func @main() {
   %%rqd = qc.requantize %%rqc : tensor<2x3x!quant.uniform<i8:f32:1, {0.02:3, 0.5:-1, 0.07}>> -> tensor<2x3x!quant.uniform<i8:f32, 0.05:2>>
   %%rqds = quant.scast %%rqd : tensor<2x3x!quant.uniform<i8:f32, 0.05:2>> to tensor<2x3xi8>
   %%rq2 = arith.extsi %%rqds : tensor<2x3xi8> to tensor<2x3xi32>
+  %%x4 = qc.quantize %%x : tensor<2x7xf32> -> tensor<2x7xA4>
+  %%x4s = quant.scast %%x4 : tensor<2x7xA4> to tensor<2x7xi8>
+  %%x4i = arith.extui %%x4s : tensor<2x7xi8> to tensor<2x7xi32>
   PRINTS
   return
 }
@@ -186,13 +193,15 @@ func.func private @printMemrefF32(tensor<*xf32>)
             ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32"),
             ("dacc", "1x4x3x3xi32", "I32"), ("pdacc", "1x4x3x3xi32", "I32"),
             ("pdf", "1x4x3x3xf32", "F32"), ("rq1", "2x3xi32", "I32"),
-            ("rq2", "2x3xi32", "I32")]):
+            ("rq2", "2x3xi32", "I32"), ("x4i", "2x7xi32", "I32")]):
         elem = ty.split("x")[-1]
         prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"
                       "  call @printMemref%s(%%u%d) : (tensor<*x%s>) -> ()"
                       % (i, name, ty, elem, kind, i, elem))
     prog = prog.replace("PRINTS", "\n  ".join(prints))
     prog = prog.replace("REQ_INPUT", lit(rq))
+    prog = prog.replace("xA4", "x!quant.uniform<u8<0:15>:f32, %r:%d>" %
+                        (float(s4), z4))
     prog = prog.replace("DEPTHWISE_INPUT", lit(di, True)).replace(
         "DEPTHWISE_WEIGHT", lit(dw)).replace("xACT", "x" + act).replace(
         "xPERCHANNEL", "x!quant.uniform<u8:f32:1, {%s}>" % ", ".join(
@@ -222,7 +231,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
               ("depthwise per-channel i32", got[7], pacc.ravel(), 0),
               ("depthwise per-channel f32", got[8], pf.ravel(), 1e-5),
               ("requantize i8->u8", got[9], rq1.ravel(), 0),
-              ("requantize per-axis", got[10], rq2.ravel(), 0)]
+              ("requantize per-axis", got[10], rq2.ravel(), 0),
+              ("quantize u8<0:15>", got[11], q4.ravel(), 0)]
     ok = True
     for name, g, want, rtol in checks:
         good = g.shape == want.shape and (np.array_equal(g, want) if rtol == 0

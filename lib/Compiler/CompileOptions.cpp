@@ -40,6 +40,8 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--fold-batch-norm");
   if (q.smoothAlpha)
     set.push_back("--smooth");
+  if (q.activationBits != defaults.activationBits)
+    set.push_back("--activation-bits");
   if (q.biasCorrection != defaults.biasCorrection)
     set.push_back("--bias-correction");
   if (!q.keepFloat.empty())
@@ -126,6 +128,9 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
     return optionError(llvm::formatv("--group {0}: weight groups need --bits "
                                      "4 and a positive multiple of 8",
                                      q.group));
+  if (q.activationBits < 4 || q.activationBits > 8)
+    return optionError(llvm::formatv("--activation-bits {0}: expected 4 to 8",
+                                     q.activationBits));
   if (q.smoothAlpha && !(*q.smoothAlpha >= 0 && *q.smoothAlpha <= 1))
     return optionError(
         llvm::formatv("--smooth {0}: the migration strength must be in [0, 1]",

@@ -156,6 +156,7 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
     report["weights"] = weightSchemeName(q.weights).str();
     report["weight_group"] = q.group;
     report["gptq"] = q.gptq;
+    report["activation_bits"] = int64_t(q.activationBits);
     report["bias_correction"] = q.biasCorrection;
   }
   report["model"] = options.model.path;

@@ -97,6 +97,7 @@ static qc::QCQuantizeOptions quantizeOptions(const QuantizationOptions &q) {
   quantize.weights = weightSchemeName(q.weights).str();
   quantize.group = q.group;
   quantize.gptq = q.gptq;
+  quantize.activationBits = q.activationBits;
   quantize.keepFloat.assign(q.keepFloat.begin(), q.keepFloat.end());
   return quantize;
 }
@@ -216,7 +217,7 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
     return statistics.takeError();
   DiagnosticCapture diagnostics(*module.getContext());
   llvm::Expected<size_t> applied = diagnostics.attachTo(
-      applyCalibration(module, *statistics, q.method, /*bits=*/8,
+      applyCalibration(module, *statistics, q.method, q.activationBits,
                        /*secondMoments=*/q.gptq || options.mixed.enabled,
                        &summary.calibrationWarnings));
   if (!applied)
@@ -232,7 +233,7 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
       return smoothed.takeError();
     summary.calibrationWarnings.clear();
     llvm::Expected<size_t> reapplied = diagnostics.attachTo(
-        applyCalibration(module, *smoothed, q.method, /*bits=*/8,
+        applyCalibration(module, *smoothed, q.method, q.activationBits,
                          /*secondMoments=*/q.gptq || options.mixed.enabled,
                          &summary.calibrationWarnings));
     if (!reapplied)

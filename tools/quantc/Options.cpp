@@ -140,6 +140,13 @@ static cl::opt<int64_t> weightGroup(
              "count it divides; 0 (default) = one scale per channel"),
     cl::init(0), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(quantCategory));
+static cl::opt<unsigned> activationBits(
+    "activation-bits",
+    cl::desc("bits of the activation grid, 4 to 8 (default 8): ranges are "
+             "chosen for 2^N levels, stored in u8 (W4A4, W6A6 for accuracy "
+             "studies; below 8 bits runs no faster)"),
+    cl::value_desc("N"), cl::init(8), cl::sub(runCommand),
+    cl::sub(compileCommand), cl::cat(quantCategory));
 static cl::opt<double> smoothAlpha(
     "smooth",
     cl::desc("SmoothQuant: per input channel j of every layer whose "
@@ -362,6 +369,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   q.calibration = calib;
   if (smoothAlpha.getNumOccurrences())
     q.smoothAlpha = smoothAlpha;
+  q.activationBits = activationBits;
   Expected<RangeMethod> rangeMethod = parseMethodOption(method);
   if (!rangeMethod)
     return rangeMethod.takeError();

@@ -47,6 +47,9 @@ struct QuantizationOptions {
   int64_t group = 0;
   /// Int4 groups: GPTQ rounding instead of round to nearest.
   bool gptq = false;
+  /// Activation grid: 2^activationBits levels (4 to 8; ranges are chosen
+  /// for that grid).
+  unsigned activationBits = 8;
   bool biasCorrection = true;
   /// Fold inference BatchNormalization into the preceding convolutions
   /// before calibrating, so weights are quantized with their folded

@@ -30,10 +30,11 @@ using namespace quantc::qc;
 
 namespace {
 
-/// u8 activation parameters covering [lo, hi] with an exact zero.
-quant::UniformQuantizedType activationType(MLIRContext *context,
-                                           ArrayRef<double> range) {
-  quantc::QuantParams p = quantc::computeQuantParams({range[0], range[1]}, 8,
+/// u8 activation parameters covering [lo, hi] with an exact zero, on a
+/// grid of 2^bits levels.
+quant::UniformQuantizedType
+activationType(MLIRContext *context, ArrayRef<double> range, unsigned bits) {
+  quantc::QuantParams p = quantc::computeQuantParams({range[0], range[1]}, bits,
                                                      /*symmetric=*/false);
   return quant::UniformQuantizedType::get(
       /*flags=*/0, IntegerType::get(context, 8), Float32Type::get(context),
@@ -42,13 +43,14 @@ quant::UniformQuantizedType activationType(MLIRContext *context,
 
 /// u8 activation parameters per channel (axis 1) from [lo, hi] pairs.
 quant::UniformQuantizedPerAxisType
-perChannelActivationType(MLIRContext *context, ArrayRef<double> ranges) {
+perChannelActivationType(MLIRContext *context, ArrayRef<double> ranges,
+                         unsigned bits) {
   SmallVector<double> scales;
   SmallVector<int64_t> zeroPoints;
-  int64_t qmin = 0, qmax = 255;
+  int64_t qmin = 0, qmax = (int64_t(1) << bits) - 1;
   for (size_t i = 0; i < ranges.size(); i += 2) {
     quantc::QuantParams p = quantc::computeQuantParams(
-        {ranges[i], ranges[i + 1]}, 8, /*symmetric=*/false);
+        {ranges[i], ranges[i + 1]}, bits, /*symmetric=*/false);
     scales.push_back(p.scale);
     zeroPoints.push_back(p.zeroPoint);
     qmin = p.qmin;
@@ -235,6 +237,8 @@ struct QuantizeSettings {
   int64_t group = 0;
   /// Int4 groups: GPTQ where the input's probe has E[x x^T].
   bool gptq = false;
+  /// Levels of the activation grid: 2^activationBits.
+  unsigned activationBits = 8;
 };
 
 /// The pass options every rewrite reads.
@@ -366,7 +370,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     if (!range || !weights || !op.getType().getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "not a calibrated conv");
     Location loc = op.getLoc();
-    auto act = activationType(rewriter.getContext(), *range);
+    auto act =
+        activationType(rewriter.getContext(), *range, settings.activationBits);
     ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
     if (takesGroupedWeights(op, settings))
       return quantizeGrouped(op, *weights, act, rewriter, settings);
@@ -401,8 +406,8 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
         channelRange(op.getInput(), inputChannels);
     if (settings.perChannelDepthwise && channelRanges && inputChannels > 1 &&
         static_cast<int64_t>(op.getGroup()) == inputChannels) {
-      auto perAxis =
-          perChannelActivationType(rewriter.getContext(), *channelRanges);
+      auto perAxis = perChannelActivationType(
+          rewriter.getContext(), *channelRanges, settings.activationBits);
       inputScales.assign(perAxis.getScales().begin(),
                          perAxis.getScales().end());
       inputElement = perAxis;
@@ -490,7 +495,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
   if (!xType.hasStaticShape() || xType.getDimSize(xType.getRank() - 1) != k)
     return failure();
   int64_t m = xType.getNumElements() / k;
-  auto act = activationType(rewriter.getContext(), range);
+  auto act =
+      activationType(rewriter.getContext(), range, settings.activationBits);
   auto replaceWithProduct = [&](Value xq, Value wq, Value biasValue,
                                 double sqnr, StringRef rounding,
                                 std::optional<double> gptqErrorRatio) {
@@ -616,9 +622,14 @@ struct QCQuantizePass
              "multiple of 8";
       return signalPassFailure();
     }
-    PassSettings settings{
-        {*scheme, biasCorrection, perChannelDepthwise, group, gptq},
-        llvm::StringSet<>(llvm::from_range, keepFloat)};
+    if (activationBits < 4 || activationBits > 8) {
+      getOperation()->emitError("activation-bits ")
+          << activationBits.getValue() << ": expected 4 to 8";
+      return signalPassFailure();
+    }
+    PassSettings settings{{*scheme, biasCorrection, perChannelDepthwise, group,
+                           gptq, unsigned(activationBits)},
+                          llvm::StringSet<>(llvm::from_range, keepFloat)};
     RewritePatternSet patterns(&getContext());
     patterns.add<QuantizeConv, QuantizeMatMul, QuantizeGemm>(&getContext(),
                                                              settings);

@@ -116,7 +116,8 @@ def QCQuantize : Pass<"qc-quantize"> {
     with a calibrated `range`:
 
     * the activation is quantized per tensor to u8 (asymmetric, zero point
-      exact) from that range; the input of a depthwise convolution (group =
+      exact) from that range, on a grid of 2^`activation-bits` levels (8 by
+      default; 4 to 8, stored in u8 as `u8<0:15>` for 4 bits); the input of a depthwise convolution (group =
       input channels), whose channels never mix, is quantized per channel
       from the probe's `channel_range` when it has one
       (`per-channel-depthwise`, on by default);
@@ -172,6 +173,9 @@ def QCQuantize : Pass<"qc-quantize"> {
            "probe has channel_second_moment">,
     Option<"biasCorrection", "bias-correction", "bool", /*default=*/"true",
            "correct each bias for the mean error of its rounded weights">,
+    Option<"activationBits", "activation-bits", "int64_t", /*default=*/"8",
+           "bits of the activation grid (4 to 8): 2^bits levels, stored in "
+           "u8 with that storage range">,
     Option<"perChannelDepthwise", "per-channel-depthwise", "bool",
            /*default=*/"true",
            "quantize a depthwise convolution's input per channel when its "
