@@ -292,6 +292,8 @@ def main():
                              "(BatchNorm is folded by default)")
     parser.add_argument("--group", type=int, default=0,
                         help="quantc --group with --bits 4 (0: per channel)")
+    parser.add_argument("--activation-bits", type=int, default=8,
+                        help="quantc --activation-bits N")
     parser.add_argument("--smooth", type=float, default=None,
                         help="quantc --smooth ALPHA (calibrates from the "
                         "sample folder, not the cache: the smoothed model "
@@ -385,6 +387,8 @@ def main():
                 plain += ["--ternary", args.ternary]
         if args.gptq:
             plain.append("--gptq")
+        if args.activation_bits != 8:
+            plain += ["--activation-bits", str(args.activation_bits)]
         if args.smooth is not None:
             plain[plain.index("--calib") + 1] = calib_dir
             plain += ["--smooth", str(args.smooth)]
@@ -401,6 +405,8 @@ def main():
             m += "g%d" % args.group
         if args.gptq:
             m += "-gptq"
+        if args.activation_bits != 8:
+            m += "-a%d" % args.activation_bits
         if args.smooth is not None:
             m += "-smooth%g" % args.smooth
         if not (args.search and args.search_only):
