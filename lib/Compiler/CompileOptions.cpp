@@ -131,6 +131,15 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
   if (q.activationBits < 4 || q.activationBits > 8)
     return optionError(llvm::formatv("--activation-bits {0}: expected 4 to 8",
                                      q.activationBits));
+  // TensorRT's KL search starts at the grid's level count, and on coarse
+  // grids it keeps choosing the narrowest threshold: PP-OCRv4 rec with
+  // 6-bit activations and entropy ranges read 0% (mse: 98.85%).
+  if (q.activationBits < 8 && q.method == RangeMethod::Entropy)
+    return optionError(llvm::formatv(
+        "--method entropy is calibrated for 8-bit activations; with "
+        "--activation-bits {0} it clips far too much (PP-OCRv4 rec read 0% "
+        "at 6 bits): use --method mse or percentile",
+        q.activationBits));
   if (q.smoothAlpha && !(*q.smoothAlpha >= 0 && *q.smoothAlpha <= 1))
     return optionError(
         llvm::formatv("--smooth {0}: the migration strength must be in [0, 1]",
