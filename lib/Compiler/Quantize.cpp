@@ -211,33 +211,31 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   if (llvm::Error err = checkKeepFloat(module, q.keepFloat))
     return std::move(err);
 
-  llvm::Expected<CalibrationResult> statistics =
-      calibrateModel(module, q.calibration, options);
-  if (!statistics)
-    return statistics.takeError();
+  // Measures the model's activations (or loads the cache) and sets every
+  // probe's range, replacing the previous calibration's warnings.
   DiagnosticCapture diagnostics(*module.getContext());
-  llvm::Expected<size_t> applied = diagnostics.attachTo(
-      applyCalibration(module, *statistics, q.method, q.activationBits,
-                       /*secondMoments=*/q.gptq || options.mixed.enabled,
-                       &summary.calibrationWarnings));
-  if (!applied)
-    return applied.takeError();
+  auto calibrateAndApply = [&]() -> llvm::Error {
+    llvm::Expected<CalibrationResult> statistics =
+        calibrateModel(module, q.calibration, options);
+    if (!statistics)
+      return statistics.takeError();
+    summary.calibrationWarnings.clear();
+    return diagnostics
+        .attachTo(
+            applyCalibration(module, *statistics, q.method, q.activationBits,
+                             /*secondMoments=*/q.gptq || options.mixed.enabled,
+                             &summary.calibrationWarnings))
+        .takeError();
+  };
+  if (llvm::Error err = calibrateAndApply())
+    return std::move(err);
   if (q.smoothAlpha) {
     // Smoothing needs the channel ranges just applied; then the smoothed
     // model's activations are measured again (their histograms changed,
     // not only their scale).
     summary.smoothing = qc::smoothActivations(module, *q.smoothAlpha);
-    llvm::Expected<CalibrationResult> smoothed =
-        calibrateModel(module, q.calibration, options);
-    if (!smoothed)
-      return smoothed.takeError();
-    summary.calibrationWarnings.clear();
-    llvm::Expected<size_t> reapplied = diagnostics.attachTo(
-        applyCalibration(module, *smoothed, q.method, q.activationBits,
-                         /*secondMoments=*/q.gptq || options.mixed.enabled,
-                         &summary.calibrationWarnings));
-    if (!reapplied)
-      return reapplied.takeError();
+    if (llvm::Error err = calibrateAndApply())
+      return std::move(err);
   }
 
   qc::QCQuantizeOptions quantize = quantizeOptions(q);

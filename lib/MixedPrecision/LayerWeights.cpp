@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
@@ -32,20 +33,12 @@ static std::vector<float> transpose(ArrayRef<float> values, int64_t rows,
   return result;
 }
 
-/// Row-major strides of `shape`.
-static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
-
 /// The real values of quantized weights (symmetric: zero points are 0),
 /// row-major in `type`'s shape, and the number of scales they carry.
 static std::optional<std::pair<std::vector<float>, int64_t>>
 dequantize(ArrayRef<int8_t> stored, RankedTensorType type) {
   ArrayRef<int64_t> shape = type.getShape();
-  SmallVector<int64_t> strides = stridesOf(shape);
+  SmallVector<int64_t> strides = computeStrides(shape);
   std::vector<float> values(stored.size());
   if (auto perAxis =
           dyn_cast<quant::UniformQuantizedPerAxisType>(type.getElementType())) {
@@ -65,7 +58,7 @@ dequantize(ArrayRef<int8_t> stored, RankedTensorType type) {
   SmallVector<int64_t> scaleShape;
   for (auto [extent, block] : llvm::zip_equal(shape, blocks))
     scaleShape.push_back(extent / block);
-  SmallVector<int64_t> scaleStrides = stridesOf(scaleShape);
+  SmallVector<int64_t> scaleStrides = computeStrides(scaleShape);
   std::vector<float> scales;
   for (APFloat scale : sub.getScales().getValues<APFloat>())
     scales.push_back(scale.convertToFloat());

@@ -12,6 +12,7 @@
 #include "RelevanceRules.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 #include "quantc/Driver/JitModel.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -65,10 +66,8 @@ static std::vector<double> startingRelevance(Value output,
   if (!logits)
     return std::vector<double>(y.data.begin(), y.data.end());
   int64_t rank = y.shape.size();
-  // I64Attr accessors return uint64_t.
-  int64_t axis = int64_t(softmax.getAxis());
-  if (axis < 0)
-    axis += rank;
+  // I64Attr accessors return uint64_t; the verifier checked the axis.
+  int64_t axis = *qc::normalizeAxis(int64_t(softmax.getAxis()), rank);
   int64_t extent = y.shape[axis], inner = 1;
   for (int64_t d = axis + 1; d < rank; ++d)
     inner *= y.shape[d];

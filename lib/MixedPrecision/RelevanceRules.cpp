@@ -11,6 +11,9 @@
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
+
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -54,24 +57,10 @@ const std::vector<double> *RelevanceState::reached(Value value) const {
 namespace {
 using Shape = ArrayRef<int64_t>;
 
-SmallVector<int64_t> stridesOf(Shape shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  return strides;
-}
-
-int64_t elementsOf(Shape shape) {
-  int64_t count = 1;
-  for (int64_t extent : shape)
-    count *= extent;
-  return count;
-}
-
 /// Calls `body(coordinates, flat)` for every element of `shape`, row-major.
 template <typename Body> void forEachElement(Shape shape, Body body) {
   SmallVector<int64_t> at(shape.size(), 0);
-  int64_t count = elementsOf(shape);
+  int64_t count = computeProduct(shape);
   for (int64_t flat = 0; flat < count; ++flat) {
     body(ArrayRef<int64_t>(at), flat);
     for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
@@ -96,9 +85,9 @@ bool broadcastsTo(Shape in, Shape out) {
 /// For each element of `out`, the flat index of the `in` element that
 /// numpy broadcasting reads for it.
 std::vector<int64_t> broadcastSources(Shape out, Shape in) {
-  SmallVector<int64_t> inStrides = stridesOf(in);
+  SmallVector<int64_t> inStrides = computeStrides(in);
   size_t offset = out.size() - in.size();
-  std::vector<int64_t> sources(elementsOf(out));
+  std::vector<int64_t> sources(computeProduct(out));
   forEachElement(out, [&](ArrayRef<int64_t> at, int64_t flat) {
     int64_t index = 0;
     for (size_t d = 0; d < in.size(); ++d)
@@ -482,7 +471,7 @@ private:
     std::vector<double> per =
         relevancePerContribution(resultRelevance(), *y, state.epsilon);
     bilinear(
-        elementsOf(outBatch), m, k, n, *a, *b, 1.0,
+        computeProduct(outBatch), m, k, n, *a, *b, 1.0,
         [&](int64_t batch, int64_t row, int64_t inner) {
           return (batchA[batch] * m + row) * k + inner;
         },
@@ -533,7 +522,7 @@ private:
     std::vector<double> per =
         relevancePerContribution(resultRelevance(), *y, state.epsilon);
     int64_t channels = x->shape[1];
-    int64_t inner = elementsOf(ArrayRef(x->shape).drop_front(2));
+    int64_t inner = computeProduct(ArrayRef(x->shape).drop_front(2));
     double epsilon = norm.getEpsilon().convertToDouble();
     for (size_t i = 0; i < per.size(); ++i) {
       int64_t c = (int64_t(i) / inner) % channels;
@@ -581,8 +570,8 @@ private:
     for (size_t d = 0; d < in.size(); ++d)
       if (reduced[d])
         kept[d] = 1;
-    SmallVector<int64_t> strides = stridesOf(kept);
-    std::vector<int64_t> target(elementsOf(in));
+    SmallVector<int64_t> strides = computeStrides(kept);
+    std::vector<int64_t> target(computeProduct(in));
     forEachElement(in, [&](ArrayRef<int64_t> at, int64_t flat) {
       int64_t index = 0;
       for (size_t d = 0; d < in.size(); ++d)
@@ -610,8 +599,12 @@ private:
     auto axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
     SmallVector<bool> reduced(rank, !axes || axes.empty());
     if (axes)
-      for (int64_t axis : axes.asArrayRef())
-        reduced[axis < 0 ? axis + rank : axis] = true;
+      for (int64_t axis : axes.asArrayRef()) {
+        std::optional<int64_t> normalized = qc::normalizeAxis(axis, rank);
+        if (!normalized)
+          return false;
+        reduced[*normalized] = true;
+      }
     return reduceInto(reductionTargets(x->shape, reduced),
                       isa<qc::ReduceMaxOp>(op));
   }
@@ -673,7 +666,7 @@ private:
     if (!x || !y)
       return false;
     std::vector<int64_t> sources(y->data.size());
-    SmallVector<int64_t> inStrides = stridesOf(x->shape);
+    SmallVector<int64_t> inStrides = computeStrides(x->shape);
     forEachElement(y->shape, [&](ArrayRef<int64_t> at, int64_t flat) {
       sources[flat] = source(at, ArrayRef(x->shape), ArrayRef(inStrides));
     });
@@ -700,7 +693,10 @@ private:
     SmallVector<int64_t> start(rank, 0), step(rank, 1);
     for (auto [axis, begin, stride] :
          llvm::zip_equal(s.getAxes(), s.getStarts(), s.getSteps())) {
-      int64_t d = axis < 0 ? axis + rank : axis, extent = x->shape[d];
+      std::optional<int64_t> normalized = qc::normalizeAxis(axis, rank);
+      if (!normalized)
+        return false;
+      int64_t d = *normalized, extent = x->shape[d];
       int64_t at = begin < 0 ? begin + extent : begin;
       at = stride > 0 ? std::clamp<int64_t>(at, 0, extent)
                       : std::clamp<int64_t>(at, 0, extent - 1);
@@ -723,10 +719,12 @@ private:
     if (!y)
       return false;
     // I64Attr accessors return uint64_t.
-    int64_t axis = int64_t(c.getAxis());
-    if (axis < 0)
-      axis += int64_t(y->shape.size());
-    SmallVector<int64_t> outStrides = stridesOf(y->shape);
+    std::optional<int64_t> normalized =
+        qc::normalizeAxis(int64_t(c.getAxis()), y->shape.size());
+    if (!normalized)
+      return false;
+    int64_t axis = *normalized;
+    SmallVector<int64_t> outStrides = computeStrides(y->shape);
     const std::vector<double> &r = resultRelevance();
     int64_t offset = 0;
     for (Value input : c.getInputs()) {
@@ -750,9 +748,11 @@ private:
     if (!x)
       return false;
     int64_t rank = x->shape.size();
-    int64_t axis = int64_t(s.getAxis());
-    if (axis < 0)
-      axis += rank;
+    std::optional<int64_t> normalized =
+        qc::normalizeAxis(int64_t(s.getAxis()), rank);
+    if (!normalized)
+      return false;
+    int64_t axis = *normalized;
     int64_t offset = 0;
     for (unsigned k = 0; k < s->getNumResults(); ++k) {
       const HostArray *y = result(k);
@@ -867,7 +867,7 @@ private:
         taps[d].push_back({int64_t(low), int64_t(high), src - low});
       }
     }
-    SmallVector<int64_t> inStrides = stridesOf(x->shape);
+    SmallVector<int64_t> inStrides = computeStrides(x->shape);
     const std::vector<double> &rOut = resultRelevance();
     double epsilon = state.epsilon * rootMeanSquare(ArrayRef(y->data));
     SmallVector<std::pair<int64_t, double>> corners;

@@ -63,17 +63,26 @@ HostArray randomInput(std::mt19937 &random, std::vector<int64_t> shape) {
   return x;
 }
 
-/// LRP-0 unless told: the conserving rules.
-LayerRelevance relevanceOf(const std::string &body,
-                           std::vector<HostArray> inputs, double epsilon = 0) {
+/// propagateRelevance on the module `body`; LRP-0 unless told (the
+/// conserving rules).
+llvm::Expected<LayerRelevance> propagate(const std::string &body,
+                                         std::vector<HostArray> inputs,
+                                         double epsilon = 0) {
   std::unique_ptr<mlir::MLIRContext> context = createCompilerContext();
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(body, context.get());
-  EXPECT_TRUE(module);
+  if (!module)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the test model does not parse");
   RelevanceOptions options;
   options.epsilon = epsilon;
-  llvm::Expected<LayerRelevance> result =
-      propagateRelevance(*module, inputs, options);
+  return propagateRelevance(*module, inputs, options);
+}
+
+/// The relevance of a model the rules cover.
+LayerRelevance relevanceOf(const std::string &body,
+                           std::vector<HostArray> inputs, double epsilon = 0) {
+  llvm::Expected<LayerRelevance> result = propagate(body, inputs, epsilon);
   if (!result) {
     ADD_FAILURE() << llvm::toString(result.takeError());
     return {};
@@ -311,19 +320,15 @@ TEST(Relevance, ActivationsPassThroughGatesShare) {
 }
 
 TEST(Relevance, MissingRulesAreNamed) {
-  std::unique_ptr<mlir::MLIRContext> context = createCompilerContext();
   std::string model =
       "func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {\n"
       "  %i = qc.constant dense<[3, 0]> : tensor<2xi64>\n"
       "  %y = qc.gather %x, %i {axis = 1 : i64} : (tensor<1x4xf32>, "
       "tensor<2xi64>) -> tensor<1x2xf32>\n"
       "  return %y : tensor<1x2xf32>\n}\n";
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(model, context.get());
-  ASSERT_TRUE(module);
   std::mt19937 random(1);
   llvm::Expected<LayerRelevance> result =
-      propagateRelevance(*module, {randomInput(random, {1, 4})});
+      propagate(model, {randomInput(random, {1, 4})});
   ASSERT_FALSE(result);
   EXPECT_EQ(llvm::toString(result.takeError()),
             "lrp: no relevance rule for qc.gather (1)");

@@ -13,6 +13,7 @@
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -32,10 +33,6 @@ namespace {
 /// The smoothing factors outside this range are clamped: a channel that
 /// is (nearly) always zero must not blow the weights up.
 constexpr double kLeastFactor = 1e-5, kMostFactor = 1e5;
-
-int64_t normalizedAxis(int64_t axis, int64_t rank) {
-  return axis < 0 ? axis + rank : axis;
-}
 
 /// The axis of `layer`'s constant weight that its input channels run
 /// along, or nullopt (grouped convolutions: smoothing one group's channel
@@ -149,7 +146,7 @@ std::optional<FoldPath> findFoldPath(Value value, int64_t axis,
         llvm::TypeSwitch<Operation *, bool>(def)
             .Case([&](LayerNormOp norm) {
               return lastAxis &&
-                     normalizedAxis(norm.getAxis(), rank) == rank - 1 &&
+                     normalizeAxis(int64_t(norm.getAxis()), rank) == rank - 1 &&
                      readF32Constant(norm.getScale()) &&
                      (!norm.getBias() || readF32Constant(norm.getBias()));
             })
@@ -289,8 +286,8 @@ struct Smoother {
         ++counts.refused;
         return;
       }
-      int64_t layerAxis =
-          normalizedAxis(layer.getActivationChannelAxis(), type.getRank());
+      // Non-negative (-1, "not one axis", was refused above).
+      int64_t layerAxis = layer.getActivationChannelAxis();
       auto weightType =
           cast<RankedTensorType>(layer.getWeightOperand().getType());
       if ((axis && *axis != layerAxis) ||
