@@ -298,6 +298,9 @@ def main():
                         help="quantc --smooth ALPHA (calibrates from the "
                         "sample folder, not the cache: the smoothed model "
                         "is calibrated again)")
+    parser.add_argument("--rotate", choices=["hadamard", "random"],
+                        help="quantc --rotate MODE (calibrates from the "
+                        "sample folder, not the cache)")
     parser.add_argument("--gptq", action="store_true",
                         help="quantc --gptq (with --bits 4 --group G)")
     parser.add_argument("--search-only", action="store_true",
@@ -392,6 +395,9 @@ def main():
         if args.smooth is not None:
             plain[plain.index("--calib") + 1] = calib_dir
             plain += ["--smooth", str(args.smooth)]
+        if args.rotate:
+            plain[plain.index("--calib") + 1] = calib_dir
+            plain += ["--rotate", args.rotate]
         if args.bits == "mixed":
             m += "/mixed%g-%s" % (args.budget, args.sensitivity)
             if args.sensitivity_base != "float":
@@ -409,6 +415,8 @@ def main():
             m += "-a%d" % args.activation_bits
         if args.smooth is not None:
             m += "-smooth%g" % args.smooth
+        if args.rotate:
+            m += "-rot-" + args.rotate
         if not (args.search and args.search_only):
             runs.append((m, plain))
         if args.search:

@@ -40,6 +40,8 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--fold-batch-norm");
   if (q.smoothAlpha)
     set.push_back("--smooth");
+  if (q.rotate)
+    set.push_back("--rotate");
   if (q.activationBits != defaults.activationBits)
     set.push_back("--activation-bits");
   if (q.biasCorrection != defaults.biasCorrection)
@@ -148,6 +150,10 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
     return optionError("--smooth calibrates the smoothed model again: give "
                        "--calib a folder of samples, not a cache (which "
                        "describes the model before smoothing)");
+  if (q.rotate && isCalibrationCache(q.calibration))
+    return optionError("--rotate calibrates the rotated model: give --calib "
+                       "a folder of samples, not a cache (which describes "
+                       "the model before rotating)");
   if (q.gptq && q.group == 0)
     return optionError("--gptq needs --bits 4 --group G");
   if (search.minOutputCosine < 0 || search.minOutputCosine > 1)

@@ -21,6 +21,35 @@
 
 using namespace quantc;
 
+/// The report's "rotation": the counts, and per layer how its input was
+/// rotated and its weights' max / median input-channel magnitude before and
+/// after.
+static llvm::json::Object
+rotationReport(llvm::ArrayRef<qc::LayerRotation> rotations,
+               const QuantizationOptions &q) {
+  int64_t online = 0, fused = 0, refused = 0;
+  llvm::json::Array layers;
+  for (const qc::LayerRotation &r : rotations) {
+    llvm::json::Object layer{
+        {"name", r.layer}, {"channels", r.channels}, {"how", r.how}};
+    if (r.how == "refused") {
+      ++refused;
+      layer["reason"] = r.reason;
+    } else {
+      ++(r.how == "online" ? online : fused);
+      layer["weight_channel_spread"] =
+          llvm::json::Array{r.weightSpreadBefore, r.weightSpreadAfter};
+    }
+    layers.push_back(std::move(layer));
+  }
+  return llvm::json::Object{{"mode", qc::rotationModeName(*q.rotate)},
+                            {"seed", int64_t(q.rotateSeed)},
+                            {"online", online},
+                            {"fused", fused},
+                            {"refused", refused},
+                            {"layers", std::move(layers)}};
+}
+
 static llvm::Error stageError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
@@ -150,6 +179,8 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
           {"folded_into_producer", summary->smoothing->folded},
           {"explicit_scales", summary->smoothing->explicitScales},
           {"refused", summary->smoothing->refused}};
+    if (summary->rotations)
+      report["rotation"] = rotationReport(*summary->rotations, q);
     report["calibration_warnings"] =
         llvm::json::Array(summary->calibrationWarnings);
     report["method"] = rangeMethodName(q.method).str();

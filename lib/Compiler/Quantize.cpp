@@ -210,6 +210,10 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   // after the normalization's output.
   if (llvm::Error err = checkKeepFloat(module, q.keepFloat))
     return std::move(err);
+  // Rotations go in before the probes, which then measure the rotated
+  // activations; qc-quantize rounds the rotated weights.
+  if (q.rotate)
+    summary.rotations = qc::rotateLayers(module, *q.rotate, q.rotateSeed);
 
   // Measures the model's activations (or loads the cache) and sets every
   // probe's range, replacing the previous calibration's warnings.

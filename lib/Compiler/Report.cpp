@@ -11,6 +11,9 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace llvm;
 
 /// Bytes of the constants still used (weights, biases, tables).
@@ -83,6 +86,21 @@ json::Object quantc::quantizationReport(mlir::ModuleOp module) {
       if (auto sqnr =
               probe->getAttrOfType<mlir::FloatAttr>(qc::kEstimatedSQNRAttr))
         layer["input_sqnr_db"] = sqnr.getValueAsDouble();
+      // How far the worst input channel stands out (max / median of the
+      // channels' largest magnitudes): what smoothing and rotations lower.
+      if (std::optional<llvm::ArrayRef<double>> ranges =
+              probe.getChannelRange();
+          ranges && ranges->size() >= 2) {
+        std::vector<double> peaks;
+        for (size_t c = 0; c + 1 < ranges->size(); c += 2)
+          peaks.push_back(
+              std::max(std::fabs((*ranges)[c]), std::fabs((*ranges)[c + 1])));
+        double largest = *std::max_element(peaks.begin(), peaks.end());
+        std::nth_element(peaks.begin(), peaks.begin() + peaks.size() / 2,
+                         peaks.end());
+        if (double median = peaks[peaks.size() / 2]; median > 0)
+          layer["input_channel_spread"] = largest / median;
+      }
     }
     layers.push_back(std::move(layer));
   });

@@ -157,6 +157,21 @@ static cl::opt<double> smoothAlpha(
              "needs --calib samples, not a cache"),
     cl::value_desc("ALPHA"), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(quantCategory));
+static cl::opt<std::string> rotateMode(
+    "rotate",
+    cl::desc("rotate every layer input whose channel count has a Hadamard "
+             "matrix (2^k, 12/20/28/60 * 2^k) by an orthogonal Q before "
+             "calibrating: y = (W Q^T)(Q x), fused into the producer's "
+             "weights where the graph allows, else an online fast "
+             "Walsh-Hadamard transform. hadamard, or random (seeded random "
+             "signs times Hadamard, --rotate-seed); needs --calib samples"),
+    cl::value_desc("MODE"), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(quantCategory));
+static cl::opt<uint64_t>
+    rotateSeed("rotate-seed",
+               cl::desc("seed of --rotate random's signs (default 0)"),
+               cl::value_desc("N"), cl::init(0), cl::sub(runCommand),
+               cl::sub(compileCommand), cl::cat(quantCategory));
 static cl::opt<bool> gptqWeights(
     "gptq",
     cl::desc("with --bits 4 --group G: GPTQ (each rounding error spread "
@@ -369,6 +384,17 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   q.calibration = calib;
   if (smoothAlpha.getNumOccurrences())
     q.smoothAlpha = smoothAlpha;
+  if (rotateMode.getNumOccurrences()) {
+    q.rotate = quantc::qc::parseRotationMode(rotateMode);
+    if (!q.rotate)
+      return createStringError(inconvertibleErrorCode(),
+                               "--rotate '" + rotateMode +
+                                   "': expected hadamard or random");
+  }
+  if (rotateSeed.getNumOccurrences() && !q.rotate)
+    return createStringError(inconvertibleErrorCode(),
+                             "--rotate-seed needs --rotate random");
+  q.rotateSeed = rotateSeed;
   q.activationBits = activationBits;
   Expected<RangeMethod> rangeMethod = parseMethodOption(method);
   if (!rangeMethod)

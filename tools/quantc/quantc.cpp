@@ -75,6 +75,18 @@ static void printSmoothingSummary(const quantc::QuantizationSummary &summary) {
          << " left alone (read by something other than a layer)\n";
 }
 
+/// What --rotate did (online transforms cost time at run time).
+static void printRotationSummary(const quantc::QuantizationSummary &summary) {
+  if (!summary.rotations)
+    return;
+  int64_t online = 0, fused = 0, refused = 0;
+  for (const quantc::qc::LayerRotation &r : *summary.rotations)
+    ++(r.how == "online" ? online : r.how == "fused" ? fused : refused);
+  outs() << "rotation: " << online << " layers behind an online Hadamard, "
+         << fused << " fused into their producer, " << refused
+         << " left alone (see the report's rotation.layers)\n";
+}
+
 /// The mixed-precision search's summary: what was kept and how it compares
 /// with the uniform assignments it measured.
 static void printMixedSummary(const quantc::MixedPrecisionResult &found) {
@@ -135,6 +147,7 @@ static int compileCommandMain() {
   if (compiled->quantization) {
     printCalibrationWarnings(*compiled->quantization);
     printSmoothingSummary(*compiled->quantization);
+    printRotationSummary(*compiled->quantization);
     if (compiled->quantization->search)
       printSearchSummary(*compiled->quantization->search);
     if (compiled->quantization->mixed)
@@ -177,6 +190,7 @@ static int runCommandMain() {
   if (result->quantization) {
     printCalibrationWarnings(*result->quantization);
     printSmoothingSummary(*result->quantization);
+    printRotationSummary(*result->quantization);
     if (result->quantization->search)
       printSearchSummary(*result->quantization->search);
     if (result->quantization->mixed) {

@@ -13,6 +13,7 @@
 
 #include "quantc/Calibration/RangeSelection.h"
 #include "quantc/Calibration/WeightQuantization.h"
+#include "quantc/Dialect/QC/IR/QCHadamard.h"
 #include "quantc/Driver/ImageInput.h"
 #include "quantc/Driver/Progress.h"
 #include "quantc/MixedPrecision/Sensitivity.h"
@@ -59,6 +60,10 @@ struct QuantizationOptions {
   /// The smoothed model is calibrated again, so it needs samples (a
   /// calibration cache describes the model before smoothing).
   std::optional<double> smoothAlpha;
+  /// Rotate layer inputs (qc-rotate) before calibrating: Hadamard, or
+  /// random signs from rotateSeed times Hadamard; unset: none.
+  std::optional<qc::RotationMode> rotate;
+  uint64_t rotateSeed = 0;
   /// Layers (ONNX output names, as the report lists them) to keep float.
   std::vector<std::string> keepFloat;
 };

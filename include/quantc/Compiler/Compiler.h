@@ -97,6 +97,8 @@ struct QuantizationSummary {
   size_t batchNormsFolded = 0;
   /// What --smooth did, when given.
   std::optional<qc::SmoothingCounts> smoothing;
+  /// What --rotate did to each constant-weight layer, when given.
+  std::optional<std::vector<qc::LayerRotation>> rotations;
   /// Tensors whose chosen range estimates an SQNR far below min-max's
   /// (kSQNRWarningDb): the method may have clipped what matters.
   std::vector<std::string> calibrationWarnings;

@@ -18,6 +18,7 @@ namespace quantc::lowering {
 void populateElementwiseLowering(mlir::RewritePatternSet &patterns);
 void populateNNLowering(mlir::RewritePatternSet &patterns);
 void populateShapeLowering(mlir::RewritePatternSet &patterns);
+void populateHadamardLowering(mlir::RewritePatternSet &patterns);
 
 
 } // namespace quantc::lowering

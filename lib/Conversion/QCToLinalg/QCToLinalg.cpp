@@ -29,6 +29,7 @@ void quantc::populateQCToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateElementwiseLowering(patterns);
   lowering::populateNNLowering(patterns);
   lowering::populateShapeLowering(patterns);
+  lowering::populateHadamardLowering(patterns);
 }
 
 namespace {

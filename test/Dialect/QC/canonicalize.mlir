@@ -91,6 +91,20 @@ func.func @idempotent_and_involution(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, t
 
 // -----
 
+// A Paley base (12 = 11 + 1) or signs make the transform not symmetric: it
+// is not its own inverse.
+// CHECK-LABEL: func @hadamard_not_involutive
+func.func @hadamard_not_involutive(%x: tensor<4x12xf32>, %y: tensor<4x8xf32>) -> (tensor<4x12xf32>, tensor<4x8xf32>) {
+  // CHECK-COUNT-4: qc.hadamard
+  %0 = qc.hadamard %x : tensor<4x12xf32>
+  %1 = qc.hadamard %0 : tensor<4x12xf32>
+  %2 = qc.hadamard %y {negate = array<i1: true, false, false, true, false, false, false, false>} : tensor<4x8xf32>
+  %3 = qc.hadamard %2 {negate = array<i1: true, false, false, true, false, false, false, false>} : tensor<4x8xf32>
+  return %1, %3 : tensor<4x12xf32>, tensor<4x8xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @hadamard_axes_differ
 func.func @hadamard_axes_differ(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   // CHECK: qc.hadamard

@@ -338,9 +338,26 @@ func.func @case41(%x: tensor<2x4xf32>) {
 
 // -----
 
-func.func @case42(%x: tensor<2x12xf32>) {
-  // expected-error @+1 {{'qc.hadamard' op extent 12 of axis 1 is not a power of two}}
-  %0 = qc.hadamard %x : tensor<2x12xf32>
+func.func @case42(%x: tensor<2x6xf32>) {
+  // expected-error @+1 {{'qc.hadamard' op extent 6 of axis 1 has no Hadamard matrix}}
+  %0 = qc.hadamard %x : tensor<2x6xf32>
+  return
+}
+
+// -----
+
+// Extent 360 = 45 * 8 needs Paley base 180, past the dense-base limit.
+func.func @hadamard_base_too_large(%x: tensor<2x360xf32>) {
+  // expected-error @+1 {{'qc.hadamard' op extent 360 of axis 1 has no Hadamard matrix}}
+  %0 = qc.hadamard %x : tensor<2x360xf32>
+  return
+}
+
+// -----
+
+func.func @hadamard_negate_size(%x: tensor<2x4xf32>) {
+  // expected-error @+1 {{'qc.hadamard' op negate has 3 entries for extent 4}}
+  %0 = qc.hadamard %x {negate = array<i1: true, false, true>} : tensor<2x4xf32>
   return
 }
 

@@ -117,7 +117,8 @@ func.func @conv_transpose(%x: tensor<1x8x16x16xf32>, %w: tensor<8x4x2x2xf32>, %b
 
 // CHECK-LABEL: func @normalization
 func.func @normalization(%x: tensor<1x40x120xf32>, %g: tensor<120xf32>, %b: tensor<120xf32>,
-                         %img: tensor<1x16x8x8xf32>, %c: tensor<16xf32>) {
+                         %img: tensor<1x16x8x8xf32>, %c: tensor<16xf32>,
+                         %img12: tensor<1x12x8x8xf32>) {
   // CHECK: qc.softmax %{{.*}} : tensor<1x40x120xf32>
   %0 = qc.softmax %x : tensor<1x40x120xf32>
   // CHECK: qc.softmax %{{.*}} {axis = 1 : i64} : tensor<1x40x120xf32>
@@ -134,6 +135,8 @@ func.func @normalization(%x: tensor<1x40x120xf32>, %g: tensor<120xf32>, %b: tens
   %5 = qc.hadamard %img : tensor<1x16x8x8xf32>
   // CHECK: qc.hadamard %{{.*}} {axis = 1 : i64} : tensor<1x16x8x8xf32>
   %6 = qc.hadamard %img {axis = 1} : tensor<1x16x8x8xf32>
+  // CHECK: qc.hadamard %{{.*}} {axis = 1 : i64, negate = array<i1: true, false, false, false, false, false, false, false, false, false, false, true>} : tensor<1x12x8x8xf32>
+  %7 = qc.hadamard %img12 {axis = 1, negate = array<i1: true, false, false, false, false, false, false, false, false, false, false, true>} : tensor<1x12x8x8xf32>
   return
 }
 

@@ -9,22 +9,10 @@ import sys
 
 import numpy as np
 
+from mlir_literals import literal, ttype
+
 out = sys.argv[1]
 rng = np.random.default_rng(7)
-
-
-def literal(a):
-    """An MLIR dense literal of array a."""
-    def nest(v):
-        if v.ndim == 0:
-            return "%.8e" % float(v)
-        return "[" + ", ".join(nest(x) for x in v) + "]"
-    shape = "x".join(str(d) for d in a.shape)
-    return "dense<%s> : tensor<%sxf32>" % (nest(a.astype(np.float32)), shape)
-
-
-def ttype(a):
-    return "tensor<%sxf32>" % "x".join(str(d) for d in a.shape)
 
 
 def probe(name, value, tensor, axis):

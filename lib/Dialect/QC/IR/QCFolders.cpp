@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -67,8 +68,8 @@ static Attribute foldConstants(Operation *op, Attribute lhsAttr,
     return {};
   if (isa<FloatType>(resultType.getElementType())) {
     SmallVector<APFloat> values;
-    for (auto [a, b] : llvm::zip_equal(lhs.getValues<APFloat>(),
-                                       rhs.getValues<APFloat>()))
+    for (auto [a, b] :
+         llvm::zip_equal(lhs.getValues<APFloat>(), rhs.getValues<APFloat>()))
       values.push_back(floatFn(a, b));
     return DenseElementsAttr::get(resultType, values);
   }
@@ -167,12 +168,20 @@ OpFoldResult ClipOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult HadamardOp::fold(FoldAdaptor) {
-  // The normalized transform is its own inverse along one axis.
+  // The normalized Sylvester transform is its own inverse along one axis;
+  // a Paley base or signs make it not symmetric.
   auto inner = getInput().getDefiningOp<HadamardOp>();
-  if (!inner)
+  auto symmetric = [](HadamardOp op) {
+    int64_t extent = op.getType().getDimSize(
+        *normalizeAxis(op.getAxis(), op.getType().getRank()));
+    return !op.getNegate() && llvm::isPowerOf2_64(extent);
+  };
+  if (!inner || !symmetric(inner) || !symmetric(*this))
     return {};
   int64_t rank = getType().getRank();
-  auto normalized = [rank](int64_t axis) { return axis < 0 ? axis + rank : axis; };
+  auto normalized = [rank](int64_t axis) {
+    return axis < 0 ? axis + rank : axis;
+  };
   if (normalized(inner.getAxis()) != normalized(getAxis()))
     return {};
   return inner.getInput();
@@ -234,8 +243,7 @@ OpFoldResult SqueezeOp::fold(FoldAdaptor) {
   if (auto unsqueeze = getInput().getDefiningOp<UnsqueezeOp>()) {
     int64_t rank = getInput().getType().getRank();
     if (!getAxes().empty() &&
-        sortedAxes(getAxes(), rank) ==
-            sortedAxes(unsqueeze.getAxes(), rank))
+        sortedAxes(getAxes(), rank) == sortedAxes(unsqueeze.getAxes(), rank))
       return foldToOperand(*this, unsqueeze.getInput());
   }
   return foldToOperand(*this, getInput());

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCHadamard.h"
 #include "quantc/Dialect/QC/IR/QCQuantTypes.h"
 #include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
@@ -67,12 +68,12 @@ static LogicalResult verifyDataMovement(Operation *op, Value input) {
 }
 
 /// Checks an axis attribute against a rank and returns it normalized.
-static FailureOr<int64_t> verifyAxis(Operation *op, int64_t axis,
-                                     int64_t rank, StringRef what = "axis") {
+static FailureOr<int64_t> verifyAxis(Operation *op, int64_t axis, int64_t rank,
+                                     StringRef what = "axis") {
   std::optional<int64_t> normalized = normalizeAxis(axis, rank);
   if (!normalized)
-    return op->emitOpError() << what << " " << axis << " is out of range for rank "
-                             << rank;
+    return op->emitOpError()
+           << what << " " << axis << " is out of range for rank " << rank;
   return *normalized;
 }
 
@@ -210,7 +211,10 @@ LogicalResult Conv2DOp::verify() {
   if (failed(verifySameElementTypes(*this)))
     return failure();
   return verifyConv2D(*this, getInput(), getWeight(), getBias(),
-                      {getStrides(), getPads(), getDilations(), {},
+                      {getStrides(),
+                       getPads(),
+                       getDilations(),
+                       {},
                        static_cast<int64_t>(getGroup()),
                        /*transposed=*/false});
 }
@@ -243,9 +247,9 @@ static LogicalResult verifyPool2D(Operation *op, Value input,
   ArrayRef<int64_t> in = tensorType(input).getShape();
   Shape expected = {in[0], in[1]};
   for (int i = 0; i < 2; ++i) {
-    int64_t extent = windowOutputExtent(in[2 + i], kernel[i], strides[i],
-                                        pads[i], pads[2 + i], dilations[i],
-                                        ceilMode);
+    int64_t extent =
+        windowOutputExtent(in[2 + i], kernel[i], strides[i], pads[i],
+                           pads[2 + i], dilations[i], ceilMode);
     if (!ShapedType::isDynamic(extent) && extent <= 0)
       return op->emitOpError("window does not fit the padded input in "
                              "spatial dimension ")
@@ -320,8 +324,8 @@ LogicalResult GemmOp::verify() {
 }
 
 LogicalResult ClipOp::verify() {
-  if (getMin() && getMax() && getMinAttr().getValueAsDouble() >
-                                  getMaxAttr().getValueAsDouble())
+  if (getMin() && getMax() &&
+      getMinAttr().getValueAsDouble() > getMaxAttr().getValueAsDouble())
     return emitOpError("min (")
            << getMinAttr().getValueAsDouble() << ") exceeds max ("
            << getMaxAttr().getValueAsDouble() << ")";
@@ -338,9 +342,18 @@ LogicalResult HadamardOp::verify() {
   if (failed(axis))
     return failure();
   int64_t extent = type.getDimSize(*axis);
-  if (!ShapedType::isDynamic(extent) && !llvm::isPowerOf2_64(extent))
+  if (ShapedType::isDynamic(extent))
+    return emitOpError("axis ") << *axis << " must have a static extent";
+  if (!factorHadamardSize(extent))
     return emitOpError("extent ")
-           << extent << " of axis " << *axis << " is not a power of two";
+           << extent << " of axis " << *axis
+           << " has no Hadamard matrix (it must be 2^k, or m * 2^k with a "
+              "Paley base m <= "
+           << kMaxHadamardBase << " such as 12, 20, 28 or 60)";
+  if (std::optional<ArrayRef<bool>> negate = getNegate())
+    if (int64_t(negate->size()) != extent)
+      return emitOpError("negate has ")
+             << negate->size() << " entries for extent " << extent;
   return success();
 }
 
@@ -474,10 +487,10 @@ LogicalResult ConcatOp::verify() {
     for (int64_t d = 0; d < rank; ++d) {
       int64_t extent = type.getDimSize(d);
       if (d == *axis) {
-        expected[d] = ShapedType::isDynamic(extent) ||
-                              ShapedType::isDynamic(expected[d])
-                          ? ShapedType::kDynamic
-                          : expected[d] + extent;
+        expected[d] =
+            ShapedType::isDynamic(extent) || ShapedType::isDynamic(expected[d])
+                ? ShapedType::kDynamic
+                : expected[d] + extent;
       } else if (!extentsCompatible(expected[d], extent)) {
         return emitOpError("inputs differ in dimension ")
                << d << " (" << expected[d] << " vs " << extent << ")";
@@ -497,8 +510,7 @@ LogicalResult FlattenOp::verify() {
   int64_t axis = getAxis();
   // Flatten accepts axis == rank (everything goes to the outer extent).
   if (axis < -rank || axis > rank)
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << rank;
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
   if (axis < 0)
     axis += rank;
   Shape expected = {shapeProduct(in.take_front(axis)),
@@ -510,7 +522,8 @@ LogicalResult SqueezeOp::verify() {
   if (failed(verifyDataMovement(*this, getInput())))
     return failure();
   ArrayRef<int64_t> in = getInput().getType().getShape();
-  FailureOr<SmallVector<int64_t>> axes = verifyAxes(*this, getAxes(), in.size());
+  FailureOr<SmallVector<int64_t>> axes =
+      verifyAxes(*this, getAxes(), in.size());
   if (failed(axes))
     return failure();
   llvm::SmallBitVector squeezed(in.size());
@@ -559,7 +572,8 @@ LogicalResult SliceOp::verify() {
   if (getStarts().size() != count || getEnds().size() != count ||
       getSteps().size() != count)
     return emitOpError("starts, ends, axes and steps must have one length");
-  FailureOr<SmallVector<int64_t>> axes = verifyAxes(*this, getAxes(), in.size());
+  FailureOr<SmallVector<int64_t>> axes =
+      verifyAxes(*this, getAxes(), in.size());
   if (failed(axes))
     return failure();
   Shape expected(in);
@@ -580,7 +594,8 @@ LogicalResult ResizeOp::verify() {
   ArrayRef<float> scales = getScales();
   if (scales.size() != in.size())
     return emitOpError("scales has ")
-           << scales.size() << " entries, expected the input rank " << in.size();
+           << scales.size() << " entries, expected the input rank "
+           << in.size();
   Shape expected;
   for (auto [extent, scale] : llvm::zip_equal(in, scales)) {
     if (!(scale > 0.0f))
@@ -680,9 +695,8 @@ LogicalResult ObserveOp::verify() {
       return emitOpError("range must hold zero: lo <= 0 <= hi");
   }
   if (std::optional<ArrayRef<double>> mean = getChannelMean())
-    if (mean->empty() || !llvm::all_of(*mean, [](double v) {
-          return std::isfinite(v);
-        }))
+    if (mean->empty() ||
+        !llvm::all_of(*mean, [](double v) { return std::isfinite(v); }))
       return emitOpError("channel_mean must be a non-empty list of finite "
                          "values");
   if (std::optional<ArrayRef<double>> ranges = getChannelRange()) {
@@ -758,9 +772,8 @@ LogicalResult RequantizeOp::verify() {
 static FailureOr<quant::QuantizedType>
 verifyComputeOperand(Operation *op, Value value, StringRef name) {
   auto type = tensorType(value);
-  if (failed(verifyQuantizedTensorType(type, [&] {
-        return op->emitOpError() << name << ": ";
-      })))
+  if (failed(verifyQuantizedTensorType(
+          type, [&] { return op->emitOpError() << name << ": "; })))
     return failure();
   auto element = cast<quant::QuantizedType>(type.getElementType());
   if (element.getStorageTypeIntegralWidth() > 8)
@@ -781,8 +794,8 @@ static LogicalResult verifyComputeResult(Operation *op, Type expressed,
              << quantized;
     if (quantized.getExpressedType() != expressed)
       return op->emitOpError("result expressed type ")
-             << quantized.getExpressedType()
-             << " does not match the operands' " << expressed;
+             << quantized.getExpressedType() << " does not match the operands' "
+             << expressed;
     if (failed(verifyQuantizedTensorType(tensorType(op->getResult(0)),
                                          [op] { return op->emitOpError(); })))
       return failure();
@@ -886,8 +899,7 @@ LogicalResult QMatMulOp::verify() {
 /// channels: its weights may come in blocks along the input channels.
 static std::optional<int64_t> pointwiseBlockAxis(QConv2DOp op) {
   ArrayRef<int64_t> shape = op.getWeight().getType().getShape();
-  if (shape.size() == 4 && shape[2] == 1 && shape[3] == 1 &&
-      op.getGroup() == 1)
+  if (shape.size() == 4 && shape[2] == 1 && shape[3] == 1 && op.getGroup() == 1)
     return 1;
   return std::nullopt;
 }
@@ -898,10 +910,9 @@ LogicalResult QConv2DOp::verify() {
   FailureOr<quant::QuantizedType> weight =
       verifyComputeOperand(*this, getWeight(), "weight");
   if (failed(input) || failed(weight) ||
-      failed(verifyWeightGranularity(*this, *weight,
-                                     getWeight().getType().getShape(),
-                                     /*channelAxis=*/0,
-                                     pointwiseBlockAxis(*this))))
+      failed(verifyWeightGranularity(
+          *this, *weight, getWeight().getType().getShape(),
+          /*channelAxis=*/0, pointwiseBlockAxis(*this))))
     return failure();
   // A depthwise convolution reads each input channel on its own, so its
   // input may carry one scale and zero point per channel.
@@ -919,8 +930,7 @@ LogicalResult QConv2DOp::verify() {
   }
   if (input->getExpressedType() != weight->getExpressedType())
     return emitOpError("input and weight expressed types differ: ")
-           << input->getExpressedType() << " vs "
-           << weight->getExpressedType();
+           << input->getExpressedType() << " vs " << weight->getExpressedType();
   int64_t channels = getWeight().getType().getRank() == 4
                          ? getWeight().getType().getDimSize(0)
                          : ShapedType::kDynamic;
@@ -929,7 +939,10 @@ LogicalResult QConv2DOp::verify() {
     return failure();
   // The bias was checked above against the quantized operands.
   return verifyConv2D(*this, getInput(), getWeight(), /*bias=*/nullptr,
-                      {getStrides(), getPads(), getDilations(), {},
+                      {getStrides(),
+                       getPads(),
+                       getDilations(),
+                       {},
                        static_cast<int64_t>(getGroup()),
                        /*transposed=*/false});
 }

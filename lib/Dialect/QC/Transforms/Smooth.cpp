@@ -11,6 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LayerWeightAxes.h"
+
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/IR/QCShapeInference.h"
@@ -33,27 +35,6 @@ namespace {
 /// The smoothing factors outside this range are clamped: a channel that
 /// is (nearly) always zero must not blow the weights up.
 constexpr double kLeastFactor = 1e-5, kMostFactor = 1e5;
-
-/// The axis of `layer`'s constant weight that its input channels run
-/// along, or nullopt (grouped convolutions: smoothing one group's channel
-/// would need the same factor in another's).
-std::optional<int64_t> weightInputAxis(Operation *layer) {
-  return llvm::TypeSwitch<Operation *, std::optional<int64_t>>(layer)
-      .Case([](MatMulOp m) -> std::optional<int64_t> {
-        return cast<RankedTensorType>(m.getRhs().getType()).getRank() - 2;
-      })
-      .Case([](GemmOp g) -> std::optional<int64_t> {
-        if (g.getTransA())
-          return std::nullopt;
-        return g.getTransB() ? 1 : 0;
-      })
-      .Case([](Conv2DOp c) -> std::optional<int64_t> {
-        if (c.getGroup() != 1)
-          return std::nullopt;
-        return 1;
-      })
-      .Default([](Operation *) { return std::nullopt; });
-}
 
 /// Multiplies (or divides) every slice of `values` (row-major `shape`)
 /// along `axis` by factor[j].
@@ -81,22 +62,6 @@ bool rescaleConstant(OpBuilder &builder, OpOperand &operand, int64_t axis,
   builder.setInsertionPoint(operand.getOwner());
   operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
                                 *values, name));
-  return true;
-}
-
-/// Whether constant `value` varies along `axis` of a rank-`rank` tensor
-/// only (right-aligned broadcasting), with `channels` entries.
-bool isPerChannelConstant(Value value, int64_t axis, int64_t rank,
-                          int64_t channels) {
-  auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !readF32Constant(value) || type.getRank() > rank)
-    return false;
-  int64_t offset = rank - type.getRank();
-  for (int64_t d = 0; d < type.getRank(); ++d) {
-    int64_t extent = type.getDimSize(d);
-    if (d + offset == axis ? extent != channels : extent != 1)
-      return false;
-  }
   return true;
 }
 

@@ -639,21 +639,37 @@ def QC_GatherOp : QC_Op<"gather", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def QC_HadamardOp : QC_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
-  let summary = "normalized Walsh-Hadamard transform along one axis";
+  let summary = "normalized Hadamard transform along one axis";
   let description = [{
-    Multiplies every vector along `axis` by `H_n / sqrt(n)`, the normalized
-    Sylvester Hadamard matrix, whose extent `n` must be a power of two.
-    The transform is orthogonal and its own inverse, so rotations can be
-    inserted in pairs without changing the function (QuaRot-style outlier
-    smoothing); two in a row along the same axis fold away. (Not the
-    `Involution` trait: that ignores the axis.)
+    Multiplies every vector along `axis` (extent `n`) by the orthogonal
+    matrix `Q = (1 / sqrt(n)) (H_p (x) B_m) diag(s)`:
+
+    - `n = m * p` with `p` a power of two, factored as
+      `quantc::qc::factorHadamardSize` does: `m = 1` when `n` is a power of
+      two, else the smallest Paley base `m = odd(n) * 2^j <= 128` (12, 20,
+      28, 60, ...: 12 * 2^k, 20 * 2^k, 28 * 2^k and 120 = 60 * 2 all
+      factor);
+    - `H_p` is Sylvester's matrix, applied as log2(p) butterfly stages, and
+      `B_m` Paley's matrix with an all-ones first row, applied densely
+      (n * m multiply-adds): O(n log n + n m), never an n x n matmul;
+    - `s_i = -1` where `negate` holds true (seeded random signs make the
+      TurboQuant-style random rotation), `+1` otherwise.
+
+    `Q` is orthogonal, so a rotation of a layer's input folds into its
+    weights (`W Q^T`) without changing the function (qc-rotate). Two
+    transforms in a row along the same axis fold away when `Q` is its own
+    inverse (`m = 1`, no `negate`). (Not the `Involution` trait: that
+    ignores the axis.)
 
     ```mlir
     %r = qc.hadamard %x {axis = -1 : i64} : tensor<1x16x64xf32>
+    %t = qc.hadamard %y {axis = 1 : i64, negate = array<i1: true, false, ...>}
+        : tensor<1x12x8x8xf32>
     ```
   }];
   let arguments = (ins QC_FloatTensor:$input,
-      DefaultValuedAttr<I64Attr, "-1">:$axis);
+      DefaultValuedAttr<I64Attr, "-1">:$axis,
+      OptionalAttr<DenseBoolArrayAttr>:$negate);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;

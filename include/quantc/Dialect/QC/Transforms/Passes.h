@@ -8,6 +8,7 @@
 #define QUANTC_DIALECT_QC_TRANSFORMS_PASSES_H
 
 #include "quantc/Dialect/QC/IR/QCDialect.h"
+#include "quantc/Dialect/QC/IR/QCHadamard.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,6 +35,24 @@ struct SmoothingCounts {
 /// qc-smooth's rewrite of every calibrated probe under `root` with
 /// migration strength `alpha` in [0, 1] (see Passes.td).
 SmoothingCounts smoothActivations(mlir::Operation *root, double alpha);
+
+/// What qc-rotate did to one layer's input.
+struct LayerRotation {
+  std::string layer;
+  int64_t channels = 0;
+  /// "online" (a qc.hadamard in front), "fused" (into the producer) or
+  /// "refused" (then `reason` says why).
+  std::string how;
+  std::string reason;
+  /// max / median over input channels of the weights' largest magnitude,
+  /// before and after the rotation (0 when refused).
+  double weightSpreadBefore = 0, weightSpreadAfter = 0;
+};
+
+/// qc-rotate's rewrite of every constant-weight layer under `root` (see
+/// Passes.td); one entry per layer.
+std::vector<LayerRotation> rotateLayers(mlir::Operation *root,
+                                        RotationMode mode, uint64_t seed);
 
 /// The layer index a switch of qc-insert-precision-switches selects for
 /// (the constant its quantc_layer_precision call takes); nullopt for any

@@ -107,6 +107,50 @@ def QCSmooth : Pass<"qc-smooth"> {
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
 
+def QCRotate : Pass<"qc-rotate"> {
+  let summary = "QuaRot-style rotations: spread outlier channels before quantization";
+  let description = [{
+    For every layer with constant weights (matmul, gemm without a
+    transposed A, ungrouped conv2d) whose input channel count n has a
+    Hadamard matrix (`qc.hadamard`'s sizes: 2^k, 12 * 2^k, 20 * 2^k,
+    28 * 2^k, 60 * 2^k, ...), its activation X is rotated by the orthogonal
+    `Q = (1 / sqrt(n)) H diag(s)` along its channel axis and its weights by
+    the same Q along their input-channel axis:
+
+    `y = W x = (W Q^T) (Q x)`
+
+    so the float function is unchanged while an outlier channel of X (and
+    of W) is spread over all n. Layers reading the same tensor share one
+    rotation. Where the graph allows it the rotation is fused into a weight
+    pair: when X is the output of another such layer (through a
+    per-channel bias add) and only rotated layers read it, the producer's
+    output channels (weights and bias) are multiplied by Q instead, and
+    nothing runs online. Otherwise a `qc.hadamard` goes in front of the
+    layers: a fast Walsh-Hadamard transform at run time.
+
+    `mode=hadamard` uses s = 1; `mode=random` draws the signs s from
+    `seed` (TurboQuant-style: random signs times Hadamard). Layers whose
+    channels have no Hadamard matrix, grouped convolutions and transposed
+    activations are left alone and counted. Runs before calibration (the
+    probes then see the rotated activations), and before qc-quantize, which
+    rounds the rotated weights (RTN or GPTQ).
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"hadamard\"",
+           "hadamard (signs +1) or random (seeded random signs)">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "seed of mode=random's signs">,
+  ];
+  let statistics = [
+    Statistic<"online", "online", "rotations done by an inserted qc.hadamard">,
+    Statistic<"fused", "fused",
+              "rotations fused into the producer's output channels">,
+    Statistic<"refused", "refused",
+              "layers left alone (no Hadamard size, grouped, transposed)">,
+  ];
+  let dependentDialects = ["::quantc::qc::QCDialect"];
+}
+
 def QCQuantize : Pass<"qc-quantize"> {
   let summary = "rewrite calibrated quantizable layers to quantized qc ops (u8 activations; int8, int4 or ternary weights)";
   let description = [{

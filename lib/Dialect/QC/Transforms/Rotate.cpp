@@ -1,0 +1,284 @@
+//===- Rotate.cpp - QuaRot-style rotations of layer inputs ----------------===//
+//
+// Part of quantc. y = W x = (W Q^T)(Q x) for an orthogonal Q: the weights'
+// input channels are rotated offline and the activation either by its
+// producer's rotated output channels (a fused weight pair) or by an online
+// qc.hadamard. Both sides use qc::applyHadamard, the op's own definition.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LayerWeightAxes.h"
+
+#include "quantc/Dialect/QC/IR/QCConstants.h"
+#include "quantc/Dialect/QC/IR/QCHadamard.h"
+#include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/Transforms/Passes.h"
+
+#include "llvm/ADT/MapVector.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+
+namespace quantc::qc {
+#define GEN_PASS_DEF_QCROTATE
+#include "quantc/Dialect/QC/Transforms/Passes.h.inc"
+} // namespace quantc::qc
+
+using namespace mlir;
+using namespace quantc::qc;
+
+namespace {
+/// max / median over the slices along `axis` of each slice's largest
+/// magnitude: how far the worst channel stands out.
+double channelSpread(ArrayRef<float> values, ArrayRef<int64_t> shape,
+                     int64_t axis) {
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  std::vector<double> most(shape[axis], 0.0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    double &m = most[(int64_t(i) / inner) % shape[axis]];
+    m = std::max(m, double(std::fabs(values[i])));
+  }
+  double largest = *std::max_element(most.begin(), most.end());
+  std::nth_element(most.begin(), most.begin() + most.size() / 2, most.end());
+  double median = most[most.size() / 2];
+  return median > 0 ? largest / median : 0.0;
+}
+
+/// Replaces constant operand `operand` by its values rotated along `axis`;
+/// returns the spread along `spreadAxis` before and after.
+std::pair<double, double> rotateConstant(OpBuilder &builder, OpOperand &operand,
+                                         int64_t axis, ArrayRef<bool> negate,
+                                         int64_t spreadAxis) {
+  auto type = cast<RankedTensorType>(operand.get().getType());
+  std::vector<float> values = *readF32Constant(operand.get());
+  double before = channelSpread(values, type.getShape(), spreadAxis);
+  applyHadamard(values, type.getShape(), axis, negate);
+  double after = channelSpread(values, type.getShape(), spreadAxis);
+  builder.setInsertionPoint(operand.getOwner());
+  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
+                                values, "rotated"));
+  return {before, after};
+}
+
+/// Rotates a per-channel constant with `channels` entries (every other
+/// extent 1) as one vector.
+void rotateChannelConstant(OpBuilder &builder, OpOperand &operand,
+                           int64_t channels, ArrayRef<bool> negate) {
+  auto type = cast<RankedTensorType>(operand.get().getType());
+  std::vector<float> values = *readF32Constant(operand.get());
+  applyHadamard(values, {channels}, 0, negate);
+  builder.setInsertionPoint(operand.getOwner());
+  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
+                                values, "rotated"));
+}
+
+/// "<name>.rotated" for the value's name (its NameLoc, possibly fused).
+Location rotatedLoc(Value value) {
+  Location loc = value.getLoc();
+  std::function<std::optional<StringRef>(Location)> nameOf =
+      [&](Location l) -> std::optional<StringRef> {
+    if (auto named = dyn_cast<NameLoc>(l))
+      return named.getName().getValue();
+    if (auto fused = dyn_cast<FusedLoc>(l))
+      for (Location inner : fused.getLocations())
+        if (std::optional<StringRef> name = nameOf(inner))
+          return name;
+    return std::nullopt;
+  };
+  std::string name = nameOf(loc).value_or("activation").str() + ".rotated";
+  return NameLoc::get(StringAttr::get(value.getContext(), name), loc);
+}
+
+OpOperand &weightOperand(QuantizableOpInterface layer) {
+  Value weight = layer.getWeightOperand();
+  for (OpOperand &operand : layer->getOpOperands())
+    if (operand.get() == weight)
+      return operand;
+  llvm_unreachable("a layer's weight is one of its operands");
+}
+
+/// The layers reading one activation along one channel axis.
+struct Site {
+  Value activation;
+  int64_t axis = 0, channels = 0;
+  SmallVector<QuantizableOpInterface> layers;
+};
+
+/// The producer whose output channels can take the rotation instead of an
+/// online transform: a constant-weight layer whose output reaches `site`
+/// directly or through one per-channel bias add, read by nothing but the
+/// site's layers.
+struct FusedProducer {
+  QuantizableOpInterface layer;
+  int64_t outputAxis = 0;
+  AddOp biasAdd;
+};
+
+std::optional<FusedProducer> findFusedProducer(const Site &site) {
+  Value value = site.activation;
+  int64_t users = std::distance(value.getUses().begin(), value.getUses().end());
+  if (users != int64_t(site.layers.size()))
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(value.getType());
+  FusedProducer fused;
+  if (auto add = value.getDefiningOp<AddOp>()) {
+    if (!isPerChannelConstant(add.getRhs(), site.axis, type.getRank(),
+                              site.channels) ||
+        add.getLhs().getType() != type || !add.getLhs().hasOneUse())
+      return std::nullopt;
+    fused.biasAdd = add;
+    value = add.getLhs();
+  }
+  auto producer = value.getDefiningOp<QuantizableOpInterface>();
+  if (!producer || !readF32Constant(producer.getWeightOperand()))
+    return std::nullopt;
+  std::optional<int64_t> outputAxis = weightOutputAxis(producer);
+  // The producer's output channels must be the site's channel axis: the
+  // last axis of a matmul or gemm, axis 1 of a convolution.
+  int64_t producerChannelAxis =
+      isa<Conv2DOp>(producer.getOperation()) ? 1 : type.getRank() - 1;
+  Value bias = producer.getBiasOperand();
+  if (!outputAxis || producerChannelAxis != site.axis ||
+      (bias && (!readF32Constant(bias) ||
+                !isPerChannelConstant(bias, 0, 1, site.channels))))
+    return std::nullopt;
+  fused.layer = producer;
+  fused.outputAxis = *outputAxis;
+  return fused;
+}
+
+struct Rotator {
+  RotationMode mode;
+  uint64_t seed;
+  std::vector<LayerRotation> rotations;
+
+  void refuse(QuantizableOpInterface layer, int64_t channels,
+              std::string reason) {
+    rotations.push_back(
+        {layer.getLayerName().str(), channels, "refused", std::move(reason)});
+  }
+
+  /// The signs of site number `index`: none for plain Hadamard.
+  std::vector<bool> signs(int64_t index, int64_t channels) const {
+    if (mode == RotationMode::Hadamard)
+      return {};
+    std::mt19937_64 engine(seed * 0x9E3779B97F4A7C15ull + uint64_t(index));
+    std::vector<bool> negate(channels);
+    for (int64_t c = 0; c < channels; ++c)
+      negate[c] = engine() & 1;
+    return negate;
+  }
+
+  void rotate(const Site &site, int64_t index) {
+    std::vector<bool> negateStorage = signs(index, site.channels);
+    SmallVector<bool> negate(negateStorage.begin(), negateStorage.end());
+    OpBuilder builder(site.activation.getContext());
+    std::string how = "online";
+    if (std::optional<FusedProducer> fused = findFusedProducer(site)) {
+      // Q y for the producer's output y: its weights' and bias's output
+      // channels are rotated.
+      rotateConstant(builder, weightOperand(fused->layer), fused->outputAxis,
+                     negate, fused->outputAxis);
+      if (Value bias = fused->layer.getBiasOperand())
+        for (OpOperand &operand : fused->layer->getOpOperands())
+          if (operand.get() == bias)
+            rotateChannelConstant(builder, operand, site.channels, negate);
+      if (fused->biasAdd)
+        rotateChannelConstant(builder, fused->biasAdd.getRhsMutable(),
+                              site.channels, negate);
+      how = "fused";
+    } else {
+      builder.setInsertionPointAfterValue(site.activation);
+      // Its own name: the probe on it must not share the unrotated
+      // tensor's (which another reader may probe too).
+      auto rotation = HadamardOp::create(
+          builder, rotatedLoc(site.activation), site.activation,
+          builder.getI64IntegerAttr(site.axis),
+          mode == RotationMode::Random ? builder.getDenseBoolArrayAttr(negate)
+                                       : DenseBoolArrayAttr());
+      for (QuantizableOpInterface layer : site.layers)
+        layer.getActivationOperand().set(rotation);
+    }
+    for (QuantizableOpInterface layer : site.layers) {
+      int64_t axis = *weightInputAxis(layer);
+      auto [before, after] =
+          rotateConstant(builder, weightOperand(layer), axis, negate, axis);
+      rotations.push_back(
+          {layer.getLayerName().str(), site.channels, how, "", before, after});
+    }
+  }
+};
+
+struct QCRotatePass : public quantc::qc::impl::QCRotateBase<QCRotatePass> {
+  using QCRotateBase::QCRotateBase;
+
+  void runOnOperation() override {
+    std::optional<RotationMode> parsed = parseRotationMode(mode);
+    if (!parsed) {
+      getOperation()->emitError("qc-rotate: unknown mode '")
+          << mode.getValue() << "' (expected hadamard or random)";
+      return signalPassFailure();
+    }
+    bool probed = false;
+    getOperation()->walk([&](ObserveOp probe) {
+      probed = true;
+      return WalkResult::interrupt();
+    });
+    if (probed) {
+      // The probes would keep the unrotated tensors' statistics.
+      getOperation()->emitError(
+          "qc-rotate runs before calibration probes are inserted");
+      return signalPassFailure();
+    }
+    for (const LayerRotation &rotation :
+         rotateLayers(getOperation(), *parsed, seed)) {
+      if (rotation.how == "online")
+        ++online;
+      else if (rotation.how == "fused")
+        ++fused;
+      else
+        ++refused;
+    }
+  }
+};
+} // namespace
+
+std::vector<LayerRotation>
+quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed) {
+  Rotator rotator{mode, seed, {}};
+  // Sites in program order, so that the seeds and the report are stable.
+  llvm::MapVector<std::pair<Value, int64_t>, Site> sites;
+  root->walk([&](QuantizableOpInterface layer) {
+    if (!readF32Constant(layer.getWeightOperand()))
+      return; // A product of two activations (attention): nothing to fold.
+    std::optional<int64_t> weightAxis = weightInputAxis(layer);
+    int64_t axis = layer.getActivationChannelAxis();
+    if (!weightAxis || axis < 0) {
+      rotator.refuse(layer, 0, "grouped convolution or transposed input");
+      return;
+    }
+    int64_t channels =
+        cast<RankedTensorType>(layer.getWeightOperand().getType())
+            .getDimSize(*weightAxis);
+    if (!factorHadamardSize(channels)) {
+      rotator.refuse(layer, channels,
+                     std::to_string(channels) +
+                         " input channels have no Hadamard matrix");
+      return;
+    }
+    Value activation = layer.getActivationOperand().get();
+    Site &site = sites[{activation, axis}];
+    site.activation = activation;
+    site.axis = axis;
+    site.channels = channels;
+    site.layers.push_back(layer);
+  });
+  int64_t index = 0;
+  for (auto &entry : sites)
+    rotator.rotate(entry.second, index++);
+  return rotator.rotations;
+}
