@@ -43,6 +43,30 @@ int64_t innerSize(llvm::ArrayRef<int64_t> shape, int64_t axis) {
   return inner;
 }
 
+/// The alpha of a channel whose weights are already ternary, {-alpha, 0,
+/// +alpha} within float tolerance (a model trained for it, BitNet b1.58
+/// style); nullopt otherwise. Ternary schemes keep such weights exactly
+/// instead of estimating a scale (absmean would give alpha times the
+/// nonzero fraction).
+std::optional<double> trainedTernaryScale(llvm::ArrayRef<double> magnitudes) {
+  double max = 0;
+  for (double m : magnitudes)
+    max = std::max(max, m);
+  if (max <= 0)
+    return std::nullopt;
+  double sum = 0;
+  size_t nonzero = 0;
+  for (double m : magnitudes) {
+    if (m <= 1e-6 * max)
+      continue;
+    if (max - m > 1e-5 * max)
+      return std::nullopt;
+    sum += m;
+    ++nonzero;
+  }
+  return sum / nonzero;
+}
+
 /// The scale of one channel's weights `|w|` under `scheme`.
 double channelScale(llvm::ArrayRef<double> magnitudes, WeightScheme scheme) {
   double max = 0, sum = 0;
@@ -90,23 +114,31 @@ QuantizedWeights quantc::quantizeWeights(llvm::ArrayRef<float> w,
            : scheme == WeightScheme::Int4 ? 7
                                           : 1;
   q.qmin = -q.qmax;
+  bool ternary = scheme == WeightScheme::TernaryAbsMean ||
+                 scheme == WeightScheme::TernaryThreshold;
   std::vector<double> threshold(channels, 0.0);
+  std::vector<bool> trained(channels, false);
   for (int64_t c = 0; c < channels; ++c) {
-    q.scales.push_back(channelScale(magnitudes[c], scheme));
+    std::optional<double> alpha =
+        ternary ? trainedTernaryScale(magnitudes[c]) : std::nullopt;
+    trained[c] = alpha.has_value();
+    q.scales.push_back(alpha ? *alpha : channelScale(magnitudes[c], scheme));
     double sum = 0;
     for (double m : magnitudes[c])
       sum += m;
     threshold[c] = 0.7 * sum / std::max<size_t>(1, magnitudes[c].size());
   }
+  q.alreadyTernary = ternary && llvm::all_of(trained, [](bool t) { return t; });
   q.values.resize(w.size());
   for (size_t i = 0; i < w.size(); ++i) {
     int64_t c = (i / inner) % channels;
-    // TWN zeroes what is below the threshold, whatever the scale.
-    double v = scheme == WeightScheme::TernaryThreshold
+    // TWN zeroes what is below the threshold, whatever the scale; trained
+    // ternary weights round exactly at any scale.
+    double v = scheme == WeightScheme::TernaryThreshold && !trained[c]
                    ? (std::fabs(w[i]) > threshold[c] ? (w[i] > 0 ? 1 : -1) : 0)
                    : std::nearbyint(w[i] / q.scales[c]);
-    q.values[i] = static_cast<int8_t>(
-        std::clamp(v, double(q.qmin), double(q.qmax)));
+    q.values[i] =
+        static_cast<int8_t>(std::clamp(v, double(q.qmin), double(q.qmax)));
   }
   return q;
 }
@@ -125,8 +157,7 @@ double quantc::weightSQNR(llvm::ArrayRef<float> w, const QuantizedWeights &q,
 }
 
 /// Zeroed values [K][N] and scales [K / group][N].
-static GroupedWeights sizedGroupedWeights(int64_t k, int64_t n,
-                                          int64_t group) {
+static GroupedWeights sizedGroupedWeights(int64_t k, int64_t n, int64_t group) {
   GroupedWeights q;
   q.k = k;
   q.n = n;

@@ -398,6 +398,9 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
   }
   result.base = choices[baseChoice];
   std::vector<int64_t> configuration(layerCount, baseChoice);
+  // Per layer trained ternary: its ternary candidate, which keeps the
+  // weights exactly in the fewest bits (-1 for other layers).
+  std::vector<int> freeChoice(layerCount, -1);
   double baseDivergence = 0;
   if (baseChoice != floatChoice) {
     llvm::Expected<double> measured =
@@ -451,6 +454,25 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
       progress.step();
     }
     configuration[l] = baseChoice;
+    // A layer trained ternary loses nothing at a ternary candidate (nor at
+    // any other that holds its weights exactly): what kl measured there is
+    // run-to-run noise of the rest of the quantized path, and must not
+    // make the search pay for bits that buy nothing.
+    for (size_t c = 0; c < userChoices && freeChoice[l] < 0; ++c)
+      if (c != floatChoice &&
+          llvm::StringRef(layer.candidates[c].precision)
+              .starts_with("ternary") &&
+          weightErrors[c] == 0)
+        freeChoice[l] = int(c);
+    entry.alreadyTernary = freeChoice[l] >= 0;
+    if (entry.alreadyTernary)
+      for (size_t c = 0; c < userChoices; ++c)
+        if (weightErrors[c] == 0)
+          for (std::vector<double> *signal :
+               {&entry.kl, &entry.hessian, &entry.augmented, &entry.lrp,
+                &entry.lrpHessian})
+            if (c < signal->size())
+              (*signal)[c] = 0;
     result.layers.push_back(std::move(entry));
     result.totalWeights += layer.geometry.weights();
   }
@@ -513,7 +535,14 @@ quantc::searchMixedPrecision(mlir::ModuleOp calibrated,
       layerCount, std::vector<double>(userChoices, 0));
   double otherObservations = 0;
   auto measure = [&](const std::string &label,
-                     const Assignment &a) -> llvm::Expected<size_t> {
+                     const Assignment &proposed) -> llvm::Expected<size_t> {
+    // Another candidate on a trained ternary layer computes the same
+    // function in more bits: every point takes the ternary one there.
+    std::vector<int> choice = proposed.choice;
+    for (size_t l = 0; l < layerCount; ++l)
+      if (freeChoice[l] >= 0)
+        choice[l] = freeChoice[l];
+    Assignment a = evaluate(table, std::move(choice));
     for (auto [index, seen] : llvm::enumerate(result.measured))
       if (seen.assignment.choice == a.choice)
         return index;
@@ -618,6 +647,7 @@ llvm::json::Object MixedPrecisionResult::toJSON() const {
         {"relevance", layer.relevance},
         {"latency_ms", array(layer.latencyMs)},
         {"hessian_uses_second_moment", layer.usedSecondMoment},
+        {"already_ternary", layer.alreadyTernary},
         {"chosen", candidates[layer.chosen]}});
   }
   auto point = [&](const Assignment &a) {

@@ -18,8 +18,8 @@ using namespace quantc;
 
 namespace {
 // Two output channels along axis 0, four weights each.
-const std::vector<float> kWeights = {0.7f, -0.35f, 0.1f, 0.0f,
-                                     -2.0f, 1.0f, 0.4f, -0.2f};
+const std::vector<float> kWeights = {0.7f,  -0.35f, 0.1f, 0.0f,
+                                     -2.0f, 1.0f,   0.4f, -0.2f};
 const std::vector<int64_t> kShape = {2, 4};
 
 TEST(WeightQuantization, ParsesSchemes) {
@@ -61,11 +61,34 @@ TEST(WeightQuantization, TernaryThresholdKeepsWhatExceedsIt) {
   EXPECT_NEAR(q.scales[1], 1.5, 1e-7);
 }
 
+TEST(WeightQuantization, TrainedTernaryWeightsAreKeptExactly) {
+  // Channel 0 is {-0.3, 0, 0.3}, channel 1 {-1.25, 0, 1.25} (per-channel
+  // alphas), channel 2 is off by 1e-3 relative: not ternary, absmean.
+  std::vector<float> w = {0.3f, 0.0f,  -0.3f, 0.3f,     -1.25f, 0.0f,
+                          0.0f, 1.25f, 0.5f,  -0.5005f, 0.0f,   0.5f};
+  for (WeightScheme scheme :
+       {WeightScheme::TernaryAbsMean, WeightScheme::TernaryThreshold}) {
+    QuantizedWeights q = quantizeWeights(w, {3, 4}, 0, scheme);
+    EXPECT_FLOAT_EQ(q.scales[0], 0.3f);
+    EXPECT_FLOAT_EQ(q.scales[1], 1.25f);
+    EXPECT_FALSE(q.alreadyTernary); // channel 2
+    for (int i = 0; i < 8; ++i)
+      EXPECT_EQ(q.values[i] * q.scales[i / 4], w[i]) << i;
+    // Absmean would have scaled channel 0 by 0.3 x 3/4.
+    std::vector<float> two(w.begin(), w.begin() + 8);
+    QuantizedWeights exact = quantizeWeights(two, {2, 4}, 0, scheme);
+    EXPECT_TRUE(exact.alreadyTernary);
+    EXPECT_EQ(weightSQNR(two, exact, {2, 4}, 0), 300.0);
+  }
+  // Int8 does not take the ternary path.
+  EXPECT_FALSE(
+      quantizeWeights(w, {3, 4}, 0, WeightScheme::Int8).alreadyTernary);
+}
+
 TEST(WeightQuantization, Int4GroupsScaleEachRunOfKApart) {
   // kn [4][2], groups of 2 along k: column 0 has groups {0.7, -0.35} and
   // {0.1, 0}; column 1 {-2, 1} and {0.4, -0.2}.
-  std::vector<float> kn = {0.7f, -2.0f, -0.35f, 1.0f,
-                           0.1f, 0.4f,  0.0f,   -0.2f};
+  std::vector<float> kn = {0.7f, -2.0f, -0.35f, 1.0f, 0.1f, 0.4f, 0.0f, -0.2f};
   GroupedWeights q = quantizeWeightsGrouped(kn, 4, 2, 2);
   ASSERT_EQ(q.scales.size(), 4u);
   EXPECT_DOUBLE_EQ(q.scales[0], double(0.7f) / 7); // group 0, column 0
@@ -78,9 +101,10 @@ TEST(WeightQuantization, Int4GroupsScaleEachRunOfKApart) {
   // The per-channel int4 grid of column 0 would round 0.1 to 1 level of
   // 0.1: the group scale keeps it exact.
   EXPECT_NEAR(q.dequantized(2, 0), 0.1, 1e-7);
-  EXPECT_GT(weightSQNR(kn, q), weightSQNR(kWeights, quantizeWeights(
-                                   kWeights, kShape, 0, WeightScheme::Int4),
-                                   kShape, 0));
+  EXPECT_GT(weightSQNR(kn, q),
+            weightSQNR(kWeights,
+                       quantizeWeights(kWeights, kShape, 0, WeightScheme::Int4),
+                       kShape, 0));
 }
 
 TEST(WeightQuantization, GPTQWithUncorrelatedInputsIsRoundToNearest) {
@@ -143,8 +167,8 @@ TEST(WeightQuantization, GPTQRefusesAnIndefiniteHessian) {
 }
 
 TEST(WeightQuantization, ZeroChannelGetsUnitScale) {
-  QuantizedWeights q = quantizeWeights({0, 0, 1, 1}, {2, 2}, 0,
-                                       WeightScheme::Int8);
+  QuantizedWeights q =
+      quantizeWeights({0, 0, 1, 1}, {2, 2}, 0, WeightScheme::Int8);
   EXPECT_EQ(q.scales[0], 1.0);
   EXPECT_EQ(q.values[0], 0);
   EXPECT_EQ(weightSQNR({0, 0, 1, 1}, q, {2, 2}, 0), 300.0);

@@ -1,4 +1,5 @@
-//===- WeightQuantization.h - weights to int8, int4 or ternary ---*- C++ -*-===//
+//===- WeightQuantization.h - weights to int8, int4 or ternary ---*- C++
+//-*-===//
 //
 // Part of quantc. Symmetric per-output-channel weight quantization: the
 // integer grid, how a channel's scale is chosen, and its error.
@@ -37,10 +38,15 @@ struct QuantizedWeights {
   std::vector<int8_t> values;
   std::vector<double> scales; // one per channel along the axis
   int64_t qmin = -127, qmax = 127;
+  /// Ternary schemes: every channel was already {-alpha, 0, +alpha} (a
+  /// model trained ternary) and is kept exactly, scale alpha.
+  bool alreadyTernary = false;
 };
 
 /// Quantizes `w` (of `shape`) per channel along `axis`. A channel of
-/// zeros gets scale 1.
+/// zeros gets scale 1. With a ternary scheme, a channel that is already
+/// {-alpha, 0, +alpha} (within 1e-5 relative) keeps alpha as its scale and
+/// loses nothing.
 QuantizedWeights quantizeWeights(llvm::ArrayRef<float> w,
                                  llvm::ArrayRef<int64_t> shape, int64_t axis,
                                  WeightScheme scheme);
@@ -68,10 +74,11 @@ GroupedWeights quantizeWeightsGrouped(llvm::ArrayRef<float> kn, int64_t k,
 /// layer's output error on the calibration inputs rather than the
 /// weights'. With a diagonal H nothing spreads: the result is
 /// quantizeWeightsGrouped's. nullopt when H is not positive definite.
-std::optional<GroupedWeights>
-quantizeWeightsGPTQ(llvm::ArrayRef<float> kn, int64_t k, int64_t n,
-                    int64_t group, llvm::ArrayRef<double> gram,
-                    double damp = 0.01);
+std::optional<GroupedWeights> quantizeWeightsGPTQ(llvm::ArrayRef<float> kn,
+                                                  int64_t k, int64_t n,
+                                                  int64_t group,
+                                                  llvm::ArrayRef<double> gram,
+                                                  double damp = 0.01);
 
 /// The output error proxy tr((W - Q)^T H (W - Q)) of dequantized `q`.
 double outputErrorProxy(llvm::ArrayRef<float> kn, const GroupedWeights &q,

@@ -83,6 +83,10 @@ struct MixedLayer {
   double gain = 0;
   /// Whether the Hessian used E[x x^T] (else the identity).
   bool usedSecondMoment = false;
+  /// The float weights are already ternary (a model trained for it): a
+  /// ternary candidate keeps them exactly, so every exact candidate's
+  /// signals are 0 and the smallest of them is free.
+  bool alreadyTernary = false;
   /// Per candidate: the layer's time per sample in the JIT, in ms.
   std::vector<double> latencyMs;
   int chosen = 0;

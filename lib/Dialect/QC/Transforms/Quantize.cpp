@@ -330,7 +330,10 @@ GroupedLayer quantizeGroupedLayer(ArrayRef<float> kn, int64_t k, int64_t n,
 }
 
 /// How a layer without int4 groups is rounded: GPTQ works on groups only.
-std::string ungroupedRounding(const QuantizeSettings &settings) {
+std::string ungroupedRounding(const QuantizeSettings &settings,
+                              const QuantizedWeights &q) {
+  if (q.alreadyTernary)
+    return "already ternary: kept exactly";
   if (!settings.gptq)
     return "round to nearest";
   return "round to nearest: GPTQ needs int4 groups, and this layer's "
@@ -421,7 +424,7 @@ struct QuantizeConv : QuantizePattern<Conv2DOp> {
     quantized->setAttr(kWeightSQNRAttr, rewriter.getF64FloatAttr(weightSQNR(
                                             *weights, q, wShape, 0)));
     quantized->setAttr(kWeightRoundingAttr,
-                       rewriter.getStringAttr(ungroupedRounding(settings)));
+                       rewriter.getStringAttr(ungroupedRounding(settings, q)));
     return success();
   }
 
@@ -552,8 +555,8 @@ LogicalResult rewriteLinear(PatternRewriter &rewriter, Operation *op, Value x,
       biasTensor(rewriter, loc, *biasValues, {act.getScale()}, q.scales);
   replaceWithProduct(quantizeActivation(rewriter, loc, flat, act),
                      weightTensor(rewriter, loc, q, {k, n}, 1), biasQ,
-                     weightSQNR(w, q, {k, n}, 1), ungroupedRounding(settings),
-                     std::nullopt);
+                     weightSQNR(w, q, {k, n}, 1),
+                     ungroupedRounding(settings, q), std::nullopt);
   return success();
 }
 
