@@ -270,8 +270,8 @@ def main():
                              "calibration samples)")
     parser.add_argument("--max-float-layers", type=int)
     parser.add_argument("--bits", default="8",
-                        help="quantc --bits for the quantized runs: 8, 4 or "
-                             "ternary")
+                        help="quantc --bits for the quantized runs: 8, 6, 4, "
+                             "ternary or mixed")
     parser.add_argument("--ternary", default="absmean")
     parser.add_argument("--budget", type=float,
                         help="with --bits mixed: --weight-bits-budget")

@@ -13,8 +13,8 @@ using namespace quantc;
 
 std::optional<WeightScheme> quantc::parseWeightScheme(llvm::StringRef text) {
   for (WeightScheme scheme :
-       {WeightScheme::Int8, WeightScheme::Int4, WeightScheme::TernaryAbsMean,
-        WeightScheme::TernaryThreshold})
+       {WeightScheme::Int8, WeightScheme::Int6, WeightScheme::Int4,
+        WeightScheme::TernaryAbsMean, WeightScheme::TernaryThreshold})
     if (text == weightSchemeName(scheme))
       return scheme;
   return std::nullopt;
@@ -24,6 +24,8 @@ llvm::StringRef quantc::weightSchemeName(WeightScheme scheme) {
   switch (scheme) {
   case WeightScheme::Int8:
     return "int8";
+  case WeightScheme::Int6:
+    return "int6";
   case WeightScheme::Int4:
     return "int4";
   case WeightScheme::TernaryAbsMean:
@@ -80,6 +82,9 @@ double channelScale(llvm::ArrayRef<double> magnitudes, WeightScheme scheme) {
   case WeightScheme::Int8:
     scale = max / 127;
     break;
+  case WeightScheme::Int6:
+    scale = max / 31;
+    break;
   case WeightScheme::Int4:
     scale = max / 7;
     break;
@@ -111,6 +116,7 @@ QuantizedWeights quantc::quantizeWeights(llvm::ArrayRef<float> w,
     magnitudes[(i / inner) % channels].push_back(std::fabs(w[i]));
   QuantizedWeights q;
   q.qmax = scheme == WeightScheme::Int8   ? 127
+           : scheme == WeightScheme::Int6 ? 31
            : scheme == WeightScheme::Int4 ? 7
                                           : 1;
   q.qmin = -q.qmax;

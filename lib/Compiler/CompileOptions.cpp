@@ -197,11 +197,13 @@ llvm::Expected<WeightScheme> quantc::parseWeightBits(llvm::StringRef bits,
                        "needs --bits ternary");
   if (bits == "8")
     return WeightScheme::Int8;
+  if (bits == "6")
+    return WeightScheme::Int6;
   if (bits == "4")
     return WeightScheme::Int4;
   if (bits != "ternary")
     return optionError("unknown --bits '" + bits +
-                       "'; expected 8, 4, ternary or mixed");
+                       "'; expected 8, 6, 4, ternary or mixed");
   return parseTernaryMethod(ternary);
 }
 

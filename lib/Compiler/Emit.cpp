@@ -143,7 +143,10 @@ std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
   if (q.calibration.empty() || q.weights == WeightScheme::Int8 || spec->gpu)
     return notes;
   std::string scheme = weightSchemeName(q.weights).str();
-  if (q.weights == WeightScheme::Int4 && q.group == 0)
+  if (q.weights == WeightScheme::Int6)
+    notes.push_back("int6 weights run on the int8 kernels and loops: one "
+                    "byte per weight (an accuracy setting, not a speed one)");
+  else if (q.weights == WeightScheme::Int4 && q.group == 0)
     notes.push_back("int4 weights with one scale per channel run on the "
                     "int8 kernels and loops: one byte per weight (--group G "
                     "packs two per byte)");

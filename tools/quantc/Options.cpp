@@ -126,7 +126,8 @@ static cl::opt<std::string>
            cl::cat(quantCategory));
 static cl::opt<std::string> bits(
     "bits",
-    cl::desc("weight bits: 8 (W8A8, default), 4 (W4A8, round to nearest per "
+    cl::desc("weight bits: 8 (W8A8, default), 6 (int6 values in int8 storage, "
+             "for accuracy studies), 4 (W4A8, round to nearest per "
              "channel, or per group with --group), ternary (W2A8, see "
              "--ternary) or mixed (each layer's own, see "
              "--weight-bits-budget); activations are u8"),

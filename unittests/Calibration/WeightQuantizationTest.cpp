@@ -24,9 +24,21 @@ const std::vector<int64_t> kShape = {2, 4};
 
 TEST(WeightQuantization, ParsesSchemes) {
   EXPECT_EQ(parseWeightScheme("int4"), WeightScheme::Int4);
+  EXPECT_EQ(parseWeightScheme("int6"), WeightScheme::Int6);
   EXPECT_EQ(parseWeightScheme("ternary-twn"), WeightScheme::TernaryThreshold);
   EXPECT_FALSE(parseWeightScheme("int3"));
   EXPECT_EQ(weightSchemeName(WeightScheme::TernaryAbsMean), "ternary-absmean");
+}
+
+TEST(WeightQuantization, Int6RoundsOnThirtyOneLevels) {
+  QuantizedWeights q = quantizeWeights(kWeights, kShape, 0, WeightScheme::Int6);
+  EXPECT_EQ(q.qmin, -31);
+  EXPECT_EQ(q.qmax, 31);
+  EXPECT_DOUBLE_EQ(q.scales[1], 2.0 / 31.0);
+  // Channel 1: -2 -> -31, 1 -> 15.5 -> 16 (half to even), 0.4 -> 6.2 -> 6,
+  // -0.2 -> -3.1 -> -3.
+  EXPECT_EQ(std::vector<int8_t>(q.values.begin() + 4, q.values.end()),
+            (std::vector<int8_t>{-31, 16, 6, -3}));
 }
 
 TEST(WeightQuantization, Int4RoundsToNearestOnSevenLevels) {

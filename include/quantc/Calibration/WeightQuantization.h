@@ -23,6 +23,9 @@ enum class WeightScheme {
   Int8,
   /// [-7, 7], scale max|w| / 7, round to nearest (RTN).
   Int4,
+  /// [-31, 31], scale max|w| / 31: the papers' W6 setting, stored and
+  /// computed as int8 (for accuracy studies; no faster than int8).
+  Int6,
   /// {-1, 0, 1}, scale mean|w| (BitNet b1.58's absmean), round and clip.
   TernaryAbsMean,
   /// {-1, 0, 1}, threshold 0.7 mean|w|, scale the mean |w| above it
@@ -30,7 +33,7 @@ enum class WeightScheme {
   TernaryThreshold,
 };
 
-/// Parses "int8", "int4", "ternary-absmean" or "ternary-twn".
+/// Parses "int8", "int6", "int4", "ternary-absmean" or "ternary-twn".
 std::optional<WeightScheme> parseWeightScheme(llvm::StringRef text);
 llvm::StringRef weightSchemeName(WeightScheme scheme);
 

@@ -613,7 +613,7 @@ struct QCQuantizePass
     if (!scheme) {
       getOperation()->emitError("unknown weights '")
           << weights
-          << "'; expected int8, int4, ternary-absmean or "
+          << "'; expected int8, int6, int4, ternary-absmean or "
              "ternary-twn";
       return signalPassFailure();
     }
