@@ -301,6 +301,8 @@ def main():
     parser.add_argument("--rotate", choices=["hadamard", "random"],
                         help="quantc --rotate MODE (calibrates from the "
                         "sample folder, not the cache)")
+    parser.add_argument("--reparameterize", action="store_true",
+                        help="quantc --reparameterize (RepQuant)")
     parser.add_argument("--gptq", action="store_true",
                         help="quantc --gptq (with --bits 4 --group G)")
     parser.add_argument("--search-only", action="store_true",
@@ -398,6 +400,8 @@ def main():
         if args.rotate:
             plain[plain.index("--calib") + 1] = calib_dir
             plain += ["--rotate", args.rotate]
+        if args.reparameterize:
+            plain.append("--reparameterize")
         if args.bits == "mixed":
             m += "/mixed%g-%s" % (args.budget, args.sensitivity)
             if args.sensitivity_base != "float":
@@ -417,6 +421,8 @@ def main():
             m += "-smooth%g" % args.smooth
         if args.rotate:
             m += "-rot-" + args.rotate
+        if args.reparameterize:
+            m += "-repquant"
         if not (args.search and args.search_only):
             runs.append((m, plain))
         if args.search:

@@ -289,14 +289,18 @@ quantc::applyCalibration(mlir::ModuleOp module, const CalibrationResult &result,
             module.getContext(), channels.secondMoment()));
       // Each channel's extremes, within the tensor's chosen range.
       if (!channels.channelMin().empty()) {
-        std::vector<double> ranges;
+        std::vector<double> ranges, extremes;
         for (auto [lo, hi] :
              llvm::zip_equal(channels.channelMin(), channels.channelMax())) {
           ranges.push_back(std::min(0.0, std::max(lo, range.lo)));
           ranges.push_back(std::max(0.0, std::min(hi, range.hi)));
+          extremes.push_back(lo);
+          extremes.push_back(hi);
         }
         probe.setChannelRangeAttr(
             mlir::DenseF64ArrayAttr::get(module.getContext(), ranges));
+        probe.setChannelExtremesAttr(
+            mlir::DenseF64ArrayAttr::get(module.getContext(), extremes));
       }
     }
     ++applied;

@@ -42,6 +42,8 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--smooth");
   if (q.rotate)
     set.push_back("--rotate");
+  if (q.reparameterize)
+    set.push_back("--reparameterize");
   if (q.activationBits != defaults.activationBits)
     set.push_back("--activation-bits");
   if (q.biasCorrection != defaults.biasCorrection)

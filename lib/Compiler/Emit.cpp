@@ -182,6 +182,11 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
           {"folded_into_producer", summary->smoothing->folded},
           {"explicit_scales", summary->smoothing->explicitScales},
           {"refused", summary->smoothing->refused}};
+    if (summary->reparameterization)
+      report["reparameterization"] =
+          llvm::json::Object{{"post_norm_activations",
+                              summary->reparameterization->reparameterized},
+                             {"refused", summary->reparameterization->refused}};
     if (summary->rotations)
       report["rotation"] = rotationReport(*summary->rotations, q);
     report["calibration_warnings"] =

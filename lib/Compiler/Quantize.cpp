@@ -213,7 +213,8 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   // Rotations go in before the probes, which then measure the rotated
   // activations; qc-quantize rounds the rotated weights.
   if (q.rotate)
-    summary.rotations = qc::rotateLayers(module, *q.rotate, q.rotateSeed);
+    summary.rotations = qc::rotateLayers(module, *q.rotate, q.rotateSeed,
+                                         /*leaveNormOutputs=*/q.reparameterize);
 
   // Measures the model's activations (or loads the cache) and sets every
   // probe's range, replacing the previous calibration's warnings.
@@ -241,6 +242,11 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
     if (llvm::Error err = calibrateAndApply())
       return std::move(err);
   }
+  // Last: the folded ranges are final (calibrating again would replace
+  // them).
+  if (q.reparameterize)
+    summary.reparameterization =
+        qc::reparameterizeActivations(module, q.activationBits);
 
   qc::QCQuantizeOptions quantize = quantizeOptions(q);
   if (options.search.minOutputCosine > 0) {

@@ -168,6 +168,14 @@ static cl::opt<std::string> rotateMode(
              "signs times Hadamard, --rotate-seed); needs --calib samples"),
     cl::value_desc("MODE"), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(quantCategory));
+static cl::opt<bool> reparameterize(
+    "reparameterize",
+    cl::desc("RepQuant: quantize each LayerNorm output read only by matmuls "
+             "per channel, then fold those quantizers into one per-tensor "
+             "quantizer (LayerNorm affine, the matmuls' weights and bias "
+             "adjusted), so the integer matmuls compute the per-channel "
+             "products"),
+    cl::sub(runCommand), cl::sub(compileCommand), cl::cat(quantCategory));
 static cl::opt<uint64_t>
     rotateSeed("rotate-seed",
                cl::desc("seed of --rotate random's signs (default 0)"),
@@ -396,6 +404,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
     return createStringError(inconvertibleErrorCode(),
                              "--rotate-seed needs --rotate random");
   q.rotateSeed = rotateSeed;
+  q.reparameterize = reparameterize;
   q.activationBits = activationBits;
   Expected<RangeMethod> rangeMethod = parseMethodOption(method);
   if (!rangeMethod)

@@ -75,6 +75,19 @@ static void printSmoothingSummary(const quantc::QuantizationSummary &summary) {
          << " left alone (read by something other than a layer)\n";
 }
 
+/// What --reparameterize did.
+static void
+printReparameterizationSummary(const quantc::QuantizationSummary &summary) {
+  if (!summary.reparameterization)
+    return;
+  outs() << "reparameterization: "
+         << summary.reparameterization->reparameterized
+         << " LayerNorm outputs quantized per channel and folded to "
+            "per-tensor, "
+         << summary.reparameterization->refused
+         << " left alone (read by something other than a matmul)\n";
+}
+
 /// What --rotate did (online transforms cost time at run time).
 static void printRotationSummary(const quantc::QuantizationSummary &summary) {
   if (!summary.rotations)
@@ -148,6 +161,7 @@ static int compileCommandMain() {
     printCalibrationWarnings(*compiled->quantization);
     printSmoothingSummary(*compiled->quantization);
     printRotationSummary(*compiled->quantization);
+    printReparameterizationSummary(*compiled->quantization);
     if (compiled->quantization->search)
       printSearchSummary(*compiled->quantization->search);
     if (compiled->quantization->mixed)
@@ -191,6 +205,7 @@ static int runCommandMain() {
     printCalibrationWarnings(*result->quantization);
     printSmoothingSummary(*result->quantization);
     printRotationSummary(*result->quantization);
+    printReparameterizationSummary(*result->quantization);
     if (result->quantization->search)
       printSearchSummary(*result->quantization->search);
     if (result->quantization->mixed) {

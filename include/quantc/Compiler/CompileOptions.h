@@ -64,6 +64,9 @@ struct QuantizationOptions {
   /// random signs from rotateSeed times Hadamard; unset: none.
   std::optional<qc::RotationMode> rotate;
   uint64_t rotateSeed = 0;
+  /// RepQuant (qc-reparameterize) after calibrating: post-LayerNorm
+  /// activations quantized per channel, folded into per-tensor quantizers.
+  bool reparameterize = false;
   /// Layers (ONNX output names, as the report lists them) to keep float.
   std::vector<std::string> keepFloat;
 };

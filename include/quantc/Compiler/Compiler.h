@@ -97,6 +97,8 @@ struct QuantizationSummary {
   size_t batchNormsFolded = 0;
   /// What --smooth did, when given.
   std::optional<qc::SmoothingCounts> smoothing;
+  /// What --reparameterize did, when given.
+  std::optional<qc::ReparameterizationCounts> reparameterization;
   /// What --rotate did to each constant-weight layer, when given.
   std::optional<std::vector<qc::LayerRotation>> rotations;
   /// Tensors whose chosen range estimates an SQNR far below min-max's

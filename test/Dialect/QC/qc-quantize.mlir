@@ -26,7 +26,7 @@
 // TERNARY-LABEL: func @linear
 // TERNARY: quant.scast {{.*}} to tensor<3x2x!quant.uniform<i8<-1:1>:f32:1, {2.500000e-01,1.000000e+00}>>
 // TERNARY: int8_weights: "0x010000000100FFFF0001"
-// BADWEIGHTS: error: unknown weights 'int3'; expected int8, int4, ternary-absmean or ternary-twn
+// BADWEIGHTS: error: unknown weights 'int3'; expected int8, int6, int4, ternary-absmean or ternary-twn
 func.func @linear(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   %xo = qc.observe %x {name = "x", range = array<f64: -1.0, 2.0>} : tensor<2x3xf32>
   %w = qc.constant dense<[[0.5, 0.0], [-0.25, -2.0], [0.0, 1.0]]> : tensor<3x2xf32>

@@ -56,6 +56,9 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
   if (name == kSmoothScaleAttr)
     return expect(isa<UnitAttr>(value) && isa<MulOp>(op),
                   "a unit attribute on qc.mul");
+  if (name == kReparameterizedAttr)
+    return expect(isa<UnitAttr>(value) && isa<ObserveOp>(op),
+                  "a unit attribute on qc.observe");
   if (name == kPrecisionAttr)
     return expect(isa<LayerPrecisionAttr>(value) &&
                       isa<QuantizableOpInterface>(op),

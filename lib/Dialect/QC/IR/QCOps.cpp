@@ -699,14 +699,23 @@ LogicalResult ObserveOp::verify() {
         !llvm::all_of(*mean, [](double v) { return std::isfinite(v); }))
       return emitOpError("channel_mean must be a non-empty list of finite "
                          "values");
-  if (std::optional<ArrayRef<double>> ranges = getChannelRange()) {
+  for (auto [what, ranges] :
+       {std::pair{"channel_range", getChannelRange()},
+        std::pair{"channel_extremes", getChannelExtremes()}}) {
+    if (!ranges)
+      continue;
     if (ranges->empty() || ranges->size() % 2 != 0)
-      return emitOpError("channel_range must hold [lo, hi] pairs, got ")
-             << ranges->size() << " entries";
-    for (size_t i = 0; i < ranges->size(); i += 2)
-      if (!((*ranges)[i] <= 0.0 && 0.0 <= (*ranges)[i + 1]))
-        return emitOpError("channel_range pair ")
-               << i / 2 << " must hold zero: lo <= 0 <= hi";
+      return emitOpError(what) << " must hold [lo, hi] pairs, got "
+                               << ranges->size() << " entries";
+    bool holdsZero = StringRef(what) == "channel_range";
+    for (size_t i = 0; i < ranges->size(); i += 2) {
+      double lo = (*ranges)[i], hi = (*ranges)[i + 1];
+      if (holdsZero && !(lo <= 0.0 && 0.0 <= hi))
+        return emitOpError(what)
+               << " pair " << i / 2 << " must hold zero: lo <= 0 <= hi";
+      if (!(lo <= hi))
+        return emitOpError(what) << " pair " << i / 2 << " must have lo <= hi";
+    }
   }
   if (std::optional<ArrayRef<double>> moment = getChannelSecondMoment()) {
     auto side = static_cast<size_t>(std::llround(std::sqrt(moment->size())));

@@ -99,6 +99,7 @@ struct QCInsertObserversPass
                              builder.getStringAttr(namer.nameFor(value)),
                              /*range=*/nullptr, /*channel_mean=*/nullptr,
                              /*channel_range=*/nullptr,
+                             /*channel_extremes=*/nullptr,
                              /*channel_second_moment=*/nullptr);
   }
 };

@@ -8,6 +8,7 @@
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -60,4 +61,87 @@ bool quantc::qc::isPerChannelConstant(Value value, int64_t axis, int64_t rank,
       return false;
   }
   return true;
+}
+
+std::optional<ActivationReaders>
+quantc::qc::constantWeightReaders(Value value, int64_t channels) {
+  auto type = cast<RankedTensorType>(value.getType());
+  ActivationReaders readers;
+  std::optional<int64_t> axis;
+  for (OpOperand &use : value.getUses()) {
+    auto layer = dyn_cast<QuantizableOpInterface>(use.getOwner());
+    std::optional<int64_t> weightAxis =
+        layer ? weightInputAxis(layer) : std::nullopt;
+    if (!layer || &layer.getActivationOperand() != &use || !weightAxis ||
+        !readF32Constant(layer.getWeightOperand()) ||
+        layer.getActivationChannelAxis() < 0)
+      return std::nullopt;
+    // Non-negative (-1, "not one axis", was refused above).
+    int64_t layerAxis = layer.getActivationChannelAxis();
+    auto weightType =
+        cast<RankedTensorType>(layer.getWeightOperand().getType());
+    if ((axis && *axis != layerAxis) ||
+        type.getDimSize(layerAxis) != channels ||
+        weightType.getDimSize(*weightAxis) != channels)
+      return std::nullopt;
+    axis = layerAxis;
+    readers.layers.push_back({layer, *weightAxis});
+  }
+  if (!axis)
+    return std::nullopt;
+  readers.axis = *axis;
+  return readers;
+}
+
+void quantc::qc::scaleAlong(std::vector<float> &values, ArrayRef<int64_t> shape,
+                            int64_t axis, ArrayRef<double> factor,
+                            bool divide) {
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  int64_t extent = shape[axis];
+  for (size_t i = 0; i < values.size(); ++i) {
+    double f = factor[(int64_t(i) / inner) % extent];
+    values[i] = float(divide ? values[i] / f : values[i] * f);
+  }
+}
+
+bool quantc::qc::rescaleConstant(OpBuilder &builder, OpOperand &operand,
+                                 int64_t axis, ArrayRef<double> factor,
+                                 bool divide, StringRef name) {
+  auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+  std::optional<std::vector<float>> values = readF32Constant(operand.get());
+  if (!type || !values || axis < 0 || axis >= type.getRank() ||
+      type.getDimSize(axis) != int64_t(factor.size()))
+    return false;
+  scaleAlong(*values, type.getShape(), axis, factor, divide);
+  builder.setInsertionPoint(operand.getOwner());
+  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
+                                *values, name));
+  return true;
+}
+
+std::optional<NormAffine> quantc::qc::findNormAffine(Value value,
+                                                     int64_t channels) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  if (!value.hasOneUse())
+    return std::nullopt;
+  if (auto norm = value.getDefiningOp<LayerNormOp>()) {
+    if (normalizeAxis(int64_t(norm.getAxis()), rank) != rank - 1 ||
+        !norm.getBias() ||
+        !isPerChannelConstant(norm.getScale(), rank - 1, rank, channels) ||
+        !isPerChannelConstant(norm.getBias(), rank - 1, rank, channels))
+      return std::nullopt;
+    return NormAffine{&norm.getScaleMutable(), &norm.getBiasMutable()[0]};
+  }
+  // The decomposed form an older opset imports: (x * gamma) + beta.
+  auto add = value.getDefiningOp<AddOp>();
+  auto mul = add ? add.getLhs().getDefiningOp<MulOp>() : MulOp();
+  if (!add || !mul || !mul->hasOneUse() ||
+      !isPerChannelConstant(add.getRhs(), rank - 1, rank, channels) ||
+      !isPerChannelConstant(mul.getRhs(), rank - 1, rank, channels) ||
+      mul.getType() != type)
+    return std::nullopt;
+  return NormAffine{&mul.getRhsMutable(), &add.getRhsMutable()};
 }

@@ -10,7 +10,11 @@
 #ifndef QUANTC_LIB_DIALECT_QC_TRANSFORMS_LAYERWEIGHTAXES_H
 #define QUANTC_LIB_DIALECT_QC_TRANSFORMS_LAYERWEIGHTAXES_H
 
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <optional>
 
@@ -29,6 +33,43 @@ std::optional<int64_t> weightOutputAxis(mlir::Operation *layer);
 /// only (right-aligned broadcasting), with `channels` entries.
 bool isPerChannelConstant(mlir::Value value, int64_t axis, int64_t rank,
                           int64_t channels);
+
+/// The layers reading one activation: each a layer with constant weights
+/// that reads it as its activation, all along the same channel `axis`
+/// (`channels` entries), with the axis of each one's weight that meets
+/// those channels.
+struct ActivationReaders {
+  int64_t axis = 0;
+  llvm::SmallVector<std::pair<QuantizableOpInterface, int64_t>> layers;
+};
+
+/// The readers of `value` when every use is such a layer (a residual add
+/// or any other reader would see a per-channel rewrite); nullopt otherwise.
+std::optional<ActivationReaders> constantWeightReaders(mlir::Value value,
+                                                       int64_t channels);
+
+/// Multiplies (or divides) every slice of `values` (row-major `shape`)
+/// along `axis` by factor[j].
+void scaleAlong(std::vector<float> &values, llvm::ArrayRef<int64_t> shape,
+                int64_t axis, llvm::ArrayRef<double> factor, bool divide);
+
+/// Replaces constant operand `operand` by its values scaled along `axis`
+/// (a new blob named `name`); false when it is not such a constant.
+bool rescaleConstant(mlir::OpBuilder &builder, mlir::OpOperand &operand,
+                     int64_t axis, llvm::ArrayRef<double> factor, bool divide,
+                     llvm::StringRef name);
+
+/// The per-channel affine a LayerNorm output ends with, along the last
+/// axis: `qc.layer_norm`'s constant scale and bias, or the decomposed
+/// `(x * gamma) + beta` an older opset imports. Its gamma and beta operands
+/// can absorb a per-channel rewrite of the output.
+struct NormAffine {
+  mlir::OpOperand *gamma = nullptr, *beta = nullptr;
+};
+
+/// The affine ending `value` (`channels` on the last axis), when `value`
+/// is its only use; nullopt otherwise.
+std::optional<NormAffine> findNormAffine(mlir::Value value, int64_t channels);
 
 } // namespace quantc::qc
 

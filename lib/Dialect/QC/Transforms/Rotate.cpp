@@ -247,8 +247,10 @@ struct QCRotatePass : public quantc::qc::impl::QCRotateBase<QCRotatePass> {
 };
 } // namespace
 
-std::vector<LayerRotation>
-quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed) {
+std::vector<LayerRotation> quantc::qc::rotateLayers(Operation *root,
+                                                    RotationMode mode,
+                                                    uint64_t seed,
+                                                    bool leaveNormOutputs) {
   Rotator rotator{mode, seed, {}};
   // Sites in program order, so that the seeds and the report are stable.
   llvm::MapVector<std::pair<Value, int64_t>, Site> sites;
@@ -271,6 +273,13 @@ quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed) {
       return;
     }
     Value activation = layer.getActivationOperand().get();
+    auto activationType = cast<RankedTensorType>(activation.getType());
+    if (leaveNormOutputs && axis == activationType.getRank() - 1 &&
+        findNormAffine(activation, channels)) {
+      rotator.refuse(layer, channels,
+                     "a LayerNorm output, left to --reparameterize");
+      return;
+    }
     Site &site = sites[{activation, axis}];
     site.activation = activation;
     site.axis = axis;

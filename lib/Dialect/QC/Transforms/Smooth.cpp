@@ -36,35 +36,6 @@ namespace {
 /// is (nearly) always zero must not blow the weights up.
 constexpr double kLeastFactor = 1e-5, kMostFactor = 1e5;
 
-/// Multiplies (or divides) every slice of `values` (row-major `shape`)
-/// along `axis` by factor[j].
-void scaleAlong(std::vector<float> &values, ArrayRef<int64_t> shape,
-                int64_t axis, ArrayRef<double> factor, bool divide) {
-  int64_t inner = 1;
-  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
-    inner *= shape[d];
-  int64_t extent = shape[axis];
-  for (size_t i = 0; i < values.size(); ++i) {
-    double f = factor[(int64_t(i) / inner) % extent];
-    values[i] = float(divide ? values[i] / f : values[i] * f);
-  }
-}
-
-/// Replaces constant operand `operand` by its values scaled along `axis`.
-bool rescaleConstant(OpBuilder &builder, OpOperand &operand, int64_t axis,
-                     ArrayRef<double> factor, bool divide, StringRef name) {
-  auto type = dyn_cast<RankedTensorType>(operand.get().getType());
-  std::optional<std::vector<float>> values = readF32Constant(operand.get());
-  if (!type || !values || axis < 0 || axis >= type.getRank() ||
-      type.getDimSize(axis) != int64_t(factor.size()))
-    return false;
-  scaleAlong(*values, type.getShape(), axis, factor, divide);
-  builder.setInsertionPoint(operand.getOwner());
-  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
-                                *values, name));
-  return true;
-}
-
 /// The ops a division by s must pass to reach its producer, and the
 /// producer, or failure when it cannot be folded.
 struct FoldPath {
@@ -239,31 +210,14 @@ struct Smoother {
     // Every reader must be a layer with constant weights reading the probe
     // as its activation along the same channel axis: another reader (a
     // residual add) would see the divided tensor.
-    std::optional<int64_t> axis;
-    SmallVector<std::pair<QuantizableOpInterface, int64_t>> layers;
-    for (OpOperand &use : probe.getResult().getUses()) {
-      auto layer = dyn_cast<QuantizableOpInterface>(use.getOwner());
-      std::optional<int64_t> weightAxis =
-          layer ? weightInputAxis(layer) : std::nullopt;
-      if (!layer || &layer.getActivationOperand() != &use || !weightAxis ||
-          !readF32Constant(layer.getWeightOperand()) ||
-          layer.getActivationChannelAxis() < 0) {
-        ++counts.refused;
-        return;
-      }
-      // Non-negative (-1, "not one axis", was refused above).
-      int64_t layerAxis = layer.getActivationChannelAxis();
-      auto weightType =
-          cast<RankedTensorType>(layer.getWeightOperand().getType());
-      if ((axis && *axis != layerAxis) ||
-          type.getDimSize(layerAxis) != channels ||
-          weightType.getDimSize(*weightAxis) != channels) {
-        ++counts.refused;
-        return;
-      }
-      axis = layerAxis;
-      layers.push_back({layer, *weightAxis});
+    std::optional<ActivationReaders> readers =
+        constantWeightReaders(probe.getResult(), channels);
+    if (!readers) {
+      ++counts.refused;
+      return;
     }
+    std::optional<int64_t> axis = readers->axis;
+    auto &layers = readers->layers;
 
     // max |W_j| over every reader's weights, max |X_j| from calibration.
     std::vector<double> weightMax(channels, 0.0), s(channels, 1.0);

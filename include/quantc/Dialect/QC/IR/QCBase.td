@@ -67,7 +67,10 @@ def QC_Dialect : Dialect {
     "::mlir::ArrayAttr":$observers,
     "::mlir::ArrayAttr":$precision_switches,
     // On a qc.mul qc-smooth inserted: a run-time SmoothQuant division.
-    "::mlir::UnitAttr":$smooth_scale
+    "::mlir::UnitAttr":$smooth_scale,
+    // On a qc.observe qc-reparameterize folded: its range is the per-tensor
+    // quantizer of per-channel ones, not to be chosen again.
+    "::mlir::UnitAttr":$reparameterized
   );
   let hasOperationAttrVerify = 1;
   let hasConstantMaterializer = 1;

@@ -37,6 +37,8 @@ inline constexpr llvm::StringLiteral kEstimatedSQNRAttr =
     QCDialect::EstimatedSqnrDbAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kSmoothScaleAttr =
     QCDialect::SmoothScaleAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kReparameterizedAttr =
+    QCDialect::ReparameterizedAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kObserversAttr =
     QCDialect::ObserversAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kPrecisionSwitchesAttr =

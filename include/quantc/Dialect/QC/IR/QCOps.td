@@ -694,8 +694,11 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
     per channel (NCHW channels, or the matmul's K), which `qc-quantize`
     uses for bias correction, and `channel_range` its clipping range per
     channel (`[lo0, hi0, lo1, hi1, ...]`), which a depthwise convolution's
-    per-channel input quantization uses. `channel_second_moment`, when
-    asked for (GPTQ), holds E[x x^T] over the channels (C x C, row-major).
+    per-channel input quantization uses. `channel_extremes` holds each
+    channel's own [min, max] over the calibration samples, unclipped and
+    not widened to hold zero (qc-reparameterize reads it). `channel_second_moment`,
+    when asked for (GPTQ), holds E[x x^T] over the channels (C x C,
+    row-major).
 
     ```mlir
     %y = qc.observe %x {name = "conv1_out"} : tensor<1x16x32x32xf32>
@@ -706,6 +709,7 @@ def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
       OptionalAttr<DenseF64ArrayAttr>:$range,
       OptionalAttr<DenseF64ArrayAttr>:$channel_mean,
       OptionalAttr<DenseF64ArrayAttr>:$channel_range,
+      OptionalAttr<DenseF64ArrayAttr>:$channel_extremes,
       OptionalAttr<DenseF64ArrayAttr>:$channel_second_moment);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";

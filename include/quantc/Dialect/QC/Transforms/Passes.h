@@ -36,6 +36,18 @@ struct SmoothingCounts {
 /// migration strength `alpha` in [0, 1] (see Passes.td).
 SmoothingCounts smoothActivations(mlir::Operation *root, double alpha);
 
+/// What qc-reparameterize did: post-LayerNorm activations folded to
+/// per-tensor, and those left alone (a reader that is not a matmul with
+/// constant weights).
+struct ReparameterizationCounts {
+  int64_t reparameterized = 0, refused = 0;
+};
+
+/// qc-reparameterize's rewrite of every calibrated post-LayerNorm probe
+/// under `root` on a `activationBits` grid (see Passes.td).
+ReparameterizationCounts reparameterizeActivations(mlir::Operation *root,
+                                                   unsigned activationBits);
+
 /// What qc-rotate did to one layer's input.
 struct LayerRotation {
   std::string layer;
@@ -50,9 +62,12 @@ struct LayerRotation {
 };
 
 /// qc-rotate's rewrite of every constant-weight layer under `root` (see
-/// Passes.td); one entry per layer.
+/// Passes.td); one entry per layer. With `leaveNormOutputs`, layers reading
+/// a LayerNorm's output are left to qc-reparameterize (its per-channel
+/// quantizers need the unrotated channels).
 std::vector<LayerRotation> rotateLayers(mlir::Operation *root,
-                                        RotationMode mode, uint64_t seed);
+                                        RotationMode mode, uint64_t seed,
+                                        bool leaveNormOutputs = false);
 
 /// The layer index a switch of qc-insert-precision-switches selects for
 /// (the constant its quantc_layer_precision call takes); nullopt for any

@@ -151,6 +151,48 @@ def QCRotate : Pass<"qc-rotate"> {
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
 
+def QCReparameterize : Pass<"qc-reparameterize"> {
+  let summary = "RepQuant: per-channel post-LayerNorm quantizers folded into per-tensor ones";
+  let description = [{
+    For every calibrated probe (one with `channel_range`) of a LayerNorm's
+    output (`qc.layer_norm` with a constant scale and bias, or the
+    decomposed `x * gamma + beta` with per-channel constants) whose readers
+    are all matmuls with constant weights, each channel c gets its own
+    asymmetric quantizer on the activation grid, s_c = (hi_c - lo_c) / n,
+    z_c = round(-lo_c / s_c) (n = 2^bits - 1), and the pass folds them into
+    one per-tensor quantizer s = mean(s_c), z = round(mean(z_c)) with
+
+    `r1_c = s_c / s`, `r2_c = z_c - z`:
+
+    - LayerNorm: `gamma_c <- gamma_c / r1_c`,
+      `beta_c <- (beta_c + s_c r2_c) / r1_c`, so the new activation is
+      `x~_c = (x_c + s_c r2_c) / r1_c`;
+    - each reader: `W[c, :] <- r1_c W[c, :]` and a bias
+      `-sum_c s_c r2_c W[c, :]` added after it (into its bias add when it
+      has one);
+    - the probe's range becomes `[-s z, s (n - z)]`, which every channel of
+      `x~` now shares, and its channel statistics follow.
+
+    Because r2 is an integer, `round(x~_c / s) + z = round(x_c / s_c) +
+    z_c`: the per-tensor codes of the new activation are the per-channel
+    codes of the old one (up to float rounding at ties), and the readers'
+    integer products equal the per-channel ones (RepQ-ViT, Li et al. 2023).
+    The float function is unchanged. Runs after calibration and after any
+    smoothing; calibrating again would replace the folded range.
+  }];
+  let options = [
+    Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
+           "bits of the activation grid (4 to 8)">,
+  ];
+  let statistics = [
+    Statistic<"reparameterized", "reparameterized",
+              "post-LayerNorm activations folded to per-tensor">,
+    Statistic<"refused", "refused",
+              "post-LayerNorm activations read by something else">,
+  ];
+  let dependentDialects = ["::quantc::qc::QCDialect"];
+}
+
 def QCQuantize : Pass<"qc-quantize"> {
   let summary = "rewrite calibrated quantizable layers to quantized qc ops (u8 activations; int8, int4 or ternary weights)";
   let description = [{
