@@ -1,13 +1,14 @@
 //===- HadamardLowering.cpp - qc.hadamard as a fast Walsh-Hadamard transform
 //===//
 //
-// Part of quantc. The tensor is viewed as [outer, n, inner]. The signs and
-// the 1 / sqrt(n) normalization are one elementwise multiply; each of the
-// log2(p) butterfly stages views the axis as [blocks, 2, half] and writes
-// (a + b, a - b) into the two halves, an elementwise generic over
-// contiguous runs that vectorizes like any other; the Paley base B_m, when
-// there is one, is a small contraction over m. O(n log n + n m) work per
-// vector, never an n x n matrix.
+// Part of quantc. The tensor is viewed as [outer, n, inner] (transposed to
+// [n, outer, inner] when inner is short, so that every pass runs along long
+// contiguous rows). The signs and the 1 / sqrt(n) normalization are one
+// elementwise multiply; each of the log2(p) butterfly stages views the axis
+// as [blocks, 2, half] and is one generic writing (a + b, a - b); the Paley
+// base B_m, when there is one, is a small contraction over m with the
+// contiguous dimension innermost. O(n log n + n m) work per vector, never
+// an n x n matrix.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,46 +30,39 @@ using namespace quantc;
 using namespace quantc::lowering;
 
 namespace {
-/// The [blocks, half] slice `which` (0 or 1) of a [blocks, 2, half] tensor.
-Value half(OpBuilder &b, Location loc, Value view, int64_t which) {
-  auto type = cast<RankedTensorType>(view.getType());
-  int64_t blocks = type.getDimSize(0), width = type.getDimSize(2);
-  return tensor::ExtractSliceOp::create(
-      b, loc, RankedTensorType::get({blocks, width}, type.getElementType()),
-      view, ValueRange{}, ValueRange{}, ValueRange{},
-      b.getDenseI64ArrayAttr({0, which, 0}),
-      b.getDenseI64ArrayAttr({blocks, 1, width}),
-      b.getDenseI64ArrayAttr({1, 1, 1}));
-}
-
-/// One butterfly stage on a [blocks, 2, half] view: (a, b) -> (a + b, a - b).
+/// One butterfly stage on a [blocks, 2, half] view, as one generic over
+/// the output: (a, b) -> (a + b, a - b), reading both halves through
+/// constant-index maps. No slices: each stage is one pass, contiguous
+/// along `half`, which LLVM vectorizes.
 Value butterfly(OpBuilder &b, Location loc, Value view) {
   auto type = cast<RankedTensorType>(view.getType());
-  int64_t blocks = type.getDimSize(0), width = type.getDimSize(2);
-  auto halfType = RankedTensorType::get({blocks, width}, type.getElementType());
-  Value lo = half(b, loc, view, 0), hi = half(b, loc, view, 1);
-  Value sum = buildElementwise(
-      b, loc, halfType, {lo, hi},
-      [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-        return arith::AddFOp::create(nb, nl, args[0], args[1]);
+  MLIRContext *context = b.getContext();
+  AffineExpr p, s, q;
+  bindDims(context, p, s, q);
+  AffineExpr zero = getAffineConstantExpr(0, context),
+             one = getAffineConstantExpr(1, context);
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {p, zero, q}, context),
+                                 AffineMap::get(3, 0, {p, one, q}, context),
+                                 AffineMap::get(3, 0, {p, s, q}, context)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, type, ValueRange{view, view}, emptyTensor(b, loc, type), maps,
+      iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
+        Value half = linalg::IndexOp::create(nb, nl, 1);
+        Value first =
+            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, half,
+                                  arith::ConstantIndexOp::create(nb, nl, 0));
+        Value sum = arith::AddFOp::create(nb, nl, args[0], args[1]);
+        Value difference = arith::SubFOp::create(nb, nl, args[0], args[1]);
+        linalg::YieldOp::create(nb, nl,
+                                ValueRange{arith::SelectOp::create(
+                                    nb, nl, first, sum, difference)});
       });
-  Value difference = buildElementwise(
-      b, loc, halfType, {lo, hi},
-      [](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-        return arith::SubFOp::create(nb, nl, args[0], args[1]);
-      });
-  Value result = emptyTensor(b, loc, type);
-  Value parts[2] = {sum, difference};
-  for (int64_t which = 0; which < 2; ++which)
-    result = tensor::InsertSliceOp::create(
-        b, loc, parts[which], result, ValueRange{}, ValueRange{}, ValueRange{},
-        b.getDenseI64ArrayAttr({0, which, 0}),
-        b.getDenseI64ArrayAttr({blocks, 1, width}),
-        b.getDenseI64ArrayAttr({1, 1, 1}));
-  return result;
+  return generic.getResult(0);
 }
 
-/// out[r, i, t] = sum_j B[i, j] x[r, j, t] on a [rows, m, inner] view.
+/// out[r, i, t] = sum_j B[i, j] x[r, j, t] on a [rows, m, inner] view, with
+/// t innermost so that the inner loop runs along contiguous memory.
 Value multiplyBase(OpBuilder &b, Location loc, Value view,
                    ArrayRef<int8_t> base) {
   auto type = cast<RankedTensorType>(view.getType());
@@ -78,14 +72,15 @@ Value multiplyBase(OpBuilder &b, Location loc, Value view,
   std::vector<float> entries(base.begin(), base.end());
   Value matrix = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(baseType, ArrayRef<float>(entries)));
-  AffineExpr r, i, t, j;
-  bindDims(b.getContext(), r, i, t, j);
+  AffineExpr r, i, j, t;
+  bindDims(b.getContext(), r, i, j, t);
   SmallVector<AffineMap> maps = {
       AffineMap::get(4, 0, {r, j, t}, b.getContext()),
       AffineMap::get(4, 0, {i, j}, b.getContext()),
       AffineMap::get(4, 0, {r, i, t}, b.getContext())};
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
+  SmallVector<utils::IteratorType> iterators = {
+      utils::IteratorType::parallel, utils::IteratorType::parallel,
+      utils::IteratorType::reduction, utils::IteratorType::parallel};
   auto generic = linalg::GenericOp::create(
       b, loc, type, ValueRange{view, matrix}, filledTensor(b, loc, type, 0.0),
       maps, iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
@@ -96,6 +91,23 @@ Value multiplyBase(OpBuilder &b, Location loc, Value view,
       });
   return generic.getResult(0);
 }
+
+/// [d0, d1, d2] -> [d1, d0, d2].
+Value swapOuterDims(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  auto resultType = RankedTensorType::get(
+      {type.getDimSize(1), type.getDimSize(0), type.getDimSize(2)},
+      type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value,
+                                     emptyTensor(b, loc, resultType),
+                                     ArrayRef<int64_t>{1, 0, 2})
+      .getResult()[0];
+}
+
+/// Below this many contiguous elements per vector entry, the transform
+/// runs on the transposed tensor (the axis outermost), so that every stage
+/// works on long contiguous rows.
+constexpr int64_t kShortInner = 16;
 
 struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -134,15 +146,28 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
           return arith::MulFOp::create(b, l, args[0], args[1]);
         });
 
+    // A vector entry per `inner` contiguous elements: with few of them
+    // (the channels of a matmul input are its last axis), transpose so the
+    // axis is outermost and the other dimensions are contiguous.
+    bool transposed = inner < kShortInner && outer > 1;
+    int64_t rows = outer, width = inner;
+    if (transposed) {
+      x = swapOuterDims(rewriter, loc, x);
+      rows = 1;
+      width = outer * inner;
+    }
     int64_t m = factors.base;
     for (int64_t h = m; h < n; h *= 2)
       x = butterfly(
           rewriter, loc,
-          reshapeTo(rewriter, loc, x, {outer * n / (2 * h), 2, h * inner}));
+          reshapeTo(rewriter, loc, x, {rows * n / (2 * h), 2, h * width}));
     if (m > 1)
       x = multiplyBase(rewriter, loc,
-                       reshapeTo(rewriter, loc, x, {outer * n / m, m, inner}),
+                       reshapeTo(rewriter, loc, x, {rows * n / m, m, width}),
                        qc::hadamardBaseMatrix(m));
+    if (transposed)
+      x = swapOuterDims(rewriter, loc,
+                        reshapeTo(rewriter, loc, x, {n, outer, inner}));
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, x, type.getShape()));
     return success();
   }
