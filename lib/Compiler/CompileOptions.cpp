@@ -44,6 +44,8 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--rotate");
   if (q.reparameterize)
     set.push_back("--reparameterize");
+  if (q.log2Softmax)
+    set.push_back("--log2-softmax");
   if (q.activationBits != defaults.activationBits)
     set.push_back("--activation-bits");
   if (q.biasCorrection != defaults.biasCorrection)

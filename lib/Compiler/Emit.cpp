@@ -186,7 +186,9 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
       report["reparameterization"] =
           llvm::json::Object{{"post_norm_activations",
                               summary->reparameterization->reparameterized},
-                             {"refused", summary->reparameterization->refused}};
+                             {"refused", summary->reparameterization->refused},
+                             {"log2_softmax_products",
+                              summary->reparameterization->logSoftmaxProducts}};
     if (summary->rotations)
       report["rotation"] = rotationReport(*summary->rotations, q);
     report["calibration_warnings"] =

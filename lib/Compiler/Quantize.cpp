@@ -244,9 +244,9 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   }
   // Last: the folded ranges are final (calibrating again would replace
   // them).
-  if (q.reparameterize)
-    summary.reparameterization =
-        qc::reparameterizeActivations(module, q.activationBits);
+  if (q.reparameterize || q.log2Softmax)
+    summary.reparameterization = qc::reparameterizeActivations(
+        module, q.activationBits, q.reparameterize, q.log2Softmax);
 
   qc::QCQuantizeOptions quantize = quantizeOptions(q);
   if (options.search.minOutputCosine > 0) {

@@ -168,6 +168,14 @@ static cl::opt<std::string> rotateMode(
              "signs times Hadamard, --rotate-seed); needs --calib samples"),
     cl::value_desc("MODE"), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(quantCategory));
+static cl::opt<bool> log2Softmax(
+    "log2-softmax",
+    cl::desc("attention's A V (A a softmax output) with A on RepQ-ViT's "
+             "log-sqrt(2) grid, reparameterized to log2 so the product is "
+             "integer shifts and adds; without it A V stays float (more "
+             "accurate: on a test head, 16% largest error against 0.7% for a "
+             "uniform 8-bit A)"),
+    cl::sub(runCommand), cl::sub(compileCommand), cl::cat(quantCategory));
 static cl::opt<bool> reparameterize(
     "reparameterize",
     cl::desc("RepQuant: quantize each LayerNorm output read only by matmuls "
@@ -405,6 +413,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
                              "--rotate-seed needs --rotate random");
   q.rotateSeed = rotateSeed;
   q.reparameterize = reparameterize;
+  q.log2Softmax = log2Softmax;
   q.activationBits = activationBits;
   Expected<RangeMethod> rangeMethod = parseMethodOption(method);
   if (!rangeMethod)

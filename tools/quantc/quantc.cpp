@@ -85,7 +85,9 @@ printReparameterizationSummary(const quantc::QuantizationSummary &summary) {
          << " LayerNorm outputs quantized per channel and folded to "
             "per-tensor, "
          << summary.reparameterization->refused
-         << " left alone (read by something other than a matmul)\n";
+         << " left alone (read by something other than a matmul), "
+         << summary.reparameterization->logSoftmaxProducts
+         << " softmax products A V as log2 shifts and adds\n";
 }
 
 /// What --rotate did (online transforms cost time at run time).

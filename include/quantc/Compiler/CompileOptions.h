@@ -67,6 +67,9 @@ struct QuantizationOptions {
   /// RepQuant (qc-reparameterize) after calibrating: post-LayerNorm
   /// activations quantized per channel, folded into per-tensor quantizers.
   bool reparameterize = false;
+  /// Attention's A V with A on RepQ-ViT's log-sqrt(2) grid as log2 shifts
+  /// and adds (qc.log_matmul); otherwise A V stays float.
+  bool log2Softmax = false;
   /// Layers (ONNX output names, as the report lists them) to keep float.
   std::vector<std::string> keepFloat;
 };

@@ -30,6 +30,7 @@ void quantc::populateQCToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateNNLowering(patterns);
   lowering::populateShapeLowering(patterns);
   lowering::populateHadamardLowering(patterns);
+  lowering::populateLogMatMulLowering(patterns);
 }
 
 namespace {

@@ -965,3 +965,19 @@ func.func @precision_gptq_without_group(%x: tensor<2x8xf32>, %w: tensor<8x2xf32>
   %0 = qc.matmul %x, %w {qc.precision = #qc.precision<format = int4, gptq = true>} : tensor<2x8xf32>, tensor<8x2xf32> -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
+
+// -----
+
+func.func @log_matmul_shapes(%a: tensor<1x4x8xf32>, %v: tensor<1x6x3xf32>) {
+  // expected-error @+1 {{'qc.log_matmul' op expects [..., M, K] x [..., K, N] -> [..., M, N]}}
+  %0 = qc.log_matmul %a, %v {bits = 4 : i64, fraction_bits = 12 : i64, v_scale = 0.1 : f64, v_zero_point = 7 : i64} : tensor<1x4x8xf32>, tensor<1x6x3xf32> -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
+func.func @log_matmul_zero_point(%a: tensor<1x4x8xf32>, %v: tensor<1x8x3xf32>) {
+  // expected-error @+1 {{'qc.log_matmul' op v_scale must be positive and v_zero_point on the grid}}
+  %0 = qc.log_matmul %a, %v {bits = 4 : i64, fraction_bits = 12 : i64, v_scale = 0.1 : f64, v_zero_point = 16 : i64} : tensor<1x4x8xf32>, tensor<1x8x3xf32> -> tensor<1x4x3xf32>
+  return
+}

@@ -7,6 +7,7 @@ decomposed:   the same LayerNorm as an older opset imports it, ending in
               x * gamma + beta
 residual.mlir: the LayerNorm's output is also added to the input: refused
 plain.mlir:   ln.mlir without the probe, for the driver to calibrate
+attention.mlir: one attention head on x [1, 16, 32], for the log2 A V
 
 Each probe's range and channel ranges are the probed tensor's own on the
 sample written next to the models (x.npy), as calibration records them;
@@ -74,6 +75,29 @@ models = {
         " tensor<16x32xf32>",
         "  return %y, %r : tensor<16x24xf32>, tensor<16x32xf32>", "}"],
 }
+# Attention (one head): softmax(q k^T / 4) v, for the log2 A V.
+wq, wk, wv = [(rng.standard_normal((32, 32)) * 0.3).astype(np.float32)
+              for _ in range(3)]
+t3 = "tensor<1x16x32xf32>"
+models["attention"] = [
+    line.replace("T3", t3) for line in (
+        'func.func @main(%x: T3 loc("x")) -> T3 {',
+        "  %wq = qc.constant " + literal(wq),
+        "  %wk = qc.constant " + literal(wk),
+        "  %wv = qc.constant " + literal(wv),
+        "  %q = qc.matmul %x, %wq : T3, tensor<32x32xf32> -> T3",
+        "  %k = qc.matmul %x, %wk : T3, tensor<32x32xf32> -> T3",
+        "  %v = qc.matmul %x, %wv : T3, tensor<32x32xf32> -> T3",
+        "  %kt = qc.transpose %k {perm = array<i64: 0, 2, 1>} : T3 ->"
+        " tensor<1x32x16xf32>",
+        "  %s = qc.matmul %q, %kt : T3, tensor<1x32x16xf32> ->"
+        " tensor<1x16x16xf32>",
+        "  %c = qc.constant dense<0.25> : tensor<f32>",
+        "  %ss = qc.mul %s, %c : tensor<1x16x16xf32>, tensor<f32> ->"
+        " tensor<1x16x16xf32>",
+        "  %a = qc.softmax %ss {axis = 2 : i64} : tensor<1x16x16xf32>",
+        "  %y = qc.matmul %a, %v : tensor<1x16x16xf32>, T3 -> T3",
+        "  return %y : T3", "}")]
 # Uncalibrated, for the driver: the LayerNorm's output read by fc directly.
 models["plain"] = [line.replace("%p,", "%n,") for line in models["ln"]
                    if "qc.observe" not in line]

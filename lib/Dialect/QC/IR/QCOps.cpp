@@ -336,6 +336,30 @@ LogicalResult SoftmaxOp::verify() {
   return verifyAxis(*this, getAxis(), getInput().getType().getRank());
 }
 
+LogicalResult LogMatMulOp::verify() {
+  ArrayRef<int64_t> a = getLhs().getType().getShape(),
+                    v = getRhs().getType().getShape(), y = getType().getShape();
+  int64_t rank = int64_t(a.size());
+  if (rank < 3 || int64_t(v.size()) != rank || int64_t(y.size()) != rank)
+    return emitOpError("operands and result must have one rank of at least 3");
+  SmallVector<int64_t> expected(a.drop_back());
+  expected.push_back(v.back());
+  if (a.drop_back(2) != v.drop_back(2) || a.back() != v[rank - 2] ||
+      ArrayRef<int64_t>(expected) != y)
+    return emitOpError("expects [..., M, K] x [..., K, N] -> [..., M, N]");
+  int64_t bits = int64_t(getBits()), fraction = int64_t(getFractionBits());
+  if (bits < 2 || bits > 8)
+    return emitOpError("bits must be 2 to 8, got ") << bits;
+  if (fraction < 0 || fraction > 22)
+    return emitOpError("fraction_bits must be 0 to 22, got ") << fraction;
+  int64_t zero = int64_t(getVZeroPoint());
+  if (zero < 0 || zero >= (int64_t(1) << bits) ||
+      !(getVScale().convertToDouble() > 0))
+    return emitOpError("v_scale must be positive and v_zero_point on the "
+                       "grid");
+  return success();
+}
+
 LogicalResult HadamardOp::verify() {
   RankedTensorType type = getInput().getType();
   FailureOr<int64_t> axis = verifyAxis(*this, getAxis(), type.getRank());

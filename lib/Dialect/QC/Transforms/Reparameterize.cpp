@@ -239,6 +239,51 @@ struct Reparameterizer {
   }
 };
 
+/// The softmax behind `value` (through probes), along the last axis.
+SoftmaxOp softmaxBehind(Value value) {
+  while (auto probe = value.getDefiningOp<ObserveOp>())
+    value = probe.getInput();
+  auto softmax = value.getDefiningOp<SoftmaxOp>();
+  if (!softmax)
+    return SoftmaxOp();
+  int64_t rank = softmax.getType().getRank();
+  return normalizeAxis(int64_t(softmax.getAxis()), rank) == rank - 1
+             ? softmax
+             : SoftmaxOp();
+}
+
+/// Attention's A V (A a softmax output along the product's K, V a
+/// calibrated activation) as qc.log_matmul: A on the log-sqrt(2) grid,
+/// reparameterized to log2 shifts. False when `matmul` is not one.
+bool makeLogProduct(MatMulOp matmul, unsigned bits) {
+  auto aType = cast<RankedTensorType>(matmul.getLhs().getType());
+  auto vType = cast<RankedTensorType>(matmul.getRhs().getType());
+  auto probe = matmul.getRhs().getDefiningOp<ObserveOp>();
+  if (!softmaxBehind(matmul.getLhs()) || !probe || !probe.getRange() ||
+      readF32Constant(matmul.getRhs()) || !aType.hasStaticShape() ||
+      !vType.hasStaticShape() || aType.getRank() < 3 ||
+      vType.getRank() != aType.getRank() ||
+      aType.getShape().drop_back(2) != vType.getShape().drop_back(2))
+    return false;
+  ArrayRef<double> range = *probe.getRange();
+  quantc::QuantParams v = quantc::computeQuantParams({range[0], range[1]}, bits,
+                                                     /*symmetric=*/false);
+  // |sum| <= K (2^bits - 1) 2^F must fit in i32.
+  int64_t k = aType.getShape().back();
+  int64_t fraction = std::clamp<int64_t>(
+      22 - int64_t(std::ceil(std::log2(double(std::max<int64_t>(k, 2))))), 0,
+      16);
+  OpBuilder builder(matmul);
+  auto product = LogMatMulOp::create(
+      builder, matmul.getLoc(), matmul.getType(), matmul.getLhs(),
+      matmul.getRhs(), builder.getI64IntegerAttr(bits),
+      builder.getI64IntegerAttr(fraction), builder.getF64FloatAttr(v.scale),
+      builder.getI64IntegerAttr(v.zeroPoint));
+  matmul.getResult().replaceAllUsesWith(product.getResult());
+  matmul.erase();
+  return true;
+}
+
 struct QCReparameterizePass
     : public quantc::qc::impl::QCReparameterizeBase<QCReparameterizePass> {
   using QCReparameterizeBase::QCReparameterizeBase;
@@ -250,21 +295,29 @@ struct QCReparameterizePass
           << activationBits.getValue();
       return signalPassFailure();
     }
-    ReparameterizationCounts counts =
-        reparameterizeActivations(getOperation(), activationBits);
+    ReparameterizationCounts counts = reparameterizeActivations(
+        getOperation(), activationBits, /*layerNorms=*/true, logSoftmax);
     reparameterized += counts.reparameterized;
     refused += counts.refused;
+    logSoftmaxProducts += counts.logSoftmaxProducts;
   }
 };
 } // namespace
 
 ReparameterizationCounts
-quantc::qc::reparameterizeActivations(Operation *root,
-                                      unsigned activationBits) {
+quantc::qc::reparameterizeActivations(Operation *root, unsigned activationBits,
+                                      bool layerNorms, bool logSoftmax) {
   Reparameterizer reparameterizer{activationBits, {}};
   SmallVector<ObserveOp> probes;
   root->walk([&](ObserveOp probe) { probes.push_back(probe); });
-  for (ObserveOp probe : probes)
-    reparameterizer.reparameterize(probe);
+  if (layerNorms)
+    for (ObserveOp probe : probes)
+      reparameterizer.reparameterize(probe);
+  SmallVector<MatMulOp> products;
+  if (logSoftmax)
+    root->walk([&](MatMulOp matmul) { products.push_back(matmul); });
+  for (MatMulOp matmul : products)
+    reparameterizer.counts.logSoftmaxProducts +=
+        makeLogProduct(matmul, activationBits);
   return reparameterizer.counts;
 }

@@ -680,6 +680,46 @@ def QC_HadamardOp : QC_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
 // Quantization ops
 //===----------------------------------------------------------------------===//
 
+def QC_LogMatMulOp : QC_Op<"log_matmul", [Pure]> {
+  let summary = "A V with A on a log2 grid: an integer shift-and-add product";
+  let description = [{
+    Attention's `A V` (A a softmax output, in [0, 1]) with RepQ-ViT's
+    reparameterized softmax quantizer. Same shapes as a batched
+    `qc.matmul` of rank >= 3 without broadcasting: `[..., M, K] x [..., K,
+    N] -> [..., M, N]`. Defined as integers:
+
+    - A is quantized with the log-sqrt(2) quantizer, `q = clamp(round(-2
+      log2 a), 0, 2^bits - 1)` (0 maps to `2^bits - 1`), computed exactly
+      from the float's exponent `e` and mantissa `f` in [1, 2): `q = -2e -
+      [f >= 2^0.25] - [f >= 2^0.75]`; its value is `2^(-q/2)`;
+    - V is quantized uniformly: `d = clamp(round(v / v_scale) +
+      v_zero_point, 0, 2^bits - 1) - v_zero_point`;
+    - reparameterized to log2: `2^(-q/2) = 2^(-floor(q/2))` for even `q`
+      and that times `2^(-1/2)` for odd `q`, so with `m = floor(q / 2)`
+      every term is a shift, `t = (d 2^F + [m > 0] 2^(m-1)) >> m`
+      (arithmetic, rounding half up; 0 for `m > 30`), summed in i32 into
+      `even` and `odd` by the parity of `q`;
+    - `y = f32(f64(even) c + f64(odd) c / sqrt(2))` with `c =
+      v_scale 2^-F`, `F = fraction_bits`.
+
+    Lowered to integer generics (qc-reparameterize makes it).
+
+    ```mlir
+    %y = qc.log_matmul %a, %v {bits = 4 : i64, fraction_bits = 12 : i64,
+        v_scale = 0.05 : f64, v_zero_point = 120 : i64}
+        : tensor<1x8x80x80xf32>, tensor<1x8x80x15xf32> -> tensor<1x8x80x15xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$lhs, QC_FloatTensor:$rhs,
+      I64Attr:$bits, I64Attr:$fraction_bits, F64Attr:$v_scale,
+      I64Attr:$v_zero_point);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def QC_ObserveOp : QC_Op<"observe", [SameOperandsAndResultType,
     MemoryEffects<[MemWrite]>]> {
   let summary = "calibration probe: records statistics of the value";

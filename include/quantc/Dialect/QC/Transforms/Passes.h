@@ -41,12 +41,17 @@ SmoothingCounts smoothActivations(mlir::Operation *root, double alpha);
 /// constant weights).
 struct ReparameterizationCounts {
   int64_t reparameterized = 0, refused = 0;
+  /// Softmax-output products (attention's A V) made qc.log_matmul.
+  int64_t logSoftmaxProducts = 0;
 };
 
-/// qc-reparameterize's rewrite of every calibrated post-LayerNorm probe
-/// under `root` on a `activationBits` grid (see Passes.td).
+/// qc-reparameterize's rewrite under `root` on an `activationBits` grid
+/// (see Passes.td): every calibrated post-LayerNorm probe when
+/// `layerNorms`, every softmax-output product A V when `logSoftmax`.
 ReparameterizationCounts reparameterizeActivations(mlir::Operation *root,
-                                                   unsigned activationBits);
+                                                   unsigned activationBits,
+                                                   bool layerNorms,
+                                                   bool logSoftmax);
 
 /// What qc-rotate did to one layer's input.
 struct LayerRotation {

@@ -177,18 +177,34 @@ def QCReparameterize : Pass<"qc-reparameterize"> {
     z_c`: the per-tensor codes of the new activation are the per-channel
     codes of the old one (up to float rounding at ties), and the readers'
     integer products equal the per-channel ones (RepQ-ViT, Li et al. 2023).
-    The float function is unchanged. Runs after calibration and after any
+    The float function is unchanged.
+
+    Each channel's range is `beta_c + gamma_c [u_lo, u_hi]` (and zero),
+    with the normalized range `[u_lo, u_hi]` pooled over all channels from
+    the probe's `channel_extremes`: one channel's own extremes over a few
+    samples generalize poorly.
+
+    With `log-softmax`, attention's `A V` with `A` a softmax output (along
+    the product's K) and `V` a calibrated activation becomes
+    `qc.log_matmul`:
+    `A` on RepQ-ViT's log-sqrt(2) grid, reparameterized to log2 so that the
+    product is integer shifts and adds (see the op), `V` on the uniform
+    grid of its probe's range. Runs after calibration and after any
     smoothing; calibrating again would replace the folded range.
   }];
   let options = [
     Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
            "bits of the activation grid (4 to 8)">,
+    Option<"logSoftmax", "log-softmax", "bool", /*default=*/"false",
+           "also make softmax-output products A V qc.log_matmul">,
   ];
   let statistics = [
     Statistic<"reparameterized", "reparameterized",
               "post-LayerNorm activations folded to per-tensor">,
     Statistic<"refused", "refused",
               "post-LayerNorm activations read by something else">,
+    Statistic<"logSoftmaxProducts", "log-softmax-products",
+              "softmax-output products made qc.log_matmul">,
   ];
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
