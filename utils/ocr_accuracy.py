@@ -301,6 +301,8 @@ def main():
     parser.add_argument("--rotate", choices=["hadamard", "random"],
                         help="quantc --rotate MODE (calibrates from the "
                         "sample folder, not the cache)")
+    parser.add_argument("--rotate-convolutions", action="store_true",
+                        help="quantc --rotate-convolutions")
     parser.add_argument("--reparameterize", action="store_true",
                         help="quantc --reparameterize (RepQuant)")
     parser.add_argument("--gptq", action="store_true",
@@ -402,6 +404,8 @@ def main():
             plain += ["--rotate", args.rotate]
         if args.reparameterize:
             plain.append("--reparameterize")
+        if args.rotate_convolutions:
+            plain.append("--rotate-convolutions")
         if args.bits == "mixed":
             m += "/mixed%g-%s" % (args.budget, args.sensitivity)
             if args.sensitivity_base != "float":
@@ -421,6 +425,8 @@ def main():
             m += "-smooth%g" % args.smooth
         if args.rotate:
             m += "-rot-" + args.rotate
+        if args.rotate_convolutions:
+            m += "-conv"
         if args.reparameterize:
             m += "-repquant"
         if not (args.search and args.search_only):

@@ -213,8 +213,10 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   // Rotations go in before the probes, which then measure the rotated
   // activations; qc-quantize rounds the rotated weights.
   if (q.rotate)
-    summary.rotations = qc::rotateLayers(module, *q.rotate, q.rotateSeed,
-                                         /*leaveNormOutputs=*/q.reparameterize);
+    summary.rotations =
+        qc::rotateLayers(module, *q.rotate, q.rotateSeed,
+                         /*leaveNormOutputs=*/q.reparameterize,
+                         /*onlineConvolutions=*/q.rotateConvolutions);
 
   // Measures the model's activations (or loads the cache) and sets every
   // probe's range, replacing the previous calibration's warnings.

@@ -176,6 +176,13 @@ static cl::opt<bool> log2Softmax(
              "accurate: on a test head, 16% largest error against 0.7% for a "
              "uniform 8-bit A)"),
     cl::sub(runCommand), cl::sub(compileCommand), cl::cat(quantCategory));
+static cl::opt<bool> rotateConvolutions(
+    "rotate-convolutions",
+    cl::desc("with --rotate: also rotate convolution inputs that need an "
+             "online transform (by default only matmul and gemm inputs, and "
+             "fused pairs: on PP-OCRv4 rec the convolutions' online "
+             "transforms cost far more than they gain)"),
+    cl::sub(runCommand), cl::sub(compileCommand), cl::cat(quantCategory));
 static cl::opt<bool> reparameterize(
     "reparameterize",
     cl::desc("RepQuant: quantize each LayerNorm output read only by matmuls "
@@ -412,6 +419,10 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
     return createStringError(inconvertibleErrorCode(),
                              "--rotate-seed needs --rotate random");
   q.rotateSeed = rotateSeed;
+  if (rotateConvolutions && !q.rotate)
+    return createStringError(inconvertibleErrorCode(),
+                             "--rotate-convolutions needs --rotate");
+  q.rotateConvolutions = rotateConvolutions;
   q.reparameterize = reparameterize;
   q.log2Softmax = log2Softmax;
   q.activationBits = activationBits;

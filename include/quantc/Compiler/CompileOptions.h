@@ -64,6 +64,9 @@ struct QuantizationOptions {
   /// random signs from rotateSeed times Hadamard; unset: none.
   std::optional<qc::RotationMode> rotate;
   uint64_t rotateSeed = 0;
+  /// Online transforms in front of convolutions too (their cost on
+  /// quantc's elementwise loops is large: docs/Rotation.md).
+  bool rotateConvolutions = false;
   /// RepQuant (qc-reparameterize) after calibrating: post-LayerNorm
   /// activations quantized per channel, folded into per-tensor quantizers.
   bool reparameterize = false;

@@ -154,6 +154,7 @@ std::optional<FusedProducer> findFusedProducer(const Site &site) {
 struct Rotator {
   RotationMode mode;
   uint64_t seed;
+  bool onlineConvolutions;
   std::vector<LayerRotation> rotations;
 
   void refuse(QuantizableOpInterface layer, int64_t channels,
@@ -191,6 +192,15 @@ struct Rotator {
         rotateChannelConstant(builder, fused->biasAdd.getRhsMutable(),
                               site.channels, negate);
       how = "fused";
+    } else if (!onlineConvolutions &&
+               llvm::any_of(site.layers, [](QuantizableOpInterface layer) {
+                 return isa<Conv2DOp>(layer.getOperation());
+               })) {
+      for (QuantizableOpInterface layer : site.layers)
+        refuse(layer, site.channels,
+               "a convolution's input needs an online transform "
+               "(--rotate-convolutions)");
+      return;
     } else {
       builder.setInsertionPointAfterValue(site.activation);
       // Its own name: the probe on it must not share the unrotated
@@ -235,7 +245,8 @@ struct QCRotatePass : public quantc::qc::impl::QCRotateBase<QCRotatePass> {
       return signalPassFailure();
     }
     for (const LayerRotation &rotation :
-         rotateLayers(getOperation(), *parsed, seed)) {
+         rotateLayers(getOperation(), *parsed, seed,
+                      /*leaveNormOutputs=*/false, convolutions)) {
       if (rotation.how == "online")
         ++online;
       else if (rotation.how == "fused")
@@ -247,11 +258,10 @@ struct QCRotatePass : public quantc::qc::impl::QCRotateBase<QCRotatePass> {
 };
 } // namespace
 
-std::vector<LayerRotation> quantc::qc::rotateLayers(Operation *root,
-                                                    RotationMode mode,
-                                                    uint64_t seed,
-                                                    bool leaveNormOutputs) {
-  Rotator rotator{mode, seed, {}};
+std::vector<LayerRotation>
+quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed,
+                         bool leaveNormOutputs, bool onlineConvolutions) {
+  Rotator rotator{mode, seed, onlineConvolutions, {}};
   // Sites in program order, so that the seeds and the report are stable.
   llvm::MapVector<std::pair<Value, int64_t>, Site> sites;
   root->walk([&](QuantizableOpInterface layer) {

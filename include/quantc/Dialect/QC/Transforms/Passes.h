@@ -69,10 +69,12 @@ struct LayerRotation {
 /// qc-rotate's rewrite of every constant-weight layer under `root` (see
 /// Passes.td); one entry per layer. With `leaveNormOutputs`, layers reading
 /// a LayerNorm's output are left to qc-reparameterize (its per-channel
-/// quantizers need the unrotated channels).
+/// quantizers need the unrotated channels). Without `onlineConvolutions`,
+/// a convolution whose rotation cannot be fused is left alone.
 std::vector<LayerRotation> rotateLayers(mlir::Operation *root,
                                         RotationMode mode, uint64_t seed,
-                                        bool leaveNormOutputs = false);
+                                        bool leaveNormOutputs = false,
+                                        bool onlineConvolutions = true);
 
 /// The layer index a switch of qc-insert-precision-switches selects for
 /// (the constant its quantc_layer_precision call takes); nullopt for any

@@ -140,6 +140,8 @@ def QCRotate : Pass<"qc-rotate"> {
            "hadamard (signs +1) or random (seeded random signs)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "seed of mode=random's signs">,
+    Option<"convolutions", "convolutions", "bool", /*default=*/"true",
+           "also put online transforms in front of convolutions">,
   ];
   let statistics = [
     Statistic<"online", "online", "rotations done by an inserted qc.hadamard">,
