@@ -14,6 +14,7 @@
 
 #include "onnx.pb.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -32,14 +33,30 @@ void quantc::gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
   int64_t rank = sizes.size(), count = 1;
   for (int64_t size : sizes)
     count *= size;
-  // An odometer over the index space, row-major.
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t flat = 0; flat < count; ++flat) {
+  if (count == 0)
+    return;
+  // Row-major and dense (what the model returns almost always): one copy.
+  bool dense = true;
+  for (int64_t d = rank - 1, expected = 1; d >= 0; --d) {
+    dense &= sizes[d] == 1 || strides[d] == expected;
+    expected *= sizes[d];
+  }
+  if (dense) {
+    std::memcpy(out, base, size_t(count) * sizeof(float));
+    return;
+  }
+  // An odometer over the outer index space, row-major; the innermost
+  // dimension is one strided run.
+  int64_t inner = rank ? sizes[rank - 1] : 1,
+          innerStride = rank ? strides[rank - 1] : 1;
+  std::vector<int64_t> index(std::max<int64_t>(rank - 1, 0), 0);
+  for (int64_t flat = 0; flat < count; flat += inner) {
     int64_t offset = 0;
-    for (int64_t d = 0; d < rank; ++d)
+    for (int64_t d = 0; d + 1 < rank; ++d)
       offset += index[d] * strides[d];
-    out[flat] = base[offset];
-    for (int64_t d = rank - 1; d >= 0; --d) {
+    for (int64_t i = 0; i < inner; ++i)
+      out[flat + i] = base[offset + i * innerStride];
+    for (int64_t d = rank - 2; d >= 0; --d) {
       if (++index[d] < sizes[d])
         break;
       index[d] = 0;
@@ -72,8 +89,8 @@ llvm::Expected<HostArray> quantc::readNpy(StringRef path) {
   unsigned major = static_cast<uint8_t>(bytes[6]);
   size_t headerLength, offset;
   if (major == 1) {
-    headerLength = static_cast<uint8_t>(bytes[8]) |
-                   (static_cast<uint8_t>(bytes[9]) << 8);
+    headerLength =
+        static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
     offset = 10;
   } else if ((major == 2 || major == 3) && bytes.size() >= 12) {
     headerLength = 0;
@@ -103,15 +120,17 @@ llvm::Expected<HostArray> quantc::readNpy(StringRef path) {
     array.shape.push_back(dim);
   }
   int64_t count = array.size();
-  size_t width = descr == "<f4" ? 4 : (descr == "<f8" || descr == "<i8") ? 8 : 0;
+  size_t width = descr == "<f4"                       ? 4
+                 : (descr == "<f8" || descr == "<i8") ? 8
+                                                      : 0;
   if (!width)
     return fileError(path, "dtype '" + descr +
-                          "' is not supported; use float32 (<f4)");
+                               "' is not supported; use float32 (<f4)");
   StringRef data = bytes.drop_front(offset + headerLength);
   if (data.size() != static_cast<size_t>(count) * width)
     return fileError(path, "holds " + llvm::Twine(data.size()) +
-                          " data bytes, but shape " + shapeText + " needs " +
-                          llvm::Twine(count * width));
+                               " data bytes, but shape " + shapeText +
+                               " needs " + llvm::Twine(count * width));
   array.data.resize(count);
   for (int64_t i = 0; i < count; ++i) {
     const char *p = data.data() + i * width;
@@ -141,8 +160,8 @@ llvm::Error quantc::writeNpy(StringRef path, const HostArray &array) {
       shape += ", ";
   }
   shape += ")";
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " +
-                       shape + ", }";
+  std::string header =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad so that the data starts at a multiple of 64 bytes.
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');

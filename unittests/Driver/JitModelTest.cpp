@@ -46,3 +46,22 @@ TEST(JitModel, ResultsSharingABufferAreAllRead) {
     }
   }
 }
+
+TEST(JitModel, GatherReadsDenseAndStridedResults) {
+  // [2][3] row-major: one copy; its transpose [3][2] (strides 1, 3): a
+  // strided gather; a [2][1][3] view with a stride-0 unit dimension (still
+  // dense); rows of 2 at a row stride of 3 (strided rows, dense runs).
+  const float base[6] = {0, 1, 2, 3, 4, 5};
+  float out[6];
+  gatherStrided(base, {2, 3}, {3, 1}, out);
+  EXPECT_EQ(std::vector<float>(out, out + 6),
+            (std::vector<float>{0, 1, 2, 3, 4, 5}));
+  gatherStrided(base, {3, 2}, {1, 3}, out);
+  EXPECT_EQ(std::vector<float>(out, out + 6),
+            (std::vector<float>{0, 3, 1, 4, 2, 5}));
+  gatherStrided(base, {2, 1, 3}, {3, 0, 1}, out);
+  EXPECT_EQ(std::vector<float>(out, out + 6),
+            (std::vector<float>{0, 1, 2, 3, 4, 5}));
+  gatherStrided(base + 1, {2, 2}, {3, 1}, out);
+  EXPECT_EQ(std::vector<float>(out, out + 4), (std::vector<float>{1, 2, 4, 5}));
+}
