@@ -30,33 +30,46 @@ using namespace quantc;
 using namespace quantc::lowering;
 
 namespace {
-/// One butterfly stage on a [blocks, 2, half] view, as one generic over
-/// the output: (a, b) -> (a + b, a - b), reading both halves through
-/// constant-index maps. No slices: each stage is one pass, contiguous
-/// along `half`, which LLVM vectorizes.
-Value butterfly(OpBuilder &b, Location loc, Value view) {
+/// `levels` butterfly stages at once (radix 2^levels) on a [blocks, R,
+/// run] view, R = 2^levels: out[p, a, q] = sum_b H_R[a, b] x[p, b, q] *
+/// factor, one generic reading the R inputs through constant-index maps and
+/// the signs from a constant table, so a pass over memory does `levels`
+/// stages. `factor` carries the 1 / sqrt(n) normalization into one stage.
+Value butterflies(OpBuilder &b, Location loc, Value view, int64_t levels,
+                  double factor) {
   auto type = cast<RankedTensorType>(view.getType());
   MLIRContext *context = b.getContext();
-  AffineExpr p, s, q;
-  bindDims(context, p, s, q);
-  AffineExpr zero = getAffineConstantExpr(0, context),
-             one = getAffineConstantExpr(1, context);
-  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {p, zero, q}, context),
-                                 AffineMap::get(3, 0, {p, one, q}, context),
-                                 AffineMap::get(3, 0, {p, s, q}, context)};
+  int64_t radix = int64_t(1) << levels;
+  std::vector<float> table(radix * radix);
+  for (int64_t row = 0; row < radix; ++row)
+    for (int64_t col = 0; col < radix; ++col)
+      table[row * radix + col] = float(
+          (llvm::popcount(uint64_t(row & col)) % 2 ? -1.0 : 1.0) * factor);
+  auto tableType = RankedTensorType::get({radix, radix}, type.getElementType());
+  Value signs = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(tableType, ArrayRef<float>(table)));
+  AffineExpr p, a, q;
+  bindDims(context, p, a, q);
+  SmallVector<AffineMap> maps;
+  SmallVector<Value> inputs;
+  for (int64_t col = 0; col < radix; ++col) {
+    AffineExpr at = getAffineConstantExpr(col, context);
+    maps.push_back(AffineMap::get(3, 0, {p, at, q}, context));
+    inputs.push_back(view);
+    maps.push_back(AffineMap::get(3, 0, {a, at}, context));
+    inputs.push_back(signs);
+  }
+  maps.push_back(AffineMap::get(3, 0, {p, a, q}, context));
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, type, ValueRange{view, view}, emptyTensor(b, loc, type), maps,
-      iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
-        Value half = linalg::IndexOp::create(nb, nl, 1);
-        Value first =
-            arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq, half,
-                                  arith::ConstantIndexOp::create(nb, nl, 0));
-        Value sum = arith::AddFOp::create(nb, nl, args[0], args[1]);
-        Value difference = arith::SubFOp::create(nb, nl, args[0], args[1]);
-        linalg::YieldOp::create(nb, nl,
-                                ValueRange{arith::SelectOp::create(
-                                    nb, nl, first, sum, difference)});
+      b, loc, type, inputs, emptyTensor(b, loc, type), maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value sum = arith::MulFOp::create(nb, nl, args[0], args[1]);
+        for (int64_t col = 1; col < radix; ++col)
+          sum = arith::AddFOp::create(
+              nb, nl, sum,
+              arith::MulFOp::create(nb, nl, args[2 * col], args[2 * col + 1]));
+        linalg::YieldOp::create(nb, nl, ValueRange{sum});
       });
   return generic.getResult(0);
 }
@@ -64,12 +77,14 @@ Value butterfly(OpBuilder &b, Location loc, Value view) {
 /// out[r, i, t] = sum_j B[i, j] x[r, j, t] on a [rows, m, inner] view, with
 /// t innermost so that the inner loop runs along contiguous memory.
 Value multiplyBase(OpBuilder &b, Location loc, Value view,
-                   ArrayRef<int8_t> base) {
+                   ArrayRef<int8_t> base, double factor) {
   auto type = cast<RankedTensorType>(view.getType());
   int64_t m = type.getDimSize(1);
   Type f32 = type.getElementType();
   auto baseType = RankedTensorType::get({m, m}, f32);
-  std::vector<float> entries(base.begin(), base.end());
+  std::vector<float> entries;
+  for (int8_t entry : base)
+    entries.push_back(float(entry * factor));
   Value matrix = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(baseType, ArrayRef<float>(entries)));
   AffineExpr r, i, j, t;
@@ -126,25 +141,29 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
       inner *= type.getDimSize(d);
     qc::HadamardFactors factors = *qc::factorHadamardSize(n);
 
-    // diag(s) / sqrt(n) as one [n, 1] factor broadcast over [outer, n, inner].
-    std::vector<float> signs(n, float(1.0 / std::sqrt(double(n))));
-    if (std::optional<ArrayRef<bool>> negate = op.getNegate())
-      for (int64_t c = 0; c < n; ++c)
-        if ((*negate)[c])
-          signs[c] = -signs[c];
+    // diag(s) as one [n, 1] factor broadcast over [outer, n, inner], when
+    // there are signs; 1 / sqrt(n) rides on the first butterfly pass (or
+    // the base's table).
     auto viewType =
         RankedTensorType::get({outer, n, inner}, type.getElementType());
-    Value factor = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(
-            RankedTensorType::get({n, 1}, type.getElementType()),
-            ArrayRef<float>(signs)));
-    Value x = buildElementwise(
-        rewriter, loc, viewType,
-        {reshapeTo(rewriter, loc, op.getInput(), {outer, n, inner}), factor},
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          return arith::MulFOp::create(b, l, args[0], args[1]);
-        });
+    Value x = reshapeTo(rewriter, loc, op.getInput(), {outer, n, inner});
+    if (std::optional<ArrayRef<bool>> negate = op.getNegate()) {
+      std::vector<float> signs(n, 1.0f);
+      for (int64_t c = 0; c < n; ++c)
+        if ((*negate)[c])
+          signs[c] = -1.0f;
+      Value factor = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({n, 1}, type.getElementType()),
+              ArrayRef<float>(signs)));
+      x = buildElementwise(
+          rewriter, loc, viewType, {x, factor},
+          [](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::MulFOp::create(b, l, args[0], args[1]);
+          });
+    }
+    double scale = 1.0 / std::sqrt(double(n));
 
     // A vector entry per `inner` contiguous elements: with few of them
     // (the channels of a matmul input are its last axis), transpose so the
@@ -157,14 +176,23 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
       width = outer * inner;
     }
     int64_t m = factors.base;
-    for (int64_t h = m; h < n; h *= 2)
-      x = butterfly(
-          rewriter, loc,
-          reshapeTo(rewriter, loc, x, {rows * n / (2 * h), 2, h * width}));
-    if (m > 1)
+    // Stages h = m, 2m, 4m, ... in passes of up to three (radix 8).
+    int64_t stages = llvm::Log2_64(uint64_t(factors.power));
+    for (int64_t done = 0; done < stages;) {
+      int64_t levels = std::min<int64_t>(3, stages - done);
+      int64_t h = m << done, radix = int64_t(1) << levels;
+      x = butterflies(rewriter, loc,
+                      reshapeTo(rewriter, loc, x,
+                                {rows * n / (radix * h), radix, h * width}),
+                      levels, done == 0 ? scale : 1.0);
+      done += levels;
+    }
+    if (m > 1) {
+      std::vector<int8_t> base = qc::hadamardBaseMatrix(m);
       x = multiplyBase(rewriter, loc,
                        reshapeTo(rewriter, loc, x, {rows * n / m, m, width}),
-                       qc::hadamardBaseMatrix(m));
+                       base, stages == 0 ? scale : 1.0);
+    }
     if (transposed)
       x = swapOuterDims(rewriter, loc,
                         reshapeTo(rewriter, loc, x, {n, outer, inner}));
