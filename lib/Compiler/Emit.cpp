@@ -32,13 +32,15 @@ rotationReport(llvm::ArrayRef<qc::LayerRotation> rotations,
   for (const qc::LayerRotation &r : rotations) {
     llvm::json::Object layer{
         {"name", r.layer}, {"channels", r.channels}, {"how", r.how}};
+    if (!r.reason.empty())
+      layer["reason"] = r.reason;
     if (r.how == "refused") {
       ++refused;
-      layer["reason"] = r.reason;
     } else {
       ++(r.how == "online" ? online : fused);
-      layer["weight_channel_spread"] =
-          llvm::json::Array{r.weightSpreadBefore, r.weightSpreadAfter};
+      if (r.weightSpreadBefore > 0)
+        layer["weight_channel_spread"] =
+            llvm::json::Array{r.weightSpreadBefore, r.weightSpreadAfter};
     }
     layers.push_back(std::move(layer));
   }

@@ -5,7 +5,9 @@ mlp: x (one outlier channel in 16) -> fc1 (16 -> 24) -> bias -> fc2a and
      ReLU -> fc3 (12 -> 20, a Paley base of 12, online) -> bias.
 cnn: a 3x3 conv over 28 channels (Paley base 28, online), a depthwise conv
      (grouped: refused), and a 1x1 conv over 6 channels (no Hadamard
-     matrix: refused)."""
+     matrix: refused).
+attention: fused-QKV attention, 2 heads of 16 (a value/output pair);
+attention6: the same with heads of 6 (no Hadamard matrix: refused)."""
 import os
 import sys
 
@@ -79,7 +81,59 @@ def cnn():
     return lines, x
 
 
-for name, build in (("mlp", mlp), ("cnn", cnn)):
+def attention(heads, d):
+    """Fused-QKV attention as timm's ViT and SVTR export it."""
+    width, tokens = heads * d, 8
+    x = rng.standard_normal((1, tokens, width)).astype(np.float32)
+    t = "tensor<1x%dx%dxf32>" % (tokens, width)
+    h5 = "tensor<1x%dx3x%dx%dxf32>" % (tokens, heads, d)
+    s5 = "tensor<3x1x%dx%dx%dxf32>" % (heads, tokens, d)
+    one = "tensor<1x1x%dx%dx%dxf32>" % (heads, tokens, d)
+    head = "tensor<1x%dx%dx%dxf32>" % (heads, tokens, d)
+    headt = "tensor<1x%dx%dx%dxf32>" % (heads, d, tokens)
+    scores = "tensor<1x%dx%dx%dxf32>" % (heads, tokens, tokens)
+    merged = "tensor<1x%dx%dx%dxf32>" % (tokens, heads, d)
+    lines = [
+        'func.func @main(%%x: %s loc("x")) -> %s {' % (t, t),
+        "  %w = qc.constant " + literal(weight(width, 3 * width)),
+        "  %%m = qc.matmul %%x, %%w : %s, tensor<%dx%dxf32> -> "
+        "tensor<1x%dx%dxf32> loc(\"qkv\")" % (t, width, 3 * width, tokens,
+                                              3 * width),
+        "  %b = qc.constant " + literal(weight(3 * width, scale=0.1)),
+        "  %%a = qc.add %%m, %%b : tensor<1x%dx%dxf32>, tensor<%dxf32> -> "
+        "tensor<1x%dx%dxf32>" % (tokens, 3 * width, 3 * width, tokens,
+                                 3 * width),
+        "  %%r = qc.reshape %%a : tensor<1x%dx%dxf32> -> %s" % (
+            tokens, 3 * width, h5),
+        "  %%p = qc.transpose %%r {perm = array<i64: 2, 0, 3, 1, 4>} : %s -> %s"
+        % (h5, s5)]
+    for i, part in enumerate("qkv"):
+        lines += [
+            "  %%s%s = qc.slice %%p {axes = array<i64: 0>, starts = "
+            "array<i64: %d>, ends = array<i64: %d>, steps = array<i64: 1>} : "
+            "%s -> %s" % (part, i, i + 1, s5, one),
+            "  %%%s = qc.squeeze %%s%s {axes = array<i64: 0>} : %s -> %s" % (
+                part, part, one, head)]
+    lines += [
+        "  %%kt = qc.transpose %%k {perm = array<i64: 0, 1, 3, 2>} : %s -> %s"
+        % (head, headt),
+        "  %%sc = qc.matmul %%q, %%kt : %s, %s -> %s" % (head, headt, scores),
+        "  %%sm = qc.softmax %%sc {axis = 3 : i64} : %s" % scores,
+        "  %%av = qc.matmul %%sm, %%v : %s, %s -> %s" % (scores, head, head),
+        "  %%o = qc.transpose %%av {perm = array<i64: 0, 2, 1, 3>} : %s -> %s"
+        % (head, merged),
+        "  %%c = qc.reshape %%o : %s -> %s" % (merged, t),
+        "  %wo = qc.constant " + literal(weight(width, width)),
+        "  %%y = qc.matmul %%c, %%wo : %s, tensor<%dx%dxf32> -> %s "
+        "loc(\"proj\")" % (t, width, width, t),
+        "  return %%y : %s" % t,
+        "}"]
+    return lines, x
+
+
+for name, build in (("mlp", mlp), ("cnn", cnn),
+                    ("attention", lambda: attention(2, 16)),
+                    ("attention6", lambda: attention(2, 6))):
     lines, x = build()
     with open(os.path.join(out, name + ".mlir"), "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LayerWeightAxes.h"
+#include "RotateAttention.h"
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCHadamard.h"
@@ -262,6 +263,12 @@ std::vector<LayerRotation>
 quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed,
                          bool leaveNormOutputs, bool onlineConvolutions) {
   Rotator rotator{mode, seed, onlineConvolutions, {}};
+  // The attention value/output pairs first (fused, both sides weights);
+  // their layers' inputs are rotated as sites below as well.
+  int64_t pairIndex = 0;
+  rotator.rotations = rotateValueOutputPairs(root, [&](int64_t width) {
+    return rotator.signs((int64_t(1) << 20) + pairIndex++, width);
+  });
   // Sites in program order, so that the seeds and the report are stable.
   llvm::MapVector<std::pair<Value, int64_t>, Site> sites;
   root->walk([&](QuantizableOpInterface layer) {

@@ -57,8 +57,9 @@ ReparameterizationCounts reparameterizeActivations(mlir::Operation *root,
 struct LayerRotation {
   std::string layer;
   int64_t channels = 0;
-  /// "online" (a qc.hadamard in front), "fused" (into the producer) or
-  /// "refused" (then `reason` says why).
+  /// "online" (a qc.hadamard in front), "fused" (into the producer, or an
+  /// attention value/output pair: `reason` names it) or "refused" (then
+  /// `reason` says why).
   std::string how;
   std::string reason;
   /// max / median over input channels of the weights' largest magnitude,

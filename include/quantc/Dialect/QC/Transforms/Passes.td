@@ -126,7 +126,10 @@ def QCRotate : Pass<"qc-rotate"> {
     per-channel bias add) and only rotated layers read it, the producer's
     output channels (weights and bias) are multiplied by Q instead, and
     nothing runs online. Otherwise a `qc.hadamard` goes in front of the
-    layers: a fast Walsh-Hadamard transform at run time.
+    layers: a fast Walsh-Hadamard transform at run time. The value/output
+    pair of a fused-QKV attention is rotated per head and fused into both
+    weights (V's columns of the QKV projection and its bias, the output
+    projection's rows), when the head width has a Hadamard matrix.
 
     `mode=hadamard` uses s = 1; `mode=random` draws the signs s from
     `seed` (TurboQuant-style: random signs times Hadamard). Layers whose
