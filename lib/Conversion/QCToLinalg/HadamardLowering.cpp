@@ -87,6 +87,30 @@ Value multiplyBase(OpBuilder &b, Location loc, Value view,
     entries.push_back(float(entry * factor));
   Value matrix = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(baseType, ArrayRef<float>(entries)));
+  // Few rows of long runs (the usual case): one linalg.matmul B x X_r per
+  // row, which the tile-and-vectorize pass turns into vector contractions.
+  int64_t rows = type.getDimSize(0), width = type.getDimSize(2);
+  if (rows <= 16 && width >= 16) {
+    auto rowType = RankedTensorType::get({m, width}, f32);
+    Value result = emptyTensor(b, loc, type);
+    for (int64_t row = 0; row < rows; ++row) {
+      Value x = tensor::ExtractSliceOp::create(
+          b, loc, rowType, view, ValueRange{}, ValueRange{}, ValueRange{},
+          b.getDenseI64ArrayAttr({row, 0, 0}),
+          b.getDenseI64ArrayAttr({1, m, width}),
+          b.getDenseI64ArrayAttr({1, 1, 1}));
+      Value product = linalg::MatmulOp::create(
+                          b, loc, ValueRange{matrix, x},
+                          ValueRange{filledTensor(b, loc, rowType, 0.0)})
+                          .getResult(0);
+      result = tensor::InsertSliceOp::create(
+          b, loc, product, result, ValueRange{}, ValueRange{}, ValueRange{},
+          b.getDenseI64ArrayAttr({row, 0, 0}),
+          b.getDenseI64ArrayAttr({1, m, width}),
+          b.getDenseI64ArrayAttr({1, 1, 1}));
+    }
+    return result;
+  }
   AffineExpr r, i, j, t;
   bindDims(b.getContext(), r, i, j, t);
   SmallVector<AffineMap> maps = {
