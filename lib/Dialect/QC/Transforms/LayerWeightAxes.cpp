@@ -106,19 +106,33 @@ void quantc::qc::scaleAlong(std::vector<float> &values, ArrayRef<int64_t> shape,
   }
 }
 
-bool quantc::qc::rescaleConstant(OpBuilder &builder, OpOperand &operand,
-                                 int64_t axis, ArrayRef<double> factor,
-                                 bool divide, StringRef name) {
+bool quantc::qc::rescaleConstant(OpOperand &operand, int64_t axis,
+                                 ArrayRef<double> factor, bool divide,
+                                 StringRef name) {
   auto type = dyn_cast<RankedTensorType>(operand.get().getType());
   std::optional<std::vector<float>> values = readF32Constant(operand.get());
   if (!type || !values || axis < 0 || axis >= type.getRank() ||
       type.getDimSize(axis) != int64_t(factor.size()))
     return false;
   scaleAlong(*values, type.getShape(), axis, factor, divide);
-  builder.setInsertionPoint(operand.getOwner());
-  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
-                                *values, name));
+  replaceConstantOperand(operand, *values, name);
   return true;
+}
+
+void quantc::qc::replaceConstantOperand(OpOperand &operand,
+                                        ArrayRef<float> values,
+                                        StringRef name) {
+  OpBuilder builder(operand.getOwner());
+  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(),
+                                cast<RankedTensorType>(operand.get().getType()),
+                                values, name));
+}
+
+OpOperand &quantc::qc::operandHolding(Operation *op, Value value) {
+  for (OpOperand &operand : op->getOpOperands())
+    if (operand.get() == value)
+      return operand;
+  llvm_unreachable("the value is one of the op's operands");
 }
 
 std::optional<NormAffine> quantc::qc::findNormAffine(Value value,

@@ -55,9 +55,17 @@ void scaleAlong(std::vector<float> &values, llvm::ArrayRef<int64_t> shape,
 
 /// Replaces constant operand `operand` by its values scaled along `axis`
 /// (a new blob named `name`); false when it is not such a constant.
-bool rescaleConstant(mlir::OpBuilder &builder, mlir::OpOperand &operand,
-                     int64_t axis, llvm::ArrayRef<double> factor, bool divide,
+bool rescaleConstant(mlir::OpOperand &operand, int64_t axis,
+                     llvm::ArrayRef<double> factor, bool divide,
                      llvm::StringRef name);
+
+/// Points `operand` at a new constant of its type holding `values`
+/// (row-major, a blob named `name`), created in front of its owner.
+void replaceConstantOperand(mlir::OpOperand &operand,
+                            llvm::ArrayRef<float> values, llvm::StringRef name);
+
+/// The operand of `op` that holds `value` (a layer's weight or bias).
+mlir::OpOperand &operandHolding(mlir::Operation *op, mlir::Value value);
 
 /// The per-channel affine a LayerNorm output ends with, along the last
 /// axis: `qc.layer_norm`'s constant scale and bias, or the decomposed

@@ -31,16 +31,13 @@ using namespace quantc::qc;
 
 namespace {
 /// Replaces a per-channel constant operand by f(c, value_c).
-void rewriteChannels(OpBuilder &builder, OpOperand &operand,
+void rewriteChannels(OpOperand &operand,
                      llvm::function_ref<double(int64_t, double)> f,
                      StringRef name) {
-  auto type = cast<RankedTensorType>(operand.get().getType());
   std::vector<float> values = *readF32Constant(operand.get());
   for (size_t c = 0; c < values.size(); ++c)
     values[c] = float(f(int64_t(c), values[c]));
-  builder.setInsertionPoint(operand.getOwner());
-  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
-                                values, name));
+  replaceConstantOperand(operand, values, name);
 }
 
 /// Each channel's quantizer range. A channel's own extremes over a few
@@ -143,10 +140,10 @@ struct Reparameterizer {
     OpBuilder builder(probe);
     // x~ = (x + t) / r1 through the affine: gamma / r1, (beta + t) / r1.
     rewriteChannels(
-        builder, *affine->gamma, [&](int64_t c, double g) { return g / r1[c]; },
+        *affine->gamma, [&](int64_t c, double g) { return g / r1[c]; },
         "repquant_gamma");
     rewriteChannels(
-        builder, *affine->beta,
+        *affine->beta,
         [&](int64_t c, double b) { return (b + shift[c]) / r1[c]; },
         "repquant_beta");
     // Each reader: x = r1 x~ - t, so W <- diag(r1) W and the product loses
@@ -163,7 +160,7 @@ struct Reparameterizer {
           sum += shift[c] * w[c * outputs + o];
         correction[o] = float(-sum);
       }
-      rescaleConstant(builder, matmul.getRhsMutable(), weightAxis, r1,
+      rescaleConstant(matmul.getRhsMutable(), weightAxis, r1,
                       /*divide=*/false, "repquant_w");
       addBias(builder, matmul, correction);
     }
@@ -182,7 +179,7 @@ struct Reparameterizer {
           add && add.getLhs() == matmul.getResult() && add.getType() == type &&
           isPerChannelConstant(add.getRhs(), rank - 1, rank, outputs)) {
         rewriteChannels(
-            builder, add.getRhsMutable(),
+            add.getRhsMutable(),
             [&](int64_t o, double b) { return b + bias[o]; }, "repquant_bias");
         return;
       }

@@ -51,30 +51,25 @@ double channelSpread(ArrayRef<float> values, ArrayRef<int64_t> shape,
 
 /// Replaces constant operand `operand` by its values rotated along `axis`;
 /// returns the spread along `spreadAxis` before and after.
-std::pair<double, double> rotateConstant(OpBuilder &builder, OpOperand &operand,
-                                         int64_t axis, ArrayRef<bool> negate,
+std::pair<double, double> rotateConstant(OpOperand &operand, int64_t axis,
+                                         ArrayRef<bool> negate,
                                          int64_t spreadAxis) {
   auto type = cast<RankedTensorType>(operand.get().getType());
   std::vector<float> values = *readF32Constant(operand.get());
   double before = channelSpread(values, type.getShape(), spreadAxis);
   applyHadamard(values, type.getShape(), axis, negate);
   double after = channelSpread(values, type.getShape(), spreadAxis);
-  builder.setInsertionPoint(operand.getOwner());
-  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
-                                values, "rotated"));
+  replaceConstantOperand(operand, values, "rotated");
   return {before, after};
 }
 
 /// Rotates a per-channel constant with `channels` entries (every other
 /// extent 1) as one vector.
-void rotateChannelConstant(OpBuilder &builder, OpOperand &operand,
-                           int64_t channels, ArrayRef<bool> negate) {
-  auto type = cast<RankedTensorType>(operand.get().getType());
+void rotateChannelConstant(OpOperand &operand, int64_t channels,
+                           ArrayRef<bool> negate) {
   std::vector<float> values = *readF32Constant(operand.get());
   applyHadamard(values, {channels}, 0, negate);
-  builder.setInsertionPoint(operand.getOwner());
-  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(), type,
-                                values, "rotated"));
+  replaceConstantOperand(operand, values, "rotated");
 }
 
 /// "<name>.rotated" for the value's name (its NameLoc, possibly fused).
@@ -95,11 +90,7 @@ Location rotatedLoc(Value value) {
 }
 
 OpOperand &weightOperand(QuantizableOpInterface layer) {
-  Value weight = layer.getWeightOperand();
-  for (OpOperand &operand : layer->getOpOperands())
-    if (operand.get() == weight)
-      return operand;
-  llvm_unreachable("a layer's weight is one of its operands");
+  return operandHolding(layer, layer.getWeightOperand());
 }
 
 /// The layers reading one activation along one channel axis.
@@ -183,15 +174,14 @@ struct Rotator {
     if (std::optional<FusedProducer> fused = findFusedProducer(site)) {
       // Q y for the producer's output y: its weights' and bias's output
       // channels are rotated.
-      rotateConstant(builder, weightOperand(fused->layer), fused->outputAxis,
-                     negate, fused->outputAxis);
+      rotateConstant(weightOperand(fused->layer), fused->outputAxis, negate,
+                     fused->outputAxis);
       if (Value bias = fused->layer.getBiasOperand())
-        for (OpOperand &operand : fused->layer->getOpOperands())
-          if (operand.get() == bias)
-            rotateChannelConstant(builder, operand, site.channels, negate);
+        rotateChannelConstant(operandHolding(fused->layer, bias), site.channels,
+                              negate);
       if (fused->biasAdd)
-        rotateChannelConstant(builder, fused->biasAdd.getRhsMutable(),
-                              site.channels, negate);
+        rotateChannelConstant(fused->biasAdd.getRhsMutable(), site.channels,
+                              negate);
       how = "fused";
     } else if (!onlineConvolutions &&
                llvm::any_of(site.layers, [](QuantizableOpInterface layer) {
@@ -217,7 +207,7 @@ struct Rotator {
     for (QuantizableOpInterface layer : site.layers) {
       int64_t axis = *weightInputAxis(layer);
       auto [before, after] =
-          rotateConstant(builder, weightOperand(layer), axis, negate, axis);
+          rotateConstant(weightOperand(layer), axis, negate, axis);
       rotations.push_back(
           {layer.getLayerName().str(), site.channels, how, "", before, after});
     }

@@ -15,6 +15,8 @@
 
 #include "RotateAttention.h"
 
+#include "LayerWeightAxes.h"
+
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCHadamard.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
@@ -107,13 +109,6 @@ void rotateColumns(std::vector<float> &values, int64_t rows, int64_t columns,
       std::copy(run.begin(), run.end(), at);
     }
 }
-
-void replaceConstant(OpOperand &operand, ArrayRef<float> values) {
-  OpBuilder builder(operand.getOwner());
-  operand.set(createF32Constant(builder, operand.getOwner()->getLoc(),
-                                cast<RankedTensorType>(operand.get().getType()),
-                                values, "rotated"));
-}
 } // namespace
 
 std::vector<LayerRotation> quantc::qc::rotateValueOutputPairs(
@@ -145,11 +140,11 @@ std::vector<LayerRotation> quantc::qc::rotateValueOutputPairs(
     std::vector<float> qkv = *readF32Constant(pair->qkv.getRhs());
     rotateColumns(qkv, qkvType.getDimSize(0), 3 * width, 2 * width, heads, d,
                   negate);
-    replaceConstant(pair->qkv.getRhsMutable(), qkv);
+    replaceConstantOperand(pair->qkv.getRhsMutable(), qkv, "rotated");
     if (pair->qkvBias) {
       std::vector<float> bias = *readF32Constant(pair->qkvBias.getRhs());
       rotateColumns(bias, 1, 3 * width, 2 * width, heads, d, negate);
-      replaceConstant(pair->qkvBias.getRhsMutable(), bias);
+      replaceConstantOperand(pair->qkvBias.getRhsMutable(), bias, "rotated");
     }
     // W_o's rows of head h: W_o,h <- Q W_o,h, column by column.
     auto outputType = cast<RankedTensorType>(pair->output.getRhs().getType());
@@ -162,7 +157,7 @@ std::vector<LayerRotation> quantc::qc::rotateValueOutputPairs(
       applyHadamard(block, {d, n}, 0, negate);
       std::copy(block.begin(), block.end(), wo.begin() + h * d * n);
     }
-    replaceConstant(pair->output.getRhsMutable(), wo);
+    replaceConstantOperand(pair->output.getRhsMutable(), wo, "rotated");
     std::string how = "attention value/output pair, " + std::to_string(heads) +
                       " heads of " + std::to_string(d);
     rotations.push_back({name(pair->qkv), d, "fused", how});

@@ -112,7 +112,7 @@ std::optional<FoldPath> findFoldPath(Value value, int64_t axis,
 
 /// Divides the producer's output channels (and the bias adds on the way)
 /// by s. findFoldPath checked every constant.
-void foldInverse(OpBuilder &builder, const FoldPath &path, ArrayRef<double> s) {
+void foldInverse(const FoldPath &path, ArrayRef<double> s) {
   for (AddOp add : path.biasAdds) {
     auto type = cast<RankedTensorType>(add.getRhs().getType());
     // The constant's only varying axis is its channel axis.
@@ -120,12 +120,11 @@ void foldInverse(OpBuilder &builder, const FoldPath &path, ArrayRef<double> s) {
     for (int64_t d = 0; d < type.getRank(); ++d)
       if (type.getDimSize(d) == int64_t(s.size()))
         axis = d;
-    rescaleConstant(builder, add->getOpOperand(1), axis, s, true,
-                    "smooth_bias");
+    rescaleConstant(add->getOpOperand(1), axis, s, true, "smooth_bias");
   }
   Operation *producer = path.producer;
   auto rescale = [&](OpOperand &operand, int64_t axis, StringRef name) {
-    rescaleConstant(builder, operand, axis, s, true, name);
+    rescaleConstant(operand, axis, s, true, name);
   };
   llvm::TypeSwitch<Operation *>(producer)
       .Case([&](LayerNormOp norm) {
@@ -250,7 +249,7 @@ struct Smoother {
     OpBuilder builder(probe);
     if (std::optional<FoldPath> path =
             findFoldPath(probe.getInput(), *axis, channels)) {
-      foldInverse(builder, *path, s);
+      foldInverse(*path, s);
       // A probe on the way sees the divided tensor: its per-channel
       // statistics scale exactly when it has them along the same axis; its
       // per-tensor range is otherwise stale until calibration runs again
@@ -276,14 +275,9 @@ struct Smoother {
       probe.getInputMutable().set(divide);
       ++counts.explicitScales;
     }
-    for (auto [layer, weightAxis] : layers) {
-      Value weight = layer.getWeightOperand();
-      for (OpOperand &operand : layer->getOpOperands())
-        if (operand.get() == weight) {
-          rescaleConstant(builder, operand, weightAxis, s, false, "smooth_w");
-          break;
-        }
-    }
+    for (auto [layer, weightAxis] : layers)
+      rescaleConstant(operandHolding(layer, layer.getWeightOperand()),
+                      weightAxis, s, false, "smooth_w");
     rescaleStatistics(probe, s);
   }
 };
