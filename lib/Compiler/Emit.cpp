@@ -27,28 +27,23 @@ using namespace quantc;
 static llvm::json::Object
 rotationReport(llvm::ArrayRef<qc::LayerRotation> rotations,
                const QuantizationOptions &q) {
-  int64_t online = 0, fused = 0, refused = 0;
   llvm::json::Array layers;
   for (const qc::LayerRotation &r : rotations) {
     llvm::json::Object layer{
         {"name", r.layer}, {"channels", r.channels}, {"how", r.how}};
     if (!r.reason.empty())
       layer["reason"] = r.reason;
-    if (r.how == "refused") {
-      ++refused;
-    } else {
-      ++(r.how == "online" ? online : fused);
-      if (r.weightSpreadBefore > 0)
-        layer["weight_channel_spread"] =
-            llvm::json::Array{r.weightSpreadBefore, r.weightSpreadAfter};
-    }
+    if (r.how != "refused" && r.weightSpreadBefore > 0)
+      layer["weight_channel_spread"] =
+          llvm::json::Array{r.weightSpreadBefore, r.weightSpreadAfter};
     layers.push_back(std::move(layer));
   }
+  qc::RotationCounts counts = qc::countRotations(rotations);
   return llvm::json::Object{{"mode", qc::rotationModeName(*q.rotate)},
                             {"seed", int64_t(q.rotateSeed)},
-                            {"online", online},
-                            {"fused", fused},
-                            {"refused", refused},
+                            {"online", counts.online},
+                            {"fused", counts.fused},
+                            {"refused", counts.refused},
                             {"layers", std::move(layers)}};
 }
 

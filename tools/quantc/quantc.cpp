@@ -94,11 +94,11 @@ printReparameterizationSummary(const quantc::QuantizationSummary &summary) {
 static void printRotationSummary(const quantc::QuantizationSummary &summary) {
   if (!summary.rotations)
     return;
-  int64_t online = 0, fused = 0, refused = 0;
-  for (const quantc::qc::LayerRotation &r : *summary.rotations)
-    ++(r.how == "online" ? online : r.how == "fused" ? fused : refused);
-  outs() << "rotation: " << online << " layers behind an online Hadamard, "
-         << fused << " fused into their producer, " << refused
+  quantc::qc::RotationCounts counts =
+      quantc::qc::countRotations(*summary.rotations);
+  outs() << "rotation: " << counts.online
+         << " layers behind an online Hadamard, " << counts.fused
+         << " fused into their producer, " << counts.refused
          << " left alone (see the report's rotation.layers)\n";
 }
 

@@ -235,16 +235,12 @@ struct QCRotatePass : public quantc::qc::impl::QCRotateBase<QCRotatePass> {
           "qc-rotate runs before calibration probes are inserted");
       return signalPassFailure();
     }
-    for (const LayerRotation &rotation :
-         rotateLayers(getOperation(), *parsed, seed,
-                      /*leaveNormOutputs=*/false, convolutions)) {
-      if (rotation.how == "online")
-        ++online;
-      else if (rotation.how == "fused")
-        ++fused;
-      else
-        ++refused;
-    }
+    RotationCounts counts =
+        countRotations(rotateLayers(getOperation(), *parsed, seed,
+                                    /*leaveNormOutputs=*/false, convolutions));
+    online += counts.online;
+    fused += counts.fused;
+    refused += counts.refused;
   }
 };
 } // namespace
@@ -297,4 +293,14 @@ quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed,
   for (auto &entry : sites)
     rotator.rotate(entry.second, index++);
   return rotator.rotations;
+}
+
+quantc::qc::RotationCounts
+quantc::qc::countRotations(ArrayRef<LayerRotation> rotations) {
+  RotationCounts counts;
+  for (const LayerRotation &r : rotations)
+    ++(r.how == "online"  ? counts.online
+       : r.how == "fused" ? counts.fused
+                          : counts.refused);
+  return counts;
 }

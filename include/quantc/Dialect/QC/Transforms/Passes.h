@@ -67,6 +67,12 @@ struct LayerRotation {
   double weightSpreadBefore = 0, weightSpreadAfter = 0;
 };
 
+/// How many layers qc-rotate rotated online, fused, and left alone.
+struct RotationCounts {
+  int64_t online = 0, fused = 0, refused = 0;
+};
+RotationCounts countRotations(llvm::ArrayRef<LayerRotation> rotations);
+
 /// qc-rotate's rewrite of every constant-weight layer under `root` (see
 /// Passes.td); one entry per layer. With `leaveNormOutputs`, layers reading
 /// a LayerNorm's output are left to qc-reparameterize (its per-channel
