@@ -9,10 +9,9 @@
 
 #include "quantc/Dialect/QC/IR/QCHadamard.h"
 
-#include "quantc/Compiler/Compiler.h"
-#include "quantc/Driver/JitModel.h"
+#include "../../RunModelText.h"
 
-#include "mlir/Parser/Parser.h"
+#include "quantc/Compiler/Compiler.h"
 
 #include "gtest/gtest.h"
 
@@ -120,19 +119,14 @@ TEST(Hadamard, CompiledTransformMatchesTheDefinition) {
     std::string model = "func.func @main(%x: " + type + ") -> " + type +
                         " {\n  %y = qc.hadamard %x {" + attr + "} : " + type +
                         "\n  return %y : " + type + "\n}\n";
-    mlir::OwningOpRef<mlir::ModuleOp> module =
-        mlir::parseSourceString<mlir::ModuleOp>(model, context.get());
-    ASSERT_TRUE(module) << model;
-    llvm::Expected<std::unique_ptr<JitModel>> jit =
-        JitModel::compile(module.release());
-    ASSERT_TRUE(bool(jit)) << llvm::toString(jit.takeError());
     HostArray x{c.shape, {}};
     for (int64_t i = 0; i < count; ++i)
       x.data.push_back(normal(rng));
     std::vector<float> expected = x.data;
     llvm::SmallVector<bool> s(negate.begin(), negate.end());
     qc::applyHadamard(expected, c.shape, c.axis, s);
-    llvm::Expected<std::vector<HostArray>> outputs = (*jit)->run({x});
+    llvm::Expected<std::vector<HostArray>> outputs =
+        runModelText(*context, model, {x});
     ASSERT_TRUE(bool(outputs)) << llvm::toString(outputs.takeError());
     ASSERT_EQ((*outputs)[0].data.size(), expected.size());
     for (int64_t i = 0; i < count; ++i)

@@ -5,10 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "quantc/Compiler/Compiler.h"
-#include "quantc/Driver/JitModel.h"
+#include "../../RunModelText.h"
 
-#include "mlir/Parser/Parser.h"
+#include "quantc/Compiler/Compiler.h"
 
 #include "gtest/gtest.h"
 
@@ -106,14 +105,9 @@ TEST(LogMatMul, ShiftAndAddEqualsTheContract) {
         " : i64, v_scale = 0.037 : f64, v_zero_point = " +
         std::to_string(zero) + " : i64} : " + aType + ", " + vType + " -> " +
         yType + "\n  return %y : " + yType + "\n}\n";
-    mlir::OwningOpRef<mlir::ModuleOp> module =
-        mlir::parseSourceString<mlir::ModuleOp>(model, context.get());
-    ASSERT_TRUE(module) << model;
-    llvm::Expected<std::unique_ptr<JitModel>> jit =
-        JitModel::compile(module.release());
-    ASSERT_TRUE(bool(jit)) << llvm::toString(jit.takeError());
-    llvm::Expected<std::vector<HostArray>> outputs =
-        (*jit)->run({HostArray{{batch, m, k}, a}, HostArray{{batch, k, n}, v}});
+    llvm::Expected<std::vector<HostArray>> outputs = runModelText(
+        *context, model,
+        {HostArray{{batch, m, k}, a}, HostArray{{batch, k, n}, v}});
     ASSERT_TRUE(bool(outputs)) << llvm::toString(outputs.takeError());
     std::vector<float> expected =
         reference(a, v, batch, m, k, n, bits, fraction, scale, zero);
