@@ -156,19 +156,18 @@ struct Rotator {
   }
 
   /// The signs of site number `index`: none for plain Hadamard.
-  std::vector<bool> signs(int64_t index, int64_t channels) const {
+  SmallVector<bool> signs(int64_t index, int64_t channels) const {
     if (mode == RotationMode::Hadamard)
       return {};
     std::mt19937_64 engine(seed * 0x9E3779B97F4A7C15ull + uint64_t(index));
-    std::vector<bool> negate(channels);
+    SmallVector<bool> negate(channels);
     for (int64_t c = 0; c < channels; ++c)
       negate[c] = engine() & 1;
     return negate;
   }
 
   void rotate(const Site &site, int64_t index) {
-    std::vector<bool> negateStorage = signs(index, site.channels);
-    SmallVector<bool> negate(negateStorage.begin(), negateStorage.end());
+    SmallVector<bool> negate = signs(index, site.channels);
     OpBuilder builder(site.activation.getContext());
     std::string how = "online";
     if (std::optional<FusedProducer> fused = findFusedProducer(site)) {

@@ -112,7 +112,7 @@ void rotateColumns(std::vector<float> &values, int64_t rows, int64_t columns,
 } // namespace
 
 std::vector<LayerRotation> quantc::qc::rotateValueOutputPairs(
-    Operation *root, llvm::function_ref<std::vector<bool>(int64_t)> signs) {
+    Operation *root, llvm::function_ref<SmallVector<bool>(int64_t)> signs) {
   std::vector<LayerRotation> rotations;
   SmallVector<MatMulOp> outputs;
   root->walk([&](MatMulOp matmul) { outputs.push_back(matmul); });
@@ -133,8 +133,7 @@ std::vector<LayerRotation> quantc::qc::rotateValueOutputPairs(
                                " wide have no Hadamard matrix"});
       continue;
     }
-    std::vector<bool> negateStorage = signs(d);
-    SmallVector<bool> negate(negateStorage.begin(), negateStorage.end());
+    SmallVector<bool> negate = signs(d);
     // V's columns of every head: v' = Q v.
     auto qkvType = cast<RankedTensorType>(pair->qkv.getRhs().getType());
     std::vector<float> qkv = *readF32Constant(pair->qkv.getRhs());

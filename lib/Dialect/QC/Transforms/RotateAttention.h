@@ -22,9 +22,9 @@ namespace quantc::qc {
 /// weights. Entries for the two layers of each pair rotated ("fused", the
 /// reason naming the pair) and for each pair whose head width has no
 /// Hadamard matrix ("refused").
-std::vector<LayerRotation>
-rotateValueOutputPairs(mlir::Operation *root,
-                       llvm::function_ref<std::vector<bool>(int64_t)> signs);
+std::vector<LayerRotation> rotateValueOutputPairs(
+    mlir::Operation *root,
+    llvm::function_ref<llvm::SmallVector<bool>(int64_t)> signs);
 
 } // namespace quantc::qc
 
