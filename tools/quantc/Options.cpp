@@ -415,7 +415,8 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
                                "--rotate '" + rotateMode +
                                    "': expected hadamard or random");
   }
-  if (rotateSeed.getNumOccurrences() && !q.rotate)
+  if (rotateSeed.getNumOccurrences() &&
+      q.rotate != quantc::qc::RotationMode::Random)
     return createStringError(inconvertibleErrorCode(),
                              "--rotate-seed needs --rotate random");
   q.rotateSeed = rotateSeed;
