@@ -171,7 +171,11 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
     auto viewType =
         RankedTensorType::get({outer, n, inner}, type.getElementType());
     Value x = reshapeTo(rewriter, loc, op.getInput(), {outer, n, inner});
-    if (std::optional<ArrayRef<bool>> negate = op.getNegate()) {
+    // Q multiplies by the signs first, Q^T last.
+    auto applySigns = [&](Value view) {
+      std::optional<ArrayRef<bool>> negate = op.getNegate();
+      if (!negate)
+        return view;
       std::vector<float> signs(n, 1.0f);
       for (int64_t c = 0; c < n; ++c)
         if ((*negate)[c])
@@ -181,12 +185,14 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
           DenseElementsAttr::get(
               RankedTensorType::get({n, 1}, type.getElementType()),
               ArrayRef<float>(signs)));
-      x = buildElementwise(
-          rewriter, loc, viewType, {x, factor},
+      return buildElementwise(
+          rewriter, loc, viewType, {view, factor},
           [](OpBuilder &b, Location l, ValueRange args) -> Value {
             return arith::MulFOp::create(b, l, args[0], args[1]);
           });
-    }
+    };
+    if (!op.getTranspose())
+      x = applySigns(x);
     double scale = 1.0 / std::sqrt(double(n));
 
     // A vector entry per `inner` contiguous elements: with few of them
@@ -213,6 +219,10 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
     }
     if (m > 1) {
       std::vector<int8_t> base = qc::hadamardBaseMatrix(m);
+      if (op.getTranspose())
+        for (int64_t r = 0; r < m; ++r)
+          for (int64_t c = r + 1; c < m; ++c)
+            std::swap(base[r * m + c], base[c * m + r]);
       x = multiplyBase(rewriter, loc,
                        reshapeTo(rewriter, loc, x, {rows * n / m, m, width}),
                        base, stages == 0 ? scale : 1.0);
@@ -220,6 +230,9 @@ struct HadamardLowering : OpRewritePattern<qc::HadamardOp> {
     if (transposed)
       x = swapOuterDims(rewriter, loc,
                         reshapeTo(rewriter, loc, x, {n, outer, inner}));
+    x = reshapeTo(rewriter, loc, x, {outer, n, inner});
+    if (op.getTranspose())
+      x = applySigns(x);
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, x, type.getShape()));
     return success();
   }

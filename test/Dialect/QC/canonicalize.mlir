@@ -105,6 +105,24 @@ func.func @hadamard_not_involutive(%x: tensor<4x12xf32>, %y: tensor<4x8xf32>) ->
 
 // -----
 
+// A transform followed by its transpose (same axis and signs) is the
+// identity, whatever the base; other signs are not.
+// CHECK-LABEL: func @hadamard_transpose_inverts
+// CHECK-SAME: (%[[X:.*]]: tensor<4x12xf32>, %[[Y:.*]]: tensor<4x8xf32>)
+func.func @hadamard_transpose_inverts(%x: tensor<4x12xf32>, %y: tensor<4x8xf32>) -> (tensor<4x12xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+  %0 = qc.hadamard %x : tensor<4x12xf32>
+  %1 = qc.hadamard %0 {axis = 1, transpose} : tensor<4x12xf32>
+  %2 = qc.hadamard %y {negate = array<i1: true, false, false, true, false, false, false, false>, transpose} : tensor<4x8xf32>
+  %3 = qc.hadamard %2 {negate = array<i1: true, false, false, true, false, false, false, false>} : tensor<4x8xf32>
+  // CHECK: %[[K:.*]] = qc.hadamard %[[Y]] {negate = array<i1: true, false, false, true, false, false, false, false>, transpose}
+  // CHECK-NEXT: %[[L:.*]] = qc.hadamard %[[K]] {negate = array<i1: false, false, false, true, false, false, false, false>}
+  %4 = qc.hadamard %2 {negate = array<i1: false, false, false, true, false, false, false, false>} : tensor<4x8xf32>
+  // CHECK: return %[[X]], %[[Y]], %[[L]]
+  return %1, %3, %4 : tensor<4x12xf32>, tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @hadamard_axes_differ
 func.func @hadamard_axes_differ(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   // CHECK: qc.hadamard

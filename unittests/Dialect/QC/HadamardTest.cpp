@@ -76,6 +76,20 @@ TEST(Hadamard, EverySupportedSizeIsOrthogonal) {
               << "n " << n << " rows " << a << ", " << b;
         }
     }
+    // The transpose undoes the transform, with and without signs.
+    std::vector<float> x(n), y;
+    for (float &v : x)
+      v = float(rng() % 1000) / 500.0f - 1.0f;
+    for (bool signs : {false, true}) {
+      y = x;
+      llvm::SmallVector<bool> s;
+      if (signs)
+        s.assign(negate.begin(), negate.end());
+      qc::applyHadamard(y, {n}, 0, s);
+      qc::applyHadamard(y, {n}, 0, s, /*transpose=*/true);
+      for (int64_t i = 0; i < n; ++i)
+        ASSERT_NEAR(y[i], x[i], 1e-5) << "n " << n << " signs " << signs;
+    }
     // Without signs, H 1 = sqrt(n) e_0: the base's first row is all ones.
     std::vector<float> ones(n, 1.0f);
     qc::applyHadamard(ones, {n}, 0, {});
@@ -89,15 +103,22 @@ TEST(Hadamard, CompiledTransformMatchesTheDefinition) {
   std::mt19937 rng(9);
   std::normal_distribution<float> normal;
   // Axis in the middle, last and first; Sylvester only, Paley bases 12, 20,
-  // 28 and 60 (120 = 60 * 2, SVTR's width), with and without signs.
+  // 28 and 60 (120 = 60 * 2, SVTR's width), with and without signs, and
+  // the transposes.
   struct Case {
     std::vector<int64_t> shape;
     int64_t axis;
-    bool signs;
-  } cases[] = {{{2, 64, 3}, 1, false}, {{3, 120}, 1, true},
-               {{3, 120}, 1, false},   {{2, 12, 5}, 1, true},
-               {{20, 4}, 0, false},    {{1, 28, 2, 3}, 1, true},
-               {{2, 1}, 1, false}};
+    bool signs, transpose = false;
+  } cases[] = {{{2, 64, 3}, 1, false},
+               {{3, 120}, 1, true},
+               {{3, 120}, 1, false},
+               {{2, 12, 5}, 1, true},
+               {{20, 4}, 0, false},
+               {{1, 28, 2, 3}, 1, true},
+               {{2, 1}, 1, false},
+               {{3, 120}, 1, true, true},
+               {{40, 3, 12}, 2, false, true},
+               {{2, 28, 17}, 1, true, true}};
   for (const Case &c : cases) {
     int64_t n = c.shape[c.axis], count = 1;
     std::string type = "tensor<";
@@ -116,6 +137,8 @@ TEST(Hadamard, CompiledTransformMatchesTheDefinition) {
       }
       attr += ">";
     }
+    if (c.transpose)
+      attr += ", transpose";
     std::string model = "func.func @main(%x: " + type + ") -> " + type +
                         " {\n  %y = qc.hadamard %x {" + attr + "} : " + type +
                         "\n  return %y : " + type + "\n}\n";
@@ -124,7 +147,7 @@ TEST(Hadamard, CompiledTransformMatchesTheDefinition) {
       x.data.push_back(normal(rng));
     std::vector<float> expected = x.data;
     llvm::SmallVector<bool> s(negate.begin(), negate.end());
-    qc::applyHadamard(expected, c.shape, c.axis, s);
+    qc::applyHadamard(expected, c.shape, c.axis, s, c.transpose);
     llvm::Expected<std::vector<HostArray>> outputs =
         runModelText(*context, model, {x});
     ASSERT_TRUE(bool(outputs)) << llvm::toString(outputs.takeError());

@@ -168,21 +168,26 @@ OpFoldResult ClipOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult HadamardOp::fold(FoldAdaptor) {
-  // The normalized Sylvester transform is its own inverse along one axis;
-  // a Paley base or signs make it not symmetric.
+  // Q^T Q = I along one axis; the normalized Sylvester transform without
+  // signs is also its own inverse (a Paley base or signs make Q not
+  // symmetric).
   auto inner = getInput().getDefiningOp<HadamardOp>();
-  auto symmetric = [](HadamardOp op) {
-    int64_t extent = op.getType().getDimSize(
-        *normalizeAxis(op.getAxis(), op.getType().getRank()));
-    return !op.getNegate() && llvm::isPowerOf2_64(extent);
-  };
-  if (!inner || !symmetric(inner) || !symmetric(*this))
+  if (!inner)
     return {};
   int64_t rank = getType().getRank();
   auto normalized = [rank](int64_t axis) {
     return axis < 0 ? axis + rank : axis;
   };
   if (normalized(inner.getAxis()) != normalized(getAxis()))
+    return {};
+  auto symmetric = [](HadamardOp op) {
+    int64_t extent = op.getType().getDimSize(
+        *normalizeAxis(op.getAxis(), op.getType().getRank()));
+    return !op.getNegate() && llvm::isPowerOf2_64(extent);
+  };
+  bool inverse = inner.getTranspose() != getTranspose() &&
+                 inner.getNegateAttr() == getNegateAttr();
+  if (!inverse && !(symmetric(inner) && symmetric(*this)))
     return {};
   return inner.getInput();
 }

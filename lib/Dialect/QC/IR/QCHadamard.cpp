@@ -123,7 +123,7 @@ std::vector<int8_t> quantc::qc::hadamardBaseMatrix(int64_t m) {
 
 void quantc::qc::applyHadamard(llvm::MutableArrayRef<float> data,
                                llvm::ArrayRef<int64_t> shape, int64_t axis,
-                               llvm::ArrayRef<bool> negate) {
+                               llvm::ArrayRef<bool> negate, bool transpose) {
   int64_t n = shape[axis], outer = 1, inner = 1;
   for (int64_t d = 0; d < axis; ++d)
     outer *= shape[d];
@@ -139,8 +139,13 @@ void quantc::qc::applyHadamard(llvm::MutableArrayRef<float> data,
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t t = 0; t < inner; ++t) {
       float *x = data.data() + o * n * inner + t;
+      auto sign = [&](int64_t i) {
+        return !negate.empty() && negate[i] ? -1.0 : 1.0;
+      };
+      // Q^T = diag(s) (H_power (x) B_base^T) / sqrt(n): H_power is
+      // symmetric, and the signs come last.
       for (int64_t i = 0; i < n; ++i)
-        v[i] = (!negate.empty() && negate[i] ? -1.0 : 1.0) * x[i * inner];
+        v[i] = (transpose ? 1.0 : sign(i)) * x[i * inner];
       // Index i = a * m + b: butterflies over a, then B_m over b.
       for (int64_t h = m; h < n; h *= 2)
         for (int64_t i = 0; i < n; i += 2 * h)
@@ -154,13 +159,13 @@ void quantc::qc::applyHadamard(llvm::MutableArrayRef<float> data,
           for (int64_t r = 0; r < m; ++r) {
             double sum = 0;
             for (int64_t c = 0; c < m; ++c)
-              sum += base[r * m + c] * v[a + c];
+              sum += (transpose ? base[c * m + r] : base[r * m + c]) * v[a + c];
             w[r] = sum;
           }
           std::copy(w.begin(), w.end(), v.begin() + a);
         }
       for (int64_t i = 0; i < n; ++i)
-        x[i * inner] = float(v[i] * scale);
+        x[i * inner] = float((transpose ? sign(i) : 1.0) * v[i] * scale);
     }
 }
 

@@ -199,7 +199,8 @@ struct Rotator {
           builder, rotatedLoc(site.activation), site.activation,
           builder.getI64IntegerAttr(site.axis),
           mode == RotationMode::Random ? builder.getDenseBoolArrayAttr(negate)
-                                       : DenseBoolArrayAttr());
+                                       : DenseBoolArrayAttr(),
+          /*transpose=*/UnitAttr());
       for (QuantizableOpInterface layer : site.layers)
         layer.getActivationOperand().set(rotation);
     }

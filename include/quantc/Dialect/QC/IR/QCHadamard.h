@@ -47,11 +47,13 @@ std::vector<int8_t> hadamardBaseMatrix(int64_t base);
 /// Applies qc.hadamard's transform in place to every vector along `axis` of
 /// the row-major tensor `data` of `shape`:
 ///   y = (1 / sqrt(n)) (H_power (x) B_base) diag(s) x,
-/// with s_i = -1 where negate[i] and +1 otherwise (negate empty: all +1).
-/// The extent along `axis` must factor (factorHadamardSize).
+/// with s_i = -1 where negate[i] and +1 otherwise (negate empty: all +1),
+/// or its inverse y = Q^T x = (1 / sqrt(n)) diag(s) (H_power (x) B_base^T) x
+/// with `transpose`. The extent along `axis` must factor
+/// (factorHadamardSize).
 void applyHadamard(llvm::MutableArrayRef<float> data,
                    llvm::ArrayRef<int64_t> shape, int64_t axis,
-                   llvm::ArrayRef<bool> negate);
+                   llvm::ArrayRef<bool> negate, bool transpose = false);
 
 /// qc-rotate's modes: Hadamard (signs +1) or seeded random signs times
 /// Hadamard (TurboQuant-style).

@@ -655,21 +655,28 @@ def QC_HadamardOp : QC_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
     - `s_i = -1` where `negate` holds true (seeded random signs make the
       TurboQuant-style random rotation), `+1` otherwise.
 
+    With `transpose` it multiplies by the inverse,
+    `Q^T = (1 / sqrt(n)) diag(s) (H_p (x) B_m^T)`: where a rotated residual
+    stream is read by something that needs the original basis.
+
     `Q` is orthogonal, so a rotation of a layer's input folds into its
     weights (`W Q^T`) without changing the function (qc-rotate). Two
     transforms in a row along the same axis fold away when `Q` is its own
-    inverse (`m = 1`, no `negate`). (Not the `Involution` trait: that
-    ignores the axis.)
+    inverse (`m = 1`, no `negate`), and a transform followed by its
+    `transpose` (same axis and signs) always does. (Not the `Involution`
+    trait: that ignores the axis.)
 
     ```mlir
     %r = qc.hadamard %x {axis = -1 : i64} : tensor<1x16x64xf32>
     %t = qc.hadamard %y {axis = 1 : i64, negate = array<i1: true, false, ...>}
         : tensor<1x12x8x8xf32>
+    %u = qc.hadamard %r {axis = -1 : i64, transpose} : tensor<1x40x120xf32>
     ```
   }];
   let arguments = (ins QC_FloatTensor:$input,
       DefaultValuedAttr<I64Attr, "-1">:$axis,
-      OptionalAttr<DenseBoolArrayAttr>:$negate);
+      OptionalAttr<DenseBoolArrayAttr>:$negate,
+      UnitAttr:$transpose);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
