@@ -9,6 +9,7 @@
 
 #include "LayerWeightAxes.h"
 #include "RotateAttention.h"
+#include "RotationFolding.h"
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCHadamard.h"
@@ -31,64 +32,6 @@ using namespace mlir;
 using namespace quantc::qc;
 
 namespace {
-/// max / median over the slices along `axis` of each slice's largest
-/// magnitude: how far the worst channel stands out.
-double channelSpread(ArrayRef<float> values, ArrayRef<int64_t> shape,
-                     int64_t axis) {
-  int64_t inner = 1;
-  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
-    inner *= shape[d];
-  std::vector<double> most(shape[axis], 0.0);
-  for (size_t i = 0; i < values.size(); ++i) {
-    double &m = most[(int64_t(i) / inner) % shape[axis]];
-    m = std::max(m, double(std::fabs(values[i])));
-  }
-  double largest = *std::max_element(most.begin(), most.end());
-  std::nth_element(most.begin(), most.begin() + most.size() / 2, most.end());
-  double median = most[most.size() / 2];
-  return median > 0 ? largest / median : 0.0;
-}
-
-/// Replaces constant operand `operand` by its values rotated along `axis`;
-/// returns the spread along `spreadAxis` before and after.
-std::pair<double, double> rotateConstant(OpOperand &operand, int64_t axis,
-                                         ArrayRef<bool> negate,
-                                         int64_t spreadAxis) {
-  auto type = cast<RankedTensorType>(operand.get().getType());
-  std::vector<float> values = *readF32Constant(operand.get());
-  double before = channelSpread(values, type.getShape(), spreadAxis);
-  applyHadamard(values, type.getShape(), axis, negate);
-  double after = channelSpread(values, type.getShape(), spreadAxis);
-  replaceConstantOperand(operand, values, "rotated");
-  return {before, after};
-}
-
-/// Rotates a per-channel constant with `channels` entries (every other
-/// extent 1) as one vector.
-void rotateChannelConstant(OpOperand &operand, int64_t channels,
-                           ArrayRef<bool> negate) {
-  std::vector<float> values = *readF32Constant(operand.get());
-  applyHadamard(values, {channels}, 0, negate);
-  replaceConstantOperand(operand, values, "rotated");
-}
-
-/// "<name>.rotated" for the value's name (its NameLoc, possibly fused).
-Location rotatedLoc(Value value) {
-  Location loc = value.getLoc();
-  std::function<std::optional<StringRef>(Location)> nameOf =
-      [&](Location l) -> std::optional<StringRef> {
-    if (auto named = dyn_cast<NameLoc>(l))
-      return named.getName().getValue();
-    if (auto fused = dyn_cast<FusedLoc>(l))
-      for (Location inner : fused.getLocations())
-        if (std::optional<StringRef> name = nameOf(inner))
-          return name;
-    return std::nullopt;
-  };
-  std::string name = nameOf(loc).value_or("activation").str() + ".rotated";
-  return NameLoc::get(StringAttr::get(value.getContext(), name), loc);
-}
-
 OpOperand &weightOperand(QuantizableOpInterface layer) {
   return operandHolding(layer, layer.getWeightOperand());
 }
@@ -101,46 +44,14 @@ struct Site {
 };
 
 /// The producer whose output channels can take the rotation instead of an
-/// online transform: a constant-weight layer whose output reaches `site`
-/// directly or through one per-channel bias add, read by nothing but the
-/// site's layers.
-struct FusedProducer {
-  QuantizableOpInterface layer;
-  int64_t outputAxis = 0;
-  AddOp biasAdd;
-};
-
-std::optional<FusedProducer> findFusedProducer(const Site &site) {
+/// online transform: a linear producer whose output reaches `site` and
+/// nothing else.
+std::optional<LinearProducer> findFusedProducer(const Site &site) {
   Value value = site.activation;
   int64_t users = std::distance(value.getUses().begin(), value.getUses().end());
   if (users != int64_t(site.layers.size()))
     return std::nullopt;
-  auto type = cast<RankedTensorType>(value.getType());
-  FusedProducer fused;
-  if (auto add = value.getDefiningOp<AddOp>()) {
-    if (!isPerChannelConstant(add.getRhs(), site.axis, type.getRank(),
-                              site.channels) ||
-        add.getLhs().getType() != type || !add.getLhs().hasOneUse())
-      return std::nullopt;
-    fused.biasAdd = add;
-    value = add.getLhs();
-  }
-  auto producer = value.getDefiningOp<QuantizableOpInterface>();
-  if (!producer || !readF32Constant(producer.getWeightOperand()))
-    return std::nullopt;
-  std::optional<int64_t> outputAxis = weightOutputAxis(producer);
-  // The producer's output channels must be the site's channel axis: the
-  // last axis of a matmul or gemm, axis 1 of a convolution.
-  int64_t producerChannelAxis =
-      isa<Conv2DOp>(producer.getOperation()) ? 1 : type.getRank() - 1;
-  Value bias = producer.getBiasOperand();
-  if (!outputAxis || producerChannelAxis != site.axis ||
-      (bias && (!readF32Constant(bias) ||
-                !isPerChannelConstant(bias, 0, 1, site.channels))))
-    return std::nullopt;
-  fused.layer = producer;
-  fused.outputAxis = *outputAxis;
-  return fused;
+  return findLinearProducer(value, site.axis, site.channels);
 }
 
 struct Rotator {
@@ -170,17 +81,8 @@ struct Rotator {
     SmallVector<bool> negate = signs(index, site.channels);
     OpBuilder builder(site.activation.getContext());
     std::string how = "online";
-    if (std::optional<FusedProducer> fused = findFusedProducer(site)) {
-      // Q y for the producer's output y: its weights' and bias's output
-      // channels are rotated.
-      rotateConstant(weightOperand(fused->layer), fused->outputAxis, negate,
-                     fused->outputAxis);
-      if (Value bias = fused->layer.getBiasOperand())
-        rotateChannelConstant(operandHolding(fused->layer, bias), site.channels,
-                              negate);
-      if (fused->biasAdd)
-        rotateChannelConstant(fused->biasAdd.getRhsMutable(), site.channels,
-                              negate);
+    if (std::optional<LinearProducer> fused = findFusedProducer(site)) {
+      rotateProducerOutputs(*fused, site.channels, negate);
       how = "fused";
     } else if (!onlineConvolutions &&
                llvm::any_of(site.layers, [](QuantizableOpInterface layer) {
@@ -196,7 +98,7 @@ struct Rotator {
       // Its own name: the probe on it must not share the unrotated
       // tensor's (which another reader may probe too).
       auto rotation = HadamardOp::create(
-          builder, rotatedLoc(site.activation), site.activation,
+          builder, renamedLoc(site.activation, ".rotated"), site.activation,
           builder.getI64IntegerAttr(site.axis),
           mode == RotationMode::Random ? builder.getDenseBoolArrayAttr(negate)
                                        : DenseBoolArrayAttr(),
