@@ -44,6 +44,7 @@ rotationReport(llvm::ArrayRef<qc::LayerRotation> rotations,
                             {"online", counts.online},
                             {"fused", counts.fused},
                             {"refused", counts.refused},
+                            {"stream_transforms", counts.streamTransforms},
                             {"layers", std::move(layers)}};
 }
 

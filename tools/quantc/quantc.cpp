@@ -98,8 +98,11 @@ static void printRotationSummary(const quantc::QuantizationSummary &summary) {
       quantc::qc::countRotations(*summary.rotations);
   outs() << "rotation: " << counts.online
          << " layers behind an online Hadamard, " << counts.fused
-         << " fused into their producer, " << counts.refused
-         << " left alone (see the report's rotation.layers)\n";
+         << " fused into their producer, " << counts.refused << " left alone";
+  if (counts.streamTransforms > 0)
+    outs() << "; " << counts.streamTransforms
+           << " online transforms on residual streams";
+  outs() << " (see the report's rotation.layers)\n";
 }
 
 /// The mixed-precision search's summary: what was kept and how it compares

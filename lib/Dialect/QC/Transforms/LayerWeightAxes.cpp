@@ -159,3 +159,27 @@ std::optional<NormAffine> quantc::qc::findNormAffine(Value value,
     return std::nullopt;
   return NormAffine{&mul.getRhsMutable(), &add.getRhsMutable()};
 }
+
+void quantc::qc::addOutputBias(Operation *layer, ArrayRef<float> bias,
+                               StringRef name) {
+  Value result = layer->getResult(0);
+  auto type = cast<RankedTensorType>(result.getType());
+  int64_t rank = type.getRank(), outputs = int64_t(bias.size());
+  if (result.hasOneUse())
+    if (auto add = dyn_cast<AddOp>(*result.getUsers().begin());
+        add && add.getLhs() == result && add.getType() == type &&
+        isPerChannelConstant(add.getRhs(), rank - 1, rank, outputs)) {
+      std::vector<float> values = *readF32Constant(add.getRhs());
+      for (int64_t o = 0; o < outputs; ++o)
+        values[o] += bias[o];
+      replaceConstantOperand(add.getRhsMutable(), values, name);
+      return;
+    }
+  OpBuilder builder(layer->getContext());
+  builder.setInsertionPointAfter(layer);
+  auto biasType = RankedTensorType::get({outputs}, builder.getF32Type());
+  Value constant =
+      createF32Constant(builder, layer->getLoc(), biasType, bias, name);
+  auto add = AddOp::create(builder, layer->getLoc(), type, result, constant);
+  result.replaceAllUsesExcept(add.getResult(), add);
+}

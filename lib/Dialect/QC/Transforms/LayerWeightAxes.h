@@ -64,6 +64,12 @@ bool rescaleConstant(mlir::OpOperand &operand, int64_t axis,
 void replaceConstantOperand(mlir::OpOperand &operand,
                             llvm::ArrayRef<float> values, llvm::StringRef name);
 
+/// Adds `bias` (one per output channel, the last axis) to the result of
+/// `layer` (a matmul or gemm): into the per-channel bias add that is its
+/// only reader, or a new add (a blob named `name`).
+void addOutputBias(mlir::Operation *layer, llvm::ArrayRef<float> bias,
+                   llvm::StringRef name);
+
 /// The operand of `op` that holds `value` (a layer's weight or bias).
 mlir::OpOperand &operandHolding(mlir::Operation *op, mlir::Value value);
 

@@ -162,35 +162,10 @@ struct Reparameterizer {
       }
       rescaleConstant(matmul.getRhsMutable(), weightAxis, r1,
                       /*divide=*/false, "repquant_w");
-      addBias(builder, matmul, correction);
+      addOutputBias(matmul, correction, "repquant_bias");
     }
     updateStatistics(probe, r1, shift, sharedScale, sharedZero, levels);
     ++counts.reparameterized;
-  }
-
-  /// Adds `bias` (one per output channel) to the matmul's result: into
-  /// the per-channel bias add that is its only user, or a new add.
-  static void addBias(OpBuilder &builder, MatMulOp matmul,
-                      ArrayRef<float> bias) {
-    auto type = matmul.getType();
-    int64_t rank = type.getRank(), outputs = int64_t(bias.size());
-    if (matmul->hasOneUse())
-      if (auto add = dyn_cast<AddOp>(*matmul->getUsers().begin());
-          add && add.getLhs() == matmul.getResult() && add.getType() == type &&
-          isPerChannelConstant(add.getRhs(), rank - 1, rank, outputs)) {
-        rewriteChannels(
-            add.getRhsMutable(),
-            [&](int64_t o, double b) { return b + bias[o]; }, "repquant_bias");
-        return;
-      }
-    builder.setInsertionPointAfter(matmul);
-    auto biasType = RankedTensorType::get({outputs}, builder.getF32Type());
-    Value constant = createF32Constant(
-        builder, matmul.getLoc(), biasType,
-        std::vector<float>(bias.begin(), bias.end()), "repquant_bias");
-    auto add = AddOp::create(builder, matmul.getLoc(), type, matmul.getResult(),
-                             constant);
-    matmul.getResult().replaceAllUsesExcept(add.getResult(), add);
   }
 
   /// The probe describes x~ = (x + t) / r1: one range, shared by every

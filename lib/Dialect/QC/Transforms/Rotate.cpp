@@ -9,6 +9,7 @@
 
 #include "LayerWeightAxes.h"
 #include "RotateAttention.h"
+#include "RotateResidualStream.h"
 #include "RotationFolding.h"
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
@@ -143,6 +144,7 @@ struct QCRotatePass : public quantc::qc::impl::QCRotateBase<QCRotatePass> {
     online += counts.online;
     fused += counts.fused;
     refused += counts.refused;
+    streamTransforms += counts.streamTransforms;
   }
 };
 } // namespace
@@ -157,11 +159,19 @@ quantc::qc::rotateLayers(Operation *root, RotationMode mode, uint64_t seed,
   rotator.rotations = rotateValueOutputPairs(root, [&](int64_t width) {
     return rotator.signs((int64_t(1) << 20) + pairIndex++, width);
   });
+  // Residual streams next: their LayerNorms' readers take the stream's
+  // rotation and are not sites below. RepQuant needs those LayerNorm
+  // outputs unrotated.
+  llvm::DenseSet<Operation *> streamReaders;
+  if (!leaveNormOutputs)
+    rotateResidualStreams(root, mode, rotator.rotations, streamReaders);
   // Sites in program order, so that the seeds and the report are stable.
   llvm::MapVector<std::pair<Value, int64_t>, Site> sites;
   root->walk([&](QuantizableOpInterface layer) {
     if (!readF32Constant(layer.getWeightOperand()))
       return; // A product of two activations (attention): nothing to fold.
+    if (streamReaders.contains(layer))
+      return;
     std::optional<int64_t> weightAxis = weightInputAxis(layer);
     int64_t axis = layer.getActivationChannelAxis();
     if (!weightAxis || axis < 0) {
@@ -201,8 +211,9 @@ quantc::qc::RotationCounts
 quantc::qc::countRotations(ArrayRef<LayerRotation> rotations) {
   RotationCounts counts;
   for (const LayerRotation &r : rotations)
-    ++(r.how == "online"  ? counts.online
-       : r.how == "fused" ? counts.fused
-                          : counts.refused);
+    ++(r.how == "online"   ? counts.online
+       : r.how == "fused"  ? counts.fused
+       : r.how == "stream" ? counts.streamTransforms
+                           : counts.refused);
   return counts;
 }

@@ -56,8 +56,7 @@ void quantc::qc::rotateChannelConstant(OpOperand &operand, int64_t channels,
   replaceConstantOperand(operand, values, "rotated");
 }
 
-Location quantc::qc::renamedLoc(Value value, StringRef suffix) {
-  Location loc = value.getLoc();
+std::string quantc::qc::valueName(Value value) {
   std::function<std::optional<StringRef>(Location)> nameOf =
       [&](Location l) -> std::optional<StringRef> {
     if (auto named = dyn_cast<NameLoc>(l))
@@ -68,8 +67,13 @@ Location quantc::qc::renamedLoc(Value value, StringRef suffix) {
           return name;
     return std::nullopt;
   };
-  std::string name = nameOf(loc).value_or("activation").str() + suffix.str();
-  return NameLoc::get(StringAttr::get(value.getContext(), name), loc);
+  return nameOf(value.getLoc()).value_or("activation").str();
+}
+
+Location quantc::qc::renamedLoc(Value value, StringRef suffix) {
+  return NameLoc::get(
+      StringAttr::get(value.getContext(), valueName(value) + suffix.str()),
+      value.getLoc());
 }
 
 std::optional<LinearProducer>

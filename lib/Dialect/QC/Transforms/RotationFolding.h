@@ -15,6 +15,7 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,9 @@ std::pair<double, double> rotateConstant(mlir::OpOperand &operand, int64_t axis,
 /// extent 1) as one vector.
 void rotateChannelConstant(mlir::OpOperand &operand, int64_t channels,
                            llvm::ArrayRef<bool> negate);
+
+/// The value's name: its NameLoc, possibly fused ("activation" if none).
+std::string valueName(mlir::Value value);
 
 /// "<name><suffix>" for the value's name (its NameLoc, possibly fused), so
 /// that a probe on a transformed tensor does not share the original's.

@@ -57,9 +57,11 @@ ReparameterizationCounts reparameterizeActivations(mlir::Operation *root,
 struct LayerRotation {
   std::string layer;
   int64_t channels = 0;
-  /// "online" (a qc.hadamard in front), "fused" (into the producer, or an
-  /// attention value/output pair: `reason` names it) or "refused" (then
-  /// `reason` says why).
+  /// "online" (a qc.hadamard in front), "fused" (into the producer, an
+  /// attention value/output pair or a residual stream: `reason` names it),
+  /// "refused" (then `reason` says why), or "stream" (not a layer: an
+  /// online transform where a residual stream starts or is read in the
+  /// original basis; `layer` names the tensor).
   std::string how;
   std::string reason;
   /// max / median over input channels of the weights' largest magnitude,
@@ -70,6 +72,8 @@ struct LayerRotation {
 /// How many layers qc-rotate rotated online, fused, and left alone.
 struct RotationCounts {
   int64_t online = 0, fused = 0, refused = 0;
+  /// Online transforms on residual streams (entries and exits).
+  int64_t streamTransforms = 0;
 };
 RotationCounts countRotations(llvm::ArrayRef<LayerRotation> rotations);
 

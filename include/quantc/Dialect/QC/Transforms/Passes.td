@@ -131,6 +131,19 @@ def QCRotate : Pass<"qc-rotate"> {
     weights (V's columns of the QKV projection and its bias, the output
     projection's rows), when the head width has a Hadamard matrix.
 
+    A pre-LN transformer's residual stream is carried in the rotated basis
+    as a whole (QuaRot / SliceGPT), first: with `Q 1 = sqrt(n) e_0` (no
+    signs), each LayerNorm over the last axis (`qc.layer_norm`, or the
+    decomposed form older opsets import) becomes an RMS norm of the
+    rotated stream with coordinate 0 (the mean) masked out, its scale and
+    shift fold into its constant-weight readers (`W diag(gamma) Q^T`, bias
+    `W beta + b`), and the linear layers writing into the stream take `Q`
+    on their output channels. An online `qc.hadamard` remains only where
+    the stream starts at something else (`Q x`) and, with `transpose`,
+    where something other than a LayerNorm or a residual add reads it.
+    Post-LN streams, and streams none of whose LayerNorms a constant-weight
+    layer reads, are left to the per-layer rotations.
+
     `mode=hadamard` uses s = 1; `mode=random` draws the signs s from
     `seed` (TurboQuant-style: random signs times Hadamard). Layers whose
     channels have no Hadamard matrix, grouped convolutions and transposed
@@ -152,6 +165,9 @@ def QCRotate : Pass<"qc-rotate"> {
               "rotations fused into the producer's output channels">,
     Statistic<"refused", "refused",
               "layers left alone (no Hadamard size, grouped, transposed)">,
+    Statistic<"streamTransforms", "stream-transforms",
+              "online transforms where a rotated residual stream starts or "
+              "is read in the original basis">,
   ];
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
