@@ -305,6 +305,9 @@ def main():
                         help="quantc --rotate-convolutions")
     parser.add_argument("--reparameterize", action="store_true",
                         help="quantc --reparameterize (RepQuant)")
+    parser.add_argument("--reparameterize-reference", action="store_true",
+                        help="quantc --reparameterize-reference (RepQuant's "
+                             "per-channel reference)")
     parser.add_argument("--gptq", action="store_true",
                         help="quantc --gptq (with --bits 4 --group G)")
     parser.add_argument("--search-only", action="store_true",
@@ -404,6 +407,8 @@ def main():
             plain += ["--rotate", args.rotate]
         if args.reparameterize:
             plain.append("--reparameterize")
+        if args.reparameterize_reference:
+            plain.append("--reparameterize-reference")
         if args.rotate_convolutions:
             plain.append("--rotate-convolutions")
         if args.bits == "mixed":
@@ -429,6 +434,8 @@ def main():
             m += "-conv"
         if args.reparameterize:
             m += "-repquant"
+        if args.reparameterize_reference:
+            m += "-perchannel"
         if not (args.search and args.search_only):
             runs.append((m, plain))
         if args.search:

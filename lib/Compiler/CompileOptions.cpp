@@ -44,6 +44,8 @@ quantizationSettings(const CompileOptions &options) {
     set.push_back("--rotate");
   if (q.reparameterize)
     set.push_back("--reparameterize");
+  if (q.reparameterizeReference)
+    set.push_back("--reparameterize-reference");
   if (q.log2Softmax)
     set.push_back("--log2-softmax");
   if (q.activationBits != defaults.activationBits)
@@ -160,6 +162,9 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
                        "the model before rotating)");
   if (q.gptq && q.group == 0)
     return optionError("--gptq needs --bits 4 --group G");
+  if (q.reparameterize && q.reparameterizeReference)
+    return optionError("--reparameterize-reference measures what "
+                       "--reparameterize should reach: give one of them");
   if (search.minOutputCosine < 0 || search.minOutputCosine > 1)
     return optionError(
         llvm::formatv("--min-output-cosine must be in [0, 1], got {0}",

@@ -185,6 +185,8 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
           llvm::json::Object{{"post_norm_activations",
                               summary->reparameterization->reparameterized},
                              {"refused", summary->reparameterization->refused},
+                             {"per_channel_reference",
+                              summary->reparameterization->perChannelReference},
                              {"log2_softmax_products",
                               summary->reparameterization->logSoftmaxProducts}};
     if (summary->rotations)

@@ -213,10 +213,10 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   // Rotations go in before the probes, which then measure the rotated
   // activations; qc-quantize rounds the rotated weights.
   if (q.rotate)
-    summary.rotations =
-        qc::rotateLayers(module, *q.rotate, q.rotateSeed,
-                         /*leaveNormOutputs=*/q.reparameterize,
-                         /*onlineConvolutions=*/q.rotateConvolutions);
+    summary.rotations = qc::rotateLayers(
+        module, *q.rotate, q.rotateSeed,
+        /*leaveNormOutputs=*/q.reparameterize || q.reparameterizeReference,
+        /*onlineConvolutions=*/q.rotateConvolutions);
 
   // Measures the model's activations (or loads the cache) and sets every
   // probe's range, replacing the previous calibration's warnings.
@@ -246,9 +246,10 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   }
   // Last: the folded ranges are final (calibrating again would replace
   // them).
-  if (q.reparameterize || q.log2Softmax)
+  if (q.reparameterize || q.reparameterizeReference || q.log2Softmax)
     summary.reparameterization = qc::reparameterizeActivations(
-        module, q.activationBits, q.reparameterize, q.log2Softmax);
+        module, q.activationBits, q.reparameterize || q.reparameterizeReference,
+        q.log2Softmax, q.reparameterizeReference);
 
   qc::QCQuantizeOptions quantize = quantizeOptions(q);
   if (options.search.minOutputCosine > 0) {

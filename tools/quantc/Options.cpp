@@ -191,6 +191,13 @@ static cl::opt<bool> reparameterize(
              "adjusted), so the integer matmuls compute the per-channel "
              "products"),
     cl::sub(runCommand), cl::sub(compileCommand), cl::cat(quantCategory));
+static cl::opt<bool> reparameterizeReference(
+    "reparameterize-reference",
+    cl::desc("measure what --reparameterize should reach: keep each such "
+             "LayerNorm output's per-channel quantizers as a float "
+             "quantize / dequantize and leave its readers in float (their "
+             "weights unrounded); for accuracy comparisons, not speed"),
+    cl::sub(runCommand), cl::sub(compileCommand), cl::cat(quantCategory));
 static cl::opt<uint64_t>
     rotateSeed("rotate-seed",
                cl::desc("seed of --rotate random's signs (default 0)"),
@@ -425,6 +432,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
                              "--rotate-convolutions needs --rotate");
   q.rotateConvolutions = rotateConvolutions;
   q.reparameterize = reparameterize;
+  q.reparameterizeReference = reparameterizeReference;
   q.log2Softmax = log2Softmax;
   q.activationBits = activationBits;
   Expected<RangeMethod> rangeMethod = parseMethodOption(method);

@@ -82,8 +82,12 @@ printReparameterizationSummary(const quantc::QuantizationSummary &summary) {
     return;
   outs() << "reparameterization: "
          << summary.reparameterization->reparameterized
-         << " LayerNorm outputs quantized per channel and folded to "
-            "per-tensor, "
+         << (summary.reparameterization->perChannelReference
+                 ? " LayerNorm outputs quantized per channel as float "
+                   "quantize / dequantize, their readers left float (the "
+                   "reference), "
+                 : " LayerNorm outputs quantized per channel and folded to "
+                   "per-tensor, ")
          << summary.reparameterization->refused
          << " left alone (read by something other than a matmul), "
          << summary.reparameterization->logSoftmaxProducts

@@ -70,6 +70,9 @@ struct QuantizationOptions {
   /// RepQuant (qc-reparameterize) after calibrating: post-LayerNorm
   /// activations quantized per channel, folded into per-tensor quantizers.
   bool reparameterize = false;
+  /// Instead of folding, the per-channel quantizers as float quantize /
+  /// dequantize with float readers: what the folding is measured against.
+  bool reparameterizeReference = false;
   /// Attention's A V with A on RepQ-ViT's log-sqrt(2) grid as log2 shifts
   /// and adds (qc.log_matmul); otherwise A V stays float.
   bool log2Softmax = false;

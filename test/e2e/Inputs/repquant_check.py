@@ -8,7 +8,11 @@ output channel (symmetric, max / 127), the integer product of the
 per-channel codes minus z with W~'s codes, times s and W~'s scales, plus
 the corrected float bias b - (s_c (z_c - z)) W. Prints the largest relative
 difference, and each model's error to float.
-Usage: repquant_check.py PARAMS.npz BITS REPARAMETERIZED.npy PER_TENSOR.npy"""
+With REFERENCE.npy (the per-channel reference, --reparameterize-reference)
+it also checks that output against the same per-channel codes times float
+W: (codes - z_c) s_c W + b.
+Usage: repquant_check.py PARAMS.npz BITS REPARAMETERIZED.npy PER_TENSOR.npy
+       [REFERENCE.npy]"""
 import sys
 
 import numpy as np
@@ -39,3 +43,9 @@ print("per-channel contract: %s" % (
 err = lambda y: np.abs(y - exact).max() / np.abs(exact).max()
 print("error to float: reparameterized %.4f, per-tensor %.4f, %s" % (
     err(got), err(per_tensor), "lower" if err(got) < err(per_tensor) else "not lower"))
+if len(sys.argv) > 5:
+    fake = (codes - zero) * scale @ w + b
+    ref = np.load(sys.argv[5]).astype(np.float64)
+    d = np.abs(ref - fake).max() / np.abs(fake).max()
+    print("per-channel reference: %s" % (
+        "equal to 1e-5" if d <= 1e-5 else "max relative difference %.2e" % d))

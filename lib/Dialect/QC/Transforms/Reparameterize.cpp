@@ -17,6 +17,8 @@
 #include "quantc/Dialect/QC/IR/QCShapeInference.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -72,7 +74,37 @@ std::vector<double> normRanges(ArrayRef<double> extremes,
 
 struct Reparameterizer {
   unsigned bits;
+  bool perChannelReference;
   ReparameterizationCounts counts;
+
+  /// The reference the folding is measured against: the readers read the
+  /// per-channel quantizers' values (qc.quantize / qc.dequantize per axis)
+  /// and stay float, so their weights are not rounded.
+  void insertPerChannelQuantizers(ObserveOp probe,
+                                  const ActivationReaders &readers,
+                                  ArrayRef<double> scale, ArrayRef<double> zero,
+                                  const std::vector<bool> &live,
+                                  double sharedScale) {
+    MLIRContext *context = probe.getContext();
+    auto type = cast<RankedTensorType>(probe.getType());
+    SmallVector<double> scales;
+    SmallVector<int64_t> zeroPoints;
+    for (size_t c = 0; c < scale.size(); ++c) {
+      scales.push_back(live[c] ? scale[c] : sharedScale);
+      zeroPoints.push_back(live[c] ? int64_t(zero[c]) : 0);
+    }
+    auto element = quant::UniformQuantizedPerAxisType::get(
+        /*flags=*/0, IntegerType::get(context, 8), Float32Type::get(context),
+        scales, zeroPoints, /*quantizedDimension=*/type.getRank() - 1,
+        /*storageTypeMin=*/0, /*storageTypeMax=*/(int64_t(1) << bits) - 1);
+    OpBuilder builder(context);
+    builder.setInsertionPointAfter(probe);
+    Value codes = QuantizeOp::create(builder, probe.getLoc(),
+                                     type.clone(element), probe.getResult());
+    Value values = DequantizeOp::create(builder, probe.getLoc(), type, codes);
+    for (auto [layer, weightAxis] : readers.layers)
+      layer.getActivationOperand().set(values);
+  }
 
   void reparameterize(ObserveOp probe) {
     // Each channel's own extremes: the tensor's clipping range (what
@@ -136,6 +168,13 @@ struct Reparameterizer {
         r1[c] = scale[c] / sharedScale;
         shift[c] = scale[c] * (zero[c] - sharedZero); // s_c r2_c
       }
+
+    if (perChannelReference) {
+      insertPerChannelQuantizers(probe, *readers, scale, zero, live,
+                                 sharedScale);
+      ++counts.reparameterized;
+      return;
+    }
 
     OpBuilder builder(probe);
     // x~ = (x + t) / r1 through the affine: gamma / r1, (beta + t) / r1.
@@ -268,7 +307,8 @@ struct QCReparameterizePass
       return signalPassFailure();
     }
     ReparameterizationCounts counts = reparameterizeActivations(
-        getOperation(), activationBits, /*layerNorms=*/true, logSoftmax);
+        getOperation(), activationBits, /*layerNorms=*/true, logSoftmax,
+        perChannelReference);
     reparameterized += counts.reparameterized;
     refused += counts.refused;
     logSoftmaxProducts += counts.logSoftmaxProducts;
@@ -278,8 +318,10 @@ struct QCReparameterizePass
 
 ReparameterizationCounts
 quantc::qc::reparameterizeActivations(Operation *root, unsigned activationBits,
-                                      bool layerNorms, bool logSoftmax) {
-  Reparameterizer reparameterizer{activationBits, {}};
+                                      bool layerNorms, bool logSoftmax,
+                                      bool perChannelReference) {
+  Reparameterizer reparameterizer{activationBits, perChannelReference, {}};
+  reparameterizer.counts.perChannelReference = perChannelReference;
   SmallVector<ObserveOp> probes;
   root->walk([&](ObserveOp probe) { probes.push_back(probe); });
   if (layerNorms)

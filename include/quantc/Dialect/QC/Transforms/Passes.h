@@ -43,15 +43,21 @@ struct ReparameterizationCounts {
   int64_t reparameterized = 0, refused = 0;
   /// Softmax-output products (attention's A V) made qc.log_matmul.
   int64_t logSoftmaxProducts = 0;
+  /// The LayerNorm outputs were given float per-channel quantizers and
+  /// float readers (the reference), not folded.
+  bool perChannelReference = false;
 };
 
 /// qc-reparameterize's rewrite under `root` on an `activationBits` grid
 /// (see Passes.td): every calibrated post-LayerNorm probe when
-/// `layerNorms`, every softmax-output product A V when `logSoftmax`.
-ReparameterizationCounts reparameterizeActivations(mlir::Operation *root,
-                                                   unsigned activationBits,
-                                                   bool layerNorms,
-                                                   bool logSoftmax);
+/// `layerNorms`, every softmax-output product A V when `logSoftmax`. With
+/// `perChannelReference` the LayerNorm outputs are not folded: their
+/// readers read the per-channel quantizers' values and stay float (the
+/// accuracy the folding is measured against).
+ReparameterizationCounts
+reparameterizeActivations(mlir::Operation *root, unsigned activationBits,
+                          bool layerNorms, bool logSoftmax,
+                          bool perChannelReference = false);
 
 /// What qc-rotate did to one layer's input.
 struct LayerRotation {

@@ -216,6 +216,11 @@ def QCReparameterize : Pass<"qc-reparameterize"> {
   let options = [
     Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
            "bits of the activation grid (4 to 8)">,
+    Option<"perChannelReference", "per-channel-reference", "bool",
+           /*default=*/"false",
+           "instead of folding, have the readers read the per-channel "
+           "quantizers' values (qc.quantize / qc.dequantize per axis) and "
+           "stay float: the reference the folding is measured against">,
     Option<"logSoftmax", "log-softmax", "bool", /*default=*/"false",
            "also make softmax-output products A V qc.log_matmul">,
   ];
@@ -227,7 +232,8 @@ def QCReparameterize : Pass<"qc-reparameterize"> {
     Statistic<"logSoftmaxProducts", "log-softmax-products",
               "softmax-output products made qc.log_matmul">,
   ];
-  let dependentDialects = ["::quantc::qc::QCDialect"];
+  let dependentDialects = ["::quantc::qc::QCDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 def QCQuantize : Pass<"qc-quantize"> {
