@@ -116,14 +116,15 @@ llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
 }
 
 llvm::Expected<std::unique_ptr<JitModel>>
-quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options) {
+quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options,
+                      bool profile) {
   if (options.target != "host")
     return stageError("the JIT runs on this machine: target must be 'host', "
                       "got '" +
                       options.target + "'");
   DiagnosticCapture diagnostics(*module.getContext());
-  return diagnostics.attachTo(
-      JitModel::compile(module, {}, options.gemmKernels, options.emulateGpu));
+  return diagnostics.attachTo(JitModel::compile(module, {}, options.gemmKernels,
+                                                options.emulateGpu, profile));
 }
 
 std::vector<std::string> quantc::compileNotes(const CompileOptions &options,

@@ -11,8 +11,12 @@
 #include "quantc/Target/Object/TargetSpec.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
 #include <chrono>
@@ -65,6 +69,65 @@ listInputs(llvm::ArrayRef<RunInput> inputs, ModelOptions &model) {
     given.push_back(std::move(samples));
   }
   return given;
+}
+
+/// The profiled calls summed per layer name (per callee where a call has
+/// no name), slowest first, per run.
+static RunProfile summarizeProfile(llvm::ArrayRef<JitModel::ProfileSite> sites,
+                                   int64_t runs, double seconds) {
+  RunProfile profile;
+  profile.runs = runs;
+  profile.totalMs = seconds * 1000 / double(runs);
+  std::vector<ProfileEntry> entries;
+  llvm::StringMap<size_t> index;
+  for (const JitModel::ProfileSite &site : sites) {
+    std::string key = site.name.empty() ? site.callee : site.name;
+    auto [at, added] = index.try_emplace(key, entries.size());
+    if (added)
+      entries.push_back({key});
+    ProfileEntry &entry = entries[at->second];
+    // Outlined loop nests are "<function>_nest<N>"; anything else a call
+    // makes is a kernel.
+    std::string kind =
+        llvm::StringRef(site.callee).contains("_nest") ? "nest" : "kernel";
+    if (entry.kind.empty())
+      entry.kind = kind;
+    else if (entry.kind != kind)
+      entry.kind = "nest+kernel";
+    double ms = site.seconds * 1000 / double(runs);
+    entry.ms += ms;
+    entry.calls += site.calls / runs;
+    profile.callsMs += ms;
+  }
+  llvm::stable_sort(entries, [](const ProfileEntry &a, const ProfileEntry &b) {
+    return a.ms > b.ms;
+  });
+  profile.entries = std::move(entries);
+  return profile;
+}
+
+/// <dir>/profile.json: every entry of the profile.
+static llvm::Error writeProfile(const RunProfile &profile, llvm::StringRef dir,
+                                RunResult &result) {
+  llvm::json::Array entries;
+  for (const ProfileEntry &entry : profile.entries)
+    entries.push_back(llvm::json::Object{{"name", entry.name},
+                                         {"ms", entry.ms},
+                                         {"calls", entry.calls},
+                                         {"kind", entry.kind}});
+  llvm::json::Object object{{"runs", profile.runs},
+                            {"total_ms", profile.totalMs},
+                            {"calls_ms", profile.callsMs},
+                            {"entries", std::move(entries)}};
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, "profile.json");
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (ec)
+    return runError("cannot write '" + path + "': " + ec.message());
+  out << llvm::formatv("{0:2}", llvm::json::Value(std::move(object))) << "\n";
+  result.written.push_back(path.str().str());
+  return llvm::Error::success();
 }
 
 /// Writes the outputs of sample `index` (see RunOptions::outputDir).
@@ -129,7 +192,7 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
             .getShape());
   }
 
-  auto model = compileForJit(**module, options.target);
+  auto model = compileForJit(**module, options.target, run.profile);
   if (!model)
     return model.takeError();
   if (std::error_code ec = llvm::sys::fs::create_directories(run.outputDir))
@@ -142,6 +205,7 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
   ProgressCounter progress(batch ? options.progress : ProgressCallback(),
                            "running", result.samples);
   std::vector<HostArray> inputs;
+  double sampleSeconds = 0;
   for (size_t index = 0; index < result.samples; ++index) {
     inputs.clear();
     for (auto [input, shape] : llvm::zip_equal(ordered, shapes)) {
@@ -151,7 +215,11 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
         return array.takeError();
       inputs.push_back(std::move(*array));
     }
+    auto started = std::chrono::steady_clock::now();
     auto outputs = (*model)->run(inputs);
+    sampleSeconds += std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - started)
+                         .count();
     if (!outputs)
       return outputs.takeError();
     if (llvm::Error err = writeOutputs(**model, *outputs, batch, index,
@@ -160,6 +228,7 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
     progress.step();
   }
   if (run.benchmarkRuns) {
+    (*model)->resetProfile();
     auto start = std::chrono::steady_clock::now();
     for (unsigned i = 0; i < run.benchmarkRuns; ++i)
       if (auto again = (*model)->run(inputs); !again)
@@ -167,6 +236,14 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
     std::chrono::duration<double, std::milli> elapsed =
         std::chrono::steady_clock::now() - start;
     result.latencyMs = elapsed.count() / run.benchmarkRuns;
+  }
+  if (run.profile) {
+    int64_t runs = run.benchmarkRuns ? run.benchmarkRuns : result.samples;
+    double seconds =
+        run.benchmarkRuns ? *result.latencyMs / 1000 * runs : sampleSeconds;
+    result.profile = summarizeProfile((*model)->profile(), runs, seconds);
+    if (llvm::Error err = writeProfile(*result.profile, run.outputDir, result))
+      return std::move(err);
   }
   return result;
 }

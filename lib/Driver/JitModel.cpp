@@ -29,6 +29,8 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <chrono>
+
 using namespace mlir;
 using namespace quantc;
 
@@ -51,6 +53,24 @@ struct Descriptor {
   }
   static size_t words(int64_t rank) { return 3 + 2 * rank; }
 };
+
+/// The profile of the model running on this thread (compiled with
+/// `profile`), as quantc_profile_enter / _exit record it.
+using ProfileClock = std::chrono::steady_clock;
+thread_local std::vector<JitModel::ProfileSite> *activeProfile = nullptr;
+thread_local std::vector<ProfileClock::time_point> siteStart;
+
+extern "C" void quantcProfileEnter(int64_t site) {
+  siteStart[site] = ProfileClock::now();
+}
+
+extern "C" void quantcProfileExit(int64_t site) {
+  JitModel::ProfileSite &entry = (*activeProfile)[site];
+  entry.seconds +=
+      std::chrono::duration<double>(ProfileClock::now() - siteStart[site])
+          .count();
+  ++entry.calls;
+}
 } // namespace
 
 JitModel::~JitModel() = default;
@@ -76,7 +96,7 @@ static llvm::StringRef hostGemmKernels() {
 
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
-                  bool gemmKernels, bool emulateGpu) {
+                  bool gemmKernels, bool emulateGpu, bool profile) {
   MLIRContext *context = module.getContext();
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
@@ -109,10 +129,15 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
     buildQCLowerToGPUPipeline(pm, gpu);
   } else {
     buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "",
-                               /*runtimeAllocator=*/true);
+                               /*runtimeAllocator=*/true, profile);
   }
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed (see the diagnostics above)");
+  if (auto sites = module->getAttrOfType<ArrayAttr>("quantc.profile_sites"))
+    for (auto site : sites.getAsValueRange<StringAttr>()) {
+      auto [name, callee] = site.rsplit('|');
+      model->profileSites.push_back({name.str(), callee.str()});
+    }
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -148,6 +173,12 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
        reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)});
   allSymbols.push_back({"_mlir_memref_to_llvm_free",
                         reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)});
+  if (!model->profileSites.empty()) {
+    allSymbols.push_back({"quantc_profile_enter",
+                          reinterpret_cast<void *>(&quantcProfileEnter)});
+    allSymbols.push_back(
+        {"quantc_profile_exit", reinterpret_cast<void *>(&quantcProfileExit)});
+  }
   model->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
     for (const HostSymbol &symbol : allSymbols)
@@ -181,7 +212,11 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
   llvm::SmallVector<void *> args = {&resultPtr};
   for (void *&ptr : descPtrs)
     args.push_back(&ptr);
-  if (llvm::Error err = engine->invokePacked("_mlir_ciface_main", args))
+  activeProfile = &profileSites;
+  siteStart.resize(profileSites.size());
+  llvm::Error err = engine->invokePacked("_mlir_ciface_main", args);
+  activeProfile = nullptr;
+  if (err)
     return std::move(err);
 
   std::vector<HostArray> outputsData;
@@ -208,4 +243,11 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
   for (void *allocation : owned)
     _mlir_memref_to_llvm_free(allocation);
   return outputsData;
+}
+
+void JitModel::resetProfile() {
+  for (ProfileSite &site : profileSites) {
+    site.seconds = 0;
+    site.calls = 0;
+  }
 }

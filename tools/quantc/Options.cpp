@@ -372,6 +372,13 @@ static cl::opt<unsigned> benchmarkRuns(
     "benchmark-runs",
     cl::desc("also time this many runs and print the mean latency"),
     cl::init(0), cl::sub(runCommand), cl::cat(targetCategory));
+static cl::opt<bool> profileRun(
+    "profile",
+    cl::desc("time every loop nest and kernel call (over the benchmark runs "
+             "when given, else over the samples) and print where the time "
+             "went per layer, slowest first; the full list goes to "
+             "<output-dir>/profile.json"),
+    cl::init(false), cl::sub(runCommand), cl::cat(targetCategory));
 static cl::opt<std::string> outputDir("output-dir",
                                       cl::desc("folder for the outputs"),
                                       cl::value_desc("dir"), cl::Required,
@@ -490,6 +497,7 @@ quantc::RunOptions quantc::driver::runOptions() {
   }
   run.outputDir = outputDir;
   run.benchmarkRuns = benchmarkRuns;
+  run.profile = profileRun;
   return run;
 }
 

@@ -202,6 +202,30 @@ static int calibrateCommandMain() {
   return 0;
 }
 
+/// The slowest layers of a profiled run (the rest are in profile.json).
+static void printProfile(const quantc::RunProfile &profile) {
+  constexpr size_t kShown = 25;
+  outs() << format("profile: %.2f ms per run over %lld runs, %.2f ms in "
+                   "%zu layers' loop nests and kernels:\n",
+                   profile.totalMs, (long long)profile.runs, profile.callsMs,
+                   profile.entries.size());
+  outs() << "       ms   share  calls  kind         layer\n";
+  for (const quantc::ProfileEntry &entry :
+       llvm::ArrayRef(profile.entries)
+           .take_front(std::min(kShown, profile.entries.size())))
+    outs() << format("%9.2f  %5.1f%%  %5lld  %-11s  ", entry.ms,
+                     100 * entry.ms / profile.totalMs, (long long)entry.calls,
+                     entry.kind.c_str())
+           << entry.name << "\n";
+  if (profile.entries.size() > kShown)
+    outs() << "  ... " << profile.entries.size() - kShown
+           << " more in profile.json\n";
+  outs() << format("%9.2f  %5.1f%%         outside the layers (allocation, "
+                   "result copies)\n",
+                   profile.totalMs - profile.callsMs,
+                   100 * (profile.totalMs - profile.callsMs) / profile.totalMs);
+}
+
 static int runCommandMain() {
   Expected<quantc::CompileOptions> options = compileOptions();
   if (!options)
@@ -233,6 +257,8 @@ static int runCommandMain() {
            << run.outputDir << "\n";
   if (result->latencyMs)
     outs() << format("latency ms: %.2f\n", *result->latencyMs);
+  if (result->profile)
+    printProfile(*result->profile);
   return 0;
 }
 

@@ -168,9 +168,11 @@ llvm::Error lowerToLLVM(mlir::ModuleOp module, const TargetOptions &options);
 llvm::Expected<CompiledModel> emitModel(mlir::ModuleOp module,
                                         const TargetOptions &options);
 
-/// JIT-compiles `module` (consumed) for this machine.
+/// JIT-compiles `module` (consumed) for this machine; with `profile`, every
+/// loop nest and kernel call is timed (JitModel::profile()).
 llvm::Expected<std::unique_ptr<JitModel>>
-compileForJit(mlir::ModuleOp module, const TargetOptions &options);
+compileForJit(mlir::ModuleOp module, const TargetOptions &options,
+              bool profile = false);
 
 //===----------------------------------------------------------------------===//
 // Report and files

@@ -33,6 +33,30 @@ struct RunOptions {
   std::string outputDir;
   /// Also time this many runs of the last sample.
   unsigned benchmarkRuns = 0;
+  /// Time every loop nest and kernel call: over the benchmark runs when
+  /// there are some, else over the samples' runs.
+  bool profile = false;
+};
+
+/// Where a run's time went, per layer (the calls whose location names it)
+/// or per callee when a call has no name.
+struct ProfileEntry {
+  std::string name;
+  /// Mean milliseconds per run, and the calls (loop nests, kernels) of
+  /// one run that make it up.
+  double ms = 0;
+  int64_t calls = 0;
+  /// "nest", "kernel" or "nest+kernel".
+  std::string kind;
+};
+
+struct RunProfile {
+  int64_t runs = 0;
+  /// Wall time per run, and what the timed calls add up to (the rest is
+  /// @main's own work: allocations, copies of results).
+  double totalMs = 0, callsMs = 0;
+  /// Slowest first.
+  std::vector<ProfileEntry> entries;
 };
 
 struct RunResult {
@@ -44,6 +68,7 @@ struct RunResult {
   /// Mean latency of the benchmark runs.
   std::optional<double> latencyMs;
   std::optional<QuantizationSummary> quantization;
+  std::optional<RunProfile> profile;
 };
 
 /// `quantc run`: import (input shapes from the first samples unless

@@ -30,10 +30,12 @@ namespace quantc {
 /// the generated kernels can take call them (qc-select-gemm-kernels first).
 /// With `runtimeAllocator`, buffers come from libquantc_runtime's
 /// _mlir_memref_to_llvm_alloc / _free (which keep large ones for the next
-/// call) instead of malloc / free.
+/// call) instead of malloc / free. With `profile`, every loop nest and
+/// kernel call of @main is timed (quantc-profile-calls).
 void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
                                 llvm::StringRef gemmKernels = "",
-                                bool runtimeAllocator = false);
+                                bool runtimeAllocator = false,
+                                bool profile = false);
 
 /// The options of `qc-lower-to-llvm`, so that quant-opt replays exactly the
 /// lowering quantc runs: `qc-lower-to-llvm{gemm-kernels=avx512vnni
@@ -50,6 +52,12 @@ struct QCLowerToLLVMOptions
       *this, "runtime-allocator",
       llvm::cl::desc("allocate buffers through libquantc_runtime's cache "
                      "(compiled objects) instead of malloc/free"),
+      llvm::cl::init(false)};
+  Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("time every loop nest and kernel call of @main "
+                     "(quantc_profile_enter / _exit, which the JIT "
+                     "provides)"),
       llvm::cl::init(false)};
 };
 

@@ -1,4 +1,5 @@
-//===- JitModel.h - run a qc module through MLIR's ExecutionEngine -*- C++ -*-===//
+//===- JitModel.h - run a qc module through MLIR's ExecutionEngine -*- C++
+//-*-===//
 //
 // Part of quantc. Lowers a module's `main` (float qc, static shapes) with
 // qc-lower-to-llvm, JIT-compiles it at -O3 for the host and calls it on
@@ -38,25 +39,39 @@ public:
   /// `emulateGpu`, the module is lowered as for a GPU target and every
   /// kernel launch runs as host loops over its blocks and threads: the
   /// kernels' own code, checked without a GPU (slow).
+  /// With `profile`, every loop nest and kernel call of @main is timed
+  /// (profile()).
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {},
-          bool gemmKernels = true, bool emulateGpu = false);
+          bool gemmKernels = true, bool emulateGpu = false,
+          bool profile = false);
   ~JitModel();
 
   /// Runs the model; inputs in `main`'s argument order.
   llvm::Expected<std::vector<HostArray>> run(llvm::ArrayRef<HostArray> inputs);
 
   llvm::ArrayRef<mlir::RankedTensorType> inputTypes() const { return inputs; }
-  llvm::ArrayRef<mlir::RankedTensorType> outputTypes() const {
-    return outputs;
-  }
+  llvm::ArrayRef<mlir::RankedTensorType> outputTypes() const { return outputs; }
   llvm::ArrayRef<std::string> outputNames() const { return outputNameList; }
+
+  /// One timed call of @main (compiled with `profile`): its location's
+  /// name (the ONNX node) and callee (a loop nest or a kernel), with the
+  /// time spent in it and how often it ran, over every run() since the
+  /// last resetProfile().
+  struct ProfileSite {
+    std::string name, callee;
+    double seconds = 0;
+    int64_t calls = 0;
+  };
+  llvm::ArrayRef<ProfileSite> profile() const { return profileSites; }
+  void resetProfile();
 
 private:
   JitModel() = default;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   llvm::SmallVector<mlir::RankedTensorType> inputs, outputs;
   std::vector<std::string> outputNameList;
+  std::vector<ProfileSite> profileSites;
 };
 
 } // namespace quantc

@@ -84,6 +84,21 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
   ];
 }
 
+def ProfileCalls : Pass<"quantc-profile-calls", "::mlir::ModuleOp"> {
+  let summary = "time every loop nest and kernel call of @main";
+  let description = [{
+    Runs after `quantc-outline-loop-nests`, when @main is a sequence of
+    calls: one per loop nest (roughly one per layer) and one per GEMM
+    kernel call. Each call `i` is bracketed by
+    `quantc_profile_enter(i)` and `quantc_profile_exit(i)` (host
+    functions the JIT provides), and the module's `quantc.profile_sites`
+    names site `i`: the call's location name (the ONNX node, for imported
+    models) and its callee, `"<name>|<callee>"`. `quantc run --profile`
+    adds it and prints where the time went.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def OutlineLoopNests : Pass<"quantc-outline-loop-nests",
                             "::mlir::ModuleOp"> {
   let summary = "move each outermost loop nest of a function into its own function";

@@ -41,7 +41,7 @@ void quantc::addQCBufferization(OpPassManager &pm) {
 
 void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
                                         llvm::StringRef gemmKernels,
-                                        bool runtimeAllocator) {
+                                        bool runtimeAllocator, bool profile) {
   if (!gemmKernels.empty()) {
     QCSelectGemmKernelsOptions options;
     options.isa = gemmKernels.str();
@@ -62,6 +62,8 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   // One function per loop nest: LLVM's loop passes are quadratic in the
   // loops of one function.
   pm.addPass(createOutlineLoopNests());
+  if (profile)
+    pm.addPass(createProfileCalls());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -87,7 +89,8 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
 
 void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
                                         const QCLowerToLLVMOptions &options) {
-  buildQCLowerToLLVMPipeline(pm, options.gemmKernels, options.runtimeAllocator);
+  buildQCLowerToLLVMPipeline(pm, options.gemmKernels, options.runtimeAllocator,
+                             options.profile);
 }
 
 LogicalResult quantc::runQCPipeline(ModuleOp module, StringRef pipeline) {

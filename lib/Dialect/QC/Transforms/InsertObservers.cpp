@@ -7,6 +7,7 @@
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
+#include "quantc/Support/LocationName.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
@@ -35,18 +36,8 @@ public:
   }
 
 private:
-  static std::optional<std::string> nameFromLoc(Location loc) {
-    if (auto named = dyn_cast<NameLoc>(loc))
-      return named.getName().str();
-    if (auto fused = dyn_cast<FusedLoc>(loc))
-      for (Location inner : fused.getLocations())
-        if (std::optional<std::string> name = nameFromLoc(inner))
-          return name;
-    return std::nullopt;
-  }
-
   std::string preferredName(Value value) {
-    if (std::optional<std::string> name = nameFromLoc(value.getLoc()))
+    if (std::optional<std::string> name = quantc::locationName(value.getLoc()))
       return *name;
     if (auto arg = dyn_cast<BlockArgument>(value))
       return "arg" + std::to_string(arg.getArgNumber());

@@ -12,10 +12,10 @@
 
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCHadamard.h"
+#include "quantc/Support/LocationName.h"
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 using namespace mlir;
 using namespace quantc::qc;
@@ -57,17 +57,7 @@ void quantc::qc::rotateChannelConstant(OpOperand &operand, int64_t channels,
 }
 
 std::string quantc::qc::valueName(Value value) {
-  std::function<std::optional<StringRef>(Location)> nameOf =
-      [&](Location l) -> std::optional<StringRef> {
-    if (auto named = dyn_cast<NameLoc>(l))
-      return named.getName().getValue();
-    if (auto fused = dyn_cast<FusedLoc>(l))
-      for (Location inner : fused.getLocations())
-        if (std::optional<StringRef> name = nameOf(inner))
-          return name;
-    return std::nullopt;
-  };
-  return nameOf(value.getLoc()).value_or("activation").str();
+  return quantc::locationName(value.getLoc()).value_or("activation");
 }
 
 Location quantc::qc::renamedLoc(Value value, StringRef suffix) {
