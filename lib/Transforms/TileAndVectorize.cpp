@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace quantc {
 #define GEN_PASS_DEF_TILEANDVECTORIZE
@@ -104,6 +105,20 @@ struct TileAndVectorizePass
       rewriter.replaceOp(op, result->replacements);
       ++numVectorized;
     }
+
+    // Each tile's output slice, then its vector, is read at the top of
+    // every step of the reduction loop and written back at the bottom:
+    // hoisted, the accumulator is a loop-carried vector (registers) and
+    // touches memory once per tile. Innermost loops first, so that a
+    // hoisted pair can move further out.
+    if (failed(applyPatternsGreedily(func, RewritePatternSet(context))))
+      return signalPassFailure();
+    SmallVector<scf::ForOp> loops;
+    func.walk<WalkOrder::PostOrder>(
+        [&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      hoistLoopInvariantSubsets(rewriter,
+                                cast<LoopLikeOpInterface>(loop.getOperation()));
   }
 };
 } // namespace

@@ -1,12 +1,18 @@
 // RUN: quant-opt %s -split-input-file -quantc-tile-and-vectorize -canonicalize | FileCheck %s
 
 // CHECK-LABEL: func @matmul
-// Tiles of 8 x 32 x 16 (M x N x K), each one vector.contract.
+// Tiles of 8 x 32 x 16 (M x N x K), each one vector.contract; the
+// accumulator tile is read once, carried through the K loop as a vector
+// and written once.
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
+// CHECK: scf.for {{.*}} -> (vector<8x32xf32>)
 // CHECK: vector.transfer_read {{.*}} : tensor<8x16xf32>, vector<8x16xf32>
 // CHECK: vector.contract {{.*}} vector<8x16xf32>, vector<16x32xf32> into vector<8x32xf32>
+// CHECK-NOT: vector.transfer_write
+// CHECK: scf.yield {{.*}} : vector<8x32xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<8x32xf32>
 // CHECK-NOT: linalg.matmul
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>, %c: tensor<64x256xf32>) -> tensor<64x256xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%c : tensor<64x256xf32>) -> tensor<64x256xf32>

@@ -49,8 +49,11 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   }
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  // Tiled before elementwise fusion, which folds reshapes into named
+  // matmuls and turns them into generics the tiling does not take (a
+  // pointwise convolution's matmul, for one).
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
   if (!gemmKernels.empty())

@@ -40,6 +40,24 @@ func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %dw: tensor<8x
 
 // -----
 
+// A 1x1 unit-stride convolution is a matmul per image, W (F x C) X (C x HW),
+// on reshaped operands; two images, two matmuls.
+// CHECK-LABEL: func @pointwise_conv
+func.func @pointwise_conv(%x: tensor<2x4x3x5xf32>, %w: tensor<8x4x1x1xf32>) -> tensor<2x8x3x5xf32> {
+  // CHECK-NOT: linalg.conv_2d_nchw_fchw
+  // CHECK: tensor.expand_shape {{.*}} into tensor<8x4xf32>
+  // CHECK: tensor.extract_slice {{.*}}[0, 0, 0, 0] [1, 4, 3, 5]
+  // CHECK: linalg.matmul ins({{.*}} : tensor<8x4xf32>, tensor<4x15xf32>)
+  // CHECK: tensor.insert_slice {{.*}}[0, 0, 0, 0] [1, 8, 3, 5]
+  // CHECK: tensor.extract_slice {{.*}}[1, 0, 0, 0] [1, 4, 3, 5]
+  // CHECK: linalg.matmul
+  // CHECK: tensor.insert_slice {{.*}}[1, 0, 0, 0] [1, 8, 3, 5]
+  %0 = qc.conv2d %x, %w : (tensor<2x4x3x5xf32>, tensor<8x4x1x1xf32>) -> tensor<2x8x3x5xf32>
+  return %0 : tensor<2x8x3x5xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @linear
 func.func @linear(%a: tensor<2x5x8xf32>, %w: tensor<8x4xf32>, %q: tensor<2x5x8xf32>, %k: tensor<2x8x5xf32>) -> (tensor<2x5x4xf32>, tensor<2x5x5xf32>) {
   // A rank-3 lhs against a matrix folds into one linalg.matmul.

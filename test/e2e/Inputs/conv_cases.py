@@ -1,0 +1,56 @@
+"""Writes float convolutions for conv-lowering.test, each with its input
+and numpy's output: a 1x1 convolution over two images (a matmul per
+image), 3x3 unit-stride ones (matmul tiles, one kernel tap each; padded,
+and dilated), and a strided one (the 1-D convolution path). Widths are
+not multiples of the tiles. Usage: conv_cases.py OUT_DIR"""
+import os
+import sys
+
+import numpy as np
+
+from mlir_literals import literal, ttype
+
+out = sys.argv[1]
+rng = np.random.default_rng(17)
+
+
+def conv(x, w, b, stride, pad, dilation):
+    x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    oh = (h - dilation * (kh - 1) - 1) // stride + 1
+    ow = (wd - dilation * (kw - 1) - 1) // stride + 1
+    y = np.zeros((n, f, oh, ow), np.float64)
+    for i in range(kh):
+        for j in range(kw):
+            patch = x[:, :, i * dilation:i * dilation + stride * (oh - 1) + 1:stride,
+                      j * dilation:j * dilation + stride * (ow - 1) + 1:stride]
+            y += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j])
+    return (y + b[None, :, None, None]).astype(np.float32)
+
+
+cases = {
+    "pointwise": ((2, 12, 3, 37), (20, 12, 1, 1), 1, 0, 1),
+    "same3x3": ((1, 24, 9, 45), (16, 24, 3, 3), 1, 1, 1),
+    "dilated": ((1, 16, 11, 40), (8, 16, 3, 3), 1, 2, 2),
+    "strided": ((1, 8, 13, 33), (16, 8, 3, 3), 2, 1, 1),
+}
+for name, (xs, ws, stride, pad, dilation) in cases.items():
+    x = rng.standard_normal(xs).astype(np.float32)
+    w = (rng.standard_normal(ws) * 0.2).astype(np.float32)
+    b = rng.standard_normal(ws[0]).astype(np.float32)
+    y = conv(x, w, b, stride, pad, dilation)
+    attrs = "pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>, " \
+            "dilations = array<i64: %d, %d>" % ((pad,) * 4 + (stride,) * 2 +
+                                                 (dilation,) * 2)
+    lines = [
+        'func.func @main(%%x: %s loc("x")) -> %s {' % (ttype(x), ttype(y)),
+        "  %w = qc.constant " + literal(w),
+        "  %b = qc.constant " + literal(b),
+        "  %%y = qc.conv2d %%x, %%w, %%b {%s} : (%s, %s, %s) -> %s" % (
+            attrs, ttype(x), ttype(w), ttype(b), ttype(y)),
+        "  return %%y : %s" % ttype(y), "}"]
+    with open(os.path.join(out, name + ".mlir"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    np.save(os.path.join(out, name + "_x.npy"), x)
+    np.save(os.path.join(out, name + "_y.npy"), y)
