@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -39,6 +40,65 @@ static int64_t tileFor(int64_t extent, int64_t bound) {
   return 1;
 }
 
+/// Whether every stride of a convolution is 1.
+static bool unitStrides(linalg::Conv2DNchwFchwOp conv) {
+  return llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                      [](int64_t s) { return s == 1; });
+}
+
+/// One tile of a unit-stride convolution, one output row and one kernel
+/// tap wide ([1, F, 1, W] += [F, C, 1, 1] * [1, C, 1, W]), as the matmul
+/// it is: out[F x W] += w[F x C] x[C x W], the input row contiguous. A
+/// matmul tile vectorizes to outer products along W with no transposes,
+/// where the 1-D convolution path transposes every tile.
+static Value convTileAsMatmul(RewriterBase &rewriter,
+                              linalg::Conv2DNchwFchwOp conv) {
+  Location loc = conv.getLoc();
+  Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
+        output = conv.getOutputs()[0];
+  auto outType = cast<RankedTensorType>(output.getType());
+  int64_t filters = outType.getDimSize(1), width = outType.getDimSize(3);
+  int64_t channels = cast<RankedTensorType>(filter.getType()).getDimSize(1);
+  auto matrix = [&](Value value, int64_t rows, int64_t columns,
+                    ArrayRef<int64_t> sizes) {
+    SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)),
+        strides(4, rewriter.getIndexAttr(1)), extents;
+    for (int64_t size : sizes)
+      extents.push_back(rewriter.getIndexAttr(size));
+    auto type = RankedTensorType::get(
+        {rows, columns},
+        cast<RankedTensorType>(value.getType()).getElementType());
+    return tensor::ExtractSliceOp::create(rewriter, loc, type, value, offsets,
+                                          extents, strides)
+        .getResult();
+  };
+  Value weights = matrix(filter, filters, channels, {filters, channels, 1, 1});
+  Value row = matrix(input, channels, width, {1, channels, 1, width});
+  Value accumulator = matrix(output, filters, width, {1, filters, 1, width});
+  Value product =
+      linalg::MatmulOp::create(rewriter, loc, ValueRange{weights, row},
+                               ValueRange{accumulator})
+          .getResult(0);
+  SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)),
+      strides(4, rewriter.getIndexAttr(1)),
+      sizes = {rewriter.getIndexAttr(1), rewriter.getIndexAttr(filters),
+               rewriter.getIndexAttr(1), rewriter.getIndexAttr(width)};
+  return tensor::InsertSliceOp::create(rewriter, loc, product, output, offsets,
+                                       sizes, strides)
+      .getResult();
+}
+
+/// The tile of a loop that becomes the vector lanes: a multiple of 16
+/// floats (one 512-bit register) when the extent allows, else the largest
+/// divisor up to `bound`. 80 columns take 16, not 20 (a register and a
+/// quarter per row).
+static int64_t laneTileFor(int64_t extent, int64_t bound) {
+  for (int64_t lanes = bound; lanes >= 16; lanes -= 16)
+    if (extent % lanes == 0)
+      return lanes;
+  return tileFor(extent, bound);
+}
+
 namespace {
 struct TileAndVectorizePass
     : public quantc::impl::TileAndVectorizeBase<TileAndVectorizePass> {
@@ -57,13 +117,22 @@ struct TileAndVectorizePass
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       bool isMatmul = isa<linalg::MatmulOp>(op.getOperation());
+      auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
+      // Unit-stride convolutions become matmul tiles, one kernel tap each.
+      bool asMatmul = conv && unitStrides(conv);
       // matmul (m, n, k); conv (n, f, oh, ow, c, kh, kw).
       SmallVector<int64_t> bounds =
-          isMatmul ? SmallVector<int64_t>{8, 32, 16}
-                   : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
+          isMatmul   ? SmallVector<int64_t>{8, 32, 16}
+          : asMatmul ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
+                     : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
       SmallVector<int64_t> tiles;
       for (auto [extent, bound] : llvm::zip_equal(ranges, bounds))
         tiles.push_back(tileFor(extent, bound));
+      // The lanes: matmul N, a matmul-tiled convolution's output columns.
+      if (isMatmul)
+        tiles[1] = laneTileFor(ranges[1], bounds[1]);
+      else if (asMatmul)
+        tiles[3] = laneTileFor(ranges[3], bounds[3]);
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
       auto tilable = dyn_cast<TilingInterface>(op.getOperation());
@@ -77,6 +146,17 @@ struct TileAndVectorizePass
       rewriter.replaceOp(op, tiled->replacements);
       if (isMatmul)
         llvm::append_range(matmulTiles, tiled->tiledOps);
+      if (asMatmul)
+        for (Operation *tile : tiled->tiledOps) {
+          rewriter.setInsertionPoint(tile);
+          Value replacement =
+              convTileAsMatmul(rewriter, cast<linalg::Conv2DNchwFchwOp>(tile));
+          matmulTiles.push_back(
+              replacement.getDefiningOp<tensor::InsertSliceOp>()
+                  .getSource()
+                  .getDefiningOp());
+          rewriter.replaceOp(tile, replacement);
+        }
     }
 
     // One-row convolution tiles become 1-D convolutions.

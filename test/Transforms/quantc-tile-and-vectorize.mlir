@@ -22,11 +22,27 @@ func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>, %c: tensor<64
 // -----
 
 // CHECK-LABEL: func @conv
-// One output row, one kernel row per tile: vectorized 1-D convolutions.
+// Unit strides: one output row and one kernel tap per tile, each an
+// 8 x 16 by 16 x 32 matmul tile (F x C by C x W) with no transposes, its
+// accumulator carried through the channel and kernel loops.
 // CHECK-NOT: linalg.conv_2d_nchw_fchw
 // CHECK-NOT: linalg.conv_1d_ncw_fcw
-// CHECK: vector.contract {{.*}} vector<1x16x8xf32>
-func.func @conv(%x: tensor<1x8x10x18xf32>, %w: tensor<16x8x3x3xf32>, %y: tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32> {
-  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x10x18xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
+// CHECK-NOT: vector.transpose
+// CHECK: vector.contract {{.*}} vector<8x16xf32>, vector<16x32xf32> into vector<8x32xf32>
+func.func @conv(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %y: tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32> {
+  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x16x10x34xf32>, tensor<16x16x3x3xf32>) outs(%y : tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32>
+  return %0 : tensor<1x16x8x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @strided_conv
+// Other strides: one output row, one kernel row per tile: vectorized 1-D
+// convolutions (strided: one contraction per output column).
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// CHECK-NOT: linalg.conv_1d_ncw_fcw
+// CHECK: vector.contract {{.*}} into vector<1x1x8xf32>
+func.func @strided_conv(%x: tensor<1x8x17x33xf32>, %w: tensor<16x8x3x3xf32>, %y: tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x8x17x33xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
   return %0 : tensor<1x16x8x16xf32>
 }
