@@ -95,6 +95,7 @@ static RunProfile summarizeProfile(llvm::ArrayRef<JitModel::ProfileSite> sites,
     else if (entry.kind != kind)
       entry.kind = "nest+kernel";
     double ms = site.seconds * 1000 / double(runs);
+    entry.parts.emplace_back(site.callee, ms);
     entry.ms += ms;
     entry.calls += site.calls / runs;
     profile.callsMs += ms;
@@ -110,11 +111,16 @@ static RunProfile summarizeProfile(llvm::ArrayRef<JitModel::ProfileSite> sites,
 static llvm::Error writeProfile(const RunProfile &profile, llvm::StringRef dir,
                                 RunResult &result) {
   llvm::json::Array entries;
-  for (const ProfileEntry &entry : profile.entries)
+  for (const ProfileEntry &entry : profile.entries) {
+    llvm::json::Array parts;
+    for (const auto &[callee, ms] : entry.parts)
+      parts.push_back(llvm::json::Object{{"callee", callee}, {"ms", ms}});
     entries.push_back(llvm::json::Object{{"name", entry.name},
                                          {"ms", entry.ms},
                                          {"calls", entry.calls},
-                                         {"kind", entry.kind}});
+                                         {"kind", entry.kind},
+                                         {"parts", std::move(parts)}});
+  }
   llvm::json::Object object{{"runs", profile.runs},
                             {"total_ms", profile.totalMs},
                             {"calls_ms", profile.callsMs},

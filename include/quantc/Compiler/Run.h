@@ -48,6 +48,9 @@ struct ProfileEntry {
   int64_t calls = 0;
   /// "nest", "kernel" or "nest+kernel".
   std::string kind;
+  /// Each call's callee (a loop nest or kernel function) and its mean
+  /// milliseconds per run, in program order.
+  std::vector<std::pair<std::string, double>> parts;
 };
 
 struct RunProfile {

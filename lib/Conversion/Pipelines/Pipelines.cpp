@@ -84,7 +84,11 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = runtimeAllocator;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
-  // erf and friends have no LLVM intrinsic: call libm.
+  // Ops with an LLVM intrinsic become it first: math-to-libm would make
+  // roundeven (every quantize) a scalar roundevenf call per element, which
+  // no loop vectorizes; the intrinsic is one vroundps / frintn per vector.
+  // erf and friends have no intrinsic: they call libm.
+  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
