@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Runs an ONNX model with onnxruntime-node (one thread) on .npy inputs and
-// writes every output as OUTDIR/<name>.npy, and the mean latency of RUNS
-// runs to OUTDIR/ort_latency_ms.txt.
-// usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS name=file.npy...
+// Runs an ONNX model with onnxruntime-node (one intra-op thread, or
+// --threads=N) on .npy inputs and writes every output as OUTDIR/<name>.npy,
+// and the mean latency of RUNS runs to OUTDIR/ort_latency_ms.txt.
+// usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS [--threads=N]
+//            name=file.npy...
 const fs = require('fs');
 const path = require('path');
-const [ortDir, model, outDir, runsText, ...specs] = process.argv.slice(2);
+const [ortDir, model, outDir, runsText, ...args] = process.argv.slice(2);
+const threadFlag = args.find(a => a.startsWith('--threads='));
+const threads = threadFlag ? Number(threadFlag.split('=')[1]) : 1;
+const specs = args.filter(a => !a.startsWith('--threads='));
 const ort = require(ortDir);
 
 function readNpy(file) {
@@ -36,7 +40,8 @@ function writeNpy(file, tensor) {
 
 (async () => {
   const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential'});
+    intraOpNumThreads: threads, interOpNumThreads: 1,
+    executionMode: 'sequential'});
   const feeds = {};
   for (const spec of specs) {
     const [name, file] = spec.split('=');
