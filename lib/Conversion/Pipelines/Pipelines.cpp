@@ -62,6 +62,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // exp, tanh, erf, log as polynomials the loop vectorizer takes (a libm
+  // call per element otherwise): softmax, swish, GELU.
+  pm.addNestedPass<func::FuncOp>(createApproximateMath());
   // One function per loop nest: LLVM's loop passes are quadratic in the
   // loops of one function.
   pm.addPass(createOutlineLoopNests());
