@@ -31,12 +31,11 @@ Value addChannelBias(OpBuilder &b, Location loc, Value result, Value bias) {
   SmallVector<int64_t> shape(type.getRank(), 1);
   shape[1] = channels;
   Value reshaped = reshapeTo(b, loc, bias, shape);
-  return buildElementwise(b, loc, type, {result, reshaped},
-                          [](OpBuilder &nb, Location nl, ValueRange args) {
-                            return arith::AddFOp::create(nb, nl, args[0],
-                                                         args[1])
-                                .getResult();
-                          });
+  return buildElementwise(
+      b, loc, type, {result, reshaped},
+      [](OpBuilder &nb, Location nl, ValueRange args) {
+        return arith::AddFOp::create(nb, nl, args[0], args[1]).getResult();
+      });
 }
 
 struct Conv2DLowering : OpRewritePattern<qc::Conv2DOp> {
@@ -45,9 +44,9 @@ struct Conv2DLowering : OpRewritePattern<qc::Conv2DOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     ArrayRef<int64_t> pads = op.getPads();
-    Value padded = padConstant(rewriter, loc, op.getInput(),
-                               {0, 0, pads[0], pads[1]},
-                               {0, 0, pads[2], pads[3]}, 0.0);
+    Value padded =
+        padConstant(rewriter, loc, op.getInput(), {0, 0, pads[0], pads[1]},
+                    {0, 0, pads[2], pads[3]}, 0.0);
     Value conv =
         convolveNCHW(rewriter, loc, op.getType(), padded, op.getWeight(),
                      op.getStrides(), op.getDilations(), op.getGroup());
@@ -64,8 +63,8 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
   LogicalResult matchAndRewrite(qc::ConvTranspose2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (Value product = strideSizedKernel(op, rewriter)) {
-      rewriter.replaceOp(op, addChannelBias(rewriter, op.getLoc(), product,
-                                            op.getBias()));
+      rewriter.replaceOp(
+          op, addChannelBias(rewriter, op.getLoc(), product, op.getBias()));
       return success();
     }
     Location loc = op.getLoc();
@@ -78,7 +77,8 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
                       outputPadding = op.getOutputPadding();
     int64_t group = op.getGroup();
     // Spread: [N, C, (H-1)*s+1, (W-1)*s+1] with the input at stride s.
-    SmallVector<int64_t> spreadShape = {in[0], in[1], (in[2] - 1) * strides[0] + 1,
+    SmallVector<int64_t> spreadShape = {in[0], in[1],
+                                        (in[2] - 1) * strides[0] + 1,
                                         (in[3] - 1) * strides[1] + 1};
     Value spread = filledTensor(
         rewriter, loc, RankedTensorType::get(spreadShape, element), 0.0);
@@ -126,8 +126,10 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
         {group, outPerGroup, inPerGroup, w[2], w[3]}, element);
     Value groupedW = reshapeTo(rewriter, loc, op.getWeight(),
                                {group, inPerGroup, outPerGroup, w[2], w[3]});
-    AffineExpr g = rewriter.getAffineDimExpr(0), m = rewriter.getAffineDimExpr(1),
-               c = rewriter.getAffineDimExpr(2), y = rewriter.getAffineDimExpr(3),
+    AffineExpr g = rewriter.getAffineDimExpr(0),
+               m = rewriter.getAffineDimExpr(1),
+               c = rewriter.getAffineDimExpr(2),
+               y = rewriter.getAffineDimExpr(3),
                x = rewriter.getAffineDimExpr(4);
     SmallVector<AffineMap> maps = {
         AffineMap::get(5, 0, {g, c, m, w[2] - 1 - y, w[3] - 1 - x}, context),
@@ -141,8 +143,8 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
               linalg::YieldOp::create(nb, nl, args[0]);
             })
             .getResult(0);
-    Value flipped = reshapeTo(rewriter, loc, flippedGrouped,
-                              flippedType.getShape());
+    Value flipped =
+        reshapeTo(rewriter, loc, flippedGrouped, flippedType.getShape());
     Value conv = convolveNCHW(rewriter, loc, op.getType(), padded, flipped,
                               {1, 1}, dilations, group);
     rewriter.replaceOp(op, addChannelBias(rewriter, loc, conv, op.getBias()));
@@ -173,9 +175,8 @@ struct ConvTranspose2DLowering : OpRewritePattern<qc::ConvTranspose2DOp> {
     Location loc = op.getLoc();
     Type element = inType.getElementType();
     int64_t c = in[1], h = in[2], wd = in[3], m = w[1], kh = w[2], kw = w[3];
-    Value rows = transpose2D(rewriter, loc,
-                             reshapeTo(rewriter, loc, op.getInput(),
-                                       {c, h * wd}));
+    Value rows = transpose2D(
+        rewriter, loc, reshapeTo(rewriter, loc, op.getInput(), {c, h * wd}));
     Value taps = reshapeTo(rewriter, loc, op.getWeight(), {c, m * kh * kw});
     auto productType = RankedTensorType::get({h * wd, m * kh * kw}, element);
     Value product =
@@ -225,15 +226,15 @@ struct MatMulLowering : OpRewritePattern<qc::MatMulOp> {
       Value flat = reshapeTo(rewriter, loc, lhs, {m, k});
       auto type = RankedTensorType::get({m, n}, element);
       Value init = filledTensor(rewriter, loc, type, 0.0);
-      product = linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
-                                         ValueRange{flat, rhs},
-                                         ValueRange{init})
-                    .getResult(0);
+      product =
+          linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
+                                   ValueRange{flat, rhs}, ValueRange{init})
+              .getResult(0);
     } else {
       product = batchedContraction(rewriter, loc, lhs, rhs, a, bs, element);
     }
-    rewriter.replaceOp(op,
-                       reshapeTo(rewriter, loc, product, op.getType().getShape()));
+    rewriter.replaceOp(
+        op, reshapeTo(rewriter, loc, product, op.getType().getShape()));
     return success();
   }
 
@@ -284,26 +285,28 @@ struct MatMulLowering : OpRewritePattern<qc::MatMulOp> {
                [](OpBuilder &nb, Location nl, ValueRange args) {
                  Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
                  linalg::YieldOp::create(
-                     nb, nl, arith::AddFOp::create(nb, nl, args[2], p)
-                                 .getResult());
+                     nb, nl,
+                     arith::AddFOp::create(nb, nl, args[2], p).getResult());
                })
         .getResult(0);
   }
 };
-
 
 struct GemmLowering : OpRewritePattern<qc::GemmOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(qc::GemmOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value a = op.getTransA() ? transpose2D(rewriter, loc, op.getA()) : op.getA();
-    Value bm = op.getTransB() ? transpose2D(rewriter, loc, op.getB()) : op.getB();
+    Value a =
+        op.getTransA() ? transpose2D(rewriter, loc, op.getA()) : op.getA();
+    Value bm =
+        op.getTransB() ? transpose2D(rewriter, loc, op.getB()) : op.getB();
     auto type = op.getType();
     Value init = filledTensor(rewriter, loc, type, 0.0);
-    Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
-                                             ValueRange{a, bm}, ValueRange{init})
-                        .getResult(0);
+    Value product =
+        linalg::MatmulOp::create(rewriter, loc, TypeRange{type},
+                                 ValueRange{a, bm}, ValueRange{init})
+            .getResult(0);
     double alpha = op.getAlpha().convertToDouble();
     double beta = op.getBeta().convertToDouble();
     SmallVector<Value> inputs = {product};
@@ -338,8 +341,8 @@ struct BatchNormLowering : OpRewritePattern<qc::BatchNormOp> {
     SmallVector<int64_t> channelShape(type.getRank(), 1);
     channelShape[1] = type.getDimSize(1);
     SmallVector<Value> inputs = {op.getInput()};
-    for (Value param : {op.getScale(), op.getBias(), op.getMean(),
-                        op.getVariance()})
+    for (Value param :
+         {op.getScale(), op.getBias(), op.getMean(), op.getVariance()})
       inputs.push_back(reshapeTo(rewriter, loc, param, channelShape));
     double epsilon = op.getEpsilon().convertToDouble();
     Value result = buildElementwise(
@@ -361,18 +364,18 @@ struct BatchNormLowering : OpRewritePattern<qc::BatchNormOp> {
 /// Divides `sum` elementwise by `count` (a scalar).
 Value divideBy(OpBuilder &b, Location loc, Value sum, double count) {
   auto type = cast<RankedTensorType>(sum.getType());
-  return buildElementwise(b, loc, type, sum,
-                          [&](OpBuilder &nb, Location nl, ValueRange args) {
-                            return arith::DivFOp::create(
-                                       nb, nl, args[0],
-                                       floatConstant(nb, nl,
-                                                     args[0].getType(), count))
-                                .getResult();
-                          });
+  return buildElementwise(
+      b, loc, type, sum, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        return arith::DivFOp::create(
+                   nb, nl, args[0],
+                   floatConstant(nb, nl, args[0].getType(), count))
+            .getResult();
+      });
 }
 
 Value binary(OpBuilder &b, Location loc, RankedTensorType type, Value x,
-             Value y, function_ref<Value(OpBuilder &, Location, Value, Value)> f) {
+             Value y,
+             function_ref<Value(OpBuilder &, Location, Value, Value)> f) {
   return buildElementwise(b, loc, type, {x, y},
                           [&](OpBuilder &nb, Location nl, ValueRange args) {
                             return f(nb, nl, args[0], args[1]);
@@ -419,22 +422,24 @@ struct LayerNormLowering : OpRewritePattern<qc::LayerNormOp> {
       axes.push_back(d);
       count *= type.getDimSize(d);
     }
-    Value mean = divideBy(rewriter, loc,
-                          reduceKeepDims(rewriter, loc, op.getInput(), axes,
-                                         ReductionKind::Sum),
-                          count);
-    Value centered = binary(rewriter, loc, type, op.getInput(), mean,
-                            [](OpBuilder &b, Location l, Value x, Value m) -> Value {
-                              return arith::SubFOp::create(b, l, x, m);
-                            });
-    Value squares = binary(rewriter, loc, type, centered, centered,
-                           [](OpBuilder &b, Location l, Value x, Value y) -> Value {
-                             return arith::MulFOp::create(b, l, x, y);
-                           });
-    Value var = divideBy(rewriter, loc,
-                         reduceKeepDims(rewriter, loc, squares, axes,
-                                        ReductionKind::Sum),
-                         count);
+    Value mean = divideBy(
+        rewriter, loc,
+        reduceKeepDims(rewriter, loc, op.getInput(), axes, ReductionKind::Sum),
+        count);
+    Value centered =
+        binary(rewriter, loc, type, op.getInput(), mean,
+               [](OpBuilder &b, Location l, Value x, Value m) -> Value {
+                 return arith::SubFOp::create(b, l, x, m);
+               });
+    Value squares =
+        binary(rewriter, loc, type, centered, centered,
+               [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+                 return arith::MulFOp::create(b, l, x, y);
+               });
+    Value var = divideBy(
+        rewriter, loc,
+        reduceKeepDims(rewriter, loc, squares, axes, ReductionKind::Sum),
+        count);
     double epsilon = op.getEpsilon().convertToDouble();
     SmallVector<Value> inputs = {centered, var, op.getScale()};
     if (op.getBias())
@@ -444,12 +449,12 @@ struct LayerNormLowering : OpRewritePattern<qc::LayerNormOp> {
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value v = arith::AddFOp::create(
               b, l, args[1], floatConstant(b, l, args[1].getType(), epsilon));
-          Value normalized =
-              arith::DivFOp::create(b, l, args[0], math::SqrtOp::create(b, l, v));
+          Value normalized = arith::DivFOp::create(
+              b, l, args[0], math::SqrtOp::create(b, l, v));
           Value scaled = arith::MulFOp::create(b, l, normalized, args[2]);
-          return args.size() > 3 ? arith::AddFOp::create(b, l, scaled, args[3])
-                                       .getResult()
-                                 : scaled;
+          return args.size() > 3
+                     ? arith::AddFOp::create(b, l, scaled, args[3]).getResult()
+                     : scaled;
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -474,8 +479,8 @@ struct MaxPoolLowering : OpRewritePattern<qc::MaxPool2DOp> {
                       p = op.getPads(), d = op.getDilations();
     SmallVector<int64_t> high = {0, 0, p[2], p[3]};
     for (int i = 0; i < 2; ++i)
-      high[2 + i] += ceilOverhang(in[2 + i], out[2 + i], k[i], s[i], d[i],
-                                  p[i], p[2 + i]);
+      high[2 + i] +=
+          ceilOverhang(in[2 + i], out[2 + i], k[i], s[i], d[i], p[i], p[2 + i]);
     Value padded = padConstant(rewriter, loc, op.getInput(), {0, 0, p[0], p[1]},
                                high, -std::numeric_limits<double>::infinity());
     Type element = op.getType().getElementType();
@@ -505,8 +510,8 @@ struct AvgPoolLowering : OpRewritePattern<qc::AvgPool2DOp> {
                       p = op.getPads();
     SmallVector<int64_t> high = {0, 0, p[2], p[3]};
     for (int i = 0; i < 2; ++i)
-      high[2 + i] += ceilOverhang(in[2 + i], out[2 + i], k[i], s[i], 1, p[i],
-                                  p[2 + i]);
+      high[2 + i] +=
+          ceilOverhang(in[2 + i], out[2 + i], k[i], s[i], 1, p[i], p[2 + i]);
     Value padded = padConstant(rewriter, loc, op.getInput(), {0, 0, p[0], p[1]},
                                high, 0.0);
     Type element = op.getType().getElementType();
@@ -532,9 +537,11 @@ struct AvgPoolLowering : OpRewritePattern<qc::AvgPool2DOp> {
         }
         counts.push_back(static_cast<float>(std::max<int64_t>(n, 1)));
       }
-    auto countType = RankedTensorType::get({out[2], out[3]}, rewriter.getF32Type());
+    auto countType =
+        RankedTensorType::get({out[2], out[3]}, rewriter.getF32Type());
     Value countTensor = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(countType, ArrayRef<float>(counts)));
+        rewriter, loc,
+        DenseElementsAttr::get(countType, ArrayRef<float>(counts)));
     rewriter.replaceOp(
         op, binary(rewriter, loc, op.getType(), sum, countTensor,
                    [](OpBuilder &b, Location l, Value x, Value c) -> Value {
@@ -578,16 +585,16 @@ struct ReduceLowering : OpRewritePattern<Op> {
       for (int64_t d = 0; d < rank; ++d)
         axes.push_back(d);
     llvm::sort(axes);
-    Value result = reduceKeepDims(rewriter, op.getLoc(), op.getInput(), axes,
-                                  kind);
+    Value result =
+        reduceKeepDims(rewriter, op.getLoc(), op.getInput(), axes, kind);
     if (mean) {
       double count = 1;
       for (int64_t axis : axes)
         count *= type.getDimSize(axis);
       result = divideBy(rewriter, op.getLoc(), result, count);
     }
-    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), result,
-                                     op.getType().getShape()));
+    rewriter.replaceOp(
+        op, reshapeTo(rewriter, op.getLoc(), result, op.getType().getShape()));
     return success();
   }
 };
@@ -604,8 +611,13 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
     int64_t rank = outType.getRank();
     ArrayRef<float> scales = op.getScales();
     Value input = op.getInput();
+    if (Value repeated = integerUpsample(rewriter, op)) {
+      rewriter.replaceOp(op, repeated);
+      return success();
+    }
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, outType, ValueRange{}, emptyTensor(rewriter, loc, outType),
+        rewriter, loc, outType, ValueRange{},
+        emptyTensor(rewriter, loc, outType),
         rewriter.getMultiDimIdentityMap(rank),
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
         [&](OpBuilder &b, Location l, ValueRange) {
@@ -625,8 +637,9 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
             }
             Value x = arith::SIToFPOp::create(
                 b, l, f32, arith::IndexCastOp::create(b, l, b.getI64Type(), i));
-            Value src = sourceCoordinate(b, l, x, scales[d], inExtent,
-                                         outExtent, op.getCoordinateTransform());
+            Value src =
+                sourceCoordinate(b, l, x, scales[d], inExtent, outExtent,
+                                 op.getCoordinateTransform());
             Value maxIdx = floatConstant(b, l, f32, inExtent - 1);
             Value zero = floatConstant(b, l, f32, 0.0);
             if (op.getMode() == qc::ResizeMode::nearest) {
@@ -634,7 +647,8 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
               rounded = arith::MinimumFOp::create(
                   b, l, arith::MaximumFOp::create(b, l, rounded, zero), maxIdx);
               Value idx = arith::IndexCastOp::create(
-                  b, l, index, arith::FPToSIOp::create(b, l, b.getI64Type(), rounded));
+                  b, l, index,
+                  arith::FPToSIOp::create(b, l, b.getI64Type(), rounded));
               lowIdx.push_back(idx);
               highIdx.push_back(idx);
               frac.push_back(Value());
@@ -644,11 +658,13 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
                 b, l, arith::MaximumFOp::create(b, l, src, zero), maxIdx);
             Value floor = math::FloorOp::create(b, l, src);
             Value ceil = arith::MinimumFOp::create(
-                b, l, arith::AddFOp::create(b, l, floor, floatConstant(b, l, f32, 1)),
+                b, l,
+                arith::AddFOp::create(b, l, floor, floatConstant(b, l, f32, 1)),
                 maxIdx);
             auto toIndex = [&](Value v) -> Value {
               return arith::IndexCastOp::create(
-                  b, l, index, arith::FPToSIOp::create(b, l, b.getI64Type(), v));
+                  b, l, index,
+                  arith::FPToSIOp::create(b, l, b.getI64Type(), v));
             };
             lowIdx.push_back(toIndex(floor));
             highIdx.push_back(toIndex(ceil));
@@ -660,6 +676,50 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
+  }
+
+  /// Nearest, asymmetric, floor, every resized extent an integer multiple
+  /// k of the input's (an FPN's x2 upsampling): the source index is
+  /// exactly x floordiv k (x / k in f32 is exact or rounds away from the
+  /// next integer for x < 2^20), so the generic reads the input through a
+  /// floordiv map, which vectorizes, instead of computing each index in
+  /// float (divide, floor, clamp, convert: 2.4 ms per 96 x 80 x 80 on
+  /// det).
+  static Value integerUpsample(PatternRewriter &rewriter, qc::ResizeOp op) {
+    auto inType = op.getInput().getType();
+    auto outType = op.getType();
+    if (op.getMode() != qc::ResizeMode::nearest ||
+        op.getCoordinateTransform() != qc::CoordinateTransform::asymmetric ||
+        op.getNearestRounding() != qc::NearestRounding::floor ||
+        !inType.hasStaticShape() || !outType.hasStaticShape())
+      return Value();
+    MLIRContext *context = rewriter.getContext();
+    SmallVector<AffineExpr> source;
+    for (int64_t d = 0; d < outType.getRank(); ++d) {
+      int64_t in = inType.getDimSize(d), out = outType.getDimSize(d);
+      float scale = op.getScales()[d];
+      AffineExpr x = getAffineDimExpr(d, context);
+      if (in == out && scale == 1.0f) {
+        source.push_back(x);
+        continue;
+      }
+      int64_t k = int64_t(scale);
+      if (float(k) != scale || k < 2 || out != in * k || out >= (1 << 20))
+        return Value();
+      source.push_back(x.floorDiv(k));
+    }
+    int64_t rank = outType.getRank();
+    return linalg::GenericOp::create(
+               rewriter, op.getLoc(), outType, ValueRange{op.getInput()},
+               emptyTensor(rewriter, op.getLoc(), outType),
+               ArrayRef<AffineMap>{AffineMap::get(rank, 0, source, context),
+                                   rewriter.getMultiDimIdentityMap(rank)},
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [](OpBuilder &b, Location l, ValueRange args) {
+                 linalg::YieldOp::create(b, l, args[0]);
+               })
+        .getResult(0);
   }
 
   static Value sourceCoordinate(OpBuilder &b, Location l, Value x, float scale,
@@ -707,9 +767,8 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
   }
 
   /// Recursively blends the 2^k corners for the dimensions with fractions.
-  static Value blend(OpBuilder &b, Location l, Value input,
-                     ArrayRef<Value> low, ArrayRef<Value> high,
-                     ArrayRef<Value> frac, size_t d,
+  static Value blend(OpBuilder &b, Location l, Value input, ArrayRef<Value> low,
+                     ArrayRef<Value> high, ArrayRef<Value> frac, size_t d,
                      SmallVector<Value> chosen) {
     if (d == low.size())
       return tensor::ExtractOp::create(b, l, input, chosen);
@@ -726,19 +785,20 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
     if (t.getType() != a.getType())
       t = arith::TruncFOp::create(b, l, a.getType(), t);
     Value delta = arith::SubFOp::create(b, l, c, a);
-    return arith::AddFOp::create(b, l, a, arith::MulFOp::create(b, l, delta, t));
+    return arith::AddFOp::create(b, l, a,
+                                 arith::MulFOp::create(b, l, delta, t));
   }
 };
 
 } // namespace
 
 void quantc::lowering::populateNNLowering(RewritePatternSet &patterns) {
-  patterns.add<Conv2DLowering, ConvTranspose2DLowering, MatMulLowering,
-               GemmLowering, BatchNormLowering, SoftmaxLowering,
-               LayerNormLowering, MaxPoolLowering, AvgPoolLowering,
-               GlobalAvgPoolLowering,
-               ReduceLowering<qc::ReduceMeanOp, ReductionKind::Sum, true>,
-               ReduceLowering<qc::ReduceSumOp, ReductionKind::Sum, false>,
-               ReduceLowering<qc::ReduceMaxOp, ReductionKind::Max, false>,
-               ResizeLowering>(patterns.getContext());
+  patterns
+      .add<Conv2DLowering, ConvTranspose2DLowering, MatMulLowering,
+           GemmLowering, BatchNormLowering, SoftmaxLowering, LayerNormLowering,
+           MaxPoolLowering, AvgPoolLowering, GlobalAvgPoolLowering,
+           ReduceLowering<qc::ReduceMeanOp, ReductionKind::Sum, true>,
+           ReduceLowering<qc::ReduceSumOp, ReductionKind::Sum, false>,
+           ReduceLowering<qc::ReduceMaxOp, ReductionKind::Max, false>,
+           ResizeLowering>(patterns.getContext());
 }

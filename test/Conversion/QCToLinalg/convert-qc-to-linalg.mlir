@@ -58,6 +58,19 @@ func.func @pointwise_conv(%x: tensor<2x4x3x5xf32>, %w: tensor<8x4x1x1xf32>) -> t
 
 // -----
 
+// Nearest, asymmetric, floor by integer factors (an FPN's upsampling):
+// the input read through floordiv maps, no index arithmetic per element.
+// CHECK-DAG: #[[UP:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 floordiv 2, d3 floordiv 3)>
+// CHECK-LABEL: func @integer_upsample
+// CHECK: linalg.generic {indexing_maps = [#[[UP]], #{{.*}}]
+// CHECK-NOT: math.floor
+func.func @integer_upsample(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x6x12xf32> {
+  %0 = qc.resize %x {coordinate_transform = #qc.coordinate_transform<asymmetric>, nearest_rounding = #qc.nearest_rounding<floor>, scales = array<f32: 1.0, 1.0, 2.0, 3.0>} : tensor<1x2x3x4xf32> -> tensor<1x2x6x12xf32>
+  return %0 : tensor<1x2x6x12xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @linear
 func.func @linear(%a: tensor<2x5x8xf32>, %w: tensor<8x4xf32>, %q: tensor<2x5x8xf32>, %k: tensor<2x8x5xf32>) -> (tensor<2x5x4xf32>, tensor<2x5x5xf32>) {
   // A rank-3 lhs against a matrix folds into one linalg.matmul.

@@ -54,3 +54,16 @@ for name, (xs, ws, stride, pad, dilation) in cases.items():
         f.write("\n".join(lines) + "\n")
     np.save(os.path.join(out, name + "_x.npy"), x)
     np.save(os.path.join(out, name + "_y.npy"), y)
+
+# Nearest upsampling by integer factors (asymmetric, floor): numpy repeats.
+x = rng.standard_normal((1, 3, 5, 7)).astype(np.float32)
+y = x.repeat(2, axis=2).repeat(3, axis=3)
+with open(os.path.join(out, "upsample.mlir"), "w") as f:
+    f.write('func.func @main(%%x: %s loc("x")) -> %s {\n'
+            '  %%y = qc.resize %%x {coordinate_transform = '
+            '#qc.coordinate_transform<asymmetric>, nearest_rounding = '
+            '#qc.nearest_rounding<floor>, scales = array<f32: 1.0, 1.0, 2.0, '
+            '3.0>} : %s -> %s\n  return %%y : %s\n}\n' % (
+                ttype(x), ttype(y), ttype(x), ttype(y), ttype(y)))
+np.save(os.path.join(out, "upsample_x.npy"), x)
+np.save(os.path.join(out, "upsample_y.npy"), y)
