@@ -233,21 +233,24 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
       return std::move(err);
     progress.step();
   }
+  // The profile covers the benchmark runs when there are some.
+  int64_t profiledRuns = int64_t(result.samples);
+  double profiledSeconds = sampleSeconds;
   if (run.benchmarkRuns) {
     (*model)->resetProfile();
     auto start = std::chrono::steady_clock::now();
     for (unsigned i = 0; i < run.benchmarkRuns; ++i)
       if (auto again = (*model)->run(inputs); !again)
         return again.takeError();
-    std::chrono::duration<double, std::milli> elapsed =
-        std::chrono::steady_clock::now() - start;
-    result.latencyMs = elapsed.count() / run.benchmarkRuns;
+    profiledRuns = run.benchmarkRuns;
+    profiledSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    result.latencyMs = profiledSeconds * 1000 / run.benchmarkRuns;
   }
   if (run.profile) {
-    int64_t runs = run.benchmarkRuns ? run.benchmarkRuns : result.samples;
-    double seconds =
-        run.benchmarkRuns ? *result.latencyMs / 1000 * runs : sampleSeconds;
-    result.profile = summarizeProfile((*model)->profile(), runs, seconds);
+    result.profile =
+        summarizeProfile((*model)->profile(), profiledRuns, profiledSeconds);
     if (llvm::Error err = writeProfile(*result.profile, run.outputDir, result))
       return std::move(err);
   }

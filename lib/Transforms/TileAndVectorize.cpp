@@ -51,25 +51,30 @@ static bool unitStrides(linalg::Conv2DNchwFchwOp conv) {
 /// it is: out[F x W] += w[F x C] x[C x W], the input row contiguous. A
 /// matmul tile vectorizes to outer products along W with no transposes,
 /// where the 1-D convolution path transposes every tile.
-static Value convTileAsMatmul(RewriterBase &rewriter,
-                              linalg::Conv2DNchwFchwOp conv) {
+static tensor::InsertSliceOp convTileAsMatmul(RewriterBase &rewriter,
+                                              linalg::Conv2DNchwFchwOp conv) {
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
         output = conv.getOutputs()[0];
   auto outType = cast<RankedTensorType>(output.getType());
   int64_t filters = outType.getDimSize(1), width = outType.getDimSize(3);
   int64_t channels = cast<RankedTensorType>(filter.getType()).getDimSize(1);
+  // Every slice is the whole 4-D tile operand, taken as a matrix.
+  SmallVector<OpFoldResult> origin(4, rewriter.getIndexAttr(0)),
+      unit(4, rewriter.getIndexAttr(1));
+  auto extents = [&](ArrayRef<int64_t> sizes) {
+    SmallVector<OpFoldResult> result;
+    for (int64_t size : sizes)
+      result.push_back(rewriter.getIndexAttr(size));
+    return result;
+  };
   auto matrix = [&](Value value, int64_t rows, int64_t columns,
                     ArrayRef<int64_t> sizes) {
-    SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)),
-        strides(4, rewriter.getIndexAttr(1)), extents;
-    for (int64_t size : sizes)
-      extents.push_back(rewriter.getIndexAttr(size));
     auto type = RankedTensorType::get(
         {rows, columns},
         cast<RankedTensorType>(value.getType()).getElementType());
-    return tensor::ExtractSliceOp::create(rewriter, loc, type, value, offsets,
-                                          extents, strides)
+    return tensor::ExtractSliceOp::create(rewriter, loc, type, value, origin,
+                                          extents(sizes), unit)
         .getResult();
   };
   Value weights = matrix(filter, filters, channels, {filters, channels, 1, 1});
@@ -79,13 +84,8 @@ static Value convTileAsMatmul(RewriterBase &rewriter,
       linalg::MatmulOp::create(rewriter, loc, ValueRange{weights, row},
                                ValueRange{accumulator})
           .getResult(0);
-  SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0)),
-      strides(4, rewriter.getIndexAttr(1)),
-      sizes = {rewriter.getIndexAttr(1), rewriter.getIndexAttr(filters),
-               rewriter.getIndexAttr(1), rewriter.getIndexAttr(width)};
-  return tensor::InsertSliceOp::create(rewriter, loc, product, output, offsets,
-                                       sizes, strides)
-      .getResult();
+  return tensor::InsertSliceOp::create(rewriter, loc, product, output, origin,
+                                       extents({1, filters, 1, width}), unit);
 }
 
 /// The tile of a loop that becomes the vector lanes: a multiple of 16
@@ -149,13 +149,10 @@ struct TileAndVectorizePass
       if (asMatmul)
         for (Operation *tile : tiled->tiledOps) {
           rewriter.setInsertionPoint(tile);
-          Value replacement =
+          tensor::InsertSliceOp tileResult =
               convTileAsMatmul(rewriter, cast<linalg::Conv2DNchwFchwOp>(tile));
-          matmulTiles.push_back(
-              replacement.getDefiningOp<tensor::InsertSliceOp>()
-                  .getSource()
-                  .getDefiningOp());
-          rewriter.replaceOp(tile, replacement);
+          matmulTiles.push_back(tileResult.getSource().getDefiningOp());
+          rewriter.replaceOp(tile, tileResult);
         }
     }
 
@@ -190,7 +187,10 @@ struct TileAndVectorizePass
     // every step of the reduction loop and written back at the bottom:
     // hoisted, the accumulator is a loop-carried vector (registers) and
     // touches memory once per tile. Innermost loops first, so that a
-    // hoisted pair can move further out.
+    // hoisted pair can move further out. Folding first (no patterns: the
+    // ops' folders and dead-code removal) turns the tiles' slice-of-slice
+    // chains into the loop-invariant pairs the hoisting matches; without
+    // it nothing is hoisted.
     if (failed(applyPatternsGreedily(func, RewritePatternSet(context))))
       return signalPassFailure();
     SmallVector<scf::ForOp> loops;

@@ -188,43 +188,43 @@ static Value zeroTensor(OpBuilder &b, Location loc, RankedTensorType type) {
 static Value pointwiseAsMatmul(OpBuilder &b, Location loc,
                                RankedTensorType resultType, Value input,
                                Value weight) {
-  auto in = cast<RankedTensorType>(input.getType()).getShape();
-  int64_t images = in[0], channels = in[1], pixels = in[2] * in[3];
+  auto inType = cast<RankedTensorType>(input.getType());
+  ArrayRef<int64_t> in = inType.getShape();
+  int64_t images = in[0], channels = in[1], height = in[2], width = in[3];
   int64_t filters = resultType.getDimSize(1);
   Value kernel = reshapeTo(b, loc, weight, {filters, channels});
-  auto productType =
-      RankedTensorType::get({filters, pixels}, resultType.getElementType());
-  auto imageType = RankedTensorType::get(
-      {1, channels, in[2], in[3]},
-      cast<RankedTensorType>(input.getType()).getElementType());
-  auto outImageType = RankedTensorType::get({1, filters, in[2], in[3]},
-                                            resultType.getElementType());
-  auto one = b.getIndexAttr(1), zero = b.getIndexAttr(0);
-  Value result = emptyTensor(b, loc, resultType);
-  for (int64_t n = 0; n < images; ++n) {
-    Value image = input;
-    if (images > 1)
-      image = tensor::ExtractSliceOp::create(
-          b, loc, imageType, input,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(n), zero, zero, zero},
-          ArrayRef<OpFoldResult>{one, b.getIndexAttr(channels),
-                                 b.getIndexAttr(in[2]), b.getIndexAttr(in[3])},
-          ArrayRef<OpFoldResult>{one, one, one, one});
+  auto productType = RankedTensorType::get({filters, height * width},
+                                           resultType.getElementType());
+  // Y[n] = W X[n] for one [1, C, H, W] image, as [1, F, H, W].
+  auto convolve = [&](Value image) {
     Value product =
         linalg::MatmulOp::create(
             b, loc,
-            ValueRange{kernel, reshapeTo(b, loc, image, {channels, pixels})},
+            ValueRange{kernel,
+                       reshapeTo(b, loc, image, {channels, height * width})},
             ValueRange{zeroTensor(b, loc, productType)})
             .getResult(0);
-    Value outImage = reshapeTo(b, loc, product, outImageType.getShape());
-    if (images == 1)
-      return outImage;
-    result = tensor::InsertSliceOp::create(
-        b, loc, outImage, result,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(n), zero, zero, zero},
-        ArrayRef<OpFoldResult>{one, b.getIndexAttr(filters),
-                               b.getIndexAttr(in[2]), b.getIndexAttr(in[3])},
-        ArrayRef<OpFoldResult>{one, one, one, one});
+    return reshapeTo(b, loc, product, {1, filters, height, width});
+  };
+  if (images == 1)
+    return convolve(input);
+  // Image n: offsets [n, 0, 0, 0], sizes [1, channels, H, W], unit steps.
+  auto one = b.getIndexAttr(1), zero = b.getIndexAttr(0);
+  SmallVector<OpFoldResult> unit(4, one);
+  auto sizes = [&](int64_t channelExtent) {
+    return SmallVector<OpFoldResult>{one, b.getIndexAttr(channelExtent),
+                                     b.getIndexAttr(height),
+                                     b.getIndexAttr(width)};
+  };
+  auto imageType = RankedTensorType::get({1, channels, height, width},
+                                         inType.getElementType());
+  Value result = emptyTensor(b, loc, resultType);
+  for (int64_t n = 0; n < images; ++n) {
+    SmallVector<OpFoldResult> at = {b.getIndexAttr(n), zero, zero, zero};
+    Value image = tensor::ExtractSliceOp::create(b, loc, imageType, input, at,
+                                                 sizes(channels), unit);
+    result = tensor::InsertSliceOp::create(b, loc, convolve(image), result, at,
+                                           sizes(filters), unit);
   }
   return result;
 }
