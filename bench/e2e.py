@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """End-to-end latency of the PP-OCR models in one run: ONNX Runtime float
 at 1 and 2 intra-op threads, quantc float and quantc int8 (MSE ranges,
-calibrated on 16 rendered lines or pages), with the CPU model. quantc runs
-one thread: `--threads` is not built yet, nor is the QDQ export that ORT's
-int8 column needs ([4/6] items 4 and 6); those columns say so instead of a
-number. Times are the mean of RUNS runs on a text-like input
-(utils/ort_parity.py's pattern), JIT compile excluded.
+calibrated on 16 rendered lines or pages) at 1 and 2 threads (--threads),
+with the CPU model. The QDQ export that ORT's int8 column needs is not
+built yet ([4/6] item 6); that column says so instead of a number. Times
+are the mean of RUNS runs on a text-like input (utils/ort_parity.py's
+pattern), JIT compile excluded.
 
 usage: e2e.py QUANTC [RUNS]
 """
@@ -66,8 +66,9 @@ def main():
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     print("CPU: %s; ms per inference, mean of %d runs" % (cpu_model(), runs))
     header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 (QDQ)",
-              "quantc float 1t", "quantc int8 1t", "quantc 2t")
-    print("%-5s %13s %13s %15s %16s %15s %10s" % header)
+              "quantc float 1t", "quantc float 2t", "quantc int8 1t",
+              "quantc int8 2t")
+    print("%-5s %13s %13s %15s %16s %16s %15s %15s" % header)
     with tempfile.TemporaryDirectory() as tmp:
         for task in ("cls", "rec", "det"):
             name, shape, flags = ocr_accuracy.TASKS[task]
@@ -79,11 +80,13 @@ def main():
             calibration(task, calib)
             row = [ort_ms(model, x, runs, 1, os.path.join(tmp, task, "o1")),
                    ort_ms(model, x, runs, 2, os.path.join(tmp, task, "o2"))]
-            f = quantc_ms(quantc, model, x, runs, [])
-            i8 = quantc_ms(quantc, model, x, runs,
-                           ["--calib", calib, "--method", "mse"] + flags)
-            print("%-5s %13.2f %13.2f %15s %16.2f %15.2f %10s" % (
-                task, row[0], row[1], "no QDQ export", f, i8, "no --threads"))
+            int8 = ["--calib", calib, "--method", "mse"] + flags
+            for quantization in ([], int8):
+                for threads in (1, 2):
+                    row.append(quantc_ms(quantc, model, x, runs, quantization +
+                                         ["--threads", str(threads)]))
+            print("%-5s %13.2f %13.2f %15s %16.2f %16.2f %15.2f %15.2f" % (
+                task, row[0], row[1], "no QDQ export", *row[2:]))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ packages=(
   clang-22 cmake ninja-build ccache
   # LLVM/MLIR 22; the LLVM CMake package also needs zstd, libedit and curl.
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # --threads: OpenMP's runtime for convert-scf-to-openmp's code.
+  libomp-22-dev
   libzstd-dev libedit-dev libcurl4-openssl-dev zlib1g-dev
   # ONNX import: onnx.proto and protobuf.
   libonnx-dev libprotobuf-dev protobuf-compiler

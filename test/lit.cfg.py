@@ -122,6 +122,12 @@ if aarch64_cc and qemu_aarch64:
     config.available_features.add("aarch64-qemu")
     config.substitutions.append(("%aarch64_cc", aarch64_cc))
     config.substitutions.append(("%qemu_aarch64", qemu_aarch64))
+# Objects compiled with --threads link LLVM's OpenMP runtime.
+libomp_dir = "/usr/lib/llvm-22/lib"
+if os.path.exists(os.path.join(libomp_dir, "libomp.so")):
+    config.available_features.add("libomp")
+    config.substitutions.append(
+        ("%libomp", "-L%s -lomp -Wl,-rpath,%s" % (libomp_dir, libomp_dir)))
 config.substitutions.append(("%quantc_runtime",
                              os.path.join(config.quantc_obj_root, "lib",
                                           "libquantc_runtime.a")))

@@ -185,6 +185,13 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
   if (options.target.emulateGpu && options.target.target != "host")
     return optionError("--emulate-gpu runs on this machine: it takes no "
                        "--target");
+  if (options.target.threads < 0)
+    return optionError("--threads must be 0 (as many as OpenMP chooses) or "
+                       "positive, got " +
+                       llvm::Twine(options.target.threads));
+  if (options.target.threads != 1 && (spec->gpu || options.target.emulateGpu))
+    return optionError("--threads applies to CPU code; GPU targets and "
+                       "--emulate-gpu take none");
   return llvm::Error::success();
 }
 

@@ -63,6 +63,7 @@ objectOptions(const TargetOptions &options) {
   object.target = options.target;
   object.symbol = options.entry;
   object.gemmKernels = options.gemmKernels;
+  object.threads = options.threads;
   return std::make_pair(object, *spec);
 }
 
@@ -123,8 +124,12 @@ quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options,
                       "got '" +
                       options.target + "'");
   DiagnosticCapture diagnostics(*module.getContext());
-  return diagnostics.attachTo(JitModel::compile(module, {}, options.gemmKernels,
-                                                options.emulateGpu, profile));
+  JitModel::Options jit;
+  jit.gemmKernels = options.gemmKernels;
+  jit.emulateGpu = options.emulateGpu;
+  jit.profile = profile;
+  jit.threads = options.threads;
+  return diagnostics.attachTo(JitModel::compile(module, {}, jit));
 }
 
 std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
@@ -204,6 +209,7 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
   report["model"] = options.model.path;
   report["target"] = compiled.target;
   report["gemm_kernels"] = options.target.gemmKernels;
+  report["threads"] = options.target.threads;
   if (std::optional<TargetSpec> spec = lookupTarget(compiled.target)) {
     if (spec->gpu)
       report["ptx_bytes"] = compiled.constantBytesEmitted;

@@ -24,7 +24,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ScopedPrinter.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -95,9 +97,25 @@ static llvm::StringRef hostGemmKernels() {
 }
 
 llvm::Expected<std::unique_ptr<JitModel>>
+JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols) {
+  return compile(module, symbols, Options());
+}
+
+llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
-                  bool gemmKernels, bool emulateGpu, bool profile) {
+                  const Options &jit) {
   MLIRContext *context = module.getContext();
+  if (jit.threads < 0)
+    return error("the thread count must be 0 (OpenMP chooses) or positive, "
+                 "got " +
+                 llvm::Twine(jit.threads));
+  if (jit.threads != 1 && jit.emulateGpu)
+    return error("threads apply to CPU code, not to emulated GPU kernels");
+  if (jit.threads != 1 && !llvm::sys::fs::exists(QUANTC_LIBOMP))
+    return error(llvm::Twine("threads need LLVM's OpenMP runtime, ") +
+                 QUANTC_LIBOMP +
+                 ", which is not installed (Debian: "
+                 "libomp-22-dev)");
   auto main = module.lookupSymbol<func::FuncOp>("main");
   if (!main)
     return error("the module has no function @main");
@@ -122,14 +140,18 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   main->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
 
   PassManager pm(context);
-  if (emulateGpu) {
+  if (jit.emulateGpu) {
     QCLowerToGPUOptions gpu;
     gpu.emulate = true;
     gpu.runtimeAllocator = true;
     buildQCLowerToGPUPipeline(pm, gpu);
   } else {
-    buildQCLowerToLLVMPipeline(pm, gemmKernels ? hostGemmKernels() : "",
-                               /*runtimeAllocator=*/true, profile);
+    QCLowerToLLVMOptions lowering;
+    lowering.gemmKernels = jit.gemmKernels ? hostGemmKernels().str() : "";
+    lowering.runtimeAllocator = true;
+    lowering.profile = jit.profile;
+    lowering.threads = jit.threads;
+    buildQCLowerToLLVMPipeline(pm, lowering);
   }
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed (see the diagnostics above)");
@@ -143,6 +165,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
+  registerOpenMPDialectTranslation(*context);
   // LLVM's optimizer needs this CPU's TargetMachine: without it the loop
   // vectorizer sees no vector registers and leaves every loop scalar.
   auto hostMachine = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -156,8 +179,11 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
       makeOptimizingTransformer(3, 0, machine->get());
   ExecutionEngineOptions options;
   options.transformer = optimize;
-  // Strided memref copies call memrefCopy from MLIR's C runner utilities.
-  llvm::StringRef runtimeLibs[] = {QUANTC_MLIR_C_RUNNER_UTILS};
+  // Strided memref copies call memrefCopy from MLIR's C runner utilities;
+  // parallel loops call libomp.
+  SmallVector<llvm::StringRef> runtimeLibs = {QUANTC_MLIR_C_RUNNER_UTILS};
+  if (jit.threads != 1)
+    runtimeLibs.push_back(QUANTC_LIBOMP);
   options.sharedLibPaths = runtimeLibs;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, options);

@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Kernels/LowBitGemm.h"
+#include "quantc/Support/ParallelLoops.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -109,7 +110,10 @@ public:
     bytesType = VectorType::get({4 * lanes}, i8);
     auto floatType = VectorType::get({lanes}, f32);
 
+    // Row blocks and panels write disjoint blocks of C (threads may share
+    // either).
     auto rowLoop = loop(0, shape.m, rows);
+    quantc::markParallelLoop(rowLoop);
     m0 = rowLoop.getInductionVar();
     // Ternary: the rows' sums of A, once per row block, not per panel.
     SmallVector<Value> rowSums;
@@ -118,6 +122,7 @@ public:
         rowSums.push_back(
             vector::BroadcastOp::create(b, loc, accType, rowSum(r)));
     auto panelLoop = loop(0, panels, 1);
+    quantc::markParallelLoop(panelLoop);
     p = panelLoop.getInductionVar();
     SmallVector<Value> results;
     if (!grouped) {

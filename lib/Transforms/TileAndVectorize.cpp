@@ -6,6 +6,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "quantc/Support/ParallelLoops.h"
+
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -99,6 +101,24 @@ static int64_t laneTileFor(int64_t extent, int64_t bound) {
   return tileFor(extent, bound);
 }
 
+/// Marks the tile loops of `op`'s parallel dimensions for
+/// quantc-parallelize-loops: tileUsingSCF makes one loop per dimension
+/// with a nonzero tile, outermost first.
+static void markParallelTileLoops(linalg::LinalgOp op, ArrayRef<int64_t> tiles,
+                                  ArrayRef<LoopLikeOpInterface> loops) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  size_t next = 0;
+  for (auto [tile, iterator] : llvm::zip_equal(tiles, iterators)) {
+    if (tile == 0)
+      continue;
+    if (next == loops.size())
+      return;
+    Operation *loop = loops[next++];
+    if (iterator == utils::IteratorType::parallel)
+      quantc::markParallelLoop(loop);
+  }
+}
+
 namespace {
 struct TileAndVectorizePass
     : public quantc::impl::TileAndVectorizeBase<TileAndVectorizePass> {
@@ -144,6 +164,7 @@ struct TileAndVectorizePass
       if (failed(tiled))
         continue;
       rewriter.replaceOp(op, tiled->replacements);
+      markParallelTileLoops(op, tiles, tiled->loops);
       if (isMatmul)
         llvm::append_range(matmulTiles, tiled->tiledOps);
       if (asMatmul)

@@ -13,6 +13,10 @@
 // CHECK-NOT: vector.transfer_write
 // CHECK: scf.yield {{.*}} : vector<8x32xf32>
 // CHECK: vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<8x32xf32>
+// The M and N tile loops are marked parallel for quantc-parallelize-loops;
+// the K loop, which carries the accumulator, is not.
+// CHECK: } {quantc.parallel}
+// CHECK: } {quantc.parallel}
 // CHECK-NOT: linalg.matmul
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>, %c: tensor<64x256xf32>) -> tensor<64x256xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%c : tensor<64x256xf32>) -> tensor<64x256xf32>

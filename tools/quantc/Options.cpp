@@ -362,6 +362,14 @@ static cl::opt<bool> gemmKernels(
              "--gemm-kernels=false keeps the generic integer loops)"),
     cl::init(true), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(targetCategory));
+static cl::opt<int64_t> threads(
+    "threads",
+    cl::desc("run large loop nests and GEMM kernels on N OpenMP threads "
+             "(1: serial code, the default; 0: as many as OMP_NUM_THREADS "
+             "or the OpenMP runtime choose). Results are the same for any "
+             "N; objects built with N != 1 link libomp (-lomp)"),
+    cl::init(1), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(targetCategory));
 static cl::opt<bool> emulateGpu(
     "emulate-gpu",
     cl::desc("lower the model as for an nvptx target and run each kernel "
@@ -483,6 +491,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   options->target.entry = entryName;
   options->target.gemmKernels = gemmKernels;
   options->target.emulateGpu = emulateGpu;
+  options->target.threads = threads;
   options->target.keepLoweringIR = dumpLowering;
   if (Error err = validateOptions(*options))
     return std::move(err);

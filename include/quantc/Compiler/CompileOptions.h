@@ -133,6 +133,10 @@ struct TargetOptions {
   std::string entry = "quantc_main";
   /// JIT only: lower as for a GPU and run each kernel launch as host loops.
   bool emulateGpu = false;
+  /// CPU targets: 1 runs serial code; N > 1 runs large loop nests and GEMM
+  /// kernels on N OpenMP threads; 0 on as many as the OpenMP runtime
+  /// chooses (OMP_NUM_THREADS). Objects built with threads link libomp.
+  int64_t threads = 1;
   /// Keep the IR entering and leaving the lowering pipeline, so that
   /// `quant-opt --pass-pipeline=<loweringPipeline()>` can be checked
   /// against it.

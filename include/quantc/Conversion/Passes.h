@@ -24,19 +24,6 @@ namespace quantc {
 #define GEN_PASS_REGISTRATION
 #include "quantc/Conversion/Passes.h.inc"
 
-/// Adds the lowering from qc to the LLVM dialect: convert-qc-to-linalg,
-/// one-shot bufferization, linalg to loops, then to LLVM. With
-/// `gemmKernels` (avx512vnni, avx2, neon-dot or neon-i8mm), quantized matmuls
-/// the generated kernels can take call them (qc-select-gemm-kernels first).
-/// With `runtimeAllocator`, buffers come from libquantc_runtime's
-/// _mlir_memref_to_llvm_alloc / _free (which keep large ones for the next
-/// call) instead of malloc / free. With `profile`, every loop nest and
-/// kernel call of @main is timed (quantc-profile-calls).
-void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
-                                llvm::StringRef gemmKernels = "",
-                                bool runtimeAllocator = false,
-                                bool profile = false);
-
 /// The options of `qc-lower-to-llvm`, so that quant-opt replays exactly the
 /// lowering quantc runs: `qc-lower-to-llvm{gemm-kernels=avx512vnni
 /// runtime-allocator=true}`. buildQCLowerToLLVMPipeline takes the same.
@@ -59,10 +46,27 @@ struct QCLowerToLLVMOptions
                      "(quantc_profile_enter / _exit, which the JIT "
                      "provides)"),
       llvm::cl::init(false)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("1: serial code; N > 1: the outer parallel loop of "
+                     "each large nest and GEMM kernel runs on N OpenMP "
+                     "threads; 0: on as many as the OpenMP runtime chooses "
+                     "(OMP_NUM_THREADS, omp_set_num_threads). Code that "
+                     "is not 1 calls libomp"),
+      llvm::cl::init(1)};
 };
 
-/// The same pipeline from its options; an unknown gemm-kernels ISA is
-/// reported by qc-select-gemm-kernels when the pipeline runs.
+/// Adds the lowering from qc to the LLVM dialect: convert-qc-to-linalg,
+/// one-shot bufferization, linalg to loops, then to LLVM. With
+/// `gemmKernels` (avx512vnni, avx2, neon-dot or neon-i8mm), quantized
+/// matmuls the generated kernels can take call them (qc-select-gemm-kernels
+/// first; an unknown ISA is reported when the pipeline runs). With
+/// `runtimeAllocator`, buffers come from libquantc_runtime's
+/// _mlir_memref_to_llvm_alloc / _free (which keep large ones for the next
+/// call) instead of malloc / free. With `profile`, every loop nest and
+/// kernel call of @main is timed (quantc-profile-calls). With `threads`
+/// other than 1, large loop nests run on OpenMP threads
+/// (quantc-parallelize-loops, convert-scf-to-openmp).
 void buildQCLowerToLLVMPipeline(mlir::OpPassManager &pm,
                                 const QCLowerToLLVMOptions &options);
 

@@ -32,19 +32,31 @@ public:
     void *address;
   };
 
+  /// How the JIT lowers a module.
+  struct Options {
+    /// Quantized matmuls call the generated GEMM kernels where this CPU
+    /// has their dot-product instructions (the result is the same,
+    /// exactly).
+    bool gemmKernels = true;
+    /// Lower as for a GPU target and run every kernel launch as host loops
+    /// over its blocks and threads: the kernels' own code, checked without
+    /// a GPU (slow).
+    bool emulateGpu = false;
+    /// Time every loop nest and kernel call of @main (profile()).
+    bool profile = false;
+    /// 1: serial code. N > 1: large loop nests and GEMM kernels run on N
+    /// OpenMP threads (libomp is loaded); 0: as many as OpenMP chooses.
+    int64_t threads = 1;
+  };
+
   /// Lowers and compiles `module` (consumed). `main` must take and return
-  /// statically shaped float32 tensors. With `gemmKernels`, quantized
-  /// matmuls call the generated GEMM kernels where this CPU has their
-  /// dot-product instructions (the result is the same, exactly). With
-  /// `emulateGpu`, the module is lowered as for a GPU target and every
-  /// kernel launch runs as host loops over its blocks and threads: the
-  /// kernels' own code, checked without a GPU (slow).
-  /// With `profile`, every loop nest and kernel call of @main is timed
-  /// (profile()).
+  /// statically shaped float32 tensors. `symbols` are host functions the
+  /// module calls (hooks).
   static llvm::Expected<std::unique_ptr<JitModel>>
-  compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {},
-          bool gemmKernels = true, bool emulateGpu = false,
-          bool profile = false);
+  compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {});
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
+          const Options &options);
   ~JitModel();
 
   /// Runs the model; inputs in `main`'s argument order.

@@ -56,6 +56,69 @@ def LinalgInnermostParallel : Pass<"quantc-linalg-innermost-parallel",
   ];
 }
 
+def LinalgToLoops : Pass<"quantc-linalg-to-loops", "::mlir::func::FuncOp"> {
+  let summary = "convert-linalg-to-loops, marking the loops of parallel dimensions";
+  let description = [{
+    Lowers every linalg op on buffers to an `scf.for` nest, one loop per
+    dimension in the op's order, as `convert-linalg-to-loops` does. The
+    loop of each parallel dimension is marked `quantc.parallel`: its
+    iterations write disjoint parts of the op's outputs, so
+    `quantc-parallelize-loops` may run them on several threads.
+    `quantc-tile-and-vectorize` marks the tile loops of parallel dimensions
+    the same way, and the GEMM kernels their row and panel loops.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "reduction"]} ...
+    // becomes
+    scf.for %i = %c0 to %c8 step %c1 {
+      scf.for %k = %c0 to %c16 step %c1 { ... }
+    } {quantc.parallel}
+    ```
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let statistics = [
+    Statistic<"numLowered", "num-lowered", "linalg ops lowered to loops">
+  ];
+}
+
+def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> {
+  let summary = "turn the outermost balanced quantc.parallel loop of each nest into scf.parallel";
+  let description = [{
+    Walks each loop nest from the outside in and turns the first
+    `quantc.parallel` loop (see `quantc-linalg-to-loops`) whose iterations
+    spread evenly over `threads` threads (at least 90% busy) into an
+    `scf.parallel`, which `convert-scf-to-openmp` runs on a team of
+    threads. A loop that would leave threads idle (5 row tiles on 2
+    threads) passes the choice to the marked loops directly inside it, and
+    keeps it when none takes it. Loops inside the chosen one stay serial,
+    so the innermost loops LLVM vectorizes are unchanged, and every thread
+    computes exactly what the serial code computes: results are
+    bit-identical for any number of threads. Nests below `min-work`
+    element operations stay serial, because forking a team costs a few
+    microseconds. The work of a nest is estimated from its static trip
+    counts (16 for a dynamic one) and the vector widths of its ops.
+
+    ```mlir
+    scf.for %i = %c0 to %c64 step %c1 { ... } {quantc.parallel}
+    // becomes
+    scf.parallel (%i) = (%c0) to (%c64) step (%c1) { ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
+           "element operations a nest needs to be run in parallel">,
+    Option<"threads", "threads", "int64_t", /*default=*/"2",
+           "the team size the iterations are balanced for (0: unknown, "
+           "taken as 8)">
+  ];
+  let statistics = [
+    Statistic<"numParallelized", "num-parallelized", "loops run in parallel">
+  ];
+}
+
 def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
                             "::mlir::func::FuncOp"> {
   let summary = "tile linalg matmuls and NCHW convolutions and vectorize the tiles";

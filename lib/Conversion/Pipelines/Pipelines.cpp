@@ -40,12 +40,12 @@ void quantc::addQCBufferization(OpPassManager &pm) {
 }
 
 void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
-                                        llvm::StringRef gemmKernels,
-                                        bool runtimeAllocator, bool profile) {
-  if (!gemmKernels.empty()) {
-    QCSelectGemmKernelsOptions options;
-    options.isa = gemmKernels.str();
-    pm.addPass(createQCSelectGemmKernels(options));
+                                        const QCLowerToLLVMOptions &options) {
+  bool gemmKernels = !options.gemmKernels.empty();
+  if (gemmKernels) {
+    QCSelectGemmKernelsOptions select;
+    select.isa = options.gemmKernels;
+    pm.addPass(createQCSelectGemmKernels(select));
   }
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -56,20 +56,33 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
-  if (!gemmKernels.empty())
+  if (gemmKernels)
     pm.addPass(createQCDefineGemmKernels());
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Marks the loops of parallel dimensions for the threads below.
+  pm.addNestedPass<func::FuncOp>(createLinalgToLoops());
   // exp, tanh, erf, log as polynomials the loop vectorizer takes (a libm
   // call per element otherwise): softmax, swish, GELU.
   pm.addNestedPass<func::FuncOp>(createApproximateMath());
   // One function per loop nest: LLVM's loop passes are quadratic in the
   // loops of one function.
   pm.addPass(createOutlineLoopNests());
-  if (profile)
+  if (options.profile)
     pm.addPass(createProfileCalls());
+  if (options.threads != 1) {
+    ParallelizeLoopsOptions parallelize;
+    parallelize.threads = options.threads;
+    pm.addNestedPass<func::FuncOp>(createParallelizeLoops(parallelize));
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = unsigned(std::max<int64_t>(options.threads, 0));
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
+    // Inlines the memref.alloca_scope that wraps each parallel body (it
+    // holds no allocas here): scf-to-cf would give it several blocks,
+    // which the op does not allow.
+    pm.addPass(createCanonicalizerPass());
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -85,7 +98,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
       vector::VectorContractLowering::OuterProduct;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
-  memrefOptions.useGenericFunctions = runtimeAllocator;
+  memrefOptions.useGenericFunctions = options.runtimeAllocator;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   // Ops with an LLVM intrinsic become it first: math-to-libm would make
   // roundeven (every quantize) a scalar roundevenf call per element, which
@@ -93,14 +106,10 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   // erf and friends have no intrinsic: they call libm.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  if (options.threads != 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-}
-
-void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
-                                        const QCLowerToLLVMOptions &options) {
-  buildQCLowerToLLVMPipeline(pm, options.gemmKernels, options.runtimeAllocator,
-                             options.profile);
 }
 
 LogicalResult quantc::runQCPipeline(ModuleOp module, StringRef pipeline) {

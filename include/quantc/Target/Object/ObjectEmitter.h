@@ -22,6 +22,9 @@ struct ObjectOptions {
   /// Quantized matmuls call the generated GEMM kernels where the target
   /// has their dot-product instructions.
   bool gemmKernels = true;
+  /// CPU targets: 1 serial; N > 1 large loop nests on N OpenMP threads; 0
+  /// as many as the OpenMP runtime chooses. Not 1: the object calls libomp.
+  int64_t threads = 1;
   /// For GPU targets: where the kernels' PTX goes besides the object
   /// (which embeds it and launches the kernels through the mgpu* runtime).
   llvm::raw_ostream *ptx = nullptr;
