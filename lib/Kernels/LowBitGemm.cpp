@@ -65,37 +65,39 @@ int64_t bitsPerCode(WeightFormat format) {
   llvm_unreachable("unknown weight format");
 }
 
+/// Rows per register block: on AVX-512 enough for 16 accumulators where
+/// M allows (4 rows of a 64-column panel, 8 of a 32-column one).
 int64_t rowBlock(const quantc::GemmShape &shape, KernelIsa isa) {
-  return isa == KernelIsa::Avx512Vnni && shape.m % 4 == 0 ? 4 : 1;
+  if (isa != KernelIsa::Avx512Vnni || shape.m % 4 != 0)
+    return 1;
+  return shape.panelColumns <= 32 && shape.m % 8 == 0 ? 8 : 4;
 }
 
 /// Emits one kernel; see the file comment for its loops.
 class KernelBuilder {
 public:
-  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape,
-                KernelIsa isa)
+  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape, KernelIsa isa)
       : b(module.getContext()), loc(module.getLoc()), shape(shape), isa(isa),
         bits(bitsPerCode(shape.format)), fields(8 / bits),
         kb(quantc::kPerBlock(shape.format)), rows(rowBlock(shape, isa)),
         lanes(isa == KernelIsa::Avx512Vnni ? 16
               : isa == KernelIsa::Avx2     ? 8
                                            : 4),
-        blocks(quantc::kVnniPanelColumns / lanes) {
+        blocks(shape.panelColumns / lanes) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
   void build(StringRef name) {
     Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
     bool grouped = shape.format == WeightFormat::Int4;
-    int64_t panels = shape.n / quantc::kVnniPanelColumns;
+    int64_t panelColumns = shape.panelColumns;
+    int64_t panels = shape.n / panelColumns;
     SmallVector<Type> args = {
         MemRefType::get({shape.m, shape.k}, i8),
-        MemRefType::get({panels, shape.k / kb, 4 * quantc::kVnniPanelColumns},
-                        i8)};
+        MemRefType::get({panels, shape.k / kb, 4 * panelColumns}, i8)};
     if (grouped)
       args.push_back(MemRefType::get(
-          {panels, shape.k / shape.groupSize, quantc::kVnniPanelColumns},
-          f32));
+          {panels, shape.k / shape.groupSize, panelColumns}, f32));
     args.push_back(
         MemRefType::get({shape.m, shape.n}, grouped ? f32 : i32));
     auto func = func::FuncOp::create(b, loc, name,
@@ -161,9 +163,7 @@ public:
       Value row = arith::AddIOp::create(b, loc, m0, index(r));
       for (int64_t j = 0; j < blocks; ++j) {
         Value column = arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, p,
-                                  index(quantc::kVnniPanelColumns)),
+            b, loc, arith::MulIOp::create(b, loc, p, index(shape.panelColumns)),
             index(j * lanes));
         vector::StoreOp::create(b, loc, results[r * blocks + j], c,
                                 ValueRange{row, column});
@@ -392,8 +392,11 @@ std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
   // (Both ISAs take the same shapes.)
   if (shape.m < 1 || shape.n < 1 || shape.k < 1)
     return "M, N and K must be positive";
-  if (shape.n % kVnniPanelColumns)
-    return "N must be a multiple of 64";
+  if (shape.panelColumns <= 0 || shape.panelColumns % 16 ||
+      shape.panelColumns > kVnniPanelColumns)
+    return "the panel width must be 16, 32, 48 or 64";
+  if (shape.n % shape.panelColumns)
+    return "N must be a multiple of " + std::to_string(shape.panelColumns);
   int64_t kb = kPerBlock(shape.format);
   if (shape.k % kb)
     return "K must be a multiple of " + std::to_string(kb);
@@ -407,20 +410,28 @@ std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
   return "";
 }
 
+int64_t quantc::narrowPanelColumns(int64_t n) {
+  for (int64_t width : {kVnniPanelColumns, int64_t(48), int64_t(32)})
+    if (n % width == 0)
+      return width;
+  return 16;
+}
+
 std::vector<uint8_t> quantc::packLowBitWeights(llvm::ArrayRef<int8_t> b,
                                                int64_t k, int64_t n,
-                                               WeightFormat format) {
+                                               WeightFormat format,
+                                               int64_t panelColumns) {
   int64_t bits = bitsPerCode(format), fields = 8 / bits;
   int64_t kb = kPerBlock(format), mask = (1 << bits) - 1;
   std::vector<uint8_t> packed(k * n / fields);
   size_t out = 0;
-  for (int64_t p = 0; p < n / kVnniPanelColumns; ++p)
+  for (int64_t p = 0; p < n / panelColumns; ++p)
     for (int64_t t = 0; t < k / kb; ++t)
-      for (int64_t c = 0; c < kVnniPanelColumns; ++c)
+      for (int64_t c = 0; c < panelColumns; ++c)
         for (int64_t i = 0; i < 4; ++i) {
           unsigned byte = 0;
           for (int64_t q = 0; q < fields; ++q) {
-            int v = b[(kb * t + 4 * q + i) * n + p * kVnniPanelColumns + c];
+            int v = b[(kb * t + 4 * q + i) * n + p * panelColumns + c];
             // Ternary codes are unsigned: w + 1.
             v += format == WeightFormat::Ternary;
             byte |= (static_cast<uint8_t>(v) & mask) << (bits * q);
@@ -432,19 +443,23 @@ std::vector<uint8_t> quantc::packLowBitWeights(llvm::ArrayRef<int8_t> b,
 
 std::vector<float> quantc::packGroupScales(llvm::ArrayRef<float> scales,
                                            int64_t k, int64_t n,
-                                           int64_t groupSize) {
+                                           int64_t groupSize,
+                                           int64_t panelColumns) {
   int64_t groups = k / groupSize;
   std::vector<float> packed(groups * n);
   size_t out = 0;
-  for (int64_t p = 0; p < n / kVnniPanelColumns; ++p)
+  for (int64_t p = 0; p < n / panelColumns; ++p)
     for (int64_t g = 0; g < groups; ++g)
-      for (int64_t c = 0; c < kVnniPanelColumns; ++c)
-        packed[out++] = scales[g * n + p * kVnniPanelColumns + c];
+      for (int64_t c = 0; c < panelColumns; ++c)
+        packed[out++] = scales[g * n + p * panelColumns + c];
   return packed;
 }
 
 void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
                              const GemmShape &shape, KernelIsa isa) {
+  assert((isa == KernelIsa::Avx512Vnni ||
+          shape.panelColumns == kVnniPanelColumns) &&
+         "narrow panels are built for AVX-512 VNNI only");
   if (isa == KernelIsa::NeonI8mm) {
     if (i8mmGemmTakes(shape))
       return buildI8mmGemm(module, name, shape);

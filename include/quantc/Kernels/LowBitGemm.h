@@ -24,7 +24,9 @@
 namespace quantc {
 
 /// Columns per packed panel: four 16-lane (x86) or sixteen 4-lane
-/// (AArch64) i32 accumulators per row.
+/// (AArch64) i32 accumulators per row. AVX-512 kernels in compiled models
+/// also take narrower panels (GemmShape::panelColumns) so that N = 24 is
+/// padded to 32, not 64.
 constexpr int64_t kVnniPanelColumns = 64;
 
 /// The dot-product instruction a kernel is built on.
@@ -68,7 +70,15 @@ struct GemmShape {
   WeightFormat format = WeightFormat::Int8;
   /// Int4 only: k per scale group (a multiple of 8 dividing K).
   int64_t groupSize = 0;
+  /// Columns per packed panel: 64, or for AVX-512 VNNI kernels 16, 32 or
+  /// 48 (narrowPanelColumns). N is a multiple of it.
+  int64_t panelColumns = kVnniPanelColumns;
 };
+
+/// The panel width an AVX-512 VNNI kernel of N (a multiple of 16) columns
+/// takes: 64 when it divides N, else the widest of 48, 32 and 16 that
+/// does.
+int64_t narrowPanelColumns(int64_t n);
 
 /// K consumed per packed 64-byte block: 4 (int8), 8 (int4), 16 (ternary).
 int64_t kPerBlock(WeightFormat format);
@@ -81,19 +91,23 @@ std::string vnniGemmUnsupported(const GemmShape &shape);
 /// [4 bytes], kb = kPerBlock(format); byte i of column c in step t holds,
 /// in its bit field q (8, 4 or 2 bits wide), B[kb t + 4 q + i][c]
 /// (ternary: the code B + 1).
-std::vector<uint8_t> packLowBitWeights(llvm::ArrayRef<int8_t> b, int64_t k,
-                                       int64_t n, WeightFormat format);
+std::vector<uint8_t>
+packLowBitWeights(llvm::ArrayRef<int8_t> b, int64_t k, int64_t n,
+                  WeightFormat format,
+                  int64_t panelColumns = kVnniPanelColumns);
 
 /// Int4 scales scale[K / G][N] (row-major) to the kernel's
-/// [N / 64][K / G][64].
+/// [N / 64][K / G][64] (64: the panel width).
 std::vector<float> packGroupScales(llvm::ArrayRef<float> scales, int64_t k,
-                                   int64_t n, int64_t groupSize);
+                                   int64_t n, int64_t groupSize,
+                                   int64_t panelColumns = kVnniPanelColumns);
 
 /// Adds to `module` `func.func @<name>(A: memref<MxKxi8>, B:
 /// memref<(N/64)x(K/kb)x256xi8>, [scales: memref<(N/64)x(K/G)x64xf32>,]
-/// C: memref<MxN x i32|f32>)`, A's bytes read as unsigned. Register block:
-/// AVX-512 4 rows x 64 columns (16 accumulators; 1 row when M is not a
-/// multiple of 4), AVX2 and NEON 1 row x 64 columns (8 and 16
+/// C: memref<MxN x i32|f32>)`, A's bytes read as unsigned (64: the panel
+/// width). Register block: AVX-512 4 rows x 64 columns (16 accumulators; 8
+/// rows for panels of 32 or 16 columns when M allows; 1 row when M is not
+/// a multiple of 4), AVX2 and NEON 1 row x 64 columns (8 and 16
 /// accumulators).
 void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
                      const GemmShape &shape, KernelIsa isa);

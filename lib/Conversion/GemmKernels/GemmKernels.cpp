@@ -70,32 +70,41 @@ kernelWeightFormat(Type w, int64_t channelAxis, int64_t blockAxis) {
   return shape.groupSize % 8 == 0 ? std::optional(shape) : std::nullopt;
 }
 
-/// Narrower outputs stay in the generic loops: padding N to 64 would
-/// waste more than 3/4 of the kernel's work.
+/// Narrower outputs stay in the generic loops: padding N to a register's
+/// 16 lanes would waste more than half of the kernel's work.
 static constexpr int64_t kMinKernelColumns = 16;
 
 static int64_t roundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
 
-/// Whether a kernel computes the product of `shape` (its real M, N, K)
-/// exactly, and the kernel's shape: u8 per-tensor activations `a`; N
-/// padded to a multiple of 64 with zero columns, K (int8, ternary) to
-/// the format's block with zero rows (A padded with zeros: the products
+/// Whether a kernel for `isa` computes the product of `shape` (its real
+/// M, N, K) exactly, and the kernel's shape: u8 per-tensor activations
+/// `a`; N padded with zero columns to a multiple of the panel width (64;
+/// on AVX-512 VNNI N is padded to 16 and the panel narrowed to fit: 24
+/// columns take one panel of 32, not one of 64), K (int8, ternary) to the
+/// format's block with zero rows (A padded with zeros: the products
 /// vanish), int4 groups dividing K.
-static bool kernelFits(Type a, quantc::GemmShape &shape) {
+static bool kernelFits(Type a, quantc::KernelIsa isa,
+                       quantc::GemmShape &shape) {
   auto act = dyn_cast<quant::UniformQuantizedType>(a);
   if (!act || act.isSigned() || act.getStorageTypeIntegralWidth() != 8 ||
       shape.n < kMinKernelColumns)
     return false;
-  shape.n = roundUp(shape.n, quantc::kVnniPanelColumns);
+  if (isa == quantc::KernelIsa::Avx512Vnni) {
+    shape.n = roundUp(shape.n, 16);
+    shape.panelColumns = quantc::narrowPanelColumns(shape.n);
+  } else {
+    shape.n = roundUp(shape.n, quantc::kVnniPanelColumns);
+  }
   if (shape.format != quantc::WeightFormat::Int4)
     shape.k = roundUp(shape.k, quantc::kPerBlock(shape.format));
   return quantc::vnniGemmUnsupported(shape).empty();
 }
 
 /// The kernel shape for `op`: constant weights [K, N], see kernelFits.
-static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op) {
+static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op,
+                                                  quantc::KernelIsa isa) {
   auto rhs = op.getRhs().getType();
   std::optional<quantc::GemmShape> shape =
       kernelWeightFormat(rhs.getElementType(), 1, 0);
@@ -104,7 +113,7 @@ static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op) {
   shape->m = op.getLhs().getType().getDimSize(0);
   shape->k = rhs.getDimSize(0);
   shape->n = rhs.getDimSize(1);
-  if (!kernelFits(op.getLhs().getType().getElementType(), *shape) ||
+  if (!kernelFits(op.getLhs().getType().getElementType(), isa, *shape) ||
       !readI8Constant(op.getRhs()))
     return std::nullopt;
   return shape;
@@ -115,7 +124,8 @@ static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op) {
 /// pixels, K = Cin x KH x KW, N = Cout, constant weights per output
 /// channel; int4 groups along the input channels only for pointwise ones
 /// (1x1, unit strides, no padding).
-static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op) {
+static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op,
+                                                  quantc::KernelIsa isa) {
   auto wShape = op.getWeight().getType().getShape();
   auto in = op.getInput().getType();
   auto out = op.getType();
@@ -131,7 +141,7 @@ static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op) {
   shape->m = out.getDimSize(2) * out.getDimSize(3);
   shape->k = wShape[1] * wShape[2] * wShape[3];
   shape->n = wShape[0];
-  if (!kernelFits(in.getElementType(), *shape) ||
+  if (!kernelFits(in.getElementType(), isa, *shape) ||
       !readI8Constant(op.getWeight()))
     return std::nullopt;
   return shape;
@@ -154,9 +164,9 @@ struct QCSelectGemmKernelsPass
     module.walk([&](Operation *op) {
       std::optional<quantc::GemmShape> shape;
       if (auto matmul = dyn_cast<QMatMulOp>(op))
-        shape = kernelFor(matmul);
+        shape = kernelFor(matmul, *kernelIsa);
       else if (auto conv = dyn_cast<QConv2DOp>(op))
-        shape = kernelFor(conv);
+        shape = kernelFor(conv, *kernelIsa);
       if (shape)
         routed.push_back({op, *shape});
     });
@@ -169,22 +179,24 @@ struct QCSelectGemmKernelsPass
       std::string name = "quantc_gemm_" + kind + "_" + std::to_string(shape.m) +
                          "x" + std::to_string(shape.n) + "x" +
                          std::to_string(shape.k);
+      if (shape.panelColumns != quantc::kVnniPanelColumns)
+        name += "_p" + std::to_string(shape.panelColumns);
       if (!module.lookupSymbol(name)) {
         // Declared now, defined after bufferization (qc-define-gemm-kernels):
         // buffer deallocation cannot see into the kernel's intrinsics.
         OpBuilder b(module.getBodyRegion());
         Type i8 = b.getI8Type(), f32 = b.getF32Type();
-        int64_t panels = shape.n / quantc::kVnniPanelColumns;
+        int64_t panelColumns = shape.panelColumns;
+        int64_t panels = shape.n / panelColumns;
         bool grouped = shape.format == quantc::WeightFormat::Int4;
         SmallVector<Type> args = {
             MemRefType::get({shape.m, shape.k}, i8),
             MemRefType::get({panels, shape.k / quantc::kPerBlock(shape.format),
-                             4 * quantc::kVnniPanelColumns},
+                             4 * panelColumns},
                             i8)};
         if (grouped)
           args.push_back(MemRefType::get(
-              {panels, shape.k / shape.groupSize, quantc::kVnniPanelColumns},
-              f32));
+              {panels, shape.k / shape.groupSize, panelColumns}, f32));
         args.push_back(MemRefType::get({shape.m, shape.n},
                                        grouped ? f32 : b.getI32Type()));
         auto declaration = func::FuncOp::create(b, module.getLoc(), name,

@@ -115,26 +115,25 @@ static ArrayRef<char> bytesOf(ArrayRef<T> values) {
 /// packed codes and scales (zero past N), and an f32 result buffer.
 static Value kernelSums(OpBuilder &b, Location loc, Value rows,
                         const GroupedWeights &w, FlatSymbolRefAttr kernel,
-                        int64_t np) {
+                        int64_t np, int64_t panelColumns) {
   int64_t m = cast<RankedTensorType>(rows.getType()).getDimSize(0);
-  int64_t panels = np / quantc::kVnniPanelColumns, groups = w.k / w.group;
+  int64_t panels = np / panelColumns, groups = w.k / w.group;
   std::vector<int8_t> kn = padColumns<int8_t>(w.kn, w.k, w.n, np);
   std::vector<float> groupScales =
       padColumns<float>(w.scales, groups, w.n, np);
-  std::vector<uint8_t> codes =
-      quantc::packLowBitWeights(kn, w.k, np, quantc::WeightFormat::Int4);
+  std::vector<uint8_t> codes = quantc::packLowBitWeights(
+      kn, w.k, np, quantc::WeightFormat::Int4, panelColumns);
   std::vector<float> scales =
-      quantc::packGroupScales(groupScales, w.k, np, w.group);
+      quantc::packGroupScales(groupScales, w.k, np, w.group, panelColumns);
   Value packedCodes = blobConstant(
       b, loc,
-      RankedTensorType::get({panels, w.k / 8, 4 * quantc::kVnniPanelColumns},
-                            b.getI8Type()),
+      RankedTensorType::get({panels, w.k / 8, 4 * panelColumns}, b.getI8Type()),
       "packed_int4_weights", bytesOf(ArrayRef<uint8_t>(codes)));
-  Value packedScales = blobConstant(
-      b, loc,
-      RankedTensorType::get(
-          {panels, w.k / w.group, quantc::kVnniPanelColumns}, b.getF32Type()),
-      "packed_group_scales", bytesOf(ArrayRef<float>(scales)));
+  Value packedScales =
+      blobConstant(b, loc,
+                   RankedTensorType::get({panels, w.k / w.group, panelColumns},
+                                         b.getF32Type()),
+                   "packed_group_scales", bytesOf(ArrayRef<float>(scales)));
   return callKernel(b, loc, kernel, {rows, packedCodes, packedScales},
                     b.getF32Type(), m, np, w.n);
 }
@@ -207,9 +206,11 @@ Value quantc::lowering::groupedProduct(OpBuilder &b, Location loc, Value rows,
                                        const GroupedWeights &w, int64_t za,
                                        double sa, Value bias,
                                        FlatSymbolRefAttr kernel,
-                                       int64_t kernelColumns, bool lhsSigned) {
-  Value c = kernel ? kernelSums(b, loc, rows, w, kernel, kernelColumns)
-                   : genericSums(b, loc, rows, w, lhsSigned);
+                                       int64_t kernelColumns,
+                                       int64_t panelColumns, bool lhsSigned) {
+  Value c =
+      kernel ? kernelSums(b, loc, rows, w, kernel, kernelColumns, panelColumns)
+             : genericSums(b, loc, rows, w, lhsSigned);
   std::vector<float> correction(w.n);
   for (int64_t col = 0; col < w.n; ++col) {
     double sum = 0;

@@ -42,13 +42,14 @@ mlir::LogicalResult checkBlockedWeights(mlir::Operation *op);
 
 /// y [M][N] (f32) for the activation storage `rows` [M][K] (u8, or i8
 /// when `lhsSigned`): through the int4 kernel `kernel` of `kernelColumns`
-/// (N padded to its panels) when set (u8 only), else generic loops;
-/// `bias` is an f32 [N] tensor or null.
+/// (N padded to its panels of `panelColumns`) when set (u8 only), else
+/// generic loops; `bias` is an f32 [N] tensor or null.
 mlir::Value groupedProduct(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value rows, const GroupedWeights &weights,
                            int64_t za, double sa, mlir::Value bias,
                            mlir::FlatSymbolRefAttr kernel,
-                           int64_t kernelColumns, bool lhsSigned);
+                           int64_t kernelColumns, int64_t panelColumns,
+                           bool lhsSigned);
 
 } // namespace quantc::lowering
 

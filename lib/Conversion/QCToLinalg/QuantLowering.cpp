@@ -414,6 +414,8 @@ struct RequantizeLowering : OpConversionPattern<qc::RequantizeOp> {
 struct KernelDeclaration {
   WeightFormat format;
   int64_t k, n;
+  /// Columns per packed weight panel.
+  int64_t panelColumns;
 };
 
 KernelDeclaration readKernelDeclaration(Operation *op,
@@ -425,7 +427,8 @@ KernelDeclaration readKernelDeclaration(Operation *op,
       declaration->getAttrOfType<qc::GemmKernelAttr>(qc::kGemmKernelSpecAttr);
   return {weightFormat(spec.getFormat()),
           cast<MemRefType>(type.getInput(0)).getDimSize(1),
-          cast<MemRefType>(type.getInputs().back()).getDimSize(1)};
+          cast<MemRefType>(type.getInputs().back()).getDimSize(1),
+          spec.getPanel()};
 }
 
 /// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
@@ -444,11 +447,12 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
   // Zero rows past K as well as zero columns past N.
   std::vector<int8_t> knPadded = padColumns(kn, k, n, np);
   knPadded.resize(kp * np, 0);
-  std::vector<uint8_t> packed = packLowBitWeights(knPadded, kp, np, format);
+  int64_t panelColumns = declared.panelColumns;
+  std::vector<uint8_t> packed =
+      packLowBitWeights(knPadded, kp, np, format, panelColumns);
   Type i8 = rewriter.getI8Type();
   auto packedType = RankedTensorType::get(
-      {np / kVnniPanelColumns, kp / kPerBlock(format), 4 * kVnniPanelColumns},
-      i8);
+      {np / panelColumns, kp / kPerBlock(format), 4 * panelColumns}, i8);
   Value packedWeights =
       blobConstant(rewriter, loc, packedType, "packed_weights",
                    ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
@@ -525,10 +529,12 @@ FailureOr<Value> lowerGroupedProduct(ConversionPatternRewriter &rewriter,
         op, "int4 groups need per-tensor activations, a float result and a "
             "float bias");
   auto kernel = op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr);
+  KernelDeclaration declared{WeightFormat::Int4, 0, 0, kVnniPanelColumns};
+  if (kernel)
+    declared = readKernelDeclaration(op, kernel);
   return groupedProduct(rewriter, op->getLoc(), rows, weights, a->zeroPoints[0],
-                        a->scales[0], bias, kernel,
-                        kernel ? readKernelDeclaration(op, kernel).n : 0,
-                        a->isSigned);
+                        a->scales[0], bias, kernel, declared.n,
+                        declared.panelColumns, a->isSigned);
 }
 
 struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {

@@ -35,15 +35,17 @@ func.func @route(%x: tensor<2x4xf32>) -> (tensor<2x64xf32>, tensor<2x64xf32>, te
 
 // A convolution of one image and one group is a matmul over its input
 // patches: M = output pixels, K = Cin x KH x KW (padded to the block of
-// 4), N = Cout (padded to 64). A strided 1x1 one: M = 2; a padded 3x3 one
-// with Cout 24: K = 72, N = 64; a depthwise one (8 groups) is not routed.
+// 4), N = Cout (padded to 16, in the widest panel of 64, 48, 32 or 16
+// columns that divides it). A strided 1x1 one: M = 2; a padded 3x3 one
+// with Cout 24: K = 72, N = 32 in one panel of 32 (not one of 64); a
+// depthwise one (8 groups) is not routed.
 // CHECK-DAG: func.func private @quantc_gemm_u8s8_6x64x8(memref<6x8xi8>, memref<1x2x256xi8>, memref<6x64xi32>)
 // CHECK-DAG: func.func private @quantc_gemm_u8s8_2x64x8(
-// CHECK-DAG: func.func private @quantc_gemm_u8s8_6x64x72(memref<6x72xi8>, memref<1x18x256xi8>, memref<6x64xi32>)
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_6x32x72_p32(memref<6x72xi8>, memref<1x18x128xi8>, memref<6x32xi32>) attributes {qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = avx512vnni, m = 6, n = 32, k = 72, group = 0, panel = 32>}
 // CHECK-LABEL: func @convolutions
 // CHECK: qc.qconv2d {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_6x64x8}
 // CHECK: qc.qconv2d {{.*}} {qc.gemm_kernel = @quantc_gemm_u8s8_2x64x8, strides = array<i64: 2, 2>}
-// CHECK: qc.qconv2d {{.*}}qc.gemm_kernel = @quantc_gemm_u8s8_6x64x72
+// CHECK: qc.qconv2d {{.*}}qc.gemm_kernel = @quantc_gemm_u8s8_6x32x72_p32
 // CHECK: qc.qconv2d
 // CHECK-NOT: qc.gemm_kernel
 !u8 = !quant.uniform<u8:f32, 0.05:10>

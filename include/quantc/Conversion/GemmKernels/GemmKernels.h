@@ -77,6 +77,7 @@ inline GemmShape gemmShape(qc::GemmKernelAttr spec) {
   shape.k = spec.getK();
   shape.groupSize = spec.getGroup();
   shape.format = weightFormat(spec.getFormat());
+  shape.panelColumns = spec.getPanel();
   return shape;
 }
 
@@ -85,7 +86,7 @@ inline qc::GemmKernelAttr gemmKernelSpec(mlir::MLIRContext *context,
                                          KernelIsa isa) {
   return qc::GemmKernelAttr::get(context, gemmWeightFormat(shape.format),
                                  gemmIsa(isa), shape.m, shape.n, shape.k,
-                                 shape.groupSize);
+                                 shape.groupSize, shape.panelColumns);
 }
 
 } // namespace quantc

@@ -89,7 +89,7 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
 LogicalResult
 GemmKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        GemmWeightFormat format, GemmIsa isa, int64_t m,
-                       int64_t n, int64_t k, int64_t group) {
+                       int64_t n, int64_t k, int64_t group, int64_t panel) {
   if (m <= 0 || n <= 0 || k <= 0)
     return emitError() << "kernel shape must be positive, got " << m << "x" << n
                        << "x" << k;
@@ -99,5 +99,13 @@ GemmKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << group;
   if (group > 0 && k % group != 0)
     return emitError() << "group " << group << " does not divide K = " << k;
+  if (panel <= 0 || panel > 64 || panel % 16 != 0 || n % panel != 0)
+    return emitError() << "the panel width must be 16, 32, 48 or 64 and "
+                          "divide N = "
+                       << n << ", got " << panel;
+  if (panel != 64 && isa != GemmIsa::avx512vnni)
+    return emitError() << "only avx512vnni kernels take panels narrower "
+                          "than 64 columns, got "
+                       << panel;
   return success();
 }

@@ -109,9 +109,12 @@ def QC_GemmKernelAttr : AttrDef<QC_Dialect, "GemmKernel"> {
     Names the kernel `qc-define-gemm-kernels` builds for a declaration that
     `qc-select-gemm-kernels` made: C[M][N] = A[M][K] (u8) x W[K][N] with W
     in `format` (int8; int4 with one f32 scale per `group` rows of K;
-    ternary 2-bit codes), for `isa`. N and K are padded to the kernel's
-    blocks. An unknown format or ISA does not parse; a shape that does not
-    fit the format is a verifier error.
+    ternary 2-bit codes), for `isa`, with W packed in panels of `panel`
+    columns (64 when not given; AVX-512 VNNI kernels also take 16, 32 and
+    48, so that narrow layers are not padded to 64 columns). N and K are
+    padded to the kernel's blocks. An unknown format or ISA does not
+    parse; a shape that does not fit the format or the panel is a
+    verifier error.
 
     ```mlir
     func.func private @quantc_gemm_u8s8_2x64x4(memref<2x4xi8>, memref<1x1x256xi8>, memref<2x64xi32>)
@@ -120,7 +123,8 @@ def QC_GemmKernelAttr : AttrDef<QC_Dialect, "GemmKernel"> {
   }];
   let parameters = (ins EnumParameter<QC_GemmWeightFormat>:$format,
       EnumParameter<QC_GemmIsa>:$isa, "int64_t":$m, "int64_t":$n,
-      "int64_t":$k, "int64_t":$group);
+      "int64_t":$k, "int64_t":$group,
+      DefaultValuedParameter<"int64_t", "64">:$panel);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }
