@@ -12,6 +12,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -90,6 +91,74 @@ static tensor::InsertSliceOp convTileAsMatmul(RewriterBase &rewriter,
                                        extents({1, filters, 1, width}), unit);
 }
 
+/// Whether a grouped convolution is depthwise (one input channel per
+/// group) with unit stride and dilation along the width, which its tiles
+/// read as contiguous input rows.
+static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
+  auto filter = cast<RankedTensorType>(conv.getInputs()[1].getType());
+  return filter.getDimSize(2) == 1 &&
+         conv.getStrides().getValues<int64_t>()[1] == 1 &&
+         conv.getDilations().getValues<int64_t>()[1] == 1;
+}
+
+/// One tile of a depthwise convolution, one channel, one output row and
+/// one kernel tap ([1, 1, 1, 1, W] += [1, 1, 1, 1, W] * [1, 1, 1, 1, 1]),
+/// as the elementwise product it is: out[W] += x[W] * w, the input row
+/// contiguous. Vectorized and unrolled to 16 lanes, each register of the
+/// row is an accumulator of its own (one chain of dependent adds through
+/// all taps is latency-bound) and stays in registers through the tap
+/// loops; as a loop nest the output row was loaded and stored once per
+/// tap.
+static tensor::InsertSliceOp
+depthwiseTileAsRowProduct(RewriterBase &rewriter,
+                          linalg::Conv2DNgchwGfchwOp conv) {
+  Location loc = conv.getLoc();
+  Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
+        output = conv.getOutputs()[0];
+  auto outType = cast<RankedTensorType>(output.getType());
+  Type element = outType.getElementType();
+  int64_t width = outType.getDimSize(4);
+
+  SmallVector<OpFoldResult> origin(5, rewriter.getIndexAttr(0)),
+      unit(5, rewriter.getIndexAttr(1));
+  SmallVector<OpFoldResult> rowSizes(4, rewriter.getIndexAttr(1));
+  rowSizes.push_back(rewriter.getIndexAttr(width));
+  auto rowType = RankedTensorType::get({width}, element);
+  auto row = [&](Value value) {
+    return tensor::ExtractSliceOp::create(rewriter, loc, rowType, value, origin,
+                                          rowSizes, unit)
+        .getResult();
+  };
+  Value weight = tensor::ExtractSliceOp::create(
+                     rewriter, loc, RankedTensorType::get({}, element), filter,
+                     origin, unit, unit)
+                     .getResult();
+  MLIRContext *context = rewriter.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, context);
+  AffineMap scalar = AffineMap::get(1, 0, {}, context);
+  Value product =
+      linalg::GenericOp::create(
+          rewriter, loc, TypeRange{rowType}, ValueRange{row(input), weight},
+          ValueRange{row(output)},
+          ArrayRef<AffineMap>{identity, scalar, identity},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            // The convolution's own body: multiply, then add (no fma), so
+            // the sums round exactly as before.
+            Value sum;
+            if (isa<FloatType>(element))
+              sum = arith::AddFOp::create(
+                  b, l, args[2], arith::MulFOp::create(b, l, args[0], args[1]));
+            else
+              sum = arith::AddIOp::create(
+                  b, l, args[2], arith::MulIOp::create(b, l, args[0], args[1]));
+            linalg::YieldOp::create(b, l, sum);
+          })
+          .getResult(0);
+  return tensor::InsertSliceOp::create(rewriter, loc, product, output, origin,
+                                       rowSizes, unit);
+}
+
 /// The tile of a loop that becomes the vector lanes: a multiple of 16
 /// floats (one 512-bit register) when the extent allows, else the largest
 /// divisor up to `bound`. 80 columns take 16, not 20 (a register and a
@@ -129,30 +198,39 @@ struct TileAndVectorizePass
 
     SmallVector<linalg::LinalgOp> targets;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && allStatic(op) &&
-          isa<linalg::MatmulOp, linalg::Conv2DNchwFchwOp>(op.getOperation()))
+      if (!op.hasPureTensorSemantics() || !allStatic(op))
+        return;
+      auto grouped = dyn_cast<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
+      if (isa<linalg::MatmulOp, linalg::Conv2DNchwFchwOp>(op.getOperation()) ||
+          (grouped && depthwiseRows(grouped)))
         targets.push_back(op);
     });
-    SmallVector<Operation *> matmulTiles;
+    SmallVector<Operation *> matmulTiles, rowProducts;
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       bool isMatmul = isa<linalg::MatmulOp>(op.getOperation());
       auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
       // Unit-stride convolutions become matmul tiles, one kernel tap each.
       bool asMatmul = conv && unitStrides(conv);
-      // matmul (m, n, k); conv (n, f, oh, ow, c, kh, kw).
+      bool depthwise = isa<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
+      // matmul (m, n, k); conv (n, f, oh, ow, c, kh, kw); depthwise
+      // (n, g, fg, oh, ow, c, kh, kw).
       SmallVector<int64_t> bounds =
-          isMatmul   ? SmallVector<int64_t>{8, 32, 16}
-          : asMatmul ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
-                     : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
+          isMatmul    ? SmallVector<int64_t>{8, 32, 16}
+          : asMatmul  ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
+          : depthwise ? SmallVector<int64_t>{1, 1, 1, 1, 128, 1, 1, 1}
+                      : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
       SmallVector<int64_t> tiles;
       for (auto [extent, bound] : llvm::zip_equal(ranges, bounds))
         tiles.push_back(tileFor(extent, bound));
-      // The lanes: matmul N, a matmul-tiled convolution's output columns.
+      // The lanes: matmul N, a matmul-tiled or depthwise convolution's
+      // output columns.
       if (isMatmul)
         tiles[1] = laneTileFor(ranges[1], bounds[1]);
       else if (asMatmul)
         tiles[3] = laneTileFor(ranges[3], bounds[3]);
+      else if (depthwise)
+        tiles[4] = laneTileFor(ranges[4], bounds[4]);
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
       auto tilable = dyn_cast<TilingInterface>(op.getOperation());
@@ -175,6 +253,14 @@ struct TileAndVectorizePass
           matmulTiles.push_back(tileResult.getSource().getDefiningOp());
           rewriter.replaceOp(tile, tileResult);
         }
+      if (depthwise)
+        for (Operation *tile : tiled->tiledOps) {
+          rewriter.setInsertionPoint(tile);
+          tensor::InsertSliceOp tileResult = depthwiseTileAsRowProduct(
+              rewriter, cast<linalg::Conv2DNgchwGfchwOp>(tile));
+          rowProducts.push_back(tileResult.getSource().getDefiningOp());
+          rewriter.replaceOp(tile, tileResult);
+        }
     }
 
     // One-row convolution tiles become 1-D convolutions.
@@ -184,6 +270,7 @@ struct TileAndVectorizePass
       return signalPassFailure();
 
     SmallVector<Operation *> toVectorize(matmulTiles);
+    llvm::append_range(toVectorize, rowProducts);
     func.walk([&](linalg::Conv1DNcwFcwOp op) {
       if (allStatic(op))
         toVectorize.push_back(op);
@@ -203,6 +290,25 @@ struct TileAndVectorizePass
       rewriter.replaceOp(op, result->replacements);
       ++numVectorized;
     }
+
+    // A depthwise row product's vectors, 16 lanes each: every register an
+    // accumulator of its own (one long 1-D vector legalizes badly).
+    RewritePatternSet unroll(context);
+    vector::populateVectorUnrollPatterns(
+        unroll, vector::UnrollVectorOptions()
+                    .setNativeShape(ArrayRef<int64_t>{16})
+                    .setFilterConstraint([](Operation *op) {
+                      auto wide = [](Type type) {
+                        auto vector = dyn_cast<VectorType>(type);
+                        return vector && vector.getRank() == 1 &&
+                               vector.getDimSize(0) > 16 &&
+                               vector.getDimSize(0) % 16 == 0;
+                      };
+                      return success(llvm::any_of(op->getResultTypes(), wide) ||
+                                     llvm::any_of(op->getOperandTypes(), wide));
+                    }));
+    if (failed(applyPatternsGreedily(func, std::move(unroll))))
+      return signalPassFailure();
 
     // Each tile's output slice, then its vector, is read at the top of
     // every step of the reduction loop and written back at the bottom:

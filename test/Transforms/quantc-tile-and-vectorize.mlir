@@ -50,3 +50,37 @@ func.func @strided_conv(%x: tensor<1x8x17x33xf32>, %w: tensor<16x8x3x3xf32>, %y:
   %0 = linalg.conv_2d_nchw_fchw {strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x8x17x33xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
   return %0 : tensor<1x16x8x16xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @depthwise
+// A depthwise convolution with unit width stride: one channel, one output
+// row and one kernel tap per tile, out[64] += x[64] * w, unrolled to four
+// 16-lane accumulators carried through both tap loops in registers.
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-COUNT-4: vector.transfer_read {{.*}} : tensor<64xf32>, vector<16xf32>
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK-COUNT-4: arith.mulf {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.transfer_write
+// CHECK: scf.yield
+// CHECK: scf.yield
+// CHECK-COUNT-4: vector.transfer_write {{.*}} : vector<16xf32>, tensor<64xf32>
+// CHECK: } {quantc.parallel}
+// CHECK: } {quantc.parallel}
+func.func @depthwise(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x3xf32>, %c: tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32> {
+  %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xf32>, tensor<8x1x1x3x3xf32>) outs(%c : tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32>
+  return %0 : tensor<1x8x1x8x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @depthwise_strided_width
+// Strided along the width, the input row is not contiguous: left as is.
+// CHECK: linalg.conv_2d_ngchw_gfchw
+func.func @depthwise_strided_width(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x3xf32>, %c: tensor<1x8x1x8x32xf32>) -> tensor<1x8x1x8x32xf32> {
+  %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xf32>, tensor<8x1x1x3x3xf32>) outs(%c : tensor<1x8x1x8x32xf32>) -> tensor<1x8x1x8x32xf32>
+  return %0 : tensor<1x8x1x8x32xf32>
+}

@@ -1,8 +1,10 @@
 """Writes float convolutions for conv-lowering.test, each with its input
 and numpy's output: a 1x1 convolution over two images (a matmul per
 image), 3x3 unit-stride ones (matmul tiles, one kernel tap each; padded,
-and dilated), and a strided one (the 1-D convolution path). Widths are
-not multiples of the tiles. Usage: conv_cases.py OUT_DIR"""
+and dilated), a strided one (the 1-D convolution path), and depthwise
+ones (row products of 16-lane registers for a width of 48, one odd-width
+row for 37, generic loops when strided). Widths are not multiples of the
+tiles. Usage: conv_cases.py OUT_DIR"""
 import os
 import sys
 
@@ -14,7 +16,14 @@ out = sys.argv[1]
 rng = np.random.default_rng(17)
 
 
-def conv(x, w, b, stride, pad, dilation):
+def conv(x, w, b, stride, pad, dilation, group=1):
+    if group > 1:
+        per = x.shape[1] // group
+        return np.concatenate(
+            [conv(x[:, g * per:(g + 1) * per],
+                  w[g * (w.shape[0] // group):(g + 1) * (w.shape[0] // group)],
+                  b[g * (w.shape[0] // group):(g + 1) * (w.shape[0] // group)],
+                  stride, pad, dilation) for g in range(group)], axis=1)
     x = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
     n, c, h, wd = x.shape
     f, _, kh, kw = w.shape
@@ -30,19 +39,22 @@ def conv(x, w, b, stride, pad, dilation):
 
 
 cases = {
-    "pointwise": ((2, 12, 3, 37), (20, 12, 1, 1), 1, 0, 1),
-    "same3x3": ((1, 24, 9, 45), (16, 24, 3, 3), 1, 1, 1),
-    "dilated": ((1, 16, 11, 40), (8, 16, 3, 3), 1, 2, 2),
-    "strided": ((1, 8, 13, 33), (16, 8, 3, 3), 2, 1, 1),
+    "pointwise": ((2, 12, 3, 37), (20, 12, 1, 1), 1, 0, 1, 1),
+    "same3x3": ((1, 24, 9, 45), (16, 24, 3, 3), 1, 1, 1, 1),
+    "dilated": ((1, 16, 11, 40), (8, 16, 3, 3), 1, 2, 2, 1),
+    "strided": ((1, 8, 13, 33), (16, 8, 3, 3), 2, 1, 1, 1),
+    "depthwise": ((1, 12, 7, 48), (12, 1, 5, 5), 1, 2, 1, 12),
+    "depthwise_odd": ((1, 6, 5, 37), (12, 1, 3, 3), 1, 1, 1, 6),
+    "depthwise_strided": ((1, 8, 9, 33), (8, 1, 3, 3), 2, 1, 1, 8),
 }
-for name, (xs, ws, stride, pad, dilation) in cases.items():
+for name, (xs, ws, stride, pad, dilation, group) in cases.items():
     x = rng.standard_normal(xs).astype(np.float32)
     w = (rng.standard_normal(ws) * 0.2).astype(np.float32)
     b = rng.standard_normal(ws[0]).astype(np.float32)
-    y = conv(x, w, b, stride, pad, dilation)
+    y = conv(x, w, b, stride, pad, dilation, group)
     attrs = "pads = array<i64: %d, %d, %d, %d>, strides = array<i64: %d, %d>, " \
-            "dilations = array<i64: %d, %d>" % ((pad,) * 4 + (stride,) * 2 +
-                                                 (dilation,) * 2)
+            "dilations = array<i64: %d, %d>, group = %d" % (
+                (pad,) * 4 + (stride,) * 2 + (dilation,) * 2 + (group,))
     lines = [
         'func.func @main(%%x: %s loc("x")) -> %s {' % (ttype(x), ttype(y)),
         "  %w = qc.constant " + literal(w),
