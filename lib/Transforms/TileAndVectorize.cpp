@@ -159,6 +159,50 @@ depthwiseTileAsRowProduct(RewriterBase &rewriter,
                                        rowSizes, unit);
 }
 
+/// Whether a transpose moves its input's innermost dimension (so that one
+/// side is read or written with a stride) over 32-bit elements whose two
+/// innermost-moving dimensions are multiples of 16: it is done in 16 x 16
+/// blocks of registers instead.
+static bool blockTransposable(linalg::TransposeOp transpose) {
+  auto input = cast<RankedTensorType>(transpose.getInput().getType());
+  auto init = cast<RankedTensorType>(transpose.getInit().getType());
+  if (!input.hasStaticShape() || !transpose.hasPureTensorSemantics() ||
+      input.getElementTypeBitWidth() != 32)
+    return false;
+  ArrayRef<int64_t> perm = transpose.getPermutation();
+  int64_t rank = perm.size();
+  // Output dimension i reads input dimension perm[i].
+  int64_t outInner = rank - 1;
+  int64_t inInnerAt = llvm::find(perm, rank - 1) - perm.begin();
+  return perm[outInner] != rank - 1 && init.getDimSize(outInner) % 16 == 0 &&
+         init.getDimSize(inInnerAt) % 16 == 0;
+}
+
+/// Tiles each transpose to 16 x 16 blocks (1 elsewhere), for vectorizing.
+static void tileTransposes(RewriterBase &rewriter,
+                           ArrayRef<linalg::TransposeOp> transposes,
+                           SmallVectorImpl<Operation *> &tiles) {
+  for (linalg::TransposeOp transpose : transposes) {
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    int64_t rank = perm.size();
+    int64_t inInnerAt = llvm::find(perm, rank - 1) - perm.begin();
+    SmallVector<int64_t> sizes(rank, 1);
+    sizes[rank - 1] = 16;
+    sizes[inInnerAt] = 16;
+    scf::SCFTilingOptions options;
+    options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    rewriter.setInsertionPoint(transpose);
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(transpose.getOperation()), options);
+    if (failed(tiled))
+      continue;
+    rewriter.replaceOp(transpose, tiled->replacements);
+    for (LoopLikeOpInterface loop : tiled->loops)
+      quantc::markParallelLoop(loop);
+    llvm::append_range(tiles, tiled->tiledOps);
+  }
+}
+
 /// The tile of a loop that becomes the vector lanes: a multiple of 16
 /// floats (one 512-bit register) when the extent allows, else the largest
 /// divisor up to `bound`. 80 columns take 16, not 20 (a register and a
@@ -197,6 +241,8 @@ struct TileAndVectorizePass
     IRRewriter rewriter(context);
 
     SmallVector<linalg::LinalgOp> targets;
+    SmallVector<linalg::TransposeOp> transposes;
+    SmallVector<Operation *> toVectorizeLater;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !allStatic(op))
         return;
@@ -204,7 +250,11 @@ struct TileAndVectorizePass
       if (isa<linalg::MatmulOp, linalg::Conv2DNchwFchwOp>(op.getOperation()) ||
           (grouped && depthwiseRows(grouped)))
         targets.push_back(op);
+      if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation()))
+        if (blockTransposable(transpose))
+          transposes.push_back(transpose);
     });
+    tileTransposes(rewriter, transposes, toVectorizeLater);
     SmallVector<Operation *> matmulTiles, rowProducts;
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -271,6 +321,7 @@ struct TileAndVectorizePass
 
     SmallVector<Operation *> toVectorize(matmulTiles);
     llvm::append_range(toVectorize, rowProducts);
+    llvm::append_range(toVectorize, toVectorizeLater);
     func.walk([&](linalg::Conv1DNcwFcwOp op) {
       if (allStatic(op))
         toVectorize.push_back(op);

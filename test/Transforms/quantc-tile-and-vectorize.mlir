@@ -84,3 +84,31 @@ func.func @depthwise_strided_width(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1
   %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xf32>, tensor<8x1x1x3x3xf32>) outs(%c : tensor<1x8x1x8x32xf32>) -> tensor<1x8x1x8x32xf32>
   return %0 : tensor<1x8x1x8x32xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @transpose_blocks
+// A transpose that moves the innermost dimension, over 32-bit elements, in
+// 16 x 16 blocks of registers: each block read along the input's rows and
+// written along the output's.
+// CHECK-NOT: linalg.transpose
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<16x16xi32>, vector<16x16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16x16xi32>, tensor<16x16xi32>
+// CHECK: } {quantc.parallel}
+// CHECK: } {quantc.parallel}
+func.func @transpose_blocks(%a: tensor<64x32xi32>, %b: tensor<32x64xi32>) -> tensor<32x64xi32> {
+  %0 = linalg.transpose ins(%a : tensor<64x32xi32>) outs(%b : tensor<32x64xi32>) permutation = [1, 0]
+  return %0 : tensor<32x64xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @transpose_odd
+// Extents that are not multiples of 16 keep the loops.
+// CHECK: linalg.transpose
+func.func @transpose_odd(%a: tensor<30x32xi32>, %b: tensor<32x30xi32>) -> tensor<32x30xi32> {
+  %0 = linalg.transpose ins(%a : tensor<30x32xi32>) outs(%b : tensor<32x30xi32>) permutation = [1, 0]
+  return %0 : tensor<32x30xi32>
+}
