@@ -160,14 +160,15 @@ depthwiseTileAsRowProduct(RewriterBase &rewriter,
 }
 
 /// Whether a transpose moves its input's innermost dimension (so that one
-/// side is read or written with a stride) over 32-bit elements whose two
-/// innermost-moving dimensions are multiples of 16: it is done in 16 x 16
+/// side is read or written with a stride) over 32-bit or 8-bit elements
+/// whose two moving dimensions are multiples of 16: it is done in 16 x 16
 /// blocks of registers instead.
 static bool blockTransposable(linalg::TransposeOp transpose) {
   auto input = cast<RankedTensorType>(transpose.getInput().getType());
   auto init = cast<RankedTensorType>(transpose.getInit().getType());
   if (!input.hasStaticShape() || !transpose.hasPureTensorSemantics() ||
-      input.getElementTypeBitWidth() != 32)
+      (input.getElementTypeBitWidth() != 32 &&
+       input.getElementTypeBitWidth() != 8))
     return false;
   ArrayRef<int64_t> perm = transpose.getPermutation();
   int64_t rank = perm.size();

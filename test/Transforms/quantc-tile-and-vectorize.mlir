@@ -112,3 +112,14 @@ func.func @transpose_odd(%a: tensor<30x32xi32>, %b: tensor<32x30xi32>) -> tensor
   %0 = linalg.transpose ins(%a : tensor<30x32xi32>) outs(%b : tensor<32x30xi32>) permutation = [1, 0]
   return %0 : tensor<32x30xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func @transpose_bytes
+// Bytes too: a pointwise int8 convolution's u8 image, [C][H W] to rows.
+// CHECK: vector.transfer_read {{.*}} : tensor<16x16xi8>, vector<16x16xi8>
+// CHECK: vector.transfer_write {{.*}} : vector<16x16xi8>, tensor<16x16xi8>
+func.func @transpose_bytes(%a: tensor<32x64xi8>, %b: tensor<64x32xi8>) -> tensor<64x32xi8> {
+  %0 = linalg.transpose ins(%a : tensor<32x64xi8>) outs(%b : tensor<64x32xi8>) permutation = [1, 0]
+  return %0 : tensor<64x32xi8>
+}

@@ -484,6 +484,15 @@ Value im2colRows(OpBuilder &b, Location loc, Value input, int64_t za,
   auto type = cast<RankedTensorType>(input.getType());
   int64_t oh = outShape[2], ow = outShape[3];
   int64_t c = weightShape[1], kh = weightShape[2], kw = weightShape[3];
+  auto unit = [](ArrayRef<int64_t> values) {
+    return llvm::all_of(values, [](int64_t v) { return v == 1; });
+  };
+  // Pointwise: the rows are the [C][H W] image transposed, which the
+  // tiling moves in register blocks (a named transpose is not fused with
+  // the quantize before it, which then runs contiguously).
+  if (kh == 1 && kw == 1 && unit(strides) && unit(dilations) &&
+      llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return transpose2D(b, loc, reshapeTo(b, loc, input, {c, oh * ow}));
   Value padded = padConstant(b, loc, input, {0, 0, pads[0], pads[1]},
                              {0, 0, pads[2], pads[3]},
                              static_cast<double>(static_cast<int8_t>(za)));
