@@ -693,33 +693,47 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
         op.getNearestRounding() != qc::NearestRounding::floor ||
         !inType.hasStaticShape() || !outType.hasStaticShape())
       return Value();
+    // The output as [.., in, k, ..] per scaled dimension (an expand_shape
+    // of it): each input element is written to its k x k block, every
+    // index map a projected permutation, so the copy vectorizes (floordiv
+    // indices did not: 3 ns per element on det's FPN).
     MLIRContext *context = rewriter.getContext();
+    SmallVector<int64_t> expandedShape;
+    SmallVector<ReassociationIndices> groups;
     SmallVector<AffineExpr> source;
     for (int64_t d = 0; d < outType.getRank(); ++d) {
       int64_t in = inType.getDimSize(d), out = outType.getDimSize(d);
       float scale = op.getScales()[d];
-      AffineExpr x = getAffineDimExpr(d, context);
+      int64_t at = expandedShape.size();
+      source.push_back(getAffineDimExpr(at, context));
       if (in == out && scale == 1.0f) {
-        source.push_back(x);
+        expandedShape.push_back(out);
+        groups.push_back({at});
         continue;
       }
       int64_t k = int64_t(scale);
-      if (float(k) != scale || k < 2 || out != in * k || out >= (1 << 20))
+      if (float(k) != scale || k < 2 || out != in * k)
         return Value();
-      source.push_back(x.floorDiv(k));
+      expandedShape.append({in, k});
+      groups.push_back({at, at + 1});
     }
-    int64_t rank = outType.getRank();
-    return linalg::GenericOp::create(
-               rewriter, op.getLoc(), outType, ValueRange{op.getInput()},
-               emptyTensor(rewriter, op.getLoc(), outType),
-               ArrayRef<AffineMap>{AffineMap::get(rank, 0, source, context),
-                                   rewriter.getMultiDimIdentityMap(rank)},
-               SmallVector<utils::IteratorType>(rank,
-                                                utils::IteratorType::parallel),
-               [](OpBuilder &b, Location l, ValueRange args) {
-                 linalg::YieldOp::create(b, l, args[0]);
-               })
-        .getResult(0);
+    int64_t rank = expandedShape.size();
+    auto expandedType =
+        RankedTensorType::get(expandedShape, outType.getElementType());
+    Value blocks =
+        linalg::GenericOp::create(
+            rewriter, op.getLoc(), expandedType, ValueRange{op.getInput()},
+            emptyTensor(rewriter, op.getLoc(), expandedType),
+            ArrayRef<AffineMap>{AffineMap::get(rank, 0, source, context),
+                                rewriter.getMultiDimIdentityMap(rank)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              linalg::YieldOp::create(b, l, args[0]);
+            })
+            .getResult(0);
+    return tensor::CollapseShapeOp::create(rewriter, op.getLoc(), outType,
+                                           blocks, groups);
   }
 
   static Value sourceCoordinate(OpBuilder &b, Location l, Value x, float scale,
