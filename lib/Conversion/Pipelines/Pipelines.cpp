@@ -54,6 +54,8 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   // pointwise convolution's matmul, for one).
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
   pm.addPass(createLinalgElementwiseOpFusionPass());
+  // After fusion, so that the whole fused chain writes the padded buffer.
+  pm.addNestedPass<func::FuncOp>(createFusePadsIntoProducers());
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
   if (gemmKernels)
