@@ -3,7 +3,9 @@
 at 1 and 2 intra-op threads, quantc float and quantc int8 (MSE ranges,
 calibrated on 16 rendered lines or pages) at 1 and 2 threads (--threads),
 with the CPU model. The QDQ export that ORT's int8 column needs is not
-built yet ([4/6] item 6); that column says so instead of a number. Times
+built yet ([4/6] item 6): per-channel DequantizeLinear needs opset 13 and
+the recognizer and classifier are opset 9, so it waits for the version
+converter of [5/6]; that column says so instead of a number. Times
 are the mean of RUNS runs on a text-like input (utils/ort_parity.py's
 pattern), JIT compile excluded.
 
