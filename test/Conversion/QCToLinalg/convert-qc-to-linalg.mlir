@@ -59,10 +59,13 @@ func.func @pointwise_conv(%x: tensor<2x4x3x5xf32>, %w: tensor<8x4x1x1xf32>) -> t
 // -----
 
 // Nearest, asymmetric, floor by integer factors (an FPN's upsampling):
-// the input read through floordiv maps, no index arithmetic per element.
-// CHECK-DAG: #[[UP:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 floordiv 2, d3 floordiv 3)>
+// each input element written to its 2 x 3 block of the output viewed as
+// [1, 2, 3, 2, 4, 3], every map a projected permutation, no index
+// arithmetic per element.
+// CHECK-DAG: #[[UP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4)>
 // CHECK-LABEL: func @integer_upsample
-// CHECK: linalg.generic {indexing_maps = [#[[UP]], #{{.*}}]
+// CHECK: linalg.generic {indexing_maps = [#[[UP]], #{{.*}}]{{.*}} outs(%{{.*}} : tensor<1x2x3x2x4x3xf32>)
+// CHECK: tensor.collapse_shape {{.*}} {{\[}}[0], [1], [2, 3], [4, 5]] : tensor<1x2x3x2x4x3xf32> into tensor<1x2x6x12xf32>
 // CHECK-NOT: math.floor
 func.func @integer_upsample(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x6x12xf32> {
   %0 = qc.resize %x {coordinate_transform = #qc.coordinate_transform<asymmetric>, nearest_rounding = #qc.nearest_rounding<floor>, scales = array<f32: 1.0, 1.0, 2.0, 3.0>} : tensor<1x2x3x4xf32> -> tensor<1x2x6x12xf32>
