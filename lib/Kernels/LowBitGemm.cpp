@@ -467,8 +467,17 @@ std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
 }
 
 int64_t quantc::narrowPanelColumns(int64_t n) {
-  for (int64_t width : {kVnniPanelColumns, int64_t(48), int64_t(32)})
-    if (n % width == 0)
+  // The widest panel that fits N rounded to 16 exactly (480 columns: 10
+  // panels of 48, not 512 columns of 64); failing that, the widest that
+  // pads by at most an eighth more: wider panels load each activation once
+  // for more columns (6625 classes take 104 panels of 64, not 415 of 16).
+  auto padded = [&](int64_t width) { return (n + width - 1) / width * width; };
+  const int64_t wide[] = {kVnniPanelColumns, 48, 32};
+  for (int64_t width : wide)
+    if (padded(16) % width == 0)
+      return width;
+  for (int64_t width : wide)
+    if (8 * padded(width) <= 9 * padded(16))
       return width;
   return 16;
 }

@@ -75,9 +75,9 @@ struct GemmShape {
   int64_t panelColumns = kVnniPanelColumns;
 };
 
-/// The panel width an AVX-512 VNNI kernel of N (a multiple of 16) columns
-/// takes: 64 when it divides N, else the widest of 48, 32 and 16 that
-/// does.
+/// The panel width an AVX-512 VNNI kernel of N columns takes: the widest
+/// of 64, 48 and 32 that divides N rounded up to 16, else the widest whose
+/// padding of N is at most 1/8 more than 16's, else 16.
 int64_t narrowPanelColumns(int64_t n);
 
 /// K consumed per packed 64-byte block: 4 (int8), 8 (int4), 16 (ternary).

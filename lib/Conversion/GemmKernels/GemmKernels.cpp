@@ -81,8 +81,9 @@ static int64_t roundUp(int64_t value, int64_t multiple) {
 /// Whether a kernel for `isa` computes the product of `shape` (its real
 /// M, N, K) exactly, and the kernel's shape: u8 per-tensor activations
 /// `a`; N padded with zero columns to a multiple of the panel width (64;
-/// on AVX-512 VNNI N is padded to 16 and the panel narrowed to fit: 24
-/// columns take one panel of 32, not one of 64), K (int8, ternary) to the
+/// on AVX-512 VNNI the panel narrows where 64 would pad much more than 16
+/// would: 24 columns take one panel of 32, not one of 64), K (int8,
+/// ternary) to the
 /// format's block with zero rows (A padded with zeros: the products
 /// vanish), int4 groups dividing K.
 static bool kernelFits(Type a, quantc::KernelIsa isa,
@@ -92,8 +93,8 @@ static bool kernelFits(Type a, quantc::KernelIsa isa,
       shape.n < kMinKernelColumns)
     return false;
   if (isa == quantc::KernelIsa::Avx512Vnni) {
-    shape.n = roundUp(shape.n, 16);
     shape.panelColumns = quantc::narrowPanelColumns(shape.n);
+    shape.n = roundUp(shape.n, shape.panelColumns);
   } else {
     shape.n = roundUp(shape.n, quantc::kVnniPanelColumns);
   }
