@@ -39,13 +39,8 @@ void quantc::buildDp4aGemm(ModuleOp module, llvm::StringRef name,
   auto gpuModule = gpu::GPUModuleOp::create(b, loc, "quantc_kernels");
   b.setInsertionPointToStart(gpuModule.getBody());
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
-  int64_t panels = shape.n / kVnniPanelColumns;
-  auto type = b.getFunctionType(
-      {MemRefType::get({shape.m, shape.k}, i8),
-       MemRefType::get({panels, shape.k / 4, 4 * kVnniPanelColumns}, i8),
-       MemRefType::get({shape.m, shape.n}, i32)},
-      {});
-  auto func = gpu::GPUFuncOp::create(b, loc, name, type);
+  auto func = gpu::GPUFuncOp::create(b, loc, name,
+                                     lowBitGemmType(b.getContext(), shape));
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);

@@ -42,13 +42,8 @@ void quantc::buildI8mmGemm(ModuleOp module, llvm::StringRef name,
   Location loc = module.getLoc();
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
   int64_t panels = shape.n / kVnniPanelColumns;
-  auto func = func::FuncOp::create(
-      b, loc, name,
-      b.getFunctionType(
-          {MemRefType::get({shape.m, shape.k}, i8),
-           MemRefType::get({panels, shape.k / 4, 4 * kVnniPanelColumns}, i8),
-           MemRefType::get({shape.m, shape.n}, i32)},
-          {}));
+  auto func =
+      func::FuncOp::create(b, loc, name, lowBitGemmType(b.getContext(), shape));
   Block *entry = func.addEntryBlock();
   b.setInsertionPointToStart(entry);
   Value a = entry->getArgument(0), packed = entry->getArgument(1),

@@ -99,18 +99,9 @@ public:
   void build(StringRef name) {
     Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
     bool grouped = shape.format == WeightFormat::Int4;
-    int64_t panelColumns = shape.panelColumns;
-    int64_t panels = shape.n / panelColumns;
-    SmallVector<Type> args = {
-        MemRefType::get({shape.m, shape.k}, i8),
-        MemRefType::get({panels, shape.k / kb, 4 * panelColumns}, i8)};
-    if (grouped)
-      args.push_back(MemRefType::get(
-          {panels, shape.k / shape.groupSize, panelColumns}, f32));
-    args.push_back(
-        MemRefType::get({shape.m, shape.n}, grouped ? f32 : i32));
-    auto func = func::FuncOp::create(b, loc, name,
-                                     b.getFunctionType(args, {}));
+    int64_t panels = shape.n / shape.panelColumns;
+    auto func = func::FuncOp::create(
+        b, loc, name, quantc::lowBitGemmType(b.getContext(), shape));
     Block *entry = func.addEntryBlock();
     b.setInsertionPointToStart(entry);
     a = entry->getArgument(0);
@@ -464,6 +455,25 @@ std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
     return "only int4 weights take a group size";
   }
   return "";
+}
+
+FunctionType quantc::lowBitGemmType(MLIRContext *context,
+                                    const GemmShape &shape) {
+  Builder b(context);
+  Type i8 = b.getI8Type();
+  bool grouped = shape.format == WeightFormat::Int4;
+  int64_t panelColumns = shape.panelColumns;
+  int64_t panels = shape.n / panelColumns;
+  SmallVector<Type> args = {
+      MemRefType::get({shape.m, shape.k}, i8),
+      MemRefType::get(
+          {panels, shape.k / kPerBlock(shape.format), 4 * panelColumns}, i8)};
+  if (grouped)
+    args.push_back(MemRefType::get(
+        {panels, shape.k / shape.groupSize, panelColumns}, b.getF32Type()));
+  args.push_back(MemRefType::get(
+      {shape.m, shape.n}, grouped ? Type(b.getF32Type()) : b.getI32Type()));
+  return b.getFunctionType(args, {});
 }
 
 int64_t quantc::narrowPanelColumns(int64_t n) {

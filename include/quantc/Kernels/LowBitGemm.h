@@ -102,10 +102,16 @@ std::vector<float> packGroupScales(llvm::ArrayRef<float> scales, int64_t k,
                                    int64_t n, int64_t groupSize,
                                    int64_t panelColumns = kVnniPanelColumns);
 
-/// Adds to `module` `func.func @<name>(A: memref<MxKxi8>, B:
+/// A kernel's function type: `(A: memref<MxKxi8>, B:
 /// memref<(N/64)x(K/kb)x256xi8>, [scales: memref<(N/64)x(K/G)x64xf32>,]
-/// C: memref<MxN x i32|f32>)`, A's bytes read as unsigned (64: the panel
-/// width). Register block: AVX-512 4 rows x 64 columns (16 accumulators; 8
+/// C: memref<MxN x i32|f32>) -> ()` (64: the panel width), the same for
+/// every ISA, so that a declaration made before the kernel is built
+/// matches it.
+mlir::FunctionType lowBitGemmType(mlir::MLIRContext *context,
+                                  const GemmShape &shape);
+
+/// Adds to `module` `func.func @<name>` of lowBitGemmType, A's bytes read
+/// as unsigned. Register block: AVX-512 4 rows x 64 columns (16 accumulators; 8
 /// rows for panels of 32 or 16 columns when M allows; 1 row when M is not
 /// a multiple of 4), AVX2 and NEON 1 row x 64 columns (8 and 16
 /// accumulators).

@@ -83,9 +83,8 @@ static int64_t roundUp(int64_t value, int64_t multiple) {
 /// `a`; N padded with zero columns to a multiple of the panel width (64;
 /// on AVX-512 VNNI the panel narrows where 64 would pad much more than 16
 /// would: 24 columns take one panel of 32, not one of 64), K (int8,
-/// ternary) to the
-/// format's block with zero rows (A padded with zeros: the products
-/// vanish), int4 groups dividing K.
+/// ternary) to the format's block with zero rows (A padded with zeros: the
+/// products vanish), int4 groups dividing K.
 static bool kernelFits(Type a, quantc::KernelIsa isa,
                        quantc::GemmShape &shape) {
   auto act = dyn_cast<quant::UniformQuantizedType>(a);
@@ -186,22 +185,9 @@ struct QCSelectGemmKernelsPass
         // Declared now, defined after bufferization (qc-define-gemm-kernels):
         // buffer deallocation cannot see into the kernel's intrinsics.
         OpBuilder b(module.getBodyRegion());
-        Type i8 = b.getI8Type(), f32 = b.getF32Type();
-        int64_t panelColumns = shape.panelColumns;
-        int64_t panels = shape.n / panelColumns;
-        bool grouped = shape.format == quantc::WeightFormat::Int4;
-        SmallVector<Type> args = {
-            MemRefType::get({shape.m, shape.k}, i8),
-            MemRefType::get({panels, shape.k / quantc::kPerBlock(shape.format),
-                             4 * panelColumns},
-                            i8)};
-        if (grouped)
-          args.push_back(MemRefType::get(
-              {panels, shape.k / shape.groupSize, panelColumns}, f32));
-        args.push_back(MemRefType::get({shape.m, shape.n},
-                                       grouped ? f32 : b.getI32Type()));
-        auto declaration = func::FuncOp::create(b, module.getLoc(), name,
-                                                b.getFunctionType(args, {}));
+        auto declaration = func::FuncOp::create(
+            b, module.getLoc(), name,
+            quantc::lowBitGemmType(module.getContext(), shape));
         declaration.setPrivate();
         declaration->setAttr(
             kGemmKernelSpecAttr,
