@@ -159,6 +159,13 @@ depthwiseTileAsRowProduct(RewriterBase &rewriter,
                                        rowSizes, unit);
 }
 
+/// The output dimension of a transpose that walks its input's innermost
+/// dimension (output dimension i reads input dimension perm[i]).
+static int64_t outputOfInputInnermost(linalg::TransposeOp transpose) {
+  ArrayRef<int64_t> perm = transpose.getPermutation();
+  return llvm::find(perm, int64_t(perm.size()) - 1) - perm.begin();
+}
+
 /// Whether a transpose moves its input's innermost dimension (so that one
 /// side is read or written with a stride) over 32-bit or 8-bit elements
 /// whose two moving dimensions are multiples of 16: it is done in 16 x 16
@@ -170,13 +177,10 @@ static bool blockTransposable(linalg::TransposeOp transpose) {
       (input.getElementTypeBitWidth() != 32 &&
        input.getElementTypeBitWidth() != 8))
     return false;
-  ArrayRef<int64_t> perm = transpose.getPermutation();
-  int64_t rank = perm.size();
-  // Output dimension i reads input dimension perm[i].
-  int64_t outInner = rank - 1;
-  int64_t inInnerAt = llvm::find(perm, rank - 1) - perm.begin();
-  return perm[outInner] != rank - 1 && init.getDimSize(outInner) % 16 == 0 &&
-         init.getDimSize(inInnerAt) % 16 == 0;
+  int64_t outInner = init.getRank() - 1;
+  int64_t walksInputInner = outputOfInputInnermost(transpose);
+  return walksInputInner != outInner && init.getDimSize(outInner) % 16 == 0 &&
+         init.getDimSize(walksInputInner) % 16 == 0;
 }
 
 /// Tiles each transpose to 16 x 16 blocks (1 elsewhere), for vectorizing.
@@ -184,12 +188,10 @@ static void tileTransposes(RewriterBase &rewriter,
                            ArrayRef<linalg::TransposeOp> transposes,
                            SmallVectorImpl<Operation *> &tiles) {
   for (linalg::TransposeOp transpose : transposes) {
-    ArrayRef<int64_t> perm = transpose.getPermutation();
-    int64_t rank = perm.size();
-    int64_t inInnerAt = llvm::find(perm, rank - 1) - perm.begin();
+    int64_t rank = transpose.getPermutation().size();
     SmallVector<int64_t> sizes(rank, 1);
     sizes[rank - 1] = 16;
-    sizes[inInnerAt] = 16;
+    sizes[outputOfInputInnermost(transpose)] = 16;
     scf::SCFTilingOptions options;
     options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
     rewriter.setInsertionPoint(transpose);
@@ -243,7 +245,7 @@ struct TileAndVectorizePass
 
     SmallVector<linalg::LinalgOp> targets;
     SmallVector<linalg::TransposeOp> transposes;
-    SmallVector<Operation *> toVectorizeLater;
+    SmallVector<Operation *> transposeTiles;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !allStatic(op))
         return;
@@ -255,7 +257,7 @@ struct TileAndVectorizePass
         if (blockTransposable(transpose))
           transposes.push_back(transpose);
     });
-    tileTransposes(rewriter, transposes, toVectorizeLater);
+    tileTransposes(rewriter, transposes, transposeTiles);
     SmallVector<Operation *> matmulTiles, rowProducts;
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -322,7 +324,7 @@ struct TileAndVectorizePass
 
     SmallVector<Operation *> toVectorize(matmulTiles);
     llvm::append_range(toVectorize, rowProducts);
-    llvm::append_range(toVectorize, toVectorizeLater);
+    llvm::append_range(toVectorize, transposeTiles);
     func.walk([&](linalg::Conv1DNcwFcwOp op) {
       if (allStatic(op))
         toVectorize.push_back(op);
