@@ -83,8 +83,10 @@ static RunProfile summarizeProfile(llvm::ArrayRef<JitModel::ProfileSite> sites,
   for (const JitModel::ProfileSite &site : sites) {
     std::string key = site.name.empty() ? site.callee : site.name;
     auto [at, added] = index.try_emplace(key, entries.size());
-    if (added)
-      entries.push_back({key});
+    if (added) {
+      entries.emplace_back();
+      entries.back().name = key;
+    }
     ProfileEntry &entry = entries[at->second];
     // Outlined loop nests are "<function>_nest<N>"; anything else a call
     // makes is a kernel.
