@@ -79,12 +79,16 @@ struct ParallelizeLoopsPass
     : public quantc::impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
   using Base::Base;
 
+  /// Whether `loop` is marked parallel and can be an scf.parallel.
+  static bool marked(scf::ForOp loop) {
+    return loop->hasAttr(quantc::kParallelLoopAttr) &&
+           loop.getNumResults() == 0 && tripCount(loop) >= 2;
+  }
+
   /// Whether `op` is a marked loop worth a team of its own.
   bool candidate(Operation *op) const {
     auto loop = dyn_cast<scf::ForOp>(op);
-    return loop && loop->hasAttr(quantc::kParallelLoopAttr) &&
-           loop.getNumResults() == 0 && tripCount(loop) >= 2 &&
-           estimatedWork(loop) >= minWork;
+    return loop && marked(loop) && estimatedWork(loop) >= minWork;
   }
 
   /// The loops to run in parallel within `loop` (a candidate): itself when
@@ -112,7 +116,7 @@ struct ParallelizeLoopsPass
       // A nest too small to be worth a team as a whole has no part that is.
       if (estimatedWork(loop) < minWork)
         return WalkResult::skip();
-      if (!candidate(loop))
+      if (!marked(loop))
         return WalkResult::advance();
       choose(loop, chosen);
       return WalkResult::skip(); // the rest of the nest stays serial
