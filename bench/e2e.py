@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""End-to-end latency of the PP-OCR models in one run: ONNX Runtime float
-at 1 and 2 intra-op threads, quantc float and quantc int8 (MSE ranges,
-calibrated on 16 rendered lines or pages) at 1 and 2 threads (--threads),
-with the CPU model. The QDQ export that ORT's int8 column needs is not
-built yet ([4/6] item 6): per-channel DequantizeLinear needs opset 13 and
-the recognizer and classifier are opset 9, so it waits for the version
-converter of [5/6]; that column says so instead of a number. Times
-are the mean of RUNS runs on a text-like input (utils/ort_parity.py's
-pattern), JIT compile excluded.
+"""End-to-end latency of the PP-OCR models in one run, at 1 and 2 threads
+(ORT's intra-op threads, quantc's --threads), with the CPU model:
+ONNX Runtime float, ONNX Runtime int8 on quantc's quantization (the QDQ
+file of `quantc compile --emit-qdq-onnx`), quantc float and quantc int8
+(MSE ranges, calibrated on 16 rendered lines or pages). Times are the mean
+of RUNS runs on a text-like input (utils/ort_parity.py's pattern), JIT
+compile excluded. After the table, how many layers ORT ran in integer
+kernels: it fuses DequantizeLinear -> Conv -> QuantizeLinear, and quantc's
+layers return float (the activation runs before the next quantize), so
+most of the QDQ file runs as float convolutions on dequantized weights.
 
 usage: e2e.py QUANTC [RUNS]
 """
@@ -56,39 +57,71 @@ def quantc_ms(quantc, model, x, runs, flags):
     return float(re.search(r"latency ms: (\S+)", out).group(1))
 
 
-def ort_ms(model, x, runs, threads, out):
+def ort_ms(model, x, runs, threads, out, extra=()):
     subprocess.run(["node", os.path.join(ROOT, "utils", "ort_run.js"), ORT,
                     model, out, str(runs), "--threads=%d" % threads,
-                    "x=" + x], check=True)
+                    *extra, "x=" + x], check=True, stderr=subprocess.DEVNULL)
     return float(open(os.path.join(out, "ort_latency_ms.txt")).read())
+
+
+def qdq_export(quantc, model, shape, int8, out):
+    """quantc's int8 model as QDQ ONNX (same calibration and method)."""
+    subprocess.run([quantc, "compile", model, "--input-shape", "x=" + shape,
+                    "--emit-qdq-onnx", "--quiet", "-o", out] + int8,
+                   check=True, stdout=subprocess.DEVNULL)
+    stem = os.path.splitext(os.path.basename(model))[0]
+    return os.path.join(out, stem + ".qdq.onnx")
+
+
+def integer_kernels(optimized):
+    """What ORT's optimized graph runs in integer kernels."""
+    import collections
+    import onnx
+    ops = collections.Counter(n.op_type for n in onnx.load(optimized).graph.node)
+    fused = ["%d %s" % (c, op) for op, c in sorted(ops.items())
+             if op.startswith("QLinear") or op in ("QGemm", "MatMulNBits",
+                                                   "MatMulIntegerToFloat")]
+    return ", ".join(fused) or "none", ops["Conv"] + ops["FusedConv"]
 
 
 def main():
     quantc = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     print("CPU: %s; ms per inference, mean of %d runs" % (cpu_model(), runs))
-    header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 (QDQ)",
-              "quantc float 1t", "quantc float 2t", "quantc int8 1t",
-              "quantc int8 2t")
-    print("%-5s %13s %13s %15s %16s %16s %15s %15s" % header)
+    header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 1t",
+              "ORT int8 2t", "quantc float 1t", "quantc float 2t",
+              "quantc int8 1t", "quantc int8 2t")
+    print("%-5s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
+    notes = []
     with tempfile.TemporaryDirectory() as tmp:
         for task in ("cls", "rec", "det"):
             name, shape, flags = ocr_accuracy.TASKS[task]
             model = os.path.join(MODELS, name)
-            x = os.path.join(tmp, task, "x.npy")
-            os.makedirs(os.path.dirname(x))
+            work = os.path.join(tmp, task)
+            x = os.path.join(work, "x.npy")
+            os.makedirs(work)
             np.save(x, pattern([int(d) for d in shape.split("x")]))
-            calib = os.path.join(tmp, task, "calib")
+            calib = os.path.join(work, "calib")
             calibration(task, calib)
-            row = [ort_ms(model, x, runs, 1, os.path.join(tmp, task, "o1")),
-                   ort_ms(model, x, runs, 2, os.path.join(tmp, task, "o2"))]
             int8 = ["--calib", calib, "--method", "mse"] + flags
+            qdq = qdq_export(quantc, model, shape, int8, os.path.join(work, "qdq"))
+            optimized = os.path.join(work, "ort-optimized.onnx")
+            row = [ort_ms(model, x, runs, 1, os.path.join(work, "o1")),
+                   ort_ms(model, x, runs, 2, os.path.join(work, "o2")),
+                   ort_ms(qdq, x, runs, 1, os.path.join(work, "q1"),
+                          ["--optimized=" + optimized]),
+                   ort_ms(qdq, x, runs, 2, os.path.join(work, "q2"))]
             for quantization in ([], int8):
                 for threads in (1, 2):
                     row.append(quantc_ms(quantc, model, x, runs, quantization +
                                          ["--threads", str(threads)]))
-            print("%-5s %13.2f %13.2f %15s %16.2f %16.2f %15.2f %15.2f" % (
-                task, row[0], row[1], "no QDQ export", *row[2:]))
+            print("%-5s %13.2f %13.2f %12.2f %12.2f %16.2f %16.2f %15.2f %15.2f"
+                  % (task, *row))
+            fused, float_convs = integer_kernels(optimized)
+            notes.append("%s: ORT's int8 run: integer kernels %s; %d float "
+                         "convolutions" % (task, fused, float_convs))
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ include(CMakePackageConfigHelpers)
 set(QUANTC_LIBRARIES
   QuantCCalibrationMath QuantCKernels QuantCQCDialect QuantCQCTransforms
   QuantCTransforms QuantCGemmKernels QuantCQCToLinalg QuantCPipelines
-  QuantCONNXImport QuantCObjectEmitter QuantCDriver QuantCCalibration
+  QuantCONNXImport QuantCONNXExport QuantCObjectEmitter QuantCDriver
+  QuantCCalibration
   QuantCCompiler QuantCInitAll)
 
 foreach(library ${QUANTC_LIBRARIES})

@@ -4,8 +4,10 @@ onnxruntime-node, one thread) on the same deterministic input, and checks
 every output: max abs difference and cosine similarity against bounds.
 
 usage: ort_parity.py QUANTC ORT_DIR MODEL INPUT_NAME SHAPE MAX_ABS MIN_COS
+                     [ORT_MODEL]
   SHAPE like 1x3x48x320. The input is a deterministic text-like image
-  (see pattern()).
+  (see pattern()). With ORT_MODEL, ONNX Runtime runs that file instead of
+  MODEL (a model quantc exported from MODEL, a .mlir).
 """
 import os
 import subprocess
@@ -41,6 +43,7 @@ def pattern(shape):
 
 def main():
     quantc, ort_dir, model, name, shape_text, max_abs, min_cos = sys.argv[1:8]
+    ort_model = sys.argv[8] if len(sys.argv) > 8 else model
     shape = [int(d) for d in shape_text.split("x")]
     with tempfile.TemporaryDirectory() as tmp:
         x = os.path.join(tmp, "x.npy")
@@ -49,7 +52,7 @@ def main():
                         "--output-dir", os.path.join(tmp, "quantc")],
                        check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["node", os.path.join(os.path.dirname(__file__), "ort_run.js"),
-                        ort_dir, model, os.path.join(tmp, "ort"), "0",
+                        ort_dir, ort_model, os.path.join(tmp, "ort"), "0",
                         "%s=%s" % (name, x)], check=True)
         ok = True
         outputs = sorted(f for f in os.listdir(os.path.join(tmp, "ort"))

@@ -2,15 +2,18 @@
 // Runs an ONNX model with onnxruntime-node (one intra-op thread, or
 // --threads=N) on .npy inputs and writes every output as OUTDIR/<name>.npy,
 // and the mean latency of RUNS runs to OUTDIR/ort_latency_ms.txt.
+// With --optimized=FILE, ORT also saves the graph it runs (its fusions:
+// QLinearConv, QLinearMatMul, ...) as FILE.
 // usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS [--threads=N]
-//            name=file.npy...
+//            [--optimized=FILE] name=file.npy...
 const fs = require('fs');
 const path = require('path');
 const [ortDir, model, outDir, runsText, ...args] = process.argv.slice(2);
 const threadFlag = args.find(a => a.startsWith('--threads='));
 const threads = threadFlag ? Number(threadFlag.split('=')[1]) : 1;
-const specs = args.filter(a => !a.startsWith('--threads='));
-const ort = require(ortDir);
+const optimizedFlag = args.find(a => a.startsWith('--optimized='));
+const specs = args.filter(a => !a.startsWith('--'));
+const ort = require(path.resolve(ortDir));
 
 function readNpy(file) {
   const buf = fs.readFileSync(file);
@@ -39,9 +42,11 @@ function writeNpy(file, tensor) {
 }
 
 (async () => {
-  const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: threads, interOpNumThreads: 1,
-    executionMode: 'sequential'});
+  const options = {intraOpNumThreads: threads, interOpNumThreads: 1,
+                   executionMode: 'sequential'};
+  if (optimizedFlag)
+    options.optimizedModelFilePath = optimizedFlag.split('=')[1];
+  const session = await ort.InferenceSession.create(model, options);
   const feeds = {};
   for (const spec of specs) {
     const [name, file] = spec.split('=');

@@ -86,6 +86,18 @@ llvm::Error quantc::lowerToLLVM(mlir::ModuleOp module,
   return llvm::Error::success();
 }
 
+llvm::Expected<std::string> quantc::exportQDQModel(mlir::ModuleOp module,
+                                                   ONNXExportSummary &summary) {
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  DiagnosticCapture diagnostics(*module.getContext());
+  mlir::FailureOr<ONNXExportSummary> exported = exportONNX(module, os);
+  if (mlir::failed(exported))
+    return diagnostics.takeError("exporting the model as ONNX failed");
+  summary = *exported;
+  return bytes;
+}
+
 llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
                                                 const TargetOptions &options) {
   auto object = objectOptions(options);
@@ -216,6 +228,13 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
     else
       report["constant_bytes_emitted"] = compiled.constantBytesEmitted;
   }
+  if (compiled.qdqSummary)
+    report["qdq_onnx"] = llvm::json::Object{
+        {"opset", compiled.qdqSummary->opset},
+        {"nodes", int64_t(compiled.qdqSummary->nodes)},
+        {"quantize_linear", int64_t(compiled.qdqSummary->quantizeNodes)},
+        {"dequantize_linear", int64_t(compiled.qdqSummary->dequantizeNodes)},
+        {"bytes", int64_t(compiled.qdqSummary->bytes)}};
   llvm::json::Array notes;
   for (const std::string &note : compileNotes(options, compiled))
     notes.push_back(note);
@@ -242,6 +261,8 @@ quantc::writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
     files.push_back({".lowering-input.mlir", compiled.loweringInput});
   if (!compiled.loweringOutput.empty())
     files.push_back({".lowering-output.mlir", compiled.loweringOutput});
+  if (!compiled.qdqONNX.empty())
+    files.push_back({".qdq.onnx", compiled.qdqONNX});
   if (report) {
     files.push_back({".report.json",
                      llvm::formatv("{0:2}\n", llvm::json::Value(
@@ -283,9 +304,22 @@ quantc::compileModel(const CompileOptions &options,
       return quantized.takeError();
     summary = std::move(*quantized);
   }
+  // The export reads the quantized module before lowering consumes it.
+  std::string qdqONNX;
+  ONNXExportSummary qdqSummary;
+  if (options.target.emitQDQONNX) {
+    auto exported = exportQDQModel(**module, qdqSummary);
+    if (!exported)
+      return exported.takeError();
+    qdqONNX = std::move(*exported);
+  }
   auto compiled = emitModel(**module, options.target);
   if (!compiled)
     return compiled.takeError();
+  if (options.target.emitQDQONNX) {
+    compiled->qdqONNX = std::move(qdqONNX);
+    compiled->qdqSummary = qdqSummary;
+  }
   report = compileReport(options, summary ? &*summary : nullptr, *compiled);
   compiled->quantization = std::move(summary);
   return compiled;

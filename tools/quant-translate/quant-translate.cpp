@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-
 #include "quantc/Target/ONNX/ONNXImporter.h"
+#include "quantc/Target/ONNXExport/ONNXExporter.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
 
 #include "mlir/InitAllTranslations.h"
@@ -17,6 +17,7 @@ int main(int argc, char **argv) {
   mlir::registerToLLVMIRTranslation();
   mlir::registerFromLLVMIRTranslation();
   quantc::registerONNXImportTranslation();
+  quantc::registerONNXExportTranslation();
   quantc::registerObjectTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "quantc translation driver\n"));

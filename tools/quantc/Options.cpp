@@ -355,6 +355,13 @@ static cl::opt<bool> dumpLowering(
              ".lowering-output.mlir: the module entering and leaving the "
              "lowering pipeline, for quant-opt"),
     cl::sub(compileCommand), cl::cat(targetCategory));
+static cl::opt<bool> emitQDQONNX(
+    "emit-qdq-onnx",
+    cl::desc("also write <model>.qdq.onnx: the model as ONNX, quantized "
+             "layers in QDQ form (QuantizeLinear / DequantizeLinear with the "
+             "scales and zero points quantc chose, per-channel weights), for "
+             "ONNX Runtime and other runtimes"),
+    cl::sub(compileCommand), cl::cat(targetCategory));
 static cl::opt<bool> gemmKernels(
     "gemm-kernels",
     cl::desc("quantized matmuls call the generated GEMM kernels where the "
@@ -493,6 +500,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   options->target.emulateGpu = emulateGpu;
   options->target.threads = threads;
   options->target.keepLoweringIR = dumpLowering;
+  options->target.emitQDQONNX = emitQDQONNX;
   if (Error err = validateOptions(*options))
     return std::move(err);
   return options;

@@ -141,6 +141,9 @@ struct TargetOptions {
   /// `quant-opt --pass-pipeline=<loweringPipeline()>` can be checked
   /// against it.
   bool keepLoweringIR = false;
+  /// Also export the model as ONNX (a quantized model in QDQ form, with
+  /// the scales and zero points chosen here), for other runtimes.
+  bool emitQDQONNX = false;
 };
 
 struct CompileOptions {

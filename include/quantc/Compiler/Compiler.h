@@ -22,6 +22,7 @@
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/JitModel.h"
 #include "quantc/MixedPrecision/MixedPrecisionSearch.h"
+#include "quantc/Target/ONNXExport/ONNXExporter.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -154,7 +155,17 @@ struct CompiledModel {
   std::string loweringInput, loweringOutput;
   /// What the quantize stage did (compileModel with calibration).
   std::optional<QuantizationSummary> quantization;
+  /// With TargetOptions::emitQDQONNX: the model as ONNX (quantized layers
+  /// in QDQ form) and what the export wrote.
+  std::string qdqONNX;
+  std::optional<ONNXExportSummary> qdqSummary;
 };
+
+/// `module` (float, or quantized by quantizeModel) as an ONNX model: float
+/// ops as their ONNX operators, quantized tensors and layers as
+/// QuantizeLinear / DequantizeLinear around them (ONNXExporter.h).
+llvm::Expected<std::string> exportQDQModel(mlir::ModuleOp module,
+                                           ONNXExportSummary &summary);
 
 /// The pass pipeline that lowers a qc module for `options` to the LLVM
 /// dialect, as a textual pipeline `quant-opt --pass-pipeline=` accepts.
@@ -190,8 +201,8 @@ llvm::json::Object compileReport(const CompileOptions &options,
                                  const CompiledModel &compiled);
 
 /// Writes <dir>/<stem>.o, .h, (.ptx), (.lowering-input.mlir and
-/// .lowering-output.mlir) and, when `report` is given, <stem>.report.json;
-/// returns the paths written.
+/// .lowering-output.mlir), (.qdq.onnx) and, when `report` is given,
+/// <stem>.report.json; returns the paths written.
 llvm::Expected<std::vector<std::string>>
 writeCompiledModel(const CompiledModel &compiled, llvm::StringRef dir,
                    llvm::StringRef stem, const llvm::json::Object *report);

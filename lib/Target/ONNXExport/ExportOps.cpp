@@ -1,0 +1,618 @@
+//===- ExportOps.cpp - each qc op as ONNX nodes ---------------------------===//
+//
+// Part of quantc. Float qc ops become the ONNX operator they were imported
+// from, spelled for the opset the export chose (>= 13: axes, pads, scales
+// and clip bounds are inputs). Quantized layers become QDQ groups:
+// DequantizeLinear on the input, the weights and an i32 bias, the float
+// operator, and a QuantizeLinear when the result is quantized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ExportOps.h"
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::onnx_export;
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+static void addInt(onnx::NodeProto &node, StringRef name, int64_t value) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::INT);
+  attr.set_i(value);
+}
+
+static void addInts(onnx::NodeProto &node, StringRef name,
+                    ArrayRef<int64_t> values) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::INTS);
+  for (int64_t value : values)
+    attr.add_ints(value);
+}
+
+static void addFloat(onnx::NodeProto &node, StringRef name, float value) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::FLOAT);
+  attr.set_f(value);
+}
+
+static void addString(onnx::NodeProto &node, StringRef name, StringRef value) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::STRING);
+  attr.set_s(value.str());
+}
+
+//===----------------------------------------------------------------------===//
+// What can be exported, at which opset
+//===----------------------------------------------------------------------===//
+
+static bool isQuantizedTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa<quant::QuantizedType>(tensor.getElementType());
+}
+
+static bool hasBlockedQuantization(Operation *op) {
+  auto blocked = [](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor &&
+           isa<quant::UniformQuantizedSubChannelType>(tensor.getElementType());
+  };
+  return llvm::any_of(op->getOperandTypes(), blocked) ||
+         llvm::any_of(op->getResultTypes(), blocked);
+}
+
+/// Float, or quantized per tensor: what a quantized layer may return.
+static bool isExportableLayerResult(Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  return !tensor.getElementType().isInteger(32);
+}
+
+std::optional<int64_t> quantc::onnx_export::requiredOpset(Operation *op,
+                                                          std::string &reason) {
+  // Per-channel DequantizeLinear and the input forms of Squeeze, Split,
+  // ReduceSum and Resize's optional roi are opset 13.
+  int64_t opset = hasBlockedQuantization(op) ? 21 : 13;
+  bool exportable =
+      llvm::TypeSwitch<Operation *, bool>(op)
+          .Case<qc::QConv2DOp, qc::QMatMulOp>([&](auto layer) {
+            if (isExportableLayerResult(layer.getResult().getType()))
+              return true;
+            reason = "i32 accumulator result";
+            return false;
+          })
+          .Case<qc::HardSwishOp>([&](auto) {
+            opset = std::max<int64_t>(opset, 14);
+            return true;
+          })
+          .Case<qc::LayerNormOp>([&](auto) {
+            opset = std::max<int64_t>(opset, 17);
+            return true;
+          })
+          .Case<qc::GeluOp>([&](auto) {
+            opset = std::max<int64_t>(opset, 20);
+            return true;
+          })
+          .Case<qc::ReshapeOp>([&](qc::ReshapeOp reshape) {
+            ArrayRef<int64_t> shape = reshape.getType().getShape();
+            if (llvm::count_if(shape, ShapedType::isDynamic) > 1) {
+              reason = "more than one dynamic result dimension";
+              return false;
+            }
+            if (llvm::is_contained(shape, 0))
+              opset = std::max<int64_t>(opset, 14); // allowzero
+            return true;
+          })
+          .Case<qc::AddOp, qc::SubOp, qc::MulOp, qc::DivOp, qc::PowOp,
+                qc::ReluOp, qc::SigmoidOp, qc::TanhOp, qc::SqrtOp, qc::ErfOp,
+                qc::ExpOp, qc::NegOp, qc::AbsOp, qc::ReciprocalOp,
+                qc::HardSigmoidOp, qc::ClipOp, qc::MatMulOp, qc::GemmOp,
+                qc::Conv2DOp, qc::ConvTranspose2DOp, qc::SoftmaxOp,
+                qc::BatchNormOp, qc::MaxPool2DOp, qc::AvgPool2DOp,
+                qc::GlobalAvgPoolOp, qc::ReduceMeanOp, qc::ReduceSumOp,
+                qc::ReduceMaxOp, qc::TransposeOp, qc::ConcatOp, qc::FlattenOp,
+                qc::SqueezeOp, qc::UnsqueezeOp, qc::SliceOp, qc::ResizeOp,
+                qc::PadOp, qc::SplitOp, qc::GatherOp, qc::ObserveOp,
+                qc::QuantizeOp, qc::DequantizeOp, qc::RequantizeOp,
+                quant::StorageCastOp, func::ReturnOp>(
+              [](Operation *) { return true; })
+          .Default([&](Operation *other) {
+            return other->hasTrait<OpTrait::ConstantLike>();
+          });
+  if (!exportable)
+    return std::nullopt;
+  return opset;
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Exports one op through a GraphWriter.
+class OpExporter {
+public:
+  explicit OpExporter(GraphWriter &writer) : w(writer) {}
+
+  LogicalResult exportOp(Operation *op);
+
+private:
+  /// The float names of `values` ("" for null ones: omitted inputs).
+  FailureOr<SmallVector<std::string>> floats(ValueRange values, Location loc);
+  /// A node of `opType` on the float views of `operands` into `result`.
+  FailureOr<onnx::NodeProto *> simple(StringRef opType, ValueRange operands,
+                                      Value result);
+  /// `result` names what `input` names (ops that only relabel a tensor);
+  /// an Identity when `result` already has its own name (graph outputs).
+  void alias(Value input, Value result);
+
+  LogicalResult exportConstant(Operation *op);
+  /// The i32 bias of a quantized layer as float: scale input scale times
+  /// weight scale, per output channel.
+  FailureOr<std::string> dequantizeBias(Operation *op, Value input,
+                                        Value weight, Value bias);
+  LogicalResult
+  exportQuantizedLayer(Operation *op, StringRef opType, Value input,
+                       Value weight, Value bias, Value result,
+                       llvm::function_ref<void(onnx::NodeProto &)> attributes);
+  LogicalResult exportReduce(Operation *op, StringRef opType,
+                             ArrayRef<int64_t> axes, bool keepdims);
+
+  GraphWriter &w;
+};
+} // namespace
+
+FailureOr<SmallVector<std::string>> OpExporter::floats(ValueRange values,
+                                                       Location loc) {
+  SmallVector<std::string> names;
+  for (Value value : values) {
+    if (!value) {
+      names.push_back("");
+      continue;
+    }
+    FailureOr<std::string> name = w.floatView(value, loc);
+    if (failed(name))
+      return failure();
+    names.push_back(*name);
+  }
+  return names;
+}
+
+FailureOr<onnx::NodeProto *>
+OpExporter::simple(StringRef opType, ValueRange operands, Value result) {
+  auto inputs = floats(operands, result.getLoc());
+  if (failed(inputs))
+    return failure();
+  return &w.node(opType, *inputs, result);
+}
+
+void OpExporter::alias(Value input, Value result) {
+  if (w.isBound(result))
+    w.node("Identity", {w.name(input)}, result);
+  else
+    w.bind(result, w.name(input));
+}
+
+LogicalResult OpExporter::exportConstant(Operation *op) {
+  Value result = op->getResult(0);
+  Attribute attr;
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  if (!type || !matchPattern(result, m_Constant(&attr)) ||
+      !isa<ElementsAttr>(attr))
+    return emitError(op->getLoc(), "cannot export this constant to ONNX");
+  int32_t dataType = onnxDataType(type.getElementType());
+  // Weights take the storage type of the quantized type they are cast to
+  // (INT4 for blocked 4-bit weights).
+  if (!result.use_empty() && llvm::all_of(result.getUsers(), [](Operation *u) {
+        return isa<quant::StorageCastOp>(u);
+      })) {
+    auto storageCast = cast<quant::StorageCastOp>(*result.getUsers().begin());
+    dataType = onnxDataType(
+        cast<RankedTensorType>(storageCast.getType()).getElementType());
+  }
+  if (dataType == 0)
+    return emitError(op->getLoc(), "cannot export element type ")
+           << type.getElementType() << " to ONNX";
+  // A graph output already has its name: the data goes beside it.
+  bool isOutput = w.isBound(result);
+  std::string name =
+      isOutput ? w.freshName(w.name(result) + "_value") : w.name(result);
+  if (failed(w.initializer(cast<ElementsAttr>(attr), dataType, name)))
+    return emitError(op->getLoc(), "cannot read this constant's data "
+                                   "(released resource blob?)");
+  if (isOutput)
+    w.node("Identity", {name}, result);
+  return success();
+}
+
+FailureOr<std::string> OpExporter::dequantizeBias(Operation *op, Value input,
+                                                  Value weight, Value bias) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  auto weights = cast<quant::QuantizedType>(weightType.getElementType());
+  Type inputElement = inputType.getElementType();
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(inputElement))
+    return w.dequantizeBias(bias, {perTensor.getScale()}, weights,
+                            op->getLoc());
+  // A depthwise convolution's input may be quantized per channel: output
+  // channel o reads input channel o / (outputs per group) alone.
+  auto perChannel = dyn_cast<quant::UniformQuantizedPerAxisType>(inputElement);
+  auto conv = dyn_cast<qc::QConv2DOp>(op);
+  if (perChannel && conv && perChannel.getQuantizedDimension() == 1 &&
+      weightType.getDimSize(1) == 1) {
+    int64_t outputs = weightType.getDimSize(0);
+    int64_t perGroup = outputs / int64_t(conv.getGroup());
+    SmallVector<double> scales;
+    for (int64_t o = 0; o < outputs; ++o)
+      scales.push_back(perChannel.getScales()[o / perGroup]);
+    return w.dequantizeBias(bias, scales, weights, op->getLoc());
+  }
+  emitError(op->getLoc()) << "cannot export an i32 bias of an input "
+                             "quantized as "
+                          << inputElement;
+  return failure();
+}
+
+LogicalResult OpExporter::exportQuantizedLayer(
+    Operation *op, StringRef opType, Value input, Value weight, Value bias,
+    Value result, llvm::function_ref<void(onnx::NodeProto &)> attributes) {
+  Location loc = op->getLoc();
+  auto inputs = floats({input, weight}, loc);
+  if (failed(inputs))
+    return failure();
+  std::string biasName;
+  if (bias) {
+    FailureOr<std::string> name =
+        cast<RankedTensorType>(bias.getType()).getElementType().isInteger(32)
+            ? dequantizeBias(op, input, weight, bias)
+            : w.floatView(bias, loc);
+    if (failed(name))
+      return failure();
+    biasName = *name;
+  }
+  auto resultType = cast<RankedTensorType>(result.getType());
+  bool quantizedResult = isQuantizedTensor(resultType);
+  // Conv takes the bias as an input; MatMul is followed by an Add.
+  bool biasInput = opType == "Conv";
+  std::string product = quantizedResult || (bias && !biasInput)
+                            ? w.freshName(w.name(result) + "_float")
+                            : w.name(result);
+  SmallVector<std::string> nodeInputs(*inputs);
+  if (biasInput)
+    nodeInputs.push_back(biasName);
+  onnx::NodeProto &layer = w.node(opType, nodeInputs, {product}, loc);
+  attributes(layer);
+  if (bias && !biasInput) {
+    std::string sum = quantizedResult ? w.freshName(w.name(result) + "_biased")
+                                      : w.name(result);
+    w.node("Add", {product, biasName}, {sum}, loc);
+    product = sum;
+  }
+  if (!quantizedResult)
+    return success();
+  return w.quantizeInto(product, resultType, w.name(result), loc);
+}
+
+LogicalResult OpExporter::exportReduce(Operation *op, StringRef opType,
+                                       ArrayRef<int64_t> axes, bool keepdims) {
+  // ReduceSum takes axes as an input from opset 13, the others from 18.
+  bool axesInput = opType == "ReduceSum" || w.opsetVersion() >= 18;
+  SmallVector<std::string> inputs{w.name(op->getOperand(0))};
+  if (axesInput && !axes.empty())
+    inputs.push_back(w.int64s(axes, inputs[0] + "_axes"));
+  onnx::NodeProto &node = w.node(opType, inputs, op->getResult(0));
+  if (!axesInput && !axes.empty())
+    addInts(node, "axes", axes);
+  addInt(node, "keepdims", keepdims);
+  return success();
+}
+
+/// Conv and ConvTranspose attributes shared by float and quantized layers.
+template <typename ConvOp>
+static void addConvAttributes(onnx::NodeProto &node, ConvOp conv) {
+  auto weightShape = cast<ShapedType>(conv.getWeight().getType()).getShape();
+  addInts(node, "kernel_shape", weightShape.drop_front(2));
+  addInts(node, "strides", conv.getStrides());
+  addInts(node, "pads", conv.getPads());
+  addInts(node, "dilations", conv.getDilations());
+  addInt(node, "group", conv.getGroup());
+}
+
+LogicalResult OpExporter::exportOp(Operation *op) {
+  if (op->hasTrait<OpTrait::ConstantLike>())
+    return exportConstant(op);
+  auto plain = [&](StringRef opType) {
+    return success(
+        succeeded(simple(opType, op->getOperands(), op->getResult(0))));
+  };
+  // Shape and data-movement ops pass quantized storage through as it is.
+  auto movement = [&](StringRef opType,
+                      ArrayRef<std::string> extraInputs) -> onnx::NodeProto & {
+    SmallVector<std::string> inputs{w.name(op->getOperand(0))};
+    inputs.append(extraInputs.begin(), extraInputs.end());
+    return w.node(opType, inputs, op->getResult(0));
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](func::ReturnOp) { return success(); })
+      .Case([&](qc::ObserveOp observe) {
+        alias(observe.getInput(), observe.getResult());
+        return success();
+      })
+      .Case([&](quant::StorageCastOp cast) {
+        alias(cast.getInput(), cast.getResult());
+        return success();
+      })
+      .Case([&](qc::QuantizeOp quantize) -> LogicalResult {
+        FailureOr<std::string> input =
+            w.floatView(quantize.getInput(), quantize.getLoc());
+        if (failed(input))
+          return failure();
+        return w.quantizeInto(*input, quantize.getType(),
+                              w.name(quantize.getResult()), quantize.getLoc());
+      })
+      .Case([&](qc::DequantizeOp dequantize) -> LogicalResult {
+        FailureOr<std::string> input =
+            w.floatView(dequantize.getInput(), dequantize.getLoc());
+        if (failed(input))
+          return failure();
+        w.node("Identity", {*input}, dequantize.getResult());
+        return success();
+      })
+      .Case([&](qc::RequantizeOp requantize) -> LogicalResult {
+        FailureOr<std::string> input =
+            w.floatView(requantize.getInput(), requantize.getLoc());
+        if (failed(input))
+          return failure();
+        return w.quantizeInto(*input, requantize.getType(),
+                              w.name(requantize.getResult()),
+                              requantize.getLoc());
+      })
+      .Case([&](qc::QConv2DOp conv) {
+        return exportQuantizedLayer(
+            conv, "Conv", conv.getInput(), conv.getWeight(), conv.getBias(),
+            conv.getResult(),
+            [&](onnx::NodeProto &node) { addConvAttributes(node, conv); });
+      })
+      .Case([&](qc::QMatMulOp matmul) {
+        return exportQuantizedLayer(
+            matmul, "MatMul", matmul.getLhs(), matmul.getRhs(),
+            matmul.getBias(), matmul.getResult(), [](onnx::NodeProto &) {});
+      })
+      .Case([&](qc::AddOp) { return plain("Add"); })
+      .Case([&](qc::SubOp) { return plain("Sub"); })
+      .Case([&](qc::MulOp) { return plain("Mul"); })
+      .Case([&](qc::DivOp) { return plain("Div"); })
+      .Case([&](qc::PowOp) { return plain("Pow"); })
+      .Case([&](qc::ReluOp) { return plain("Relu"); })
+      .Case([&](qc::SigmoidOp) { return plain("Sigmoid"); })
+      .Case([&](qc::TanhOp) { return plain("Tanh"); })
+      .Case([&](qc::SqrtOp) { return plain("Sqrt"); })
+      .Case([&](qc::ErfOp) { return plain("Erf"); })
+      .Case([&](qc::ExpOp) { return plain("Exp"); })
+      .Case([&](qc::NegOp) { return plain("Neg"); })
+      .Case([&](qc::AbsOp) { return plain("Abs"); })
+      .Case([&](qc::ReciprocalOp) { return plain("Reciprocal"); })
+      .Case([&](qc::HardSwishOp) { return plain("HardSwish"); })
+      .Case([&](qc::MatMulOp) { return plain("MatMul"); })
+      .Case([&](qc::GlobalAvgPoolOp) { return plain("GlobalAveragePool"); })
+      .Case([&](qc::GeluOp gelu) -> LogicalResult {
+        auto node = simple("Gelu", gelu.getInput(), gelu.getResult());
+        if (failed(node))
+          return failure();
+        addString(**node, "approximate",
+                  qc::stringifyGeluApproximation(gelu.getApproximate()));
+        return success();
+      })
+      .Case([&](qc::HardSigmoidOp hardSigmoid) -> LogicalResult {
+        auto node = simple("HardSigmoid", hardSigmoid.getInput(),
+                           hardSigmoid.getResult());
+        if (failed(node))
+          return failure();
+        addFloat(**node, "alpha", hardSigmoid.getAlpha().convertToFloat());
+        addFloat(**node, "beta", hardSigmoid.getBeta().convertToFloat());
+        return success();
+      })
+      .Case([&](qc::ClipOp clip) -> LogicalResult {
+        std::string input = w.name(clip.getInput());
+        auto bound = [&](std::optional<APFloat> value, StringRef suffix) {
+          return value ? w.floats({value->convertToFloat()}, {},
+                                  input + suffix.str())
+                       : std::string();
+        };
+        w.node(
+            "Clip",
+            {input, bound(clip.getMin(), "_min"), bound(clip.getMax(), "_max")},
+            clip.getResult());
+        return success();
+      })
+      .Case([&](qc::SoftmaxOp softmax) -> LogicalResult {
+        auto node = simple("Softmax", softmax.getInput(), softmax.getResult());
+        if (failed(node))
+          return failure();
+        addInt(**node, "axis", int64_t(softmax.getAxis()));
+        return success();
+      })
+      .Case([&](qc::GemmOp gemm) -> LogicalResult {
+        auto node = simple("Gemm", gemm->getOperands(), gemm.getResult());
+        if (failed(node))
+          return failure();
+        addFloat(**node, "alpha", gemm.getAlpha().convertToFloat());
+        addFloat(**node, "beta", gemm.getBeta().convertToFloat());
+        addInt(**node, "transA", gemm.getTransA());
+        addInt(**node, "transB", gemm.getTransB());
+        return success();
+      })
+      .Case([&](qc::Conv2DOp conv) -> LogicalResult {
+        auto node = simple("Conv", conv->getOperands(), conv.getResult());
+        if (failed(node))
+          return failure();
+        addConvAttributes(**node, conv);
+        return success();
+      })
+      .Case([&](qc::ConvTranspose2DOp conv) -> LogicalResult {
+        auto node =
+            simple("ConvTranspose", conv->getOperands(), conv.getResult());
+        if (failed(node))
+          return failure();
+        addConvAttributes(**node, conv);
+        addInts(**node, "output_padding", conv.getOutputPadding());
+        return success();
+      })
+      .Case([&](qc::LayerNormOp norm) -> LogicalResult {
+        auto node =
+            simple("LayerNormalization", norm->getOperands(), norm.getResult());
+        if (failed(node))
+          return failure();
+        addInt(**node, "axis", int64_t(norm.getAxis()));
+        addFloat(**node, "epsilon", norm.getEpsilon().convertToFloat());
+        return success();
+      })
+      .Case([&](qc::BatchNormOp norm) -> LogicalResult {
+        auto node =
+            simple("BatchNormalization", norm->getOperands(), norm.getResult());
+        if (failed(node))
+          return failure();
+        addFloat(**node, "epsilon", norm.getEpsilon().convertToFloat());
+        return success();
+      })
+      .Case([&](qc::MaxPool2DOp pool) -> LogicalResult {
+        auto node = simple("MaxPool", pool.getInput(), pool.getResult());
+        if (failed(node))
+          return failure();
+        addInts(**node, "kernel_shape", pool.getKernelShape());
+        addInts(**node, "strides", pool.getStrides());
+        addInts(**node, "pads", pool.getPads());
+        addInts(**node, "dilations", pool.getDilations());
+        addInt(**node, "ceil_mode", pool.getCeilMode());
+        return success();
+      })
+      .Case([&](qc::AvgPool2DOp pool) -> LogicalResult {
+        auto node = simple("AveragePool", pool.getInput(), pool.getResult());
+        if (failed(node))
+          return failure();
+        addInts(**node, "kernel_shape", pool.getKernelShape());
+        addInts(**node, "strides", pool.getStrides());
+        addInts(**node, "pads", pool.getPads());
+        addInt(**node, "ceil_mode", pool.getCeilMode());
+        addInt(**node, "count_include_pad", pool.getCountIncludePad());
+        return success();
+      })
+      .Case<qc::ReduceMeanOp, qc::ReduceSumOp, qc::ReduceMaxOp>(
+          [&](auto reduce) {
+            StringRef opType = isa<qc::ReduceMeanOp>(op)  ? "ReduceMean"
+                               : isa<qc::ReduceSumOp>(op) ? "ReduceSum"
+                                                          : "ReduceMax";
+            return exportReduce(reduce, opType, reduce.getAxes(),
+                                reduce.getKeepdims());
+          })
+      .Case([&](qc::ReshapeOp reshape) {
+        SmallVector<int64_t> shape;
+        for (int64_t dim : reshape.getType().getShape())
+          shape.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
+        std::string input = w.name(reshape.getInput());
+        onnx::NodeProto &node =
+            movement("Reshape", {w.int64s(shape, input + "_shape")});
+        if (llvm::is_contained(shape, 0))
+          addInt(node, "allowzero", 1);
+        return success();
+      })
+      .Case([&](qc::TransposeOp transpose) {
+        addInts(movement("Transpose", {}), "perm", transpose.getPerm());
+        return success();
+      })
+      .Case([&](qc::FlattenOp flatten) {
+        addInt(movement("Flatten", {}), "axis", int64_t(flatten.getAxis()));
+        return success();
+      })
+      .Case([&](qc::SqueezeOp squeeze) {
+        movement("Squeeze", {w.int64s(squeeze.getAxes(), "axes")});
+        return success();
+      })
+      .Case([&](qc::UnsqueezeOp unsqueeze) {
+        movement("Unsqueeze", {w.int64s(unsqueeze.getAxes(), "axes")});
+        return success();
+      })
+      .Case([&](qc::SliceOp slice) {
+        movement("Slice", {w.int64s(slice.getStarts(), "starts"),
+                           w.int64s(slice.getEnds(), "ends"),
+                           w.int64s(slice.getAxes(), "axes"),
+                           w.int64s(slice.getSteps(), "steps")});
+        return success();
+      })
+      .Case([&](qc::ConcatOp concat) {
+        SmallVector<std::string> inputs;
+        for (Value input : concat.getInputs())
+          inputs.push_back(w.name(input));
+        addInt(w.node("Concat", inputs, concat.getResult()), "axis",
+               int64_t(concat.getAxis()));
+        return success();
+      })
+      .Case([&](qc::SplitOp split) {
+        int64_t axis = split.getAxis();
+        auto inputType = cast<RankedTensorType>(split.getInput().getType());
+        if (axis < 0)
+          axis += inputType.getRank();
+        SmallVector<int64_t> sizes;
+        SmallVector<std::string> outputs;
+        for (Value result : split.getResults()) {
+          sizes.push_back(
+              cast<RankedTensorType>(result.getType()).getDimSize(axis));
+          outputs.push_back(w.name(result));
+        }
+        std::string input = w.name(split.getInput());
+        onnx::NodeProto &node =
+            w.node("Split", {input, w.int64s(sizes, input + "_split")}, outputs,
+                   split.getLoc());
+        addInt(node, "axis", axis);
+        return success();
+      })
+      .Case([&](qc::GatherOp gather) {
+        addInt(movement("Gather", {w.name(gather.getIndices())}), "axis",
+               int64_t(gather.getAxis()));
+        return success();
+      })
+      .Case([&](qc::ResizeOp resize) {
+        std::string input = w.name(resize.getInput());
+        SmallVector<float> scales(resize.getScales());
+        onnx::NodeProto &node =
+            movement("Resize", {"", w.floats(scales, {int64_t(scales.size())},
+                                             input + "_scales")});
+        addString(node, "mode", qc::stringifyResizeMode(resize.getMode()));
+        addString(
+            node, "coordinate_transformation_mode",
+            qc::stringifyCoordinateTransform(resize.getCoordinateTransform()));
+        addString(node, "nearest_mode",
+                  qc::stringifyNearestRounding(resize.getNearestRounding()));
+        return success();
+      })
+      .Case([&](qc::PadOp pad) {
+        std::string input = w.name(pad.getInput());
+        onnx::NodeProto &node =
+            movement("Pad", {w.int64s(pad.getPads(), input + "_pads"),
+                             w.floats({pad.getValue().convertToFloat()}, {},
+                                      input + "_pad_value")});
+        addString(node, "mode", qc::stringifyPadMode(pad.getMode()));
+        return success();
+      })
+      .Default([](Operation *other) {
+        return emitError(other->getLoc(), "cannot export '")
+               << other->getName() << "' to ONNX";
+      });
+}
+
+LogicalResult quantc::onnx_export::exportOperation(GraphWriter &writer,
+                                                   Operation *op) {
+  return OpExporter(writer).exportOp(op);
+}
