@@ -433,14 +433,13 @@ KernelDeclaration readKernelDeclaration(Operation *op,
 
 /// sum a * w through the generated kernel `kernel` (qc-select-gemm-kernels)
 /// on the weights `kn` ([K][N], packed here in the declared format, int8 or
-/// ternary), minus za * their column sums: the i32 sum (a - za) * w the
-/// generic path computes. `lhs` is the u8 storage [M][K]; the kernel's
-/// padded K and N take zero columns of A and zero rows and columns of W.
+/// ternary): the raw i32 products, before subtractZeroPointSums(). `lhs` is
+/// the u8 storage [M][K]; the kernel's padded K and N take zero columns of
+/// A and zero rows and columns of W.
 Value callGemmKernel(OpBuilder &rewriter, Location loc,
                      FlatSymbolRefAttr kernel,
                      const KernelDeclaration &declared, Value lhs,
-                     ArrayRef<int8_t> kn, int64_t k, int64_t za,
-                     RankedTensorType accType) {
+                     ArrayRef<int8_t> kn, int64_t k, RankedTensorType accType) {
   int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
   int64_t kp = declared.k, np = declared.n;
   WeightFormat format = declared.format;
@@ -458,15 +457,27 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
                    ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
                                   packed.size()));
   lhs = padConstant(rewriter, loc, lhs, {0, 0}, {0, kp - k}, 0);
-  Value acc = callKernel(rewriter, loc, kernel, {lhs, packedWeights},
-                         rewriter.getI32Type(), m, np, n);
+  return callKernel(rewriter, loc, kernel, {lhs, packedWeights},
+                    rewriter.getI32Type(), m, np, n);
+}
+
+/// `acc` (a kernel's sum a * w, its N outputs along `axis`) minus za times
+/// the column sums of `kn` ([K][N]): the i32 sum (a - za) * w the generic
+/// path computes. An elementwise op, so that it fuses with the output
+/// stage after it (after the transpose back to NCHW, for convolutions).
+Value subtractZeroPointSums(OpBuilder &rewriter, Location loc, Value acc,
+                            ArrayRef<int8_t> kn, int64_t k, int64_t za,
+                            int64_t axis) {
   if (za == 0)
     return acc;
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t n = accType.getDimSize(axis);
   SmallVector<double> correction(n, 0.0);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t c = 0; c < n; ++c)
       correction[c] += double(za) * kn[kk * n + c];
-  Value shift = channelConstant(rewriter, loc, correction, 1, 2, false);
+  Value shift = channelConstant(rewriter, loc, correction, axis,
+                                accType.getRank(), false);
   return buildElementwise(
       rewriter, loc, accType, {acc, shift},
       [](OpBuilder &b, Location l, ValueRange args) {
@@ -589,10 +600,13 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
       std::optional<std::vector<int8_t>> kn = qc::readI8Constant(op.getRhs());
       if (!kn)
         return rewriter.notifyMatchFailure(op, "kernel weights not constant");
-      Value acc =
+      int64_t k = rhsType.getDimSize(0);
+      Value acc = subtractZeroPointSums(
+          rewriter, loc,
           callGemmKernel(rewriter, loc, kernel,
                          readKernelDeclaration(op, kernel), adaptor.getLhs(),
-                         *kn, rhsType.getDimSize(0), a->zeroPoints[0], accType);
+                         *kn, k, accType),
+          *kn, k, a->zeroPoints[0], /*axis=*/1);
       rewriter.replaceOp(op,
                          outputStage(rewriter, loc, acc, adaptor.getBias(), *a,
                                      *w, 1, op.getType(), getTypeConverter()));
@@ -653,9 +667,12 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
                                            rewriter.getI32Type());
       Value acc = callGemmKernel(rewriter, loc, kernel,
                                  readKernelDeclaration(op, kernel), rows, kn, k,
-                                 x->zeroPoints[0], accType);
-      Value nchw = reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
-                             op.getType().getShape());
+                                 accType);
+      Value nchw = subtractZeroPointSums(
+          rewriter, loc,
+          reshapeTo(rewriter, loc, transpose2D(rewriter, loc, acc),
+                    op.getType().getShape()),
+          kn, k, x->zeroPoints[0], /*axis=*/1);
       rewriter.replaceOp(op,
                          outputStage(rewriter, loc, nchw, adaptor.getBias(), *x,
                                      *w, 1, op.getType(), getTypeConverter()));
