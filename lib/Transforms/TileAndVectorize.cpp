@@ -101,62 +101,86 @@ static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
          conv.getDilations().getValues<int64_t>()[1] == 1;
 }
 
-/// One tile of a depthwise convolution, one channel, one output row and
-/// one kernel tap ([1, 1, 1, 1, W] += [1, 1, 1, 1, W] * [1, 1, 1, 1, 1]),
-/// as the elementwise product it is: out[W] += x[W] * w, the input row
-/// contiguous. Vectorized and unrolled to 16 lanes, each register of the
-/// row is an accumulator of its own (one chain of dependent adds through
-/// all taps is latency-bound) and stays in registers through the tap
-/// loops; as a loop nest the output row was loaded and stored once per
-/// tap.
-static tensor::InsertSliceOp
-depthwiseTileAsRowProduct(RewriterBase &rewriter,
-                          linalg::Conv2DNgchwGfchwOp conv) {
+/// One tile of a depthwise convolution, one channel and one output row
+/// over all its kernel taps, as 16-lane vectors: out[W] += x[W + kw] * w
+/// per tap. Each input row is loaded once, in aligned 16-lane chunks, and
+/// the kw-shifted rows are shuffles of neighbouring chunks (valignd):
+/// loading x[W + kw] at every tap split most loads across two cache lines
+/// and made the rows load-bound. The row's registers accumulate through
+/// all taps. Float rows use fused multiply-adds (one rounding a tap, as
+/// ONNX Runtime's kernels); integer rows are exact either way.
+static Value depthwiseRowVectors(RewriterBase &rewriter,
+                                 linalg::Conv2DNgchwGfchwOp conv) {
+  constexpr int64_t kLanes = 16;
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
         output = conv.getOutputs()[0];
   auto outType = cast<RankedTensorType>(output.getType());
   Type element = outType.getElementType();
   int64_t width = outType.getDimSize(4);
-
-  SmallVector<OpFoldResult> origin(5, rewriter.getIndexAttr(0)),
-      unit(5, rewriter.getIndexAttr(1));
-  SmallVector<OpFoldResult> rowSizes(4, rewriter.getIndexAttr(1));
-  rowSizes.push_back(rewriter.getIndexAttr(width));
-  auto rowType = RankedTensorType::get({width}, element);
-  auto row = [&](Value value) {
-    return tensor::ExtractSliceOp::create(rewriter, loc, rowType, value, origin,
-                                          rowSizes, unit)
-        .getResult();
+  int64_t inWidth = cast<RankedTensorType>(input.getType()).getDimSize(4);
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  int64_t taps = filterType.getDimSize(3), columns = filterType.getDimSize(4);
+  int64_t rowStep = conv.getDilations().getValues<int64_t>()[0];
+  int64_t chunks = llvm::divideCeil(width, kLanes);
+  int64_t inputChunks = llvm::divideCeil(width + columns - 1, kLanes);
+  auto vectorType = VectorType::get({kLanes}, element);
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, value);
   };
-  Value weight = tensor::ExtractSliceOp::create(
-                     rewriter, loc, RankedTensorType::get({}, element), filter,
-                     origin, unit, unit)
-                     .getResult();
-  MLIRContext *context = rewriter.getContext();
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, context);
-  AffineMap scalar = AffineMap::get(1, 0, {}, context);
-  Value product =
-      linalg::GenericOp::create(
-          rewriter, loc, TypeRange{rowType}, ValueRange{row(input), weight},
-          ValueRange{row(output)},
-          ArrayRef<AffineMap>{identity, scalar, identity},
-          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel},
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            // The convolution's own body: multiply, then add (no fma), so
-            // the sums round exactly as before.
-            Value sum;
-            if (isa<FloatType>(element))
-              sum = arith::AddFOp::create(
-                  b, l, args[2], arith::MulFOp::create(b, l, args[0], args[1]));
-            else
-              sum = arith::AddIOp::create(
-                  b, l, args[2], arith::MulIOp::create(b, l, args[0], args[1]));
-            linalg::YieldOp::create(b, l, sum);
-          })
-          .getResult(0);
-  return tensor::InsertSliceOp::create(rewriter, loc, product, output, origin,
-                                       rowSizes, unit);
+  Value c0 = index(0);
+  // Chunk `chunk` of row `row` of a [1, 1, 1, rows, extent] tensor; lanes
+  // past `extent` read zeros.
+  auto readChunk = [&](Value source, int64_t row, int64_t chunk,
+                       int64_t extent) -> Value {
+    bool inBounds = (chunk + 1) * kLanes <= extent;
+    return vector::TransferReadOp::create(
+        rewriter, loc, vectorType, source,
+        ValueRange{c0, c0, c0, index(row), index(chunk * kLanes)}, zero,
+        ArrayRef<bool>{inBounds});
+  };
+  SmallVector<Value> acc;
+  for (int64_t c = 0; c < chunks; ++c)
+    acc.push_back(readChunk(output, 0, c, width));
+  for (int64_t r = 0; r < taps; ++r) {
+    SmallVector<Value> row;
+    for (int64_t j = 0; j < inputChunks; ++j)
+      row.push_back(readChunk(input, r * rowStep, j, inWidth));
+    for (int64_t t = 0; t < columns; ++t) {
+      Value weight = tensor::ExtractOp::create(
+          rewriter, loc, filter, ValueRange{c0, c0, c0, index(r), index(t)});
+      Value weights =
+          vector::BroadcastOp::create(rewriter, loc, vectorType, weight);
+      SmallVector<int64_t> shift;
+      for (int64_t lane = 0; lane < kLanes; ++lane)
+        shift.push_back(t + lane);
+      for (int64_t c = 0; c < chunks; ++c) {
+        // Lanes that would come from past the last chunk only feed output
+        // lanes past the row, which are not written.
+        Value next = c + 1 < inputChunks ? row[c + 1] : row[c];
+        Value x = t == 0 ? row[c]
+                         : vector::ShuffleOp::create(rewriter, loc, row[c],
+                                                     next, shift)
+                               .getResult();
+        if (isa<FloatType>(element))
+          acc[c] = vector::FMAOp::create(rewriter, loc, x, weights, acc[c]);
+        else
+          acc[c] = arith::AddIOp::create(
+              rewriter, loc, acc[c],
+              arith::MulIOp::create(rewriter, loc, x, weights));
+      }
+    }
+  }
+  Value result = output;
+  for (int64_t c = 0; c < chunks; ++c)
+    result = vector::TransferWriteOp::create(
+                 rewriter, loc, acc[c], result,
+                 ValueRange{c0, c0, c0, c0, index(c * kLanes)},
+                 ArrayRef<bool>{(c + 1) * kLanes <= width})
+                 .getResult();
+  return result;
 }
 
 /// The output dimension of a transpose that walks its input's innermost
@@ -258,7 +282,7 @@ struct TileAndVectorizePass
           transposes.push_back(transpose);
     });
     tileTransposes(rewriter, transposes, transposeTiles);
-    SmallVector<Operation *> matmulTiles, rowProducts;
+    SmallVector<Operation *> matmulTiles;
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       bool isMatmul = isa<linalg::MatmulOp>(op.getOperation());
@@ -271,7 +295,7 @@ struct TileAndVectorizePass
       SmallVector<int64_t> bounds =
           isMatmul    ? SmallVector<int64_t>{8, 32, 16}
           : asMatmul  ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
-          : depthwise ? SmallVector<int64_t>{1, 1, 1, 1, 128, 1, 1, 1}
+          : depthwise ? SmallVector<int64_t>{1, 1, 1, 1, 128, 1, 0, 0}
                       : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
       SmallVector<int64_t> tiles;
       for (auto [extent, bound] : llvm::zip_equal(ranges, bounds))
@@ -309,10 +333,9 @@ struct TileAndVectorizePass
       if (depthwise)
         for (Operation *tile : tiled->tiledOps) {
           rewriter.setInsertionPoint(tile);
-          tensor::InsertSliceOp tileResult = depthwiseTileAsRowProduct(
-              rewriter, cast<linalg::Conv2DNgchwGfchwOp>(tile));
-          rowProducts.push_back(tileResult.getSource().getDefiningOp());
-          rewriter.replaceOp(tile, tileResult);
+          rewriter.replaceOp(
+              tile, depthwiseRowVectors(
+                        rewriter, cast<linalg::Conv2DNgchwGfchwOp>(tile)));
         }
     }
 
@@ -323,7 +346,6 @@ struct TileAndVectorizePass
       return signalPassFailure();
 
     SmallVector<Operation *> toVectorize(matmulTiles);
-    llvm::append_range(toVectorize, rowProducts);
     llvm::append_range(toVectorize, transposeTiles);
     func.walk([&](linalg::Conv1DNcwFcwOp op) {
       if (allStatic(op))
@@ -345,8 +367,8 @@ struct TileAndVectorizePass
       ++numVectorized;
     }
 
-    // A depthwise row product's vectors, 16 lanes each: every register an
-    // accumulator of its own (one long 1-D vector legalizes badly).
+    // 1-D vectors longer than a register, 16 lanes each (one long 1-D
+    // vector legalizes badly).
     RewritePatternSet unroll(context);
     vector::populateVectorUnrollPatterns(
         unroll, vector::UnrollVectorOptions()
