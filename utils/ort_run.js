@@ -3,9 +3,10 @@
 // --threads=N) on .npy inputs and writes every output as OUTDIR/<name>.npy,
 // and the mean latency of RUNS runs to OUTDIR/ort_latency_ms.txt.
 // With --optimized=FILE, ORT also saves the graph it runs (its fusions:
-// QLinearConv, QLinearMatMul, ...) as FILE.
+// QLinearConv, QLinearMatMul, ...) as FILE; with --literal, ORT runs the
+// graph as written (graph optimizations disabled: no fusions).
 // usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS [--threads=N]
-//            [--optimized=FILE] name=file.npy...
+//            [--optimized=FILE] [--literal] name=file.npy...
 const fs = require('fs');
 const path = require('path');
 const [ortDir, model, outDir, runsText, ...args] = process.argv.slice(2);
@@ -46,6 +47,8 @@ function writeNpy(file, tensor) {
                    executionMode: 'sequential'};
   if (optimizedFlag)
     options.optimizedModelFilePath = optimizedFlag.split('=')[1];
+  if (args.includes('--literal'))
+    options.graphOptimizationLevel = 'disabled';
   const session = await ort.InferenceSession.create(model, options);
   const feeds = {};
   for (const spec of specs) {
