@@ -108,9 +108,12 @@ static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
 /// loading x[W + kw] at every tap split most loads across two cache lines
 /// and made the rows load-bound. The row's registers accumulate through
 /// all taps. Float rows use fused multiply-adds (one rounding a tap, as
-/// ONNX Runtime's kernels); integer rows are exact either way.
+/// ONNX Runtime's kernels); integer rows are exact either way. With
+/// `zeroInit` the accumulators start at zero instead of reading the output
+/// (whose zero fill the caller dropped).
 static Value depthwiseRowVectors(RewriterBase &rewriter,
-                                 linalg::Conv2DNgchwGfchwOp conv) {
+                                 linalg::Conv2DNgchwGfchwOp conv,
+                                 bool zeroInit) {
   constexpr int64_t kLanes = 16;
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
@@ -142,8 +145,12 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
         ArrayRef<bool>{inBounds});
   };
   SmallVector<Value> acc;
+  Value zeros;
+  if (zeroInit)
+    zeros = arith::ConstantOp::create(rewriter, loc, vectorType,
+                                      rewriter.getZeroAttr(vectorType));
   for (int64_t c = 0; c < chunks; ++c)
-    acc.push_back(readChunk(output, 0, c, width));
+    acc.push_back(zeroInit ? zeros : readChunk(output, 0, c, width));
   for (int64_t r = 0; r < taps; ++r) {
     SmallVector<Value> row;
     for (int64_t j = 0; j < inputChunks; ++j)
@@ -230,6 +237,25 @@ static void tileTransposes(RewriterBase &rewriter,
   }
 }
 
+/// When `op`'s only init is a fill of zero into a tensor.empty, used by
+/// `op` alone, makes the empty tensor its init (the fill is then dead) and
+/// returns true: the caller must start its accumulators at zero.
+static bool dropZeroFillInit(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1)
+    return false;
+  OpOperand *init = op.getDpsInitOperand(0);
+  auto fill = init->get().getDefiningOp<linalg::FillOp>();
+  if (!fill || !fill.getResult(0).hasOneUse() ||
+      !fill.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>())
+    return false;
+  Value value = fill.getInputs()[0];
+  if (!matchPattern(value, m_Zero()) && !matchPattern(value, m_AnyZeroFloat()))
+    return false;
+  rewriter.modifyOpInPlace(op, [&] { init->set(fill.getDpsInits()[0]); });
+  rewriter.eraseOp(fill);
+  return true;
+}
+
 /// The tile of a loop that becomes the vector lanes: a multiple of 16
 /// floats (one 512-bit register) when the extent allows, else the largest
 /// divisor up to `bound`. 80 columns take 16, not 20 (a register and a
@@ -308,6 +334,9 @@ struct TileAndVectorizePass
         tiles[3] = laneTileFor(ranges[3], bounds[3]);
       else if (depthwise)
         tiles[4] = laneTileFor(ranges[4], bounds[4]);
+      // A depthwise convolution into a zero fill starts its row registers
+      // at zero: the fill (a pass over the whole output) goes.
+      bool zeroInit = depthwise && dropZeroFillInit(rewriter, op);
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
       auto tilable = dyn_cast<TilingInterface>(op.getOperation());
@@ -334,8 +363,9 @@ struct TileAndVectorizePass
         for (Operation *tile : tiled->tiledOps) {
           rewriter.setInsertionPoint(tile);
           rewriter.replaceOp(
-              tile, depthwiseRowVectors(
-                        rewriter, cast<linalg::Conv2DNgchwGfchwOp>(tile)));
+              tile, depthwiseRowVectors(rewriter,
+                                        cast<linalg::Conv2DNgchwGfchwOp>(tile),
+                                        zeroInit));
         }
     }
 

@@ -80,6 +80,23 @@ func.func @depthwise(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x3xf32>, %c:
 
 // -----
 
+// CHECK-LABEL: func @depthwise_into_zeros
+// Into a zero fill, the row registers start at zero and the fill (a pass
+// over the whole output) is gone.
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZEROS:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK-NOT: vector.transfer_read {{.*}} : tensor<1x1x1x1x64xf32>
+// CHECK: vector.fma {{.*}}, %[[ZEROS]] : vector<16xf32>
+func.func @depthwise_into_zeros(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x3xf32>) -> tensor<1x8x1x8x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x1x8x64xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32>
+  %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xf32>, tensor<8x1x1x3x3xf32>) outs(%c : tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32>
+  return %0 : tensor<1x8x1x8x64xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @depthwise_strided_width
 // Strided along the width, the input row is not contiguous: left as is.
 // CHECK: linalg.conv_2d_ngchw_gfchw
