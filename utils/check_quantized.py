@@ -96,14 +96,14 @@ def main():
             for j in range(3):
                 cacc[0, o, i, j] = (cp[0, :, 2 * i:2 * i + 3, 2 * j:2 * j + 3] * cw[o]).sum()
 
-    # Depthwise: 1x4x5x42 input, 4x1x3x3 weights, group 4, no padding;
-    # output rows of 40 (two and a half 16-lane registers, the taps past
-    # the first shuffled across register boundaries).
-    di = rng.integers(0, 256, (1, 4, 5, 42)).astype(np.int64)
+    # Depthwise: 1x4x6x42 input, 4x1x3x3 weights, group 4, no padding;
+    # 4 output rows of 40 (two and a half 16-lane registers, the taps past
+    # the first shuffled across register boundaries; two rows a tile).
+    di = rng.integers(0, 256, (1, 4, 6, 42)).astype(np.int64)
     dw = rng.integers(-127, 128, (4, 1, 3, 3)).astype(np.int64)
-    dacc = np.zeros((1, 4, 3, 40), np.int64)
+    dacc = np.zeros((1, 4, 4, 40), np.int64)
     for ch in range(4):
-        for i in range(3):
+        for i in range(4):
             for j in range(40):
                 dacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - za) * dw[ch, 0]).sum()
 
@@ -112,9 +112,9 @@ def main():
     psa = np.array([0.02, 0.05, 0.01, 0.1], F)
     pza = np.array([100, 3, 250, 0])
     dsw = np.array([0.01, 0.02, 0.03, 0.04], F)
-    pacc = np.zeros((1, 4, 3, 40), np.int64)
+    pacc = np.zeros((1, 4, 4, 40), np.int64)
     for ch in range(4):
-        for i in range(3):
+        for i in range(4):
             for j in range(40):
                 pacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - pza[ch]) * dw[ch, 0]).sum()
     pf = pacc.astype(F) * (psa * dsw).astype(F)[None, :, None, None]
@@ -156,17 +156,17 @@ func.func @main() {
   %%cw = quant.scast %%cws : tensor<3x2x3x3xi8> to tensor<3x2x3x3x%s>
   %%cacc = qc.qconv2d %%ci, %%cw {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
       : (tensor<1x2x6x6x%s>, tensor<3x2x3x3x%s>) -> tensor<1x3x3x3xi32>
-  %%dis = arith.constant DEPTHWISE_INPUT : tensor<1x4x5x42xi8>
-  %%di = quant.scast %%dis : tensor<1x4x5x42xi8> to tensor<1x4x5x42xACT>
+  %%dis = arith.constant DEPTHWISE_INPUT : tensor<1x4x6x42xi8>
+  %%di = quant.scast %%dis : tensor<1x4x6x42xi8> to tensor<1x4x6x42xACT>
   %%dws = arith.constant DEPTHWISE_WEIGHT : tensor<4x1x3x3xi8>
   %%dw = quant.scast %%dws : tensor<4x1x3x3xi8> to tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>
   %%dacc = qc.qconv2d %%di, %%dw {group = 4 : i64}
-      : (tensor<1x4x5x42xACT>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x40xi32>
-  %%pdi = quant.scast %%dis : tensor<1x4x5x42xi8> to tensor<1x4x5x42xPERCHANNEL>
+      : (tensor<1x4x6x42xACT>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x4x40xi32>
+  %%pdi = quant.scast %%dis : tensor<1x4x6x42xi8> to tensor<1x4x6x42xPERCHANNEL>
   %%pdacc = qc.qconv2d %%pdi, %%dw {group = 4 : i64}
-      : (tensor<1x4x5x42xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x40xi32>
+      : (tensor<1x4x6x42xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x4x40xi32>
   %%pdf = qc.qconv2d %%pdi, %%dw {group = 4 : i64}
-      : (tensor<1x4x5x42xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x40xf32>
+      : (tensor<1x4x6x42xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x4x40xf32>
   %%rqs = arith.constant REQ_INPUT : tensor<2x3xi8>
   %%rqa = quant.scast %%rqs : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.1:-5>>
   %%rqb = qc.requantize %%rqa : tensor<2x3x!quant.uniform<i8:f32, 0.1:-5>> -> tensor<2x3x!quant.uniform<u8:f32, 0.03:120>>
@@ -193,8 +193,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
             ("acc", "%dx%dxi32" % (M, N), "I32"), ("qi", "%dx%dxi32" % (M, N), "I32"),
             ("xi", "2x7xi32", "I32"), ("cacc", "1x3x3x3xi32", "I32"),
             ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32"),
-            ("dacc", "1x4x3x40xi32", "I32"), ("pdacc", "1x4x3x40xi32", "I32"),
-            ("pdf", "1x4x3x40xf32", "F32"), ("rq1", "2x3xi32", "I32"),
+            ("dacc", "1x4x4x40xi32", "I32"), ("pdacc", "1x4x4x40xi32", "I32"),
+            ("pdf", "1x4x4x40xf32", "F32"), ("rq1", "2x3xi32", "I32"),
             ("rq2", "2x3xi32", "I32"), ("x4i", "2x7xi32", "I32")]):
         elem = ty.split("x")[-1]
         prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"

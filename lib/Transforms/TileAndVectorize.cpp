@@ -91,6 +91,10 @@ static tensor::InsertSliceOp convTileAsMatmul(RewriterBase &rewriter,
                                        extents({1, filters, 1, width}), unit);
 }
 
+/// Output rows per depthwise tile: each shifted input chunk feeds this
+/// many rows' fmas.
+static constexpr int64_t kDepthwiseRows = 2;
+
 /// Whether a grouped convolution is depthwise (one input channel per
 /// group) with unit stride and dilation along the width, which its tiles
 /// read as contiguous input rows.
@@ -101,16 +105,18 @@ static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
          conv.getDilations().getValues<int64_t>()[1] == 1;
 }
 
-/// One tile of a depthwise convolution, one channel and one output row
-/// over all its kernel taps, as 16-lane vectors: out[W] += x[W + kw] * w
+/// One tile of a depthwise convolution, one channel and a few output rows
+/// over all their kernel taps, as 16-lane vectors: out[W] += x[W + kw] * w
 /// per tap. Each input row is loaded once, in aligned 16-lane chunks, and
 /// the kw-shifted rows are shuffles of neighbouring chunks (valignd):
 /// loading x[W + kw] at every tap split most loads across two cache lines
-/// and made the rows load-bound. The row's registers accumulate through
-/// all taps. Float rows use fused multiply-adds (one rounding a tap, as
-/// ONNX Runtime's kernels); integer rows are exact either way. With
-/// `zeroInit` the accumulators start at zero instead of reading the output
-/// (whose zero fill the caller dropped).
+/// and made the rows load-bound. A shifted chunk feeds every output row of
+/// the tile that reads its input row (one shuffle, several fmas). The
+/// rows' registers accumulate through all taps, in the convolution's own
+/// order (kernel rows, then columns). Float rows use fused multiply-adds
+/// (one rounding a tap, as ONNX Runtime's kernels); integer rows are exact
+/// either way. With `zeroInit` the accumulators start at zero instead of
+/// reading the output (whose zero fill the caller dropped).
 static Value depthwiseRowVectors(RewriterBase &rewriter,
                                  linalg::Conv2DNgchwGfchwOp conv,
                                  bool zeroInit) {
@@ -119,12 +125,14 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
         output = conv.getOutputs()[0];
   auto outType = cast<RankedTensorType>(output.getType());
+  auto inType = cast<RankedTensorType>(input.getType());
   Type element = outType.getElementType();
-  int64_t width = outType.getDimSize(4);
-  int64_t inWidth = cast<RankedTensorType>(input.getType()).getDimSize(4);
+  int64_t rows = outType.getDimSize(3), width = outType.getDimSize(4);
+  int64_t inRows = inType.getDimSize(3), inWidth = inType.getDimSize(4);
   auto filterType = cast<RankedTensorType>(filter.getType());
   int64_t taps = filterType.getDimSize(3), columns = filterType.getDimSize(4);
-  int64_t rowStep = conv.getDilations().getValues<int64_t>()[0];
+  int64_t rowStride = conv.getStrides().getValues<int64_t>()[0];
+  int64_t rowDilation = conv.getDilations().getValues<int64_t>()[0];
   int64_t chunks = llvm::divideCeil(width, kLanes);
   int64_t inputChunks = llvm::divideCeil(width + columns - 1, kLanes);
   auto vectorType = VectorType::get({kLanes}, element);
@@ -144,22 +152,37 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
         ValueRange{c0, c0, c0, index(row), index(chunk * kLanes)}, zero,
         ArrayRef<bool>{inBounds});
   };
-  SmallVector<Value> acc;
   Value zeros;
   if (zeroInit)
     zeros = arith::ConstantOp::create(rewriter, loc, vectorType,
                                       rewriter.getZeroAttr(vectorType));
-  for (int64_t c = 0; c < chunks; ++c)
-    acc.push_back(zeroInit ? zeros : readChunk(output, 0, c, width));
-  for (int64_t r = 0; r < taps; ++r) {
+  SmallVector<SmallVector<Value>> acc(rows);
+  for (int64_t o = 0; o < rows; ++o)
+    for (int64_t c = 0; c < chunks; ++c)
+      acc[o].push_back(zeroInit ? zeros : readChunk(output, o, c, width));
+  for (int64_t in = 0; in < inRows; ++in) {
+    // The (output row, kernel row) pairs that read input row `in`; kernel
+    // rows ascend with `in` for each output row, as the convolution sums.
+    SmallVector<std::pair<int64_t, int64_t>> readers;
+    for (int64_t o = 0; o < rows; ++o) {
+      int64_t offset = in - o * rowStride;
+      if (offset >= 0 && offset % rowDilation == 0 &&
+          offset / rowDilation < taps)
+        readers.push_back({o, offset / rowDilation});
+    }
+    if (readers.empty())
+      continue;
     SmallVector<Value> row;
     for (int64_t j = 0; j < inputChunks; ++j)
-      row.push_back(readChunk(input, r * rowStep, j, inWidth));
+      row.push_back(readChunk(input, in, j, inWidth));
     for (int64_t t = 0; t < columns; ++t) {
-      Value weight = tensor::ExtractOp::create(
-          rewriter, loc, filter, ValueRange{c0, c0, c0, index(r), index(t)});
-      Value weights =
-          vector::BroadcastOp::create(rewriter, loc, vectorType, weight);
+      SmallVector<Value> weights;
+      for (auto [o, r] : readers) {
+        Value weight = tensor::ExtractOp::create(
+            rewriter, loc, filter, ValueRange{c0, c0, c0, index(r), index(t)});
+        weights.push_back(
+            vector::BroadcastOp::create(rewriter, loc, vectorType, weight));
+      }
       SmallVector<int64_t> shift;
       for (int64_t lane = 0; lane < kLanes; ++lane)
         shift.push_back(t + lane);
@@ -171,22 +194,25 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
                          : vector::ShuffleOp::create(rewriter, loc, row[c],
                                                      next, shift)
                                .getResult();
-        if (isa<FloatType>(element))
-          acc[c] = vector::FMAOp::create(rewriter, loc, x, weights, acc[c]);
-        else
-          acc[c] = arith::AddIOp::create(
-              rewriter, loc, acc[c],
-              arith::MulIOp::create(rewriter, loc, x, weights));
+        for (auto [reader, w] : llvm::zip_equal(readers, weights)) {
+          Value &sum = acc[reader.first][c];
+          if (isa<FloatType>(element))
+            sum = vector::FMAOp::create(rewriter, loc, x, w, sum);
+          else
+            sum = arith::AddIOp::create(
+                rewriter, loc, sum, arith::MulIOp::create(rewriter, loc, x, w));
+        }
       }
     }
   }
   Value result = output;
-  for (int64_t c = 0; c < chunks; ++c)
-    result = vector::TransferWriteOp::create(
-                 rewriter, loc, acc[c], result,
-                 ValueRange{c0, c0, c0, c0, index(c * kLanes)},
-                 ArrayRef<bool>{(c + 1) * kLanes <= width})
-                 .getResult();
+  for (int64_t o = 0; o < rows; ++o)
+    for (int64_t c = 0; c < chunks; ++c)
+      result = vector::TransferWriteOp::create(
+                   rewriter, loc, acc[o][c], result,
+                   ValueRange{c0, c0, c0, index(o), index(c * kLanes)},
+                   ArrayRef<bool>{(c + 1) * kLanes <= width})
+                   .getResult();
   return result;
 }
 
@@ -319,10 +345,11 @@ struct TileAndVectorizePass
       // matmul (m, n, k); conv (n, f, oh, ow, c, kh, kw); depthwise
       // (n, g, fg, oh, ow, c, kh, kw).
       SmallVector<int64_t> bounds =
-          isMatmul    ? SmallVector<int64_t>{8, 32, 16}
-          : asMatmul  ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
-          : depthwise ? SmallVector<int64_t>{1, 1, 1, 1, 128, 1, 0, 0}
-                      : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
+          isMatmul   ? SmallVector<int64_t>{8, 32, 16}
+          : asMatmul ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
+          : depthwise
+              ? SmallVector<int64_t>{1, 1, 1, kDepthwiseRows, 128, 1, 0, 0}
+              : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
       SmallVector<int64_t> tiles;
       for (auto [extent, bound] : llvm::zip_equal(ranges, bounds))
         tiles.push_back(tileFor(extent, bound));

@@ -54,23 +54,25 @@ func.func @strided_conv(%x: tensor<1x8x17x33xf32>, %w: tensor<16x8x3x3xf32>, %y:
 // -----
 
 // CHECK-LABEL: func @depthwise
-// A depthwise convolution with unit width stride: one channel and one
-// output row per tile, over all 3x3 taps. Four 16-lane accumulators; each
-// input row is read once, in five aligned chunks (66 columns, the last
-// one masked), and the taps one and two columns over are shuffles of
-// neighbouring chunks, not unaligned loads: 9 taps x 4 vector.fma.
+// A depthwise convolution with unit width stride: one channel and two
+// output rows per tile, over all 3x3 taps. Four 16-lane accumulators per
+// row; each of the four input rows the tile reads is read once, in five
+// aligned chunks (66 columns, the last one masked), and the taps one and
+// two columns over are shuffles of neighbouring chunks, not unaligned
+// loads; a shifted chunk feeds both output rows where both read its input
+// row: 2 rows x 9 taps x 4 chunks = 72 vector.fma.
 // CHECK-NOT: linalg.conv_2d_ngchw_gfchw
 // CHECK: scf.for
-// CHECK: scf.for
-// CHECK-COUNT-4: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x1x1x1x64xf32>, vector<16xf32>
-// CHECK-COUNT-4: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x1x1x3x66xf32>, vector<16xf32>
-// CHECK-NEXT: vector.transfer_read {{.*}}, %{{.*}} : tensor<1x1x1x3x66xf32>, vector<16xf32>
+// CHECK: scf.for {{.*}} step %c2
+// CHECK-COUNT-8: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x1x1x2x64xf32>, vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x1x1x4x66xf32>, vector<16xf32>
+// CHECK-NEXT: vector.transfer_read {{.*}}, %{{.*}} : tensor<1x1x1x4x66xf32>, vector<16xf32>
 // CHECK: vector.shuffle {{.*}} [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
 // CHECK: vector.shuffle {{.*}} [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
-// CHECK-COUNT-28: vector.fma {{.*}} : vector<16xf32>
+// CHECK-COUNT-64: vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT: vector.fma
 // CHECK-NOT: arith.mulf
-// CHECK-COUNT-4: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x1x64xf32>
+// CHECK-COUNT-8: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x2x64xf32>
 // CHECK: } {quantc.parallel}
 // CHECK: } {quantc.parallel}
 func.func @depthwise(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x3xf32>, %c: tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32> {
