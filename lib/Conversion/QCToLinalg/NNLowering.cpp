@@ -583,15 +583,34 @@ struct GlobalAvgPoolLowering : OpRewritePattern<qc::GlobalAvgPoolOp> {
   LogicalResult matchAndRewrite(qc::GlobalAvgPoolOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = op.getInput().getType();
+    Location loc = op.getLoc();
     SmallVector<int64_t> axes;
     double count = 1;
     for (int64_t d = 2; d < type.getRank(); ++d) {
       axes.push_back(d);
       count *= type.getDimSize(d);
     }
-    Value sum = reduceKeepDims(rewriter, op.getLoc(), op.getInput(), axes,
-                               ReductionKind::Sum);
-    rewriter.replaceOp(op, divideBy(rewriter, op.getLoc(), sum, count));
+    // Sixteen partial sums per channel, one per lane, over the contiguous
+    // pixels, then those: reduced innermost, the sum had its loops swapped
+    // to vectorize over channels and read the image with a channel stride
+    // (det's 96 x 80 x 80 squeeze: 0.50 ms).
+    constexpr int64_t kLanes = 16;
+    int64_t pixels = static_cast<int64_t>(count);
+    if (type.hasStaticShape() && type.getRank() == 4 && pixels % kLanes == 0 &&
+        pixels >= 16 * kLanes) {
+      Value lanes = reshapeTo(
+          rewriter, loc, op.getInput(),
+          {type.getDimSize(0), type.getDimSize(1), pixels / kLanes, kLanes});
+      Value partial =
+          reduceKeepDims(rewriter, loc, lanes, {2}, ReductionKind::Sum);
+      Value sum =
+          reduceKeepDims(rewriter, loc, partial, {3}, ReductionKind::Sum);
+      rewriter.replaceOp(op, divideBy(rewriter, loc, sum, count));
+      return success();
+    }
+    Value sum =
+        reduceKeepDims(rewriter, loc, op.getInput(), axes, ReductionKind::Sum);
+    rewriter.replaceOp(op, divideBy(rewriter, loc, sum, count));
     return success();
   }
 };

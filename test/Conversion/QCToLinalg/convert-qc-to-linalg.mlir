@@ -107,6 +107,20 @@ func.func @pool_and_norm(%x: tensor<1x2x5x5xf32>, %s: tensor<2xf32>) -> (tensor<
 
 // -----
 
+// CHECK-LABEL: func @global_avg_pool_lanes
+// A large image sums into sixteen lanes per channel over the contiguous
+// pixels (lanes innermost), then the lanes.
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x2x32x16xf32>
+// CHECK: iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.divf
+func.func @global_avg_pool_lanes(%x: tensor<1x2x16x32xf32>) -> tensor<1x2x1x1xf32> {
+  %0 = qc.global_avg_pool %x : tensor<1x2x16x32xf32> -> tensor<1x2x1x1xf32>
+  return %0 : tensor<1x2x1x1xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @shapes
 func.func @shapes(%x: tensor<2x3x4xf32>) -> (tensor<4x3x2xf32>, tensor<2x12xf32>, tensor<2x3x2xf32>, tensor<4x3x4xf32>) {
   // CHECK: linalg.transpose
