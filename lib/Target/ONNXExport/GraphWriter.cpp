@@ -79,7 +79,7 @@ int32_t quantc::onnx_export::onnxDataType(Type elementType) {
   // Sub-byte quantized storage (int4, ternary) is written as int8: the
   // values are exact and every runtime reads int8 weights. Blocked 4-bit
   // weights are INT4 / UINT4 (opset 21, as blocks are), the form ONNX
-  // Runtime turns into its MatMulNBits kernels.
+  // Runtime's MatMulNBits fusion expects of MatMul weights.
   if (auto quantized = dyn_cast<quant::QuantizedType>(elementType)) {
     if (isa<quant::UniformQuantizedSubChannelType>(quantized)) {
       if (quantized.isSigned() && quantized.getStorageTypeMin() >= -8 &&
