@@ -22,40 +22,6 @@ using namespace quantc;
 using namespace quantc::onnx_export;
 
 //===----------------------------------------------------------------------===//
-// Attributes
-//===----------------------------------------------------------------------===//
-
-static void addInt(onnx::NodeProto &node, StringRef name, int64_t value) {
-  onnx::AttributeProto &attr = *node.add_attribute();
-  attr.set_name(name.str());
-  attr.set_type(onnx::AttributeProto::INT);
-  attr.set_i(value);
-}
-
-static void addInts(onnx::NodeProto &node, StringRef name,
-                    ArrayRef<int64_t> values) {
-  onnx::AttributeProto &attr = *node.add_attribute();
-  attr.set_name(name.str());
-  attr.set_type(onnx::AttributeProto::INTS);
-  for (int64_t value : values)
-    attr.add_ints(value);
-}
-
-static void addFloat(onnx::NodeProto &node, StringRef name, float value) {
-  onnx::AttributeProto &attr = *node.add_attribute();
-  attr.set_name(name.str());
-  attr.set_type(onnx::AttributeProto::FLOAT);
-  attr.set_f(value);
-}
-
-static void addString(onnx::NodeProto &node, StringRef name, StringRef value) {
-  onnx::AttributeProto &attr = *node.add_attribute();
-  attr.set_name(name.str());
-  attr.set_type(onnx::AttributeProto::STRING);
-  attr.set_s(value.str());
-}
-
-//===----------------------------------------------------------------------===//
 // What can be exported, at which opset
 //===----------------------------------------------------------------------===//
 
@@ -74,7 +40,7 @@ static bool hasBlockedQuantization(Operation *op) {
          llvm::any_of(op->getResultTypes(), blocked);
 }
 
-/// Float, or quantized per tensor: what a quantized layer may return.
+/// Anything but the raw i32 accumulator, which has no QDQ form.
 static bool isExportableLayerResult(Type type) {
   auto tensor = cast<RankedTensorType>(type);
   return !tensor.getElementType().isInteger(32);
@@ -314,8 +280,8 @@ LogicalResult OpExporter::exportReduce(Operation *op, StringRef opType,
     inputs.push_back(w.int64s(axes, inputs[0] + "_axes"));
   onnx::NodeProto &node = w.node(opType, inputs, op->getResult(0));
   if (!axesInput && !axes.empty())
-    addInts(node, "axes", axes);
-  addInt(node, "keepdims", keepdims);
+    addIntsAttribute(node, "axes", axes);
+  addIntAttribute(node, "keepdims", keepdims);
   return success();
 }
 
@@ -323,11 +289,11 @@ LogicalResult OpExporter::exportReduce(Operation *op, StringRef opType,
 template <typename ConvOp>
 static void addConvAttributes(onnx::NodeProto &node, ConvOp conv) {
   auto weightShape = cast<ShapedType>(conv.getWeight().getType()).getShape();
-  addInts(node, "kernel_shape", weightShape.drop_front(2));
-  addInts(node, "strides", conv.getStrides());
-  addInts(node, "pads", conv.getPads());
-  addInts(node, "dilations", conv.getDilations());
-  addInt(node, "group", conv.getGroup());
+  addIntsAttribute(node, "kernel_shape", weightShape.drop_front(2));
+  addIntsAttribute(node, "strides", conv.getStrides());
+  addIntsAttribute(node, "pads", conv.getPads());
+  addIntsAttribute(node, "dilations", conv.getDilations());
+  addIntAttribute(node, "group", conv.getGroup());
 }
 
 LogicalResult OpExporter::exportOp(Operation *op) {
@@ -354,14 +320,17 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         alias(cast.getInput(), cast.getResult());
         return success();
       })
-      .Case([&](qc::QuantizeOp quantize) -> LogicalResult {
-        FailureOr<std::string> input =
-            w.floatView(quantize.getInput(), quantize.getLoc());
-        if (failed(input))
-          return failure();
-        return w.quantizeInto(*input, quantize.getType(),
-                              w.name(quantize.getResult()), quantize.getLoc());
-      })
+      .Case<qc::QuantizeOp, qc::RequantizeOp>(
+          [&](auto quantize) -> LogicalResult {
+            // A requantize is a quantize of the dequantized input.
+            FailureOr<std::string> input =
+                w.floatView(quantize.getInput(), quantize.getLoc());
+            if (failed(input))
+              return failure();
+            return w.quantizeInto(*input, quantize.getType(),
+                                  w.name(quantize.getResult()),
+                                  quantize.getLoc());
+          })
       .Case([&](qc::DequantizeOp dequantize) -> LogicalResult {
         FailureOr<std::string> input =
             w.floatView(dequantize.getInput(), dequantize.getLoc());
@@ -369,15 +338,6 @@ LogicalResult OpExporter::exportOp(Operation *op) {
           return failure();
         w.node("Identity", {*input}, dequantize.getResult());
         return success();
-      })
-      .Case([&](qc::RequantizeOp requantize) -> LogicalResult {
-        FailureOr<std::string> input =
-            w.floatView(requantize.getInput(), requantize.getLoc());
-        if (failed(input))
-          return failure();
-        return w.quantizeInto(*input, requantize.getType(),
-                              w.name(requantize.getResult()),
-                              requantize.getLoc());
       })
       .Case([&](qc::QConv2DOp conv) {
         return exportQuantizedLayer(
@@ -411,8 +371,9 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         auto node = simple("Gelu", gelu.getInput(), gelu.getResult());
         if (failed(node))
           return failure();
-        addString(**node, "approximate",
-                  qc::stringifyGeluApproximation(gelu.getApproximate()));
+        addStringAttribute(
+            **node, "approximate",
+            qc::stringifyGeluApproximation(gelu.getApproximate()));
         return success();
       })
       .Case([&](qc::HardSigmoidOp hardSigmoid) -> LogicalResult {
@@ -420,8 +381,10 @@ LogicalResult OpExporter::exportOp(Operation *op) {
                            hardSigmoid.getResult());
         if (failed(node))
           return failure();
-        addFloat(**node, "alpha", hardSigmoid.getAlpha().convertToFloat());
-        addFloat(**node, "beta", hardSigmoid.getBeta().convertToFloat());
+        addFloatAttribute(**node, "alpha",
+                          hardSigmoid.getAlpha().convertToFloat());
+        addFloatAttribute(**node, "beta",
+                          hardSigmoid.getBeta().convertToFloat());
         return success();
       })
       .Case([&](qc::ClipOp clip) -> LogicalResult {
@@ -441,17 +404,17 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         auto node = simple("Softmax", softmax.getInput(), softmax.getResult());
         if (failed(node))
           return failure();
-        addInt(**node, "axis", int64_t(softmax.getAxis()));
+        addIntAttribute(**node, "axis", int64_t(softmax.getAxis()));
         return success();
       })
       .Case([&](qc::GemmOp gemm) -> LogicalResult {
         auto node = simple("Gemm", gemm->getOperands(), gemm.getResult());
         if (failed(node))
           return failure();
-        addFloat(**node, "alpha", gemm.getAlpha().convertToFloat());
-        addFloat(**node, "beta", gemm.getBeta().convertToFloat());
-        addInt(**node, "transA", gemm.getTransA());
-        addInt(**node, "transB", gemm.getTransB());
+        addFloatAttribute(**node, "alpha", gemm.getAlpha().convertToFloat());
+        addFloatAttribute(**node, "beta", gemm.getBeta().convertToFloat());
+        addIntAttribute(**node, "transA", gemm.getTransA());
+        addIntAttribute(**node, "transB", gemm.getTransB());
         return success();
       })
       .Case([&](qc::Conv2DOp conv) -> LogicalResult {
@@ -467,7 +430,7 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         if (failed(node))
           return failure();
         addConvAttributes(**node, conv);
-        addInts(**node, "output_padding", conv.getOutputPadding());
+        addIntsAttribute(**node, "output_padding", conv.getOutputPadding());
         return success();
       })
       .Case([&](qc::LayerNormOp norm) -> LogicalResult {
@@ -475,8 +438,9 @@ LogicalResult OpExporter::exportOp(Operation *op) {
             simple("LayerNormalization", norm->getOperands(), norm.getResult());
         if (failed(node))
           return failure();
-        addInt(**node, "axis", int64_t(norm.getAxis()));
-        addFloat(**node, "epsilon", norm.getEpsilon().convertToFloat());
+        addIntAttribute(**node, "axis", int64_t(norm.getAxis()));
+        addFloatAttribute(**node, "epsilon",
+                          norm.getEpsilon().convertToFloat());
         return success();
       })
       .Case([&](qc::BatchNormOp norm) -> LogicalResult {
@@ -484,29 +448,30 @@ LogicalResult OpExporter::exportOp(Operation *op) {
             simple("BatchNormalization", norm->getOperands(), norm.getResult());
         if (failed(node))
           return failure();
-        addFloat(**node, "epsilon", norm.getEpsilon().convertToFloat());
+        addFloatAttribute(**node, "epsilon",
+                          norm.getEpsilon().convertToFloat());
         return success();
       })
       .Case([&](qc::MaxPool2DOp pool) -> LogicalResult {
         auto node = simple("MaxPool", pool.getInput(), pool.getResult());
         if (failed(node))
           return failure();
-        addInts(**node, "kernel_shape", pool.getKernelShape());
-        addInts(**node, "strides", pool.getStrides());
-        addInts(**node, "pads", pool.getPads());
-        addInts(**node, "dilations", pool.getDilations());
-        addInt(**node, "ceil_mode", pool.getCeilMode());
+        addIntsAttribute(**node, "kernel_shape", pool.getKernelShape());
+        addIntsAttribute(**node, "strides", pool.getStrides());
+        addIntsAttribute(**node, "pads", pool.getPads());
+        addIntsAttribute(**node, "dilations", pool.getDilations());
+        addIntAttribute(**node, "ceil_mode", pool.getCeilMode());
         return success();
       })
       .Case([&](qc::AvgPool2DOp pool) -> LogicalResult {
         auto node = simple("AveragePool", pool.getInput(), pool.getResult());
         if (failed(node))
           return failure();
-        addInts(**node, "kernel_shape", pool.getKernelShape());
-        addInts(**node, "strides", pool.getStrides());
-        addInts(**node, "pads", pool.getPads());
-        addInt(**node, "ceil_mode", pool.getCeilMode());
-        addInt(**node, "count_include_pad", pool.getCountIncludePad());
+        addIntsAttribute(**node, "kernel_shape", pool.getKernelShape());
+        addIntsAttribute(**node, "strides", pool.getStrides());
+        addIntsAttribute(**node, "pads", pool.getPads());
+        addIntAttribute(**node, "ceil_mode", pool.getCeilMode());
+        addIntAttribute(**node, "count_include_pad", pool.getCountIncludePad());
         return success();
       })
       .Case<qc::ReduceMeanOp, qc::ReduceSumOp, qc::ReduceMaxOp>(
@@ -525,15 +490,17 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         onnx::NodeProto &node =
             movement("Reshape", {w.int64s(shape, input + "_shape")});
         if (llvm::is_contained(shape, 0))
-          addInt(node, "allowzero", 1);
+          addIntAttribute(node, "allowzero", 1);
         return success();
       })
       .Case([&](qc::TransposeOp transpose) {
-        addInts(movement("Transpose", {}), "perm", transpose.getPerm());
+        addIntsAttribute(movement("Transpose", {}), "perm",
+                         transpose.getPerm());
         return success();
       })
       .Case([&](qc::FlattenOp flatten) {
-        addInt(movement("Flatten", {}), "axis", int64_t(flatten.getAxis()));
+        addIntAttribute(movement("Flatten", {}), "axis",
+                        int64_t(flatten.getAxis()));
         return success();
       })
       .Case([&](qc::SqueezeOp squeeze) {
@@ -555,8 +522,8 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         SmallVector<std::string> inputs;
         for (Value input : concat.getInputs())
           inputs.push_back(w.name(input));
-        addInt(w.node("Concat", inputs, concat.getResult()), "axis",
-               int64_t(concat.getAxis()));
+        addIntAttribute(w.node("Concat", inputs, concat.getResult()), "axis",
+                        int64_t(concat.getAxis()));
         return success();
       })
       .Case([&](qc::SplitOp split) {
@@ -575,12 +542,12 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         onnx::NodeProto &node =
             w.node("Split", {input, w.int64s(sizes, input + "_split")}, outputs,
                    split.getLoc());
-        addInt(node, "axis", axis);
+        addIntAttribute(node, "axis", axis);
         return success();
       })
       .Case([&](qc::GatherOp gather) {
-        addInt(movement("Gather", {w.name(gather.getIndices())}), "axis",
-               int64_t(gather.getAxis()));
+        addIntAttribute(movement("Gather", {w.name(gather.getIndices())}),
+                        "axis", int64_t(gather.getAxis()));
         return success();
       })
       .Case([&](qc::ResizeOp resize) {
@@ -589,12 +556,14 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         onnx::NodeProto &node =
             movement("Resize", {"", w.floats(scales, {int64_t(scales.size())},
                                              input + "_scales")});
-        addString(node, "mode", qc::stringifyResizeMode(resize.getMode()));
-        addString(
+        addStringAttribute(node, "mode",
+                           qc::stringifyResizeMode(resize.getMode()));
+        addStringAttribute(
             node, "coordinate_transformation_mode",
             qc::stringifyCoordinateTransform(resize.getCoordinateTransform()));
-        addString(node, "nearest_mode",
-                  qc::stringifyNearestRounding(resize.getNearestRounding()));
+        addStringAttribute(
+            node, "nearest_mode",
+            qc::stringifyNearestRounding(resize.getNearestRounding()));
         return success();
       })
       .Case([&](qc::PadOp pad) {
@@ -603,7 +572,7 @@ LogicalResult OpExporter::exportOp(Operation *op) {
             movement("Pad", {w.int64s(pad.getPads(), input + "_pads"),
                              w.floats({pad.getValue().convertToFloat()}, {},
                                       input + "_pad_value")});
-        addString(node, "mode", qc::stringifyPadMode(pad.getMode()));
+        addStringAttribute(node, "mode", qc::stringifyPadMode(pad.getMode()));
         return success();
       })
       .Default([](Operation *other) {

@@ -193,6 +193,18 @@ static void appendBits(std::string &raw, const APInt &bits, size_t bytes) {
     raw.push_back(char(bits.extractBitsAsZExtValue(8, 8 * i)));
 }
 
+/// An initializer of `dataType` and `shape` holding `raw`.
+static void addRawInitializer(onnx::GraphProto &graph, StringRef name,
+                              int32_t dataType, ArrayRef<int64_t> shape,
+                              std::string raw) {
+  onnx::TensorProto &tensor = *graph.add_initializer();
+  tensor.set_name(name.str());
+  tensor.set_data_type(dataType);
+  for (int64_t dim : shape)
+    tensor.add_dims(dim);
+  tensor.set_raw_data(std::move(raw));
+}
+
 LogicalResult GraphWriter::initializer(ElementsAttr attr, int32_t dataType,
                                        StringRef tensorName) {
   auto type = cast<ShapedType>(attr.getType());
@@ -221,25 +233,9 @@ LogicalResult GraphWriter::initializer(ElementsAttr attr, int32_t dataType,
   }
   if (is4Bit(dataType))
     raw = packNibbles(raw);
-  onnx::TensorProto &tensor = *graph.add_initializer();
-  tensor.set_name(tensorName.str());
-  tensor.set_data_type(dataType);
-  for (int64_t dim : type.getShape())
-    tensor.add_dims(dim);
-  tensor.set_raw_data(std::move(raw));
+  addRawInitializer(graph, tensorName, dataType, type.getShape(),
+                    std::move(raw));
   return success();
-}
-
-/// An initializer of `dataType` and `shape` holding `raw`.
-static void addRawInitializer(onnx::GraphProto &graph, StringRef name,
-                              int32_t dataType, ArrayRef<int64_t> shape,
-                              std::string raw) {
-  onnx::TensorProto &tensor = *graph.add_initializer();
-  tensor.set_name(name.str());
-  tensor.set_data_type(dataType);
-  for (int64_t dim : shape)
-    tensor.add_dims(dim);
-  tensor.set_raw_data(std::move(raw));
 }
 
 std::string GraphWriter::int64s(ArrayRef<int64_t> values, StringRef hint) {
@@ -276,12 +272,38 @@ std::string GraphWriter::zeroPoints(ArrayRef<int64_t> values,
   return tensorName;
 }
 
-static void addIntAttribute(onnx::NodeProto &node, StringRef name,
-                            int64_t value) {
+void quantc::onnx_export::addIntAttribute(onnx::NodeProto &node, StringRef name,
+                                          int64_t value) {
   onnx::AttributeProto &attr = *node.add_attribute();
   attr.set_name(name.str());
   attr.set_type(onnx::AttributeProto::INT);
   attr.set_i(value);
+}
+
+void quantc::onnx_export::addIntsAttribute(onnx::NodeProto &node,
+                                           StringRef name,
+                                           ArrayRef<int64_t> values) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::INTS);
+  for (int64_t value : values)
+    attr.add_ints(value);
+}
+
+void quantc::onnx_export::addFloatAttribute(onnx::NodeProto &node,
+                                            StringRef name, float value) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::FLOAT);
+  attr.set_f(value);
+}
+
+void quantc::onnx_export::addStringAttribute(onnx::NodeProto &node,
+                                             StringRef name, StringRef value) {
+  onnx::AttributeProto &attr = *node.add_attribute();
+  attr.set_name(name.str());
+  attr.set_type(onnx::AttributeProto::STRING);
+  attr.set_s(value.str());
 }
 
 LogicalResult GraphWriter::addQuantParams(onnx::NodeProto &node,

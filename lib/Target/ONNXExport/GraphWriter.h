@@ -27,6 +27,16 @@ namespace quantc::onnx_export {
 /// for quantized ones); 0 when ONNX has none.
 int32_t onnxDataType(mlir::Type elementType);
 
+/// Node attributes.
+void addIntAttribute(onnx::NodeProto &node, llvm::StringRef name,
+                     int64_t value);
+void addIntsAttribute(onnx::NodeProto &node, llvm::StringRef name,
+                      llvm::ArrayRef<int64_t> values);
+void addFloatAttribute(onnx::NodeProto &node, llvm::StringRef name,
+                       float value);
+void addStringAttribute(onnx::NodeProto &node, llvm::StringRef name,
+                        llvm::StringRef value);
+
 class GraphWriter {
 public:
   GraphWriter(onnx::GraphProto &graph, int64_t opset)
