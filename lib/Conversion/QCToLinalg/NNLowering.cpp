@@ -596,6 +596,7 @@ struct GlobalAvgPoolLowering : OpRewritePattern<qc::GlobalAvgPoolOp> {
     // (det's 96 x 80 x 80 squeeze: 0.50 ms).
     constexpr int64_t kLanes = 16;
     int64_t pixels = static_cast<int64_t>(count);
+    Value sum;
     if (type.hasStaticShape() && type.getRank() == 4 && pixels % kLanes == 0 &&
         pixels >= 16 * kLanes) {
       Value lanes = reshapeTo(
@@ -603,13 +604,11 @@ struct GlobalAvgPoolLowering : OpRewritePattern<qc::GlobalAvgPoolOp> {
           {type.getDimSize(0), type.getDimSize(1), pixels / kLanes, kLanes});
       Value partial =
           reduceKeepDims(rewriter, loc, lanes, {2}, ReductionKind::Sum);
-      Value sum =
-          reduceKeepDims(rewriter, loc, partial, {3}, ReductionKind::Sum);
-      rewriter.replaceOp(op, divideBy(rewriter, loc, sum, count));
-      return success();
+      sum = reduceKeepDims(rewriter, loc, partial, {3}, ReductionKind::Sum);
+    } else {
+      sum = reduceKeepDims(rewriter, loc, op.getInput(), axes,
+                           ReductionKind::Sum);
     }
-    Value sum =
-        reduceKeepDims(rewriter, loc, op.getInput(), axes, ReductionKind::Sum);
     rewriter.replaceOp(op, divideBy(rewriter, loc, sum, count));
     return success();
   }
