@@ -12,7 +12,6 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -423,25 +422,6 @@ struct TileAndVectorizePass
       rewriter.replaceOp(op, result->replacements);
       ++numVectorized;
     }
-
-    // 1-D vectors longer than a register, 16 lanes each (one long 1-D
-    // vector legalizes badly).
-    RewritePatternSet unroll(context);
-    vector::populateVectorUnrollPatterns(
-        unroll, vector::UnrollVectorOptions()
-                    .setNativeShape(ArrayRef<int64_t>{16})
-                    .setFilterConstraint([](Operation *op) {
-                      auto wide = [](Type type) {
-                        auto vector = dyn_cast<VectorType>(type);
-                        return vector && vector.getRank() == 1 &&
-                               vector.getDimSize(0) > 16 &&
-                               vector.getDimSize(0) % 16 == 0;
-                      };
-                      return success(llvm::any_of(op->getResultTypes(), wide) ||
-                                     llvm::any_of(op->getOperandTypes(), wide));
-                    }));
-    if (failed(applyPatternsGreedily(func, std::move(unroll))))
-      return signalPassFailure();
 
     // Each tile's output slice, then its vector, is read at the top of
     // every step of the reduction loop and written back at the bottom:
