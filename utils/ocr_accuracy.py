@@ -140,6 +140,20 @@ def render_pages(folder, words, banned, seed, count):
         page.save(os.path.join(folder, "%04d.png" % index))
 
 
+def render_task(models, task, folder, seed, count):
+    """`count` rendered samples for `task` (lines for rec and cls, about
+    half of cls's turned upside down; pages for det) into folder/NNNN.png,
+    from the recognizer's dictionary in `models`."""
+    keys = open(os.path.join(models, "ppocr_keys_v1.txt"),
+                encoding="utf-8").read().split("\n")
+    words = load_words(keys)
+    if task == "det":
+        render_pages(folder, words, set(), seed, count)
+    else:
+        width = int(TASKS[task][1].split("x")[3])
+        render_lines(folder, words, set(), seed, count, width, task == "cls")
+
+
 def add_pixel_noise(folder, out, draws, seed):
     """`draws` copies of every page in `folder` with each channel value
     moved by -1, 0 or +1 (clipped): <page>_n<k>.png in `out`."""

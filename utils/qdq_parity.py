@@ -25,8 +25,18 @@ from PIL import Image
 
 import ocr_accuracy
 
-FUSED = ("QLinearConv", "QLinearMatMul", "QGemm", "MatMulIntegerToFloat",
-         "ConvInteger", "MatMulInteger", "QLinearAdd", "QLinearMul")
+INTEGER_KERNELS = ("QGemm", "MatMulNBits", "MatMulIntegerToFloat",
+                   "ConvInteger", "MatMulInteger")
+
+
+def integer_kernels(optimized):
+    """The op counts of ORT's optimized graph (--optimized=FILE of
+    ort_run.js) and the integer kernels among them."""
+    ops = collections.Counter(n.op_type for n in onnx.load(optimized).graph.node)
+    fused = collections.Counter({op: c for op, c in ops.items()
+                                 if op.startswith("QLinear") or
+                                 op in INTEGER_KERNELS})
+    return ops, fused
 
 
 def flag(flags, name):
@@ -53,30 +63,17 @@ def preprocess(path, shape, flags):
     return np.ascontiguousarray(chw[None], dtype=np.float32)
 
 
-def render(task, folder, seed, count):
-    keys = open(os.path.join(MODELS, "ppocr_keys_v1.txt"),
-                encoding="utf-8").read().split("\n")
-    words = ocr_accuracy.load_words(keys)
-    if task == "det":
-        ocr_accuracy.render_pages(folder, words, set(), seed, count)
-    else:
-        width = int(ocr_accuracy.TASKS[task][1].split("x")[3])
-        ocr_accuracy.render_lines(folder, words, set(), seed, count, width,
-                                  task == "cls")
-
-
 def main():
-    global MODELS
-    quantc, ort_dir, MODELS, task, max_abs, min_cos = sys.argv[1:7]
+    quantc, ort_dir, models, task, max_abs, min_cos = sys.argv[1:7]
     ort_dir = os.path.abspath(ort_dir)
     name, shape_text, flags = ocr_accuracy.TASKS[task]
-    model = os.path.join(MODELS, name)
+    model = os.path.join(models, name)
     stem = name[:-len(".onnx")]
     shape = [int(d) for d in shape_text.split("x")]
     with tempfile.TemporaryDirectory() as tmp:
         calib, sample = os.path.join(tmp, "calib"), os.path.join(tmp, "eval")
-        render(task, calib, 7, 16)
-        render(task, sample, 11, 1)
+        ocr_accuracy.render_task(models, task, calib, 7, 16)
+        ocr_accuracy.render_task(models, task, sample, 11, 1)
         int8 = ["--calib", calib, "--method", "mse", "--quiet"] + flags
         subprocess.run([quantc, "compile", model, "--input-shape",
                         "x=" + shape_text, "--emit-qdq-onnx", "-o",
@@ -112,9 +109,7 @@ def main():
                         os.path.join(tmp, "ort-fused"), "0",
                         "--optimized=" + optimized, "x=" + x],
                        check=True, stderr=subprocess.DEVNULL)
-        fused = collections.Counter(n.op_type
-                                    for n in onnx.load(optimized).graph.node
-                                    if n.op_type in FUSED)
+        _, fused = integer_kernels(optimized)
         print("%s: ONNX Runtime runs %s" % (
             stem, ", ".join("%d %s" % (c, op) for op, c in sorted(fused.items()))
             or "no integer kernels"))
