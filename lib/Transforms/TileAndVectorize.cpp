@@ -6,6 +6,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "BroadcastPanels.h"
+
 #include "quantc/Support/ParallelLoops.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -310,6 +312,66 @@ static void markParallelTileLoops(linalg::LinalgOp op, ArrayRef<int64_t> tiles,
   }
 }
 
+/// Splits an f32 matmul whose N is wide and no multiple of 16 (a CTC
+/// head's 6625 classes) into columns [0, N - N % 16), which broadcast
+/// panels tile, and the last N % 16 columns, and returns the two. Else
+/// returns `matmul` alone.
+static SmallVector<linalg::LinalgOp> peelPanelColumns(RewriterBase &rewriter,
+                                                      linalg::MatmulOp matmul) {
+  auto type = cast<RankedTensorType>(matmul.getResult(0).getType());
+  int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
+  int64_t remainder = columns % 16;
+  if (!quantc::isBroadcastPanelCandidate(matmul) || remainder == 0 ||
+      columns < 16 || quantc::panelTileFor(rows, columns))
+    return {matmul};
+  Location loc = matmul.getLoc();
+  rewriter.setInsertionPoint(matmul);
+  Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1],
+        init = matmul.getOutputs()[0];
+  int64_t depth = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
+  // Offsets, sizes and unit strides of columns [offset, offset + width)
+  // of a matrix `height` rows high.
+  auto columnBlock = [&](int64_t height, int64_t offset, int64_t width) {
+    auto attr = [&](int64_t v) -> OpFoldResult {
+      return rewriter.getIndexAttr(v);
+    };
+    return std::array<SmallVector<OpFoldResult>, 3>{
+        {{attr(0), attr(offset)},
+         {attr(height), attr(width)},
+         {attr(1), attr(1)}}};
+  };
+  auto columnSlice = [&](Value source, int64_t height, int64_t offset,
+                         int64_t width) -> Value {
+    auto [offsets, sizes, strides] = columnBlock(height, offset, width);
+    return tensor::ExtractSliceOp::create(rewriter, loc, source, offsets, sizes,
+                                          strides);
+  };
+  int64_t split = columns - remainder;
+  SmallVector<linalg::LinalgOp> parts;
+  Value result = init;
+  for (auto [offset, width] :
+       {std::pair{int64_t(0), split}, std::pair{split, remainder}}) {
+    auto part = linalg::MatmulOp::create(
+        rewriter, loc, ValueRange{lhs, columnSlice(rhs, depth, offset, width)},
+        ValueRange{columnSlice(init, rows, offset, width)});
+    parts.push_back(part);
+    auto [offsets, sizes, strides] = columnBlock(rows, offset, width);
+    result = tensor::InsertSliceOp::create(rewriter, loc, part.getResult(0),
+                                           result, offsets, sizes, strides);
+  }
+  rewriter.replaceOp(matmul, result);
+  return parts;
+}
+
+/// Whether tiles of `tiles` (0: untiled) cover `ranges` in one tile.
+static bool wholeIterationSpace(ArrayRef<int64_t> tiles,
+                                ArrayRef<int64_t> ranges) {
+  return llvm::all_of(llvm::zip_equal(tiles, ranges), [](auto pair) {
+    auto [tile, range] = pair;
+    return tile == 0 || tile >= range;
+  });
+}
+
 namespace {
 struct TileAndVectorizePass
     : public quantc::impl::TileAndVectorizeBase<TileAndVectorizePass> {
@@ -333,6 +395,15 @@ struct TileAndVectorizePass
           transposes.push_back(transpose);
     });
     tileTransposes(rewriter, transposes, transposeTiles);
+    SmallVector<linalg::LinalgOp> peeled;
+    for (linalg::LinalgOp op : targets) {
+      auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation());
+      if (matmul)
+        llvm::append_range(peeled, peelPanelColumns(rewriter, matmul));
+      else
+        peeled.push_back(op);
+    }
+    targets = std::move(peeled);
     SmallVector<Operation *> matmulTiles;
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -360,11 +431,43 @@ struct TileAndVectorizePass
         tiles[3] = laneTileFor(ranges[3], bounds[3]);
       else if (depthwise)
         tiles[4] = laneTileFor(ranges[4], bounds[4]);
-      // A depthwise convolution into a zero fill starts its row registers
-      // at zero: the fill (a pass over the whole output) goes.
-      bool zeroInit = depthwise && dropZeroFillInit(rewriter, op);
+      // f32 matmuls and convolutions: broadcast panels, the
+      // reduction (and the kernel taps) inside each tile.
+      std::optional<quantc::PanelTile> panel;
+      if (quantc::isBroadcastPanelCandidate(op)) {
+        panel = isMatmul ? quantc::panelTileFor(ranges[0], ranges[1])
+                         : quantc::panelTileFor(ranges[1], ranges[3]);
+        if (panel) {
+          int64_t rowDim = isMatmul ? 0 : 1;
+          tiles = isMatmul
+                      ? SmallVector<int64_t>{panel->rows, panel->columns, 0}
+                      : SmallVector<int64_t>{1, panel->rows, 1, panel->columns,
+                                             0, 0,           0};
+          // One tile for the whole op would leave the panel's loop, which
+          // carries the accumulators, outermost: quantc-outline-loop-nests
+          // outlines loops without results only. Two row (or column)
+          // tiles instead.
+          if (wholeIterationSpace(tiles, ranges)) {
+            if (panel->rows > 1)
+              tiles[rowDim] = tileFor(panel->rows, panel->rows / 2);
+            else if (panel->columns % 32 == 0)
+              tiles[isMatmul ? 1 : 3] = panel->columns / 2;
+          }
+          asMatmul = false;
+        }
+      }
+      // A depthwise convolution or a panel into a zero fill starts its
+      // registers at zero: the fill (a pass over the whole output) goes.
+      bool zeroInit = (depthwise || panel) && dropZeroFillInit(rewriter, op);
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
+      // Panels walk W's rows innermost: X's panel (a matmul's column
+      // block, a convolution's input rows) is loaded once and reused from
+      // cache by every row tile; W is the smaller operand or stays in L2.
+      if (panel)
+        options.setInterchange(isMatmul
+                                   ? SmallVector<int64_t>{1, 0, 2}
+                                   : SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6});
       auto tilable = dyn_cast<TilingInterface>(op.getOperation());
       if (!tilable)
         continue; // The embedder did not register linalg's tiling models.
@@ -375,6 +478,15 @@ struct TileAndVectorizePass
         continue;
       rewriter.replaceOp(op, tiled->replacements);
       markParallelTileLoops(op, tiles, tiled->loops);
+      if (panel) {
+        for (Operation *tile : tiled->tiledOps) {
+          rewriter.setInsertionPoint(tile);
+          rewriter.replaceOp(
+              tile, quantc::broadcastPanel(
+                        rewriter, cast<linalg::LinalgOp>(tile), zeroInit));
+        }
+        continue;
+      }
       if (isMatmul)
         llvm::append_range(matmulTiles, tiled->tiledOps);
       if (asMatmul)

@@ -1,23 +1,28 @@
 // RUN: quant-opt %s -split-input-file -quantc-tile-and-vectorize -canonicalize | FileCheck %s
 
 // CHECK-LABEL: func @matmul
-// Tiles of 8 x 32 x 16 (M x N x K), each one vector.contract; the
-// accumulator tile is read once, carried through the K loop as a vector
-// and written once.
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
-// CHECK: scf.for {{.*}} -> (vector<8x32xf32>)
-// CHECK: vector.transfer_read {{.*}} : tensor<8x16xf32>, vector<8x16xf32>
-// CHECK: vector.contract {{.*}} vector<8x16xf32>, vector<16x32xf32> into vector<8x32xf32>
-// CHECK-NOT: vector.transfer_write
-// CHECK: scf.yield {{.*}} : vector<8x32xf32>
-// CHECK: vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<8x32xf32>
-// The M and N tile loops are marked parallel for quantc-parallelize-loops;
-// the K loop, which carries the accumulator, is not.
+// An f32 matmul is tiled to broadcast panels: 4 rows x 64 columns (four
+// registers a row, 16 accumulators), the column tiles outermost so that
+// B's panel is reused from cache by every row tile. The accumulators are
+// read once, carried through one loop over K and written once; each step
+// loads B's row once (4 registers) and multiplies it by A's 4 scalars,
+// broadcast: no vector.contract, no transposed A.
+// CHECK: scf.for {{.*}} to %c256 step %c64
+// CHECK: scf.for {{.*}} to %c64 step %c4
+// CHECK-COUNT-16: vector.transfer_read {{.*}} : tensor<4x64xf32>, vector<16xf32>
+// CHECK: scf.for {{.*}} to %c128 step %c1 {{.*}} -> (vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_read {{.*}} : tensor<128x64xf32>, vector<16xf32>
+// CHECK: tensor.extract {{.*}} : tensor<4x128xf32>
+// CHECK-NEXT: vector.broadcast
+// CHECK-COUNT-16: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-16: vector.transfer_write {{.*}} : vector<16xf32>, tensor<4x64xf32>
+// The tile loops are marked parallel for quantc-parallelize-loops.
 // CHECK: } {quantc.parallel}
 // CHECK: } {quantc.parallel}
 // CHECK-NOT: linalg.matmul
+// CHECK-NOT: vector.contract
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>, %c: tensor<64x256xf32>) -> tensor<64x256xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%c : tensor<64x256xf32>) -> tensor<64x256xf32>
   return %0 : tensor<64x256xf32>
@@ -25,14 +30,66 @@ func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x256xf32>, %c: tensor<64
 
 // -----
 
+// CHECK-LABEL: func @matmul_integer
+// Integer matmuls (the generic loops where no GEMM kernel applies): tiles
+// of 8 x 32 x 16 (M x N x K), each one vector.contract; the accumulator
+// tile is read once, carried through the K loop as a vector and written
+// once.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} : tensor<8x32xi32>, vector<8x32xi32>
+// CHECK: scf.for {{.*}} -> (vector<8x32xi32>)
+// CHECK: vector.contract {{.*}} vector<8x16xi8>, vector<16x32xi8> into vector<8x32xi32>
+// CHECK-NOT: vector.transfer_write
+// CHECK: scf.yield {{.*}} : vector<8x32xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<8x32xi32>, tensor<8x32xi32>
+// The M and N tile loops are marked parallel; the K loop, which carries
+// the accumulator, is not.
+// CHECK: } {quantc.parallel}
+// CHECK: } {quantc.parallel}
+func.func @matmul_integer(%a: tensor<64x128xi8>, %b: tensor<128x256xi8>, %c: tensor<64x256xi32>) -> tensor<64x256xi32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<64x128xi8>, tensor<128x256xi8>) outs(%c : tensor<64x256xi32>) -> tensor<64x256xi32>
+  return %0 : tensor<64x256xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func @matmul_peeled
+// N = 200, no multiple of 16: columns [0, 192) take panels of 96 columns
+// (six registers, 4 rows), the last 8 columns their own masked panel.
+// CHECK: tensor.extract_slice {{.*}} [32, 192] [1, 1] : tensor<32x200xf32> to tensor<32x192xf32>
+// CHECK: scf.for {{.*}} to %c192 step %c96
+// CHECK: scf.for {{.*}} -> (vector<16xf32>
+// CHECK: tensor.insert_slice {{.*}} [8, 192] [1, 1] : tensor<8x192xf32> into tensor<8x200xf32>
+// CHECK: tensor.extract_slice {{.*}}[0, 192] [32, 8] [1, 1] : tensor<32x200xf32> to tensor<32x8xf32>
+// CHECK: vector.transfer_read {{.*}}, %{{.*}} : tensor<32x8xf32>, vector<16xf32>
+// CHECK: tensor.insert_slice {{.*}}[0, 192] [8, 8] [1, 1] : tensor<8x8xf32> into tensor<8x200xf32>
+func.func @matmul_peeled(%a: tensor<8x32xf32>, %b: tensor<32x200xf32>, %c: tensor<8x200xf32>) -> tensor<8x200xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<8x32xf32>, tensor<32x200xf32>) outs(%c : tensor<8x200xf32>) -> tensor<8x200xf32>
+  return %0 : tensor<8x200xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @conv
-// Unit strides: one output row and one kernel tap per tile, each an
-// 8 x 16 by 16 x 32 matmul tile (F x C by C x W) with no transposes, its
-// accumulator carried through the channel and kernel loops.
+// An f32 unit-stride convolution: broadcast panels of one output row, 8
+// filters and 32 columns (16 accumulators), over all input channels and
+// 3x3 taps; the filter tiles are innermost (the input rows are reused
+// from cache). Each channel step reads the input rows at the 9 taps' offsets
+// (2 registers each) and multiplies them by the filters' scalars.
 // CHECK-NOT: linalg.conv_2d_nchw_fchw
 // CHECK-NOT: linalg.conv_1d_ncw_fcw
-// CHECK-NOT: vector.transpose
-// CHECK: vector.contract {{.*}} vector<8x16xf32>, vector<16x32xf32> into vector<8x32xf32>
+// CHECK: scf.for {{.*}} to %c8 step %c1
+// CHECK: scf.for {{.*}} to %c16 step %c8
+// CHECK-COUNT-16: vector.transfer_read {{.*}} : tensor<1x8x1x32xf32>, vector<16xf32>
+// CHECK: scf.for {{.*}} to %c16 step %c1 {{.*}} -> (vector<16xf32>
+// CHECK-COUNT-18: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x16x3x34xf32>, vector<16xf32>
+// CHECK-NOT: vector.transfer_read
+// CHECK: scf.yield
+// CHECK-COUNT-16: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x8x1x32xf32>
+// CHECK: } {quantc.parallel}
+// CHECK: } {quantc.parallel}
+// CHECK-NOT: vector.contract
 func.func @conv(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %y: tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32> {
   %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x16x10x34xf32>, tensor<16x16x3x3xf32>) outs(%y : tensor<1x16x8x32xf32>) -> tensor<1x16x8x32xf32>
   return %0 : tensor<1x16x8x32xf32>
@@ -40,14 +97,52 @@ func.func @conv(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %y: tenso
 
 // -----
 
+// CHECK-LABEL: func @conv_masked_columns
+// 40 output columns: three registers a row, the last one masked (reads
+// past the input row pad with zeros, writes past column 40 are dropped),
+// 8 filters (24 accumulators). Into a zero fill, the accumulators start at
+// zero and the fill is gone. 72 taps x filters = 216 fused multiply-adds.
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZEROS:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZEROS]],
+// CHECK: vector.transfer_read {{.*}}[%c0, %{{.*}}, %c0, %c32], %{{.*}} : tensor<1x8x3x42xf32>, vector<16xf32>
+// CHECK-COUNT-216: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: vector.transfer_write {{.*}}[%c0, %c0, %c0, %c32] : vector<16xf32>, tensor<1x8x1x40xf32>
+func.func @conv_masked_columns(%x: tensor<1x8x6x42xf32>, %w: tensor<24x8x3x3xf32>) -> tensor<1x24x4x40xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x24x4x40xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x24x4x40xf32>) -> tensor<1x24x4x40xf32>
+  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x6x42xf32>, tensor<24x8x3x3xf32>) outs(%y : tensor<1x24x4x40xf32>) -> tensor<1x24x4x40xf32>
+  return %0 : tensor<1x24x4x40xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @strided_conv
+// Width stride 2: broadcast panels too, each input register the even
+// lanes of two neighbouring ones (16 output columns from 32 inputs).
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// CHECK: scf.for {{.*}} -> (vector<16xf32>
+// CHECK: vector.transfer_read {{.*}}[%c0, %{{.*}}, %c0, %c0]
+// CHECK-NEXT: vector.transfer_read {{.*}}[%c0, %{{.*}}, %c0, %c16]
+// CHECK-NEXT: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK-NOT: vector.contract
+func.func @strided_conv(%x: tensor<1x8x17x33xf32>, %w: tensor<16x8x3x3xf32>, %y: tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x8x17x33xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
+  return %0 : tensor<1x16x8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @stride3_conv
 // Other strides: one output row, one kernel row per tile: vectorized 1-D
 // convolutions (strided: one contraction per output column).
 // CHECK-NOT: linalg.conv_2d_nchw_fchw
 // CHECK-NOT: linalg.conv_1d_ncw_fcw
 // CHECK: vector.contract {{.*}} into vector<1x1x8xf32>
-func.func @strided_conv(%x: tensor<1x8x17x33xf32>, %w: tensor<16x8x3x3xf32>, %y: tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32> {
-  %0 = linalg.conv_2d_nchw_fchw {strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x8x17x33xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
+func.func @stride3_conv(%x: tensor<1x8x24x48xf32>, %w: tensor<16x8x3x3xf32>, %y: tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {strides = dense<3> : tensor<2xi64>} ins(%x, %w : tensor<1x8x24x48xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
   return %0 : tensor<1x16x8x16xf32>
 }
 

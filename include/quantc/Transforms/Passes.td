@@ -147,21 +147,31 @@ def FusePadsIntoProducers : Pass<"quantc-fuse-pads-into-producers",
 
 def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
                             "::mlir::func::FuncOp"> {
-  let summary = "tile linalg matmuls and NCHW convolutions and vectorize the tiles";
+  let summary = "tile linalg matmuls, convolutions and transposes and vectorize the tiles";
   let description = [{
-    On tensors, before bufferization: `linalg.matmul` is tiled to at most
-    8 x 32 x 16 (M x N x K) and each tile vectorized into a
-    `vector.contract`; `linalg.conv_2d_nchw_fchw` is tiled to one output
-    row and at most 8 filters x 16 columns x 8 channels with one kernel
-    row, decomposed into `linalg.conv_1d_ncw_fcw` and vectorized. Tile
-    sizes are the largest divisors of the static extents not above those
-    bounds, so every tile is static and no masking is needed. Ops that do
-    not tile or vectorize are left for the loop lowering.
+    On tensors, before bufferization. f32 `linalg.matmul` and
+    `linalg.conv_2d_nchw_fchw` with a width stride of 1 or 2 become
+    broadcast panels: tiles of R rows (matmul rows, filters) by L columns
+    (matmul columns, one output row's pixels) whose R x ceil(L / 16)
+    16-lane accumulators run through one `scf.for` over K (the input
+    channels, every kernel tap inside), each step loading X's row once
+    and multiplying it by W's broadcast scalars (`vector.fma`). Integer
+    `linalg.matmul` is tiled to at most 8 x 32 x 16 (M x N x K) and each
+    tile vectorized into a `vector.contract`; convolutions with other
+    strides to one output row and at most 8 filters x 16 columns x 8
+    channels with one kernel row, decomposed into
+    `linalg.conv_1d_ncw_fcw` and vectorized. Depthwise convolutions with
+    unit width stride become row products of 16-lane registers, and
+    transposes that move the innermost dimension 16 x 16 register blocks.
+    Tiles are static (divisors of the extents, or a whole row with its
+    last register masked). Ops that do not tile or vectorize are left for
+    the loop lowering.
 
     ```mlir
     %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%init : tensor<64x256xf32>) -> tensor<64x256xf32>
-    // becomes scf.for nests over 8x32x16 tiles of vector.transfer_read /
-    // vector.contract / vector.transfer_write.
+    // becomes scf.for nests over 4 x 64 tiles: 16 vector<16xf32>
+    // accumulators through scf.for %k (4 row loads of B, 4 broadcast
+    // scalars of A, 16 vector.fma a step).
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",

@@ -1,10 +1,11 @@
 """Writes float convolutions for conv-lowering.test, each with its input
-and numpy's output: a 1x1 convolution over two images (a matmul per
-image), 3x3 unit-stride ones (matmul tiles, one kernel tap each; padded,
-and dilated), a strided one (the 1-D convolution path), and depthwise
-ones (row products of 16-lane registers for a width of 48, one odd-width
-row for 37, generic loops when strided). Widths are not multiples of the
-tiles. Usage: conv_cases.py OUT_DIR"""
+and numpy's output: 1x1 convolutions (a matmul per image: over two
+images; over 221 pixels, split into 208 in broadcast panels and 13 in
+their own), 3x3 broadcast panels (padded, dilated, stride 2), stride 3
+(the 1-D convolution path), and depthwise ones (row products of 16-lane
+registers for a width of 48, one odd-width row for 37, generic loops when
+strided). Widths are not multiples of the tiles. Usage: conv_cases.py
+OUT_DIR"""
 import os
 import sys
 
@@ -42,7 +43,9 @@ cases = {
     "pointwise": ((2, 12, 3, 37), (20, 12, 1, 1), 1, 0, 1, 1),
     "same3x3": ((1, 24, 9, 45), (16, 24, 3, 3), 1, 1, 1, 1),
     "dilated": ((1, 16, 11, 40), (8, 16, 3, 3), 1, 2, 2, 1),
+    "pointwise_wide": ((1, 8, 13, 17), (20, 8, 1, 1), 1, 0, 1, 1),
     "strided": ((1, 8, 13, 33), (16, 8, 3, 3), 2, 1, 1, 1),
+    "strided3": ((1, 8, 14, 50), (12, 8, 3, 3), 3, 1, 1, 1),
     "depthwise": ((1, 12, 7, 48), (12, 1, 5, 5), 1, 2, 1, 12),
     "depthwise_odd": ((1, 6, 5, 37), (12, 1, 3, 3), 1, 1, 1, 6),
     "depthwise_strided": ((1, 8, 9, 33), (8, 1, 3, 3), 2, 1, 1, 8),

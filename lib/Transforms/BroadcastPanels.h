@@ -1,0 +1,57 @@
+//===- BroadcastPanels.h - float matmul and conv tiles as vector code -----===//
+//
+// Part of quantc. A float product tile out[R x L] += W[R x K] X[K x L]
+// (a matmul tile; a convolution tile with R filters, L output columns of
+// one row, K input channels and every kernel tap) written as
+// vector code: R x ceil(L / 16) register accumulators carried through one
+// loop over K. Each step loads X's row once per 16 lanes and multiplies it
+// by W's scalars, broadcast from memory (one fused multiply-add each).
+//
+// linalg's vectorized matmul tiles read W's tile as a vector and transpose
+// it for the outer products: on a 24-filter 3x3 convolution that was one
+// inserted scalar per multiply-add, about 40% of the time. Here W is never
+// transposed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_LIB_TRANSFORMS_BROADCASTPANELS_H
+#define QUANTC_LIB_TRANSFORMS_BROADCASTPANELS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace quantc {
+
+/// The tile of a broadcast panel: `rows` of W (filters, or matmul rows) by
+/// `columns` lanes (output columns, or matmul columns).
+struct PanelTile {
+  int64_t rows;
+  int64_t columns;
+};
+
+/// The panel tile for a product with `rows` x `columns` outputs: lanes in
+/// whole registers where a multiple of 16 divides `columns`, else all of
+/// them (the last register masked); rows as many as keep the accumulators
+/// within 24 of the 32 vector registers. Picks the most lanes used, then
+/// the most accumulators, then the fewest loads a step. None when no tile
+/// uses more than half its lanes.
+std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns);
+
+/// Whether `op` is an all-f32 linalg.matmul, or an all-f32 convolution
+/// with a width stride of 1 or 2, that a broadcast panel computes (stride
+/// 2 reads two registers and keeps their even lanes).
+bool isBroadcastPanelCandidate(mlir::linalg::LinalgOp op);
+
+/// Replaces a tile of such a matmul ([rows, columns] += [rows, K] x [K,
+/// columns]) or convolution ([1, rows, 1, columns] output, all channels
+/// and taps) by the panel's vector code and returns the tile's result.
+/// With `zeroInit` the accumulators start at zero instead of reading the
+/// output (whose zero fill the caller dropped).
+mlir::Value broadcastPanel(mlir::RewriterBase &rewriter,
+                           mlir::linalg::LinalgOp tile, bool zeroInit);
+
+} // namespace quantc
+
+#endif // QUANTC_LIB_TRANSFORMS_BROADCASTPANELS_H
