@@ -63,6 +63,7 @@ objectOptions(const TargetOptions &options) {
   object.target = options.target;
   object.symbol = options.entry;
   object.gemmKernels = options.gemmKernels;
+  object.directConv = options.directConv;
   object.threads = options.threads;
   return std::make_pair(object, *spec);
 }
@@ -138,6 +139,7 @@ quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options,
   DiagnosticCapture diagnostics(*module.getContext());
   JitModel::Options jit;
   jit.gemmKernels = options.gemmKernels;
+  jit.directConv = options.directConv;
   jit.emulateGpu = options.emulateGpu;
   jit.profile = profile;
   jit.threads = options.threads;
@@ -223,6 +225,11 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
   report["gemm_kernels"] = options.target.gemmKernels;
   report["threads"] = options.target.threads;
   if (std::optional<TargetSpec> spec = lookupTarget(compiled.target)) {
+    // Whether int8 convolutions could take the direct path here (which
+    // ones did: the rows of at least 16 output pixels, docs/Kernels.md).
+    report["direct_conv"] = options.target.gemmKernels &&
+                            options.target.directConv &&
+                            kernelIsa(*spec) == KernelIsa::Avx512Vnni;
     if (spec->gpu)
       report["ptx_bytes"] = compiled.constantBytesEmitted;
     else

@@ -148,6 +148,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   } else {
     QCLowerToLLVMOptions lowering;
     lowering.gemmKernels = jit.gemmKernels ? hostGemmKernels().str() : "";
+    lowering.directConv = jit.directConv;
     lowering.runtimeAllocator = true;
     lowering.profile = jit.profile;
     lowering.threads = jit.threads;

@@ -6,6 +6,8 @@
 
 #include "BroadcastPanels.h"
 
+#include "quantc/Support/PackedDotConv.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -64,6 +66,8 @@ std::optional<quantc::PanelTile> quantc::panelTileFor(int64_t rows,
 }
 
 bool quantc::isBroadcastPanelCandidate(linalg::LinalgOp op) {
+  if (op->hasAttr(kPackedDotConvAttr))
+    return true;
   auto allF32 = llvm::all_of(op->getOperandTypes(), [](Type type) {
     return getElementTypeOrSelf(type).isF32();
   });
@@ -75,51 +79,55 @@ bool quantc::isBroadcastPanelCandidate(linalg::LinalgOp op) {
   return conv && conv.getStrides().getValues<int64_t>()[1] <= 2;
 }
 
-Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
-                             bool zeroInit) {
-  Location loc = tile.getLoc();
-  Value input = tile.getDpsInputs()[0], weight = tile.getDpsInputs()[1],
-        output = tile.getDpsInits()[0];
-  auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation());
-  auto outType = cast<RankedTensorType>(output.getType());
-  auto inType = cast<RankedTensorType>(input.getType());
-  // A matmul's W is its left operand [rows, K] and X its right [K, cols];
-  // a convolution's W the filter [rows, K, KH, KW] and X the input
-  // [1, K, IH, IW].
-  Value w = conv ? weight : input, x = conv ? input : weight;
-  int64_t rows = outType.getDimSize(conv ? 1 : 0);
-  int64_t columns = outType.getDimSize(conv ? 3 : 1);
-  int64_t reduction = inType.getDimSize(1);
-  int64_t xColumns = cast<RankedTensorType>(x.getType()).getShape().back();
-  // A tap: the filter's (kh, kw) and the input offset it reads at.
-  struct Tap {
-    int64_t kh, kw, row, column;
-  };
-  SmallVector<Tap> taps = {{0, 0, 0, 0}};
-  if (conv) {
-    auto filter = cast<RankedTensorType>(weight.getType());
-    SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
-    taps.clear();
-    for (int64_t kh = 0; kh < filter.getDimSize(2); ++kh)
-      for (int64_t kw = 0; kw < filter.getDimSize(3); ++kw)
-        taps.push_back({kh, kw, kh * dilations[0], kw * dilations[1]});
-  }
-  int64_t stride = conv ? conv.getStrides().getValues<int64_t>()[1] : 1;
-  int64_t vectors = llvm::divideCeil(columns, kLanes);
-  auto vectorType = VectorType::get({kLanes}, rewriter.getF32Type());
+namespace {
+/// A tap: the filter's (kh, kw) and the input offset it reads at.
+struct Tap {
+  int64_t kh, kw, row, column;
+};
+
+/// What a panel computes, in the operands of one tile.
+struct PanelOperands {
+  /// W's scalars [rows, K, KH, KW] (or [rows, K]) and X's rows
+  /// [(1,) K, IH, IW] (or [K, columns]).
+  Value w, x, output;
+  int64_t rows, columns, reduction;
+  SmallVector<Tap> taps;
+  int64_t stride = 1;
+  /// f32 with fused multiply-adds, or i32 words of four u8 x s8 bytes.
+  bool packedBytes = false;
+  /// Indices of output element (r, column c).
+  std::function<SmallVector<Value>(OpBuilder &, int64_t, int64_t)> outIndices;
+  /// Indices of X at reduction step k, tap row, column.
+  std::function<SmallVector<Value>(OpBuilder &, Value, int64_t, int64_t)>
+      xIndices;
+  /// Indices of W's scalar for row r, step k, tap.
+  std::function<SmallVector<Value>(OpBuilder &, int64_t, Value, const Tap &)>
+      wIndices;
+};
+
+/// The kernel taps of a KH x KW filter with dilations (dh, dw).
+SmallVector<Tap> filterTaps(int64_t kh, int64_t kw, int64_t dh, int64_t dw) {
+  SmallVector<Tap> taps;
+  for (int64_t r = 0; r < kh; ++r)
+    for (int64_t c = 0; c < kw; ++c)
+      taps.push_back({r, c, r * dh, c * dw});
+  return taps;
+}
+
+Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
+                bool zeroInit) {
+  Type element =
+      p.packedBytes ? Type(rewriter.getI32Type()) : Type(rewriter.getF32Type());
+  auto vectorType = VectorType::get({kLanes}, element);
+  auto bytesType = VectorType::get({4 * kLanes}, rewriter.getI8Type());
+  int64_t vectors = llvm::divideCeil(p.columns, kLanes);
+  int64_t xColumns = cast<RankedTensorType>(p.x.getType()).getShape().back();
   Value zero = arith::ConstantOp::create(rewriter, loc,
                                          rewriter.getZeroAttr(vectorType));
-  Value zeroScalar = arith::ConstantOp::create(
-      rewriter, loc, rewriter.getZeroAttr(rewriter.getF32Type()));
+  Value zeroScalar =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
   auto index = [&](OpBuilder &b, int64_t value) -> Value {
     return arith::ConstantIndexOp::create(b, loc, value);
-  };
-  // Output element (r, lane 16 v): [r, 16 v] or [0, r, 0, 16 v].
-  auto outIndices = [&](OpBuilder &b, int64_t r, int64_t v) {
-    SmallVector<Value> indices = {index(b, r), index(b, v * kLanes)};
-    if (conv)
-      indices = {index(b, 0), indices[0], index(b, 0), indices[1]};
-    return indices;
   };
   auto inBounds = [&](int64_t start, int64_t extent) {
     return SmallVector<bool>{start + kLanes <= extent};
@@ -128,32 +136,49 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
   for (int64_t lane = 0; lane < kLanes; ++lane)
     evenLanes.push_back(2 * lane);
   SmallVector<Value> init;
-  for (int64_t r = 0; r < rows; ++r)
+  for (int64_t r = 0; r < p.rows; ++r)
     for (int64_t v = 0; v < vectors; ++v)
       init.push_back(zeroInit ? zero
                               : vector::TransferReadOp::create(
-                                    rewriter, loc, vectorType, output,
-                                    outIndices(rewriter, r, v), zeroScalar,
-                                    inBounds(v * kLanes, columns))
+                                    rewriter, loc, vectorType, p.output,
+                                    p.outIndices(rewriter, r, v * kLanes),
+                                    zeroScalar, inBounds(v * kLanes, p.columns))
                                     .getResult());
 
   // acc[r][v] += W(r, k, tap) * X(k, tap)[16 v ..], taps in the
   // convolution's order (kernel rows, then columns) within each k.
+  auto multiplyAdd = [&](OpBuilder &b, Location l, Value x, Value w,
+                         Value acc) -> Value {
+    if (!p.packedBytes)
+      return vector::FMAOp::create(b, l, x, w, acc);
+    // Per lane, acc + the dot product of x's four u8 bytes and w's four s8
+    // bytes (vpdpbusd's definition, written with pure vector ops).
+    auto wideType = VectorType::get({4 * kLanes}, b.getI32Type());
+    Value xs = arith::ExtUIOp::create(
+        b, l, wideType, vector::BitCastOp::create(b, l, bytesType, x));
+    Value ws = arith::ExtSIOp::create(
+        b, l, wideType, vector::BitCastOp::create(b, l, bytesType, w));
+    Value products = vector::ShapeCastOp::create(
+        b, l, VectorType::get({kLanes, 4}, b.getI32Type()),
+        arith::MulIOp::create(b, l, xs, ws));
+    auto sum = vector::MultiDimReductionOp::create(b, l, products, acc,
+                                                   ArrayRef<bool>{false, true},
+                                                   vector::CombiningKind::ADD);
+    sum->setAttr(quantc::kVnniDotAttr, b.getUnitAttr());
+    return sum.getResult();
+  };
   auto step = [&](OpBuilder &b, Location l, Value k, ValueRange acc) {
     SmallVector<Value> sums(acc);
-    for (const Tap &tap : taps) {
+    for (const Tap &tap : p.taps) {
       SmallVector<Value> xs;
       auto readX = [&](int64_t start) -> Value {
-        SmallVector<Value> indices = {k, index(b, start)};
-        if (conv)
-          indices = {index(b, 0), k, index(b, tap.row), indices[1]};
-        return vector::TransferReadOp::create(b, l, vectorType, x, indices,
-                                              zeroScalar,
-                                              inBounds(start, xColumns));
+        return vector::TransferReadOp::create(
+            b, l, vectorType, p.x, p.xIndices(b, k, tap.row, start), zeroScalar,
+            inBounds(start, xColumns));
       };
       for (int64_t v = 0; v < vectors; ++v) {
-        int64_t start = tap.column + v * kLanes * stride;
-        if (stride == 1) {
+        int64_t start = tap.column + v * kLanes * p.stride;
+        if (p.stride == 1) {
           xs.push_back(readX(start));
           continue;
         }
@@ -161,15 +186,13 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
         xs.push_back(vector::ShuffleOp::create(
             b, l, readX(start), readX(start + kLanes), evenLanes));
       }
-      for (int64_t r = 0; r < rows; ++r) {
-        SmallVector<Value> indices = {index(b, r), k};
-        if (conv)
-          indices = {index(b, r), k, index(b, tap.kh), index(b, tap.kw)};
-        Value scalar = tensor::ExtractOp::create(b, l, w, indices);
+      for (int64_t r = 0; r < p.rows; ++r) {
+        Value scalar =
+            tensor::ExtractOp::create(b, l, p.w, p.wIndices(b, r, k, tap));
         Value broadcast = vector::BroadcastOp::create(b, l, vectorType, scalar);
         for (int64_t v = 0; v < vectors; ++v) {
           Value &sum = sums[r * vectors + v];
-          sum = vector::FMAOp::create(b, l, xs[v], broadcast, sum);
+          sum = multiplyAdd(b, l, xs[v], broadcast, sum);
         }
       }
     }
@@ -177,15 +200,101 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
   };
   auto loop =
       scf::ForOp::create(rewriter, loc, index(rewriter, 0),
-                         index(rewriter, reduction), index(rewriter, 1), init,
+                         index(rewriter, p.reduction), index(rewriter, 1), init,
                          [&](OpBuilder &b, Location l, Value k,
                              ValueRange acc) { step(b, l, k, acc); });
-  Value result = output;
-  for (int64_t r = 0; r < rows; ++r)
+  Value result = p.output;
+  for (int64_t r = 0; r < p.rows; ++r)
     for (int64_t v = 0; v < vectors; ++v)
       result = vector::TransferWriteOp::create(
                    rewriter, loc, loop.getResult(r * vectors + v), result,
-                   outIndices(rewriter, r, v), inBounds(v * kLanes, columns))
+                   p.outIndices(rewriter, r, v * kLanes),
+                   inBounds(v * kLanes, p.columns))
                    .getResult();
   return result;
+}
+
+Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+} // namespace
+
+Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
+                             bool zeroInit) {
+  Location loc = tile.getLoc();
+  Value input = tile.getDpsInputs()[0], weight = tile.getDpsInputs()[1];
+  PanelOperands p;
+  p.output = tile.getDpsInits()[0];
+  auto outType = cast<RankedTensorType>(p.output.getType());
+  auto index = [&](OpBuilder &b, int64_t value) {
+    return constantIndex(b, loc, value);
+  };
+  p.reduction = cast<RankedTensorType>(input.getType()).getDimSize(1);
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation())) {
+    // W the filter [rows, K, KH, KW], X the input [1, K, IH, IW].
+    auto filter = cast<RankedTensorType>(weight.getType());
+    SmallVector<int64_t> dilations(conv.getDilations().getValues<int64_t>());
+    p.w = weight;
+    p.x = input;
+    p.rows = outType.getDimSize(1);
+    p.columns = outType.getDimSize(3);
+    p.taps = filterTaps(filter.getDimSize(2), filter.getDimSize(3),
+                        dilations[0], dilations[1]);
+    p.stride = conv.getStrides().getValues<int64_t>()[1];
+    p.outIndices = [&](OpBuilder &b, int64_t r, int64_t c) {
+      return SmallVector<Value>{index(b, 0), index(b, r), index(b, 0),
+                                index(b, c)};
+    };
+    p.xIndices = [&](OpBuilder &b, Value k, int64_t row, int64_t column) {
+      return SmallVector<Value>{index(b, 0), k, index(b, row),
+                                index(b, column)};
+    };
+    p.wIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &tap) {
+      return SmallVector<Value>{index(b, r), k, index(b, tap.kh),
+                                index(b, tap.kw)};
+    };
+  } else if (tile->hasAttr(kPackedDotConvAttr)) {
+    // (f, oh, ow, c4, kh, kw): W [rows, C4, KH, KW] and X [C4, IH, IW],
+    // both i32 words of four channels' bytes; output [rows, 1, columns].
+    auto filter = cast<RankedTensorType>(weight.getType());
+    // dh, dw, sw.
+    ArrayRef<int64_t> geometry =
+        tile->getAttrOfType<DenseI64ArrayAttr>(kPackedDotConvAttr).asArrayRef();
+    p.w = weight;
+    p.x = input;
+    p.rows = outType.getDimSize(0);
+    p.columns = outType.getDimSize(2);
+    p.reduction = cast<RankedTensorType>(input.getType()).getDimSize(0);
+    p.taps = filterTaps(filter.getDimSize(2), filter.getDimSize(3), geometry[0],
+                        geometry[1]);
+    p.stride = geometry[2];
+    p.packedBytes = true;
+    p.outIndices = [&](OpBuilder &b, int64_t r, int64_t c) {
+      return SmallVector<Value>{index(b, r), index(b, 0), index(b, c)};
+    };
+    p.xIndices = [&](OpBuilder &b, Value k, int64_t row, int64_t column) {
+      return SmallVector<Value>{k, index(b, row), index(b, column)};
+    };
+    p.wIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &tap) {
+      return SmallVector<Value>{index(b, r), k, index(b, tap.kh),
+                                index(b, tap.kw)};
+    };
+  } else {
+    // A matmul: W its left operand [rows, K], X its right [K, columns].
+    p.w = input;
+    p.x = weight;
+    p.rows = outType.getDimSize(0);
+    p.columns = outType.getDimSize(1);
+    p.taps = {{0, 0, 0, 0}};
+    p.outIndices = [&](OpBuilder &b, int64_t r, int64_t c) {
+      return SmallVector<Value>{index(b, r), index(b, c)};
+    };
+    p.xIndices = [&](OpBuilder &b, Value k, int64_t, int64_t column) {
+      return SmallVector<Value>{k, index(b, column)};
+    };
+    p.wIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &) {
+      return SmallVector<Value>{index(b, r), k};
+    };
+  }
+  return emitPanel(rewriter, loc, p, zeroInit);
 }

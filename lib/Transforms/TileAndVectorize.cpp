@@ -8,6 +8,7 @@
 
 #include "BroadcastPanels.h"
 
+#include "quantc/Support/PackedDotConv.h"
 #include "quantc/Support/ParallelLoops.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -388,7 +389,8 @@ struct TileAndVectorizePass
         return;
       auto grouped = dyn_cast<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
       if (isa<linalg::MatmulOp, linalg::Conv2DNchwFchwOp>(op.getOperation()) ||
-          (grouped && depthwiseRows(grouped)))
+          (grouped && depthwiseRows(grouped)) ||
+          op->hasAttr(quantc::kPackedDotConvAttr))
         targets.push_back(op);
       if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation()))
         if (blockTransposable(transpose))
@@ -408,66 +410,76 @@ struct TileAndVectorizePass
     for (linalg::LinalgOp op : targets) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       bool isMatmul = isa<linalg::MatmulOp>(op.getOperation());
+      bool packed = op->hasAttr(quantc::kPackedDotConvAttr);
       auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation());
-      // Unit-stride convolutions become matmul tiles, one kernel tap each.
-      bool asMatmul = conv && unitStrides(conv);
       bool depthwise = isa<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
-      // matmul (m, n, k); conv (n, f, oh, ow, c, kh, kw); depthwise
-      // (n, g, fg, oh, ow, c, kh, kw).
-      SmallVector<int64_t> bounds =
-          isMatmul   ? SmallVector<int64_t>{8, 32, 16}
-          : asMatmul ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
-          : depthwise
-              ? SmallVector<int64_t>{1, 1, 1, kDepthwiseRows, 128, 1, 0, 0}
-              : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
-      SmallVector<int64_t> tiles;
-      for (auto [extent, bound] : llvm::zip_equal(ranges, bounds))
-        tiles.push_back(tileFor(extent, bound));
-      // The lanes: matmul N, a matmul-tiled or depthwise convolution's
-      // output columns.
-      if (isMatmul)
-        tiles[1] = laneTileFor(ranges[1], bounds[1]);
-      else if (asMatmul)
-        tiles[3] = laneTileFor(ranges[3], bounds[3]);
-      else if (depthwise)
-        tiles[4] = laneTileFor(ranges[4], bounds[4]);
-      // f32 matmuls and convolutions: broadcast panels, the
-      // reduction (and the kernel taps) inside each tile.
+      // Broadcast panels (f32 matmuls and convolutions, packed int8 ones):
+      // the reduction and the kernel taps inside each tile. matmul (m, n,
+      // k); conv (n, f, oh, ow, c, kh, kw); packed (f, oh, ow, c4, kh, kw).
       std::optional<quantc::PanelTile> panel;
-      if (quantc::isBroadcastPanelCandidate(op)) {
-        panel = isMatmul ? quantc::panelTileFor(ranges[0], ranges[1])
-                         : quantc::panelTileFor(ranges[1], ranges[3]);
-        if (panel) {
-          int64_t rowDim = isMatmul ? 0 : 1;
-          tiles = isMatmul
-                      ? SmallVector<int64_t>{panel->rows, panel->columns, 0}
-                      : SmallVector<int64_t>{1, panel->rows, 1, panel->columns,
-                                             0, 0,           0};
-          // One tile for the whole op would leave the panel's loop, which
-          // carries the accumulators, outermost: quantc-outline-loop-nests
-          // outlines loops without results only. Two row (or column)
-          // tiles instead.
-          if (wholeIterationSpace(tiles, ranges)) {
-            if (panel->rows > 1)
-              tiles[rowDim] = tileFor(panel->rows, panel->rows / 2);
-            else if (panel->columns % 32 == 0)
-              tiles[isMatmul ? 1 : 3] = panel->columns / 2;
-          }
-          asMatmul = false;
+      int64_t rowDim = isMatmul || packed ? 0 : 1;
+      int64_t columnDim = isMatmul ? 1 : packed ? 2 : 3;
+      if (quantc::isBroadcastPanelCandidate(op))
+        panel = quantc::panelTileFor(ranges[rowDim], ranges[columnDim]);
+      if (packed && !panel)
+        continue; // Correct as a generic, in loops.
+      SmallVector<int64_t> tiles, interchange;
+      // Unit-stride convolutions outside panels become matmul tiles, one
+      // kernel tap each.
+      bool asMatmul = !panel && conv && unitStrides(conv);
+      if (panel) {
+        tiles.assign(ranges.size(), 0);
+        tiles[rowDim] = panel->rows;
+        tiles[columnDim] = panel->columns;
+        // Panels walk W's rows innermost: X's panel (a matmul's column
+        // block, a convolution's input rows) is loaded once and reused
+        // from cache by every row tile; W is the smaller operand or stays
+        // in L2.
+        interchange = isMatmul ? SmallVector<int64_t>{1, 0, 2}
+                      : packed ? SmallVector<int64_t>{1, 2, 0, 3, 4, 5}
+                               : SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6};
+        if (conv) {
+          tiles[0] = 1; // the image
+          tiles[2] = 1; // the output row
+        } else if (packed) {
+          tiles[1] = 1; // the output row
         }
+        // One tile for the whole op would leave the panel's loop, which
+        // carries the accumulators, outermost: quantc-outline-loop-nests
+        // outlines loops without results only. Two row (or column) tiles
+        // instead.
+        if (wholeIterationSpace(tiles, ranges)) {
+          if (panel->rows > 1)
+            tiles[rowDim] = tileFor(panel->rows, panel->rows / 2);
+          else if (panel->columns % 32 == 0)
+            tiles[columnDim] = panel->columns / 2;
+        }
+      } else {
+        // depthwise (n, g, fg, oh, ow, c, kh, kw).
+        SmallVector<int64_t> bounds =
+            isMatmul   ? SmallVector<int64_t>{8, 32, 16}
+            : asMatmul ? SmallVector<int64_t>{1, 8, 1, 32, 16, 1, 1}
+            : depthwise
+                ? SmallVector<int64_t>{1, 1, 1, kDepthwiseRows, 128, 1, 0, 0}
+                : SmallVector<int64_t>{1, 8, 1, 16, 8, 1, 0};
+        for (auto [extent, bound] : llvm::zip_equal(ranges, bounds))
+          tiles.push_back(tileFor(extent, bound));
+        // The lanes: matmul N, a matmul-tiled or depthwise convolution's
+        // output columns.
+        if (isMatmul)
+          tiles[1] = laneTileFor(ranges[1], bounds[1]);
+        else if (asMatmul)
+          tiles[3] = laneTileFor(ranges[3], bounds[3]);
+        else if (depthwise)
+          tiles[4] = laneTileFor(ranges[4], bounds[4]);
       }
       // A depthwise convolution or a panel into a zero fill starts its
       // registers at zero: the fill (a pass over the whole output) goes.
       bool zeroInit = (depthwise || panel) && dropZeroFillInit(rewriter, op);
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
-      // Panels walk W's rows innermost: X's panel (a matmul's column
-      // block, a convolution's input rows) is loaded once and reused from
-      // cache by every row tile; W is the smaller operand or stays in L2.
       if (panel)
-        options.setInterchange(isMatmul
-                                   ? SmallVector<int64_t>{1, 0, 2}
-                                   : SmallVector<int64_t>{0, 2, 3, 1, 4, 5, 6});
+        options.setInterchange(interchange);
       auto tilable = dyn_cast<TilingInterface>(op.getOperation());
       if (!tilable)
         continue; // The embedder did not register linalg's tiling models.

@@ -240,3 +240,64 @@ func.func @transpose_bytes(%a: tensor<32x64xi8>, %b: tensor<64x32xi8>) -> tensor
   %0 = linalg.transpose ins(%a : tensor<32x64xi8>) outs(%b : tensor<64x32xi8>) permutation = [1, 0]
   return %0 : tensor<64x32xi8>
 }
+
+// -----
+
+// CHECK-LABEL: func @packed_dot_conv
+// A direct int8 convolution over channel quads (quantc.packed_dot_conv,
+// from convert-qc-to-linalg): a broadcast panel of i32 words, 8 filters x
+// 20 columns (two registers, the second masked; 16 accumulators from
+// zero, the fill gone), one loop over the 2 quads, 9 taps inside. Each
+// product is four u8 x s8 byte products summed per lane, marked for
+// qc-define-gemm-kernels to make one vpdpbusd: 8 x 2 x 9 = 144.
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for {{.*}} to %c4 step %c1
+// CHECK: scf.for {{.*}} to %c2 step %c1 iter_args({{.*}}) -> (vector<16xi32>
+// CHECK: vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<2x3x22xi32>, vector<16xi32>
+// CHECK-NEXT: vector.transfer_read {{.*}}[%{{.*}}, %c0, %c16], %{{.*}} : tensor<2x3x22xi32>, vector<16xi32>
+// CHECK: tensor.extract {{.*}} : tensor<8x2x3x3xi32>
+// CHECK: arith.extui {{.*}} : vector<64xi8> to vector<64xi32>
+// CHECK: arith.extsi {{.*}} : vector<64xi8> to vector<64xi32>
+// CHECK: vector.multi_reduction <add>, {{.*}} {quantc.vnni_dot} [1] : vector<16x4xi32> to vector<16xi32>
+// CHECK-COUNT-143: quantc.vnni_dot
+// CHECK-NOT: quantc.vnni_dot
+// CHECK: vector.transfer_write {{.*}}[%c0, %c0, %c16] : vector<16xi32>, tensor<8x1x20xi32>
+// CHECK: } {quantc.parallel}
+#packed_x = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d1 + d4, d2 + d5)>
+#packed_w = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>
+#packed_y = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>
+func.func @packed_dot_conv(%x: tensor<2x6x22xi32>, %w: tensor<8x2x3x3xi32>) -> tensor<8x4x20xi32> {
+  %c0 = arith.constant 0 : i32
+  %c8 = arith.constant 8 : i32
+  %c16 = arith.constant 16 : i32
+  %c24 = arith.constant 24 : i32
+  %e = tensor.empty() : tensor<8x4x20xi32>
+  %init = linalg.fill ins(%c0 : i32) outs(%e : tensor<8x4x20xi32>) -> tensor<8x4x20xi32>
+  %y = linalg.generic {indexing_maps = [#packed_x, #packed_w, #packed_y], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<2x6x22xi32>, tensor<8x2x3x3xi32>) outs(%init : tensor<8x4x20xi32>) attrs = {quantc.packed_dot_conv = array<i64: 1, 1, 1>} {
+  ^bb0(%a: i32, %b: i32, %acc: i32):
+    %a0 = arith.shli %a, %c24 : i32
+    %x0 = arith.shrui %a0, %c24 : i32
+    %b0 = arith.shli %b, %c24 : i32
+    %w0 = arith.shrsi %b0, %c24 : i32
+    %p0 = arith.muli %x0, %w0 : i32
+    %s0 = arith.addi %acc, %p0 : i32
+    %a1 = arith.shli %a, %c16 : i32
+    %x1 = arith.shrui %a1, %c24 : i32
+    %b1 = arith.shli %b, %c16 : i32
+    %w1 = arith.shrsi %b1, %c24 : i32
+    %p1 = arith.muli %x1, %w1 : i32
+    %s1 = arith.addi %s0, %p1 : i32
+    %a2 = arith.shli %a, %c8 : i32
+    %x2 = arith.shrui %a2, %c24 : i32
+    %b2 = arith.shli %b, %c8 : i32
+    %w2 = arith.shrsi %b2, %c24 : i32
+    %p2 = arith.muli %x2, %w2 : i32
+    %s2 = arith.addi %s1, %p2 : i32
+    %x3 = arith.shrui %a, %c24 : i32
+    %w3 = arith.shrsi %b, %c24 : i32
+    %p3 = arith.muli %x3, %w3 : i32
+    %s3 = arith.addi %s2, %p3 : i32
+    linalg.yield %s3 : i32
+  } -> tensor<8x4x20xi32>
+  return %y : tensor<8x4x20xi32>
+}

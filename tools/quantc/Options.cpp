@@ -369,6 +369,14 @@ static cl::opt<bool> gemmKernels(
              "--gemm-kernels=false keeps the generic integer loops)"),
     cl::init(true), cl::sub(runCommand), cl::sub(compileCommand),
     cl::cat(targetCategory));
+static cl::opt<bool> directConv(
+    "direct-conv",
+    cl::desc("with the AVX-512 VNNI kernels, int8 convolutions with rows of "
+             "at least 16 output pixels run as direct convolutions over "
+             "channel quads (on; --direct-conv=false: GEMM kernels over "
+             "their patches); the same result either way"),
+    cl::init(true), cl::sub(runCommand), cl::sub(compileCommand),
+    cl::cat(targetCategory));
 static cl::opt<int64_t> threads(
     "threads",
     cl::desc("run large loop nests and GEMM kernels on N OpenMP threads "
@@ -497,6 +505,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   options->target.target = target;
   options->target.entry = entryName;
   options->target.gemmKernels = gemmKernels;
+  options->target.directConv = directConv;
   options->target.emulateGpu = emulateGpu;
   options->target.threads = threads;
   options->target.keepLoweringIR = dumpLowering;

@@ -129,6 +129,10 @@ struct TargetOptions {
   /// Quantized matmuls call the generated GEMM kernels where the target
   /// has their dot-product instructions.
   bool gemmKernels = true;
+  /// With the AVX-512 VNNI kernels: int8 convolutions with rows of at
+  /// least 16 output pixels run as direct convolutions over channel quads
+  /// (no patch matrix, no transposes), with the same result.
+  bool directConv = true;
   /// The C entry point of an object.
   std::string entry = "quantc_main";
   /// JIT only: lower as for a GPU and run each kernel launch as host loops.

@@ -35,6 +35,13 @@ struct QCLowerToLLVMOptions
                      "call: avx512vnni, avx2, neon-dot or neon-i8mm; empty: "
                      "generic integer loops"),
       llvm::cl::init("")};
+  Option<bool> directConv{
+      *this, "direct-conv",
+      llvm::cl::desc("with gemm-kernels=avx512vnni: int8 convolutions with "
+                     "rows of at least 16 output pixels run as direct "
+                     "convolutions over channel quads instead of GEMM "
+                     "kernels over their patches"),
+      llvm::cl::init(true)};
   Option<bool> runtimeAllocator{
       *this, "runtime-allocator",
       llvm::cl::desc("allocate buffers through libquantc_runtime's cache "

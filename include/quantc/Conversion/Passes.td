@@ -74,6 +74,13 @@ def QCSelectGemmKernels
     kernel (on the transposed input, for a convolution) instead of emitting
     generic integer loops, with exactly their result.
 
+    With `avx512vnni`, a `qc.qconv2d` of one image and one group with u8
+    per-tensor activations, int8 or ternary weights, unit width stride and
+    at least 16 output pixels a row (all pixels, for a pointwise one) gets
+    `qc.direct_conv` instead: convert-qc-to-linalg packs its input into
+    channel quads and quantc-tile-and-vectorize computes it directly, the
+    registers along the output pixels (no patch matrix, no transposes).
+
     ```mlir
     %y = qc.qmatmul %xq, %wq, %b : ... tensor<1x128x!quant.uniform<u8:f32, ...>>, tensor<128x64x!quant.uniform<i8<-127:127>:f32:1, {...}>> ...
     // becomes
@@ -91,10 +98,14 @@ def QCSelectGemmKernels
                            "::mlir::arm_neon::ArmNeonDialect"];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512vnni\"",
-           "the kernels' instructions: avx512vnni, avx2, neon-dot or neon-i8mm">
+           "the kernels' instructions: avx512vnni, avx2, neon-dot or neon-i8mm">,
+    Option<"directConv", "direct-conv", "bool", /*default=*/"true",
+           "with avx512vnni: route convolutions with rows of at least 16 "
+           "output pixels to the direct path (qc.direct_conv)">
   ];
   let statistics = [
-    Statistic<"numSelected", "num-selected", "matmuls routed to a kernel">
+    Statistic<"numSelected", "num-selected", "matmuls routed to a kernel">,
+    Statistic<"numDirect", "num-direct", "convolutions routed to the direct path">
   ];
 }
 
@@ -106,7 +117,11 @@ def QCDefineGemmKernels
     (`#qc.gemm_kernel<format, isa, m, n, k, group>`, typed and verified by
     the dialect) with the generated kernel (memref, scf, vector and the
     ISA's dot product; docs/Kernels.md). Runs after bufferization in
-    qc-lower-to-llvm.
+    qc-lower-to-llvm. Also makes each `vector.multi_reduction` marked
+    `quantc.vnni_dot` (a direct convolution's sum of four u8 x s8 byte
+    products per lane, from quantc-tile-and-vectorize) one
+    `llvm.x86.avx512.vpdpbusd.512`: written as pure vector ops until then,
+    because bufferization cannot see into an intrinsic call.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",

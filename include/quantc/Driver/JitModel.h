@@ -38,6 +38,9 @@ public:
     /// has their dot-product instructions (the result is the same,
     /// exactly).
     bool gemmKernels = true;
+    /// With the AVX-512 VNNI kernels: direct int8 convolutions where they
+    /// apply (the same result).
+    bool directConv = true;
     /// Lower as for a GPU target and run every kernel launch as host loops
     /// over its blocks and threads: the kernels' own code, checked without
     /// a GPU (slow).

@@ -12,6 +12,7 @@
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Kernels/LowBitGemm.h"
+#include "quantc/Support/PackedDotConv.h"
 
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -147,6 +148,36 @@ static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op,
   return shape;
 }
 
+/// The output pixels a direct convolution's registers run along: a row's
+/// width, or every pixel of a pointwise one (its image is one long row).
+static int64_t directConvLanes(QConv2DOp op) {
+  auto wShape = op.getWeight().getType().getShape();
+  auto out = op.getType();
+  bool pointwise =
+      wShape[2] == 1 && wShape[3] == 1 && op.hasUnitStridesAndNoPadding();
+  return pointwise ? out.getDimSize(2) * out.getDimSize(3) : out.getDimSize(3);
+}
+
+/// Whether AVX-512 VNNI takes `op` as a direct convolution (the lowering's
+/// lowerDirect): one image and one group, u8 per-tensor activations,
+/// constant symmetric int8 weights (ternary ones keep the kernel's 2-bit
+/// storage; the direct path holds a byte per weight), a width stride of 1
+/// or 2, and a row of at least 16 output pixels to fill a register. Narrower
+/// rows (a squeeze-excite layer's 1 x 1 image) keep the GEMM kernel, whose
+/// registers run along the output channels.
+static bool directConvFits(QConv2DOp op, quantc::KernelIsa isa) {
+  auto in = op.getInput().getType();
+  auto act = dyn_cast<quant::UniformQuantizedType>(in.getElementType());
+  std::optional<quantc::GemmShape> format =
+      kernelWeightFormat(op.getWeight().getType().getElementType(), 0, 1);
+  return isa == quantc::KernelIsa::Avx512Vnni && act && !act.isSigned() &&
+         act.getStorageTypeIntegralWidth() == 8 && format &&
+         format->format == quantc::WeightFormat::Int8 && in.hasStaticShape() &&
+         op.getType().hasStaticShape() && in.getDimSize(0) == 1 &&
+         op.getGroup() == 1 && op.getStrides()[1] <= 2 &&
+         directConvLanes(op) >= 16 && readI8Constant(op.getWeight());
+}
+
 namespace {
 struct QCSelectGemmKernelsPass
     : public quantc::impl::QCSelectGemmKernelsBase<QCSelectGemmKernelsPass> {
@@ -165,8 +196,14 @@ struct QCSelectGemmKernelsPass
       std::optional<quantc::GemmShape> shape;
       if (auto matmul = dyn_cast<QMatMulOp>(op))
         shape = kernelFor(matmul, *kernelIsa);
-      else if (auto conv = dyn_cast<QConv2DOp>(op))
+      else if (auto conv = dyn_cast<QConv2DOp>(op)) {
+        if (directConv && directConvFits(conv, *kernelIsa)) {
+          conv->setAttr(kDirectConvAttr, UnitAttr::get(conv.getContext()));
+          ++numDirect;
+          return;
+        }
         shape = kernelFor(conv, *kernelIsa);
+      }
       if (shape)
         routed.push_back({op, *shape});
     });
@@ -220,6 +257,54 @@ struct QCDefineGemmKernelsPass
                               quantc::kernelIsa(spec.getIsa()));
       module.lookupSymbol<func::FuncOp>(name).setPrivate();
     }
+    // The direct convolutions' dot products (quantc-tile-and-vectorize
+    // writes them as pure vector ops, which bufferization can see through):
+    // now one vpdpbusd each.
+    SmallVector<vector::MultiDimReductionOp> dots;
+    module.walk([&](vector::MultiDimReductionOp reduction) {
+      if (reduction->hasAttr(quantc::kVnniDotAttr))
+        dots.push_back(reduction);
+    });
+    for (vector::MultiDimReductionOp reduction : dots)
+      if (failed(rewriteVnniDot(reduction))) {
+        reduction.emitOpError("is marked ")
+            << quantc::kVnniDotAttr
+            << " but is not a sum of u8 x s8 byte products";
+        return signalPassFailure();
+      }
+  }
+
+  /// acc + sum over groups of four of zext(x) * sext(w), x and w bytes
+  /// (BroadcastPanels.cpp): llvm.x86.avx512.vpdpbusd.512.
+  static LogicalResult rewriteVnniDot(vector::MultiDimReductionOp reduction) {
+    auto cast = reduction.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto product = cast ? cast.getSource().getDefiningOp<arith::MulIOp>()
+                        : arith::MulIOp();
+    auto x = product ? product.getLhs().getDefiningOp<arith::ExtUIOp>()
+                     : arith::ExtUIOp();
+    auto w = product ? product.getRhs().getDefiningOp<arith::ExtSIOp>()
+                     : arith::ExtSIOp();
+    auto bytes =
+        VectorType::get({64}, IntegerType::get(reduction.getContext(), 8));
+    if (!x || !w || x.getIn().getType() != bytes ||
+        w.getIn().getType() != bytes ||
+        reduction.getKind() != vector::CombiningKind::ADD ||
+        reduction.getReductionMask() != ArrayRef<bool>{false, true} ||
+        cast.getResultVectorType().getShape() != ArrayRef<int64_t>{16, 4})
+      return failure();
+    OpBuilder b(reduction);
+    Value dot = LLVM::CallIntrinsicOp::create(
+                    b, reduction.getLoc(), reduction.getType(),
+                    b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+                    ValueRange{reduction.getAcc(), x.getIn(), w.getIn()})
+                    .getResult(0);
+    reduction.replaceAllUsesWith(dot);
+    reduction.erase();
+    for (Operation *dead : {cast.getOperation(), product.getOperation(),
+                            x.getOperation(), w.getOperation()})
+      if (dead->use_empty())
+        dead->erase();
+    return success();
   }
 };
 } // namespace

@@ -45,6 +45,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   if (gemmKernels) {
     QCSelectGemmKernelsOptions select;
     select.isa = options.gemmKernels;
+    select.directConv = options.directConv;
     pm.addPass(createQCSelectGemmKernels(select));
   }
   pm.addNestedPass<func::FuncOp>(createConvertQCToLinalg());

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "DirectConv.h"
 #include "GroupedProduct.h"
 #include "LoweringUtils.h"
 #include "Patterns.h"
@@ -642,6 +643,8 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
     if (failed(x) || failed(w))
       return rewriter.notifyMatchFailure(op, "unsupported quantized conv");
     Location loc = op.getLoc();
+    if (op->hasAttr(qc::kDirectConvAttr))
+      return lowerDirect(op, adaptor, rewriter, *x, *w);
     if (auto kernel =
             op->getAttrOfType<FlatSymbolRefAttr>(qc::kGemmKernelAttr)) {
       // A convolution is a matmul over its input patches: [OH OW, Cin KH
@@ -691,6 +694,35 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
     rewriter.replaceOp(op,
                        outputStage(rewriter, loc, acc, adaptor.getBias(), *x,
                                    *w, 1, op.getType(), getTypeConverter()));
+    return success();
+  }
+
+  /// qc.direct_conv (DirectConv.h): the sums over channel quads, already
+  /// NCHW, minus za times the weight sums, then the output stage.
+  LogicalResult lowerDirect(qc::QConv2DOp op, OpAdaptor adaptor,
+                            ConversionPatternRewriter &rewriter,
+                            const Params &x, const Params &w) const {
+    std::optional<std::vector<int8_t>> weights =
+        qc::readI8Constant(op.getWeight());
+    if (!weights)
+      return rewriter.notifyMatchFailure(op, "direct weights not constant");
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+    int64_t cout = wShape[0], k = wShape[1] * wShape[2] * wShape[3];
+    Value sums =
+        directConvSums(rewriter, loc, adaptor.getInput(), x.zeroPoints[0],
+                       *weights, wShape, op.getType().getShape(),
+                       op.getStrides(), op.getPads(), op.getDilations());
+    // subtractZeroPointSums reads the weights as [K][N].
+    std::vector<int8_t> kn(k * cout);
+    for (int64_t o = 0; o < cout; ++o)
+      for (int64_t i = 0; i < k; ++i)
+        kn[i * cout + o] = (*weights)[o * k + i];
+    Value nchw = subtractZeroPointSums(rewriter, loc, sums, kn, k,
+                                       x.zeroPoints[0], /*axis=*/1);
+    rewriter.replaceOp(op,
+                       outputStage(rewriter, loc, nchw, adaptor.getBias(), x, w,
+                                   1, op.getType(), getTypeConverter()));
     return success();
   }
 

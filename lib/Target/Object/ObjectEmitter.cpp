@@ -247,7 +247,8 @@ std::string quantc::objectLoweringPipeline(const ObjectOptions &options,
       options.gemmKernels && isa ? kernelIsaName(*isa).str() : "";
   std::string threads =
       options.threads == 1 ? "" : " threads=" + std::to_string(options.threads);
-  return "builtin.module(qc-lower-to-llvm{gemm-kernels=" + kernels +
+  std::string direct = options.directConv ? "" : " direct-conv=false";
+  return "builtin.module(qc-lower-to-llvm{gemm-kernels=" + kernels + direct +
          " runtime-allocator=true" + threads + "})";
 }
 

@@ -69,6 +69,46 @@ func.func @convolutions(%x: tensor<1x8x2x3xf32>) -> (tensor<1x64x2x3xf32>, tenso
 
 // -----
 
+// With AVX-512 VNNI, convolutions whose rows hold at least 16 output
+// pixels (all of a pointwise one's pixels count as its row) take the
+// direct path instead of a kernel: a padded 3x3 one on 20 columns, a
+// pointwise one on 4 x 5 pixels, a height-strided one, one with strides 2
+// on 40 input columns. Not: rows of 10 output pixels (kernels), or any on
+// neon-dot.
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_40x32x72_p32(
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_20x32x72_p32(
+// CHECK-LABEL: func @direct
+// CHECK: qc.qconv2d {{.*}}qc.direct_conv
+// CHECK: qc.qconv2d {{.*}}qc.direct_conv
+// CHECK: qc.qconv2d {{.*}}qc.direct_conv
+// CHECK: qc.qconv2d {{.*}}qc.gemm_kernel = @quantc_gemm_u8s8_40x32x72_p32
+// CHECK: qc.qconv2d {{.*}}qc.gemm_kernel = @quantc_gemm_u8s8_20x32x72_p32
+// CHECK: qc.qconv2d {{.*}}qc.direct_conv
+// NEON-LABEL: func @direct
+// NEON-NOT: qc.direct_conv
+!u8d = !quant.uniform<u8:f32, 0.05:10>
+!w3d = !quant.uniform<i8<-127:127>:f32, 0.02>
+func.func @direct(%x: tensor<1x8x4x20xf32>, %n: tensor<1x8x4x10xf32>, %wide: tensor<1x8x4x40xf32>) -> (tensor<1x24x4x20xf32>, tensor<1x24x4x5xf32>, tensor<1x24x2x20xf32>, tensor<1x24x4x10xf32>, tensor<1x24x2x10xf32>, tensor<1x24x2x20xf32>) {
+  %xq = qc.quantize %x : tensor<1x8x4x20xf32> -> tensor<1x8x4x20x!u8d>
+  %nq = qc.quantize %n : tensor<1x8x4x10xf32> -> tensor<1x8x4x10x!u8d>
+  %v = qc.constant dense<1> : tensor<24x8x3x3xi8>
+  %vq = quant.scast %v : tensor<24x8x3x3xi8> to tensor<24x8x3x3x!w3d>
+  %p = qc.constant dense<1> : tensor<24x8x1x1xi8>
+  %pq = quant.scast %p : tensor<24x8x1x1xi8> to tensor<24x8x1x1x!w3d>
+  %m = qc.constant dense<0.5> : tensor<1x8x4x5xf32>
+  %mq = qc.quantize %m : tensor<1x8x4x5xf32> -> tensor<1x8x4x5x!u8d>
+  %a = qc.qconv2d %xq, %vq {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x4x20x!u8d>, tensor<24x8x3x3x!w3d>) -> tensor<1x24x4x20xf32>
+  %b = qc.qconv2d %mq, %pq : (tensor<1x8x4x5x!u8d>, tensor<24x8x1x1x!w3d>) -> tensor<1x24x4x5xf32>
+  %c = qc.qconv2d %xq, %vq {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 1>} : (tensor<1x8x4x20x!u8d>, tensor<24x8x3x3x!w3d>) -> tensor<1x24x2x20xf32>
+  %d = qc.qconv2d %nq, %vq {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x4x10x!u8d>, tensor<24x8x3x3x!w3d>) -> tensor<1x24x4x10xf32>
+  %e = qc.qconv2d %xq, %vq {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x4x20x!u8d>, tensor<24x8x3x3x!w3d>) -> tensor<1x24x2x10xf32>
+  %wq = qc.quantize %wide : tensor<1x8x4x40xf32> -> tensor<1x8x4x40x!u8d>
+  %f = qc.qconv2d %wq, %vq {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x4x40x!u8d>, tensor<24x8x3x3x!w3d>) -> tensor<1x24x2x20xf32>
+  return %a, %b, %c, %d, %e, %f : tensor<1x24x4x20xf32>, tensor<1x24x4x5xf32>, tensor<1x24x2x20xf32>, tensor<1x24x4x10xf32>, tensor<1x24x2x10xf32>, tensor<1x24x2x20xf32>
+}
+
+// -----
+
 // Ternary weights (storage range [-1, 1]) take the 2-bit kernel (K = 8
 // padded to 16: both products share it); int4 weights in groups of 8 along K take the int4 kernel, with
 // the packed f32 scales and an f32 result.

@@ -22,6 +22,9 @@ struct ObjectOptions {
   /// Quantized matmuls call the generated GEMM kernels where the target
   /// has their dot-product instructions.
   bool gemmKernels = true;
+  /// With the AVX-512 VNNI kernels: direct int8 convolutions where they
+  /// apply.
+  bool directConv = true;
   /// CPU targets: 1 serial; N > 1 large loop nests on N OpenMP threads; 0
   /// as many as the OpenMP runtime chooses. Not 1: the object calls libomp.
   int64_t threads = 1;

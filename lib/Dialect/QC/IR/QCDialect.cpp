@@ -67,6 +67,9 @@ LogicalResult QCDialect::verifyOperationAttribute(Operation *op,
     return expect(isa<FlatSymbolRefAttr>(value) &&
                       isa<QMatMulOp, QConv2DOp>(op),
                   "a kernel symbol on qc.qmatmul or qc.qconv2d");
+  if (name == kDirectConvAttr)
+    return expect(isa<UnitAttr>(value) && isa<QConv2DOp>(op),
+                  "a unit attribute on qc.qconv2d");
   if (name == kGemmKernelSpecAttr)
     return expect(isa<GemmKernelAttr>(value) &&
                       op->getName().getStringRef() == "func.func",

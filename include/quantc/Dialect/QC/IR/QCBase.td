@@ -50,6 +50,10 @@ def QC_Dialect : Dialect {
     // On qc.qmatmul / qc.qconv2d: the kernel declaration the lowering calls
     // (qc-select-gemm-kernels).
     "::mlir::FlatSymbolRefAttr":$gemm_kernel,
+    // On qc.qconv2d: lowered as a direct convolution over channel quads
+    // with AVX-512 VNNI dot products, no patch matrix and no transposes
+    // (qc-select-gemm-kernels).
+    "::mlir::UnitAttr":$direct_conv,
     // On a kernel declaration: format, ISA and shape of the kernel
     // qc-define-gemm-kernels builds.
     "::quantc::qc::GemmKernelAttr":$gemm_kernel_spec,

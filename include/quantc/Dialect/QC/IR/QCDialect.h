@@ -25,6 +25,8 @@ inline constexpr llvm::StringLiteral kPrecisionAttr =
     QCDialect::PrecisionAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kGemmKernelAttr =
     QCDialect::GemmKernelAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kDirectConvAttr =
+    QCDialect::DirectConvAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kGemmKernelSpecAttr =
     QCDialect::GemmKernelSpecAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kWeightSQNRAttr =
