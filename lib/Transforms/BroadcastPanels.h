@@ -1,11 +1,13 @@
-//===- BroadcastPanels.h - float matmul and conv tiles as vector code -----===//
+//===- BroadcastPanels.h - matmul and conv tiles as vector code -----------===//
 //
-// Part of quantc. A float product tile out[R x L] += W[R x K] X[K x L]
-// (a matmul tile; a convolution tile with R filters, L output columns of
-// one row, K input channels and every kernel tap) written as
-// vector code: R x ceil(L / 16) register accumulators carried through one
-// loop over K. Each step loads X's row once per 16 lanes and multiplies it
-// by W's scalars, broadcast from memory (one fused multiply-add each).
+// Part of quantc. A product tile out[R x L] += W[R x K] X[K x L] (a float
+// matmul tile; a convolution tile with R filters, L output columns of one
+// row, K input channels and every kernel tap; a direct int8 convolution's
+// tile over i32 words of four bytes, PackedDotConv.h) written as vector
+// code: R x ceil(L / 16) register accumulators carried through one loop
+// over K. Each step loads X's row once per 16 lanes and multiplies it by
+// W's scalars, broadcast from memory (one fused multiply-add, or one
+// four-byte dot product, each).
 //
 // linalg's vectorized matmul tiles read W's tile as a vector and transpose
 // it for the outer products: on a 24-filter 3x3 convolution that was one
@@ -35,13 +37,14 @@ struct PanelTile {
 /// whole registers where a multiple of 16 divides `columns`, else all of
 /// them (the last register masked); rows as many as keep the accumulators
 /// within 24 of the 32 vector registers. Picks the most lanes used, then
-/// the most accumulators, then the fewest loads a step. None when no tile
-/// uses more than half its lanes.
+/// the most accumulators, then the fewest loads a step. None when every
+/// tile would leave more than half its lanes empty.
 std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns);
 
-/// Whether `op` is an all-f32 linalg.matmul, or an all-f32 convolution
-/// with a width stride of 1 or 2, that a broadcast panel computes (stride
-/// 2 reads two registers and keeps their even lanes).
+/// Whether `op` is an all-f32 linalg.matmul, an all-f32 convolution with
+/// a width stride of 1 or 2 (stride 2 reads two registers and keeps their
+/// even lanes), or a generic marked quantc.packed_dot_conv, that a
+/// broadcast panel computes.
 bool isBroadcastPanelCandidate(mlir::linalg::LinalgOp op);
 
 /// Replaces a tile of such a matmul ([rows, columns] += [rows, K] x [K,
