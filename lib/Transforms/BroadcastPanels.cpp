@@ -1,4 +1,4 @@
-//===- BroadcastPanels.cpp - float matmul and conv tiles as vector code ---===//
+//===- BroadcastPanels.cpp - matmul and conv tiles as vector code --------===//
 //
 // Part of quantc. See BroadcastPanels.h.
 //
@@ -26,6 +26,13 @@ constexpr int64_t kMaxTiledVectors = 8;
 constexpr int64_t kMaxWholeVectors = 12;
 } // namespace
 
+int64_t quantc::largestDivisorAtMost(int64_t extent, int64_t bound) {
+  for (int64_t size = std::min(extent, bound); size > 1; --size)
+    if (extent % size == 0)
+      return size;
+  return 1;
+}
+
 std::optional<quantc::PanelTile> quantc::panelTileFor(int64_t rows,
                                                       int64_t columns) {
   if (rows <= 0 || columns <= 0)
@@ -43,13 +50,8 @@ std::optional<quantc::PanelTile> quantc::panelTileFor(int64_t rows,
   for (int64_t lanes : candidates) {
     int64_t vectors = llvm::divideCeil(lanes, kLanes);
     double use = double(lanes) / double(vectors * kLanes);
-    int64_t rowTile = 1;
-    for (int64_t r = std::max<int64_t>(1, kMaxAccumulators / vectors); r > 1;
-         --r)
-      if (rows % r == 0) {
-        rowTile = r;
-        break;
-      }
+    int64_t rowTile = largestDivisorAtMost(
+        rows, std::max<int64_t>(1, kMaxAccumulators / vectors));
     // Loads per step: the row's registers and the broadcast scalars.
     int64_t accumulators = rowTile * vectors, loads = vectors + rowTile;
     if (use > bestUse ||
@@ -105,6 +107,10 @@ struct PanelOperands {
       wIndices;
 };
 
+Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
 /// The kernel taps of a KH x KW filter with dilations (dh, dw).
 SmallVector<Tap> filterTaps(int64_t kh, int64_t kw, int64_t dh, int64_t dw) {
   SmallVector<Tap> taps;
@@ -126,8 +132,8 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
                                          rewriter.getZeroAttr(vectorType));
   Value zeroScalar =
       arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
-  auto index = [&](OpBuilder &b, int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, value);
+  auto index = [&](OpBuilder &b, int64_t value) {
+    return constantIndex(b, loc, value);
   };
   auto inBounds = [&](int64_t start, int64_t extent) {
     return SmallVector<bool>{start + kLanes <= extent};
@@ -214,9 +220,6 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
   return result;
 }
 
-Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
-  return arith::ConstantIndexOp::create(b, loc, value);
-}
 } // namespace
 
 Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
@@ -229,7 +232,12 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
   auto index = [&](OpBuilder &b, int64_t value) {
     return constantIndex(b, loc, value);
   };
-  p.reduction = cast<RankedTensorType>(input.getType()).getDimSize(1);
+  auto inType = cast<RankedTensorType>(input.getType());
+  // A filter's scalar [r, k, kh, kw] (float and packed convolutions).
+  auto filterIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &tap) {
+    return SmallVector<Value>{index(b, r), k, index(b, tap.kh),
+                              index(b, tap.kw)};
+  };
   if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(tile.getOperation())) {
     // W the filter [rows, K, KH, KW], X the input [1, K, IH, IW].
     auto filter = cast<RankedTensorType>(weight.getType());
@@ -238,6 +246,7 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     p.x = input;
     p.rows = outType.getDimSize(1);
     p.columns = outType.getDimSize(3);
+    p.reduction = inType.getDimSize(1);
     p.taps = filterTaps(filter.getDimSize(2), filter.getDimSize(3),
                         dilations[0], dilations[1]);
     p.stride = conv.getStrides().getValues<int64_t>()[1];
@@ -249,10 +258,7 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
       return SmallVector<Value>{index(b, 0), k, index(b, row),
                                 index(b, column)};
     };
-    p.wIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &tap) {
-      return SmallVector<Value>{index(b, r), k, index(b, tap.kh),
-                                index(b, tap.kw)};
-    };
+    p.wIndices = filterIndices;
   } else if (tile->hasAttr(kPackedDotConvAttr)) {
     // (f, oh, ow, c4, kh, kw): W [rows, C4, KH, KW] and X [C4, IH, IW],
     // both i32 words of four channels' bytes; output [rows, 1, columns].
@@ -264,7 +270,7 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     p.x = input;
     p.rows = outType.getDimSize(0);
     p.columns = outType.getDimSize(2);
-    p.reduction = cast<RankedTensorType>(input.getType()).getDimSize(0);
+    p.reduction = inType.getDimSize(0);
     p.taps = filterTaps(filter.getDimSize(2), filter.getDimSize(3), geometry[0],
                         geometry[1]);
     p.stride = geometry[2];
@@ -275,16 +281,14 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     p.xIndices = [&](OpBuilder &b, Value k, int64_t row, int64_t column) {
       return SmallVector<Value>{k, index(b, row), index(b, column)};
     };
-    p.wIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &tap) {
-      return SmallVector<Value>{index(b, r), k, index(b, tap.kh),
-                                index(b, tap.kw)};
-    };
+    p.wIndices = filterIndices;
   } else {
     // A matmul: W its left operand [rows, K], X its right [K, columns].
     p.w = input;
     p.x = weight;
     p.rows = outType.getDimSize(0);
     p.columns = outType.getDimSize(1);
+    p.reduction = inType.getDimSize(1);
     p.taps = {{0, 0, 0, 0}};
     p.outIndices = [&](OpBuilder &b, int64_t r, int64_t c) {
       return SmallVector<Value>{index(b, r), index(b, c)};

@@ -26,6 +26,9 @@
 
 namespace quantc {
 
+/// The largest divisor of `extent` that is at most `bound` (at least 1).
+int64_t largestDivisorAtMost(int64_t extent, int64_t bound);
+
 /// The tile of a broadcast panel: `rows` of W (filters, or matmul rows) by
 /// `columns` lanes (output columns, or matmul columns).
 struct PanelTile {

@@ -37,12 +37,7 @@ static bool allStatic(Operation *op) {
 /// The largest divisor of `extent` that is at most `bound` (0 keeps the
 /// loop untiled).
 static int64_t tileFor(int64_t extent, int64_t bound) {
-  if (bound == 0)
-    return 0;
-  for (int64_t size = std::min(extent, bound); size > 1; --size)
-    if (extent % size == 0)
-      return size;
-  return 1;
+  return bound == 0 ? 0 : quantc::largestDivisorAtMost(extent, bound);
 }
 
 /// Whether every stride of a convolution is 1.
@@ -489,8 +484,10 @@ struct TileAndVectorizePass
       if (failed(tiled))
         continue;
       rewriter.replaceOp(op, tiled->replacements);
-      markParallelTileLoops(op, tiles, tiled->loops);
       if (panel) {
+        // Panels tile parallel dimensions only (in interchanged order).
+        for (LoopLikeOpInterface loop : tiled->loops)
+          quantc::markParallelLoop(loop);
         for (Operation *tile : tiled->tiledOps) {
           rewriter.setInsertionPoint(tile);
           rewriter.replaceOp(
@@ -499,6 +496,7 @@ struct TileAndVectorizePass
         }
         continue;
       }
+      markParallelTileLoops(op, tiles, tiled->loops);
       if (isMatmul)
         llvm::append_range(matmulTiles, tiled->tiledOps);
       if (asMatmul)

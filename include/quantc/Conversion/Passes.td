@@ -74,9 +74,10 @@ def QCSelectGemmKernels
     kernel (on the transposed input, for a convolution) instead of emitting
     generic integer loops, with exactly their result.
 
-    With `avx512vnni`, a `qc.qconv2d` of one image and one group with u8
-    per-tensor activations, int8 or ternary weights, unit width stride and
-    at least 16 output pixels a row (all pixels, for a pointwise one) gets
+    With `avx512vnni` (and `direct-conv`), a `qc.qconv2d` of one image and
+    one group with u8 per-tensor activations, int8 weights (ternary ones
+    keep their 2-bit kernel), a width stride of 1 or 2 and at least 16
+    output pixels a row (all pixels, for a pointwise one) gets
     `qc.direct_conv` instead: convert-qc-to-linalg packs its input into
     channel quads and quantc-tile-and-vectorize computes it directly, the
     registers along the output pixels (no patch matrix, no transposes).

@@ -120,6 +120,12 @@ static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op,
   return shape;
 }
 
+/// Whether `op` is 1x1 with unit strides and no padding.
+static bool isPointwise(QConv2DOp op) {
+  auto wShape = op.getWeight().getType().getShape();
+  return wShape[2] == 1 && wShape[3] == 1 && op.hasUnitStridesAndNoPadding();
+}
+
 /// The kernel shape for a convolution of one image and one group, a
 /// matmul over its input patches (im2col in the lowering): M = output
 /// pixels, K = Cin x KH x KW, N = Cout, constant weights per output
@@ -135,9 +141,7 @@ static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op,
   if (!shape || !in.hasStaticShape() || !out.hasStaticShape() ||
       in.getDimSize(0) != 1 || op.getGroup() != 1)
     return std::nullopt;
-  bool pointwise =
-      wShape[2] == 1 && wShape[3] == 1 && op.hasUnitStridesAndNoPadding();
-  if (shape->format == quantc::WeightFormat::Int4 && !pointwise)
+  if (shape->format == quantc::WeightFormat::Int4 && !isPointwise(op))
     return std::nullopt;
   shape->m = out.getDimSize(2) * out.getDimSize(3);
   shape->k = wShape[1] * wShape[2] * wShape[3];
@@ -151,11 +155,9 @@ static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op,
 /// The output pixels a direct convolution's registers run along: a row's
 /// width, or every pixel of a pointwise one (its image is one long row).
 static int64_t directConvLanes(QConv2DOp op) {
-  auto wShape = op.getWeight().getType().getShape();
   auto out = op.getType();
-  bool pointwise =
-      wShape[2] == 1 && wShape[3] == 1 && op.hasUnitStridesAndNoPadding();
-  return pointwise ? out.getDimSize(2) * out.getDimSize(3) : out.getDimSize(3);
+  return isPointwise(op) ? out.getDimSize(2) * out.getDimSize(3)
+                         : out.getDimSize(3);
 }
 
 /// Whether AVX-512 VNNI takes `op` as a direct convolution (the lowering's
