@@ -43,6 +43,8 @@ onnx_testdata = "/usr/share/libonnx-testdata/data/node"
 if os.path.isdir(onnx_testdata):
     config.available_features.add("onnx-testdata")
     config.substitutions.append(("%onnx_testdata", onnx_testdata))
+    # The other suites of Debian's libonnx-testdata, next to node/.
+    config.substitutions.append(("%onnx_suites", os.path.dirname(onnx_testdata)))
 ocr_models = os.path.join(config.quantc_src_root, "third_party", "npm",
                           "node_modules", "@gutenye", "ocr-models", "assets")
 if os.path.isdir(ocr_models):

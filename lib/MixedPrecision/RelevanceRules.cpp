@@ -142,11 +142,12 @@ public:
   Rules(Operation *op, RelevanceState &state) : op(op), state(state) {}
 
   bool apply() {
+    // Activations (and PRelu, whose slope is a weight) map values one by
+    // one: relevance passes through them.
+    if (op->hasTrait<qc::OpTrait::Activation>())
+      return passThrough();
     return llvm::TypeSwitch<Operation *, bool>(op)
-        .Case<qc::ReluOp, qc::SigmoidOp, qc::TanhOp, qc::SqrtOp, qc::ErfOp,
-              qc::ExpOp, qc::NegOp, qc::AbsOp, qc::ReciprocalOp,
-              qc::HardSwishOp, qc::GeluOp, qc::HardSigmoidOp, qc::ClipOp,
-              qc::SoftmaxOp, qc::LayerNormOp, qc::ObserveOp, qc::ReshapeOp,
+        .Case<qc::SoftmaxOp, qc::LayerNormOp, qc::ObserveOp, qc::ReshapeOp,
               qc::FlattenOp, qc::SqueezeOp, qc::UnsqueezeOp>(
             [&](Operation *) { return passThrough(); })
         .Case([&](qc::AddOp) { return sum(); })
@@ -159,6 +160,8 @@ public:
             return passThrough();
           return sum();
         })
+        // The operand that wins holds the value: split like a sum.
+        .Case<qc::MaxOp, qc::MinOp>([&](Operation *) { return sum(); })
         .Case<qc::MulOp, qc::DivOp, qc::PowOp>(
             [&](Operation *) { return product(); })
         .Case([&](qc::Conv2DOp conv) { return convolution(conv); })

@@ -83,11 +83,15 @@ struct PowFAsExpLog : public OpRewritePattern<math::PowFOp> {
 
 struct ApproximateMathPass
     : public quantc::impl::ApproximateMathBase<ApproximateMathPass> {
+  using ApproximateMathBase::ApproximateMathBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     auto every = [](StringRef) { return true; };
     // powf becomes exp and log, which the polynomials then take.
     patterns.add<PowFAsExpLog>(&getContext(), /*benefit=*/2);
+    if (expandOthers)
+      math::populateExpansionPatterns(
+          patterns, {"sinh", "cosh", "tan", "asinh", "acosh", "atanh"});
     populateMathPolynomialApproximationPatterns(patterns, every);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

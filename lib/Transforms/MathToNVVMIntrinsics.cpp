@@ -59,6 +59,7 @@ struct MathToNVVMIntrinsicsPass
     patterns.add<ToIntrinsicCall<math::RoundOp>>(context, "round");
     patterns.add<ToIntrinsicCall<math::TruncOp>>(context, "trunc");
     patterns.add<ToIntrinsicCall<math::AbsFOp>>(context, "fabs");
+    patterns.add<ToIntrinsicCall<math::CopySignOp>>(context, "copysign");
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

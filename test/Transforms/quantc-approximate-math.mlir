@@ -1,6 +1,7 @@
 // RUN: quant-opt %s -quantc-approximate-math | FileCheck %s
 // Without the pass the checks fail: they cover the whole function.
 // RUN: quant-opt %s | not FileCheck %s
+// RUN: quant-opt %s -quantc-approximate-math=expand-others | FileCheck %s --check-prefix=GPU
 
 // exp, tanh, erf and powf leave no math op the GPU would need libdevice
 // for: they become arith polynomials (powf through exp and log first).
@@ -25,4 +26,21 @@ func.func @activations(%x: f32, %y: f32) -> (f32, f32, f32, f32) {
 func.func @exact(%x: f32) -> f32 {
   %s = math.sqrt %x : f32
   return %s : f32
+}
+
+// MLIR has no polynomials for the hyperbolic functions and tan: the CPU
+// keeps them for libm, the GPU pipeline expands them into exp, log, sqrt,
+// sin and cos, which the polynomials then take.
+// CHECK-LABEL: func.func @hyperbolic
+// CHECK:         math.sinh
+// CHECK:         math.tan
+// CHECK:         math.atanh
+// GPU-LABEL:     func.func @hyperbolic
+// GPU-NOT:       {{math\.(sinh|cosh|tan|atanh|exp|log|sin|cos)}}
+// GPU:           return
+func.func @hyperbolic(%x: f32) -> (f32, f32, f32) {
+  %s = math.sinh %x : f32
+  %t = math.tan %x : f32
+  %a = math.atanh %x : f32
+  return %s, %t, %a : f32, f32, f32
 }

@@ -8,8 +8,9 @@
 // CHECK:         llvm.call_intrinsic "llvm.fma.f32"(%{{.*}}, %{{.*}}, %{{.*}}) : (f32, f32, f32) -> f32
 // CHECK:         llvm.call_intrinsic "llvm.roundeven.f32"(%{{.*}}) : (f32) -> f32
 // CHECK:         llvm.call_intrinsic "llvm.fabs.f32"(%{{.*}}) : (f32) -> f32
+// CHECK:         llvm.call_intrinsic "llvm.copysign.f32"(%{{.*}}, %{{.*}}) : (f32, f32) -> f32
 // CHECK-NOT:     math.
-func.func @exact(%x: f32, %d: f64) -> (f32, f32, f32, f64, f32, f32, f32) {
+func.func @exact(%x: f32, %d: f64) -> (f32, f32, f32, f64, f32, f32, f32, f32) {
   %s = math.sqrt %x : f32
   %f = math.floor %x : f32
   %c = math.ceil %x : f32
@@ -17,7 +18,9 @@ func.func @exact(%x: f32, %d: f64) -> (f32, f32, f32, f64, f32, f32, f32) {
   %m = math.fma %x, %x, %x : f32
   %r = math.roundeven %x : f32
   %a = math.absf %x : f32
-  return %s, %f, %c, %sd, %m, %r, %a : f32, f32, f32, f64, f32, f32, f32
+  // asin's and atan's polynomials take the sign this way.
+  %cs = math.copysign %x, %a : f32
+  return %s, %f, %c, %sd, %m, %r, %a, %cs : f32, f32, f32, f64, f32, f32, f32, f32
 }
 
 // Vectors are left to the default lowering.

@@ -390,12 +390,22 @@ def ApproximateMath : Pass<"quantc-approximate-math", "::mlir::func::FuncOp"> {
     they compute. On the CPU the polynomials vectorize where a libm call
     per element does not (softmax, swish, GELU).
 
+    MLIR has no polynomials for sinh, cosh, tan, asinh, acosh and atanh.
+    With `expand-others` (the GPU pipeline) they become their textbook
+    formulas in exp, log, sqrt, sin and cos first; the CPU keeps libm's,
+    which do not lose sinh's and tan's small arguments to cancellation.
+
     ```mlir
     %y = math.exp %x : f32
     // becomes a range reduction, a polynomial and an exponent insertion
     // in arith ops.
     ```
   }];
+  let options = [
+    Option<"expandOthers", "expand-others", "bool", /*default=*/"false",
+           "also expand sinh, cosh, tan, asinh, acosh, atanh into exp, "
+           "log, sqrt, sin and cos (no libm on the GPU)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];

@@ -47,13 +47,18 @@ void quantc::buildQCLowerToGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   // Reductions accumulate in registers, not in global memory.
   pm.addNestedPass<func::FuncOp>(createPromoteAccumulators());
-  pm.addNestedPass<func::FuncOp>(createApproximateMath());
+  ApproximateMathOptions approximate;
+  approximate.expandOthers = true;
+  pm.addNestedPass<func::FuncOp>(createApproximateMath(approximate));
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = options.runtimeAllocator;
   if (options.emulate) {
     pm.addNestedPass<func::FuncOp>(createEmulateGpuLaunches());
     addScalarLowering(pm);
     pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
+    // copysign (from asin's and atan's polynomials) and the other ops
+    // with an LLVM intrinsic, as the kernels have them.
+    pm.addPass(createConvertMathToLLVMPass());
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(createConvertToLLVMPass());
     pm.addPass(createReconcileUnrealizedCastsPass());

@@ -94,6 +94,8 @@ public:
   mlir::FailureOr<mlir::Value> input(int i);
   /// The input as a ranked tensor value (errors otherwise).
   mlir::FailureOr<mlir::TypedValue<mlir::RankedTensorType>> tensorInput(int i);
+  /// The input as a ranked tensor of floats (errors otherwise).
+  mlir::FailureOr<mlir::TypedValue<mlir::RankedTensorType>> floatInput(int i);
   /// The input's known contents, or null.
   const HostTensor *hostInput(int i);
   /// The input's contents as integers; errors if not known at import.
@@ -150,10 +152,18 @@ mlir::LogicalResult readWindowGeometry(NodeContext &ctx,
                                        WindowGeometry &geometry,
                                        bool transposed = false);
 
+/// Imports a Conv, ConvTranspose or pool node with `handler`, the 2-D
+/// import; a 1-D node (rank-3 input) goes through it with height 1 (its
+/// first `windowedInputs` inputs reshaped) and its result reshaped back.
+mlir::LogicalResult importWindow(NodeContext &ctx, NodeHandler handler,
+                                 int windowedInputs);
+
 /// Op type -> handler, filled by the Import*.cpp files. Operators of other
 /// domains are keyed "domain.OpType" (com.microsoft.MatMulNBits).
 void registerElementwiseHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerActivationHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerNNHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerReductionHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerShapeHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerQuantHandlers(llvm::StringMap<NodeHandler> &handlers);
 

@@ -1,8 +1,9 @@
 //===- ImportElementwise.cpp - ONNX elementwise operators -----------------===//
 //
-// Part of quantc. Add/Sub/Mul/Div/Pow (with ONNX broadcasting), the unary
-// activations, Clip, Cast, Identity and Dropout. Integer arithmetic on
-// values known at import (shape computations) is evaluated on the host.
+// Part of quantc. Add/Sub/Mul/Div/Pow and the variadic Max/Min/Sum/Mean
+// (with ONNX broadcasting), Cast, Identity and Dropout. Integer arithmetic
+// on values known at import (shape computations) is evaluated on the host.
+// Activations: ImportActivations.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,7 +22,7 @@ using namespace quantc::onnx_import;
 //===----------------------------------------------------------------------===//
 
 namespace {
-enum class BinaryKind { Add, Sub, Mul, Div, Pow };
+enum class BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min };
 } // namespace
 
 /// Evaluates integer arithmetic on host tensors with broadcasting; a
@@ -68,128 +69,124 @@ static std::optional<HostTensor> evaluateHost(BinaryKind kind,
         return std::nullopt;
       result.ints.push_back(x / y);
       break;
+    case BinaryKind::Max:
+      result.ints.push_back(std::max(x, y));
+      break;
+    case BinaryKind::Min:
+      result.ints.push_back(std::min(x, y));
+      break;
     case BinaryKind::Pow: return std::nullopt;
     }
   }
   return result;
 }
 
+/// Broadcasts `lhs op rhs` into a new OpTy.
+template <typename OpTy>
+static FailureOr<Value> createBinary(NodeContext &ctx,
+                                     TypedValue<RankedTensorType> lhs,
+                                     TypedValue<RankedTensorType> rhs) {
+  if (failed(ctx.requireSameElementType(lhs, rhs)))
+    return failure();
+  std::optional<Shape> shape =
+      qc::broadcastShapes(lhs.getType().getShape(), rhs.getType().getShape());
+  if (!shape)
+    return ctx.error() << "input shapes "
+                       << qc::formatShape(lhs.getType().getShape()) << " and "
+                       << qc::formatShape(rhs.getType().getShape())
+                       << " do not broadcast";
+  auto type = RankedTensorType::get(*shape, lhs.getType().getElementType());
+  return Value(OpTy::create(ctx.builder(), ctx.loc(), type, lhs, rhs));
+}
+
+/// Whether every input is known at import, as integers.
+static bool allHostIntegers(NodeContext &ctx) {
+  for (int i = 0; i < ctx.numInputs(); ++i) {
+    const HostTensor *host = ctx.hostInput(i);
+    if (!host || host->isFloat())
+      return false;
+  }
+  return ctx.numInputs() > 0;
+}
+
 template <typename OpTy, BinaryKind kind>
 static LogicalResult importBinary(NodeContext &ctx) {
-  const HostTensor *a = ctx.hostInput(0), *b = ctx.hostInput(1);
-  if (a && b && !a->isFloat() && !b->isFloat())
-    if (std::optional<HostTensor> folded = evaluateHost(kind, *a, *b)) {
+  if (allHostIntegers(ctx))
+    if (std::optional<HostTensor> folded =
+            evaluateHost(kind, *ctx.hostInput(0), *ctx.hostInput(1))) {
       ctx.setHostOutput(0, std::move(*folded));
       return success();
     }
   auto lhs = ctx.tensorInput(0);
   auto rhs = ctx.tensorInput(1);
-  if (failed(lhs) || failed(rhs) ||
-      failed(ctx.requireSameElementType(*lhs, *rhs)))
+  if (failed(lhs) || failed(rhs))
     return failure();
-  std::optional<Shape> shape = qc::broadcastShapes(
-      lhs->getType().getShape(), rhs->getType().getShape());
-  if (!shape)
-    return ctx.error() << "input shapes "
-                       << qc::formatShape(lhs->getType().getShape()) << " and "
-                       << qc::formatShape(rhs->getType().getShape())
-                       << " do not broadcast";
-  auto type = RankedTensorType::get(*shape, lhs->getType().getElementType());
-  ctx.setOutput(0, OpTy::create(ctx.builder(), ctx.loc(), type, *lhs, *rhs));
+  FailureOr<Value> result = createBinary<OpTy>(ctx, *lhs, *rhs);
+  if (failed(result))
+    return failure();
+  ctx.setOutput(0, *result);
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// Unary activations
-//===----------------------------------------------------------------------===//
-
-/// Float input of a unary op.
-static FailureOr<TypedValue<RankedTensorType>> floatInput(NodeContext &ctx) {
-  auto input = ctx.tensorInput(0);
-  if (failed(input))
-    return failure();
-  if (!isa<FloatType>(input->getType().getElementType()))
-    return ctx.error() << "expects a floating-point input, got "
-                       << input->getType().getElementType();
-  return input;
-}
-
-template <typename OpTy>
-static LogicalResult importUnary(NodeContext &ctx) {
-  auto input = floatInput(ctx);
-  if (failed(input))
-    return failure();
-  ctx.setOutput(0, OpTy::create(ctx.builder(), ctx.loc(), *input));
-  return success();
-}
-
-static LogicalResult importHardSigmoid(NodeContext &ctx) {
-  auto input = floatInput(ctx);
-  FailureOr<float> alpha = ctx.attrFloat("alpha", 0.2f);
-  FailureOr<float> beta = ctx.attrFloat("beta", 0.5f);
-  if (failed(input) || failed(alpha) || failed(beta))
-    return failure();
-  OpBuilder &b = ctx.builder();
-  ctx.setOutput(0, qc::HardSigmoidOp::create(b, ctx.loc(), *input,
-                                             b.getF32FloatAttr(*alpha),
-                                             b.getF32FloatAttr(*beta)));
-  return success();
-}
-
-static LogicalResult importGelu(NodeContext &ctx) {
-  auto input = floatInput(ctx);
-  FailureOr<std::string> approximate = ctx.attrString("approximate", "none");
-  if (failed(input) || failed(approximate))
-    return failure();
-  std::optional<qc::GeluApproximation> mode =
-      qc::symbolizeGeluApproximation(*approximate);
-  if (!mode)
-    return ctx.error() << "unknown approximate '" << *approximate << "'";
-  ctx.setOutput(0, qc::GeluOp::create(ctx.builder(), ctx.loc(), *input,
-                                      *mode));
-  return success();
-}
-
-static LogicalResult importClip(NodeContext &ctx) {
-  auto input = floatInput(ctx);
-  if (failed(input))
-    return failure();
-  std::optional<float> min, max;
-  if (ctx.opset() < 11) {
-    // min/max were attributes until opset 11.
-    if (ctx.attribute("min")) {
-      FailureOr<float> value = ctx.attrFloat("min", 0);
-      if (failed(value))
-        return failure();
-      min = *value;
-    }
-    if (ctx.attribute("max")) {
-      FailureOr<float> value = ctx.attrFloat("max", 0);
-      if (failed(value))
-        return failure();
-      max = *value;
-    }
-  } else {
-    for (int i : {1, 2}) {
-      if (!ctx.hasInput(i))
-        continue;
-      FailureOr<std::vector<double>> bound =
-          ctx.constantFloats(i, i == 1 ? "min" : "max");
-      if (failed(bound))
-        return failure();
-      if (bound->size() != 1)
-        return ctx.error() << (i == 1 ? "min" : "max")
-                           << " must be a scalar";
-      (i == 1 ? min : max) = static_cast<float>((*bound)[0]);
+/// Max, Min, Sum (and Mean's sum): a left fold of the inputs with
+/// broadcasting. Integer inputs known at import fold on the host.
+template <typename OpTy, BinaryKind kind>
+static FailureOr<Value> foldInputs(NodeContext &ctx) {
+  if (ctx.numInputs() < 1)
+    return ctx.error() << "needs at least one input";
+  if (allHostIntegers(ctx)) {
+    std::optional<HostTensor> folded = *ctx.hostInput(0);
+    for (int i = 1; i < ctx.numInputs() && folded; ++i)
+      folded = evaluateHost(kind, *folded, *ctx.hostInput(i));
+    if (folded) {
+      ctx.setHostOutput(0, std::move(*folded));
+      return Value();
     }
   }
-  if (min && max && *min > *max)
-    return ctx.error() << "min " << *min << " exceeds max " << *max;
-  OpBuilder &b = ctx.builder();
-  ctx.setOutput(0, qc::ClipOp::create(
-                       b, ctx.loc(), *input,
-                       min ? b.getF32FloatAttr(*min) : FloatAttr(),
-                       max ? b.getF32FloatAttr(*max) : FloatAttr()));
+  auto result = ctx.floatInput(0);
+  if (failed(result))
+    return failure();
+  for (int i = 1; i < ctx.numInputs(); ++i) {
+    auto next = ctx.tensorInput(i);
+    if (failed(next))
+      return failure();
+    FailureOr<Value> combined = createBinary<OpTy>(ctx, *result, *next);
+    if (failed(combined))
+      return failure();
+    result = cast<TypedValue<RankedTensorType>>(*combined);
+  }
+  return Value(*result);
+}
+
+template <typename OpTy, BinaryKind kind>
+static LogicalResult importVariadic(NodeContext &ctx) {
+  FailureOr<Value> result = foldInputs<OpTy, kind>(ctx);
+  if (failed(result))
+    return failure();
+  if (*result) // else folded on the host
+    ctx.setOutput(0, *result);
+  return success();
+}
+
+/// Mean: the sum over the input count.
+static LogicalResult importMean(NodeContext &ctx) {
+  FailureOr<Value> sum = foldInputs<qc::AddOp, BinaryKind::Add>(ctx);
+  if (failed(sum))
+    return failure();
+  if (!*sum)
+    return ctx.error() << "integer Mean is not supported";
+  HostTensor count;
+  count.dataType = ctx.inputDataType(0);
+  count.floats = {double(ctx.numInputs())};
+  FailureOr<Value> divisor = materializeHost(ctx, count);
+  if (failed(divisor))
+    return failure();
+  auto lhs = cast<TypedValue<RankedTensorType>>(*sum);
+  auto rhs = cast<TypedValue<RankedTensorType>>(*divisor);
+  FailureOr<Value> mean = createBinary<qc::DivOp>(ctx, lhs, rhs);
+  if (failed(mean))
+    return failure();
+  ctx.setOutput(0, *mean);
   return success();
 }
 
@@ -258,19 +255,10 @@ void quantc::onnx_import::registerElementwiseHandlers(
   handlers["Mul"] = importBinary<qc::MulOp, BinaryKind::Mul>;
   handlers["Div"] = importBinary<qc::DivOp, BinaryKind::Div>;
   handlers["Pow"] = importBinary<qc::PowOp, BinaryKind::Pow>;
-  handlers["Relu"] = importUnary<qc::ReluOp>;
-  handlers["Sigmoid"] = importUnary<qc::SigmoidOp>;
-  handlers["Tanh"] = importUnary<qc::TanhOp>;
-  handlers["Sqrt"] = importUnary<qc::SqrtOp>;
-  handlers["Erf"] = importUnary<qc::ErfOp>;
-  handlers["Exp"] = importUnary<qc::ExpOp>;
-  handlers["Neg"] = importUnary<qc::NegOp>;
-  handlers["Abs"] = importUnary<qc::AbsOp>;
-  handlers["Reciprocal"] = importUnary<qc::ReciprocalOp>;
-  handlers["HardSwish"] = importUnary<qc::HardSwishOp>;
-  handlers["HardSigmoid"] = importHardSigmoid;
-  handlers["Gelu"] = importGelu;
-  handlers["Clip"] = importClip;
+  handlers["Max"] = importVariadic<qc::MaxOp, BinaryKind::Max>;
+  handlers["Min"] = importVariadic<qc::MinOp, BinaryKind::Min>;
+  handlers["Sum"] = importVariadic<qc::AddOp, BinaryKind::Add>;
+  handlers["Mean"] = importMean;
   handlers["Identity"] = importIdentity;
   handlers["Dropout"] = importDropout;
   handlers["Cast"] = importCast;

@@ -8,8 +8,6 @@
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
-#include "llvm/ADT/SmallBitVector.h"
-
 #include <cmath>
 
 using namespace mlir;
@@ -137,8 +135,8 @@ static LogicalResult importConv(NodeContext &ctx) {
   if (failed(input) || failed(weight))
     return failure();
   if (input->getType().getRank() != 4)
-    return ctx.error() << "only 2-D convolutions (rank-4 input) are "
-                          "supported, got rank "
+    return ctx.error() << "only 1-D and 2-D convolutions (rank-3 or rank-4 "
+                          "input) are supported, got rank "
                        << input->getType().getRank();
   if (failed(ctx.requireRank(*weight, 4, "the weight")) ||
       failed(ctx.requireSameElementType(*input, *weight)))
@@ -182,7 +180,8 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
   if (failed(input) || failed(weight))
     return failure();
   if (input->getType().getRank() != 4)
-    return ctx.error() << "only 2-D transposed convolutions are supported";
+    return ctx.error() << "only 1-D and 2-D transposed convolutions are "
+                          "supported";
   if (failed(ctx.requireRank(*weight, 4, "the weight")) ||
       failed(ctx.requireSameElementType(*input, *weight)))
     return failure();
@@ -304,6 +303,16 @@ static LogicalResult importBatchNorm(NodeContext &ctx) {
   FailureOr<float> epsilon = ctx.attrFloat("epsilon", 1e-5f);
   if (failed(epsilon))
     return failure();
+  if (ctx.opset() < 9) {
+    // `spatial = 0` (statistics per activation, not per channel) left the
+    // operator in opset 9.
+    FailureOr<int64_t> spatial = ctx.attrInt("spatial", 1);
+    if (failed(spatial))
+      return failure();
+    if (*spatial == 0)
+      return ctx.error() << "spatial = 0 (per-activation statistics) is not "
+                            "supported";
+  }
   if (cast<RankedTensorType>(operands[0].getType()).getRank() < 2)
     return ctx.error() << "the input must have rank at least 2";
   OpBuilder &b = ctx.builder();
@@ -349,7 +358,11 @@ static LogicalResult importLayerNorm(NodeContext &ctx) {
 /// softmax runs over the flattened tail; that equals a softmax over the
 /// last axis only when `axis` is the last dimension, so other axes go
 /// through flatten / softmax / reshape.
-static LogicalResult importSoftmax(NodeContext &ctx) {
+/// Softmax and LogSoftmax over `axis`; before opset 13 the input is coerced
+/// to 2-D at the axis (flatten, normalize the rows, reshape back).
+static LogicalResult importSoftmaxLike(
+    NodeContext &ctx,
+    function_ref<Value(OpBuilder &, Location, Value, int64_t)> normalize) {
   auto input = ctx.tensorInput(0);
   if (failed(input))
     return failure();
@@ -363,8 +376,7 @@ static LogicalResult importSoftmax(NodeContext &ctx) {
                        << rank;
   OpBuilder &b = ctx.builder();
   if (ctx.opset() >= 13 || *normalized == rank - 1) {
-    ctx.setOutput(0, qc::SoftmaxOp::create(b, ctx.loc(), *input,
-                                           b.getI64IntegerAttr(*normalized)));
+    ctx.setOutput(0, normalize(b, ctx.loc(), *input, *normalized));
     return success();
   }
   ArrayRef<int64_t> shape = input->getType().getShape();
@@ -375,11 +387,37 @@ static LogicalResult importSoftmax(NodeContext &ctx) {
       element);
   Value flat = qc::FlattenOp::create(b, ctx.loc(), flatType, *input,
                                      b.getI64IntegerAttr(*normalized));
-  Value soft = qc::SoftmaxOp::create(b, ctx.loc(), flat,
-                                     b.getI64IntegerAttr(1));
-  ctx.setOutput(0, qc::ReshapeOp::create(b, ctx.loc(), input->getType(),
-                                         soft));
+  Value rows = normalize(b, ctx.loc(), flat, 1);
+  ctx.setOutput(0, qc::ReshapeOp::create(b, ctx.loc(), input->getType(), rows));
   return success();
+}
+
+static LogicalResult importSoftmax(NodeContext &ctx) {
+  return importSoftmaxLike(
+      ctx, [](OpBuilder &b, Location loc, Value x, int64_t axis) -> Value {
+        return qc::SoftmaxOp::create(b, loc, x, b.getI64IntegerAttr(axis));
+      });
+}
+
+/// LogSoftmax as (x - max) - log(sum(exp(x - max))): exact where
+/// log(softmax(x)) would underflow to -inf.
+static LogicalResult importLogSoftmax(NodeContext &ctx) {
+  return importSoftmaxLike(
+      ctx, [](OpBuilder &b, Location loc, Value x, int64_t axis) -> Value {
+        auto type = cast<RankedTensorType>(x.getType());
+        Shape kept(type.getShape());
+        kept[axis] = 1;
+        auto keptType = RankedTensorType::get(kept, type.getElementType());
+        DenseI64ArrayAttr axes = b.getDenseI64ArrayAttr({axis});
+        Value max = qc::ReduceMaxOp::create(b, loc, keptType, x, axes,
+                                            b.getBoolAttr(true));
+        Value shifted = qc::SubOp::create(b, loc, type, x, max);
+        Value exp = qc::ExpOp::create(b, loc, shifted);
+        Value sum = qc::ReduceSumOp::create(b, loc, keptType, exp, axes,
+                                            b.getBoolAttr(true));
+        Value log = qc::LogOp::create(b, loc, sum);
+        return qc::SubOp::create(b, loc, type, shifted, log);
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -392,7 +430,8 @@ static LogicalResult importPool(NodeContext &ctx) {
   if (failed(input))
     return failure();
   if (input->getType().getRank() != 4)
-    return ctx.error() << "only 2-D pooling (rank-4 input) is supported";
+    return ctx.error()
+           << "only 1-D and 2-D pooling (rank-3 or rank-4 input) is supported";
   if (ctx.node().output_size() > 1 && !ctx.node().output(1).empty())
     return ctx.error() << "the Indices output is not supported";
   ArrayRef<int64_t> in = input->getType().getShape();
@@ -444,65 +483,6 @@ static LogicalResult importGlobalAveragePool(NodeContext &ctx) {
   auto type = RankedTensorType::get(out, input->getType().getElementType());
   ctx.setOutput(0, qc::GlobalAvgPoolOp::create(ctx.builder(), ctx.loc(), type,
                                                *input));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Reductions
-//===----------------------------------------------------------------------===//
-
-/// Reduce*: `axes` is an attribute until opset 18 (13 for ReduceSum), an
-/// input after.
-template <typename OpTy>
-static LogicalResult importReduce(NodeContext &ctx) {
-  auto input = ctx.tensorInput(0);
-  if (failed(input))
-    return failure();
-  int64_t inputAxesSince =
-      std::is_same_v<OpTy, qc::ReduceSumOp> ? 13 : 18;
-  std::vector<int64_t> axes;
-  if (ctx.opset() >= inputAxesSince) {
-    if (ctx.hasInput(1)) {
-      auto values = ctx.constantInts(1, "axes");
-      if (failed(values))
-        return failure();
-      axes = *values;
-    }
-  } else {
-    auto values = ctx.attrInts("axes");
-    if (failed(values))
-      return failure();
-    if (*values)
-      axes = **values;
-  }
-  FailureOr<int64_t> keepdims = ctx.attrInt("keepdims", 1);
-  FailureOr<int64_t> noop = ctx.attrInt("noop_with_empty_axes", 0);
-  if (failed(keepdims) || failed(noop))
-    return failure();
-  if (axes.empty() && *noop) {
-    ctx.setOutput(0, *input);
-    return success();
-  }
-  ArrayRef<int64_t> in = input->getType().getShape();
-  llvm::SmallBitVector reduced(in.size(), axes.empty());
-  for (int64_t axis : axes) {
-    std::optional<int64_t> n = qc::normalizeAxis(axis, in.size());
-    if (!n)
-      return ctx.error() << "axis " << axis << " is out of range";
-    reduced.set(*n);
-  }
-  Shape out;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (!reduced.test(i))
-      out.push_back(in[i]);
-    else if (*keepdims)
-      out.push_back(1);
-  }
-  OpBuilder &b = ctx.builder();
-  auto type = RankedTensorType::get(out, input->getType().getElementType());
-  ctx.setOutput(0, OpTy::create(b, ctx.loc(), type, *input,
-                                b.getDenseI64ArrayAttr(axes),
-                                b.getBoolAttr(*keepdims != 0)));
   return success();
 }
 
@@ -582,18 +562,24 @@ static LogicalResult importResize(NodeContext &ctx) {
 
 void quantc::onnx_import::registerNNHandlers(
     llvm::StringMap<NodeHandler> &handlers) {
-  handlers["Conv"] = importConv;
-  handlers["ConvTranspose"] = importConvTranspose;
+  handlers["Conv"] = [](NodeContext &ctx) {
+    return importWindow(ctx, importConv, 2);
+  };
+  handlers["ConvTranspose"] = [](NodeContext &ctx) {
+    return importWindow(ctx, importConvTranspose, 2);
+  };
   handlers["MatMul"] = importMatMul;
   handlers["Gemm"] = importGemm;
   handlers["BatchNormalization"] = importBatchNorm;
   handlers["LayerNormalization"] = importLayerNorm;
   handlers["Softmax"] = importSoftmax;
-  handlers["MaxPool"] = importPool<true>;
-  handlers["AveragePool"] = importPool<false>;
+  handlers["LogSoftmax"] = importLogSoftmax;
+  handlers["MaxPool"] = [](NodeContext &ctx) {
+    return importWindow(ctx, importPool<true>, 1);
+  };
+  handlers["AveragePool"] = [](NodeContext &ctx) {
+    return importWindow(ctx, importPool<false>, 1);
+  };
   handlers["GlobalAveragePool"] = importGlobalAveragePool;
-  handlers["ReduceMean"] = importReduce<qc::ReduceMeanOp>;
-  handlers["ReduceSum"] = importReduce<qc::ReduceSumOp>;
-  handlers["ReduceMax"] = importReduce<qc::ReduceMaxOp>;
   handlers["Resize"] = importResize;
 }

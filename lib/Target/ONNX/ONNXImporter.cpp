@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "LegacyOpsets.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
@@ -72,6 +73,16 @@ FailureOr<TypedValue<RankedTensorType>> NodeContext::tensorInput(int i) {
   if (failed(value))
     return failure();
   return cast<TypedValue<RankedTensorType>>(*value);
+}
+
+FailureOr<TypedValue<RankedTensorType>> NodeContext::floatInput(int i) {
+  auto value = tensorInput(i);
+  if (failed(value))
+    return failure();
+  if (!isa<FloatType>(value->getType().getElementType()))
+    return error() << "expects a floating-point input " << i << ", got "
+                   << value->getType().getElementType();
+  return value;
 }
 
 const HostTensor *NodeContext::hostInput(int i) {
@@ -261,7 +272,9 @@ GraphImporter::GraphImporter(ModuleOp module, const ONNXImportOptions &options,
       opset(opset), microsoftOpset(microsoftOpset),
       opBuilder(module.getContext()) {
   registerElementwiseHandlers(handlers);
+  registerActivationHandlers(handlers);
   registerNNHandlers(handlers);
+  registerReductionHandlers(handlers);
   registerShapeHandlers(handlers);
   registerQuantHandlers(handlers);
 }
@@ -548,8 +561,19 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
     Location loc = nameLoc(node.output_size() && !node.output(0).empty()
                                ? node.output(0)
                                : node.name());
-    NodeContext ctx(*this, node, microsoft ? microsoftOpset : opset, loc);
-    if (failed(handlers.lookup(handlerKey(node))(ctx)))
+    // A default-domain node of opset 1 to 6 is read in its opset-7 form.
+    onnx::NodeProto upgraded;
+    const onnx::NodeProto *current = &node;
+    int64_t nodeOpset = microsoft ? microsoftOpset : opset;
+    bool defaultDomain = domain.empty() || domain == "ai.onnx";
+    if (defaultDomain && nodeOpset < kFirstModernOpset) {
+      if (failed(upgradeLegacyNode(*this, node, opset, loc, upgraded)))
+        return failure();
+      current = &upgraded;
+      nodeOpset = kFirstModernOpset;
+    }
+    NodeContext ctx(*this, *current, nodeOpset, loc);
+    if (failed(handlers.lookup(handlerKey(*current))(ctx)))
       return failure();
   }
 
@@ -610,9 +634,10 @@ static LogicalResult readOpsets(const onnx::ModelProto &model, Location loc,
   if (opset < 0)
     return emitError(loc) << "the model imports no version of the default "
                              "ONNX operator set";
-  if (opset < 7 || opset > 21)
+  // Opsets 1 to 6 are read through LegacyOpsets' adapter.
+  if (opset < 1 || opset > 21)
     return emitError(loc) << "ONNX opset " << opset
-                          << " is not supported (supported: 7 to 21)";
+                          << " is not supported (supported: 1 to 21)";
   return success();
 }
 

@@ -51,6 +51,8 @@ std::optional<int64_t> quantc::onnx_export::requiredOpset(Operation *op,
   // Per-channel DequantizeLinear and the input forms of Squeeze, Split,
   // ReduceSum and Resize's optional roi are opset 13.
   int64_t opset = hasBlockedQuantization(op) ? 21 : 13;
+  if (auto elementwise = dyn_cast<qc::ONNXElementwiseOpInterface>(op))
+    return std::max(opset, elementwise.getONNXOpset());
   bool exportable =
       llvm::TypeSwitch<Operation *, bool>(op)
           .Case<qc::QConv2DOp, qc::QMatMulOp>([&](auto layer) {
@@ -58,10 +60,6 @@ std::optional<int64_t> quantc::onnx_export::requiredOpset(Operation *op,
               return true;
             reason = "i32 accumulator result";
             return false;
-          })
-          .Case<qc::HardSwishOp>([&](auto) {
-            opset = std::max<int64_t>(opset, 14);
-            return true;
           })
           .Case<qc::LayerNormOp>([&](auto) {
             opset = std::max<int64_t>(opset, 17);
@@ -81,19 +79,15 @@ std::optional<int64_t> quantc::onnx_export::requiredOpset(Operation *op,
               opset = std::max<int64_t>(opset, 14); // allowzero
             return true;
           })
-          .Case<qc::AddOp, qc::SubOp, qc::MulOp, qc::DivOp, qc::PowOp,
-                qc::ReluOp, qc::SigmoidOp, qc::TanhOp, qc::SqrtOp, qc::ErfOp,
-                qc::ExpOp, qc::NegOp, qc::AbsOp, qc::ReciprocalOp,
-                qc::HardSigmoidOp, qc::ClipOp, qc::MatMulOp, qc::GemmOp,
-                qc::Conv2DOp, qc::ConvTranspose2DOp, qc::SoftmaxOp,
-                qc::BatchNormOp, qc::MaxPool2DOp, qc::AvgPool2DOp,
-                qc::GlobalAvgPoolOp, qc::ReduceMeanOp, qc::ReduceSumOp,
-                qc::ReduceMaxOp, qc::TransposeOp, qc::ConcatOp, qc::FlattenOp,
-                qc::SqueezeOp, qc::UnsqueezeOp, qc::SliceOp, qc::ResizeOp,
-                qc::PadOp, qc::SplitOp, qc::GatherOp, qc::ObserveOp,
-                qc::QuantizeOp, qc::DequantizeOp, qc::RequantizeOp,
-                quant::StorageCastOp, func::ReturnOp>(
-              [](Operation *) { return true; })
+          .Case<qc::ClipOp, qc::MatMulOp, qc::GemmOp, qc::Conv2DOp,
+                qc::ConvTranspose2DOp, qc::SoftmaxOp, qc::BatchNormOp,
+                qc::MaxPool2DOp, qc::AvgPool2DOp, qc::GlobalAvgPoolOp,
+                qc::ReduceMeanOp, qc::ReduceSumOp, qc::ReduceMaxOp,
+                qc::TransposeOp, qc::ConcatOp, qc::FlattenOp, qc::SqueezeOp,
+                qc::UnsqueezeOp, qc::SliceOp, qc::ResizeOp, qc::PadOp,
+                qc::SplitOp, qc::GatherOp, qc::ObserveOp, qc::QuantizeOp,
+                qc::DequantizeOp, qc::RequantizeOp, quant::StorageCastOp,
+                func::ReturnOp>([](Operation *) { return true; })
           .Default([&](Operation *other) {
             return other->hasTrait<OpTrait::ConstantLike>();
           });
@@ -125,6 +119,8 @@ private:
   void alias(Value input, Value result);
 
   LogicalResult exportConstant(Operation *op);
+  /// One node of the op's ONNX type, its float attributes as they are.
+  LogicalResult exportElementwise(Operation *op);
   /// The i32 bias of a quantized layer as float: scale input scale times
   /// weight scale, per output channel.
   FailureOr<std::string> dequantizeBias(Operation *op, Value input,
@@ -169,6 +165,20 @@ void OpExporter::alias(Value input, Value result) {
     w.node("Identity", {w.name(input)}, result);
   else
     w.bind(result, w.name(input));
+}
+
+LogicalResult OpExporter::exportElementwise(Operation *op) {
+  auto elementwise = cast<qc::ONNXElementwiseOpInterface>(op);
+  auto node =
+      simple(elementwise.getONNXOpType(), op->getOperands(), op->getResult(0));
+  if (failed(node))
+    return failure();
+  // Inherent attributes only: discardable ones (qc.*) are quantc's notes.
+  for (StringAttr name : op->getName().getAttributeNames())
+    if (auto value = dyn_cast_if_present<FloatAttr>(op->getAttr(name)))
+      addFloatAttribute(**node, name.getValue(),
+                        value.getValue().convertToFloat());
+  return success();
 }
 
 LogicalResult OpExporter::exportConstant(Operation *op) {
@@ -310,6 +320,8 @@ LogicalResult OpExporter::exportOp(Operation *op) {
     inputs.append(extraInputs.begin(), extraInputs.end());
     return w.node(opType, inputs, op->getResult(0));
   };
+  if (isa<qc::ONNXElementwiseOpInterface>(op))
+    return exportElementwise(op);
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](func::ReturnOp) { return success(); })
       .Case([&](qc::ObserveOp observe) {
@@ -350,21 +362,6 @@ LogicalResult OpExporter::exportOp(Operation *op) {
             matmul, "MatMul", matmul.getLhs(), matmul.getRhs(),
             matmul.getBias(), matmul.getResult(), [](onnx::NodeProto &) {});
       })
-      .Case([&](qc::AddOp) { return plain("Add"); })
-      .Case([&](qc::SubOp) { return plain("Sub"); })
-      .Case([&](qc::MulOp) { return plain("Mul"); })
-      .Case([&](qc::DivOp) { return plain("Div"); })
-      .Case([&](qc::PowOp) { return plain("Pow"); })
-      .Case([&](qc::ReluOp) { return plain("Relu"); })
-      .Case([&](qc::SigmoidOp) { return plain("Sigmoid"); })
-      .Case([&](qc::TanhOp) { return plain("Tanh"); })
-      .Case([&](qc::SqrtOp) { return plain("Sqrt"); })
-      .Case([&](qc::ErfOp) { return plain("Erf"); })
-      .Case([&](qc::ExpOp) { return plain("Exp"); })
-      .Case([&](qc::NegOp) { return plain("Neg"); })
-      .Case([&](qc::AbsOp) { return plain("Abs"); })
-      .Case([&](qc::ReciprocalOp) { return plain("Reciprocal"); })
-      .Case([&](qc::HardSwishOp) { return plain("HardSwish"); })
       .Case([&](qc::MatMulOp) { return plain("MatMul"); })
       .Case([&](qc::GlobalAvgPoolOp) { return plain("GlobalAveragePool"); })
       .Case([&](qc::GeluOp gelu) -> LogicalResult {
@@ -374,17 +371,6 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         addStringAttribute(
             **node, "approximate",
             qc::stringifyGeluApproximation(gelu.getApproximate()));
-        return success();
-      })
-      .Case([&](qc::HardSigmoidOp hardSigmoid) -> LogicalResult {
-        auto node = simple("HardSigmoid", hardSigmoid.getInput(),
-                           hardSigmoid.getResult());
-        if (failed(node))
-          return failure();
-        addFloatAttribute(**node, "alpha",
-                          hardSigmoid.getAlpha().convertToFloat());
-        addFloatAttribute(**node, "beta",
-                          hardSigmoid.getBeta().convertToFloat());
         return success();
       })
       .Case([&](qc::ClipOp clip) -> LogicalResult {

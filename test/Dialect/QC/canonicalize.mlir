@@ -72,6 +72,30 @@ func.func @constant_arithmetic() -> (tensor<2xf32>, tensor<2xi64>, tensor<2xf32>
 
 // -----
 
+// Max and Min of a value with itself are the value; of constants, the
+// elementwise extremum with NaN winning (ONNX). Integer constants stay: the
+// signless type does not say which is larger.
+// CHECK-LABEL: func @extrema
+// CHECK-SAME: (%[[X:.*]]: tensor<3xf32>
+func.func @extrema(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xi64>) {
+  %a = qc.constant dense<[1.0, -2.0, 0x7FC00000]> : tensor<3xf32>
+  %b = qc.constant dense<[0.5, 4.0, 3.0]> : tensor<3xf32>
+  %j = qc.constant dense<[2, -1]> : tensor<2xi64>
+  %k = qc.constant dense<[1, 1]> : tensor<2xi64>
+  %0 = qc.max %x, %x : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  %1 = qc.min %x, %x : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  %2 = qc.max %a, %b : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  %3 = qc.min %a, %b : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  // CHECK-DAG: %[[IMAX:.*]] = qc.max %{{.*}}, %{{.*}} : tensor<2xi64>
+  %4 = qc.max %j, %k : tensor<2xi64>, tensor<2xi64> -> tensor<2xi64>
+  // CHECK-DAG: %[[MAX:.*]] = qc.constant dense<[1.000000e+00, 4.000000e+00, 0x7FC00000]> : tensor<3xf32>
+  // CHECK-DAG: %[[MIN:.*]] = qc.constant dense<[5.000000e-01, -2.000000e+00, 0x7FC00000]> : tensor<3xf32>
+  // CHECK: return %[[X]], %[[X]], %[[MAX]], %[[MIN]], %[[IMAX]]
+  return %0, %1, %2, %3, %4 : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xi64>
+}
+
+// -----
+
 // CHECK-LABEL: func @idempotent_and_involution
 // CHECK-SAME: (%[[X:.*]]: tensor<4x8xf32>)
 func.func @idempotent_and_involution(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {

@@ -66,6 +66,65 @@ func.func @unary(%x: tensor<2x8xf32>, %h: tensor<2x8xf16>) {
   %14 = qc.clip %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<2x8xf32>
   // CHECK: qc.clip %{{.*}} {min = -1.000000e+00 : f32} : tensor<2x8xf32>
   %15 = qc.clip %x {min = -1.0 : f32} : tensor<2x8xf32>
+  // CHECK: qc.log %{{.*}} : tensor<2x8xf32>
+  %u0 = qc.log %x : tensor<2x8xf32>
+  // CHECK: qc.sign %{{.*}} : tensor<2x8xf32>
+  %u1 = qc.sign %x : tensor<2x8xf32>
+  // CHECK: qc.floor %{{.*}} : tensor<2x8xf32>
+  %u2 = qc.floor %x : tensor<2x8xf32>
+  // CHECK: qc.ceil %{{.*}} : tensor<2x8xf32>
+  %u3 = qc.ceil %x : tensor<2x8xf32>
+  // CHECK: qc.round %{{.*}} : tensor<2x8xf32>
+  %u4 = qc.round %x : tensor<2x8xf32>
+  // CHECK: qc.sin %{{.*}} : tensor<2x8xf32>
+  %u5 = qc.sin %x : tensor<2x8xf32>
+  // CHECK: qc.cos %{{.*}} : tensor<2x8xf32>
+  %u6 = qc.cos %x : tensor<2x8xf32>
+  // CHECK: qc.tan %{{.*}} : tensor<2x8xf32>
+  %u7 = qc.tan %x : tensor<2x8xf32>
+  // CHECK: qc.asin %{{.*}} : tensor<2x8xf32>
+  %u8 = qc.asin %x : tensor<2x8xf32>
+  // CHECK: qc.acos %{{.*}} : tensor<2x8xf32>
+  %u9 = qc.acos %x : tensor<2x8xf32>
+  // CHECK: qc.atan %{{.*}} : tensor<2x8xf32>
+  %u10 = qc.atan %x : tensor<2x8xf32>
+  // CHECK: qc.sinh %{{.*}} : tensor<2x8xf32>
+  %u11 = qc.sinh %x : tensor<2x8xf32>
+  // CHECK: qc.cosh %{{.*}} : tensor<2x8xf32>
+  %u12 = qc.cosh %x : tensor<2x8xf32>
+  // CHECK: qc.asinh %{{.*}} : tensor<2x8xf32>
+  %u13 = qc.asinh %x : tensor<2x8xf32>
+  // CHECK: qc.acosh %{{.*}} : tensor<2x8xf32>
+  %u14 = qc.acosh %x : tensor<2x8xf32>
+  // CHECK: qc.atanh %{{.*}} : tensor<2x8xf32>
+  %u15 = qc.atanh %x : tensor<2x8xf32>
+  // CHECK: qc.softplus %{{.*}} : tensor<2x8xf32>
+  %u16 = qc.softplus %x : tensor<2x8xf32>
+  // CHECK: qc.softsign %{{.*}} : tensor<2x8xf32>
+  %u17 = qc.softsign %x : tensor<2x8xf32>
+  // CHECK: qc.mish %{{.*}} : tensor<2x8xf32>
+  %u18 = qc.mish %x : tensor<2x8xf32>
+  // CHECK: qc.leaky_relu %{{.*}} {alpha = 1.000000e-01 : f32} : tensor<2x8xf32>
+  %a0 = qc.leaky_relu %x {alpha = 0.1 : f32} : tensor<2x8xf32>
+  // CHECK: qc.elu %{{.*}} : tensor<2x8xf16>
+  %a1 = qc.elu %h : tensor<2x8xf16>
+  // CHECK: qc.selu %{{.*}} {alpha = 1.000000e+00 : f32, gamma = 2.000000e+00 : f32} : tensor<2x8xf32>
+  %a2 = qc.selu %x {alpha = 1.0 : f32, gamma = 2.0 : f32} : tensor<2x8xf32>
+  // CHECK: qc.celu %{{.*}} : tensor<2x8xf32>
+  %a3 = qc.celu %x : tensor<2x8xf32>
+  // CHECK: qc.thresholded_relu %{{.*}} {alpha = 5.000000e-01 : f32} : tensor<2x8xf32>
+  %a4 = qc.thresholded_relu %x {alpha = 0.5 : f32} : tensor<2x8xf32>
+  return
+}
+
+// CHECK-LABEL: func @prelu_max_min
+func.func @prelu_max_min(%x: tensor<2x8xf32>, %s: tensor<8xf32>) {
+  // CHECK: qc.prelu %{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  %0 = qc.prelu %x, %s : tensor<2x8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  // CHECK: qc.max %{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  %1 = qc.max %x, %s : tensor<2x8xf32>, tensor<8xf32> -> tensor<2x8xf32>
+  // CHECK: qc.min %{{.*}}, %{{.*}} : tensor<8xf32>, tensor<2x8xf32> -> tensor<2x8xf32>
+  %2 = qc.min %s, %x : tensor<8xf32>, tensor<2x8xf32> -> tensor<2x8xf32>
   return
 }
 

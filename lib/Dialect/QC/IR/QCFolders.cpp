@@ -161,6 +161,33 @@ OpFoldResult PowOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+/// max(x, x) == min(x, x) == x; constants fold with NaN propagating (ONNX
+/// Max / Min). Integer constants are left alone: their signedness is not
+/// in the signless type.
+template <typename Op>
+static OpFoldResult foldExtremum(Op op, Attribute lhs, Attribute rhs,
+                                 bool maximum) {
+  if (op.getLhs() == op.getRhs())
+    if (OpFoldResult folded = foldToOperand(op, op.getLhs()))
+      return folded;
+  return foldConstants(
+      op, lhs, rhs,
+      [&](const APFloat &a, const APFloat &b) {
+        return maximum ? llvm::maximum(a, b) : llvm::minimum(a, b);
+      },
+      [](const APInt &, const APInt &) -> std::optional<APInt> {
+        return std::nullopt;
+      });
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldExtremum(*this, adaptor.getLhs(), adaptor.getRhs(), true);
+}
+
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldExtremum(*this, adaptor.getLhs(), adaptor.getRhs(), false);
+}
+
 OpFoldResult ClipOp::fold(FoldAdaptor) {
   if (!getMin() && !getMax())
     return getInput();

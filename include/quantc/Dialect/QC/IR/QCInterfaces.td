@@ -47,4 +47,23 @@ def QC_QuantizableOpInterface : OpInterface<"QuantizableOpInterface"> {
   ];
 }
 
+def QC_ONNXElementwiseOpInterface : OpInterface<"ONNXElementwiseOpInterface"> {
+  let cppNamespace = "::quantc::qc";
+  let description = [{
+    An elementwise op that is exactly one ONNX operator: the same operands
+    in the same order, and its float attributes (`alpha`, `beta`, `gamma`)
+    named and defaulted as ONNX names them. The ONNX exporter writes every
+    such op one way, and layer-wise relevance passes through the unary ones
+    (a value-wise map), so a new activation joins both by declaring this.
+  }];
+  let methods = [
+    StaticInterfaceMethod<"The ONNX operator type.",
+      "::llvm::StringRef", "getONNXOpType">,
+    StaticInterfaceMethod<
+      "The first opset of the default domain with this operator's current "
+      "form.",
+      "int64_t", "getONNXOpset">,
+  ];
+}
+
 #endif // QUANTC_DIALECT_QC_IR_QCINTERFACES_TD

@@ -24,6 +24,11 @@ def QC_BroadcastingElementwise : NativeOpTrait<"BroadcastingElementwise"> {
   let cppNamespace = "::quantc::qc::OpTrait";
 }
 
+/// A value-wise map of operand 0 (QCTraits.h).
+def QC_Activation : NativeOpTrait<"Activation"> {
+  let cppNamespace = "::quantc::qc::OpTrait";
+}
+
 //===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
@@ -51,8 +56,19 @@ def QC_ConstantOp : QC_Op<"constant",
 // Elementwise binary ops with ONNX broadcasting
 //===----------------------------------------------------------------------===//
 
-class QC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
-    : QC_Op<mnemonic, !listconcat(traits, [Pure, QC_BroadcastingElementwise])> {
+/// Declares the ONNX operator an op is (QC_ONNXElementwiseOpInterface).
+class QC_ONNXName<string onnxName, int onnxOpset> {
+  code onnxDeclaration = [{
+    static ::llvm::StringRef getONNXOpType() { return "}] # onnxName # [{"; }
+    static int64_t getONNXOpset() { return }] # onnxOpset # [{; }
+  }];
+}
+
+class QC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = [],
+                  int onnxOpset = 7>
+    : QC_Op<mnemonic, !listconcat(traits, [Pure, QC_BroadcastingElementwise,
+                                           QC_ONNXElementwiseOpInterface])>,
+      QC_ONNXName<onnxName, onnxOpset> {
   let summary = "elementwise " # onnxName # " with ONNX broadcasting";
   let description = [{
     Elementwise `}] # onnxName # [{` of two tensors. Operand shapes are
@@ -66,6 +82,7 @@ class QC_BinaryOp<string mnemonic, string onnxName, list<Trait> traits = []>
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasFolder = 1;
+  let extraClassDeclaration = onnxDeclaration;
 }
 
 def QC_AddOp : QC_BinaryOp<"add", "Add", [Commutative]>;
@@ -73,32 +90,120 @@ def QC_SubOp : QC_BinaryOp<"sub", "Sub">;
 def QC_MulOp : QC_BinaryOp<"mul", "Mul", [Commutative]>;
 def QC_DivOp : QC_BinaryOp<"div", "Div">;
 def QC_PowOp : QC_BinaryOp<"pow", "Pow">;
+// The variadic ONNX Max / Min import as chains of these.
+def QC_MaxOp : QC_BinaryOp<"max", "Max", [Commutative], 8>;
+def QC_MinOp : QC_BinaryOp<"min", "Min", [Commutative], 8>;
+
+def QC_PReluOp : QC_Op<"prelu", [Pure, QC_BroadcastingElementwise,
+                                 QC_Activation,
+                                 QC_ONNXElementwiseOpInterface]>,
+                 QC_ONNXName<"PRelu", 9> {
+  let summary = "leaky rectifier with a learned slope (ONNX PRelu)";
+  let description = [{
+    `x < 0 ? slope * x : x` elementwise. `slope` broadcasts to `input`
+    (ONNX unidirectional broadcasting: the result has the input's shape).
+
+    ```mlir
+    %y = qc.prelu %x, %slope : tensor<1x8x4x4xf32>, tensor<8x1x1xf32> -> tensor<1x8x4x4xf32>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input, QC_FloatTensor:$slope);
+  let results = (outs QC_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $slope attr-dict `:` type($input) `,` type($slope) `->` type($result)
+  }];
+  let extraClassDeclaration = onnxDeclaration;
+}
 
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops
 //===----------------------------------------------------------------------===//
 
-class QC_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : QC_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
-  let summary = "elementwise " # mnemonic;
-  let description = "Computes `" # formula # "` elementwise.";
-  let arguments = (ins QC_FloatTensor:$input);
+/// A unary float activation that is the ONNX operator `onnxName`.
+class QC_ActivationOp<string mnemonic, string onnxName, int onnxOpset,
+                      list<Trait> traits = []>
+    : QC_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
+                                           QC_Activation,
+                                           QC_ONNXElementwiseOpInterface])>,
+      QC_ONNXName<onnxName, onnxOpset> {
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
+  let extraClassDeclaration = onnxDeclaration;
 }
 
-def QC_ReluOp : QC_UnaryOp<"relu", "max(x, 0)", [Idempotent]>;
-def QC_SigmoidOp : QC_UnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
-def QC_TanhOp : QC_UnaryOp<"tanh", "tanh(x)">;
-def QC_SqrtOp : QC_UnaryOp<"sqrt", "sqrt(x)">;
-def QC_ErfOp : QC_UnaryOp<"erf", "erf(x)">;
-def QC_ExpOp : QC_UnaryOp<"exp", "exp(x)">;
-def QC_NegOp : QC_UnaryOp<"neg", "-x", [Involution]>;
-def QC_AbsOp : QC_UnaryOp<"abs", "|x|", [Idempotent]>;
-def QC_ReciprocalOp : QC_UnaryOp<"reciprocal", "1 / x">;
-def QC_HardSwishOp : QC_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
+class QC_UnaryOp<string mnemonic, string onnxName, string formula,
+                 list<Trait> traits = [], int onnxOpset = 6>
+    : QC_ActivationOp<mnemonic, onnxName, onnxOpset, traits> {
+  let summary = "elementwise " # onnxName;
+  let description = "Computes `" # formula # "` elementwise (ONNX " #
+                    onnxName # ").";
+  let arguments = (ins QC_FloatTensor:$input);
+}
 
-def QC_GeluOp : QC_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+def QC_ReluOp : QC_UnaryOp<"relu", "Relu", "max(x, 0)", [Idempotent]>;
+def QC_SigmoidOp : QC_UnaryOp<"sigmoid", "Sigmoid", "1 / (1 + exp(-x))">;
+def QC_TanhOp : QC_UnaryOp<"tanh", "Tanh", "tanh(x)">;
+def QC_SqrtOp : QC_UnaryOp<"sqrt", "Sqrt", "sqrt(x)">;
+def QC_ErfOp : QC_UnaryOp<"erf", "Erf", "erf(x)", [], 9>;
+def QC_ExpOp : QC_UnaryOp<"exp", "Exp", "exp(x)">;
+def QC_LogOp : QC_UnaryOp<"log", "Log", "ln(x)">;
+def QC_NegOp : QC_UnaryOp<"neg", "Neg", "-x", [Involution]>;
+def QC_AbsOp : QC_UnaryOp<"abs", "Abs", "|x|", [Idempotent]>;
+def QC_SignOp : QC_UnaryOp<"sign", "Sign", "1, 0 or -1 by the sign of x (NaN stays NaN)", [Idempotent], 9>;
+def QC_ReciprocalOp : QC_UnaryOp<"reciprocal", "Reciprocal", "1 / x">;
+def QC_FloorOp : QC_UnaryOp<"floor", "Floor", "floor(x)", [Idempotent]>;
+def QC_CeilOp : QC_UnaryOp<"ceil", "Ceil", "ceil(x)", [Idempotent]>;
+def QC_RoundOp : QC_UnaryOp<"round", "Round", "x rounded to the nearest integer, halves to even", [Idempotent], 11>;
+def QC_SinOp : QC_UnaryOp<"sin", "Sin", "sin(x)", [], 7>;
+def QC_CosOp : QC_UnaryOp<"cos", "Cos", "cos(x)", [], 7>;
+def QC_TanOp : QC_UnaryOp<"tan", "Tan", "tan(x)", [], 7>;
+def QC_AsinOp : QC_UnaryOp<"asin", "Asin", "asin(x)", [], 7>;
+def QC_AcosOp : QC_UnaryOp<"acos", "Acos", "acos(x)", [], 7>;
+def QC_AtanOp : QC_UnaryOp<"atan", "Atan", "atan(x)", [], 7>;
+def QC_SinhOp : QC_UnaryOp<"sinh", "Sinh", "sinh(x)", [], 9>;
+def QC_CoshOp : QC_UnaryOp<"cosh", "Cosh", "cosh(x)", [], 9>;
+def QC_AsinhOp : QC_UnaryOp<"asinh", "Asinh", "asinh(x)", [], 9>;
+def QC_AcoshOp : QC_UnaryOp<"acosh", "Acosh", "acosh(x)", [], 9>;
+def QC_AtanhOp : QC_UnaryOp<"atanh", "Atanh", "atanh(x)", [], 9>;
+def QC_SoftplusOp : QC_UnaryOp<"softplus", "Softplus", "ln(1 + exp(x))">;
+def QC_SoftsignOp : QC_UnaryOp<"softsign", "Softsign", "x / (1 + |x|)">;
+def QC_MishOp : QC_UnaryOp<"mish", "Mish", "x * tanh(ln(1 + exp(x)))", [], 18>;
+def QC_HardSwishOp : QC_UnaryOp<"hard_swish", "HardSwish", "x * max(0, min(1, x / 6 + 1 / 2))", [], 14>;
+
+/// An activation with one parameter `alpha` (ONNX's name and default).
+class QC_AlphaActivationOp<string mnemonic, string onnxName, string formula,
+                           string alphaDefault, int onnxOpset = 6>
+    : QC_ActivationOp<mnemonic, onnxName, onnxOpset> {
+  let summary = "elementwise " # onnxName;
+  let description = "Computes `" # formula # "` elementwise (ONNX " #
+                    onnxName # ", `alpha` defaults to " # alphaDefault # ").";
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<F32Attr, alphaDefault # "f">:$alpha);
+}
+
+def QC_LeakyReluOp : QC_AlphaActivationOp<"leaky_relu", "LeakyRelu",
+    "x < 0 ? alpha * x : x", "0.01">;
+def QC_EluOp : QC_AlphaActivationOp<"elu", "Elu",
+    "x < 0 ? alpha * (exp(x) - 1) : x", "1.0">;
+def QC_CeluOp : QC_AlphaActivationOp<"celu", "Celu",
+    "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))", "1.0", 12>;
+def QC_ThresholdedReluOp : QC_AlphaActivationOp<"thresholded_relu",
+    "ThresholdedRelu", "x > alpha ? x : 0", "1.0", 10>;
+
+def QC_SeluOp : QC_ActivationOp<"selu", "Selu", 6> {
+  let summary = "scaled exponential linear unit (ONNX Selu)";
+  let description = [{
+    `gamma * (x <= 0 ? alpha * (exp(x) - 1) : x)` elementwise, with ONNX's
+    defaults alpha = 1.67326319217681884765625 and
+    gamma = 1.05070102214813232421875.
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<F32Attr, "1.67326319217681884765625f">:$alpha,
+      DefaultValuedAttr<F32Attr, "1.05070102214813232421875f">:$gamma);
+}
+
+def QC_GeluOp : QC_Op<"gelu", [Pure, SameOperandsAndResultType,
+                                   QC_Activation]> {
   let summary = "Gaussian error linear unit";
   let description = [{
     `x * 0.5 * (1 + erf(x / sqrt(2)))`, or with `approximate = tanh`,
@@ -118,7 +223,7 @@ def QC_GeluOp : QC_Op<"gelu", [Pure, SameOperandsAndResultType]> {
   }];
 }
 
-def QC_HardSigmoidOp : QC_Op<"hard_sigmoid", [Pure, SameOperandsAndResultType]> {
+def QC_HardSigmoidOp : QC_ActivationOp<"hard_sigmoid", "HardSigmoid", 6> {
   let summary = "hard sigmoid";
   let description = [{
     `max(0, min(1, alpha * x + beta))` elementwise (ONNX HardSigmoid).
@@ -126,11 +231,10 @@ def QC_HardSigmoidOp : QC_Op<"hard_sigmoid", [Pure, SameOperandsAndResultType]> 
   let arguments = (ins QC_FloatTensor:$input,
       DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
       DefaultValuedAttr<F32Attr, "0.5f">:$beta);
-  let results = (outs QC_FloatTensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def QC_ClipOp : QC_Op<"clip", [Pure, SameOperandsAndResultType]> {
+def QC_ClipOp : QC_Op<"clip", [Pure, SameOperandsAndResultType,
+                                   QC_Activation]> {
   let summary = "clamp to [min, max]";
   let description = [{
     Clamps every element to `[min, max]`; an absent bound is unbounded

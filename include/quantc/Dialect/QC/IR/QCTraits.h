@@ -26,6 +26,12 @@ public:
   }
 };
 
+/// The op maps each element of its first operand to one result element of
+/// the same position (an activation); any other operand is a parameter (a
+/// PRelu slope). Relevance propagation passes through such ops.
+template <typename ConcreteType>
+class Activation : public mlir::OpTrait::TraitBase<ConcreteType, Activation> {};
+
 } // namespace quantc::qc::OpTrait
 
 #endif // QUANTC_DIALECT_QC_IR_QCTRAITS_H
