@@ -18,6 +18,9 @@ packages=(
   # Image calibration sets (PNG); fonts, PIL and a word list for the OCR
   # accuracy tests.
   libpng-dev python3-pil fonts-dejavu-core fonts-dejavu-extra wamerican
+  # Real photographs and faces (scikit-image's data) for the models beyond
+  # OCR.
+  python3-skimage
   # libFuzzer for the importer fuzzer.
   libclang-rt-22-dev
   # Unit tests.

@@ -45,6 +45,11 @@ if os.path.isdir(onnx_testdata):
     config.substitutions.append(("%onnx_testdata", onnx_testdata))
     # The other suites of Debian's libonnx-testdata, next to node/.
     config.substitutions.append(("%onnx_suites", os.path.dirname(onnx_testdata)))
+packs = os.path.join(config.quantc_src_root, "third_party", "npm", "packs")
+skimage_data = "/usr/lib/python3/dist-packages/skimage/data"
+if os.path.isdir(packs) and os.path.isdir(skimage_data):
+    config.available_features.add("real-models")
+    config.substitutions.append(("%packs", packs))
 ocr_models = os.path.join(config.quantc_src_root, "third_party", "npm",
                           "node_modules", "@gutenye", "ocr-models", "assets")
 if os.path.isdir(ocr_models):

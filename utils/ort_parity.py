@@ -5,8 +5,8 @@ every output: max abs difference and cosine similarity against bounds.
 
 usage: ort_parity.py QUANTC ORT_DIR MODEL INPUT_NAME SHAPE MAX_ABS MIN_COS
                      [ORT_MODEL]
-  SHAPE like 1x3x48x320. The input is a deterministic text-like image
-  (see pattern()). With ORT_MODEL, ONNX Runtime runs that file instead of
+  SHAPE like 1x3x48x320, or 1x128x128x3:nhwc for a channels-last input.
+  The input is a deterministic text-like image (see pattern()). With ORT_MODEL, ONNX Runtime runs that file instead of
   MODEL (a model quantc exported from MODEL, a .mlir).
 """
 import os
@@ -35,8 +35,8 @@ def pattern(shape):
                 image[top:top + 2, x:x + 3 * stroke] = 0.1
             x += stroke + int(rng.integers(2, 6))
     image = image.clip(0, 1)
-    mean = np.array([0.485, 0.456, 0.406])[:c, None, None]
-    std = np.array([0.229, 0.224, 0.225])[:c, None, None]
+    mean = np.resize([0.485, 0.456, 0.406], c)[:, None, None]
+    std = np.resize([0.229, 0.224, 0.225], c)[:, None, None]
     chw = (image[None] - mean) / std
     return np.broadcast_to(chw, shape).astype(np.float32).copy()
 
@@ -44,10 +44,16 @@ def pattern(shape):
 def main():
     quantc, ort_dir, model, name, shape_text, max_abs, min_cos = sys.argv[1:8]
     ort_model = sys.argv[8] if len(sys.argv) > 8 else model
+    shape_text, _, layout = shape_text.partition(":")
     shape = [int(d) for d in shape_text.split("x")]
+    if layout == "nhwc":
+        n, h, w, c = shape
+        image = pattern([n, c, h, w]).transpose(0, 2, 3, 1).copy()
+    else:
+        image = pattern(shape)
     with tempfile.TemporaryDirectory() as tmp:
         x = os.path.join(tmp, "x.npy")
-        np.save(x, pattern(shape))
+        np.save(x, image)
         subprocess.run([quantc, "run", model, "--input", "%s=%s" % (name, x),
                         "--output-dir", os.path.join(tmp, "quantc")],
                        check=True, stdout=subprocess.DEVNULL)

@@ -86,10 +86,17 @@ struct BilinearSampler {
 llvm::Expected<HostArray>
 quantc::preprocessImage(const Image &image, llvm::ArrayRef<int64_t> shape,
                         const ImagePreprocessing &options) {
-  if (shape.size() != 4 || shape[0] != 1 || (shape[1] != 1 && shape[1] != 3))
-    return fileError("image", "an image feeds an input of shape 1xCxHxW with C = "
-                         "1 or 3");
-  int64_t channels = shape[1], height = shape[2], width = shape[3];
+  auto isChannelCount = [](int64_t c) { return c == 1 || c == 3 || c == 4; };
+  if (shape.size() != 4 || shape[0] != 1 ||
+      (!isChannelCount(shape[1]) && !isChannelCount(shape[3])))
+    return fileError("image", "an image feeds an input of shape 1xCxHxW or "
+                              "1xHxWxC (channels last) with C = 1, 3 or 4");
+  // Channels last (TensorFlow exports) where the second extent cannot be
+  // a channel count and the last one can.
+  bool channelsLast = !isChannelCount(shape[1]);
+  int64_t channels = channelsLast ? shape[3] : shape[1];
+  int64_t height = channelsLast ? shape[1] : shape[2];
+  int64_t width = channelsLast ? shape[2] : shape[3];
   // The size the whole image is scaled to, and where the input window
   // starts in it.
   int64_t scaledHeight = height, scaledWidth = width, offsetY = 0, offsetX = 0;
@@ -115,14 +122,21 @@ quantc::preprocessImage(const Image &image, llvm::ArrayRef<int64_t> shape,
   HostArray out;
   out.shape.assign(shape.begin(), shape.end());
   out.data.assign(channels * height * width, 0.0f);
-  for (int64_t c = 0; c < channels; ++c)
+  for (int64_t c = 0; c < channels; ++c) {
+    // A fourth channel is alpha: opaque (decoding composited any alpha
+    // onto white), normalized like the last colour channel.
+    int64_t stat = std::min<int64_t>(c, 2);
     for (int64_t y = 0; y < height; ++y)
       for (int64_t x = 0; x < std::min(width, scaledWidth); ++x) {
-        float pixel = sampler.channel(y + offsetY, x + offsetX, c, channels,
-                                      options.bgr);
-        out.data[(c * height + y) * width + x] =
-            (pixel / 255.0f - options.mean[c]) / options.std[c];
+        float pixel = c == 3 ? 255.0f
+                             : sampler.channel(y + offsetY, x + offsetX, c,
+                                               channels, options.bgr);
+        int64_t index = channelsLast ? (y * width + x) * channels + c
+                                     : (c * height + y) * width + x;
+        out.data[index] =
+            (pixel / 255.0f - options.mean[stat]) / options.std[stat];
       }
+  }
   return out;
 }
 

@@ -1,10 +1,11 @@
-//===- ImageInput.h - image files as model inputs ----------------*- C++ -*-===//
+//===- ImageInput.h - image files as model inputs ----------------*- C++
+//-*-===//
 //
 // Part of quantc. Calibration sets and inputs may be image files (PNG, or
-// binary PPM/PGM). They are decoded and turned into the model's NCHW
-// float input by the model's preprocessing: resize, crop or pad to the
-// input's height and width, scale pixels to [0, 1], then (x - mean) / std
-// per channel.
+// binary PPM/PGM). They are decoded and turned into the model's NCHW (or
+// channels-last NHWC) float input by the model's preprocessing: resize, crop or
+// pad to the input's height and width, scale pixels to [0, 1], then (x - mean)
+// / std per channel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,7 +71,9 @@ llvm::Expected<Image> decodeImage(llvm::StringRef data, llvm::StringRef name);
 /// decodeImage of a file's bytes.
 llvm::Expected<Image> readImage(llvm::StringRef path);
 
-/// Turns `image` into a float tensor of `shape` (N=1, C in {1, 3}, H, W).
+/// Turns `image` into a float tensor of `shape`: 1 x C x H x W, or channels
+/// last 1 x H x W x C when the second extent is not a channel count; C is
+/// 1, 3 or 4 (an opaque alpha channel last).
 llvm::Expected<HostArray> preprocessImage(const Image &image,
                                           llvm::ArrayRef<int64_t> shape,
                                           const ImagePreprocessing &options);

@@ -20,16 +20,17 @@ using namespace quantc::lowering;
 
 namespace {
 
-/// A float binary op with broadcasting whose scalar body `build` computes.
+/// A binary op with broadcasting whose scalar body `build` computes: float
+/// arithmetic, or integer (logical) operations with `integer`.
 template <typename SourceOp>
 struct BinaryLowering : OpRewritePattern<SourceOp> {
   using Build = Value (*)(OpBuilder &, Location, Value, Value);
-  BinaryLowering(MLIRContext *context, Build build)
-      : OpRewritePattern<SourceOp>(context), build(build) {}
+  BinaryLowering(MLIRContext *context, Build build, bool integer = false)
+      : OpRewritePattern<SourceOp>(context), build(build), integer(integer) {}
   LogicalResult matchAndRewrite(SourceOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<FloatType>(op.getType().getElementType()))
-      return rewriter.notifyMatchFailure(op, "integer arithmetic");
+    if (isa<FloatType>(op.getType().getElementType()) == integer)
+      return rewriter.notifyMatchFailure(op, "other element type");
     Value result =
         buildElementwise(rewriter, op.getLoc(), op.getType(),
                          {op->getOperand(0), op->getOperand(1)},
@@ -40,15 +41,156 @@ struct BinaryLowering : OpRewritePattern<SourceOp> {
     return success();
   }
   Build build;
+  bool integer;
 };
 
-template <typename SourceOp, typename FloatOp>
-void addBinary(RewritePatternSet &patterns) {
+template <typename SourceOp, typename ScalarOp>
+void addBinary(RewritePatternSet &patterns, bool integer = false) {
   patterns.add<BinaryLowering<SourceOp>>(
-      patterns.getContext(), [](OpBuilder &b, Location loc, Value x, Value y) {
-        return FloatOp::create(b, loc, x, y).getResult();
-      });
+      patterns.getContext(),
+      [](OpBuilder &b, Location loc, Value x, Value y) {
+        return ScalarOp::create(b, loc, x, y).getResult();
+      },
+      integer);
 }
+
+/// ONNX comparisons: ordered for floats (NaN compares false), signed or
+/// unsigned for integers.
+struct CompareLowering : OpRewritePattern<qc::CompareOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::CompareOp op,
+                                PatternRewriter &rewriter) const override {
+    qc::ComparePredicate predicate = op.getPredicate();
+    bool isUnsigned = op.getIsUnsigned();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {op.getLhs(), op.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (isa<FloatType>(args[0].getType()))
+            return arith::CmpFOp::create(b, loc, floatPredicate(predicate),
+                                         args[0], args[1]);
+          return arith::CmpIOp::create(b, loc,
+                                       integerPredicate(predicate, isUnsigned),
+                                       args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  static arith::CmpFPredicate floatPredicate(qc::ComparePredicate p) {
+    switch (p) {
+    case qc::ComparePredicate::eq:
+      return arith::CmpFPredicate::OEQ;
+    case qc::ComparePredicate::lt:
+      return arith::CmpFPredicate::OLT;
+    case qc::ComparePredicate::le:
+      return arith::CmpFPredicate::OLE;
+    case qc::ComparePredicate::gt:
+      return arith::CmpFPredicate::OGT;
+    case qc::ComparePredicate::ge:
+      return arith::CmpFPredicate::OGE;
+    }
+    llvm_unreachable("unknown predicate");
+  }
+  static arith::CmpIPredicate integerPredicate(qc::ComparePredicate p,
+                                               bool isUnsigned) {
+    switch (p) {
+    case qc::ComparePredicate::eq:
+      return arith::CmpIPredicate::eq;
+    case qc::ComparePredicate::lt:
+      return isUnsigned ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
+    case qc::ComparePredicate::le:
+      return isUnsigned ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle;
+    case qc::ComparePredicate::gt:
+      return isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
+    case qc::ComparePredicate::ge:
+      return isUnsigned ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge;
+    }
+    llvm_unreachable("unknown predicate");
+  }
+};
+
+struct WhereLowering : OpRewritePattern<qc::WhereOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::WhereOp op,
+                                PatternRewriter &rewriter) const override {
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), op.getType(),
+        {op.getCondition(), op.getX(), op.getY()},
+        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct NotLowering : OpRewritePattern<qc::NotOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::NotOp op,
+                                PatternRewriter &rewriter) const override {
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {op.getInput()},
+        [](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          Value one = arith::ConstantIntOp::create(b, loc, 1, 1);
+          return arith::XOrIOp::create(b, loc, args[0], one);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// One element converted as ONNX Cast does.
+Value castScalar(OpBuilder &b, Location loc, Value x, Type to,
+                 bool fromUnsigned, bool toUnsigned) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  if (to.isInteger(1)) {
+    // Non-zero is true.
+    if (isa<FloatType>(from))
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                   floatConstant(b, loc, from, 0.0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                 arith::ConstantIntOp::create(b, loc, from, 0));
+  }
+  // A bool is 0 or 1: unsigned.
+  fromUnsigned |= from.isInteger(1);
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (fromFloat && toFloat)
+    return fromFloat.getWidth() < toFloat.getWidth()
+               ? arith::ExtFOp::create(b, loc, to, x).getResult()
+               : arith::TruncFOp::create(b, loc, to, x).getResult();
+  if (fromFloat)
+    return toUnsigned ? arith::FPToUIOp::create(b, loc, to, x).getResult()
+                      : arith::FPToSIOp::create(b, loc, to, x).getResult();
+  if (toFloat)
+    return fromUnsigned ? arith::UIToFPOp::create(b, loc, to, x).getResult()
+                        : arith::SIToFPOp::create(b, loc, to, x).getResult();
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, to, x);
+  return fromUnsigned ? arith::ExtUIOp::create(b, loc, to, x).getResult()
+                      : arith::ExtSIOp::create(b, loc, to, x).getResult();
+}
+
+struct CastLowering : OpRewritePattern<qc::CastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::CastOp op,
+                                PatternRewriter &rewriter) const override {
+    Type to = op.getType().getElementType();
+    bool fromUnsigned = op.getInputUnsigned(),
+         toUnsigned = op.getResultUnsigned();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {op.getInput()},
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return castScalar(b, loc, args[0], to, fromUnsigned, toUnsigned);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 struct ConstantLowering : OpRewritePattern<qc::ConstantOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -85,7 +227,11 @@ struct ObserveLowering : OpRewritePattern<qc::ObserveOp> {
 void quantc::lowering::populateElementwiseLowering(
     RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<ConstantLowering, ObserveLowering>(context);
+  patterns.add<ConstantLowering, ObserveLowering, CompareLowering,
+               WhereLowering, NotLowering, CastLowering>(context);
+  addBinary<qc::AndOp, arith::AndIOp>(patterns, /*integer=*/true);
+  addBinary<qc::OrOp, arith::OrIOp>(patterns, /*integer=*/true);
+  addBinary<qc::XorOp, arith::XOrIOp>(patterns, /*integer=*/true);
   addBinary<qc::AddOp, arith::AddFOp>(patterns);
   addBinary<qc::SubOp, arith::SubFOp>(patterns);
   addBinary<qc::MulOp, arith::MulFOp>(patterns);

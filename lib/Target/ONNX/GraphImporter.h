@@ -162,10 +162,19 @@ mlir::LogicalResult importWindow(NodeContext &ctx, NodeHandler handler,
 /// domains are keyed "domain.OpType" (com.microsoft.MatMulNBits).
 void registerElementwiseHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerActivationHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerLogicHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerNNHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerReductionHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerShapeHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerQuantHandlers(llvm::StringMap<NodeHandler> &handlers);
+
+/// Evaluates `fn` elementwise on two integer host tensors with ONNX
+/// broadcasting into a tensor of `resultType`; a dynamic entry makes the
+/// result entry dynamic. None for float tensors, shapes that do not
+/// broadcast, or where `fn` gives none (division by zero).
+std::optional<HostTensor> evaluateHostBinary(
+    const HostTensor &a, const HostTensor &b, int32_t resultType,
+    llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> fn);
 
 /// Returns the value for a host tensor, materializing a qc.constant.
 mlir::FailureOr<mlir::Value> materializeHost(NodeContext &ctx,

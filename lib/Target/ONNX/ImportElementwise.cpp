@@ -25,18 +25,16 @@ namespace {
 enum class BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min };
 } // namespace
 
-/// Evaluates integer arithmetic on host tensors with broadcasting; a
-/// dynamic entry makes the result entry dynamic.
-static std::optional<HostTensor> evaluateHost(BinaryKind kind,
-                                              const HostTensor &a,
-                                              const HostTensor &b) {
-  if (a.isFloat() || b.isFloat() || kind == BinaryKind::Pow)
+std::optional<HostTensor> quantc::onnx_import::evaluateHostBinary(
+    const HostTensor &a, const HostTensor &b, int32_t resultType,
+    llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> fn) {
+  if (a.isFloat() || b.isFloat())
     return std::nullopt;
   std::optional<Shape> shape = qc::broadcastShapes(a.shape, b.shape);
   if (!shape)
     return std::nullopt;
   HostTensor result;
-  result.dataType = a.dataType;
+  result.dataType = resultType;
   result.shape = *shape;
   int64_t count = qc::shapeProduct(*shape);
   // Index each operand with broadcasting (row-major, right-aligned).
@@ -60,25 +58,39 @@ static std::optional<HostTensor> evaluateHost(BinaryKind kind,
       result.ints.push_back(ShapedType::kDynamic);
       continue;
     }
-    switch (kind) {
-    case BinaryKind::Add: result.ints.push_back(x + y); break;
-    case BinaryKind::Sub: result.ints.push_back(x - y); break;
-    case BinaryKind::Mul: result.ints.push_back(x * y); break;
-    case BinaryKind::Div:
-      if (y == 0)
-        return std::nullopt;
-      result.ints.push_back(x / y);
-      break;
-    case BinaryKind::Max:
-      result.ints.push_back(std::max(x, y));
-      break;
-    case BinaryKind::Min:
-      result.ints.push_back(std::min(x, y));
-      break;
-    case BinaryKind::Pow: return std::nullopt;
-    }
+    std::optional<int64_t> value = fn(x, y);
+    if (!value)
+      return std::nullopt;
+    result.ints.push_back(*value);
   }
   return result;
+}
+
+/// Integer arithmetic on host tensors (shape computations).
+static std::optional<HostTensor>
+evaluateHost(BinaryKind kind, const HostTensor &a, const HostTensor &b) {
+  return evaluateHostBinary(
+      a, b, a.dataType, [&](int64_t x, int64_t y) -> std::optional<int64_t> {
+        switch (kind) {
+        case BinaryKind::Add:
+          return x + y;
+        case BinaryKind::Sub:
+          return x - y;
+        case BinaryKind::Mul:
+          return x * y;
+        case BinaryKind::Div:
+          if (y == 0)
+            return std::nullopt;
+          return x / y;
+        case BinaryKind::Max:
+          return std::max(x, y);
+        case BinaryKind::Min:
+          return std::min(x, y);
+        case BinaryKind::Pow:
+          return std::nullopt;
+        }
+        return std::nullopt;
+      });
 }
 
 /// Broadcasts `lhs op rhs` into a new OpTy.
@@ -209,8 +221,8 @@ static LogicalResult importDropout(NodeContext &ctx) {
   return importIdentity(ctx);
 }
 
-/// Cast: evaluated on the host for known values (shape arithmetic); on a
-/// runtime tensor only a cast to its own element type is supported.
+/// Cast: evaluated on the host for known values (shape arithmetic), a
+/// qc.cast on a runtime tensor.
 static LogicalResult importCast(NodeContext &ctx) {
   FailureOr<int64_t> to = ctx.attrInt("to", -1);
   if (failed(to))
@@ -240,11 +252,17 @@ static LogicalResult importCast(NodeContext &ctx) {
   auto input = ctx.tensorInput(0);
   if (failed(input))
     return failure();
-  if (input->getType().getElementType() != target)
-    return ctx.error() << "casting a runtime tensor from "
-                       << input->getType().getElementType() << " to "
-                       << target << " is not supported";
-  ctx.setOutput(0, *input);
+  auto isUnsigned = [](int32_t type) {
+    return type == kUint8 || type == kUint16 || type == kUint32 ||
+           type == kUint64;
+  };
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(input->getType().getShape(), target);
+  Value cast = qc::CastOp::create(
+      b, ctx.loc(), type, *input,
+      isUnsigned(ctx.inputDataType(0)) ? b.getUnitAttr() : UnitAttr(),
+      isUnsigned(*to) ? b.getUnitAttr() : UnitAttr());
+  ctx.setOutput(0, cast, std::nullopt, *to);
   return success();
 }
 

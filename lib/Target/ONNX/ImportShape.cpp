@@ -527,11 +527,24 @@ static LogicalResult importPad(NodeContext &ctx) {
 /// equal pieces, one per output (`num_outputs` from 18 allows a smaller
 /// last piece).
 static LogicalResult importSplit(NodeContext &ctx) {
-  auto input = ctx.tensorInput(0);
   FailureOr<int64_t> axisAttr = ctx.attrInt("axis", 0);
-  if (failed(input) || failed(axisAttr))
+  if (failed(axisAttr))
     return failure();
-  ArrayRef<int64_t> in = input->getType().getShape();
+  // A known 1-D integer tensor splits on the host (shape arithmetic).
+  const HostTensor *host = hostInts(ctx, 0);
+  if (host && host->shape.size() != 1)
+    host = nullptr;
+  FailureOr<TypedValue<RankedTensorType>> input = failure();
+  Shape in;
+  if (host) {
+    in = host->shape;
+  } else {
+    input = ctx.tensorInput(0);
+    if (failed(input))
+      return failure();
+    in.assign(input->getType().getShape().begin(),
+              input->getType().getShape().end());
+  }
   std::optional<int64_t> axis = qc::normalizeAxis(*axisAttr, in.size());
   if (!axis)
     return ctx.error() << "axis " << *axisAttr << " is out of range";
@@ -576,12 +589,26 @@ static LogicalResult importSplit(NodeContext &ctx) {
     total += size;
     Shape shape(in);
     shape[*axis] = size;
-    types.push_back(RankedTensorType::get(shape,
-                                          input->getType().getElementType()));
+    if (!host)
+      types.push_back(
+          RankedTensorType::get(shape, input->getType().getElementType()));
   }
   if (!qc::extentsCompatible(total, extent))
     return ctx.error() << "split sizes add up to " << total
                        << ", but dimension " << *axis << " has " << extent;
+  if (host) {
+    int64_t offset = 0;
+    for (int64_t i = 0; i < pieces; ++i) {
+      HostTensor piece;
+      piece.dataType = host->dataType;
+      piece.shape = {sizes[i]};
+      piece.ints.assign(host->ints.begin() + offset,
+                        host->ints.begin() + offset + sizes[i]);
+      offset += sizes[i];
+      ctx.setHostOutput(i, std::move(piece));
+    }
+    return success();
+  }
   auto split = qc::SplitOp::create(ctx.builder(), ctx.loc(), types, *input,
                                    ctx.builder().getI64IntegerAttr(*axis));
   for (int64_t i = 0; i < pieces; ++i)
@@ -696,6 +723,51 @@ static LogicalResult importConstant(NodeContext &ctx) {
   return success();
 }
 
+/// ConstantOfShape: a splat of `value` (one element, float 0 by default)
+/// in the shape its input gives, which must be known at import. Kept on
+/// the host too when small, for shape arithmetic that reads it.
+static LogicalResult importConstantOfShape(NodeContext &ctx) {
+  FailureOr<std::vector<int64_t>> shape = ctx.constantInts(0, "shape");
+  if (failed(shape))
+    return failure();
+  for (int64_t extent : *shape)
+    if (extent < 0)
+      return ctx.error() << "the shape has a negative or dynamic extent";
+  HostTensor fill;
+  fill.dataType = kFloat;
+  fill.floats = {0.0};
+  if (const onnx::AttributeProto *value = ctx.attribute("value")) {
+    if (!value->has_t())
+      return ctx.error() << "attribute 'value' must be a tensor";
+    FailureOr<std::vector<char>> bytes =
+        readTensorBytes(value->t(), "", [&] { return ctx.error(); });
+    if (failed(bytes))
+      return failure();
+    fill = decodeHostTensor(value->t(), *bytes);
+    if (fill.size() != 1)
+      return ctx.error() << "attribute 'value' must hold one element";
+  }
+  Type element = elementTypeFor(*ctx.context(), fill.dataType);
+  if (!element)
+    return ctx.error() << "cannot fill with " << dataTypeName(fill.dataType);
+  Shape extents(shape->begin(), shape->end());
+  auto type = RankedTensorType::get(extents, element);
+  Attribute scalar = isa<FloatType>(element)
+                         ? Attribute(FloatAttr::get(element, fill.asDouble(0)))
+                         : Attribute(IntegerAttr::get(element, fill.ints[0]));
+  auto splat = DenseElementsAttr::get(type, scalar);
+  Value constant = qc::ConstantOp::create(ctx.builder(), ctx.loc(), splat);
+  std::optional<HostTensor> host;
+  int64_t count = qc::shapeProduct(extents);
+  if (!fill.isFloat() && count <= 65536) {
+    host = fill;
+    host->shape = extents;
+    host->ints.assign(count, fill.ints[0]);
+  }
+  ctx.setOutput(0, constant, std::move(host), fill.dataType);
+  return success();
+}
+
 void quantc::onnx_import::registerShapeHandlers(
     llvm::StringMap<NodeHandler> &handlers) {
   handlers["Reshape"] = importReshape;
@@ -710,4 +782,5 @@ void quantc::onnx_import::registerShapeHandlers(
   handlers["Split"] = importSplit;
   handlers["Shape"] = importShape;
   handlers["Constant"] = importConstant;
+  handlers["ConstantOfShape"] = importConstantOfShape;
 }

@@ -273,6 +273,7 @@ GraphImporter::GraphImporter(ModuleOp module, const ONNXImportOptions &options,
       opBuilder(module.getContext()) {
   registerElementwiseHandlers(handlers);
   registerActivationHandlers(handlers);
+  registerLogicHandlers(handlers);
   registerNNHandlers(handlers);
   registerReductionHandlers(handlers);
   registerShapeHandlers(handlers);

@@ -188,6 +188,23 @@ OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
   return foldExtremum(*this, adaptor.getLhs(), adaptor.getRhs(), false);
 }
 
+OpFoldResult AndOp::fold(FoldAdaptor) {
+  return getLhs() == getRhs() ? foldToOperand(*this, getLhs()) : nullptr;
+}
+
+OpFoldResult OrOp::fold(FoldAdaptor) {
+  return getLhs() == getRhs() ? foldToOperand(*this, getLhs()) : nullptr;
+}
+
+OpFoldResult XorOp::fold(FoldAdaptor) { return {}; }
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType() &&
+      getInputUnsigned() == getResultUnsigned())
+    return getInput();
+  return {};
+}
+
 OpFoldResult ClipOp::fold(FoldAdaptor) {
   if (!getMin() && !getMax())
     return getInput();

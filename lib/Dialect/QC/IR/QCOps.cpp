@@ -323,6 +323,34 @@ LogicalResult GemmOp::verify() {
   return verifyResultShape(*this, expected);
 }
 
+/// Checks that the result shape is the ONNX broadcast of `operands`.
+static LogicalResult verifyBroadcastResult(Operation *op, ValueRange operands) {
+  std::optional<Shape> expected = Shape();
+  for (Value operand : operands) {
+    expected = broadcastShapes(*expected, tensorType(operand).getShape());
+    if (!expected)
+      return op->emitOpError("operand shapes do not broadcast");
+  }
+  return verifyResultShape(op, *expected);
+}
+
+LogicalResult CompareOp::verify() {
+  if (getLhs().getType().getElementType() !=
+      getRhs().getType().getElementType())
+    return emitOpError("compares operands of one element type, got ")
+           << getLhs().getType().getElementType() << " and "
+           << getRhs().getType().getElementType();
+  return verifyBroadcastResult(*this, {getLhs(), getRhs()});
+}
+
+LogicalResult WhereOp::verify() {
+  Type element = getType().getElementType();
+  if (getX().getType().getElementType() != element ||
+      getY().getType().getElementType() != element)
+    return emitOpError("requires x, y and the result of one element type");
+  return verifyBroadcastResult(*this, {getCondition(), getX(), getY()});
+}
+
 LogicalResult ClipOp::verify() {
   if (getMin() && getMax() &&
       getMinAttr().getValueAsDouble() > getMaxAttr().getValueAsDouble())

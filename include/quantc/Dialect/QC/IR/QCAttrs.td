@@ -24,6 +24,23 @@ def QC_GeluApproximationAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def QC_ComparePredicate : I32EnumAttr<"ComparePredicate",
+    "the comparison qc.compare makes", [
+      I32EnumAttrCase<"eq", 0>,
+      I32EnumAttrCase<"lt", 1>,
+      I32EnumAttrCase<"le", 2>,
+      I32EnumAttrCase<"gt", 3>,
+      I32EnumAttrCase<"ge", 4>
+    ]> {
+  let cppNamespace = "::quantc::qc";
+  let genSpecializedAttr = 0;
+}
+
+def QC_ComparePredicateAttr
+    : EnumAttr<QC_Dialect, QC_ComparePredicate, "compare_predicate"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def QC_ResizeMode : I32EnumAttr<"ResizeMode", "interpolation of qc.resize", [
       I32EnumAttrCase<"nearest", 0>,
       I32EnumAttrCase<"linear", 1>

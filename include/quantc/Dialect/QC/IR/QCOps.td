@@ -115,6 +115,88 @@ def QC_PReluOp : QC_Op<"prelu", [Pure, QC_BroadcastingElementwise,
   let extraClassDeclaration = onnxDeclaration;
 }
 
+// Logical operations on i1 (ONNX bool) tensors.
+def QC_AndOp : QC_BinaryOp<"and", "And", [Commutative]>;
+def QC_OrOp : QC_BinaryOp<"or", "Or", [Commutative]>;
+def QC_XorOp : QC_BinaryOp<"xor", "Xor", [Commutative]>;
+
+def QC_NotOp : QC_Op<"not", [Pure, SameOperandsAndResultType, Involution,
+                             QC_ONNXElementwiseOpInterface]>,
+               QC_ONNXName<"Not", 1> {
+  let summary = "logical negation (ONNX Not)";
+  let description = "Negates every element of an i1 (ONNX bool) tensor.";
+  let arguments = (ins RankedTensorOf<[I1]>:$input);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let extraClassDeclaration = onnxDeclaration;
+}
+
+def QC_CompareOp : QC_Op<"compare", [Pure]> {
+  let summary = "elementwise comparison with ONNX broadcasting";
+  let description = [{
+    Compares two tensors of one element type elementwise into an i1 (ONNX
+    bool) tensor: ONNX Equal, Less, LessOrEqual, Greater and
+    GreaterOrEqual. Operand shapes broadcast with ONNX (numpy) rules.
+    Floats compare ordered (a NaN is equal, less and greater than
+    nothing); integers compare signed unless `is_unsigned` (MLIR's integer
+    types are signless, ONNX's uint types are not).
+
+    ```mlir
+    %m = qc.compare <eq> %a, %b : tensor<1x8xf32>, tensor<1x8xf32> -> tensor<1x8xi1>
+    %n = qc.compare <lt> %i, %j {is_unsigned} : tensor<4xi8>, tensor<4xi8> -> tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins QC_ComparePredicateAttr:$predicate,
+      QC_NumericTensor:$lhs, QC_NumericTensor:$rhs, UnitAttr:$is_unsigned);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $predicate $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def QC_WhereOp : QC_Op<"where", [Pure, QC_ONNXElementwiseOpInterface]>,
+                 QC_ONNXName<"Where", 9> {
+  let summary = "elementwise selection (ONNX Where)";
+  let description = [{
+    `condition ? x : y` elementwise; the three operands broadcast with ONNX
+    (numpy) rules to the result, whose element type is that of `x` and `y`.
+
+    ```mlir
+    %r = qc.where %c, %x, %y : tensor<4x1xi1>, tensor<4x8xf32>, tensor<f32> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, QC_NumericTensor:$x,
+      QC_NumericTensor:$y);
+  let results = (outs QC_NumericTensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $x `,` $y attr-dict `:` type($condition) `,` type($x) `,` type($y) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = onnxDeclaration;
+}
+
+def QC_CastOp : QC_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "element type conversion (ONNX Cast)";
+  let description = [{
+    Converts every element to the result's element type: floats round to
+    nearest, floats to integers truncate toward zero (ONNX leaves values
+    out of range undefined), integers widen or wrap, and i1 (bool) is 0 or
+    1; to i1, anything non-zero is true. `input_unsigned` and
+    `result_unsigned` say which integers are ONNX uint types.
+
+    ```mlir
+    %f = qc.cast %mask : tensor<1x8xi1> -> tensor<1x8xf32>
+    %i = qc.cast %x {result_unsigned} : tensor<4xf32> -> tensor<4xi8>
+    ```
+  }];
+  let arguments = (ins QC_NumericTensor:$input, UnitAttr:$input_unsigned,
+      UnitAttr:$result_unsigned);
+  let results = (outs QC_NumericTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops
 //===----------------------------------------------------------------------===//
