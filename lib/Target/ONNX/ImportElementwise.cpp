@@ -256,11 +256,17 @@ static LogicalResult importCast(NodeContext &ctx) {
     return type == kUint8 || type == kUint16 || type == kUint32 ||
            type == kUint64;
   };
+  bool fromUnsigned = isUnsigned(ctx.inputDataType(0));
+  if (input->getType().getElementType() == target &&
+      fromUnsigned == isUnsigned(*to)) {
+    ctx.setOutput(0, *input, std::nullopt, *to);
+    return success();
+  }
   OpBuilder &b = ctx.builder();
   auto type = RankedTensorType::get(input->getType().getShape(), target);
   Value cast = qc::CastOp::create(
       b, ctx.loc(), type, *input,
-      isUnsigned(ctx.inputDataType(0)) ? b.getUnitAttr() : UnitAttr(),
+      fromUnsigned ? b.getUnitAttr() : UnitAttr(),
       isUnsigned(*to) ? b.getUnitAttr() : UnitAttr());
   ctx.setOutput(0, cast, std::nullopt, *to);
   return success();
