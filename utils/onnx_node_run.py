@@ -4,8 +4,9 @@ with `quantc run` on the test's own data (test_data_set_*/input_*.pb),
 comparing with output_*.pb under ONNX's backend-test tolerances
 (rtol 1e-3, atol 1e-7, as onnx.backend.test uses).
 
-Tests whose inputs are not float32 tensors, or whose model does not
-import, are skipped (counted). Prints one line per failure and a summary;
+Tests whose inputs are not numeric tensors (strings, bfloat16, float8),
+or whose model does not import, are skipped (counted). Outputs must also
+have the expected dtype. Prints one line per failure and a summary;
 exits non-zero on any numeric mismatch or crash.
 
 usage: onnx_node_run.py QUANTC NODE_DIR [MIN_PASSED [QUANTC_FLAG...]]
@@ -23,6 +24,14 @@ import onnx
 from onnx import numpy_helper
 
 RTOL, ATOL = 1e-3, 1e-7
+# The element types quantc's inputs and outputs take (not strings, not
+# bfloat16 or the float8 / 4-bit types).
+NUMERIC = {onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE,
+           onnx.TensorProto.FLOAT16, onnx.TensorProto.INT8,
+           onnx.TensorProto.UINT8, onnx.TensorProto.INT16,
+           onnx.TensorProto.UINT16, onnx.TensorProto.INT32,
+           onnx.TensorProto.UINT32, onnx.TensorProto.INT64,
+           onnx.TensorProto.UINT64, onnx.TensorProto.BOOL}
 
 
 def main():
@@ -41,9 +50,12 @@ def main():
         inputs = [i for i in model.graph.input if i.name not in init]
         input_files = sorted(glob.glob(os.path.join(data, "input_*.pb")))
         output_files = sorted(glob.glob(os.path.join(data, "output_*.pb")))
+        if any(not i.type.HasField("tensor_type") for i in inputs):
+            skipped.append(name)  # sequence or optional inputs
+            continue
         tensors = [onnx.load_tensor(f) for f in input_files]
         if len(tensors) != len(inputs) or any(
-                t.data_type != onnx.TensorProto.FLOAT for t in tensors):
+                t.data_type not in NUMERIC for t in tensors):
             skipped.append(name)
             continue
         with tempfile.TemporaryDirectory() as tmp:
@@ -69,7 +81,11 @@ def main():
                 path = os.path.join(tmp, "".join(
                     c if c.isalnum() or c in "._-" else "_" for c in info.name) + ".npy")
                 got = np.load(path)
-                if got.shape != want.shape or not np.allclose(
+                if got.dtype != want.dtype:
+                    ok = False
+                    why = "%s: dtype %s, expected %s" % (info.name, got.dtype,
+                                                         want.dtype)
+                elif got.shape != want.shape or not np.allclose(
                         got, want, rtol=RTOL, atol=ATOL, equal_nan=True):
                     ok = False
                     diff = (np.abs(got.astype(np.float64) - want).max()

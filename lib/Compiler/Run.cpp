@@ -216,9 +216,10 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
   double sampleSeconds = 0;
   for (size_t index = 0; index < result.samples; ++index) {
     inputs.clear();
-    for (auto [input, shape] : llvm::zip_equal(ordered, shapes)) {
-      auto array =
-          readSample(input->files[index], shape, options.model.preprocessing);
+    for (auto [input, shape, element] :
+         llvm::zip_equal(ordered, shapes, (*model)->inputElementTypes())) {
+      auto array = readSample(input->files[index], shape,
+                              options.model.preprocessing, element);
       if (!array)
         return array.takeError();
       inputs.push_back(std::move(*array));

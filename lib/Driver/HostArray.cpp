@@ -28,8 +28,39 @@ int64_t HostArray::size() const {
   return n;
 }
 
-void quantc::gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
-                           llvm::ArrayRef<int64_t> strides, float *out) {
+const char *HostArray::address() const {
+  return type == ElementType::F32 ? reinterpret_cast<const char *>(data.data())
+                                  : bytes.data();
+}
+
+char *HostArray::address() {
+  return type == ElementType::F32 ? reinterpret_cast<char *>(data.data())
+                                  : bytes.data();
+}
+
+HostArray HostArray::zeros(ElementType type, llvm::ArrayRef<int64_t> shape) {
+  HostArray array;
+  array.type = type;
+  array.shape.assign(shape.begin(), shape.end());
+  if (type == ElementType::F32)
+    array.data.assign(array.size(), 0.0f);
+  else
+    array.bytes.assign(array.size() * elementSize(type), 0);
+  return array;
+}
+
+HostArray HostArray::convertTo(ElementType target) const {
+  if (target == type)
+    return *this;
+  HostArray result = zeros(target, shape);
+  for (int64_t i = 0, n = size(); i < n; ++i)
+    storeElement(result.address(), target, i, loadElement(address(), type, i));
+  return result;
+}
+
+void quantc::gatherStrided(const char *base, size_t elementSize,
+                           llvm::ArrayRef<int64_t> sizes,
+                           llvm::ArrayRef<int64_t> strides, char *out) {
   int64_t rank = sizes.size(), count = 1;
   for (int64_t size : sizes)
     count *= size;
@@ -42,7 +73,7 @@ void quantc::gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
     expected *= sizes[d];
   }
   if (dense) {
-    std::memcpy(out, base, size_t(count) * sizeof(float));
+    std::memcpy(out, base, size_t(count) * elementSize);
     return;
   }
   // An odometer over the outer index space, row-major; the innermost
@@ -55,13 +86,27 @@ void quantc::gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
     for (int64_t d = 0; d + 1 < rank; ++d)
       offset += index[d] * strides[d];
     for (int64_t i = 0; i < inner; ++i)
-      out[flat + i] = base[offset + i * innerStride];
+      std::memcpy(out + (flat + i) * elementSize,
+                  base + (offset + i * innerStride) * elementSize, elementSize);
     for (int64_t d = rank - 2; d >= 0; --d) {
       if (++index[d] < sizes[d])
         break;
       index[d] = 0;
     }
   }
+}
+
+/// Whether a shape's element count is at most 2^34, without overflowing
+/// on the way: a corrupt or hostile file claims anything.
+static bool plausibleElementCount(llvm::ArrayRef<int64_t> shape) {
+  constexpr int64_t kMaxElements = int64_t(1) << 34;
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d != 0 && count > kMaxElements / d)
+      return false;
+    count *= d;
+  }
+  return count <= kMaxElements;
 }
 
 /// Reads the value of `key` in a .npy header dict ('key': value, ...).
@@ -119,33 +164,22 @@ llvm::Expected<HostArray> quantc::readNpy(StringRef path) {
       return fileError(path, "malformed shape " + shapeText);
     array.shape.push_back(dim);
   }
+  if (!plausibleElementCount(array.shape))
+    return fileError(path, "claims more than 2^34 elements");
   int64_t count = array.size();
-  size_t width = descr == "<f4"                       ? 4
-                 : (descr == "<f8" || descr == "<i8") ? 8
-                                                      : 0;
-  if (!width)
+  std::optional<ElementType> type = fromNpyDescr(descr);
+  if (!type)
     return fileError(path, "dtype '" + descr +
-                               "' is not supported; use float32 (<f4)");
+                               "' is not supported (numeric little-endian "
+                               "types and bool are)");
+  size_t width = elementSize(*type);
   StringRef data = bytes.drop_front(offset + headerLength);
   if (data.size() != static_cast<size_t>(count) * width)
     return fileError(path, "holds " + llvm::Twine(data.size()) +
                                " data bytes, but shape " + shapeText +
                                " needs " + llvm::Twine(count * width));
-  array.data.resize(count);
-  for (int64_t i = 0; i < count; ++i) {
-    const char *p = data.data() + i * width;
-    if (descr == "<f4") {
-      std::memcpy(&array.data[i], p, 4);
-    } else if (descr == "<f8") {
-      double v;
-      std::memcpy(&v, p, 8);
-      array.data[i] = static_cast<float>(v);
-    } else {
-      int64_t v;
-      std::memcpy(&v, p, 8);
-      array.data[i] = static_cast<float>(v);
-    }
-  }
+  array = HostArray::zeros(*type, array.shape);
+  std::memcpy(array.address(), data.data(), data.size());
   return array;
 }
 
@@ -160,8 +194,8 @@ llvm::Error quantc::writeNpy(StringRef path, const HostArray &array) {
       shape += ", ";
   }
   shape += ")";
-  std::string header =
-      "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+  std::string header = "{'descr': '" + npyDescr(array.type).str() +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad so that the data starts at a multiple of 64 bytes.
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -172,8 +206,7 @@ llvm::Error quantc::writeNpy(StringRef path, const HostArray &array) {
     return fileError(path, "cannot write: " + ec.message());
   os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xFF)
      << char(header.size() >> 8) << header;
-  os.write(reinterpret_cast<const char *>(array.data.data()),
-           array.data.size() * sizeof(float));
+  os.write(array.address(), array.size() * elementSize(array.type));
   return llvm::Error::success();
 }
 
@@ -186,26 +219,67 @@ llvm::Expected<HostArray> quantc::readTensorProto(StringRef path) {
   StringRef bytes = (*buffer)->getBuffer();
   if (!tensor.ParseFromArray(bytes.data(), bytes.size()))
     return fileError(path, "not an ONNX TensorProto");
-  if (tensor.data_type() != onnx::TensorProto::FLOAT)
-    return fileError(path, "only float32 tensors are supported");
-  HostArray array;
+  std::optional<ElementType> type = fromONNXDataType(tensor.data_type());
+  if (!type)
+    return fileError(path, "data type " + llvm::Twine(tensor.data_type()) +
+                               " is not supported (numeric types and bool "
+                               "are)");
+  std::vector<int64_t> shape;
   for (int64_t d : tensor.dims()) {
     if (d < 0)
       return fileError(path, "negative dimension");
-    array.shape.push_back(d);
+    shape.push_back(d);
   }
+  if (!plausibleElementCount(shape))
+    return fileError(path, "claims more than 2^34 elements");
+  HostArray array = HostArray::zeros(*type, shape);
   int64_t count = array.size();
+  size_t width = elementSize(*type);
   if (tensor.has_raw_data()) {
-    if (tensor.raw_data().size() != static_cast<size_t>(count) * 4)
+    if (tensor.raw_data().size() != static_cast<size_t>(count) * width)
       return fileError(path, "raw_data length does not match the shape");
-    array.data.resize(count);
-    std::memcpy(array.data.data(), tensor.raw_data().data(), count * 4);
-  } else {
-    if (tensor.float_data_size() != count)
-      return fileError(path, "float_data length does not match the shape");
-    array.data.assign(tensor.float_data().begin(), tensor.float_data().end());
+    std::memcpy(array.address(), tensor.raw_data().data(), count * width);
+    return array;
   }
-  return array;
+  // The typed field each data type keeps its values in.
+  auto fill = [&](const auto &values) -> llvm::Expected<HostArray> {
+    if (values.size() != count)
+      return fileError(path, "holds " + llvm::Twine(values.size()) +
+                                 " values, but the shape needs " +
+                                 llvm::Twine(count));
+    for (int64_t i = 0; i < count; ++i) {
+      if (*type == ElementType::F16) // float16 bits in int32_data
+        std::memcpy(array.address() + 2 * i, &values[i], 2);
+      else
+        storeElement(array.address(), *type, i, double(values[i]));
+    }
+    return std::move(array);
+  };
+  switch (*type) {
+  case ElementType::F32:
+    return fill(tensor.float_data());
+  case ElementType::F64:
+    return fill(tensor.double_data());
+  case ElementType::I64: {
+    // Through double would round large ids: copy the integers.
+    if (tensor.int64_data_size() != count)
+      return fileError(path, "int64_data length does not match the shape");
+    std::memcpy(array.address(), tensor.int64_data().data(), count * 8);
+    return array;
+  }
+  case ElementType::U32:
+  case ElementType::U64: {
+    if (tensor.uint64_data_size() != count)
+      return fileError(path, "uint64_data length does not match the shape");
+    for (int64_t i = 0; i < count; ++i) {
+      uint64_t v = tensor.uint64_data(i);
+      std::memcpy(array.address() + i * width, &v, width);
+    }
+    return array;
+  }
+  default:
+    return fill(tensor.int32_data());
+  }
 }
 
 llvm::Expected<HostArray> quantc::readTensorFile(StringRef path) {

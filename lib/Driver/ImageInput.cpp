@@ -28,8 +28,13 @@ static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
 
 llvm::Expected<HostArray> quantc::readSample(StringRef path,
                                              llvm::ArrayRef<int64_t> shape,
-                                             const ImagePreprocessing &options) {
+                                             const ImagePreprocessing &options,
+                                             ElementType type) {
   if (isImageFile(path)) {
+    if (type != ElementType::F32)
+      return fileError(path, "an image feeds float32 inputs, but this input "
+                             "is " +
+                                 elementTypeName(type));
     llvm::Expected<Image> image = readImage(path);
     if (!image)
       return image.takeError();
@@ -45,7 +50,13 @@ llvm::Expected<HostArray> quantc::readSample(StringRef path,
   if (llvm::ArrayRef(array->shape) != shape)
     return fileError(path, "has shape " + shapeText(array->shape) +
                           ", but the model's input is " + shapeText(shape));
-  return array;
+  // Floats do not silently become integers: a token id or mask input takes
+  // integer or bool data.
+  if (isFloatingPoint(array->type) && !isFloatingPoint(type))
+    return fileError(path, "holds " + elementTypeName(array->type) +
+                               " values, but the model's input is " +
+                               elementTypeName(type));
+  return array->convertTo(type);
 }
 
 llvm::Expected<HostArray>

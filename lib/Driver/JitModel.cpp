@@ -42,7 +42,7 @@ struct Descriptor {
   static std::vector<int64_t> forArray(const HostArray &array) {
     size_t rank = array.shape.size();
     std::vector<int64_t> words(3 + 2 * rank);
-    auto *data = const_cast<float *>(array.data.data());
+    auto *data = const_cast<char *>(array.address());
     words[0] = words[1] = reinterpret_cast<int64_t>(data);
     words[2] = 0;
     int64_t stride = 1;
@@ -76,6 +76,31 @@ extern "C" void quantcProfileExit(int64_t site) {
 } // namespace
 
 JitModel::~JitModel() = default;
+
+/// The host element type of an MLIR element type (signless integers
+/// unsigned with `isUnsigned`), or none.
+static std::optional<ElementType> hostElementType(Type type, bool isUnsigned) {
+  if (type.isF32())
+    return ElementType::F32;
+  if (type.isF64())
+    return ElementType::F64;
+  if (type.isF16())
+    return ElementType::F16;
+  switch (type.isSignlessInteger() ? type.getIntOrFloatBitWidth() : 0) {
+  case 1:
+    return ElementType::Bool;
+  case 8:
+    return isUnsigned ? ElementType::U8 : ElementType::I8;
+  case 16:
+    return isUnsigned ? ElementType::U16 : ElementType::I16;
+  case 32:
+    return isUnsigned ? ElementType::U32 : ElementType::I32;
+  case 64:
+    return isUnsigned ? ElementType::U64 : ElementType::I64;
+  default:
+    return std::nullopt;
+  }
+}
 
 static llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
@@ -120,18 +145,26 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   if (!main)
     return error("the module has no function @main");
   std::unique_ptr<JitModel> model(new JitModel());
-  for (auto [types, out] :
-       {std::make_pair(main.getArgumentTypes(), &model->inputs),
-        std::make_pair(main.getResultTypes(), &model->outputs)})
-    for (Type type : types) {
+  for (bool results : {false, true}) {
+    ArrayRef<Type> types =
+        results ? main.getResultTypes() : main.getArgumentTypes();
+    for (auto [i, type] : llvm::enumerate(types)) {
       auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || !tensor.hasStaticShape() ||
-          !tensor.getElementType().isF32())
-        return error("@main must take and return static float32 tensors, "
-                     "got a value of type " +
+      bool isUnsigned = results ? bool(main.getResultAttr(i, "onnx.unsigned"))
+                                : bool(main.getArgAttr(i, "onnx.unsigned"));
+      std::optional<ElementType> element =
+          tensor && tensor.hasStaticShape()
+              ? hostElementType(tensor.getElementType(), isUnsigned)
+              : std::nullopt;
+      if (!element)
+        return error("@main must take and return static tensors of numeric "
+                     "element types, got a value of type " +
                      llvm::Twine(llvm::to_string(type)));
-      out->push_back(tensor);
+      (results ? model->outputs : model->inputs).push_back(tensor);
+      (results ? model->outputElements : model->inputElements)
+          .push_back(*element);
     }
+  }
   for (unsigned i = 0; i < main.getNumResults(); ++i) {
     auto name = main.getResultAttrOfType<StringAttr>(i, "onnx.name");
     model->outputNameList.push_back(name ? name.str()
@@ -223,10 +256,18 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
     return error("the model takes " + llvm::Twine(inputs.size()) +
                  " inputs, got " + llvm::Twine(arrays.size()));
   std::vector<std::vector<int64_t>> inputDescs;
+  // Inputs of another element type, converted (kept alive for the call).
+  std::vector<HostArray> converted;
+  converted.reserve(arrays.size());
   for (auto [i, array] : llvm::enumerate(arrays)) {
     if (llvm::ArrayRef(array.shape) != inputs[i].getShape())
       return error("input " + llvm::Twine(i) + " has the wrong shape");
-    inputDescs.push_back(Descriptor::forArray(array));
+    const HostArray *given = &array;
+    if (array.type != inputElements[i]) {
+      converted.push_back(array.convertTo(inputElements[i]));
+      given = &converted.back();
+    }
+    inputDescs.push_back(Descriptor::forArray(*given));
   }
   size_t resultWords = 0;
   for (RankedTensorType type : outputs)
@@ -249,17 +290,17 @@ JitModel::run(llvm::ArrayRef<HostArray> arrays) {
   std::vector<HostArray> outputsData;
   llvm::SmallPtrSet<void *, 8> owned;
   size_t at = 0;
-  for (RankedTensorType type : outputs) {
+  for (auto [type, element] : llvm::zip_equal(outputs, outputElements)) {
     int64_t rank = type.getRank();
     const int64_t *desc = &results[at];
     at += Descriptor::words(rank);
-    HostArray array;
-    array.shape.assign(type.getShape().begin(), type.getShape().end());
-    array.data.resize(array.size());
-    const float *base = reinterpret_cast<const float *>(desc[1]) + desc[2];
+    HostArray array = HostArray::zeros(element, type.getShape());
+    size_t width = elementSize(element);
+    const char *base =
+        reinterpret_cast<const char *>(desc[1]) + desc[2] * width;
     // Copy with the descriptor's strides (results need not be contiguous).
-    gatherStrided(base, llvm::ArrayRef(desc + 3, rank),
-                  llvm::ArrayRef(desc + 3 + rank, rank), array.data.data());
+    gatherStrided(base, width, llvm::ArrayRef(desc + 3, rank),
+                  llvm::ArrayRef(desc + 3 + rank, rank), array.address());
     owned.insert(reinterpret_cast<void *>(desc[0]));
     outputsData.push_back(std::move(array));
   }

@@ -80,11 +80,29 @@ TEST(ImageInput, GrayFeedsEveryColourChannel) {
     EXPECT_FLOAT_EQ(value, 0.2f);
 }
 
+TEST(ImageInput, ChannelsLastWithAlpha) {
+  // Two pixels one above the other, RGB; the model takes 1 x H x W x RGBA
+  // (its second extent, 2, cannot be a channel count: channels last).
+  Image image{2, 1, 3, {255, 0, 51, 0, 102, 255}};
+  ImagePreprocessing options;
+  options.mean = {0.5f, 0.5f, 0.5f};
+  options.std = {0.5f, 0.5f, 0.5f};
+  HostArray out = preprocess(image, {1, 2, 1, 4}, options);
+  auto normalized = [](float pixel) { return (pixel / 255 - 0.5f) / 0.5f; };
+  // Interleaved: pixel 0's R G B A, then pixel 1's; alpha is opaque.
+  const float expect[8] = {
+      normalized(255), normalized(0),   normalized(51),  1.0f,
+      normalized(0),   normalized(102), normalized(255), 1.0f};
+  for (int i = 0; i < 8; ++i)
+    EXPECT_FLOAT_EQ(out.data[i], expect[i]) << i;
+}
+
 TEST(ImageInput, RefusesShapesThatAreNotImages) {
   Image image = grayImage(1, 1, [](int64_t, int64_t) { return 0; });
-  llvm::Expected<HostArray> out = preprocessImage(image, {1, 4, 1, 1}, {});
+  llvm::Expected<HostArray> out = preprocessImage(image, {1, 5, 7, 6}, {});
   ASSERT_FALSE(static_cast<bool>(out));
-  EXPECT_NE(llvm::toString(out.takeError()).find("C = 1 or 3"), std::string::npos);
+  EXPECT_NE(llvm::toString(out.takeError()).find("C = 1, 3 or 4"),
+            std::string::npos);
 }
 
 TEST(ImageInput, ParsesFlags) {

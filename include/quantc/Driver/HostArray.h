@@ -9,6 +9,8 @@
 #ifndef QUANTC_DRIVER_HOSTARRAY_H
 #define QUANTC_DRIVER_HOSTARRAY_H
 
+#include "quantc/Driver/HostElementType.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -18,11 +20,23 @@
 
 namespace quantc {
 
-/// A dense row-major float32 array.
+/// A dense row-major array. float32 elements live in `data`, which the
+/// calibration and quantization code reads; every other element type in
+/// `bytes`, little-endian, as the model takes and returns them.
 struct HostArray {
   std::vector<int64_t> shape;
   std::vector<float> data;
+  ElementType type = ElementType::F32;
+  std::vector<char> bytes;
+
   int64_t size() const;
+  /// The first element, whichever vector holds them.
+  const char *address() const;
+  char *address();
+  /// A zero-filled array of `type` and `shape`.
+  static HostArray zeros(ElementType type, llvm::ArrayRef<int64_t> shape);
+  /// The same values as `target` elements (see storeElement).
+  HostArray convertTo(ElementType target) const;
 };
 
 /// "<path>: <why>", the form of every error about a file the driver reads.
@@ -31,19 +45,25 @@ inline llvm::Error fileError(llvm::StringRef path, const llvm::Twine &why) {
                                  (path + ": " + why).str());
 }
 
-/// Copies a strided float32 view (sizes and strides in elements, as in an
-/// MLIR memref descriptor) into `out` in row-major order.
-void gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
-                   llvm::ArrayRef<int64_t> strides, float *out);
+/// Copies a strided view of `elementSize`-byte elements (sizes and strides
+/// in elements, as in an MLIR memref descriptor) into `out` in row-major
+/// order.
+void gatherStrided(const char *base, size_t elementSize,
+                   llvm::ArrayRef<int64_t> sizes,
+                   llvm::ArrayRef<int64_t> strides, char *out);
+inline void gatherStrided(const float *base, llvm::ArrayRef<int64_t> sizes,
+                          llvm::ArrayRef<int64_t> strides, float *out) {
+  gatherStrided(reinterpret_cast<const char *>(base), sizeof(float), sizes,
+                strides, reinterpret_cast<char *>(out));
+}
 
-/// Reads a little-endian float32 (or float64/int64, converted) C-order
-/// .npy file.
+/// Reads a little-endian C-order .npy file of any numeric dtype.
 llvm::Expected<HostArray> readNpy(llvm::StringRef path);
 
-/// Writes a float32 C-order .npy file (format 1.0).
+/// Writes a C-order .npy file (format 1.0) of the array's element type.
 llvm::Error writeNpy(llvm::StringRef path, const HostArray &array);
 
-/// Reads an ONNX TensorProto file (float32 data).
+/// Reads an ONNX TensorProto file of any numeric data type.
 llvm::Expected<HostArray> readTensorProto(llvm::StringRef path);
 
 /// Reads .npy or .pb by extension.

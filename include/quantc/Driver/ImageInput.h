@@ -78,11 +78,14 @@ llvm::Expected<HostArray> preprocessImage(const Image &image,
                                           llvm::ArrayRef<int64_t> shape,
                                           const ImagePreprocessing &options);
 
-/// Reads one sample of `shape`: an image through `options`, or a .npy/.pb
-/// tensor that must already have that shape. Errors name the file.
+/// Reads one sample of `shape` and element `type`: an image through
+/// `options` (float32 inputs only), or a .npy/.pb tensor that must already
+/// have that shape; its values are converted to `type` (a float64 or int64
+/// file feeds a float32 input). Errors name the file.
 llvm::Expected<HostArray> readSample(llvm::StringRef path,
                                      llvm::ArrayRef<int64_t> shape,
-                                     const ImagePreprocessing &options);
+                                     const ImagePreprocessing &options,
+                                     ElementType type = ElementType::F32);
 
 /// readSample for calibration and search data: also refuses NaN and Inf,
 /// which would make every range they touch meaningless.

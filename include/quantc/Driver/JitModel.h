@@ -53,8 +53,8 @@ public:
   };
 
   /// Lowers and compiles `module` (consumed). `main` must take and return
-  /// statically shaped float32 tensors. `symbols` are host functions the
-  /// module calls (hooks).
+  /// statically shaped tensors of numeric element types. `symbols` are host
+  /// functions the module calls (hooks).
   static llvm::Expected<std::unique_ptr<JitModel>>
   compile(mlir::ModuleOp module, llvm::ArrayRef<HostSymbol> symbols = {});
   static llvm::Expected<std::unique_ptr<JitModel>>
@@ -67,6 +67,14 @@ public:
 
   llvm::ArrayRef<mlir::RankedTensorType> inputTypes() const { return inputs; }
   llvm::ArrayRef<mlir::RankedTensorType> outputTypes() const { return outputs; }
+  /// The host element types of the inputs and outputs (integers unsigned
+  /// where @main's argument or result has `onnx.unsigned`).
+  llvm::ArrayRef<ElementType> inputElementTypes() const {
+    return inputElements;
+  }
+  llvm::ArrayRef<ElementType> outputElementTypes() const {
+    return outputElements;
+  }
   llvm::ArrayRef<std::string> outputNames() const { return outputNameList; }
 
   /// One timed call of @main (compiled with `profile`): its location's
@@ -85,6 +93,7 @@ private:
   JitModel() = default;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   llvm::SmallVector<mlir::RankedTensorType> inputs, outputs;
+  llvm::SmallVector<ElementType> inputElements, outputElements;
   std::vector<std::string> outputNameList;
   std::vector<ProfileSite> profileSites;
 };

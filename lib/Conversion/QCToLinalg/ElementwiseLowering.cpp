@@ -229,6 +229,15 @@ void quantc::lowering::populateElementwiseLowering(
   MLIRContext *context = patterns.getContext();
   patterns.add<ConstantLowering, ObserveLowering, CompareLowering,
                WhereLowering, NotLowering, CastLowering>(context);
+  // Integer tensors (ids, counts): two's complement wraps for + - *;
+  // division and the extrema are signed (the importer refuses them on
+  // ONNX's unsigned types).
+  addBinary<qc::AddOp, arith::AddIOp>(patterns, /*integer=*/true);
+  addBinary<qc::SubOp, arith::SubIOp>(patterns, /*integer=*/true);
+  addBinary<qc::MulOp, arith::MulIOp>(patterns, /*integer=*/true);
+  addBinary<qc::DivOp, arith::DivSIOp>(patterns, /*integer=*/true);
+  addBinary<qc::MaxOp, arith::MaxSIOp>(patterns, /*integer=*/true);
+  addBinary<qc::MinOp, arith::MinSIOp>(patterns, /*integer=*/true);
   addBinary<qc::AndOp, arith::AndIOp>(patterns, /*integer=*/true);
   addBinary<qc::OrOp, arith::OrIOp>(patterns, /*integer=*/true);
   addBinary<qc::XorOp, arith::XOrIOp>(patterns, /*integer=*/true);

@@ -61,6 +61,12 @@ struct ImportedValue {
   int32_t onnxType = 0;
 };
 
+/// Whether an ONNX data type is an unsigned integer (MLIR's are signless).
+inline bool isUnsignedDataType(int32_t dataType) {
+  return dataType == kUint8 || dataType == kUint16 || dataType == kUint32 ||
+         dataType == kUint64;
+}
+
 /// Maps an ONNX data type to the MLIR element type qc uses (signless
 /// integers); null for unsupported types.
 mlir::Type elementTypeFor(mlir::MLIRContext &context, int32_t dataType);

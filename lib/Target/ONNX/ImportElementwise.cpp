@@ -93,6 +93,23 @@ evaluateHost(BinaryKind kind, const HostTensor &a, const HostTensor &b) {
       });
 }
 
+/// Integer tensors compute + - * in two's complement and / max min as
+/// signed integers; Pow, and division or extrema of ONNX's unsigned types,
+/// have no integer lowering.
+static LogicalResult checkIntegerArithmetic(NodeContext &ctx, BinaryKind kind,
+                                            TypedValue<RankedTensorType> lhs) {
+  if (isa<FloatType>(lhs.getType().getElementType()))
+    return success();
+  bool isUnsigned = isUnsignedDataType(ctx.inputDataType(0));
+  if (kind == BinaryKind::Pow)
+    return ctx.error() << "integer Pow is not supported";
+  if (isUnsigned && (kind == BinaryKind::Div || kind == BinaryKind::Max ||
+                     kind == BinaryKind::Min))
+    return ctx.error() << "division and extrema of unsigned integers are not "
+                          "supported";
+  return success();
+}
+
 /// Broadcasts `lhs op rhs` into a new OpTy.
 template <typename OpTy>
 static FailureOr<Value> createBinary(NodeContext &ctx,
@@ -132,6 +149,8 @@ static LogicalResult importBinary(NodeContext &ctx) {
   auto lhs = ctx.tensorInput(0);
   auto rhs = ctx.tensorInput(1);
   if (failed(lhs) || failed(rhs))
+    return failure();
+  if (failed(checkIntegerArithmetic(ctx, kind, *lhs)))
     return failure();
   FailureOr<Value> result = createBinary<OpTy>(ctx, *lhs, *rhs);
   if (failed(result))
@@ -218,6 +237,15 @@ static LogicalResult importIdentity(NodeContext &ctx) {
 static LogicalResult importDropout(NodeContext &ctx) {
   if (ctx.node().output_size() > 1 && !ctx.node().output(1).empty())
     return ctx.error() << "the mask output is not supported";
+  // From opset 12 `training_mode` (input 2) may turn the random dropping
+  // on: only a known false keeps the identity.
+  if (ctx.hasInput(2)) {
+    const HostTensor *training = ctx.hostInput(2);
+    if (!training || training->size() != 1 || training->asDouble(0) != 0)
+      return ctx.error() << "training mode (random dropping) is not "
+                            "supported; training_mode must be a constant "
+                            "false";
+  }
   return importIdentity(ctx);
 }
 
@@ -252,22 +280,17 @@ static LogicalResult importCast(NodeContext &ctx) {
   auto input = ctx.tensorInput(0);
   if (failed(input))
     return failure();
-  auto isUnsigned = [](int32_t type) {
-    return type == kUint8 || type == kUint16 || type == kUint32 ||
-           type == kUint64;
-  };
-  bool fromUnsigned = isUnsigned(ctx.inputDataType(0));
+  bool fromUnsigned = isUnsignedDataType(ctx.inputDataType(0));
   if (input->getType().getElementType() == target &&
-      fromUnsigned == isUnsigned(*to)) {
+      fromUnsigned == isUnsignedDataType(*to)) {
     ctx.setOutput(0, *input, std::nullopt, *to);
     return success();
   }
   OpBuilder &b = ctx.builder();
   auto type = RankedTensorType::get(input->getType().getShape(), target);
   Value cast = qc::CastOp::create(
-      b, ctx.loc(), type, *input,
-      fromUnsigned ? b.getUnitAttr() : UnitAttr(),
-      isUnsigned(*to) ? b.getUnitAttr() : UnitAttr());
+      b, ctx.loc(), type, *input, fromUnsigned ? b.getUnitAttr() : UnitAttr(),
+      isUnsignedDataType(*to) ? b.getUnitAttr() : UnitAttr());
   ctx.setOutput(0, cast, std::nullopt, *to);
   return success();
 }

@@ -15,11 +15,6 @@ using namespace mlir;
 using namespace quantc;
 using namespace quantc::onnx_import;
 
-static bool isUnsignedType(int32_t dataType) {
-  return dataType == kUint8 || dataType == kUint16 || dataType == kUint32 ||
-         dataType == kUint64;
-}
-
 /// Whether `x predicate y` holds, for host integers.
 static bool holds(qc::ComparePredicate predicate, int64_t x, int64_t y) {
   switch (predicate) {
@@ -73,8 +68,8 @@ static LogicalResult importCompare(NodeContext &ctx) {
   auto compare = qc::CompareOp::create(
       builder, ctx.loc(), *type,
       qc::ComparePredicateAttr::get(ctx.context(), predicate), *lhs, *rhs,
-      isUnsignedType(ctx.inputDataType(0)) ? builder.getUnitAttr()
-                                           : UnitAttr());
+      isUnsignedDataType(ctx.inputDataType(0)) ? builder.getUnitAttr()
+                                               : UnitAttr());
   ctx.setOutput(0, compare, std::nullopt, kBool);
   return success();
 }

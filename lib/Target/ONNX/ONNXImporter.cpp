@@ -601,10 +601,22 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
   func.setFunctionType(opBuilder.getFunctionType(
       inputTypes, ValueRange(results).getTypes()));
   // Keep the ONNX names of inputs and outputs for drivers and headers.
-  for (auto [i, input] : llvm::enumerate(inputs))
+  // MLIR's integers are signless: `onnx.unsigned` marks the uint ones, so
+  // that drivers read and write them as such.
+  for (auto [i, input] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "onnx.name", opBuilder.getStringAttr(input->name()));
-  for (auto [i, output] : llvm::enumerate(graph.output()))
+    if (isUnsignedDataType(input->type().tensor_type().elem_type()))
+      func.setArgAttr(i, "onnx.unsigned", opBuilder.getUnitAttr());
+  }
+  for (auto [i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "onnx.name", opBuilder.getStringAttr(output.name()));
+    ImportedValue *imported = lookup(output.name());
+    int32_t type = imported && imported->onnxType
+                       ? imported->onnxType
+                       : output.type().tensor_type().elem_type();
+    if (isUnsignedDataType(type))
+      func.setResultAttr(i, "onnx.unsigned", opBuilder.getUnitAttr());
+  }
 
   // Constants that only fed import-time shape arithmetic are dead.
   SmallVector<Operation *> dead;
