@@ -13,4 +13,13 @@ bash "$root/scripts/build.sh"
 status=0
 /usr/lib/llvm-22/bin/lit -sv "$build/test" || status=1
 ctest --test-dir "$build" --output-on-failure || status=1
+# The ONNX coverage gauge: ONNX's backend node tests that run within its
+# tolerances, of those outside the families quantc excludes
+# (docs/ONNXImport.md). onnx-node-execution.test checks them; this prints
+# the count.
+node_tests=/usr/share/libonnx-testdata/data/node
+if [[ -d "$node_tests" ]]; then
+  /usr/bin/python3 "$root/utils/onnx_node_run.py" "$build/bin/quantc" \
+    "$node_tests" | tail -n 2 || true
+fi
 exit $status

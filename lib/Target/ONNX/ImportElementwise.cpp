@@ -251,8 +251,20 @@ static LogicalResult importDropout(NodeContext &ctx) {
 
 /// Cast: evaluated on the host for known values (shape arithmetic), a
 /// qc.cast on a runtime tensor.
+static LogicalResult castTo(NodeContext &ctx, FailureOr<int64_t> to);
+
 static LogicalResult importCast(NodeContext &ctx) {
-  FailureOr<int64_t> to = ctx.attrInt("to", -1);
+  return castTo(ctx, ctx.attrInt("to", -1));
+}
+
+/// CastLike: Cast to the element type of input 1.
+static LogicalResult importCastLike(NodeContext &ctx) {
+  if (!ctx.hasInput(1))
+    return ctx.error() << "needs the target_type input";
+  return castTo(ctx, ctx.inputDataType(1));
+}
+
+static LogicalResult castTo(NodeContext &ctx, FailureOr<int64_t> to) {
   if (failed(to))
     return failure();
   Type target = elementTypeFor(*ctx.context(), *to);
@@ -309,4 +321,5 @@ void quantc::onnx_import::registerElementwiseHandlers(
   handlers["Identity"] = importIdentity;
   handlers["Dropout"] = importDropout;
   handlers["Cast"] = importCast;
+  handlers["CastLike"] = importCastLike;
 }

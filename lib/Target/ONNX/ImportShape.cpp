@@ -690,6 +690,70 @@ static LogicalResult importShape(NodeContext &ctx) {
   return success();
 }
 
+/// Size: the element count, known at import for static shapes.
+static LogicalResult importSize(NodeContext &ctx) {
+  Shape in;
+  if (const HostTensor *host = ctx.hostInput(0)) {
+    in = host->shape;
+  } else {
+    auto input = ctx.tensorInput(0);
+    if (failed(input))
+      return failure();
+    in.assign(input->getType().getShape().begin(),
+              input->getType().getShape().end());
+  }
+  HostTensor result;
+  result.dataType = kInt64;
+  result.ints = {llvm::any_of(in, ShapedType::isDynamic)
+                     ? ShapedType::kDynamic
+                     : qc::shapeProduct(in)};
+  ctx.setHostOutput(0, std::move(result));
+  return success();
+}
+
+/// Trilu: the upper (or lower) triangle of the last two dimensions from
+/// diagonal k, the rest zero. A constant mask selects it (qc.where, so that
+/// NaN and infinities outside the triangle still become zero).
+static LogicalResult importTrilu(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  FailureOr<int64_t> upper = ctx.attrInt("upper", 1);
+  if (failed(input) || failed(upper))
+    return failure();
+  int64_t k = 0;
+  if (ctx.hasInput(1)) {
+    FailureOr<std::vector<int64_t>> diagonal = ctx.constantInts(1, "k");
+    if (failed(diagonal))
+      return failure();
+    if (diagonal->size() != 1)
+      return ctx.error() << "k must be a scalar";
+    k = (*diagonal)[0];
+  }
+  RankedTensorType type = input->getType();
+  if (type.getRank() < 2)
+    return ctx.error() << "the input must have rank at least 2";
+  int64_t rows = type.getDimSize(type.getRank() - 2);
+  int64_t cols = type.getDimSize(type.getRank() - 1);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(cols))
+    return ctx.error() << "the last two dimensions must be static";
+  OpBuilder &b = ctx.builder();
+  SmallVector<bool> keep;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      keep.push_back(*upper ? j - i >= k : j - i <= k);
+  auto maskType = RankedTensorType::get({rows, cols}, b.getI1Type());
+  Value mask = qc::ConstantOp::create(
+      b, ctx.loc(), DenseElementsAttr::get(maskType, ArrayRef<bool>(keep)));
+  auto zeroType = RankedTensorType::get({}, type.getElementType());
+  Attribute zero = isa<FloatType>(type.getElementType())
+                       ? Attribute(b.getFloatAttr(type.getElementType(), 0.0))
+                       : Attribute(b.getIntegerAttr(type.getElementType(), 0));
+  Value zeros = qc::ConstantOp::create(b, ctx.loc(),
+                                       DenseElementsAttr::get(zeroType, zero));
+  ctx.setOutput(0, qc::WhereOp::create(b, ctx.loc(), type, mask, *input, zeros),
+                std::nullopt, ctx.inputDataType(0));
+  return success();
+}
+
 static LogicalResult importConstant(NodeContext &ctx) {
   const onnx::NodeProto &node = ctx.node();
   if (node.attribute_size() != 1)
@@ -783,4 +847,6 @@ void quantc::onnx_import::registerShapeHandlers(
   handlers["Shape"] = importShape;
   handlers["Constant"] = importConstant;
   handlers["ConstantOfShape"] = importConstantOfShape;
+  handlers["Size"] = importSize;
+  handlers["Trilu"] = importTrilu;
 }
