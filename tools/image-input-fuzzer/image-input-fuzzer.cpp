@@ -2,7 +2,8 @@
 //
 // Part of quantc. Feeds arbitrary bytes to the image decoder (PNG through
 // libpng, binary PPM/PGM) and every decoded image through the
-// preprocessing of each resize mode: any input must give an image or an
+// preprocessing of each resize mode, into NCHW and channels-last inputs:
+// any input must give an image or an
 // error, never a crash, a leak or an out-of-bounds access.
 //
 //===----------------------------------------------------------------------===//
@@ -24,10 +25,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                       quantc::ImageResize::CenterCrop}) {
     quantc::ImagePreprocessing options;
     options.resize = resize;
-    llvm::Expected<quantc::HostArray> array =
-        quantc::preprocessImage(*image, {1, 3, 7, 11}, options);
-    if (!array)
-      llvm::consumeError(array.takeError());
+    // NCHW RGB, and channels-last RGBA (an opaque alpha channel).
+    for (llvm::ArrayRef<int64_t> shape :
+         {llvm::ArrayRef<int64_t>{1, 3, 7, 11},
+          llvm::ArrayRef<int64_t>{1, 7, 11, 4}}) {
+      llvm::Expected<quantc::HostArray> array =
+          quantc::preprocessImage(*image, shape, options);
+      if (!array)
+        llvm::consumeError(array.takeError());
+    }
   }
   return 0;
 }
