@@ -258,4 +258,5 @@ void quantc::lowering::populateElementwiseLowering(
         return arith::SelectOp::create(b, loc, negative, scaled, x);
       });
   populateActivationLowering(patterns);
+  populateArgReduceLowering(patterns);
 }

@@ -17,6 +17,7 @@ namespace quantc::lowering {
 
 void populateElementwiseLowering(mlir::RewritePatternSet &patterns);
 void populateActivationLowering(mlir::RewritePatternSet &patterns);
+void populateArgReduceLowering(mlir::RewritePatternSet &patterns);
 void populateNNLowering(mlir::RewritePatternSet &patterns);
 void populateShapeLowering(mlir::RewritePatternSet &patterns);
 void populateHadamardLowering(mlir::RewritePatternSet &patterns);

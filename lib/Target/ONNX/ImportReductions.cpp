@@ -4,7 +4,8 @@
 // reductions are compositions of them with elementwise ops: ReduceMin as
 // -max(-x), ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum and a
 // ReduceLogSumExp shifted by the maximum so that it cannot overflow.
-// GlobalMaxPool is ReduceMax over the spatial axes.
+// GlobalMaxPool is ReduceMax over the spatial axes; ArgMax and ArgMin are
+// qc ops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -189,6 +190,33 @@ static LogicalResult importGlobalMaxPool(NodeContext &ctx) {
   return success();
 }
 
+/// ArgMax / ArgMin: the int64 index of the extremum along `axis`.
+template <typename OpTy>
+static LogicalResult importArgReduce(NodeContext &ctx) {
+  auto input = ctx.floatInput(0);
+  FailureOr<int64_t> axis = ctx.attrInt("axis", 0);
+  FailureOr<int64_t> keepdims = ctx.attrInt("keepdims", 1);
+  FailureOr<int64_t> last = ctx.attrInt("select_last_index", 0);
+  if (failed(input) || failed(axis) || failed(keepdims) || failed(last))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  std::optional<int64_t> normalized = qc::normalizeAxis(*axis, in.size());
+  if (!normalized)
+    return ctx.error() << "axis " << *axis << " is out of range";
+  Reduction reduction;
+  reduction.axes = {*normalized};
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(reduction.resultShape(in, *keepdims != 0),
+                                    b.getI64Type());
+  ctx.setOutput(0,
+                OpTy::create(b, ctx.loc(), type, *input,
+                             b.getI64IntegerAttr(*normalized),
+                             b.getBoolAttr(*keepdims != 0),
+                             *last ? b.getUnitAttr() : UnitAttr()),
+                std::nullopt, kInt64);
+  return success();
+}
+
 void quantc::onnx_import::registerReductionHandlers(
     llvm::StringMap<NodeHandler> &handlers) {
   handlers["ReduceMean"] = importReduce<ReduceKind::Mean>;
@@ -201,4 +229,6 @@ void quantc::onnx_import::registerReductionHandlers(
   handlers["ReduceLogSum"] = importReduce<ReduceKind::LogSum>;
   handlers["ReduceLogSumExp"] = importReduce<ReduceKind::LogSumExp>;
   handlers["GlobalMaxPool"] = importGlobalMaxPool;
+  handlers["ArgMax"] = importArgReduce<qc::ArgMaxOp>;
+  handlers["ArgMin"] = importArgReduce<qc::ArgMinOp>;
 }

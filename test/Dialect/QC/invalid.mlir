@@ -981,3 +981,11 @@ func.func @log_matmul_zero_point(%a: tensor<1x4x8xf32>, %v: tensor<1x8x3xf32>) {
   %0 = qc.log_matmul %a, %v {bits = 4 : i64, fraction_bits = 12 : i64, v_scale = 0.1 : f64, v_zero_point = 16 : i64} : tensor<1x4x8xf32>, tensor<1x8x3xf32> -> tensor<1x4x3xf32>
   return
 }
+
+// -----
+
+func.func @argmax_shape(%x: tensor<4x10xf32>) {
+  // expected-error @+1 {{'qc.argmax' op result shape [4] does not match the expected shape [4, 1]}}
+  %0 = qc.argmax %x {axis = 1 : i64} : tensor<4x10xf32> -> tensor<4xi64>
+  return
+}

@@ -353,3 +353,12 @@ func.func @quantized_compute(
     }
   }
 #-}
+
+// CHECK-LABEL: func @argmax_argmin
+func.func @argmax_argmin(%x: tensor<4x10xf32>) {
+  // CHECK: qc.argmax %{{.*}} {axis = 1 : i64} : tensor<4x10xf32> -> tensor<4x1xi64>
+  %0 = qc.argmax %x {axis = 1 : i64} : tensor<4x10xf32> -> tensor<4x1xi64>
+  // CHECK: qc.argmin %{{.*}} {keepdims = false, select_last_index} : tensor<4x10xf32> -> tensor<10xi64>
+  %1 = qc.argmin %x {keepdims = false, select_last_index} : tensor<4x10xf32> -> tensor<10xi64>
+  return
+}

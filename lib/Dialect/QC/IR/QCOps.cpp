@@ -334,6 +334,25 @@ static LogicalResult verifyBroadcastResult(Operation *op, ValueRange operands) {
   return verifyResultShape(op, *expected);
 }
 
+/// ArgMax / ArgMin: a valid axis, and the input shape with that axis
+/// reduced (kept as 1 with keepdims).
+template <typename Op> static LogicalResult verifyArgReduce(Op op) {
+  ArrayRef<int64_t> in = op.getInput().getType().getShape();
+  std::optional<int64_t> axis = normalizeAxis(op.getAxis(), in.size());
+  if (!axis)
+    return op.emitOpError("axis ") << op.getAxis() << " is out of range";
+  Shape expected;
+  for (int64_t d = 0; d < int64_t(in.size()); ++d)
+    if (d != *axis)
+      expected.push_back(in[d]);
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  return verifyResultShape(op, expected);
+}
+
+LogicalResult ArgMaxOp::verify() { return verifyArgReduce(*this); }
+LogicalResult ArgMinOp::verify() { return verifyArgReduce(*this); }
+
 LogicalResult CompareOp::verify() {
   if (getLhs().getType().getElementType() !=
       getRhs().getType().getElementType())

@@ -603,6 +603,32 @@ def QC_ReduceMeanOp : QC_ReduceOp<"reduce_mean", "ReduceMean">;
 def QC_ReduceSumOp : QC_ReduceOp<"reduce_sum", "ReduceSum">;
 def QC_ReduceMaxOp : QC_ReduceOp<"reduce_max", "ReduceMax">;
 
+class QC_ArgReduceOp<string mnemonic, string onnxName, string extremum>
+    : QC_Op<mnemonic, [Pure]> {
+  let summary = "index of the " # extremum # " along an axis (ONNX " #
+                onnxName # ")";
+  let description = [{
+    The int64 index of the }] # extremum # [{ along `axis`: the first one,
+    or with `select_last_index` the last one. A NaN counts as the
+    }] # extremum # [{ (numpy's and ONNX Runtime's answer). With `keepdims`
+    (the default) the axis stays as extent 1.
+
+    ```mlir
+    %i = qc.}] # mnemonic # [{ %x {axis = 1 : i64} : tensor<4x10xf32> -> tensor<4x1xi64>
+    ```
+  }];
+  let arguments = (ins QC_FloatTensor:$input,
+      DefaultValuedAttr<I64Attr, "0">:$axis,
+      DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+      UnitAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def QC_ArgMaxOp : QC_ArgReduceOp<"argmax", "ArgMax", "maximum">;
+def QC_ArgMinOp : QC_ArgReduceOp<"argmin", "ArgMin", "minimum">;
+
 //===----------------------------------------------------------------------===//
 // Shape and data movement
 //===----------------------------------------------------------------------===//
