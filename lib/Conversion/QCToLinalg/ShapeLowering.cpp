@@ -222,6 +222,42 @@ struct GatherLowering : OpRewritePattern<qc::GatherOp> {
   }
 };
 
+/// GatherElements: out[i...] = data[i... with i[axis] = indices[i...]],
+/// negative indices counted from the end.
+struct GatherElementsLowering : OpRewritePattern<qc::GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::GatherElementsOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto dataType = op.getData().getType();
+    int64_t rank = dataType.getRank();
+    int64_t axis = *qc::normalizeAxis(op.getAxis(), rank);
+    Value indices = op.getIndices();
+    int64_t extent = dataType.getDimSize(axis);
+    rewriter.replaceOp(
+        op, buildIndexedRead(
+                rewriter, loc, op.getType(), op.getData(),
+                [&](OpBuilder &b, Location l) {
+                  SmallVector<Value> idx;
+                  for (int64_t d = 0; d < rank; ++d)
+                    idx.push_back(linalg::IndexOp::create(b, l, d));
+                  Value raw = tensor::ExtractOp::create(b, l, indices, idx);
+                  Value index =
+                      arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
+                  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+                  Value negative = arith::CmpIOp::create(
+                      b, l, arith::CmpIPredicate::slt, index, zero);
+                  Value wrapped = arith::AddIOp::create(
+                      b, l, index,
+                      arith::ConstantIndexOp::create(b, l, extent));
+                  idx[axis] =
+                      arith::SelectOp::create(b, l, negative, wrapped, index);
+                  return idx;
+                }));
+    return success();
+  }
+};
+
 /// Pad: constant mode via tensor.pad (after cropping negative pads);
 /// reflect and edge via a generic that maps each output index back in.
 struct PadLowering : OpRewritePattern<qc::PadOp> {
@@ -294,10 +330,10 @@ struct PadLowering : OpRewritePattern<qc::PadOp> {
 } // namespace
 
 void quantc::lowering::populateShapeLowering(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLikeLowering<qc::ReshapeOp>,
-               ReshapeLikeLowering<qc::FlattenOp>,
-               ReshapeLikeLowering<qc::SqueezeOp>,
-               ReshapeLikeLowering<qc::UnsqueezeOp>, TransposeLowering,
-               ConcatLowering, SliceLowering, SplitLowering, GatherLowering,
-               PadLowering>(patterns.getContext());
+  patterns.add<
+      ReshapeLikeLowering<qc::ReshapeOp>, ReshapeLikeLowering<qc::FlattenOp>,
+      ReshapeLikeLowering<qc::SqueezeOp>, ReshapeLikeLowering<qc::UnsqueezeOp>,
+      TransposeLowering, ConcatLowering, SliceLowering, SplitLowering,
+      GatherLowering, GatherElementsLowering, PadLowering>(
+      patterns.getContext());
 }

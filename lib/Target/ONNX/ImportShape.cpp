@@ -661,6 +661,31 @@ static LogicalResult importGather(NodeContext &ctx) {
   return success();
 }
 
+static LogicalResult importGatherElements(NodeContext &ctx) {
+  FailureOr<int64_t> axis = ctx.attrInt("axis", 0);
+  auto input = ctx.tensorInput(0);
+  auto index = ctx.tensorInput(1);
+  if (failed(axis) || failed(input) || failed(index))
+    return failure();
+  Type indexElement = index->getType().getElementType();
+  if (!indexElement.isInteger(32) && !indexElement.isInteger(64))
+    return ctx.error() << "indices must be int32 or int64";
+  int64_t rank = input->getType().getRank();
+  std::optional<int64_t> a = qc::normalizeAxis(*axis, rank);
+  if (!a)
+    return ctx.error() << "axis " << *axis << " is out of range";
+  if (index->getType().getRank() != rank)
+    return ctx.error() << "indices must have the data's rank " << rank;
+  auto type = RankedTensorType::get(index->getType().getShape(),
+                                    input->getType().getElementType());
+  ctx.setOutput(
+      0,
+      qc::GatherElementsOp::create(ctx.builder(), ctx.loc(), type, *input,
+                                   *index, ctx.builder().getI64IntegerAttr(*a)),
+      std::nullopt, ctx.inputDataType(0));
+  return success();
+}
+
 /// Shape: known at import, with `?` entries for dynamic dimensions.
 static LogicalResult importShape(NodeContext &ctx) {
   Shape in;
@@ -842,6 +867,7 @@ void quantc::onnx_import::registerShapeHandlers(
   handlers["Unsqueeze"] = importUnsqueeze;
   handlers["Slice"] = importSlice;
   handlers["Gather"] = importGather;
+  handlers["GatherElements"] = importGatherElements;
   handlers["Pad"] = importPad;
   handlers["Split"] = importSplit;
   handlers["Shape"] = importShape;

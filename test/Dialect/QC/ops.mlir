@@ -362,3 +362,10 @@ func.func @argmax_argmin(%x: tensor<4x10xf32>) {
   %1 = qc.argmin %x {keepdims = false, select_last_index} : tensor<4x10xf32> -> tensor<10xi64>
   return
 }
+
+// CHECK-LABEL: func @gather_elements
+func.func @gather_elements(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) {
+  // CHECK: qc.gather_elements %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  %0 = qc.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  return
+}

@@ -353,6 +353,18 @@ template <typename Op> static LogicalResult verifyArgReduce(Op op) {
 LogicalResult ArgMaxOp::verify() { return verifyArgReduce(*this); }
 LogicalResult ArgMinOp::verify() { return verifyArgReduce(*this); }
 
+LogicalResult GatherElementsOp::verify() {
+  RankedTensorType data = getData().getType();
+  RankedTensorType indices = getIndices().getType();
+  if (!normalizeAxis(getAxis(), data.getRank()))
+    return emitOpError("axis ") << getAxis() << " is out of range";
+  if (data.getRank() != indices.getRank())
+    return emitOpError("data and indices must have one rank");
+  if (getType().getElementType() != data.getElementType())
+    return emitOpError("result element type must be the data's");
+  return verifyResultShape(*this, indices.getShape());
+}
+
 LogicalResult CompareOp::verify() {
   if (getLhs().getType().getElementType() !=
       getRhs().getType().getElementType())

@@ -850,6 +850,26 @@ def QC_GatherOp : QC_Op<"gather", [Pure]> {
 // Function-preserving transforms
 //===----------------------------------------------------------------------===//
 
+def QC_GatherElementsOp : QC_Op<"gather_elements", [Pure]> {
+  let summary = "gather elements along an axis (ONNX GatherElements)";
+  let description = [{
+    The result has the shape of `indices`; each element is `data` at its
+    own position with the `axis` coordinate replaced by its index (negative
+    ones count from the end of the axis).
+
+    ```mlir
+    %y = qc.gather_elements %data, %idx {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data, QC_IndexTensor:$indices,
+      DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def QC_HadamardOp : QC_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
   let summary = "normalized Hadamard transform along one axis";
   let description = [{
