@@ -26,9 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     quantc::ImagePreprocessing options;
     options.resize = resize;
     // NCHW RGB, and channels-last RGBA (an opaque alpha channel).
-    for (llvm::ArrayRef<int64_t> shape :
-         {llvm::ArrayRef<int64_t>{1, 3, 7, 11},
-          llvm::ArrayRef<int64_t>{1, 7, 11, 4}}) {
+    static const int64_t kShapes[2][4] = {{1, 3, 7, 11}, {1, 7, 11, 4}};
+    for (llvm::ArrayRef<int64_t> shape : kShapes) {
       llvm::Expected<quantc::HostArray> array =
           quantc::preprocessImage(*image, shape, options);
       if (!array)
