@@ -76,6 +76,22 @@ static LogicalResult importClip(NodeContext &ctx) {
   return success();
 }
 
+/// Neg and Abs also evaluate known integers on the host (shape arithmetic:
+/// negative axes computed from a rank).
+template <typename OpTy>
+static LogicalResult importSignOperation(NodeContext &ctx) {
+  const HostTensor *host = ctx.hostInput(0);
+  if (host && !host->isFloat() &&
+      llvm::none_of(host->ints, ShapedType::isDynamic)) {
+    HostTensor result = *host;
+    for (int64_t &v : result.ints)
+      v = std::is_same_v<OpTy, qc::NegOp> ? -v : std::abs(v);
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
+  return importUnary<OpTy>(ctx);
+}
+
 /// An activation with float attributes: `alpha` (default `alphaDefault`)
 /// and, for HardSigmoid and Selu, `beta` or `gamma`. The qc op's
 /// attributes carry ONNX's names, so its builder takes them as they are.
@@ -147,8 +163,8 @@ void quantc::onnx_import::registerActivationHandlers(
   handlers["Erf"] = importUnary<qc::ErfOp>;
   handlers["Exp"] = importUnary<qc::ExpOp>;
   handlers["Log"] = importUnary<qc::LogOp>;
-  handlers["Neg"] = importUnary<qc::NegOp>;
-  handlers["Abs"] = importUnary<qc::AbsOp>;
+  handlers["Neg"] = importSignOperation<qc::NegOp>;
+  handlers["Abs"] = importSignOperation<qc::AbsOp>;
   handlers["Sign"] = importUnary<qc::SignOp>;
   handlers["Reciprocal"] = importUnary<qc::ReciprocalOp>;
   handlers["Floor"] = importUnary<qc::FloorOp>;

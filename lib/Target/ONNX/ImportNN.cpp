@@ -335,22 +335,55 @@ static LogicalResult importLayerNorm(NodeContext &ctx) {
       return failure();
     bias = *value;
   }
-  for (int i = 1; i < ctx.node().output_size(); ++i)
-    if (!ctx.node().output(i).empty())
-      return ctx.error() << "the mean and inverse-deviation outputs are not "
-                            "supported";
   FailureOr<int64_t> axis = ctx.attrInt("axis", -1);
   FailureOr<float> epsilon = ctx.attrFloat("epsilon", 1e-5f);
   FailureOr<int64_t> stashType = ctx.attrInt("stash_type", 1);
   if (failed(axis) || failed(epsilon) || failed(stashType))
     return failure();
-  if (!qc::normalizeAxis(*axis, input->getType().getRank()))
+  int64_t rank = input->getType().getRank();
+  std::optional<int64_t> normalized = qc::normalizeAxis(*axis, rank);
+  if (!normalized)
     return ctx.error() << "axis " << *axis << " is out of range";
   OpBuilder &b = ctx.builder();
   ctx.setOutput(0, qc::LayerNormOp::create(b, ctx.loc(), input->getType(),
                                            *input, *scale, bias,
                                            b.getI64IntegerAttr(*axis),
                                            b.getF32FloatAttr(*epsilon)));
+  auto wanted = [&](int i) {
+    return i < ctx.node().output_size() && !ctx.node().output(i).empty();
+  };
+  if (!wanted(1) && !wanted(2))
+    return success();
+  // The statistics outputs (Mean, InvStdDev), over the normalized axes and
+  // kept as extent 1: mean(x) and 1 / sqrt(mean((x - mean)^2) + epsilon).
+  Location loc = ctx.loc();
+  RankedTensorType type = input->getType();
+  SmallVector<int64_t> axes;
+  Shape kept(type.getShape());
+  for (int64_t d = *normalized; d < rank; ++d) {
+    axes.push_back(d);
+    kept[d] = 1;
+  }
+  auto keptType = RankedTensorType::get(kept, type.getElementType());
+  DenseI64ArrayAttr axesAttr = b.getDenseI64ArrayAttr(axes);
+  Value mean = qc::ReduceMeanOp::create(b, loc, keptType, *input, axesAttr,
+                                        b.getBoolAttr(true));
+  Value centered = qc::SubOp::create(b, loc, type, *input, mean);
+  Value squared = qc::MulOp::create(b, loc, type, centered, centered);
+  Value variance = qc::ReduceMeanOp::create(b, loc, keptType, squared, axesAttr,
+                                            b.getBoolAttr(true));
+  auto scalarType = RankedTensorType::get({}, type.getElementType());
+  Value eps = qc::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(scalarType,
+                             b.getFloatAttr(type.getElementType(), *epsilon)));
+  Value shifted = qc::AddOp::create(b, loc, keptType, variance, eps);
+  Value inverse =
+      qc::ReciprocalOp::create(b, loc, qc::SqrtOp::create(b, loc, shifted));
+  if (wanted(1))
+    ctx.setOutput(1, mean);
+  if (wanted(2))
+    ctx.setOutput(2, inverse);
   return success();
 }
 
