@@ -109,6 +109,43 @@ struct CompareLowering : OpRewritePattern<qc::CompareOp> {
   }
 };
 
+/// Mod: C's fmod (remf / remsi) with `fmod`; else the remainder takes the
+/// divisor's sign (Python's %). Unsigned integers: remui either way.
+struct ModLowering : OpRewritePattern<qc::ModOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(qc::ModOp op,
+                                PatternRewriter &rewriter) const override {
+    bool fmod = op.getFmod(), isUnsigned = op.getIsUnsigned();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), op.getType(), {op.getLhs(), op.getRhs()},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          Value x = args[0], y = args[1];
+          if (isa<FloatType>(x.getType()))
+            return arith::RemFOp::create(b, loc, x, y);
+          if (isUnsigned)
+            return arith::RemUIOp::create(b, loc, x, y);
+          Value r = arith::RemSIOp::create(b, loc, x, y);
+          if (fmod)
+            return r;
+          // A non-zero remainder whose sign differs from the divisor's
+          // moves by one divisor.
+          Value zero = arith::ConstantIntOp::create(b, loc, x.getType(), 0);
+          Value nonZero =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+          Value rNegative =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+          Value yNegative =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, y, zero);
+          Value differ = arith::XOrIOp::create(b, loc, rNegative, yNegative);
+          Value adjust = arith::AndIOp::create(b, loc, nonZero, differ);
+          return arith::SelectOp::create(
+              b, loc, adjust, arith::AddIOp::create(b, loc, r, y), r);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct WhereLowering : OpRewritePattern<qc::WhereOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(qc::WhereOp op,
@@ -228,7 +265,7 @@ void quantc::lowering::populateElementwiseLowering(
     RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
   patterns.add<ConstantLowering, ObserveLowering, CompareLowering,
-               WhereLowering, NotLowering, CastLowering>(context);
+               WhereLowering, NotLowering, CastLowering, ModLowering>(context);
   // Integer tensors (ids, counts): two's complement wraps for + - *;
   // division and the extrema are signed (the importer refuses them on
   // ONNX's unsigned types).

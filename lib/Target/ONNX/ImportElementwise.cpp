@@ -159,6 +159,32 @@ static LogicalResult importBinary(NodeContext &ctx) {
   return success();
 }
 
+/// Mod: `fmod` 1 (C's remainder) is required for floats.
+static LogicalResult importMod(NodeContext &ctx) {
+  FailureOr<int64_t> fmod = ctx.attrInt("fmod", 0);
+  auto lhs = ctx.tensorInput(0);
+  auto rhs = ctx.tensorInput(1);
+  if (failed(fmod) || failed(lhs) || failed(rhs) ||
+      failed(ctx.requireSameElementType(*lhs, *rhs)))
+    return failure();
+  if (isa<FloatType>(lhs->getType().getElementType()) && *fmod == 0)
+    return ctx.error() << "fmod must be 1 for floating-point inputs";
+  std::optional<Shape> shape =
+      qc::broadcastShapes(lhs->getType().getShape(), rhs->getType().getShape());
+  if (!shape)
+    return ctx.error() << "input shapes do not broadcast";
+  OpBuilder &b = ctx.builder();
+  auto type = RankedTensorType::get(*shape, lhs->getType().getElementType());
+  ctx.setOutput(0,
+                qc::ModOp::create(b, ctx.loc(), type, *lhs, *rhs,
+                                  *fmod ? b.getUnitAttr() : UnitAttr(),
+                                  isUnsignedDataType(ctx.inputDataType(0))
+                                      ? b.getUnitAttr()
+                                      : UnitAttr()),
+                std::nullopt, ctx.inputDataType(0));
+  return success();
+}
+
 /// Max, Min, Sum (and Mean's sum): a left fold of the inputs with
 /// broadcasting. Integer inputs known at import fold on the host.
 template <typename OpTy, BinaryKind kind>
@@ -318,6 +344,7 @@ void quantc::onnx_import::registerElementwiseHandlers(
   handlers["Min"] = importVariadic<qc::MinOp, BinaryKind::Min>;
   handlers["Sum"] = importVariadic<qc::AddOp, BinaryKind::Add>;
   handlers["Mean"] = importMean;
+  handlers["Mod"] = importMod;
   handlers["Identity"] = importIdentity;
   handlers["Dropout"] = importDropout;
   handlers["Cast"] = importCast;

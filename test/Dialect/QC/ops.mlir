@@ -369,3 +369,12 @@ func.func @gather_elements(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) {
   %0 = qc.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
   return
 }
+
+// CHECK-LABEL: func @mod
+func.func @mod(%a: tensor<6xi32>, %x: tensor<6xf32>) {
+  // CHECK: qc.mod %{{.*}}, %{{.*}} : tensor<6xi32>, tensor<6xi32> -> tensor<6xi32>
+  %0 = qc.mod %a, %a : tensor<6xi32>, tensor<6xi32> -> tensor<6xi32>
+  // CHECK: qc.mod %{{.*}}, %{{.*}} {fmod} : tensor<6xf32>, tensor<6xf32> -> tensor<6xf32>
+  %1 = qc.mod %x, %x {fmod} : tensor<6xf32>, tensor<6xf32> -> tensor<6xf32>
+  return
+}

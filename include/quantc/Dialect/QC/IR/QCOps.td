@@ -94,6 +94,25 @@ def QC_PowOp : QC_BinaryOp<"pow", "Pow">;
 def QC_MaxOp : QC_BinaryOp<"max", "Max", [Commutative], 8>;
 def QC_MinOp : QC_BinaryOp<"min", "Min", [Commutative], 8>;
 
+def QC_ModOp : QC_Op<"mod", [Pure, QC_BroadcastingElementwise]> {
+  let summary = "remainder with ONNX broadcasting (ONNX Mod)";
+  let description = [{
+    The remainder of `lhs / rhs` elementwise. With `fmod` (required for
+    floats) it has the sign of `lhs`, as C's fmod; without, the sign of
+    `rhs`, as Python's %. Integers are signed unless `is_unsigned`.
+
+    ```mlir
+    %r = qc.mod %a, %b : tensor<6xi32>, tensor<6xi32> -> tensor<6xi32>
+    ```
+  }];
+  let arguments = (ins QC_NumericTensor:$lhs, QC_NumericTensor:$rhs,
+      UnitAttr:$fmod, UnitAttr:$is_unsigned);
+  let results = (outs QC_NumericTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
 def QC_PReluOp : QC_Op<"prelu", [Pure, QC_BroadcastingElementwise,
                                  QC_Activation,
                                  QC_ONNXElementwiseOpInterface]>,
