@@ -180,6 +180,20 @@ struct SplitLowering : OpRewritePattern<qc::SplitOp> {
   }
 };
 
+/// indices[at] as an index into an axis of `extent`, a negative one
+/// counted from the end (Gather, GatherElements).
+static Value readIndex(OpBuilder &b, Location l, Value indices, ValueRange at,
+                       int64_t extent) {
+  Value raw = tensor::ExtractOp::create(b, l, indices, at);
+  Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  Value negative =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = arith::AddIOp::create(
+      b, l, index, arith::ConstantIndexOp::create(b, l, extent));
+  return arith::SelectOp::create(b, l, negative, wrapped, index);
+}
+
 /// Gather: out[pre..., idx..., post...] = data[pre..., indices[idx...], post...]
 /// with negative indices counted from the end.
 struct GatherLowering : OpRewritePattern<qc::GatherOp> {
@@ -200,15 +214,7 @@ struct GatherLowering : OpRewritePattern<qc::GatherOp> {
                   SmallVector<Value> idx;
                   for (int64_t d = 0; d < indexRank; ++d)
                     idx.push_back(linalg::IndexOp::create(b, l, axis + d));
-                  Value raw = tensor::ExtractOp::create(b, l, indices, idx);
-                  Value index =
-                      arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
-                  Value zero = arith::ConstantIndexOp::create(b, l, 0);
-                  Value negative = arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::slt, index, zero);
-                  Value wrapped = arith::AddIOp::create(
-                      b, l, index, arith::ConstantIndexOp::create(b, l, extent));
-                  index = arith::SelectOp::create(b, l, negative, wrapped, index);
+                  Value index = readIndex(b, l, indices, idx, extent);
                   SmallVector<Value> dataIdx;
                   for (int64_t d = 0; d < axis; ++d)
                     dataIdx.push_back(linalg::IndexOp::create(b, l, d));
@@ -241,17 +247,7 @@ struct GatherElementsLowering : OpRewritePattern<qc::GatherElementsOp> {
                   SmallVector<Value> idx;
                   for (int64_t d = 0; d < rank; ++d)
                     idx.push_back(linalg::IndexOp::create(b, l, d));
-                  Value raw = tensor::ExtractOp::create(b, l, indices, idx);
-                  Value index =
-                      arith::IndexCastOp::create(b, l, b.getIndexType(), raw);
-                  Value zero = arith::ConstantIndexOp::create(b, l, 0);
-                  Value negative = arith::CmpIOp::create(
-                      b, l, arith::CmpIPredicate::slt, index, zero);
-                  Value wrapped = arith::AddIOp::create(
-                      b, l, index,
-                      arith::ConstantIndexOp::create(b, l, extent));
-                  idx[axis] =
-                      arith::SelectOp::create(b, l, negative, wrapped, index);
+                  idx[axis] = readIndex(b, l, indices, idx, extent);
                   return idx;
                 }));
     return success();

@@ -686,18 +686,22 @@ static LogicalResult importGatherElements(NodeContext &ctx) {
   return success();
 }
 
+/// The shape of input `i`: its known contents' or its IR type's.
+static FailureOr<Shape> inputShape(NodeContext &ctx, int i) {
+  if (const HostTensor *host = ctx.hostInput(i))
+    return host->shape;
+  auto input = ctx.tensorInput(i);
+  if (failed(input))
+    return failure();
+  return Shape(input->getType().getShape());
+}
+
 /// Shape: known at import, with `?` entries for dynamic dimensions.
 static LogicalResult importShape(NodeContext &ctx) {
-  Shape in;
-  if (const HostTensor *host = ctx.hostInput(0)) {
-    in = host->shape;
-  } else {
-    auto input = ctx.tensorInput(0);
-    if (failed(input))
-      return failure();
-    in.assign(input->getType().getShape().begin(),
-              input->getType().getShape().end());
-  }
+  FailureOr<Shape> known = inputShape(ctx, 0);
+  if (failed(known))
+    return failure();
+  const Shape &in = *known;
   int64_t rank = in.size();
   FailureOr<int64_t> start = ctx.attrInt("start", 0);
   FailureOr<int64_t> end = ctx.attrInt("end", rank);
@@ -717,21 +721,14 @@ static LogicalResult importShape(NodeContext &ctx) {
 
 /// Size: the element count, known at import for static shapes.
 static LogicalResult importSize(NodeContext &ctx) {
-  Shape in;
-  if (const HostTensor *host = ctx.hostInput(0)) {
-    in = host->shape;
-  } else {
-    auto input = ctx.tensorInput(0);
-    if (failed(input))
-      return failure();
-    in.assign(input->getType().getShape().begin(),
-              input->getType().getShape().end());
-  }
+  FailureOr<Shape> in = inputShape(ctx, 0);
+  if (failed(in))
+    return failure();
   HostTensor result;
   result.dataType = kInt64;
-  result.ints = {llvm::any_of(in, ShapedType::isDynamic)
+  result.ints = {llvm::any_of(*in, ShapedType::isDynamic)
                      ? ShapedType::kDynamic
-                     : qc::shapeProduct(in)};
+                     : qc::shapeProduct(*in)};
   ctx.setHostOutput(0, std::move(result));
   return success();
 }
