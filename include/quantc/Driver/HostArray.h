@@ -27,7 +27,7 @@ struct HostArray {
   std::vector<int64_t> shape;
   std::vector<float> data;
   ElementType type = ElementType::F32;
-  std::vector<char> bytes;
+  std::vector<char> bytes = {};
 
   int64_t size() const;
   /// The first element, whichever vector holds them.
