@@ -182,6 +182,12 @@ std::optional<HostTensor> evaluateHostBinary(
     const HostTensor &a, const HostTensor &b, int32_t resultType,
     llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> fn);
 
+/// The result type of an elementwise op on `lhs` and `rhs`: their ONNX
+/// broadcast shape with `element`; an error naming both shapes otherwise.
+mlir::FailureOr<mlir::RankedTensorType>
+broadcastResultType(NodeContext &ctx, mlir::RankedTensorType lhs,
+                    mlir::RankedTensorType rhs, mlir::Type element);
+
 /// Returns the value for a host tensor, materializing a qc.constant.
 mlir::FailureOr<mlir::Value> materializeHost(NodeContext &ctx,
                                              const HostTensor &host);

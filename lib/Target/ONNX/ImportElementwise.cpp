@@ -110,6 +110,18 @@ static LogicalResult checkIntegerArithmetic(NodeContext &ctx, BinaryKind kind,
   return success();
 }
 
+FailureOr<RankedTensorType>
+quantc::onnx_import::broadcastResultType(NodeContext &ctx, RankedTensorType lhs,
+                                         RankedTensorType rhs, Type element) {
+  std::optional<Shape> shape =
+      qc::broadcastShapes(lhs.getShape(), rhs.getShape());
+  if (!shape)
+    return ctx.error() << "input shapes " << qc::formatShape(lhs.getShape())
+                       << " and " << qc::formatShape(rhs.getShape())
+                       << " do not broadcast";
+  return RankedTensorType::get(*shape, element);
+}
+
 /// Broadcasts `lhs op rhs` into a new OpTy.
 template <typename OpTy>
 static FailureOr<Value> createBinary(NodeContext &ctx,
@@ -117,15 +129,11 @@ static FailureOr<Value> createBinary(NodeContext &ctx,
                                      TypedValue<RankedTensorType> rhs) {
   if (failed(ctx.requireSameElementType(lhs, rhs)))
     return failure();
-  std::optional<Shape> shape =
-      qc::broadcastShapes(lhs.getType().getShape(), rhs.getType().getShape());
-  if (!shape)
-    return ctx.error() << "input shapes "
-                       << qc::formatShape(lhs.getType().getShape()) << " and "
-                       << qc::formatShape(rhs.getType().getShape())
-                       << " do not broadcast";
-  auto type = RankedTensorType::get(*shape, lhs.getType().getElementType());
-  return Value(OpTy::create(ctx.builder(), ctx.loc(), type, lhs, rhs));
+  FailureOr<RankedTensorType> type = broadcastResultType(
+      ctx, lhs.getType(), rhs.getType(), lhs.getType().getElementType());
+  if (failed(type))
+    return failure();
+  return Value(OpTy::create(ctx.builder(), ctx.loc(), *type, lhs, rhs));
 }
 
 /// Whether every input is known at import, as integers.
@@ -169,14 +177,13 @@ static LogicalResult importMod(NodeContext &ctx) {
     return failure();
   if (isa<FloatType>(lhs->getType().getElementType()) && *fmod == 0)
     return ctx.error() << "fmod must be 1 for floating-point inputs";
-  std::optional<Shape> shape =
-      qc::broadcastShapes(lhs->getType().getShape(), rhs->getType().getShape());
-  if (!shape)
-    return ctx.error() << "input shapes do not broadcast";
+  FailureOr<RankedTensorType> type = broadcastResultType(
+      ctx, lhs->getType(), rhs->getType(), lhs->getType().getElementType());
+  if (failed(type))
+    return failure();
   OpBuilder &b = ctx.builder();
-  auto type = RankedTensorType::get(*shape, lhs->getType().getElementType());
   ctx.setOutput(0,
-                qc::ModOp::create(b, ctx.loc(), type, *lhs, *rhs,
+                qc::ModOp::create(b, ctx.loc(), *type, *lhs, *rhs,
                                   *fmod ? b.getUnitAttr() : UnitAttr(),
                                   isUnsignedDataType(ctx.inputDataType(0))
                                       ? b.getUnitAttr()

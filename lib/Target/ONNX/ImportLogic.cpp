@@ -32,18 +32,6 @@ static bool holds(qc::ComparePredicate predicate, int64_t x, int64_t y) {
   return false;
 }
 
-/// The i1 tensor type of the broadcast of two operands; errors name them.
-static FailureOr<RankedTensorType>
-boolResultType(NodeContext &ctx, RankedTensorType lhs, RankedTensorType rhs) {
-  std::optional<Shape> shape =
-      qc::broadcastShapes(lhs.getShape(), rhs.getShape());
-  if (!shape)
-    return ctx.error() << "input shapes " << qc::formatShape(lhs.getShape())
-                       << " and " << qc::formatShape(rhs.getShape())
-                       << " do not broadcast";
-  return RankedTensorType::get(*shape, IntegerType::get(ctx.context(), 1));
-}
-
 template <qc::ComparePredicate predicate>
 static LogicalResult importCompare(NodeContext &ctx) {
   const HostTensor *a = ctx.hostInput(0), *b = ctx.hostInput(1);
@@ -60,8 +48,8 @@ static LogicalResult importCompare(NodeContext &ctx) {
   if (failed(lhs) || failed(rhs) ||
       failed(ctx.requireSameElementType(*lhs, *rhs)))
     return failure();
-  FailureOr<RankedTensorType> type =
-      boolResultType(ctx, lhs->getType(), rhs->getType());
+  FailureOr<RankedTensorType> type = broadcastResultType(
+      ctx, lhs->getType(), rhs->getType(), IntegerType::get(ctx.context(), 1));
   if (failed(type))
     return failure();
   OpBuilder &builder = ctx.builder();
@@ -91,8 +79,8 @@ template <typename OpTy> static LogicalResult importLogical(NodeContext &ctx) {
   auto rhs = boolInput(ctx, 1);
   if (failed(lhs) || failed(rhs))
     return failure();
-  FailureOr<RankedTensorType> type =
-      boolResultType(ctx, lhs->getType(), rhs->getType());
+  FailureOr<RankedTensorType> type = broadcastResultType(
+      ctx, lhs->getType(), rhs->getType(), IntegerType::get(ctx.context(), 1));
   if (failed(type))
     return failure();
   ctx.setOutput(0, OpTy::create(ctx.builder(), ctx.loc(), *type, *lhs, *rhs),

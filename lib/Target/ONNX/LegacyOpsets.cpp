@@ -44,6 +44,20 @@ static void removeAttribute(onnx::NodeProto &node, StringRef name) {
     }
 }
 
+/// Points the node's input 1 at a reshape of it to `shape`, defined in
+/// `graph` under a name derived from `tag`.
+static void reshapeInputOne(GraphImporter &graph, onnx::NodeProto &node,
+                            ImportedValue *input, ArrayRef<int64_t> shape,
+                            const std::string &tag, Location loc) {
+  auto type = cast<RankedTensorType>(input->value.getType());
+  Value reshaped = qc::ReshapeOp::create(
+      graph.builder(), loc, RankedTensorType::get(shape, type.getElementType()),
+      input->value);
+  std::string name = node.input(1) + tag;
+  graph.define(name, {reshaped, std::nullopt, input->onnxType});
+  node.set_input(1, name);
+}
+
 /// Legacy broadcasting aligned B's dimensions with A's starting at `axis`;
 /// numpy aligns them at the end. Appends the missing trailing 1s to B (a
 /// reshape) and points the node at it.
@@ -70,13 +84,10 @@ static LogicalResult alignLegacyBroadcast(GraphImporter &graph,
     return success();
   SmallVector<int64_t> shape(bType.getShape());
   shape.append(trailing, 1);
-  Value reshaped = qc::ReshapeOp::create(
-      graph.builder(), loc,
-      RankedTensorType::get(shape, bType.getElementType()), b->value);
-  std::string name = node.input(1) + "#aligned@" + std::to_string(axis) + "/" +
-                     std::to_string(aType.getRank());
-  graph.define(name, {reshaped, std::nullopt, b->onnxType});
-  node.set_input(1, name);
+  reshapeInputOne(graph, node, b, shape,
+                  "#aligned@" + std::to_string(axis) + "/" +
+                      std::to_string(aType.getRank()),
+                  loc);
   return success();
 }
 
@@ -97,13 +108,8 @@ static LogicalResult alignChannelSlope(GraphImporter &graph,
     return success();
   SmallVector<int64_t> shape = {slopeType.getDimSize(0)};
   shape.append(xType.getRank() - 2, 1);
-  Value reshaped = qc::ReshapeOp::create(
-      graph.builder(), loc,
-      RankedTensorType::get(shape, slopeType.getElementType()), slope->value);
-  std::string name =
-      node.input(1) + "#per-channel/" + std::to_string(xType.getRank());
-  graph.define(name, {reshaped, std::nullopt, slope->onnxType});
-  node.set_input(1, name);
+  reshapeInputOne(graph, node, slope, shape,
+                  "#per-channel/" + std::to_string(xType.getRank()), loc);
   return success();
 }
 
