@@ -21,6 +21,8 @@ packages=(
   # Real photographs and faces (scikit-image's data) for the models beyond
   # OCR.
   python3-skimage
+  # Speech recordings (/usr/share/sounds/alsa) for Silero VAD.
+  alsa-utils
   # libFuzzer for the importer fuzzer.
   libclang-rt-22-dev
   # Unit tests.

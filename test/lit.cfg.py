@@ -50,6 +50,9 @@ skimage_data = "/usr/lib/python3/dist-packages/skimage/data"
 if os.path.isdir(packs) and os.path.isdir(skimage_data):
     config.available_features.add("real-models")
     config.substitutions.append(("%packs", packs))
+# Speech for Silero VAD: alsa-utils' recordings.
+if os.path.isfile("/usr/share/sounds/alsa/Front_Center.wav"):
+    config.available_features.add("speech")
 ocr_models = os.path.join(config.quantc_src_root, "third_party", "npm",
                           "node_modules", "@gutenye", "ocr-models", "assets")
 if os.path.isdir(ocr_models):

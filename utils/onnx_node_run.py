@@ -5,7 +5,11 @@ comparing with output_*.pb under ONNX's backend-test tolerances
 (rtol 1e-3, atol 1e-7, as onnx.backend.test uses).
 
 Tests whose inputs are not numeric tensors (strings, bfloat16, float8),
-or whose model does not import, are skipped (counted). Outputs must also
+or whose model does not import, are skipped (counted). Where quantc says
+an input must be known when compiling (it decides a shape, an axis or an
+If's branch), the test runs again with that input bound to its test value
+(--bind-input), as a user of a static-shape compiler would; those tests
+are counted. Outputs must also
 have the expected dtype. Prints one line per failure and a summary;
 exits non-zero on any numeric mismatch or crash.
 
@@ -15,6 +19,7 @@ usage: onnx_node_run.py QUANTC NODE_DIR [MIN_PASSED [QUANTC_FLAG...]]
 """
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -77,11 +82,36 @@ def excluded_family(model):
     return None
 
 
+# quantc's hint for an input that decides a shape, an axis or a branch.
+BIND_HINT = re.compile(r"--bind-input (\S+?)=VALUES\|FILE")
+
+
+def run_binding_as_told(quantc, model_path, out_dir, extra, files):
+    """Runs the model; when quantc answers that inputs must be fixed at
+    compile time (its --bind-input hint), binds those to the test's own
+    values and runs again. Returns (result or None on timeout, bound)."""
+    bound = set()
+    while True:
+        args = [quantc, "run", model_path, "--output-dir", out_dir] + extra
+        for input_name, f in files.items():
+            flag = "--bind-input" if input_name in bound else "--input"
+            args += [flag, "%s=%s" % (input_name, f)]
+        try:
+            result = subprocess.run(args, capture_output=True, text=True,
+                                    timeout=120)
+        except subprocess.TimeoutExpired:
+            return None, bound
+        hinted = set(BIND_HINT.findall(result.stderr)) & set(files)
+        if result.returncode != 1 or not hinted or hinted <= bound:
+            return result, bound
+        bound |= hinted
+
+
 def main():
     quantc, root = sys.argv[1], sys.argv[2]
     min_passed = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     extra = sys.argv[4:]
-    passed, skipped, failed = [], [], []
+    passed, skipped, failed, needed_binding = [], [], [], []
     excluded = {}
     for name in sorted(os.listdir(root)):
         folder = os.path.join(root, name)
@@ -106,18 +136,17 @@ def main():
             skipped.append(name)
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            args = [quantc, "run", model_path, "--output-dir", tmp] + extra
-            for info, f in zip(inputs, input_files):
-                args += ["--input", "%s=%s" % (info.name, f)]
-            try:
-                result = subprocess.run(args, capture_output=True, text=True,
-                                        timeout=120)
-            except subprocess.TimeoutExpired:
+            files = {info.name: f for info, f in zip(inputs, input_files)}
+            result, bound = run_binding_as_told(quantc, model_path, tmp, extra,
+                                                files)
+            if result is None:
                 failed.append((name, "timed out"))
                 continue
             if result.returncode == 1:
                 skipped.append(name)  # refused with a diagnostic
                 continue
+            if bound:
+                needed_binding.append(name)
             if result.returncode != 0:
                 failed.append((name, "exit %d %s" % (result.returncode,
                                                      result.stderr[-200:])))
@@ -144,6 +173,9 @@ def main():
         print("FAILED", name, "--", why)
     print("node tests executed: %d passed, %d failed, %d skipped"
           % (len(passed), len(failed), len(skipped)))
+    print("of those run, %d had inputs fixed at compile time (--bind-input) "
+          "because they decide a shape, an axis or a branch"
+          % len(needed_binding))
     total = len(passed) + len(failed) + len(skipped)
     left_out = set().union(*excluded.values()) if excluded else set()
     claimed = total - len(left_out)

@@ -5,12 +5,58 @@ with quant-translate and classifies the outcome.
 Each model either imports and verifies, is refused with a diagnostic (an
 unsupported operator, attribute or form), or crashes. Crashes and hangs
 are failures; so are refusals of models whose operators quantc claims to
-support, unless listed as known gaps. Prints one line per class and the
+support, unless listed as known gaps. Inputs quantc says must be known
+when compiling are fixed to the test's values (--bind-input), as
+onnx_node_run.py does. Prints one line per class and the
 counts; exits non-zero on any failure.
 """
 import os
+import re
 import subprocess
 import sys
+
+
+# quantc's hint for an input that decides a shape, an axis or a branch.
+BIND_HINT = re.compile(r"--bind-input (\S+?)=VALUES\|FILE")
+
+
+def test_values(model):
+    """The test's input values by input name, as --bind-input literals."""
+    import onnx
+    from onnx import numpy_helper
+    graph = onnx.load(model).graph
+    init = {i.name for i in graph.initializer}
+    names = [i.name for i in graph.input if i.name not in init]
+    data = os.path.join(os.path.dirname(model), "test_data_set_0")
+    values = {}
+    for i, input_name in enumerate(names):
+        path = os.path.join(data, "input_%d.pb" % i)
+        if os.path.isfile(path):
+            array = numpy_helper.to_array(onnx.load_tensor(path))
+            values[input_name] = ",".join(
+                str(int(v)) if isinstance(v, bool) else repr(v)
+                for v in array.flatten().tolist())
+    return values
+
+
+def import_binding_as_told(tool, model):
+    """Imports the model; when quantc says inputs must be fixed at compile
+    time (its --bind-input hint), fixes them to the test's values (as
+    onnx_node_run.py does) and imports again."""
+    bound = {}
+    while True:
+        args = [tool, "--import-onnx", model, "-o", os.devnull]
+        for input_name, literal in bound.items():
+            args.append("--bind-input=%s=%s" % (input_name, literal))
+        result = subprocess.run(args, capture_output=True, text=True,
+                                timeout=60)
+        hinted = set(BIND_HINT.findall(result.stderr)) - set(bound)
+        if result.returncode != 1 or not hinted:
+            return result
+        values = test_values(model)
+        if not hinted <= set(values):
+            return result
+        bound.update({n: values[n] for n in hinted})
 
 
 def main():
@@ -22,8 +68,7 @@ def main():
         if not os.path.isfile(model):
             continue
         try:
-            result = subprocess.run([tool, "--import-onnx", model, "-o", os.devnull],
-                                    capture_output=True, text=True, timeout=60)
+            result = import_binding_as_told(tool, model)
         except subprocess.TimeoutExpired:
             failures.append((name, "timed out"))
             continue

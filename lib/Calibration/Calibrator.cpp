@@ -92,11 +92,13 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   auto main = module.lookupSymbol<mlir::func::FuncOp>("main");
   if (!main)
     return error("the model has no @main");
-  if (main.getNumArguments() != 1)
-    return error("calibration streams one input; the model has " +
-                 llvm::Twine(main.getNumArguments()));
-  auto inputType =
-      llvm::cast<mlir::RankedTensorType>(main.getArgumentTypes()[0]);
+  // Samples are read by the inputs' ONNX names (a folder per sample when
+  // there are several).
+  std::vector<SampleInput> inputs(main.getNumArguments());
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    auto name = main.getArgAttrOfType<mlir::StringAttr>(i, "onnx.name");
+    input.name = name ? name.str() : "input" + std::to_string(i);
+  }
 
   mlir::PassManager probe(module.getContext());
   probe.addPass(qc::createQCInsertObservers());
@@ -123,6 +125,11 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
                 reinterpret_cast<void *>(&quantcObserveHook)}});
   if (!model)
     return model.takeError();
+  for (auto [input, type, element] : llvm::zip_equal(
+           inputs, (*model)->inputTypes(), (*model)->inputElementTypes())) {
+    input.shape.assign(type.getShape().begin(), type.getShape().end());
+    input.type = element;
+  }
 
   ProgressCounter progress(options.progress, "calibrating", samples.size());
   active.probes = &probes;
@@ -130,14 +137,13 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   active.moments = &moments;
   for (size_t i = 0; i < samples.size(); ++i) {
     const std::string &file = samples[i];
-    llvm::Expected<HostArray> sample = readCalibrationSample(
-        file, inputType.getShape(), options.preprocessing);
+    llvm::Expected<std::vector<HostArray>> sample =
+        readCalibrationInputs(file, inputs, options.preprocessing);
     if (!sample) {
       active.probes = nullptr;
       return sample.takeError();
     }
-    llvm::Expected<std::vector<HostArray>> outputs =
-        (*model)->run(llvm::ArrayRef<HostArray>(*sample));
+    llvm::Expected<std::vector<HostArray>> outputs = (*model)->run(*sample);
     if (!outputs) {
       active.probes = nullptr;
       return outputs.takeError();

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Compiler/CompileOptions.h"
+#include "quantc/Driver/HostArray.h"
 
 #include "quantc/Target/Object/TargetSpec.h"
 
@@ -300,7 +301,31 @@ llvm::Expected<RangeMethod> quantc::parseMethodOption(llvm::StringRef method) {
                      "'; expected minmax, percentile, entropy or mse");
 }
 
+/// "name=FILE" (a .npy or .pb file) or "name=v1,v2,..." into
+/// `options.boundInputs`.
+static llvm::Error parseBoundInput(llvm::StringRef text,
+                                   ONNXImportOptions &options) {
+  auto [name, value] = text.split('=');
+  bool file = (value.ends_with(".npy") || value.ends_with(".pb")) &&
+              llvm::sys::fs::exists(value);
+  if (name.empty() || !file) {
+    std::string message = parseBindInputOption(text, options);
+    return message.empty() ? llvm::Error::success() : optionError(message);
+  }
+  llvm::Expected<HostArray> array = readTensorFile(value);
+  if (!array)
+    return array.takeError();
+  BoundInput bound;
+  bound.dataType = onnxDataType(array->type);
+  bound.shape.assign(array->shape.begin(), array->shape.end());
+  bound.rawData.assign(array->address(),
+                       array->size() * elementSize(array->type));
+  options.boundInputs[name] = std::move(bound);
+  return llvm::Error::success();
+}
+
 llvm::Error quantc::parseModelInputs(llvm::ArrayRef<std::string> inputShapes,
+                                     llvm::ArrayRef<std::string> boundInputs,
                                      llvm::StringRef resize,
                                      llvm::StringRef mean, llvm::StringRef std,
                                      bool bgr, ModelOptions &model) {
@@ -309,6 +334,9 @@ llvm::Error quantc::parseModelInputs(llvm::ArrayRef<std::string> inputShapes,
     if (!message.empty())
       return optionError(message);
   }
+  for (const std::string &text : boundInputs)
+    if (llvm::Error err = parseBoundInput(text, model.onnx))
+      return err;
   ImagePreprocessing &preprocessing = model.preprocessing;
   std::optional<ImageResize> parsedResize = parseImageResize(resize);
   if (!parsedResize)

@@ -27,13 +27,6 @@ static llvm::Error runError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string quantc::safeFileName(llvm::StringRef name) {
-  std::string file;
-  for (char c : name)
-    file += llvm::isAlnum(c) || c == '.' || c == '_' || c == '-' ? c : '_';
-  return file;
-}
-
 namespace {
 /// A model input with its samples (one for a file).
 struct Samples {

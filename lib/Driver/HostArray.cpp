@@ -287,3 +287,10 @@ llvm::Expected<HostArray> quantc::readTensorFile(StringRef path) {
     return readTensorProto(path);
   return readNpy(path);
 }
+
+std::string quantc::safeFileName(llvm::StringRef name) {
+  std::string file;
+  for (char c : name)
+    file += llvm::isAlnum(c) || c == '.' || c == '_' || c == '-' ? c : '_';
+  return file;
+}

@@ -61,8 +61,9 @@ llvm::Expected<HostArray> quantc::readSample(StringRef path,
 
 llvm::Expected<HostArray>
 quantc::readCalibrationSample(StringRef path, llvm::ArrayRef<int64_t> shape,
-                              const ImagePreprocessing &options) {
-  llvm::Expected<HostArray> sample = readSample(path, shape, options);
+                              const ImagePreprocessing &options,
+                              ElementType type) {
+  llvm::Expected<HostArray> sample = readSample(path, shape, options, type);
   if (!sample)
     return sample.takeError();
   for (size_t k = 0; k < sample->data.size(); ++k)
@@ -70,6 +71,44 @@ quantc::readCalibrationSample(StringRef path, llvm::ArrayRef<int64_t> shape,
       return fileError(path, "holds a non-finite value (NaN or Inf) at "
                              "element " + llvm::Twine(k));
   return sample;
+}
+
+llvm::Expected<std::vector<HostArray>>
+quantc::readCalibrationInputs(StringRef path,
+                              llvm::ArrayRef<SampleInput> inputs,
+                              const ImagePreprocessing &options) {
+  std::vector<HostArray> arrays;
+  if (!llvm::sys::fs::is_directory(path)) {
+    if (inputs.size() != 1)
+      return fileError(path, "the model has " + llvm::Twine(inputs.size()) +
+                                 " inputs: a sample is a folder with one "
+                                 "file per input (<name>.npy or .pb)");
+    llvm::Expected<HostArray> sample =
+        readCalibrationSample(path, inputs[0].shape, options, inputs[0].type);
+    if (!sample)
+      return sample.takeError();
+    arrays.push_back(std::move(*sample));
+    return arrays;
+  }
+  for (const SampleInput &input : inputs) {
+    llvm::SmallString<256> file;
+    for (StringRef extension : {".npy", ".pb"}) {
+      file = path;
+      llvm::sys::path::append(file, safeFileName(input.name) + extension);
+      if (llvm::sys::fs::exists(file))
+        break;
+      file.clear();
+    }
+    if (file.empty())
+      return fileError(path, "holds no file for input '" + input.name + "' (" +
+                                 safeFileName(input.name) + ".npy or .pb)");
+    llvm::Expected<HostArray> sample =
+        readCalibrationSample(file, input.shape, options, input.type);
+    if (!sample)
+      return sample.takeError();
+    arrays.push_back(std::move(*sample));
+  }
+  return arrays;
 }
 
 llvm::Expected<std::vector<std::string>>
@@ -81,13 +120,16 @@ quantc::listSampleFiles(StringRef folder) {
   for (llvm::sys::fs::directory_iterator it(folder, ec), end;
        it != end && !ec; it.increment(ec)) {
     StringRef path = it->path();
-    if (path.ends_with(".npy") || path.ends_with(".pb") || isImageFile(path))
+    if (path.ends_with(".npy") || path.ends_with(".pb") || isImageFile(path) ||
+        llvm::sys::fs::is_directory(path))
       files.push_back(path.str());
   }
   if (ec)
     return fileError(folder, "cannot read the folder: " + ec.message());
   if (files.empty())
-    return fileError(folder, "holds no samples (.npy, .pb, .png, .ppm or .pgm)");
+    return fileError(folder, "holds no samples (.npy, .pb, .png, .ppm or "
+                             ".pgm files, or folders with one file per "
+                             "input)");
   llvm::sort(files);
   return files;
 }

@@ -68,6 +68,13 @@ static cl::list<std::string> inputShapes(
     cl::desc("static shape of a model input, e.g. x=1x3x48x320; repeatable"),
     cl::value_desc("name=DxD..."), cl::sub(compileCommand), cl::sub(runCommand),
     cl::sub(calibrateCommand), cl::cat(modelCategory));
+static cl::list<std::string> boundInputs(
+    "bind-input",
+    cl::desc("fix a model input when compiling: it becomes a constant, so "
+             "what it decides (a shape, an axis, an If's branch) is known, "
+             "e.g. sr=16000 or shape=shape.npy; repeatable"),
+    cl::value_desc("name=v1,v2,...|file"), cl::sub(compileCommand),
+    cl::sub(runCommand), cl::sub(calibrateCommand), cl::cat(modelCategory));
 static cl::opt<std::string> imageResize(
     "image-resize",
     cl::desc("how image samples reach the input size: stretch (default), "
@@ -425,8 +432,9 @@ void quantc::driver::parseCommandLine(int argc, char **argv) {
 static Expected<quantc::CompileOptions> modelOptions() {
   quantc::CompileOptions options;
   options.model.path = modelPath;
-  if (Error err = quantc::parseModelInputs(inputShapes, imageResize, imageMean,
-                                           imageStd, imageBgr, options.model))
+  if (Error err = quantc::parseModelInputs(inputShapes, boundInputs,
+                                           imageResize, imageMean, imageStd,
+                                           imageBgr, options.model))
     return std::move(err);
   options.quantization.foldBatchNorm = foldBatchNorm;
   options.progress = quantc::terminalProgress(!quiet);

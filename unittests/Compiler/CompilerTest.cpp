@@ -93,12 +93,24 @@ TEST(CompilerOptions, TextParsesWithTheDriversMessages) {
             "mse");
   ModelOptions model;
   EXPECT_FALSE(
-      parseModelInputs({"x=1x3x8x8"}, "pad", "0.5", "0.25", true, model));
+      parseModelInputs({"x=1x3x8x8"}, {}, "pad", "0.5", "0.25", true, model));
   EXPECT_EQ(model.onnx.inputShapes.lookup("x"),
             (llvm::SmallVector<int64_t>{1, 3, 8, 8}));
   EXPECT_TRUE(model.preprocessing.bgr);
-  EXPECT_EQ(errorText(parseModelInputs({}, "pad", "0", "0", false, model)),
+  EXPECT_EQ(errorText(parseModelInputs({}, {}, "pad", "0", "0", false, model)),
             "--image-std must not be zero");
+  // Literal values stay text until the importer knows the input's type;
+  // "name=" binds an empty tensor.
+  EXPECT_FALSE(parseModelInputs({}, {"sr=16000", "axes=", "k=1, 2"}, "pad", "0",
+                                "1", false, model));
+  EXPECT_EQ(model.onnx.boundInputs.lookup("sr").literal,
+            (llvm::SmallVector<std::string>{"16000"}));
+  EXPECT_TRUE(model.onnx.boundInputs.lookup("axes").literal.empty());
+  EXPECT_EQ(model.onnx.boundInputs.lookup("k").literal,
+            (llvm::SmallVector<std::string>{"1", "2"}));
+  EXPECT_EQ(
+      errorText(parseModelInputs({}, {"=3"}, "pad", "0", "1", false, model)),
+      "--bind-input expects name=v1,v2,... or name=FILE, got '=3'");
 }
 
 TEST(Compiler, CompilesTheClassifierWithCalibrationAndReportsIt) {

@@ -185,10 +185,12 @@ llvm::Error parseMixedPrecision(llvm::StringRef candidates, int64_t group,
 /// "minmax", "percentile", "entropy" or "mse".
 llvm::Expected<RangeMethod> parseMethodOption(llvm::StringRef method);
 
-/// Input shapes ("x=1x3x48x320") and image preprocessing (resize stretch,
-/// pad or crop; per-channel mean and std of [0,1] pixels, "r,g,b" or one
-/// value; BGR order) into `model`.
+/// Input shapes ("x=1x3x48x320"), inputs fixed at compile time
+/// ("sr=16000", or "shape=shape.npy": a .npy or .pb file) and image
+/// preprocessing (resize stretch, pad or crop; per-channel mean and std of
+/// [0,1] pixels, "r,g,b" or one value; BGR order) into `model`.
 llvm::Error parseModelInputs(llvm::ArrayRef<std::string> inputShapes,
+                             llvm::ArrayRef<std::string> boundInputs,
                              llvm::StringRef resize, llvm::StringRef mean,
                              llvm::StringRef std, bool bgr,
                              ModelOptions &model);

@@ -95,9 +95,6 @@ llvm::Expected<std::vector<std::string>>
 writeGemmKernel(llvm::StringRef kind, llvm::StringRef shape, int64_t group,
                 llvm::StringRef target, llvm::StringRef dir);
 
-/// `name` with every character a file name should not hold replaced.
-std::string safeFileName(llvm::StringRef name);
-
 } // namespace quantc
 
 #endif // QUANTC_COMPILER_RUN_H

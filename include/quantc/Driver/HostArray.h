@@ -69,6 +69,10 @@ llvm::Expected<HostArray> readTensorProto(llvm::StringRef path);
 /// Reads .npy or .pb by extension.
 llvm::Expected<HostArray> readTensorFile(llvm::StringRef path);
 
+/// `name` with every character a file name should not hold replaced: how
+/// output files, and the per-input files of a sample, are named.
+std::string safeFileName(llvm::StringRef name);
+
 } // namespace quantc
 
 #endif // QUANTC_DRIVER_HOSTARRAY_H

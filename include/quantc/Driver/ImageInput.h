@@ -15,6 +15,7 @@
 #include "quantc/Driver/HostArray.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -89,12 +90,30 @@ llvm::Expected<HostArray> readSample(llvm::StringRef path,
 
 /// readSample for calibration and search data: also refuses NaN and Inf,
 /// which would make every range they touch meaningless.
-llvm::Expected<HostArray> readCalibrationSample(llvm::StringRef path,
-                                                llvm::ArrayRef<int64_t> shape,
-                                                const ImagePreprocessing &options);
+llvm::Expected<HostArray>
+readCalibrationSample(llvm::StringRef path, llvm::ArrayRef<int64_t> shape,
+                      const ImagePreprocessing &options,
+                      ElementType type = ElementType::F32);
 
-/// The sample files (.npy, .pb, images) in `folder`, sorted by name; an
-/// error naming the folder if it cannot be read or holds none.
+/// A model input as samples feed it.
+struct SampleInput {
+  std::string name;
+  llvm::SmallVector<int64_t> shape;
+  ElementType type = ElementType::F32;
+};
+
+/// One calibration sample of every input of a model, in `inputs`' order.
+/// A file feeds a model with one input; a folder holds one file per input,
+/// named after it (`<name>.npy` or `.pb`, the name made safe as
+/// safeFileName does: how `quantc run` names its outputs, so a stateful
+/// model's outputs can be renamed into the next sample).
+llvm::Expected<std::vector<HostArray>>
+readCalibrationInputs(llvm::StringRef path, llvm::ArrayRef<SampleInput> inputs,
+                      const ImagePreprocessing &options);
+
+/// The sample files (.npy, .pb, images) and sample folders (one file per
+/// input) in `folder`, sorted by name; an error naming the folder if it
+/// cannot be read or holds none.
 llvm::Expected<std::vector<std::string>> listSampleFiles(llvm::StringRef folder);
 
 } // namespace quantc

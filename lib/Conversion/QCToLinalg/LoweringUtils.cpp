@@ -123,8 +123,9 @@ Value quantc::lowering::reduceKeepDims(OpBuilder &b, Location loc, Value input,
     }
   }
   auto reducedType = RankedTensorType::get(reducedShape, element);
-  double init = kind == ReductionKind::Sum
-                    ? 0.0
+  double init = kind == ReductionKind::Sum ? 0.0
+                : kind == ReductionKind::Prod
+                    ? 1.0
                     : -std::numeric_limits<double>::infinity();
   Value acc = filledTensor(b, loc, reducedType, init);
   SmallVector<AffineMap> maps = {
@@ -133,11 +134,18 @@ Value quantc::lowering::reduceKeepDims(OpBuilder &b, Location loc, Value input,
   auto generic = linalg::GenericOp::create(
       b, loc, reducedType, input, acc, maps, iterators,
       [&](OpBuilder &nb, Location nl, ValueRange args) {
-        Value result =
-            kind == ReductionKind::Sum
-                ? arith::AddFOp::create(nb, nl, args[0], args[1]).getResult()
-                : arith::MaximumFOp::create(nb, nl, args[0], args[1])
-                      .getResult();
+        Value result;
+        switch (kind) {
+        case ReductionKind::Sum:
+          result = arith::AddFOp::create(nb, nl, args[0], args[1]);
+          break;
+        case ReductionKind::Prod:
+          result = arith::MulFOp::create(nb, nl, args[0], args[1]);
+          break;
+        case ReductionKind::Max:
+          result = arith::MaximumFOp::create(nb, nl, args[0], args[1]);
+          break;
+        }
         linalg::YieldOp::create(nb, nl, result);
       });
   SmallVector<int64_t> keptShape(type.getShape());

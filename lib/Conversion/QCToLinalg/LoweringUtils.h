@@ -49,7 +49,7 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value reshapeTo(mlir::OpBuilder &b, mlir::Location loc,
                       mlir::Value input, llvm::ArrayRef<int64_t> shape);
 
-enum class ReductionKind { Sum, Max };
+enum class ReductionKind { Sum, Max, Prod };
 
 /// Reduces `input` over `axes` (sorted, distinct) and keeps them as
 /// extent-1 dimensions.

@@ -768,11 +768,18 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
     switch (mode) {
     case qc::CoordinateTransform::asymmetric:
       return arith::DivFOp::create(b, l, x, c(scale));
-    case qc::CoordinateTransform::align_corners:
-      if (outExtent == 1)
+    case qc::CoordinateTransform::align_corners: {
+      // ONNX divides by the resized length before rounding, in * scale
+      // (2.4 for 4 x 0.6 though 2 elements are produced); scales derived
+      // from sizes give the output extent itself.
+      double resized = double(inExtent) * scale;
+      if (std::abs(resized - double(outExtent)) < 1e-4)
+        resized = outExtent;
+      if (resized <= 1)
         return c(0.0);
-      return arith::MulFOp::create(
-          b, l, x, c(double(inExtent - 1) / double(outExtent - 1)));
+      return arith::MulFOp::create(b, l, x,
+                                   c(double(inExtent - 1) / (resized - 1)));
+    }
     case qc::CoordinateTransform::pytorch_half_pixel:
       if (outExtent == 1)
         return c(0.0);
@@ -838,5 +845,6 @@ void quantc::lowering::populateNNLowering(RewritePatternSet &patterns) {
            ReduceLowering<qc::ReduceMeanOp, ReductionKind::Sum, true>,
            ReduceLowering<qc::ReduceSumOp, ReductionKind::Sum, false>,
            ReduceLowering<qc::ReduceMaxOp, ReductionKind::Max, false>,
+           ReduceLowering<qc::ReduceProdOp, ReductionKind::Prod, false>,
            ResizeLowering>(patterns.getContext());
 }

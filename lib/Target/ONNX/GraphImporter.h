@@ -107,6 +107,10 @@ public:
   /// The input's contents as integers; errors if not known at import.
   mlir::FailureOr<std::vector<int64_t>> constantInts(int i, llvm::StringRef what);
   mlir::FailureOr<std::vector<double>> constantFloats(int i, llvm::StringRef what);
+  /// "<what> (input i) must be <kind>", naming the graph inputs the value
+  /// depends on and how to fix them at compile time (--bind-input).
+  mlir::InFlightDiagnostic notConstantError(int i, llvm::StringRef what,
+                                            llvm::StringRef kind);
 
   // Attributes; errors on a type mismatch.
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
@@ -173,6 +177,11 @@ void registerNNHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerReductionHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerShapeHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerQuantHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerControlFlowHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerRecurrentHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerTensorOpHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerNormalizationHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerEinsumHandlers(llvm::StringMap<NodeHandler> &handlers);
 
 /// Evaluates `fn` elementwise on two integer host tensors with ONNX
 /// broadcasting into a tensor of `resultType`; a dynamic entry makes the
@@ -210,6 +219,12 @@ mlir::FailureOr<Shape>
 tensorShape(const onnx::TensorProto &tensor,
             llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
+/// Adds the `options.boundInputs` to `graph` as initializers, checked
+/// against the inputs' declared types and shapes.
+mlir::LogicalResult bindInputs(onnx::GraphProto &graph,
+                               const ONNXImportOptions &options,
+                               mlir::Location loc);
+
 /// Imports one ONNX graph into a func.func.
 class GraphImporter {
 public:
@@ -218,11 +233,17 @@ public:
                 int64_t microsoftOpset);
 
   mlir::LogicalResult importGraph(const onnx::GraphProto &graph);
+  /// Imports the nodes of a subgraph (an If's branch) inline, where the
+  /// builder stands; its values, outputs included, become defined names
+  /// beside the enclosing graph's.
+  mlir::LogicalResult importSubgraph(const onnx::GraphProto &graph);
 
   mlir::OpBuilder &builder() { return opBuilder; }
   mlir::MLIRContext *context() { return module.getContext(); }
   ImportedValue *lookup(const std::string &name);
   void define(const std::string &name, ImportedValue value);
+  /// The names of the graph inputs `value` is computed from.
+  llvm::SmallVector<std::string> graphInputsFeeding(mlir::Value value);
   llvm::StringRef sourceName() const { return source; }
   /// Location of a value named in the model: its name, within the file.
   mlir::Location nameLoc(llvm::StringRef name);
@@ -235,6 +256,8 @@ public:
 private:
   mlir::LogicalResult checkGraph(const onnx::GraphProto &graph,
                                  std::vector<int> &order);
+  mlir::LogicalResult importNodes(const onnx::GraphProto &graph,
+                                  llvm::ArrayRef<int> order);
   mlir::FailureOr<mlir::RankedTensorType>
   inputType(const onnx::ValueInfoProto &info);
 
@@ -244,6 +267,8 @@ private:
   int64_t opset, microsoftOpset;
   mlir::OpBuilder opBuilder;
   llvm::StringMap<ImportedValue> values;
+  /// ONNX names of the function's arguments, in order.
+  llvm::SmallVector<std::string> inputNames;
   llvm::StringMap<NodeHandler> handlers;
 };
 

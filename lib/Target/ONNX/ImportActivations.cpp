@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "QCBuilder.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
@@ -34,10 +35,37 @@ static LogicalResult importGelu(NodeContext &ctx) {
   return success();
 }
 
+/// Clip of a signed integer tensor: qc.max and qc.min with its bounds.
+static LogicalResult importIntegerClip(NodeContext &ctx,
+                                       TypedValue<RankedTensorType> input) {
+  if (isUnsignedDataType(ctx.inputDataType(0)))
+    return ctx.error() << "Clip of unsigned integers is not supported";
+  QCBuilder q(ctx.builder(), ctx.loc());
+  Type element = input.getType().getElementType();
+  Value result = input;
+  for (int i : {1, 2}) {
+    if (!ctx.hasInput(i))
+      continue;
+    FailureOr<std::vector<int64_t>> bound =
+        ctx.constantInts(i, i == 1 ? "min" : "max");
+    if (failed(bound))
+      return failure();
+    if (bound->size() != 1)
+      return ctx.error() << (i == 1 ? "min" : "max") << " must be a scalar";
+    Value limit = q.splatInt(element, {}, bound->front());
+    result = i == 1 ? q.binary<qc::MaxOp>(result, limit)
+                    : q.binary<qc::MinOp>(result, limit);
+  }
+  ctx.setOutput(0, result, std::nullopt, ctx.inputDataType(0));
+  return success();
+}
+
 static LogicalResult importClip(NodeContext &ctx) {
-  auto input = ctx.floatInput(0);
+  auto input = ctx.tensorInput(0);
   if (failed(input))
     return failure();
+  if (!isa<FloatType>(input->getType().getElementType()))
+    return importIntegerClip(ctx, *input);
   std::optional<float> min, max;
   if (ctx.opset() < 11) {
     // min/max were attributes until opset 11.

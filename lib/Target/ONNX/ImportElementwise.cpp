@@ -22,7 +22,7 @@ using namespace quantc::onnx_import;
 //===----------------------------------------------------------------------===//
 
 namespace {
-enum class BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min };
+enum class BinaryKind { Add, Sub, Mul, Div, Max, Min };
 } // namespace
 
 std::optional<HostTensor> quantc::onnx_import::evaluateHostBinary(
@@ -86,23 +86,19 @@ evaluateHost(BinaryKind kind, const HostTensor &a, const HostTensor &b) {
           return std::max(x, y);
         case BinaryKind::Min:
           return std::min(x, y);
-        case BinaryKind::Pow:
-          return std::nullopt;
         }
         return std::nullopt;
       });
 }
 
 /// Integer tensors compute + - * in two's complement and / max min as
-/// signed integers; Pow, and division or extrema of ONNX's unsigned types,
-/// have no integer lowering.
+/// signed integers; division or extrema of ONNX's unsigned types have no
+/// integer lowering (Pow is importPow's).
 static LogicalResult checkIntegerArithmetic(NodeContext &ctx, BinaryKind kind,
                                             TypedValue<RankedTensorType> lhs) {
   if (isa<FloatType>(lhs.getType().getElementType()))
     return success();
   bool isUnsigned = isUnsignedDataType(ctx.inputDataType(0));
-  if (kind == BinaryKind::Pow)
-    return ctx.error() << "integer Pow is not supported";
   if (isUnsigned && (kind == BinaryKind::Div || kind == BinaryKind::Max ||
                      kind == BinaryKind::Min))
     return ctx.error() << "division and extrema of unsigned integers are not "
@@ -167,6 +163,43 @@ static LogicalResult importBinary(NodeContext &ctx) {
   return success();
 }
 
+/// Pow: ONNX lets the exponent have another numeric type; it is cast to
+/// the base's. An integer base is raised in double precision and rounded
+/// back, exact while the powers stay below 2^53.
+static LogicalResult importPow(NodeContext &ctx) {
+  auto base = ctx.tensorInput(0);
+  auto exponent = ctx.tensorInput(1);
+  if (failed(base) || failed(exponent))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  auto convert = [&](TypedValue<RankedTensorType> value, Type to,
+                     int input) -> TypedValue<RankedTensorType> {
+    if (value.getType().getElementType() == to)
+      return value;
+    return qc::CastOp::create(b, ctx.loc(), value.getType().clone(to), value,
+                              isUnsignedDataType(ctx.inputDataType(input))
+                                  ? b.getUnitAttr()
+                                  : UnitAttr(),
+                              UnitAttr());
+  };
+  Type element = base->getType().getElementType();
+  Type computed = isa<FloatType>(element) ? element : b.getF64Type();
+  FailureOr<Value> power = createBinary<qc::PowOp>(
+      ctx, convert(*base, computed, 0), convert(*exponent, computed, 1));
+  if (failed(power))
+    return failure();
+  Value result = *power;
+  if (computed != element) {
+    Value rounded = qc::RoundOp::create(b, ctx.loc(), result);
+    bool isUnsigned = isUnsignedDataType(ctx.inputDataType(0));
+    result = qc::CastOp::create(
+        b, ctx.loc(), cast<RankedTensorType>(result.getType()).clone(element),
+        rounded, UnitAttr(), isUnsigned ? b.getUnitAttr() : UnitAttr());
+  }
+  ctx.setOutput(0, result, std::nullopt, ctx.inputDataType(0));
+  return success();
+}
+
 /// Mod: `fmod` 1 (C's remainder) is required for floats.
 static LogicalResult importMod(NodeContext &ctx) {
   FailureOr<int64_t> fmod = ctx.attrInt("fmod", 0);
@@ -207,8 +240,8 @@ static FailureOr<Value> foldInputs(NodeContext &ctx) {
       return Value();
     }
   }
-  auto result = ctx.floatInput(0);
-  if (failed(result))
+  auto result = ctx.tensorInput(0);
+  if (failed(result) || failed(checkIntegerArithmetic(ctx, kind, *result)))
     return failure();
   for (int i = 1; i < ctx.numInputs(); ++i) {
     auto next = ctx.tensorInput(i);
@@ -237,7 +270,8 @@ static LogicalResult importMean(NodeContext &ctx) {
   FailureOr<Value> sum = foldInputs<qc::AddOp, BinaryKind::Add>(ctx);
   if (failed(sum))
     return failure();
-  if (!*sum)
+  if (!*sum ||
+      !isa<FloatType>(cast<RankedTensorType>(sum->getType()).getElementType()))
     return ctx.error() << "integer Mean is not supported";
   HostTensor count;
   count.dataType = ctx.inputDataType(0);
@@ -266,10 +300,8 @@ static LogicalResult importIdentity(NodeContext &ctx) {
   return success();
 }
 
-/// Dropout is the identity at inference; its mask output is not supported.
+/// Dropout is the identity at inference, and its mask all true.
 static LogicalResult importDropout(NodeContext &ctx) {
-  if (ctx.node().output_size() > 1 && !ctx.node().output(1).empty())
-    return ctx.error() << "the mask output is not supported";
   // From opset 12 `training_mode` (input 2) may turn the random dropping
   // on: only a known false keeps the identity.
   if (ctx.hasInput(2)) {
@@ -279,7 +311,21 @@ static LogicalResult importDropout(NodeContext &ctx) {
                             "supported; training_mode must be a constant "
                             "false";
   }
-  return importIdentity(ctx);
+  if (failed(importIdentity(ctx)))
+    return failure();
+  if (ctx.node().output_size() > 1 && !ctx.node().output(1).empty()) {
+    auto input = ctx.tensorInput(0);
+    if (failed(input))
+      return failure();
+    auto type = input->getType().clone(ctx.builder().getI1Type());
+    ctx.setOutput(
+        1,
+        qc::ConstantOp::create(
+            ctx.builder(), ctx.loc(), type,
+            DenseElementsAttr::get(type, ctx.builder().getBoolAttr(true))),
+        std::nullopt, kBool);
+  }
+  return success();
 }
 
 /// Cast: evaluated on the host for known values (shape arithmetic), a
@@ -346,7 +392,7 @@ void quantc::onnx_import::registerElementwiseHandlers(
   handlers["Sub"] = importBinary<qc::SubOp, BinaryKind::Sub>;
   handlers["Mul"] = importBinary<qc::MulOp, BinaryKind::Mul>;
   handlers["Div"] = importBinary<qc::DivOp, BinaryKind::Div>;
-  handlers["Pow"] = importBinary<qc::PowOp, BinaryKind::Pow>;
+  handlers["Pow"] = importPow;
   handlers["Max"] = importVariadic<qc::MaxOp, BinaryKind::Max>;
   handlers["Min"] = importVariadic<qc::MinOp, BinaryKind::Min>;
   handlers["Sum"] = importVariadic<qc::AddOp, BinaryKind::Add>;

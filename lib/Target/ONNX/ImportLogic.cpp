@@ -74,7 +74,26 @@ static FailureOr<TypedValue<RankedTensorType>> boolInput(NodeContext &ctx,
   return value;
 }
 
+/// `x op y` for host booleans (0 or 1).
+template <typename OpTy> static int64_t evaluateLogical(int64_t x, int64_t y) {
+  if constexpr (std::is_same_v<OpTy, qc::AndOp>)
+    return x && y;
+  else if constexpr (std::is_same_v<OpTy, qc::OrOp>)
+    return x || y;
+  else
+    return (x != 0) != (y != 0);
+}
+
 template <typename OpTy> static LogicalResult importLogical(NodeContext &ctx) {
+  const HostTensor *a = ctx.hostInput(0), *b = ctx.hostInput(1);
+  if (a && b)
+    if (std::optional<HostTensor> folded = evaluateHostBinary(
+            *a, *b, kBool, [](int64_t x, int64_t y) -> std::optional<int64_t> {
+              return evaluateLogical<OpTy>(x, y);
+            })) {
+      ctx.setHostOutput(0, std::move(*folded));
+      return success();
+    }
   auto lhs = boolInput(ctx, 0);
   auto rhs = boolInput(ctx, 1);
   if (failed(lhs) || failed(rhs))
@@ -89,6 +108,16 @@ template <typename OpTy> static LogicalResult importLogical(NodeContext &ctx) {
 }
 
 static LogicalResult importNot(NodeContext &ctx) {
+  // Conditions computed from shapes are known at import.
+  if (const HostTensor *host = ctx.hostInput(0);
+      host && !host->isFloat() && host->fullyKnown()) {
+    HostTensor result = *host;
+    result.dataType = kBool;
+    for (int64_t &value : result.ints)
+      value = value == 0;
+    ctx.setHostOutput(0, std::move(result));
+    return success();
+  }
   auto input = boolInput(ctx, 0);
   if (failed(input))
     return failure();

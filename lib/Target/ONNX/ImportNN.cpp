@@ -174,6 +174,42 @@ static LogicalResult importConv(NodeContext &ctx) {
   return success();
 }
 
+/// ConvTranspose's `output_shape`: the pads that give it (ONNX: the total
+/// padding split in half, the larger half at the end for SAME_UPPER and at
+/// the start otherwise). An output larger than the window reaches is
+/// zero-extended at the end, as output_padding does.
+static LogicalResult
+padForOutputShape(NodeContext &ctx, ArrayRef<int64_t> in, Window &window,
+                  SmallVectorImpl<int64_t> &outputPadding) {
+  auto outputShape = ctx.attrInts("output_shape");
+  FailureOr<std::string> autoPad = ctx.attrString("auto_pad", "NOTSET");
+  if (failed(outputShape) || failed(autoPad))
+    return failure();
+  if (!*outputShape)
+    return success();
+  ArrayRef<int64_t> spatial = **outputShape;
+  if (spatial.size() == 4)
+    spatial = spatial.drop_front(2);
+  if (spatial.size() != 2)
+    return ctx.error() << "output_shape must give the 2 spatial extents";
+  for (int i = 0; i < 2; ++i) {
+    if (ShapedType::isDynamic(in[2 + i]))
+      return ctx.error() << "output_shape needs static spatial dimensions";
+    int64_t total = window.strides[i] * (in[2 + i] - 1) + outputPadding[i] +
+                    (window.kernel[i] - 1) * window.dilations[i] + 1 -
+                    spatial[i];
+    if (total < 0) {
+      outputPadding[i] -= total;
+      total = 0;
+    }
+    int64_t half = total / 2;
+    bool upper = *autoPad == "SAME_UPPER";
+    window.pads[i] = upper ? half : total - half;
+    window.pads[2 + i] = upper ? total - half : half;
+  }
+  return success();
+}
+
 static LogicalResult importConvTranspose(NodeContext &ctx) {
   auto input = ctx.tensorInput(0);
   auto weight = ctx.tensorInput(1);
@@ -192,9 +228,6 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
       return failure();
     bias = *b;
   }
-  if (ctx.attribute("output_shape"))
-    return ctx.error() << "the output_shape attribute is not supported; "
-                          "use pads and output_padding";
   ArrayRef<int64_t> in = input->getType().getShape();
   ArrayRef<int64_t> w = weight->getType().getShape();
   Window window;
@@ -212,6 +245,8 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
       return ctx.error() << "output_padding must have 2 entries";
     padding.assign((*outputPadding)->begin(), (*outputPadding)->end());
   }
+  if (failed(padForOutputShape(ctx, in, window, padding)))
+    return failure();
   Shape out = {in[0], ShapedType::isDynamic(w[1]) ? w[1] : w[1] * *group};
   for (int i = 0; i < 2; ++i)
     out.push_back(qc::transposedWindowOutputExtent(
@@ -459,7 +494,7 @@ static LogicalResult importLogSoftmax(NodeContext &ctx) {
 
 template <bool isMax>
 static LogicalResult importPool(NodeContext &ctx) {
-  auto input = ctx.tensorInput(0);
+  auto input = ctx.floatInput(0);
   if (failed(input))
     return failure();
   if (input->getType().getRank() != 4)
@@ -535,6 +570,8 @@ static LogicalResult importResize(NodeContext &ctx) {
   if (scalesHost && scalesHost->size() > 0) {
     for (int64_t i = 0; i < scalesHost->size(); ++i)
       scales.push_back(static_cast<float>(scalesHost->asDouble(i)));
+  } else if (ctx.hasInput(scalesIndex) && !scalesHost) {
+    return ctx.notConstantError(scalesIndex, "scales", "known at import");
   } else if (ctx.opset() >= 11 && ctx.hasInput(3)) {
     auto sizes = ctx.constantInts(3, "sizes");
     if (failed(sizes))

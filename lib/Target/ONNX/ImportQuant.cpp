@@ -131,14 +131,13 @@ static FailureOr<std::pair<const HostTensor *, const HostTensor *>>
 readScaleAndZeroPoint(NodeContext &ctx, int scaleIndex) {
   const HostTensor *scale = ctx.hostInput(scaleIndex);
   if (!scale)
-    return ctx.error() << "the scale (input " << scaleIndex
-                       << ") must be a constant";
+    return ctx.notConstantError(scaleIndex, "the scale", "a constant");
   const HostTensor *zeroPoint = nullptr;
   if (ctx.hasInput(scaleIndex + 1)) {
     zeroPoint = ctx.hostInput(scaleIndex + 1);
     if (!zeroPoint)
-      return ctx.error() << "the zero point (input " << scaleIndex + 1
-                         << ") must be a constant";
+      return ctx.notConstantError(scaleIndex + 1, "the zero point",
+                                  "a constant");
   }
   return std::make_pair(scale, zeroPoint);
 }
@@ -306,7 +305,8 @@ static FailureOr<Value> unitScaleInput(NodeContext &ctx, int index,
   if (ctx.hasInput(zeroPointIndex)) {
     zeroPoint = ctx.hostInput(zeroPointIndex);
     if (!zeroPoint)
-      return ctx.error() << "the zero point must be a constant";
+      return ctx.notConstantError(zeroPointIndex, "the zero point",
+                                  "a constant");
   }
   // The ONNX type of the operand decides signedness; the zero point has
   // the same type.

@@ -1,8 +1,8 @@
 //===- ImportReductions.cpp - ONNX Reduce* and GlobalMaxPool --------------===//
 //
-// Part of quantc. ReduceMean, ReduceSum and ReduceMax are qc ops; the other
-// reductions are compositions of them with elementwise ops: ReduceMin as
-// -max(-x), ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum and a
+// Part of quantc. ReduceMean, ReduceSum, ReduceMax and ReduceProd are qc ops;
+// the other reductions are compositions of them with elementwise ops: ReduceMin
+// as -max(-x), ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum and a
 // ReduceLogSumExp shifted by the maximum so that it cannot overflow.
 // GlobalMaxPool is ReduceMax over the spatial axes; ArgMax and ArgMin are
 // qc ops.
@@ -102,7 +102,8 @@ enum class ReduceKind {
   L1,
   L2,
   LogSum,
-  LogSumExp
+  LogSumExp,
+  Prod
 };
 } // namespace
 
@@ -119,6 +120,8 @@ static Value buildReduction(OpBuilder &b, Location loc, Value x,
     return reduce<qc::ReduceSumOp>(b, loc, x, r, keep);
   case ReduceKind::Max:
     return reduce<qc::ReduceMaxOp>(b, loc, x, r, keep);
+  case ReduceKind::Prod:
+    return reduce<qc::ReduceProdOp>(b, loc, x, r, keep);
   case ReduceKind::Min: {
     Value negated = qc::NegOp::create(b, loc, x);
     return qc::NegOp::create(b, loc,
@@ -222,6 +225,7 @@ void quantc::onnx_import::registerReductionHandlers(
   handlers["ReduceMean"] = importReduce<ReduceKind::Mean>;
   handlers["ReduceSum"] = importReduce<ReduceKind::Sum>;
   handlers["ReduceMax"] = importReduce<ReduceKind::Max>;
+  handlers["ReduceProd"] = importReduce<ReduceKind::Prod>;
   handlers["ReduceMin"] = importReduce<ReduceKind::Min>;
   handlers["ReduceSumSquare"] = importReduce<ReduceKind::SumSquare>;
   handlers["ReduceL1"] = importReduce<ReduceKind::L1>;

@@ -91,7 +91,7 @@ static LogicalResult finishAxesOp(NodeContext &ctx, const DataInput &data,
 static LogicalResult importReshape(NodeContext &ctx) {
   const HostTensor *target = hostInts(ctx, 1);
   if (!target)
-    return ctx.error() << "the target shape must be known at import";
+    return ctx.notConstantError(1, "the target shape", "known at import");
   if (target->shape.size() != 1)
     return ctx.error() << "the target shape must be a 1-D tensor";
   FailureOr<int64_t> allowZero = ctx.attrInt("allowzero", 0);
@@ -207,6 +207,30 @@ static LogicalResult importTranspose(NodeContext &ctx) {
       return ctx.error() << "perm is not a permutation";
     seen.set(p);
     out.push_back(in[p]);
+  }
+  // Known integers (a pads vector being reordered) transpose on the host.
+  if (const HostTensor *host = ctx.hostInput(0);
+      host && !host->isFloat() && host->fullyKnown()) {
+    HostTensor result;
+    result.shape = out;
+    result.dataType = host->dataType;
+    result.ints.resize(host->ints.size());
+    SmallVector<int64_t> inStrides(in.size(), 1), index(out.size(), 0);
+    for (int64_t d = static_cast<int64_t>(in.size()) - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * in[d + 1];
+    for (size_t flat = 0; flat < result.ints.size(); ++flat) {
+      int64_t source = 0;
+      for (size_t d = 0; d < out.size(); ++d)
+        source += index[d] * inStrides[perm[d]];
+      result.ints[flat] = host->ints[source];
+      for (int64_t d = static_cast<int64_t>(out.size()) - 1; d >= 0; --d) {
+        if (++index[d] < out[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    ctx.setHostOutput(0, std::move(result));
+    return success();
   }
   auto type = RankedTensorType::get(out, input->getType().getElementType());
   ctx.setOutput(0, qc::TransposeOp::create(ctx.builder(), ctx.loc(), type,
@@ -408,18 +432,39 @@ static LogicalResult importSlice(NodeContext &ctx) {
       return ctx.error() << "steps must be non-zero";
     out[*axis] = qc::sliceExtent(in[*axis], starts[i], ends[i], steps[i]);
   }
-  // Slicing a known 1-D shape vector.
-  if (host && in.size() == 1) {
-    int64_t dim = in[0], start = starts[0], step = steps[0];
-    if (start < 0)
-      start += dim;
-    start = step > 0 ? std::clamp<int64_t>(start, 0, dim)
-                     : std::clamp<int64_t>(start, 0, dim - 1);
+  // Slicing known integers (shape vectors, pads being reordered) on the
+  // host: output index k of a sliced axis reads start + k * step.
+  if (host && !host->isFloat() && llvm::none_of(out, ShapedType::isDynamic)) {
+    int64_t rank = in.size();
+    SmallVector<int64_t> first(rank, 0), stride(rank, 1), inStrides(rank, 1);
+    for (size_t i = 0; i < axes.size(); ++i) {
+      int64_t dim = in[axes[i]], start = starts[i], step = steps[i];
+      if (start < 0)
+        start += dim;
+      first[axes[i]] = step > 0 ? std::clamp<int64_t>(start, 0, dim)
+                                : std::clamp<int64_t>(start, 0, dim - 1);
+      stride[axes[i]] = step;
+    }
+    for (int64_t d = rank - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * in[d + 1];
     HostTensor result;
     result.dataType = host->dataType;
-    for (int64_t k = 0; k < out[0]; ++k)
-      result.ints.push_back(host->ints[start + k * step]);
     result.shape = out;
+    int64_t count = 1;
+    for (int64_t d : out)
+      count *= d;
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t flat = 0; flat < count; ++flat) {
+      int64_t source = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        source += (first[d] + index[d] * stride[d]) * inStrides[d];
+      result.ints.push_back(host->ints[source]);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < out[d])
+          break;
+        index[d] = 0;
+      }
+    }
     ctx.setHostOutput(0, std::move(result));
     return success();
   }

@@ -23,6 +23,11 @@ llvm::cl::list<std::string> inputShapes(
     llvm::cl::desc("static shape for a model input, e.g. x=1x3x224x224 "
                    "(? or -1 keeps a dimension dynamic); repeatable"),
     llvm::cl::value_desc("name=DxD..."));
+llvm::cl::list<std::string> boundInputs(
+    "bind-input",
+    llvm::cl::desc("fix a model input to literal values at import, e.g. "
+                   "shape=1,-1 (it becomes a constant); repeatable"),
+    llvm::cl::value_desc("name=v1,v2,..."));
 } // namespace
 
 void quantc::registerONNXImportTranslation() {
@@ -33,6 +38,13 @@ void quantc::registerONNXImportTranslation() {
         ONNXImportOptions options;
         for (const std::string &text : inputShapes) {
           std::string error = parseInputShapeOption(text, options);
+          if (!error.empty()) {
+            emitError(UnknownLoc::get(context)) << error;
+            return {};
+          }
+        }
+        for (const std::string &text : boundInputs) {
+          std::string error = parseBindInputOption(text, options);
           if (!error.empty()) {
             emitError(UnknownLoc::get(context)) << error;
             return {};

@@ -16,13 +16,17 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <functional>
 #include <queue>
+#include <set>
 
 using namespace mlir;
 using namespace quantc;
@@ -92,12 +96,34 @@ const HostTensor *NodeContext::hostInput(int i) {
   return imported && imported->host ? &*imported->host : nullptr;
 }
 
+InFlightDiagnostic NodeContext::notConstantError(int i, StringRef what,
+                                                 StringRef kind) {
+  InFlightDiagnostic diag = error()
+                            << what << " (input " << i << ") must be " << kind;
+  ImportedValue *imported =
+      hasInput(i) ? importer.lookup(nodeProto.input(i)) : nullptr;
+  if (!imported || !imported->value)
+    return diag;
+  SmallVector<std::string> inputs =
+      importer.graphInputsFeeding(imported->value);
+  if (inputs.empty())
+    return diag;
+  diag << "; it depends on the graph input" << (inputs.size() > 1 ? "s " : " ");
+  llvm::interleaveComma(inputs, diag, [&](const std::string &name) {
+    diag << "'" << name << "'";
+  });
+  diag << ": fix " << (inputs.size() > 1 ? "them" : "it")
+       << " when compiling with";
+  for (const std::string &name : inputs)
+    diag << " --bind-input " << name << "=VALUES|FILE";
+  return diag;
+}
+
 FailureOr<std::vector<int64_t>> NodeContext::constantInts(int i,
                                                           StringRef what) {
   const HostTensor *host = hostInput(i);
   if (!host || host->isFloat())
-    return error() << what << " (input " << i
-                   << ") must be an integer constant";
+    return notConstantError(i, what, "an integer constant");
   if (!host->fullyKnown())
     return error() << what << " (input " << i
                    << ") depends on dynamic dimensions; give the model's "
@@ -109,8 +135,7 @@ FailureOr<std::vector<double>> NodeContext::constantFloats(int i,
                                                            StringRef what) {
   const HostTensor *host = hostInput(i);
   if (!host || !host->isFloat())
-    return error() << what << " (input " << i
-                   << ") must be a floating-point constant";
+    return notConstantError(i, what, "a floating-point constant");
   return host->floats;
 }
 
@@ -278,11 +303,37 @@ GraphImporter::GraphImporter(ModuleOp module, const ONNXImportOptions &options,
   registerReductionHandlers(handlers);
   registerShapeHandlers(handlers);
   registerQuantHandlers(handlers);
+  registerControlFlowHandlers(handlers);
+  registerRecurrentHandlers(handlers);
+  registerTensorOpHandlers(handlers);
+  registerNormalizationHandlers(handlers);
+  registerEinsumHandlers(handlers);
 }
 
 ImportedValue *GraphImporter::lookup(const std::string &name) {
   auto it = values.find(name);
   return it == values.end() ? nullptr : &it->second;
+}
+
+SmallVector<std::string> GraphImporter::graphInputsFeeding(Value value) {
+  llvm::DenseSet<Value> seen;
+  SmallVector<Value> work{value};
+  llvm::SmallSetVector<unsigned, 4> arguments;
+  while (!work.empty()) {
+    Value next = work.pop_back_val();
+    if (!seen.insert(next).second)
+      continue;
+    if (auto argument = dyn_cast<BlockArgument>(next)) {
+      arguments.insert(argument.getArgNumber());
+      continue;
+    }
+    for (Value operand : next.getDefiningOp()->getOperands())
+      work.push_back(operand);
+  }
+  SmallVector<std::string> names;
+  for (unsigned argument : arguments)
+    names.push_back(inputNames[argument]);
+  return names;
 }
 
 void GraphImporter::define(const std::string &name, ImportedValue value) {
@@ -398,6 +449,47 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, element);
 }
 
+/// Names in first-read order, each once.
+using NameSet = llvm::SetVector<std::string, std::vector<std::string>,
+                                std::set<std::string>>;
+
+/// Collects into `reads` the values `graph` reads without defining them.
+static void collectFreeNames(const onnx::GraphProto &graph, NameSet &reads) {
+  llvm::StringSet<> defined;
+  for (const auto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const auto &input : graph.input())
+    defined.insert(input.name());
+  for (const auto &node : graph.node())
+    for (const auto &output : node.output())
+      defined.insert(output);
+  for (const auto &node : graph.node()) {
+    NameSet nodeInputs;
+    for (const auto &input : node.input())
+      nodeInputs.insert(input);
+    for (const auto &attr : node.attribute())
+      if (attr.has_g())
+        collectFreeNames(attr.g(), nodeInputs);
+    for (const std::string &input : nodeInputs)
+      if (!input.empty() && !defined.contains(input))
+        reads.insert(input);
+  }
+}
+
+/// The values a node reads: its inputs and what its subgraphs (an If's
+/// branches) read from the enclosing graph, so that it is ordered after
+/// their producers.
+static NameSet nodeReads(const onnx::NodeProto &node) {
+  NameSet reads;
+  for (const auto &input : node.input())
+    if (!input.empty())
+      reads.insert(input);
+  for (const auto &attr : node.attribute())
+    if (attr.has_g())
+      collectFreeNames(attr.g(), reads);
+  return reads;
+}
+
 /// Validates the graph and returns the node order to import in. All errors
 /// of one kind are reported together.
 LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
@@ -428,20 +520,36 @@ LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
     for (const auto &output : graph.node(i).output())
       if (failed(defineName(output, i)))
         return failure();
+  // A subgraph reads the enclosing graphs' values but must not redefine
+  // them.
+  for (const auto &entry : producer)
+    if (values.count(entry.getKey()))
+      return emitError(nameLoc(entry.getKey()))
+             << "value '" << entry.getKey()
+             << "' is defined more than once (a subgraph redefines it)";
 
-  // Operators must be supported: list every unsupported type with its nodes.
+  // Operators must be supported, subgraphs' included: list every
+  // unsupported type with its nodes.
   std::vector<std::pair<std::string, SmallVector<std::string>>> unsupported;
   llvm::StringMap<size_t> unsupportedIndex;
-  for (const auto &node : graph.node()) {
-    std::string key = handlerKey(node);
-    if (handlers.count(key))
-      continue;
-    auto [it, inserted] = unsupportedIndex.try_emplace(key, unsupported.size());
-    if (inserted)
-      unsupported.push_back({key, {}});
-    unsupported[it->second].second.push_back(
-        node.name().empty() ? "<unnamed>" : node.name());
-  }
+  std::function<void(const onnx::GraphProto &)> collect =
+      [&](const onnx::GraphProto &body) {
+        for (const auto &node : body.node()) {
+          for (const auto &attr : node.attribute())
+            if (attr.has_g())
+              collect(attr.g());
+          std::string key = handlerKey(node);
+          if (handlers.count(key))
+            continue;
+          auto [it, inserted] =
+              unsupportedIndex.try_emplace(key, unsupported.size());
+          if (inserted)
+            unsupported.push_back({key, {}});
+          unsupported[it->second].second.push_back(
+              node.name().empty() ? "<unnamed>" : node.name());
+        }
+      };
+  collect(graph);
   if (!unsupported.empty()) {
     InFlightDiagnostic diag = emitError(fileLoc)
                               << "unsupported ONNX operators: ";
@@ -462,14 +570,15 @@ LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
   std::vector<int> pending(graph.node_size(), 0);
   std::vector<std::vector<int>> consumers(graph.node_size());
   for (int i = 0; i < graph.node_size(); ++i) {
-    for (const auto &input : graph.node(i).input()) {
-      if (input.empty())
-        continue;
+    for (const std::string &input : nodeReads(graph.node(i))) {
       auto it = producer.find(input);
-      if (it == producer.end())
+      if (it == producer.end()) {
+        if (values.count(input))
+          continue; // defined by an enclosing graph
         return emitError(nameLoc(graph.node(i).name()))
                << graph.node(i).op_type() << " node '" << graph.node(i).name()
                << "' reads '" << input << "', which nothing defines";
+      }
       if (it->second >= 0) {
         ++pending[i];
         consumers[it->second].push_back(i);
@@ -501,12 +610,52 @@ LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
     return failure();
   }
   for (const auto &output : graph.output())
-    if (!producer.count(output.name()))
+    if (!producer.count(output.name()) && !values.count(output.name()))
       return emitError(nameLoc(output.name()))
              << "graph output '" << output.name() << "' is never defined";
   if (graph.output_size() == 0)
     return emitError(fileLoc) << "the graph has no outputs";
   return success();
+}
+
+LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph,
+                                         ArrayRef<int> order) {
+  for (int index : order) {
+    const onnx::NodeProto &node = graph.node(index);
+    llvm::StringRef domain = node.domain();
+    bool microsoft = domain == "com.microsoft";
+    Location loc =
+        nameLoc(node.output_size() && !node.output(0).empty() ? node.output(0)
+                                                              : node.name());
+    // A default-domain node of opset 1 to 6 is read in its opset-7 form.
+    onnx::NodeProto upgraded;
+    const onnx::NodeProto *current = &node;
+    int64_t nodeOpset = microsoft ? microsoftOpset : opset;
+    bool defaultDomain = domain.empty() || domain == "ai.onnx";
+    if (defaultDomain && nodeOpset < kFirstModernOpset) {
+      if (failed(upgradeLegacyNode(*this, node, opset, loc, upgraded)))
+        return failure();
+      current = &upgraded;
+      nodeOpset = kFirstModernOpset;
+    }
+    NodeContext ctx(*this, *current, nodeOpset, loc);
+    if (failed(handlers.lookup(handlerKey(*current))(ctx)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph) {
+  std::vector<int> order;
+  if (failed(checkGraph(graph, order)))
+    return failure();
+  for (const auto &init : graph.initializer()) {
+    Location loc = nameLoc(init.name());
+    if (failed(createConstant(init, init.name(), loc,
+                              [&] { return emitError(loc); })))
+      return failure();
+  }
+  return importNodes(graph, order);
 }
 
 LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
@@ -542,6 +691,7 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
       options.functionName, opBuilder.getFunctionType(inputTypes, {}));
   Block *body = func.addEntryBlock();
   for (auto [arg, input] : llvm::zip_equal(body->getArguments(), inputs)) {
+    inputNames.push_back(input->name());
     arg.setLoc(nameLoc(input->name()));
     define(input->name(),
            {arg, std::nullopt, input->type().tensor_type().elem_type()});
@@ -555,28 +705,8 @@ LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
       return failure();
   }
 
-  for (int index : order) {
-    const onnx::NodeProto &node = graph.node(index);
-    llvm::StringRef domain = node.domain();
-    bool microsoft = domain == "com.microsoft";
-    Location loc = nameLoc(node.output_size() && !node.output(0).empty()
-                               ? node.output(0)
-                               : node.name());
-    // A default-domain node of opset 1 to 6 is read in its opset-7 form.
-    onnx::NodeProto upgraded;
-    const onnx::NodeProto *current = &node;
-    int64_t nodeOpset = microsoft ? microsoftOpset : opset;
-    bool defaultDomain = domain.empty() || domain == "ai.onnx";
-    if (defaultDomain && nodeOpset < kFirstModernOpset) {
-      if (failed(upgradeLegacyNode(*this, node, opset, loc, upgraded)))
-        return failure();
-      current = &upgraded;
-      nodeOpset = kFirstModernOpset;
-    }
-    NodeContext ctx(*this, *current, nodeOpset, loc);
-    if (failed(handlers.lookup(handlerKey(*current))(ctx)))
-      return failure();
-  }
+  if (failed(importNodes(graph, order)))
+    return failure();
 
   SmallVector<Value> results;
   for (const auto &output : graph.output()) {
@@ -680,6 +810,9 @@ OwningOpRef<ModuleOp> quantc::importONNX(llvm::MemoryBufferRef buffer,
   }
   int64_t opset, microsoftOpset;
   if (failed(readOpsets(model, fileLoc, opset, microsoftOpset)))
+    return {};
+
+  if (failed(bindInputs(*model.mutable_graph(), options, fileLoc)))
     return {};
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);

@@ -83,11 +83,12 @@ std::optional<int64_t> quantc::onnx_export::requiredOpset(Operation *op,
                 qc::ConvTranspose2DOp, qc::SoftmaxOp, qc::BatchNormOp,
                 qc::MaxPool2DOp, qc::AvgPool2DOp, qc::GlobalAvgPoolOp,
                 qc::ReduceMeanOp, qc::ReduceSumOp, qc::ReduceMaxOp,
-                qc::TransposeOp, qc::ConcatOp, qc::FlattenOp, qc::SqueezeOp,
-                qc::UnsqueezeOp, qc::SliceOp, qc::ResizeOp, qc::PadOp,
-                qc::SplitOp, qc::GatherOp, qc::ObserveOp, qc::QuantizeOp,
-                qc::DequantizeOp, qc::RequantizeOp, quant::StorageCastOp,
-                func::ReturnOp>([](Operation *) { return true; })
+                qc::ReduceProdOp, qc::TransposeOp, qc::ConcatOp, qc::FlattenOp,
+                qc::SqueezeOp, qc::UnsqueezeOp, qc::SliceOp, qc::ResizeOp,
+                qc::PadOp, qc::SplitOp, qc::GatherOp, qc::ObserveOp,
+                qc::QuantizeOp, qc::DequantizeOp, qc::RequantizeOp,
+                quant::StorageCastOp, func::ReturnOp>(
+              [](Operation *) { return true; })
           .Default([&](Operation *other) {
             return other->hasTrait<OpTrait::ConstantLike>();
           });
@@ -460,14 +461,15 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         addIntAttribute(**node, "count_include_pad", pool.getCountIncludePad());
         return success();
       })
-      .Case<qc::ReduceMeanOp, qc::ReduceSumOp, qc::ReduceMaxOp>(
-          [&](auto reduce) {
-            StringRef opType = isa<qc::ReduceMeanOp>(op)  ? "ReduceMean"
-                               : isa<qc::ReduceSumOp>(op) ? "ReduceSum"
-                                                          : "ReduceMax";
-            return exportReduce(reduce, opType, reduce.getAxes(),
-                                reduce.getKeepdims());
-          })
+      .Case<qc::ReduceMeanOp, qc::ReduceSumOp, qc::ReduceMaxOp,
+            qc::ReduceProdOp>([&](auto reduce) {
+        StringRef opType = isa<qc::ReduceMeanOp>(op)   ? "ReduceMean"
+                           : isa<qc::ReduceSumOp>(op)  ? "ReduceSum"
+                           : isa<qc::ReduceProdOp>(op) ? "ReduceProd"
+                                                       : "ReduceMax";
+        return exportReduce(reduce, opType, reduce.getAxes(),
+                            reduce.getKeepdims());
+      })
       .Case([&](qc::ReshapeOp reshape) {
         SmallVector<int64_t> shape;
         for (int64_t dim : reshape.getType().getShape())

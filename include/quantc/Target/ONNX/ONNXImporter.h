@@ -24,10 +24,25 @@ class MLIRContext;
 
 namespace quantc {
 
+/// Contents fixed at import for a graph input (`--bind-input`): either a
+/// tensor (`dataType`, `shape`, little-endian `rawData`, as read from a
+/// .npy or .pb file) or, with `dataType` 0, literal numbers taken in the
+/// input's declared element type and shape.
+struct BoundInput {
+  int32_t dataType = 0;
+  llvm::SmallVector<int64_t> shape;
+  std::string rawData;
+  llvm::SmallVector<std::string> literal;
+};
+
 struct ONNXImportOptions {
   /// Static shapes that replace graph-input shapes (symbolic dims included),
   /// keyed by input name. A dimension of -1 stays dynamic.
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Graph inputs that become constants, keyed by name: what they determine
+  /// (a Reshape's shape, an axis, the branch an If takes) is then known when
+  /// compiling, and they are no longer arguments of the function.
+  llvm::StringMap<BoundInput> boundInputs;
   /// Folder that external-data locations are resolved in. Empty: external
   /// data is refused.
   std::string modelDirectory;
@@ -51,8 +66,13 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNXFile(llvm::StringRef path,
 std::string parseInputShapeOption(llvm::StringRef text,
                                   ONNXImportOptions &options);
 
-/// Registers `--import-onnx` (with `--input-shape`) for mlir-translate-style
-/// tools.
+/// Parses "name=v1,v2,..." (literal numbers) into `options.boundInputs`.
+/// Returns an error message, or an empty string on success.
+std::string parseBindInputOption(llvm::StringRef text,
+                                 ONNXImportOptions &options);
+
+/// Registers `--import-onnx` (with `--input-shape` and `--bind-input`) for
+/// mlir-translate-style tools.
 void registerONNXImportTranslation();
 
 } // namespace quantc

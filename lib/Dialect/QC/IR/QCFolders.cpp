@@ -11,6 +11,7 @@
 #include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -251,6 +252,13 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
     if (getType().hasStaticShape())
       return dense.reshape(getType());
+  // Imported weights are resource blobs: the reshaped constant shares the
+  // blob (a 1-D convolution's weight lifted to 2-D stays a constant the
+  // quantizer sees).
+  if (auto blob =
+          dyn_cast_if_present<DenseResourceElementsAttr>(adaptor.getInput()))
+    if (getType().hasStaticShape())
+      return DenseResourceElementsAttr::get(getType(), blob.getRawHandle());
   return {};
 }
 

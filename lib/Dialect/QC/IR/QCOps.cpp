@@ -514,6 +514,9 @@ LogicalResult ReduceSumOp::verify() {
 LogicalResult ReduceMaxOp::verify() {
   return verifyReduction(*this, getInput(), getAxes(), getKeepdims());
 }
+LogicalResult ReduceProdOp::verify() {
+  return verifyReduction(*this, getInput(), getAxes(), getKeepdims());
+}
 
 //===----------------------------------------------------------------------===//
 // Shape and data movement

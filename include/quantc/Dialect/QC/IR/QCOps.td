@@ -621,6 +621,7 @@ class QC_ReduceOp<string mnemonic, string onnxName>
 def QC_ReduceMeanOp : QC_ReduceOp<"reduce_mean", "ReduceMean">;
 def QC_ReduceSumOp : QC_ReduceOp<"reduce_sum", "ReduceSum">;
 def QC_ReduceMaxOp : QC_ReduceOp<"reduce_max", "ReduceMax">;
+def QC_ReduceProdOp : QC_ReduceOp<"reduce_prod", "ReduceProd">;
 
 class QC_ArgReduceOp<string mnemonic, string onnxName, string extremum>
     : QC_Op<mnemonic, [Pure]> {

@@ -1,0 +1,141 @@
+//===- QCBuilder.h - qc ops for importers that decompose a node -*- C++ -*-===//
+//
+// Part of quantc. Private to lib/Target/ONNX. The importers that build an
+// ONNX node out of several qc ops (LSTM, Einsum, DepthToSpace, OneHot, ...)
+// compute result types the same way; these helpers do it once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_LIB_TARGET_ONNX_QCBUILDER_H
+#define QUANTC_LIB_TARGET_ONNX_QCBUILDER_H
+
+#include "quantc/Dialect/QC/IR/QCOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace quantc::onnx_import {
+
+class QCBuilder {
+public:
+  QCBuilder(mlir::OpBuilder &b, mlir::Location loc) : b(b), loc(loc) {}
+
+  static llvm::ArrayRef<int64_t> shapeOf(mlir::Value x) {
+    return mlir::cast<mlir::RankedTensorType>(x.getType()).getShape();
+  }
+  static mlir::Type elementOf(mlir::Value x) {
+    return mlir::cast<mlir::RankedTensorType>(x.getType()).getElementType();
+  }
+
+  /// A splat constant of `shape` (a scalar when empty).
+  mlir::Value splat(mlir::Type element, llvm::ArrayRef<int64_t> shape,
+                    double value) {
+    auto type = mlir::RankedTensorType::get(shape, element);
+    mlir::Attribute attr =
+        mlir::isa<mlir::FloatType>(element)
+            ? mlir::Attribute(b.getFloatAttr(element, value))
+            : mlir::Attribute(b.getIntegerAttr(element, int64_t(value)));
+    return qc::ConstantOp::create(b, loc, type,
+                                  mlir::DenseElementsAttr::get(type, attr));
+  }
+  /// A splat of an integer `element` (exact for every int64 value).
+  mlir::Value splatInt(mlir::Type element, llvm::ArrayRef<int64_t> shape,
+                       int64_t value) {
+    auto type = mlir::RankedTensorType::get(shape, element);
+    return qc::ConstantOp::create(
+        b, loc, type,
+        mlir::DenseElementsAttr::get(type, b.getIntegerAttr(element, value)));
+  }
+  /// 0, 1, ..., n-1 along `axis` of a rank-`rank` constant (extent 1
+  /// elsewhere).
+  mlir::Value iota(mlir::Type element, int64_t rank, int64_t axis, int64_t n) {
+    llvm::SmallVector<int64_t> shape(rank, 1);
+    shape[axis] = n;
+    auto type = mlir::RankedTensorType::get(shape, element);
+    llvm::SmallVector<mlir::Attribute> values;
+    for (int64_t i = 0; i < n; ++i)
+      values.push_back(mlir::isa<mlir::FloatType>(element)
+                           ? mlir::Attribute(b.getFloatAttr(element, i))
+                           : mlir::Attribute(b.getIntegerAttr(element, i)));
+    return qc::ConstantOp::create(b, loc, type,
+                                  mlir::DenseElementsAttr::get(type, values));
+  }
+  mlir::Value slice(mlir::Value x, int64_t axis, int64_t start, int64_t end) {
+    llvm::SmallVector<int64_t> shape(shapeOf(x));
+    shape[axis] = end - start;
+    return qc::SliceOp::create(
+        b, loc, mlir::RankedTensorType::get(shape, elementOf(x)), x,
+        b.getDenseI64ArrayAttr({start}), b.getDenseI64ArrayAttr({end}),
+        b.getDenseI64ArrayAttr({axis}), b.getDenseI64ArrayAttr({1}));
+  }
+  mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> shape) {
+    if (shapeOf(x) == shape)
+      return x;
+    return qc::ReshapeOp::create(
+        b, loc, mlir::RankedTensorType::get(shape, elementOf(x)), x);
+  }
+  mlir::Value transpose(mlir::Value x, llvm::ArrayRef<int64_t> perm) {
+    llvm::ArrayRef<int64_t> in = shapeOf(x);
+    llvm::SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(in[p]);
+    return qc::TransposeOp::create(
+        b, loc, mlir::RankedTensorType::get(shape, elementOf(x)), x,
+        b.getDenseI64ArrayAttr(perm));
+  }
+  mlir::Value concat(llvm::ArrayRef<mlir::Value> parts, int64_t axis) {
+    if (parts.size() == 1)
+      return parts.front();
+    llvm::SmallVector<int64_t> shape(shapeOf(parts.front()));
+    shape[axis] = 0;
+    for (mlir::Value part : parts)
+      shape[axis] += shapeOf(part)[axis];
+    return qc::ConcatOp::create(
+        b, loc, mlir::RankedTensorType::get(shape, elementOf(parts.front())),
+        parts, b.getI64IntegerAttr(axis));
+  }
+  /// An elementwise binary op on operands whose shapes broadcast to the
+  /// shape of the one of higher rank (a scalar or a trailing vector
+  /// against a tensor, or equal shapes).
+  template <typename OpTy>
+  mlir::Value binary(mlir::Value lhs, mlir::Value rhs) {
+    auto lhsType = mlir::cast<mlir::RankedTensorType>(lhs.getType());
+    auto rhsType = mlir::cast<mlir::RankedTensorType>(rhs.getType());
+    return OpTy::create(
+        b, loc, lhsType.getRank() >= rhsType.getRank() ? lhsType : rhsType, lhs,
+        rhs);
+  }
+  mlir::Value add(mlir::Value lhs, mlir::Value rhs) {
+    return binary<qc::AddOp>(lhs, rhs);
+  }
+  mlir::Value sub(mlir::Value lhs, mlir::Value rhs) {
+    return binary<qc::SubOp>(lhs, rhs);
+  }
+  mlir::Value mul(mlir::Value lhs, mlir::Value rhs) {
+    return binary<qc::MulOp>(lhs, rhs);
+  }
+  mlir::Value div(mlir::Value lhs, mlir::Value rhs) {
+    return binary<qc::DivOp>(lhs, rhs);
+  }
+  /// `lhs predicate rhs` as i1, shaped like `resultShape`.
+  mlir::Value compare(qc::ComparePredicate predicate, mlir::Value lhs,
+                      mlir::Value rhs, llvm::ArrayRef<int64_t> resultShape) {
+    return qc::CompareOp::create(
+        b, loc, mlir::RankedTensorType::get(resultShape, b.getI1Type()),
+        qc::ComparePredicateAttr::get(b.getContext(), predicate), lhs, rhs,
+        mlir::UnitAttr());
+  }
+  mlir::Value where(mlir::Value condition, mlir::Value x, mlir::Value y,
+                    llvm::ArrayRef<int64_t> resultShape) {
+    return qc::WhereOp::create(
+        b, loc, mlir::RankedTensorType::get(resultShape, elementOf(x)),
+        condition, x, y);
+  }
+
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+};
+
+} // namespace quantc::onnx_import
+
+#endif // QUANTC_LIB_TARGET_ONNX_QCBUILDER_H
