@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Runs an ONNX model with onnxruntime-node (one intra-op thread, or
-// --threads=N) on .npy inputs and writes every output as OUTDIR/<name>.npy,
-// and the mean latency of RUNS runs to OUTDIR/ort_latency_ms.txt.
-// With --optimized=FILE, ORT also saves the graph it runs (its fusions:
-// QLinearConv, QLinearMatMul, ...) as FILE; with --literal, ORT runs the
-// graph as written (graph optimizations disabled: no fusions).
+// --threads=N) on .npy inputs (float32 or int64) and writes every output as
+// OUTDIR/<name>.npy, and the mean latency of RUNS runs to
+// OUTDIR/ort_latency_ms.txt. With --optimized=FILE, ORT also saves the graph it
+// runs (its fusions: QLinearConv, QLinearMatMul, ...) as FILE; with --literal,
+// ORT runs the graph as written (graph optimizations disabled: no fusions).
 // usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS [--threads=N]
 //            [--optimized=FILE] [--literal] name=file.npy...
 const fs = require('fs');
@@ -20,12 +20,15 @@ function readNpy(file) {
   const buf = fs.readFileSync(file);
   const headerLen = buf.readUInt16LE(8);
   const header = buf.toString('latin1', 10, 10 + headerLen);
-  if (!header.includes("'<f4'")) throw new Error(file + ': expected float32');
+  const int64 = header.includes("'<i8'");
+  if (!int64 && !header.includes("'<f4'"))
+    throw new Error(file + ': expected float32 or int64');
   const shape = header.match(/'shape': \(([^)]*)\)/)[1]
       .split(',').map(s => s.trim()).filter(s => s).map(Number);
-  const data = new Float32Array(buf.buffer.slice(
-      buf.byteOffset + 10 + headerLen, buf.byteOffset + buf.length));
-  return new ort.Tensor('float32', data, shape);
+  const bytes = buf.buffer.slice(buf.byteOffset + 10 + headerLen,
+                                 buf.byteOffset + buf.length);
+  return int64 ? new ort.Tensor('int64', new BigInt64Array(bytes), shape)
+               : new ort.Tensor('float32', new Float32Array(bytes), shape);
 }
 
 function writeNpy(file, tensor) {

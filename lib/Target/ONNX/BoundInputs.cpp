@@ -35,6 +35,27 @@ std::string quantc::parseBindInputOption(StringRef text,
   return "";
 }
 
+/// The values of an integer type TensorProto keeps in int32_data.
+static std::optional<std::pair<int64_t, int64_t>>
+int32FieldRange(int32_t dataType) {
+  switch (dataType) {
+  case kBool:
+    return std::make_pair(0, 1);
+  case kInt8:
+    return std::make_pair(INT8_MIN, INT8_MAX);
+  case kUint8:
+    return std::make_pair(0, UINT8_MAX);
+  case kInt16:
+    return std::make_pair(INT16_MIN, INT16_MAX);
+  case kUint16:
+    return std::make_pair(0, UINT16_MAX);
+  case kInt32:
+    return std::make_pair(INT32_MIN, INT32_MAX);
+  default:
+    return std::nullopt;
+  }
+}
+
 /// Writes one literal into the TensorProto field for `dataType`; false if
 /// the text is not a number of that type.
 static bool appendLiteral(onnx::TensorProto &tensor, int32_t dataType,
@@ -74,37 +95,13 @@ static bool appendLiteral(onnx::TensorProto &tensor, int32_t dataType,
   int64_t value;
   if (text.getAsInteger(10, value))
     return false;
-  switch (dataType) {
-  case kInt64:
+  if (dataType == kInt64) {
     tensor.add_int64_data(value);
     return true;
-  case kBool:
-    if (value != 0 && value != 1)
-      return false;
-    break;
-  case kInt8:
-    if (value < INT8_MIN || value > INT8_MAX)
-      return false;
-    break;
-  case kUint8:
-    if (value < 0 || value > UINT8_MAX)
-      return false;
-    break;
-  case kInt16:
-    if (value < INT16_MIN || value > INT16_MAX)
-      return false;
-    break;
-  case kUint16:
-    if (value < 0 || value > UINT16_MAX)
-      return false;
-    break;
-  case kInt32:
-    if (value < INT32_MIN || value > INT32_MAX)
-      return false;
-    break;
-  default:
-    return false;
   }
+  std::optional<std::pair<int64_t, int64_t>> range = int32FieldRange(dataType);
+  if (!range || value < range->first || value > range->second)
+    return false;
   tensor.add_int32_data(static_cast<int32_t>(value));
   return true;
 }

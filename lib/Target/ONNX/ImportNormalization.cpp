@@ -183,8 +183,9 @@ static LogicalResult importLRN(NodeContext &ctx) {
   ArrayRef<int64_t> in = input->getType().getShape();
   if (in.size() < 3 || llvm::any_of(in, ShapedType::isDynamic))
     return ctx.error() << "the input must have a static shape (N, C, ...)";
-  if (*size <= 0)
-    return ctx.error() << "size must be positive";
+  if (*size <= 0 || *size > 2 * in[1] + 1)
+    return ctx.error() << "size must be in [1, 2 x channels + 1], got "
+                       << *size;
   // Channel c sums the squares of channels c - floor((size - 1) / 2) to
   // c + ceil((size - 1) / 2), zero outside.
   NormBuilder q(ctx.builder(), ctx.loc());

@@ -320,7 +320,7 @@ LogicalResult Recurrence::import() {
     return ctx.error() << "X and W must have static shapes (give the "
                           "model's inputs with --input-shape)";
   hidden = wShape[1] / gates();
-  if (wShape[1] % gates() != 0)
+  if (hidden == 0 || wShape[1] % gates() != 0)
     return ctx.error() << "W's second dimension " << wShape[1] << " is not "
                        << gates() << " x hidden_size";
   if (failed(readAttributes(wShape[0])))
@@ -332,6 +332,11 @@ LogicalResult Recurrence::import() {
   seq = xShape[0];
   batch = xShape[1];
   inputSize = xShape[2];
+  // Unrolled at import: each step is a dozen ops.
+  constexpr int64_t kMaxSteps = 4096;
+  if (seq > kMaxSteps)
+    return ctx.error() << "the sequence has " << seq << " steps; at most "
+                       << kMaxSteps << " are unrolled";
   auto expectShape = [&](Value value, ArrayRef<int64_t> shape,
                          StringRef what) -> LogicalResult {
     ArrayRef<int64_t> actual =

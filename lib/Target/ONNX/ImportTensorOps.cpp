@@ -22,6 +22,10 @@ using namespace quantc::onnx_import;
 
 using qc::ComparePredicate;
 
+/// Import-time expansions (Tile's copies, EyeLike's and OneHot's constants)
+/// stop here, so that a corrupt model cannot make the importer hang.
+constexpr int64_t kMaxExpandedElements = int64_t(1) << 28;
+
 /// Reads a scalar (or one-element) input known at import.
 static FailureOr<double> constantScalar(NodeContext &ctx, int i,
                                         StringRef what) {
@@ -63,6 +67,8 @@ static LogicalResult importTile(NodeContext &ctx) {
                        << " entries for an input of rank " << rank;
   QCBuilder q(ctx.builder(), ctx.loc());
   Value result = *input;
+  int64_t elements =
+      input->getType().hasStaticShape() ? input->getType().getNumElements() : 1;
   for (int64_t axis = 0; axis < rank; ++axis) {
     int64_t count = (*repeats)[axis];
     if (count < 0)
@@ -70,6 +76,15 @@ static LogicalResult importTile(NodeContext &ctx) {
     if (count == 0)
       return ctx.error() << "repeats of 0 give an empty tensor, which quantc "
                             "does not model";
+    // One concatenated operand per copy.
+    constexpr int64_t kMaxCopies = 4096;
+    if (count > kMaxCopies)
+      return ctx.error() << "repeats above " << kMaxCopies
+                         << " per axis are not supported, got " << count;
+    if (count > kMaxExpandedElements / std::max<int64_t>(elements, 1))
+      return ctx.error() << "the tiled tensor would hold more than 2^28 "
+                            "elements";
+    elements *= count;
     result = q.concat(SmallVector<Value>(count, result), axis);
   }
   ctx.setOutput(0, result, std::nullopt, ctx.inputDataType(0));
@@ -157,6 +172,8 @@ static LogicalResult importEyeLike(NodeContext &ctx) {
   ArrayRef<int64_t> shape = input->getType().getShape();
   if (llvm::any_of(shape, ShapedType::isDynamic))
     return ctx.error() << "the input must have a static shape";
+  if (input->getType().getNumElements() > kMaxExpandedElements)
+    return ctx.error() << "the identity would hold more than 2^28 elements";
   HostTensor host;
   host.shape = Shape(shape);
   host.dataType = *dtype ? *dtype : ctx.inputDataType(0);
@@ -184,8 +201,8 @@ static LogicalResult importOneHot(NodeContext &ctx) {
       failed(axisAttr))
     return failure();
   int64_t depth = static_cast<int64_t>(*depthValue);
-  if (depth <= 0)
-    return ctx.error() << "depth must be positive, got " << depth;
+  if (depth <= 0 || depth > kMaxExpandedElements)
+    return ctx.error() << "depth must be in [1, 2^28], got " << depth;
   if (values->getType().getNumElements() != 2)
     return ctx.error() << "values must hold [off, on]";
   ArrayRef<int64_t> in = indices->getType().getShape();
