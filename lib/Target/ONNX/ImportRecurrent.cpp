@@ -334,6 +334,8 @@ LogicalResult Recurrence::import() {
   inputSize = xShape[2];
   // Unrolled at import: each step is a dozen ops.
   constexpr int64_t kMaxSteps = 4096;
+  if (seq < 1 || batch < 1 || inputSize < 1)
+    return ctx.error() << "X must not be empty";
   if (seq > kMaxSteps)
     return ctx.error() << "the sequence has " << seq << " steps; at most "
                        << kMaxSteps << " are unrolled";

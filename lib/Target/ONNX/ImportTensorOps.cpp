@@ -287,8 +287,9 @@ static LogicalResult importCumSum(NodeContext &ctx) {
   if (!axis)
     return ctx.error() << "axis " << axisValue->front() << " is out of range";
   int64_t n = in[*axis];
-  if (ShapedType::isDynamic(n))
-    return ctx.error() << "the summed dimension must be static";
+  if (ShapedType::isDynamic(n) || n < 1)
+    return ctx.error() << "the summed dimension must be static and not "
+                          "empty";
   // Unrolled: one add per element along the axis.
   constexpr int64_t kMaxUnrolled = 4096;
   if (n > kMaxUnrolled)

@@ -83,7 +83,9 @@ public:
         b, loc, mlir::RankedTensorType::get(shape, elementOf(x)), x,
         b.getDenseI64ArrayAttr(perm));
   }
+  /// `parts` (at least one) concatenated along `axis`.
   mlir::Value concat(llvm::ArrayRef<mlir::Value> parts, int64_t axis) {
+    assert(!parts.empty() && "nothing to concatenate");
     if (parts.size() == 1)
       return parts.front();
     llvm::SmallVector<int64_t> shape(shapeOf(parts.front()));

@@ -77,3 +77,39 @@ Value quantc::qc::createF32Constant(OpBuilder &builder, Location loc,
   auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
   return ConstantOp::create(builder, loc, type, attr);
 }
+
+std::optional<std::vector<char>> quantc::qc::constantBytes(Attribute value,
+                                                           ShapedType type) {
+  if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return std::nullopt;
+  unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+  if (bits % 8 != 0)
+    return std::nullopt;
+  size_t size = size_t(type.getNumElements()) * (bits / 8);
+  if (auto resource = dyn_cast_if_present<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != size)
+      return std::nullopt;
+    return std::vector<char>(blob->getData().begin(), blob->getData().end());
+  }
+  auto dense = dyn_cast_if_present<DenseElementsAttr>(value);
+  if (!dense)
+    return std::nullopt;
+  ArrayRef<char> raw = dense.getRawData();
+  if (dense.isSplat()) {
+    std::vector<char> bytes(size);
+    for (size_t at = 0; at + bits / 8 <= size; at += bits / 8)
+      std::memcpy(bytes.data() + at, raw.data(), bits / 8);
+    return bytes;
+  }
+  if (raw.size() != size)
+    return std::nullopt;
+  return std::vector<char>(raw.begin(), raw.end());
+}
+
+Attribute quantc::qc::resourceAttr(ShapedType type, ArrayRef<char> bytes,
+                                   StringRef name) {
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(uint64_t));
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
+}

@@ -7,12 +7,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace quantc::qc;
@@ -241,6 +244,24 @@ OpFoldResult HadamardOp::fold(FoldAdaptor) {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
+/// A constant with its elements in row-major order under `type` (a
+/// reshape, squeeze or unsqueeze of it); null if it is not a constant.
+/// Resource blobs are shared, not copied.
+static Attribute reshapedConstant(Attribute input, ShapedType type) {
+  if (!type.hasStaticShape())
+    return {};
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(input))
+    return dense.reshape(type);
+  if (auto blob = dyn_cast_if_present<DenseResourceElementsAttr>(input))
+    return DenseResourceElementsAttr::get(type, blob.getRawHandle());
+  return {};
+}
+
+/// Data movement folded on constants makes at most this many bytes (the
+/// weights that exporters slice and concatenate, e.g. an LSTM's gates
+/// reordered; not whole activations).
+constexpr size_t kMaxFoldedBytes = size_t(1) << 28;
+
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
@@ -249,17 +270,10 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
     getInputMutable().assign(inner.getInput());
     return getResult();
   }
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    if (getType().hasStaticShape())
-      return dense.reshape(getType());
   // Imported weights are resource blobs: the reshaped constant shares the
   // blob (a 1-D convolution's weight lifted to 2-D stays a constant the
   // quantizer sees).
-  if (auto blob =
-          dyn_cast_if_present<DenseResourceElementsAttr>(adaptor.getInput()))
-    if (getType().hasStaticShape())
-      return DenseResourceElementsAttr::get(getType(), blob.getRawHandle());
-  return {};
+  return reshapedConstant(adaptor.getInput(), getType());
 }
 
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
@@ -277,10 +291,38 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return {};
 }
 
-OpFoldResult ConcatOp::fold(FoldAdaptor) {
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1)
     return foldToOperand(*this, getInputs().front());
-  return {};
+  // Constants concatenate into a constant: per index before the axis, each
+  // input's block in turn.
+  ShapedType type = getType();
+  if (!type.hasStaticShape() ||
+      type.getNumElements() * type.getElementTypeBitWidth() / 8 >
+          int64_t(kMaxFoldedBytes))
+    return {};
+  int64_t axis = getAxis() < 0 ? getAxis() + type.getRank() : getAxis();
+  SmallVector<std::vector<char>> parts;
+  for (auto [input, value] :
+       llvm::zip_equal(getInputs(), adaptor.getInputs())) {
+    std::optional<std::vector<char>> bytes =
+        constantBytes(value, cast<ShapedType>(input.getType()));
+    if (!bytes)
+      return {};
+    parts.push_back(std::move(*bytes));
+  }
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= type.getDimSize(d);
+  std::vector<char> result;
+  result.reserve(type.getNumElements() * type.getElementTypeBitWidth() / 8);
+  for (int64_t o = 0; o < outer; ++o)
+    for (const std::vector<char> &part : parts) {
+      size_t block = part.size() / outer;
+      result.insert(result.end(), part.begin() + o * block,
+                    part.begin() + (o + 1) * block);
+    }
+  return resourceAttr(type, result, "qc_concat");
 }
 
 OpFoldResult FlattenOp::fold(FoldAdaptor) {
@@ -296,7 +338,9 @@ static SmallVector<int64_t> sortedAxes(ArrayRef<int64_t> axes, int64_t rank) {
   return result;
 }
 
-OpFoldResult SqueezeOp::fold(FoldAdaptor) {
+OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
+  if (Attribute folded = reshapedConstant(adaptor.getInput(), getType()))
+    return folded;
   if (auto unsqueeze = getInput().getDefiningOp<UnsqueezeOp>()) {
     int64_t rank = getInput().getType().getRank();
     if (!getAxes().empty() &&
@@ -306,7 +350,9 @@ OpFoldResult SqueezeOp::fold(FoldAdaptor) {
   return foldToOperand(*this, getInput());
 }
 
-OpFoldResult UnsqueezeOp::fold(FoldAdaptor) {
+OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
+  if (Attribute folded = reshapedConstant(adaptor.getInput(), getType()))
+    return folded;
   if (auto squeeze = getInput().getDefiningOp<SqueezeOp>()) {
     int64_t rank = getType().getRank();
     if (!squeeze.getAxes().empty() &&
@@ -322,13 +368,54 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
   return {};
 }
 
-OpFoldResult SliceOp::fold(FoldAdaptor) {
+/// The slice of a constant: output index k of a sliced axis reads
+/// start + k * step (start clamped as ONNX does).
+static Attribute sliceConstant(SliceOp op, Attribute input) {
+  ShapedType inType = op.getInput().getType(), type = op.getType();
+  if (!type.hasStaticShape() ||
+      type.getNumElements() * type.getElementTypeBitWidth() / 8 >
+          int64_t(kMaxFoldedBytes))
+    return {};
+  std::optional<std::vector<char>> bytes = constantBytes(input, inType);
+  if (!bytes)
+    return {};
+  int64_t rank = type.getRank();
+  size_t width = type.getElementTypeBitWidth() / 8;
+  SmallVector<int64_t> first(rank, 0), stride(rank, 1), inStrides(rank, 1);
+  for (auto [start, axis, step] :
+       llvm::zip_equal(op.getStarts(), op.getAxes(), op.getSteps())) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    int64_t dim = inType.getDimSize(a), s = start < 0 ? start + dim : start;
+    first[a] = step > 0 ? std::clamp<int64_t>(s, 0, dim)
+                        : std::clamp<int64_t>(s, 0, dim - 1);
+    stride[a] = step;
+  }
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * inType.getDimSize(d + 1);
+  std::vector<char> result(type.getNumElements() * width);
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t flat = 0; flat < type.getNumElements(); ++flat) {
+    int64_t source = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      source += (first[d] + index[d] * stride[d]) * inStrides[d];
+    std::memcpy(result.data() + flat * width, bytes->data() + source * width,
+                width);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < type.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  return resourceAttr(type, result, "qc_slice");
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   // With positive steps, a slice that keeps every static extent keeps every
   // element in order; a negative step would reverse them.
-  if (getInput().getType() != getType() || !getType().hasStaticShape() ||
-      llvm::any_of(getSteps(), [](int64_t step) { return step < 0; }))
-    return {};
-  return getInput();
+  if (getInput().getType() == getType() && getType().hasStaticShape() &&
+      llvm::none_of(getSteps(), [](int64_t step) { return step < 0; }))
+    return getInput();
+  return sliceConstant(*this, adaptor.getInput());
 }
 
 //===----------------------------------------------------------------------===//

@@ -25,6 +25,16 @@ std::optional<std::vector<float>> readF32Constant(mlir::Value value);
 /// weights); nullopt otherwise.
 std::optional<std::vector<int8_t>> readI8Constant(mlir::Value value);
 
+/// The row-major bytes of a constant attribute (dense, splats expanded, or
+/// dense_resource) of `type`, whose elements must be whole bytes wide;
+/// nullopt otherwise.
+std::optional<std::vector<char>> constantBytes(mlir::Attribute value,
+                                               mlir::ShapedType type);
+
+/// A dense_resource attribute holding `bytes` (row-major) as `type`.
+mlir::Attribute resourceAttr(mlir::ShapedType type, llvm::ArrayRef<char> bytes,
+                             llvm::StringRef name);
+
 /// A qc.constant holding `values` (row-major) as a dense_resource blob named
 /// after `name`.
 mlir::Value createF32Constant(mlir::OpBuilder &builder, mlir::Location loc,
