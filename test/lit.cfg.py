@@ -69,6 +69,11 @@ image_fuzzer = os.path.join(config.quantc_obj_root, "tools",
 if os.path.isfile(image_fuzzer):
     config.available_features.add("image-input-fuzzer")
     config.substitutions.append(("%image_input_fuzzer", image_fuzzer))
+tensor_fuzzer = os.path.join(config.quantc_obj_root, "tools",
+                             "tensor-file-fuzzer", "tensor-file-fuzzer")
+if os.path.isfile(tensor_fuzzer):
+    config.available_features.add("tensor-file-fuzzer")
+    config.substitutions.append(("%tensor_file_fuzzer", tensor_fuzzer))
 
 config.substitutions.append(("%quant_opt",
                              os.path.join(config.quantc_tools_dir, "quant-opt")))

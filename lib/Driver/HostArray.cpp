@@ -128,7 +128,10 @@ llvm::Expected<HostArray> quantc::readNpy(StringRef path) {
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return fileError(path, "cannot read: " + buffer.getError().message());
-  StringRef bytes = (*buffer)->getBuffer();
+  return parseNpy((*buffer)->getBuffer(), path);
+}
+
+llvm::Expected<HostArray> quantc::parseNpy(StringRef bytes, StringRef path) {
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
     return fileError(path, "not a .npy file");
   unsigned major = static_cast<uint8_t>(bytes[6]);
@@ -215,8 +218,12 @@ llvm::Expected<HostArray> quantc::readTensorProto(StringRef path) {
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return fileError(path, "cannot read: " + buffer.getError().message());
+  return parseTensorProto((*buffer)->getBuffer(), path);
+}
+
+llvm::Expected<HostArray> quantc::parseTensorProto(StringRef bytes,
+                                                   StringRef path) {
   onnx::TensorProto tensor;
-  StringRef bytes = (*buffer)->getBuffer();
   if (!tensor.ParseFromArray(bytes.data(), bytes.size()))
     return fileError(path, "not an ONNX TensorProto");
   std::optional<ElementType> type = fromONNXDataType(tensor.data_type());
@@ -232,21 +239,31 @@ llvm::Expected<HostArray> quantc::readTensorProto(StringRef path) {
   }
   if (!plausibleElementCount(shape))
     return fileError(path, "claims more than 2^34 elements");
-  HostArray array = HostArray::zeros(*type, shape);
-  int64_t count = array.size();
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
   size_t width = elementSize(*type);
+  // The stored values must be there before the array is allocated: a
+  // short corrupt file must not claim gigabytes.
+  int64_t stored = tensor.has_raw_data() ? tensor.raw_data().size() / width
+                   : *type == ElementType::F32 ? tensor.float_data_size()
+                   : *type == ElementType::F64 ? tensor.double_data_size()
+                   : *type == ElementType::I64 ? tensor.int64_data_size()
+                   : *type == ElementType::U32 || *type == ElementType::U64
+                       ? tensor.uint64_data_size()
+                       : tensor.int32_data_size();
+  if (stored != count ||
+      (tensor.has_raw_data() && tensor.raw_data().size() % width != 0))
+    return fileError(path, "holds " + llvm::Twine(stored) +
+                               " values, but the shape needs " +
+                               llvm::Twine(count));
+  HostArray array = HostArray::zeros(*type, shape);
   if (tensor.has_raw_data()) {
-    if (tensor.raw_data().size() != static_cast<size_t>(count) * width)
-      return fileError(path, "raw_data length does not match the shape");
     std::memcpy(array.address(), tensor.raw_data().data(), count * width);
     return array;
   }
   // The typed field each data type keeps its values in.
   auto fill = [&](const auto &values) -> llvm::Expected<HostArray> {
-    if (values.size() != count)
-      return fileError(path, "holds " + llvm::Twine(values.size()) +
-                                 " values, but the shape needs " +
-                                 llvm::Twine(count));
     for (int64_t i = 0; i < count; ++i) {
       if (*type == ElementType::F16) // float16 bits in int32_data
         std::memcpy(array.address() + 2 * i, &values[i], 2);
@@ -262,15 +279,11 @@ llvm::Expected<HostArray> quantc::readTensorProto(StringRef path) {
     return fill(tensor.double_data());
   case ElementType::I64: {
     // Through double would round large ids: copy the integers.
-    if (tensor.int64_data_size() != count)
-      return fileError(path, "int64_data length does not match the shape");
     std::memcpy(array.address(), tensor.int64_data().data(), count * 8);
     return array;
   }
   case ElementType::U32:
   case ElementType::U64: {
-    if (tensor.uint64_data_size() != count)
-      return fileError(path, "uint64_data length does not match the shape");
     for (int64_t i = 0; i < count; ++i) {
       uint64_t v = tensor.uint64_data(i);
       std::memcpy(array.address() + i * width, &v, width);

@@ -66,6 +66,11 @@ llvm::Error writeNpy(llvm::StringRef path, const HostArray &array);
 /// Reads an ONNX TensorProto file of any numeric data type.
 llvm::Expected<HostArray> readTensorProto(llvm::StringRef path);
 
+/// The same readers on bytes in memory; `path` names them in errors.
+llvm::Expected<HostArray> parseNpy(llvm::StringRef bytes, llvm::StringRef path);
+llvm::Expected<HostArray> parseTensorProto(llvm::StringRef bytes,
+                                           llvm::StringRef path);
+
 /// Reads .npy or .pb by extension.
 llvm::Expected<HostArray> readTensorFile(llvm::StringRef path);
 
