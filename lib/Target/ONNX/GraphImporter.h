@@ -182,6 +182,7 @@ void registerRecurrentHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerTensorOpHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerNormalizationHandlers(llvm::StringMap<NodeHandler> &handlers);
 void registerEinsumHandlers(llvm::StringMap<NodeHandler> &handlers);
+void registerIndexingHandlers(llvm::StringMap<NodeHandler> &handlers);
 
 /// Evaluates `fn` elementwise on two integer host tensors with ONNX
 /// broadcasting into a tensor of `resultType`; a dynamic entry makes the

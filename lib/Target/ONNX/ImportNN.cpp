@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "QCBuilder.h"
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
@@ -492,8 +493,13 @@ static LogicalResult importLogSoftmax(NodeContext &ctx) {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-template <bool isMax>
-static LogicalResult importPool(NodeContext &ctx) {
+namespace {
+enum class PoolKind { Max, Average, Lp };
+} // namespace
+
+/// MaxPool, AveragePool, and LpPool as the p-th root of an average of
+/// |x|^p that counts the padding (the sum over the window, scaled).
+template <PoolKind kind> static LogicalResult importPool(NodeContext &ctx) {
   auto input = ctx.floatInput(0);
   if (failed(input))
     return failure();
@@ -506,7 +512,8 @@ static LogicalResult importPool(NodeContext &ctx) {
   Window window;
   FailureOr<int64_t> ceilMode = ctx.attrInt("ceil_mode", 0);
   FailureOr<int64_t> countIncludePad = ctx.attrInt("count_include_pad", 0);
-  if (failed(ceilMode) || failed(countIncludePad) ||
+  FailureOr<int64_t> p = ctx.attrInt("p", 2);
+  if (failed(ceilMode) || failed(countIncludePad) || failed(p) ||
       failed(readKernel(ctx, {}, window)) ||
       failed(readWindow(ctx, in, window)))
     return failure();
@@ -518,7 +525,7 @@ static LogicalResult importPool(NodeContext &ctx) {
   OpBuilder &b = ctx.builder();
   auto type = RankedTensorType::get(out, input->getType().getElementType());
   UnitAttr ceil = *ceilMode ? b.getUnitAttr() : UnitAttr();
-  if constexpr (isMax) {
+  if constexpr (kind == PoolKind::Max) {
     ctx.setOutput(0, qc::MaxPool2DOp::create(
                          b, ctx.loc(), type, *input,
                          b.getDenseI64ArrayAttr(window.kernel),
@@ -527,13 +534,31 @@ static LogicalResult importPool(NodeContext &ctx) {
                          b.getDenseI64ArrayAttr(window.dilations), ceil));
   } else {
     if (llvm::any_of(window.dilations, [](int64_t d) { return d != 1; }))
-      return ctx.error() << "dilated average pooling is not supported";
-    ctx.setOutput(0, qc::AvgPool2DOp::create(
-                         b, ctx.loc(), type, *input,
-                         b.getDenseI64ArrayAttr(window.kernel),
-                         b.getDenseI64ArrayAttr(window.strides),
-                         b.getDenseI64ArrayAttr(window.pads), ceil,
-                         *countIncludePad ? b.getUnitAttr() : UnitAttr()));
+      return ctx.error() << "dilated average and Lp pooling are not supported";
+    bool lp = kind == PoolKind::Lp;
+    if (lp && *p < 1)
+      return ctx.error() << "p must be positive, got " << *p;
+    QCBuilder q(b, ctx.loc());
+    Type element = input->getType().getElementType();
+    Value x = *input;
+    if (lp) {
+      x = qc::AbsOp::create(b, ctx.loc(), x);
+      if (*p != 1)
+        x = q.binary<qc::PowOp>(x, q.splat(element, {}, double(*p)));
+    }
+    Value pooled = qc::AvgPool2DOp::create(
+        b, ctx.loc(), type, x, b.getDenseI64ArrayAttr(window.kernel),
+        b.getDenseI64ArrayAttr(window.strides),
+        b.getDenseI64ArrayAttr(window.pads), ceil,
+        *countIncludePad || lp ? b.getUnitAttr() : UnitAttr());
+    if (lp) {
+      double area = double(window.kernel[0]) * window.kernel[1];
+      pooled = q.mul(pooled, q.splat(element, {}, area));
+      if (*p != 1)
+        pooled =
+            q.binary<qc::PowOp>(pooled, q.splat(element, {}, 1.0 / double(*p)));
+    }
+    ctx.setOutput(0, pooled);
   }
   return success();
 }
@@ -645,10 +670,13 @@ void quantc::onnx_import::registerNNHandlers(
   handlers["Softmax"] = importSoftmax;
   handlers["LogSoftmax"] = importLogSoftmax;
   handlers["MaxPool"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importPool<true>, 1);
+    return importWindow(ctx, importPool<PoolKind::Max>, 1);
   };
   handlers["AveragePool"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importPool<false>, 1);
+    return importWindow(ctx, importPool<PoolKind::Average>, 1);
+  };
+  handlers["LpPool"] = [](NodeContext &ctx) {
+    return importWindow(ctx, importPool<PoolKind::Lp>, 1);
   };
   handlers["GlobalAveragePool"] = importGlobalAveragePool;
   handlers["Resize"] = importResize;

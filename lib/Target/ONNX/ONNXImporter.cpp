@@ -308,6 +308,7 @@ GraphImporter::GraphImporter(ModuleOp module, const ONNXImportOptions &options,
   registerTensorOpHandlers(handlers);
   registerNormalizationHandlers(handlers);
   registerEinsumHandlers(handlers);
+  registerIndexingHandlers(handlers);
 }
 
 ImportedValue *GraphImporter::lookup(const std::string &name) {
@@ -561,6 +562,11 @@ LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
                             diag);
       if (shown < entry.second.size())
         diag << ", ...";
+      if (llvm::is_contained(
+              {"NonZero", "Unique", "Compress", "NonMaxSuppression"},
+              entry.first))
+        diag << "; its output's shape depends on the data, and quantc "
+                "compiles static shapes";
       diag << ")";
     });
     return failure();
