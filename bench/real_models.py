@@ -20,19 +20,13 @@ import numpy as np
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "utils"))
+from e2e import cpu_model  # noqa: E402
 from ort_parity import pattern  # noqa: E402
 import face_detection_accuracy  # noqa: E402
 import vad_accuracy  # noqa: E402
 
 PACKS = os.path.join(ROOT, "third_party/npm/packs")
 ORT = os.path.join(ROOT, "third_party/npm/node_modules/onnxruntime-node")
-
-
-def cpu_model():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def image(shape):

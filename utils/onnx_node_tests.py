@@ -11,13 +11,10 @@ onnx_node_run.py does. Prints one line per class and the
 counts; exits non-zero on any failure.
 """
 import os
-import re
 import subprocess
 import sys
 
-
-# quantc's hint for an input that decides a shape, an axis or a branch.
-BIND_HINT = re.compile(r"--bind-input (\S+?)=VALUES\|FILE")
+import onnx_node_run  # its --bind-input hint pattern
 
 
 def test_values(model):
@@ -50,7 +47,7 @@ def import_binding_as_told(tool, model):
             args.append("--bind-input=%s=%s" % (input_name, literal))
         result = subprocess.run(args, capture_output=True, text=True,
                                 timeout=60)
-        hinted = set(BIND_HINT.findall(result.stderr)) - set(bound)
+        hinted = set(onnx_node_run.BIND_HINT.findall(result.stderr)) - set(bound)
         if result.returncode != 1 or not hinted:
             return result
         values = test_values(model)

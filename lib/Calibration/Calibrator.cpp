@@ -92,13 +92,6 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
   auto main = module.lookupSymbol<mlir::func::FuncOp>("main");
   if (!main)
     return error("the model has no @main");
-  // Samples are read by the inputs' ONNX names (a folder per sample when
-  // there are several).
-  std::vector<SampleInput> inputs(main.getNumArguments());
-  for (auto [i, input] : llvm::enumerate(inputs)) {
-    auto name = main.getArgAttrOfType<mlir::StringAttr>(i, "onnx.name");
-    input.name = name ? name.str() : "input" + std::to_string(i);
-  }
 
   mlir::PassManager probe(module.getContext());
   probe.addPass(qc::createQCInsertObservers());
@@ -125,11 +118,16 @@ quantc::calibrate(mlir::ModuleOp module, llvm::ArrayRef<std::string> samples,
                 reinterpret_cast<void *>(&quantcObserveHook)}});
   if (!model)
     return model.takeError();
-  for (auto [input, type, element] : llvm::zip_equal(
-           inputs, (*model)->inputTypes(), (*model)->inputElementTypes())) {
-    input.shape.assign(type.getShape().begin(), type.getShape().end());
-    input.type = element;
-  }
+  // Samples are read by the inputs' ONNX names (a folder per sample when
+  // there are several).
+  std::vector<SampleInput> inputs;
+  for (auto [name, type, element] :
+       llvm::zip_equal((*model)->inputNames(), (*model)->inputTypes(),
+                       (*model)->inputElementTypes()))
+    inputs.push_back({name,
+                      llvm::SmallVector<int64_t>(type.getShape().begin(),
+                                                 type.getShape().end()),
+                      element});
 
   ProgressCounter progress(options.progress, "calibrating", samples.size());
   active.probes = &probes;

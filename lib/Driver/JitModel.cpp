@@ -165,6 +165,11 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
           .push_back(*element);
     }
   }
+  for (unsigned i = 0; i < main.getNumArguments(); ++i) {
+    auto name = main.getArgAttrOfType<StringAttr>(i, "onnx.name");
+    model->inputNameList.push_back(name ? name.str()
+                                        : "input" + std::to_string(i));
+  }
   for (unsigned i = 0; i < main.getNumResults(); ++i) {
     auto name = main.getResultAttrOfType<StringAttr>(i, "onnx.name");
     model->outputNameList.push_back(name ? name.str()

@@ -75,6 +75,9 @@ public:
   llvm::ArrayRef<ElementType> outputElementTypes() const {
     return outputElements;
   }
+  /// ONNX names of the inputs and outputs ("input<i>", "output<i>" where
+  /// @main has none).
+  llvm::ArrayRef<std::string> inputNames() const { return inputNameList; }
   llvm::ArrayRef<std::string> outputNames() const { return outputNameList; }
 
   /// One timed call of @main (compiled with `profile`): its location's
@@ -94,7 +97,7 @@ private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
   llvm::SmallVector<mlir::RankedTensorType> inputs, outputs;
   llvm::SmallVector<ElementType> inputElements, outputElements;
-  std::vector<std::string> outputNameList;
+  std::vector<std::string> inputNameList, outputNameList;
   std::vector<ProfileSite> profileSites;
 };
 

@@ -30,7 +30,7 @@ struct Term {
 };
 } // namespace
 
-/// Expands "..." into `ellipsisRank` placeholder letters (control
+/// Expands "..." into `ellipsisRank` letters of their own (control
 /// characters, which equations cannot contain), aligned to the right.
 static std::string expandEllipsis(StringRef term, int64_t ellipsisRank,
                                   int64_t maxEllipsis) {
@@ -43,7 +43,8 @@ static std::string expandEllipsis(StringRef term, int64_t ellipsisRank,
   return letters + term.substr(at + 3).str();
 }
 
-static bool isPlaceholder(char c) { return c > 0 && c < 32; }
+/// Whether `c` stands for an ellipsis dimension (see expandEllipsis).
+static bool isEllipsisLetter(char c) { return c > 0 && c < 32; }
 
 /// Sums out the dimensions of `term` whose letters are not in `keep`.
 static Term sumOut(QCBuilder &q, Term term, StringRef keep) {
@@ -79,13 +80,6 @@ static Term permute(QCBuilder &q, Term term, StringRef order) {
   return {q.transpose(term.value, perm), order.str()};
 }
 
-static int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
 /// The product of two terms keeping the letters in `keep` (and the ones
 /// both share that `keep` lists are batch dimensions).
 static Term multiply(QCBuilder &q, Term a, Term b, StringRef keep) {
@@ -110,17 +104,21 @@ static Term multiply(QCBuilder &q, Term a, Term b, StringRef keep) {
   };
   Shape batchDims = dims(a, batch), leftDims = dims(a, left),
         rightDims = dims(b, right), innerDims = dims(a, contracted);
-  Value lhs =
-      q.reshape(permute(q, a, batch + left + contracted).value,
-                {product(batchDims), product(leftDims), product(innerDims)});
-  Value rhs =
-      q.reshape(permute(q, b, batch + contracted + right).value,
-                {product(batchDims), product(innerDims), product(rightDims)});
+  Value lhs = q.reshape(permute(q, a, batch + left + contracted).value,
+                        {ShapedType::getNumElements(batchDims),
+                         ShapedType::getNumElements(leftDims),
+                         ShapedType::getNumElements(innerDims)});
+  Value rhs = q.reshape(permute(q, b, batch + contracted + right).value,
+                        {ShapedType::getNumElements(batchDims),
+                         ShapedType::getNumElements(innerDims),
+                         ShapedType::getNumElements(rightDims)});
   Type element = QCBuilder::elementOf(a.value);
   Value result = qc::MatMulOp::create(
       q.b, q.loc,
-      RankedTensorType::get(
-          {product(batchDims), product(leftDims), product(rightDims)}, element),
+      RankedTensorType::get({ShapedType::getNumElements(batchDims),
+                             ShapedType::getNumElements(leftDims),
+                             ShapedType::getNumElements(rightDims)},
+                            element),
       lhs, rhs);
   Shape shape(batchDims);
   shape.append(leftDims);
@@ -177,7 +175,7 @@ static LogicalResult importEinsum(NodeContext &ctx) {
       int64_t extent = QCBuilder::shapeOf(term.value)[d];
       auto [it, inserted] = extents.try_emplace(StringRef(&c, 1), extent);
       if (!inserted && it->second != extent)
-        return ctx.error() << (isPlaceholder(c)
+        return ctx.error() << (isEllipsisLetter(c)
                                    ? "the ellipsis dimensions"
                                    : "letter '" + std::string(1, c) + "'")
                            << " has extents " << it->second << " and " << extent
@@ -196,9 +194,9 @@ static LogicalResult importEinsum(NodeContext &ctx) {
     std::string once;
     for (const Term &term : terms)
       for (char c : term.letters)
-        if (!isPlaceholder(c) && llvm::count_if(terms, [&](const Term &t) {
-                                   return StringRef(t.letters).contains(c);
-                                 }) == 1)
+        if (!isEllipsisLetter(c) && llvm::count_if(terms, [&](const Term &t) {
+                                      return StringRef(t.letters).contains(c);
+                                    }) == 1)
           once.push_back(c);
     llvm::sort(once);
     output += once;

@@ -25,13 +25,6 @@ using namespace quantc::onnx_import;
 
 using qc::ComparePredicate;
 
-static int64_t product(ArrayRef<int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims)
-    n *= d;
-  return n;
-}
-
 /// An int64 constant of `shape` holding `values`.
 static Value int64Constant(QCBuilder &q, ArrayRef<int64_t> shape,
                            ArrayRef<int64_t> values) {
@@ -82,13 +75,13 @@ static LogicalResult importGatherND(NodeContext &ctx) {
   if (b > 0) {
     // Each batch entry reads its own block of `stride` rows.
     SmallVector<int64_t> offsets;
-    for (int64_t i = 0; i < product(d.take_front(b)); ++i)
+    for (int64_t i = 0; i < ShapedType::getNumElements(d.take_front(b)); ++i)
       offsets.push_back(i * stride);
     Shape offsetShape(d.take_front(b));
     offsetShape.append(q - 1 - b, 1);
     row = qb.add(row, int64Constant(qb, offsetShape, offsets));
   }
-  int64_t rows = product(d.take_front(b + k));
+  int64_t rows = ShapedType::getNumElements(d.take_front(b + k));
   Shape rest(d.drop_front(b + k));
   Shape flatShape{rows};
   flatShape.append(rest);
@@ -135,7 +128,7 @@ static LogicalResult finishScatter(NodeContext &ctx, const ScatterPlan &plan,
                                    StringRef reduction, int64_t rowSize) {
   QCBuilder q(ctx.builder(), ctx.loc());
   ArrayRef<int64_t> d = data.getType().getShape();
-  int64_t rows = product(d) / rowSize;
+  int64_t rows = ShapedType::getNumElements(d) / rowSize;
   size_t rounds = 0;
   for (const auto &sources : plan.sources)
     rounds = std::max(rounds, sources.size());
@@ -148,7 +141,9 @@ static LogicalResult finishScatter(NodeContext &ctx, const ScatterPlan &plan,
     return ctx.error() << "more than " << kMaxRounds
                        << " updates land on one position";
   Value table = q.reshape(
-      updates, {product(updates.getType().getShape()) / rowSize, rowSize});
+      updates,
+      {ShapedType::getNumElements(updates.getType().getShape()) / rowSize,
+       rowSize});
   Value result = q.reshape(data, {rows, rowSize});
   for (size_t round = 0; round < rounds; ++round) {
     SmallVector<int64_t> sourceRows;
@@ -224,14 +219,14 @@ static LogicalResult importScatterElements(NodeContext &ctx) {
   if (indices->shape != Shape(u) || static_cast<int64_t>(u.size()) != rank)
     return ctx.error() << "indices and updates must have one shape, of the "
                           "data's rank";
-  if (product(d) > kMaxScatterPositions)
+  if (ShapedType::getNumElements(d) > kMaxScatterPositions)
     return ctx.error() << "the data holds more than 2^26 values";
   ScatterPlan plan;
-  plan.sources.resize(product(d));
+  plan.sources.resize(ShapedType::getNumElements(d));
   SmallVector<int64_t> index(rank, 0), dataStrides(rank, 1);
   for (int64_t i = rank - 2; i >= 0; --i)
     dataStrides[i] = dataStrides[i + 1] * d[i + 1];
-  for (int64_t flat = 0; flat < product(u); ++flat) {
+  for (int64_t flat = 0; flat < ShapedType::getNumElements(u); ++flat) {
     int64_t target = 0;
     for (int64_t i = 0; i < rank; ++i) {
       int64_t coordinate = index[i];
@@ -268,16 +263,18 @@ static LogicalResult importScatterND(NodeContext &ctx) {
     return ctx.error() << "index tuples do not fit the data's shape "
                        << qc::formatShape(d);
   int64_t k = in.back();
-  int64_t rowSize = product(d.drop_front(k));
-  int64_t tuples = product(in.drop_back());
-  if (product(updates.getType().getShape()) != tuples * rowSize)
+  int64_t rowSize = ShapedType::getNumElements(d.drop_front(k));
+  int64_t tuples = ShapedType::getNumElements(in.drop_back());
+  if (ShapedType::getNumElements(updates.getType().getShape()) !=
+      tuples * rowSize)
     return ctx.error() << "updates hold "
-                       << product(updates.getType().getShape()) << " values; "
-                       << tuples * rowSize << " expected";
-  if (product(d.take_front(k)) > kMaxScatterPositions)
+                       << ShapedType::getNumElements(
+                              updates.getType().getShape())
+                       << " values; " << tuples * rowSize << " expected";
+  if (ShapedType::getNumElements(d.take_front(k)) > kMaxScatterPositions)
     return ctx.error() << "the data holds more than 2^26 rows";
   ScatterPlan plan;
-  plan.sources.resize(product(d.take_front(k)));
+  plan.sources.resize(ShapedType::getNumElements(d.take_front(k)));
   for (int64_t t = 0; t < tuples; ++t) {
     int64_t row = 0;
     for (int64_t j = 0; j < k; ++j) {

@@ -83,6 +83,8 @@ private:
   Value x, w, r, bias, initialH, initialC, peepholes;
   int64_t seq = 0, batch = 0, inputSize = 0, hidden = 0, directions = 1;
   bool batchFirst = false, inputForget = false, linearBeforeReset = false;
+  /// direction "reverse": the one direction runs from the last step.
+  bool reverseOnly = false;
   std::optional<float> clip;
   SmallVector<Activation> activations;
   SmallVector<Value> ys, yhs, ycs;
@@ -186,6 +188,7 @@ LogicalResult Recurrence::readAttributes(int64_t directionsInW) {
       *direction != "bidirectional")
     return ctx.error() << "unknown direction '" << *direction << "'";
   directions = *direction == "bidirectional" ? 2 : 1;
+  reverseOnly = *direction == "reverse";
   if (directionsInW != directions)
     return ctx.error() << "W holds " << directionsInW
                        << " directions; direction '" << *direction << "' needs "
@@ -377,10 +380,8 @@ LogicalResult Recurrence::import() {
        failed(optional(7, {directions, 3 * hidden}, "P", peepholes, false))))
     return failure();
 
-  bool reverse = directions == 1 && ctx.attribute("direction") &&
-                 ctx.attribute("direction")->s() == "reverse";
   for (int64_t d = 0; d < directions; ++d)
-    if (failed(runDirection(d, reverse || d == 1)))
+    if (failed(runDirection(d, reverseOnly || d == 1)))
       return failure();
 
   // Y [seq, directions, batch, H]; Y_h and Y_c [directions, batch, H]; with

@@ -435,36 +435,11 @@ static LogicalResult importSlice(NodeContext &ctx) {
   // Slicing known integers (shape vectors, pads being reordered) on the
   // host: output index k of a sliced axis reads start + k * step.
   if (host && !host->isFloat() && llvm::none_of(out, ShapedType::isDynamic)) {
-    int64_t rank = in.size();
-    SmallVector<int64_t> first(rank, 0), stride(rank, 1), inStrides(rank, 1);
-    for (size_t i = 0; i < axes.size(); ++i) {
-      int64_t dim = in[axes[i]], start = starts[i], step = steps[i];
-      if (start < 0)
-        start += dim;
-      first[axes[i]] = step > 0 ? std::clamp<int64_t>(start, 0, dim)
-                                : std::clamp<int64_t>(start, 0, dim - 1);
-      stride[axes[i]] = step;
-    }
-    for (int64_t d = rank - 2; d >= 0; --d)
-      inStrides[d] = inStrides[d + 1] * in[d + 1];
     HostTensor result;
     result.dataType = host->dataType;
     result.shape = out;
-    int64_t count = 1;
-    for (int64_t d : out)
-      count *= d;
-    SmallVector<int64_t> index(rank, 0);
-    for (int64_t flat = 0; flat < count; ++flat) {
-      int64_t source = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        source += (first[d] + index[d] * stride[d]) * inStrides[d];
+    for (int64_t source : qc::sliceSourceIndices(in, out, starts, axes, steps))
       result.ints.push_back(host->ints[source]);
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++index[d] < out[d])
-          break;
-        index[d] = 0;
-      }
-    }
     ctx.setHostOutput(0, std::move(result));
     return success();
   }

@@ -10,6 +10,7 @@
 #define QUANTC_LIB_TARGET_ONNX_QCBUILDER_H
 
 #include "quantc/Dialect/QC/IR/QCOps.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -96,16 +97,15 @@ public:
         b, loc, mlir::RankedTensorType::get(shape, elementOf(parts.front())),
         parts, b.getI64IntegerAttr(axis));
   }
-  /// An elementwise binary op on operands whose shapes broadcast to the
-  /// shape of the one of higher rank (a scalar or a trailing vector
-  /// against a tensor, or equal shapes).
+  /// An elementwise binary op with ONNX broadcasting; the importers that
+  /// use it build operands whose shapes broadcast.
   template <typename OpTy>
   mlir::Value binary(mlir::Value lhs, mlir::Value rhs) {
-    auto lhsType = mlir::cast<mlir::RankedTensorType>(lhs.getType());
-    auto rhsType = mlir::cast<mlir::RankedTensorType>(rhs.getType());
+    std::optional<qc::Shape> shape =
+        qc::broadcastShapes(shapeOf(lhs), shapeOf(rhs));
+    assert(shape && "operand shapes do not broadcast");
     return OpTy::create(
-        b, loc, lhsType.getRank() >= rhsType.getRank() ? lhsType : rhsType, lhs,
-        rhs);
+        b, loc, mlir::RankedTensorType::get(*shape, elementOf(lhs)), lhs, rhs);
   }
   mlir::Value add(mlir::Value lhs, mlir::Value rhs) {
     return binary<qc::AddOp>(lhs, rhs);

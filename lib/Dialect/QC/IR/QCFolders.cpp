@@ -262,6 +262,13 @@ static Attribute reshapedConstant(Attribute input, ShapedType type) {
 /// reordered; not whole activations).
 constexpr size_t kMaxFoldedBytes = size_t(1) << 28;
 
+/// Whether a folded constant of `type` would be dynamic or too large.
+static bool cannotFoldInto(ShapedType type) {
+  return !type.hasStaticShape() ||
+         type.getNumElements() * type.getElementTypeBitWidth() / 8 >
+             int64_t(kMaxFoldedBytes);
+}
+
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
@@ -297,9 +304,7 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   // Constants concatenate into a constant: per index before the axis, each
   // input's block in turn.
   ShapedType type = getType();
-  if (!type.hasStaticShape() ||
-      type.getNumElements() * type.getElementTypeBitWidth() / 8 >
-          int64_t(kMaxFoldedBytes))
+  if (cannotFoldInto(type))
     return {};
   int64_t axis = getAxis() < 0 ? getAxis() + type.getRank() : getAxis();
   SmallVector<std::vector<char>> parts;
@@ -372,39 +377,19 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
 /// start + k * step (start clamped as ONNX does).
 static Attribute sliceConstant(SliceOp op, Attribute input) {
   ShapedType inType = op.getInput().getType(), type = op.getType();
-  if (!type.hasStaticShape() ||
-      type.getNumElements() * type.getElementTypeBitWidth() / 8 >
-          int64_t(kMaxFoldedBytes))
+  if (cannotFoldInto(type))
     return {};
   std::optional<std::vector<char>> bytes = constantBytes(input, inType);
   if (!bytes)
     return {};
-  int64_t rank = type.getRank();
   size_t width = type.getElementTypeBitWidth() / 8;
-  SmallVector<int64_t> first(rank, 0), stride(rank, 1), inStrides(rank, 1);
-  for (auto [start, axis, step] :
-       llvm::zip_equal(op.getStarts(), op.getAxes(), op.getSteps())) {
-    int64_t a = axis < 0 ? axis + rank : axis;
-    int64_t dim = inType.getDimSize(a), s = start < 0 ? start + dim : start;
-    first[a] = step > 0 ? std::clamp<int64_t>(s, 0, dim)
-                        : std::clamp<int64_t>(s, 0, dim - 1);
-    stride[a] = step;
-  }
-  for (int64_t d = rank - 2; d >= 0; --d)
-    inStrides[d] = inStrides[d + 1] * inType.getDimSize(d + 1);
   std::vector<char> result(type.getNumElements() * width);
-  SmallVector<int64_t> index(rank, 0);
-  for (int64_t flat = 0; flat < type.getNumElements(); ++flat) {
-    int64_t source = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      source += (first[d] + index[d] * stride[d]) * inStrides[d];
-    std::memcpy(result.data() + flat * width, bytes->data() + source * width,
-                width);
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < type.getDimSize(d))
-        break;
-      index[d] = 0;
-    }
+  char *at = result.data();
+  for (int64_t source :
+       sliceSourceIndices(inType.getShape(), type.getShape(), op.getStarts(),
+                          op.getAxes(), op.getSteps())) {
+    std::memcpy(at, bytes->data() + source * width, width);
+    at += width;
   }
   return resourceAttr(type, result, "qc_slice");
 }

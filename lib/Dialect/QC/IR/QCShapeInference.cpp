@@ -163,6 +163,37 @@ int64_t quantc::qc::shapeProduct(llvm::ArrayRef<int64_t> shape) {
   return static_cast<int64_t>(product);
 }
 
+std::vector<int64_t> quantc::qc::sliceSourceIndices(
+    llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out,
+    llvm::ArrayRef<int64_t> starts, llvm::ArrayRef<int64_t> axes,
+    llvm::ArrayRef<int64_t> steps) {
+  int64_t rank = in.size();
+  llvm::SmallVector<int64_t> first(rank, 0), stride(rank, 1),
+      inStrides(rank, 1);
+  for (auto [start, axis, step] : llvm::zip_equal(starts, axes, steps)) {
+    int64_t a = axis < 0 ? axis + rank : axis;
+    int64_t dim = in[a], s = start < 0 ? start + dim : start;
+    first[a] = step > 0 ? std::clamp<int64_t>(s, 0, dim)
+                        : std::clamp<int64_t>(s, 0, dim - 1);
+    stride[a] = step;
+  }
+  for (int64_t d = rank - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * in[d + 1];
+  std::vector<int64_t> sources(ShapedType::getNumElements(out));
+  llvm::SmallVector<int64_t> index(rank, 0);
+  for (int64_t &source : sources) {
+    source = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      source += (first[d] + index[d] * stride[d]) * inStrides[d];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < out[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return sources;
+}
+
 std::string quantc::qc::formatShape(llvm::ArrayRef<int64_t> shape) {
   std::string text;
   llvm::raw_string_ostream os(text);

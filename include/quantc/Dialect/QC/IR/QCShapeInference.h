@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace quantc::qc {
 
@@ -60,6 +61,15 @@ int64_t transposedWindowOutputExtent(int64_t in, int64_t kernel,
 /// Extent of one axis of an ONNX Slice after clamping `start` and `end`.
 /// `step` must be non-zero. Returns kDynamic for a dynamic `dim`.
 int64_t sliceExtent(int64_t dim, int64_t start, int64_t end, int64_t step);
+
+/// For each element of the slice `out` of a static `in` (row-major order),
+/// its row-major position in `in`: index k of a sliced axis reads
+/// start + k * step, start clamped as ONNX does. Axes may be negative.
+std::vector<int64_t> sliceSourceIndices(llvm::ArrayRef<int64_t> in,
+                                        llvm::ArrayRef<int64_t> out,
+                                        llvm::ArrayRef<int64_t> starts,
+                                        llvm::ArrayRef<int64_t> axes,
+                                        llvm::ArrayRef<int64_t> steps);
 
 /// Normalizes an axis in [-rank, rank) to [0, rank); std::nullopt when out
 /// of range.
