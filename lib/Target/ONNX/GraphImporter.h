@@ -147,7 +147,8 @@ private:
 
 using NodeHandler = mlir::LogicalResult (*)(NodeContext &);
 
-/// Window attributes of a 2-D Conv / ConvTranspose / pool node.
+/// Window attributes of a Conv / ConvTranspose / pool node: one entry per
+/// spatial axis, pads as [begin..., end...].
 struct WindowGeometry {
   llvm::SmallVector<int64_t, 2> kernel, strides, dilations;
   llvm::SmallVector<int64_t, 4> pads;
@@ -155,18 +156,36 @@ struct WindowGeometry {
 };
 
 /// Reads kernel_shape (or takes it from `weightShape`), strides, dilations,
-/// pads, auto_pad and group of a 2-D window node with input `inShape`.
+/// pads, auto_pad and group of a window node with input `inShape` (N x C x
+/// spatial axes).
 mlir::LogicalResult readWindowGeometry(NodeContext &ctx,
                                        llvm::ArrayRef<int64_t> inShape,
                                        llvm::ArrayRef<int64_t> weightShape,
                                        WindowGeometry &geometry,
                                        bool transposed = false);
 
+/// readWindowGeometry for a ConvTranspose, with its output_padding (one
+/// entry per spatial axis) and the pads its output_shape asks for.
+mlir::LogicalResult
+readTransposedWindowGeometry(NodeContext &ctx, llvm::ArrayRef<int64_t> inShape,
+                             llvm::ArrayRef<int64_t> weightShape,
+                             WindowGeometry &geometry,
+                             llvm::SmallVectorImpl<int64_t> &outputPadding);
+
 /// Imports a Conv, ConvTranspose or pool node with `handler`, the 2-D
 /// import; a 1-D node (rank-3 input) goes through it with height 1 (its
-/// first `windowedInputs` inputs reshaped) and its result reshaped back.
+/// first `windowedInputs` inputs reshaped) and its result reshaped back; a
+/// 3-D node (rank-5 input) goes to `handler3D`.
 mlir::LogicalResult importWindow(NodeContext &ctx, NodeHandler handler,
-                                 int windowedInputs);
+                                 int windowedInputs, NodeHandler handler3D);
+
+enum class PoolKind { Max, Average, Lp };
+
+/// 3-D windows as 2-D ones over the depth slices, combined along depth
+/// (ImportWindows3D.cpp).
+mlir::LogicalResult importConv3D(NodeContext &ctx);
+mlir::LogicalResult importConvTranspose3D(NodeContext &ctx);
+template <PoolKind kind> mlir::LogicalResult importPool3D(NodeContext &ctx);
 
 /// Op type -> handler, filled by the Import*.cpp files. Operators of other
 /// domains are keyed "domain.OpType" (com.microsoft.MatMulNBits).

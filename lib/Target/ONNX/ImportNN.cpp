@@ -21,10 +21,12 @@ using namespace quantc::onnx_import;
 
 using Window = WindowGeometry;
 
-/// Reads strides/dilations/pads/auto_pad of a 2-D window op; `kernel` must
-/// already be set. Resolves SAME_UPPER / SAME_LOWER into explicit pads.
+/// Reads strides/dilations/pads/auto_pad of a window op with as many spatial
+/// axes as `window.kernel`, which must already be set. Resolves SAME_UPPER /
+/// SAME_LOWER into explicit pads.
 static LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inShape,
                                 Window &window, bool transposed = false) {
+  size_t rank = window.kernel.size();
   auto readList = [&](StringRef name, size_t size, int64_t dflt,
                       auto &out) -> LogicalResult {
     auto values = ctx.attrInts(name);
@@ -36,14 +38,14 @@ static LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inShape,
     }
     if ((*values)->size() != size)
       return ctx.error() << "attribute '" << name << "' must have " << size
-                         << " entries for a 2-D window, got "
+                         << " entries for a " << rank << "-D window, got "
                          << (*values)->size();
     out.assign((*values)->begin(), (*values)->end());
     return success();
   };
-  if (failed(readList("strides", 2, 1, window.strides)) ||
-      failed(readList("dilations", 2, 1, window.dilations)) ||
-      failed(readList("pads", 4, 0, window.pads)))
+  if (failed(readList("strides", rank, 1, window.strides)) ||
+      failed(readList("dilations", rank, 1, window.dilations)) ||
+      failed(readList("pads", 2 * rank, 0, window.pads)))
     return failure();
   for (int64_t v : window.strides)
     if (v <= 0)
@@ -60,12 +62,12 @@ static LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inShape,
   if (*autoPad == "NOTSET")
     return success();
   if (*autoPad == "VALID") {
-    window.pads.assign(4, 0);
+    window.pads.assign(2 * rank, 0);
     return success();
   }
   if (*autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
     return ctx.error() << "unknown auto_pad '" << *autoPad << "'";
-  for (int i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < rank; ++i) {
     int64_t in = inShape[2 + i];
     if (ShapedType::isDynamic(in))
       return ctx.error() << "auto_pad " << *autoPad
@@ -83,28 +85,33 @@ static LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inShape,
     int64_t small = total / 2, large = total - small;
     bool upper = *autoPad == "SAME_UPPER";
     window.pads[i] = upper ? small : large;
-    window.pads[2 + i] = upper ? large : small;
+    window.pads[rank + i] = upper ? large : small;
   }
   return success();
 }
 
-/// Reads `kernel_shape` or takes it from the weight.
+/// Reads `kernel_shape` of a window with `rank` spatial axes or takes it
+/// from the weight.
 static LogicalResult readKernel(NodeContext &ctx, ArrayRef<int64_t> weight,
-                                Window &window) {
+                                Window &window, size_t rank = 2) {
   auto kernel = ctx.attrInts("kernel_shape");
   if (failed(kernel))
     return failure();
+  if (!weight.empty() && weight.size() != rank + 2)
+    return ctx.error() << "the weight must have rank " << rank + 2 << ", got "
+                       << weight.size();
   if (*kernel) {
-    if ((*kernel)->size() != 2)
-      return ctx.error() << "only 2-D windows are supported, kernel_shape has "
-                         << (*kernel)->size() << " entries";
+    if ((*kernel)->size() != rank)
+      return ctx.error() << "kernel_shape must have " << rank
+                         << " entries for a " << rank << "-D window, got "
+                         << (*kernel)->size();
     window.kernel.assign((*kernel)->begin(), (*kernel)->end());
   } else if (!weight.empty()) {
     window.kernel.assign(weight.begin() + 2, weight.end());
   } else {
     return ctx.error() << "kernel_shape is required";
   }
-  for (int i = 0; i < 2; ++i)
+  for (size_t i = 0; i < rank; ++i)
     if (window.kernel[i] <= 0 ||
         (!weight.empty() && !qc::extentsCompatible(window.kernel[i],
                                                    weight[2 + i])))
@@ -121,7 +128,9 @@ LogicalResult quantc::onnx_import::readWindowGeometry(
   if (*group < 1)
     return ctx.error() << "group must be positive";
   geometry.group = *group;
-  if (failed(readKernel(ctx, weightShape, geometry)))
+  if (inShape.size() < 3)
+    return ctx.error() << "the input must have a spatial axis";
+  if (failed(readKernel(ctx, weightShape, geometry, inShape.size() - 2)))
     return failure();
   return readWindow(ctx, inShape, geometry, transposed);
 }
@@ -136,8 +145,8 @@ static LogicalResult importConv(NodeContext &ctx) {
   if (failed(input) || failed(weight))
     return failure();
   if (input->getType().getRank() != 4)
-    return ctx.error() << "only 1-D and 2-D convolutions (rank-3 or rank-4 "
-                          "input) are supported, got rank "
+    return ctx.error() << "only 1-D, 2-D and 3-D convolutions (input rank "
+                          "3 to 5) are supported, got rank "
                        << input->getType().getRank();
   if (failed(ctx.requireRank(*weight, 4, "the weight")) ||
       failed(ctx.requireSameElementType(*input, *weight)))
@@ -182,6 +191,7 @@ static LogicalResult importConv(NodeContext &ctx) {
 static LogicalResult
 padForOutputShape(NodeContext &ctx, ArrayRef<int64_t> in, Window &window,
                   SmallVectorImpl<int64_t> &outputPadding) {
+  size_t rank = window.kernel.size();
   auto outputShape = ctx.attrInts("output_shape");
   FailureOr<std::string> autoPad = ctx.attrString("auto_pad", "NOTSET");
   if (failed(outputShape) || failed(autoPad))
@@ -189,11 +199,12 @@ padForOutputShape(NodeContext &ctx, ArrayRef<int64_t> in, Window &window,
   if (!*outputShape)
     return success();
   ArrayRef<int64_t> spatial = **outputShape;
-  if (spatial.size() == 4)
+  if (spatial.size() == rank + 2)
     spatial = spatial.drop_front(2);
-  if (spatial.size() != 2)
-    return ctx.error() << "output_shape must give the 2 spatial extents";
-  for (int i = 0; i < 2; ++i) {
+  if (spatial.size() != rank)
+    return ctx.error() << "output_shape must give the " << rank
+                       << " spatial extents";
+  for (size_t i = 0; i < rank; ++i) {
     if (ShapedType::isDynamic(in[2 + i]))
       return ctx.error() << "output_shape needs static spatial dimensions";
     int64_t total = window.strides[i] * (in[2 + i] - 1) + outputPadding[i] +
@@ -206,9 +217,28 @@ padForOutputShape(NodeContext &ctx, ArrayRef<int64_t> in, Window &window,
     int64_t half = total / 2;
     bool upper = *autoPad == "SAME_UPPER";
     window.pads[i] = upper ? half : total - half;
-    window.pads[2 + i] = upper ? total - half : half;
+    window.pads[rank + i] = upper ? total - half : half;
   }
   return success();
+}
+
+LogicalResult quantc::onnx_import::readTransposedWindowGeometry(
+    NodeContext &ctx, ArrayRef<int64_t> inShape, ArrayRef<int64_t> weightShape,
+    WindowGeometry &geometry, SmallVectorImpl<int64_t> &outputPadding) {
+  if (failed(readWindowGeometry(ctx, inShape, weightShape, geometry,
+                                /*transposed=*/true)))
+    return failure();
+  size_t rank = geometry.kernel.size();
+  auto padding = ctx.attrInts("output_padding");
+  if (failed(padding))
+    return failure();
+  outputPadding.assign(rank, 0);
+  if (*padding) {
+    if ((*padding)->size() != rank)
+      return ctx.error() << "output_padding must have " << rank << " entries";
+    outputPadding.assign((*padding)->begin(), (*padding)->end());
+  }
+  return padForOutputShape(ctx, inShape, geometry, outputPadding);
 }
 
 static LogicalResult importConvTranspose(NodeContext &ctx) {
@@ -217,8 +247,9 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
   if (failed(input) || failed(weight))
     return failure();
   if (input->getType().getRank() != 4)
-    return ctx.error() << "only 1-D and 2-D transposed convolutions are "
-                          "supported";
+    return ctx.error() << "only 1-D, 2-D and 3-D transposed convolutions "
+                          "(input rank 3 to 5) are supported, got rank "
+                       << input->getType().getRank();
   if (failed(ctx.requireRank(*weight, 4, "the weight")) ||
       failed(ctx.requireSameElementType(*input, *weight)))
     return failure();
@@ -232,23 +263,11 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
   ArrayRef<int64_t> in = input->getType().getShape();
   ArrayRef<int64_t> w = weight->getType().getShape();
   Window window;
-  FailureOr<int64_t> group = ctx.attrInt("group", 1);
-  auto outputPadding = ctx.attrInts("output_padding");
-  if (failed(group) || failed(outputPadding) ||
-      failed(readKernel(ctx, w, window)) ||
-      failed(readWindow(ctx, in, window, /*transposed=*/true)))
+  SmallVector<int64_t, 2> padding;
+  if (failed(readTransposedWindowGeometry(ctx, in, w, window, padding)))
     return failure();
-  if (*group < 1)
-    return ctx.error() << "group must be positive";
-  SmallVector<int64_t, 2> padding = {0, 0};
-  if (*outputPadding) {
-    if ((*outputPadding)->size() != 2)
-      return ctx.error() << "output_padding must have 2 entries";
-    padding.assign((*outputPadding)->begin(), (*outputPadding)->end());
-  }
-  if (failed(padForOutputShape(ctx, in, window, padding)))
-    return failure();
-  Shape out = {in[0], ShapedType::isDynamic(w[1]) ? w[1] : w[1] * *group};
+  int64_t group = window.group;
+  Shape out = {in[0], ShapedType::isDynamic(w[1]) ? w[1] : w[1] * group};
   for (int i = 0; i < 2; ++i)
     out.push_back(qc::transposedWindowOutputExtent(
         in[2 + i], w[2 + i], window.strides[i], window.pads[i],
@@ -261,7 +280,7 @@ static LogicalResult importConvTranspose(NodeContext &ctx) {
                        b.getDenseI64ArrayAttr(window.pads),
                        b.getDenseI64ArrayAttr(window.dilations),
                        b.getDenseI64ArrayAttr(padding),
-                       b.getI64IntegerAttr(*group)));
+                       b.getI64IntegerAttr(group)));
   return success();
 }
 
@@ -493,10 +512,6 @@ static LogicalResult importLogSoftmax(NodeContext &ctx) {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-namespace {
-enum class PoolKind { Max, Average, Lp };
-} // namespace
-
 /// MaxPool, AveragePool, and LpPool as the p-th root of an average of
 /// |x|^p that counts the padding (the sum over the window, scaled).
 template <PoolKind kind> static LogicalResult importPool(NodeContext &ctx) {
@@ -505,7 +520,9 @@ template <PoolKind kind> static LogicalResult importPool(NodeContext &ctx) {
     return failure();
   if (input->getType().getRank() != 4)
     return ctx.error()
-           << "only 1-D and 2-D pooling (rank-3 or rank-4 input) is supported";
+           << "only 1-D, 2-D and 3-D pooling (input rank 3 to 5) is supported, "
+              "got rank "
+           << input->getType().getRank();
   if (ctx.node().output_size() > 1 && !ctx.node().output(1).empty())
     return ctx.error() << "the Indices output is not supported";
   ArrayRef<int64_t> in = input->getType().getShape();
@@ -658,10 +675,10 @@ static LogicalResult importResize(NodeContext &ctx) {
 void quantc::onnx_import::registerNNHandlers(
     llvm::StringMap<NodeHandler> &handlers) {
   handlers["Conv"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importConv, 2);
+    return importWindow(ctx, importConv, 2, importConv3D);
   };
   handlers["ConvTranspose"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importConvTranspose, 2);
+    return importWindow(ctx, importConvTranspose, 2, importConvTranspose3D);
   };
   handlers["MatMul"] = importMatMul;
   handlers["Gemm"] = importGemm;
@@ -670,13 +687,16 @@ void quantc::onnx_import::registerNNHandlers(
   handlers["Softmax"] = importSoftmax;
   handlers["LogSoftmax"] = importLogSoftmax;
   handlers["MaxPool"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importPool<PoolKind::Max>, 1);
+    return importWindow(ctx, importPool<PoolKind::Max>, 1,
+                        importPool3D<PoolKind::Max>);
   };
   handlers["AveragePool"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importPool<PoolKind::Average>, 1);
+    return importWindow(ctx, importPool<PoolKind::Average>, 1,
+                        importPool3D<PoolKind::Average>);
   };
   handlers["LpPool"] = [](NodeContext &ctx) {
-    return importWindow(ctx, importPool<PoolKind::Lp>, 1);
+    return importWindow(ctx, importPool<PoolKind::Lp>, 1,
+                        importPool3D<PoolKind::Lp>);
   };
   handlers["GlobalAveragePool"] = importGlobalAveragePool;
   handlers["Resize"] = importResize;

@@ -49,10 +49,13 @@ static void widenAttribute(onnx::AttributeProto &attr) {
 
 LogicalResult quantc::onnx_import::importWindow(NodeContext &ctx,
                                                 NodeHandler handler,
-                                                int windowedInputs) {
+                                                int windowedInputs,
+                                                NodeHandler handler3D) {
   auto input = ctx.tensorInput(0);
   if (failed(input))
     return failure();
+  if (input->getType().getRank() == 5)
+    return handler3D(ctx);
   if (input->getType().getRank() != 3)
     return handler(ctx);
 

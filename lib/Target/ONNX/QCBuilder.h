@@ -69,6 +69,34 @@ public:
         b.getDenseI64ArrayAttr({start}), b.getDenseI64ArrayAttr({end}),
         b.getDenseI64ArrayAttr({axis}), b.getDenseI64ArrayAttr({1}));
   }
+  /// `count` elements along `axis` from `start`, `step` apart.
+  mlir::Value stridedSlice(mlir::Value x, int64_t axis, int64_t start,
+                           int64_t count, int64_t step) {
+    llvm::SmallVector<int64_t> shape(shapeOf(x));
+    shape[axis] = count;
+    return qc::SliceOp::create(
+        b, loc, mlir::RankedTensorType::get(shape, elementOf(x)), x,
+        b.getDenseI64ArrayAttr({start}),
+        b.getDenseI64ArrayAttr({start + (count - 1) * step + 1}),
+        b.getDenseI64ArrayAttr({axis}), b.getDenseI64ArrayAttr({step}));
+  }
+  /// `x` extended (or, negative, cropped) along `axis` by `before` and
+  /// `after` elements of `value`.
+  mlir::Value padAxis(mlir::Value x, int64_t axis, int64_t before,
+                      int64_t after, float value) {
+    if (before == 0 && after == 0)
+      return x;
+    llvm::SmallVector<int64_t> shape(shapeOf(x));
+    llvm::SmallVector<int64_t> pads(2 * shape.size(), 0);
+    pads[axis] = before;
+    pads[shape.size() + axis] = after;
+    shape[axis] += before + after;
+    return qc::PadOp::create(
+        b, loc, mlir::RankedTensorType::get(shape, elementOf(x)), x,
+        b.getDenseI64ArrayAttr(pads),
+        qc::PadModeAttr::get(b.getContext(), qc::PadMode::constant),
+        b.getF32FloatAttr(value));
+  }
   mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> shape) {
     if (shapeOf(x) == shape)
       return x;
