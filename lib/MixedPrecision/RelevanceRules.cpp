@@ -832,7 +832,9 @@ private:
   }
 
   /// Nearest: relevance moves with the copied element. Linear: each corner
-  /// shares by its weighted contribution.
+  /// shares by its weighted contribution. Cubic is shared as linear (its
+  /// two nearest inputs): its outer taps' negative weights would make
+  /// relevance negative.
   bool resize(qc::ResizeOp r) {
     const HostArray *x = state.values(r.getInput()), *y = result();
     if (!x || !y)

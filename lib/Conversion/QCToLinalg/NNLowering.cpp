@@ -641,6 +641,10 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
       rewriter.replaceOp(op, repeated);
       return success();
     }
+    if (op.getMode() == qc::ResizeMode::cubic) {
+      rewriter.replaceOp(op, cubic(rewriter, op));
+      return success();
+    }
     auto generic = linalg::GenericOp::create(
         rewriter, loc, outType, ValueRange{},
         emptyTensor(rewriter, loc, outType),
@@ -758,6 +762,134 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
             .getResult(0);
     return tensor::CollapseShapeOp::create(rewriter, op.getLoc(), outType,
                                            blocks, groups);
+  }
+
+  /// One input position an output element reads, and its weight (null:
+  /// weight 1).
+  struct Tap {
+    Value index, weight;
+  };
+
+  /// Cubic mode: per resized dimension the 4 inputs around the source
+  /// coordinate, floor(src) - 1 .. floor(src) + 2, weighted by Keys'
+  /// kernel at their distance (ONNX's cubic_coeff_a); positions beyond the
+  /// edge read the edge, or with exclude_outside weigh 0 and the weights
+  /// are renormalized. Computed in f32.
+  static Value cubic(PatternRewriter &rewriter, qc::ResizeOp op) {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto outType = op.getType();
+    int64_t rank = outType.getRank();
+    Value input = op.getInput();
+    float a = op.getCubicCoeffA().convertToFloat();
+    bool excludeOutside = op.getExcludeOutside();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, outType, ValueRange{},
+        emptyTensor(rewriter, loc, outType),
+        rewriter.getMultiDimIdentityMap(rank),
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Type f32 = b.getF32Type();
+          auto c = [&](double v) { return floatConstant(b, l, f32, v); };
+          auto mul = [&](Value x, Value y) -> Value {
+            return arith::MulFOp::create(b, l, x, y);
+          };
+          auto add = [&](Value x, Value y) -> Value {
+            return arith::AddFOp::create(b, l, x, y);
+          };
+          // Keys' kernel at distance t: |t| <= 1 and 1 < |t| < 2.
+          auto near = [&](Value t) {
+            Value p = arith::SubFOp::create(b, l, mul(c(a + 2), t), c(a + 3));
+            return add(mul(mul(p, t), t), c(1));
+          };
+          auto far = [&](Value t) {
+            Value p = arith::SubFOp::create(b, l, mul(c(a), t), c(5 * a));
+            Value q = add(mul(p, t), c(8 * a));
+            return arith::SubFOp::create(b, l, mul(q, t), c(4 * a));
+          };
+          SmallVector<SmallVector<Tap, 4>> taps;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(b, l, d);
+            int64_t inExtent = inType.getDimSize(d);
+            int64_t outExtent = outType.getDimSize(d);
+            if (inExtent == outExtent && op.getScales()[d] == 1.0f) {
+              taps.push_back({{i, Value()}});
+              continue;
+            }
+            Value x = arith::SIToFPOp::create(
+                b, l, f32, arith::IndexCastOp::create(b, l, b.getI64Type(), i));
+            Value src =
+                sourceCoordinate(b, l, x, op.getScales()[d], inExtent,
+                                 outExtent, op.getCoordinateTransform());
+            Value floor = math::FloorOp::create(b, l, src);
+            Value t = arith::SubFOp::create(b, l, src, floor);
+            Value u = arith::SubFOp::create(b, l, c(1), t);
+            SmallVector<Value, 4> weights = {far(add(t, c(1))), near(t),
+                                             near(u), far(add(u, c(1)))};
+            SmallVector<Tap, 4> dim;
+            Value total;
+            for (int k = 0; k < 4; ++k) {
+              Value at = add(floor, c(k - 1));
+              Value clamped = arith::MinimumFOp::create(
+                  b, l, arith::MaximumFOp::create(b, l, at, c(0)),
+                  c(inExtent - 1));
+              Value weight = weights[k];
+              if (excludeOutside) {
+                Value inside = arith::CmpFOp::create(
+                    b, l, arith::CmpFPredicate::OEQ, at, clamped);
+                weight = arith::SelectOp::create(b, l, inside, weight, c(0));
+                total = total ? add(total, weight) : weight;
+              }
+              dim.push_back(
+                  {arith::IndexCastOp::create(
+                       b, l, b.getIndexType(),
+                       arith::FPToSIOp::create(b, l, b.getI64Type(), clamped)),
+                   weight});
+            }
+            if (excludeOutside)
+              for (Tap &tap : dim)
+                tap.weight = arith::DivFOp::create(b, l, tap.weight, total);
+            taps.push_back(dim);
+          }
+          Value sum = weighSum(b, l, input, taps, 0, {});
+          Type element = outType.getElementType();
+          if (element != f32)
+            sum = convertFloat(b, l, sum, element);
+          linalg::YieldOp::create(b, l, sum);
+        });
+    return generic.getResult(0);
+  }
+
+  /// The sum over every combination of one tap per dimension of the
+  /// product of the weights times the input there, in f32.
+  static Value weighSum(OpBuilder &b, Location l, Value input,
+                        ArrayRef<SmallVector<Tap, 4>> taps, size_t d,
+                        SmallVector<Value> chosen) {
+    if (d == taps.size()) {
+      Value v = tensor::ExtractOp::create(b, l, input, chosen);
+      return convertFloat(b, l, v, b.getF32Type());
+    }
+    Value sum;
+    for (const Tap &tap : taps[d]) {
+      SmallVector<Value> next = chosen;
+      next.push_back(tap.index);
+      Value term = weighSum(b, l, input, taps, d + 1, next);
+      if (tap.weight)
+        term = arith::MulFOp::create(b, l, term, tap.weight);
+      sum = sum ? arith::AddFOp::create(b, l, sum, term) : term;
+    }
+    return sum;
+  }
+
+  /// `v` as float type `to` (widened or narrowed).
+  static Value convertFloat(OpBuilder &b, Location l, Value v, Type to) {
+    unsigned from = v.getType().getIntOrFloatBitWidth();
+    unsigned width = to.getIntOrFloatBitWidth();
+    if (from == width)
+      return v;
+    if (from < width)
+      return arith::ExtFOp::create(b, l, to, v);
+    return arith::TruncFOp::create(b, l, to, v);
   }
 
   static Value sourceCoordinate(OpBuilder &b, Location l, Value x, float scale,

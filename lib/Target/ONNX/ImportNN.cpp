@@ -600,43 +600,84 @@ static LogicalResult importGlobalAveragePool(NodeContext &ctx) {
 // Resize
 //===----------------------------------------------------------------------===//
 
-/// Resize (opset 10: X, scales; 11+: X, roi, scales, sizes).
-static LogicalResult importResize(NodeContext &ctx) {
-  auto input = ctx.tensorInput(0);
-  if (failed(input))
+/// Resize's scales, one per dimension of `in`: from `scales` or `sizes`
+/// (opset 18: given for the dimensions `axes` lists, the others kept).
+static LogicalResult readResizeScales(NodeContext &ctx, ArrayRef<int64_t> in,
+                                      SmallVectorImpl<float> &scales) {
+  auto axesAttr = ctx.attrInts("axes");
+  FailureOr<std::string> policy =
+      ctx.attrString("keep_aspect_ratio_policy", "stretch");
+  if (failed(axesAttr) || failed(policy))
     return failure();
-  ArrayRef<int64_t> in = input->getType().getShape();
+  if (*policy != "stretch")
+    return ctx.error() << "keep_aspect_ratio_policy '" << *policy
+                       << "' is not supported";
+  SmallVector<int64_t> axes;
+  if (*axesAttr) {
+    for (int64_t axis : **axesAttr) {
+      int64_t a = axis < 0 ? axis + int64_t(in.size()) : axis;
+      if (a < 0 || a >= int64_t(in.size()) || llvm::is_contained(axes, a))
+        return ctx.error() << "axes entry " << axis << " is out of range or "
+                           << "repeated for rank " << in.size();
+      axes.push_back(a);
+    }
+  } else {
+    for (size_t i = 0; i < in.size(); ++i)
+      axes.push_back(i);
+  }
   int scalesIndex = ctx.opset() < 11 ? 1 : 2;
-  SmallVector<float> scales;
+  SmallVector<float> given;
   const HostTensor *scalesHost = ctx.hostInput(scalesIndex);
   if (scalesHost && scalesHost->size() > 0) {
     for (int64_t i = 0; i < scalesHost->size(); ++i)
-      scales.push_back(static_cast<float>(scalesHost->asDouble(i)));
+      given.push_back(static_cast<float>(scalesHost->asDouble(i)));
   } else if (ctx.hasInput(scalesIndex) && !scalesHost) {
     return ctx.notConstantError(scalesIndex, "scales", "known at import");
   } else if (ctx.opset() >= 11 && ctx.hasInput(3)) {
     auto sizes = ctx.constantInts(3, "sizes");
     if (failed(sizes))
       return failure();
-    if (sizes->size() != in.size())
-      return ctx.error() << "sizes must have one entry per dimension";
-    for (size_t i = 0; i < in.size(); ++i) {
-      if (ShapedType::isDynamic(in[i]))
+    if (sizes->size() != axes.size())
+      return ctx.error() << "sizes must have one entry per resized dimension";
+    for (size_t i = 0; i < axes.size(); ++i) {
+      if (ShapedType::isDynamic(in[axes[i]]))
         return ctx.error() << "sizes on a dynamic dimension are not supported";
-      scales.push_back(static_cast<float>((*sizes)[i]) / in[i]);
+      given.push_back(static_cast<float>((*sizes)[i]) / in[axes[i]]);
     }
   } else {
     return ctx.error() << "scales or sizes must be constants";
   }
-  if (scales.size() != in.size())
-    return ctx.error() << "scales must have one entry per dimension";
+  if (given.size() != axes.size())
+    return ctx.error() << "scales must have one entry per resized dimension";
+  scales.assign(in.size(), 1.0f);
+  for (auto [axis, scale] : llvm::zip_equal(axes, given)) {
+    if (!(scale > 0.0f))
+      return ctx.error() << "scales must be positive";
+    scales[axis] = scale;
+  }
+  return success();
+}
+
+/// Resize (opset 10: X, scales; 11+: X, roi, scales, sizes).
+static LogicalResult importResize(NodeContext &ctx) {
+  auto input = ctx.tensorInput(0);
+  if (failed(input))
+    return failure();
+  ArrayRef<int64_t> in = input->getType().getShape();
+  SmallVector<float> scales;
+  if (failed(readResizeScales(ctx, in, scales)))
+    return failure();
   FailureOr<std::string> mode = ctx.attrString("mode", "nearest");
   FailureOr<std::string> transform = ctx.attrString(
       "coordinate_transformation_mode",
       ctx.opset() < 11 ? "asymmetric" : "half_pixel");
   FailureOr<std::string> nearest =
       ctx.attrString("nearest_mode", "round_prefer_floor");
-  if (failed(mode) || failed(transform) || failed(nearest))
+  FailureOr<float> cubicA = ctx.attrFloat("cubic_coeff_a", -0.75f);
+  FailureOr<int64_t> excludeOutside = ctx.attrInt("exclude_outside", 0);
+  FailureOr<int64_t> antialias = ctx.attrInt("antialias", 0);
+  if (failed(mode) || failed(transform) || failed(nearest) || failed(cubicA) ||
+      failed(excludeOutside) || failed(antialias))
     return failure();
   std::optional<qc::ResizeMode> modeAttr = qc::symbolizeResizeMode(*mode);
   std::optional<qc::CoordinateTransform> transformAttr =
@@ -650,25 +691,23 @@ static LogicalResult importResize(NodeContext &ctx) {
                        << "' is not supported";
   if (!nearestAttr)
     return ctx.error() << "nearest_mode '" << *nearest << "' is not supported";
+  if (*antialias != 0 && *modeAttr != qc::ResizeMode::nearest &&
+      llvm::any_of(scales, [](float s) { return s < 1.0f; }))
+    return ctx.error() << "antialiased downsampling is not supported";
   Shape out;
-  for (auto [extent, scale] : llvm::zip_equal(in, scales)) {
-    if (!(scale > 0.0f))
-      return ctx.error() << "scales must be positive";
-    out.push_back(ShapedType::isDynamic(extent)
-                      ? ShapedType::kDynamic
-                      : static_cast<int64_t>(
-                            std::floor(static_cast<double>(extent) * scale)));
-  }
+  for (auto [extent, scale] : llvm::zip_equal(in, scales))
+    out.push_back(qc::resizedExtent(extent, scale));
+  bool cubic = *modeAttr == qc::ResizeMode::cubic;
   OpBuilder &b = ctx.builder();
   auto type = RankedTensorType::get(out, input->getType().getElementType());
-  ctx.setOutput(0, qc::ResizeOp::create(
-                       b, ctx.loc(), type, *input,
-                       b.getDenseF32ArrayAttr(scales),
-                       qc::ResizeModeAttr::get(b.getContext(), *modeAttr),
-                       qc::CoordinateTransformAttr::get(b.getContext(),
-                                                        *transformAttr),
-                       qc::NearestRoundingAttr::get(b.getContext(),
-                                                    *nearestAttr)));
+  ctx.setOutput(
+      0, qc::ResizeOp::create(
+             b, ctx.loc(), type, *input, b.getDenseF32ArrayAttr(scales),
+             qc::ResizeModeAttr::get(b.getContext(), *modeAttr),
+             qc::CoordinateTransformAttr::get(b.getContext(), *transformAttr),
+             qc::NearestRoundingAttr::get(b.getContext(), *nearestAttr),
+             b.getF32FloatAttr(cubic ? *cubicA : -0.75f),
+             cubic && *excludeOutside ? b.getUnitAttr() : UnitAttr()));
   return success();
 }
 

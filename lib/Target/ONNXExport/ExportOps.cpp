@@ -552,6 +552,12 @@ LogicalResult OpExporter::exportOp(Operation *op) {
         addStringAttribute(
             node, "nearest_mode",
             qc::stringifyNearestRounding(resize.getNearestRounding()));
+        if (resize.getMode() == qc::ResizeMode::cubic) {
+          addFloatAttribute(node, "cubic_coeff_a",
+                            resize.getCubicCoeffA().convertToFloat());
+          addIntAttribute(node, "exclude_outside",
+                          resize.getExcludeOutside() ? 1 : 0);
+        }
         return success();
       })
       .Case([&](qc::PadOp pad) {

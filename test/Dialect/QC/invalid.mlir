@@ -780,6 +780,14 @@ func.func @resize_scale(%x: tensor<1x4x8x8xf32>) {
 
 // -----
 
+func.func @resize_cubic_coefficient(%x: tensor<1x4x8x8xf32>) {
+  // expected-error @+1 {{'qc.resize' op cubic_coeff_a applies to cubic mode only}}
+  %0 = qc.resize %x {mode = #qc.resize_mode<linear>, cubic_coeff_a = -0.5 : f32, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x4x8x8xf32> -> tensor<1x4x16x16xf32>
+  return
+}
+
+// -----
+
 func.func @resize_shape(%x: tensor<1x4x8x8xf32>) {
   // expected-error @+1 {{'qc.resize' op result shape [1, 4, 16, 15] does not match the expected shape [1, 4, 16, 16]}}
   %0 = qc.resize %x {scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x4x8x8xf32> -> tensor<1x4x16x15xf32>

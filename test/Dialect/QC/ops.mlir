@@ -229,7 +229,8 @@ func.func @reductions(%x: tensor<1x40x120xf32>) {
 // CHECK-LABEL: func @shapes
 func.func @shapes(%x: tensor<1x64x1x1xf32>, %s: tensor<1x40x120xf32>, %t: tensor<100x16xf32>,
                   %ids: tensor<1x5xi64>, %v: tensor<64xf32>, %d: tensor<?x8xf32>,
-                  %q: tensor<4x8x!quant.uniform<i8:f32, 0.1>>, %rd: tensor<1x64x?x5xf32>) {
+                  %q: tensor<4x8x!quant.uniform<i8:f32, 0.1>>, %rd: tensor<1x64x?x5xf32>,
+                  %c3: tensor<1x64x3x3xf32>) {
   // CHECK: qc.reshape %{{.*}} : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
   %0 = qc.reshape %x : tensor<1x64x1x1xf32> -> tensor<1x64xf32>
   // CHECK: qc.reshape %{{.*}} : tensor<?x8xf32> -> tensor<?x2x4xf32>
@@ -254,6 +255,10 @@ func.func @shapes(%x: tensor<1x64x1x1xf32>, %s: tensor<1x40x120xf32>, %t: tensor
   // CHECK: qc.resize %{{.*}} {mode = #qc.resize_mode<linear>, scales = array<f32: 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>} : tensor<1x64x?x5xf32> -> tensor<1x64x?x2xf32>
   %r2 = qc.resize %rd {mode = #qc.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>}
       : tensor<1x64x?x5xf32> -> tensor<1x64x?x2xf32>
+  // A product within 1e-4 of an integer counts as it: 3 x (7/3 as f32) is 7.
+  // CHECK: qc.resize %{{.*}} {cubic_coeff_a = -5.000000e-01 : f32, exclude_outside, mode = #qc.resize_mode<cubic>, scales = array<f32: 1.000000e+00, 1.000000e+00, 2.33333325, 2.33333325>} : tensor<1x64x3x3xf32> -> tensor<1x64x7x7xf32>
+  %r3 = qc.resize %c3 {mode = #qc.resize_mode<cubic>, cubic_coeff_a = -0.5 : f32, exclude_outside, scales = array<f32: 1.0, 1.0, 2.3333333, 2.3333333>}
+      : tensor<1x64x3x3xf32> -> tensor<1x64x7x7xf32>
   // CHECK: qc.pad %{{.*}} {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, -1>} : tensor<1x64x1x1xf32> -> tensor<1x64x3x0xf32>
   %p = qc.pad %x {pads = array<i64: 0, 0, 1, 0, 0, 0, 1, -1>} : tensor<1x64x1x1xf32> -> tensor<1x64x3x0xf32>
   // CHECK: qc.pad %{{.*}} {mode = #qc.pad_mode<reflect>, pads = array<i64: 0, 1, 0, 2>} : tensor<?x8xf32> -> tensor<?x11xf32>

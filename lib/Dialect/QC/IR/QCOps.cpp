@@ -686,11 +686,11 @@ LogicalResult ResizeOp::verify() {
   for (auto [extent, scale] : llvm::zip_equal(in, scales)) {
     if (!(scale > 0.0f))
       return emitOpError("scales must be positive, got ") << scale;
-    expected.push_back(ShapedType::isDynamic(extent)
-                           ? ShapedType::kDynamic
-                           : static_cast<int64_t>(std::floor(
-                                 static_cast<double>(extent) * scale)));
+    expected.push_back(resizedExtent(extent, scale));
   }
+  if (getCubicCoeffA().convertToFloat() != -0.75f &&
+      getMode() != ResizeMode::cubic)
+    return emitOpError("cubic_coeff_a applies to cubic mode only");
   return verifyResultShape(*this, expected);
 }
 

@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cmath>
 
 using namespace quantc::qc;
 using mlir::ShapedType;
@@ -94,6 +95,16 @@ std::optional<Shape> quantc::qc::inferMatMulShape(llvm::ArrayRef<int64_t> lhs,
 static int64_t clampExtent(__int128 value) {
   constexpr __int128 kLimit = __int128(1) << 62;
   return static_cast<int64_t>(std::clamp(value, -kLimit, kLimit));
+}
+
+int64_t quantc::qc::resizedExtent(int64_t in, float scale) {
+  if (ShapedType::isDynamic(in))
+    return ShapedType::kDynamic;
+  double product = static_cast<double>(in) * scale;
+  double nearest = std::round(product);
+  if (std::abs(product - nearest) < 1e-4)
+    return static_cast<int64_t>(nearest);
+  return static_cast<int64_t>(std::floor(product));
 }
 
 int64_t quantc::qc::windowOutputExtent(int64_t in, int64_t kernel,

@@ -43,7 +43,8 @@ def QC_ComparePredicateAttr
 
 def QC_ResizeMode : I32EnumAttr<"ResizeMode", "interpolation of qc.resize", [
       I32EnumAttrCase<"nearest", 0>,
-      I32EnumAttrCase<"linear", 1>
+      I32EnumAttrCase<"linear", 1>,
+      I32EnumAttrCase<"cubic", 2>
     ]> {
   let cppNamespace = "::quantc::qc";
   let genSpecializedAttr = 0;

@@ -784,11 +784,16 @@ def QC_SliceOp : QC_Op<"slice", [Pure]> {
 def QC_ResizeOp : QC_Op<"resize", [Pure]> {
   let summary = "resize by per-dimension scales (ONNX Resize)";
   let description = [{
-    Resamples the input; output extent `d` is `floor(in[d] * scales[d])`.
-    `mode` picks nearest-neighbour or (multi)linear interpolation,
-    `coordinate_transform` maps output to input coordinates and
-    `nearest_rounding` rounds them in nearest mode (ONNX Resize semantics;
-    `sizes` inputs are turned into scales at import).
+    Resamples the input; output extent `d` is `floor(in[d] * scales[d])`
+    (a product within 1e-4 of an integer counts as that integer, so scales
+    derived from `sizes` give the sizes). `mode` picks nearest-neighbour,
+    (multi)linear or (multi)cubic interpolation, `coordinate_transform`
+    maps output to input coordinates and `nearest_rounding` rounds them in
+    nearest mode (ONNX Resize semantics; `sizes` inputs are turned into
+    scales at import). Cubic mode weighs the 4 nearest inputs per resized
+    dimension with Keys' kernel of parameter `cubic_coeff_a`; inputs
+    beyond the edge repeat it, or with `exclude_outside` get weight 0 and
+    the others are renormalized.
 
     ```mlir
     %y = qc.resize %x {mode = #qc.resize_mode<nearest>,
@@ -804,7 +809,9 @@ def QC_ResizeOp : QC_Op<"resize", [Pure]> {
       DefaultValuedAttr<QC_CoordinateTransformAttr,
           "::quantc::qc::CoordinateTransform::half_pixel">:$coordinate_transform,
       DefaultValuedAttr<QC_NearestRoundingAttr,
-          "::quantc::qc::NearestRounding::round_prefer_floor">:$nearest_rounding);
+          "::quantc::qc::NearestRounding::round_prefer_floor">:$nearest_rounding,
+      DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+      UnitAttr:$exclude_outside);
   let results = (outs QC_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

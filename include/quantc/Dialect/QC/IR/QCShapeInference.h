@@ -52,6 +52,12 @@ int64_t windowOutputExtent(int64_t in, int64_t kernel, int64_t stride,
                            int64_t padBegin, int64_t padEnd, int64_t dilation,
                            bool ceilMode = false);
 
+/// Extent of a dimension of `in` resized by `scale` (qc.resize, ONNX
+/// Resize): floor(in * scale), a product within 1e-4 of an integer counting
+/// as that integer (scales from `sizes` are rounded to float). kDynamic for
+/// a dynamic `in`.
+int64_t resizedExtent(int64_t in, float scale);
+
 /// Spatial output extent of a transposed convolution.
 int64_t transposedWindowOutputExtent(int64_t in, int64_t kernel,
                                      int64_t stride, int64_t padBegin,
