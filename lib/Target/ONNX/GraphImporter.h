@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "onnx.pb.h"
 
@@ -111,6 +112,9 @@ public:
   /// depends on and how to fix them at compile time (--bind-input).
   mlir::InFlightDiagnostic notConstantError(int i, llvm::StringRef what,
                                             llvm::StringRef kind);
+  /// Appends to `diag` the graph inputs `value` depends on and the
+  /// --bind-input flags that fix them (nothing if it depends on none).
+  void appendBindHint(mlir::InFlightDiagnostic &diag, mlir::Value value);
 
   // Attributes; errors on a type mismatch.
   const onnx::AttributeProto *attribute(llvm::StringRef name) const;
@@ -257,6 +261,10 @@ public:
   /// builder stands; its values, outputs included, become defined names
   /// beside the enclosing graph's.
   mlir::LogicalResult importSubgraph(const onnx::GraphProto &graph);
+  /// The names defined so far; `forgetNamesSince` drops every name defined
+  /// after this, so that a Loop body can be imported once per iteration.
+  llvm::StringSet<> definedNames() const;
+  void forgetNamesSince(const llvm::StringSet<> &defined);
 
   mlir::OpBuilder &builder() { return opBuilder; }
   mlir::MLIRContext *context() { return module.getContext(); }

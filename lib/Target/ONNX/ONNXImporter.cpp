@@ -102,12 +102,15 @@ InFlightDiagnostic NodeContext::notConstantError(int i, StringRef what,
                             << what << " (input " << i << ") must be " << kind;
   ImportedValue *imported =
       hasInput(i) ? importer.lookup(nodeProto.input(i)) : nullptr;
-  if (!imported || !imported->value)
-    return diag;
-  SmallVector<std::string> inputs =
-      importer.graphInputsFeeding(imported->value);
+  if (imported && imported->value)
+    appendBindHint(diag, imported->value);
+  return diag;
+}
+
+void NodeContext::appendBindHint(InFlightDiagnostic &diag, Value value) {
+  SmallVector<std::string> inputs = importer.graphInputsFeeding(value);
   if (inputs.empty())
-    return diag;
+    return;
   diag << "; it depends on the graph input" << (inputs.size() > 1 ? "s " : " ");
   llvm::interleaveComma(inputs, diag, [&](const std::string &name) {
     diag << "'" << name << "'";
@@ -116,7 +119,6 @@ InFlightDiagnostic NodeContext::notConstantError(int i, StringRef what,
        << " when compiling with";
   for (const std::string &name : inputs)
     diag << " --bind-input " << name << "=VALUES|FILE";
-  return diag;
 }
 
 FailureOr<std::vector<int64_t>> NodeContext::constantInts(int i,
@@ -522,9 +524,12 @@ LogicalResult GraphImporter::checkGraph(const onnx::GraphProto &graph,
       if (failed(defineName(output, i)))
         return failure();
   // A subgraph reads the enclosing graphs' values but must not redefine
-  // them.
+  // them; its inputs (a Loop body's) are bound by the node that imports it.
+  llvm::StringSet<> graphInputs;
+  for (const auto &input : graph.input())
+    graphInputs.insert(input.name());
   for (const auto &entry : producer)
-    if (values.count(entry.getKey()))
+    if (values.count(entry.getKey()) && !graphInputs.contains(entry.getKey()))
       return emitError(nameLoc(entry.getKey()))
              << "value '" << entry.getKey()
              << "' is defined more than once (a subgraph redefines it)";
@@ -662,6 +667,22 @@ LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph) {
       return failure();
   }
   return importNodes(graph, order);
+}
+
+llvm::StringSet<> GraphImporter::definedNames() const {
+  llvm::StringSet<> names;
+  for (const auto &entry : values)
+    names.insert(entry.getKey());
+  return names;
+}
+
+void GraphImporter::forgetNamesSince(const llvm::StringSet<> &defined) {
+  SmallVector<std::string> added;
+  for (const auto &entry : values)
+    if (!defined.contains(entry.getKey()))
+      added.push_back(entry.getKey().str());
+  for (const std::string &name : added)
+    values.erase(name);
 }
 
 LogicalResult GraphImporter::importGraph(const onnx::GraphProto &graph) {
