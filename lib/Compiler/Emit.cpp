@@ -194,6 +194,8 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
     report["weight_bytes_quantized"] = summary->weightBytesQuantized;
     report["batch_norms_folded"] =
         static_cast<int64_t>(summary->batchNormsFolded);
+    report["conv_transposes_decomposed"] =
+        static_cast<int64_t>(summary->convTransposesDecomposed);
     if (summary->smoothing)
       report["smoothing"] = llvm::json::Object{
           {"alpha", *q.smoothAlpha},

@@ -180,18 +180,29 @@ quantc::choosePrecision(mlir::ModuleOp module, const CompileOptions &options) {
       searchPrecision(*copy, *samples, quantize, searchOptions));
 }
 
-llvm::Expected<size_t>
+llvm::Expected<PreparedModel>
 quantc::prepareModel(mlir::ModuleOp module,
                      const QuantizationOptions &options) {
+  PreparedModel prepared;
+  auto count = [&](auto opTag) {
+    size_t n = 0;
+    module.walk([&](decltype(opTag)) { ++n; });
+    return n;
+  };
+  size_t transposed = count(qc::ConvTranspose2DOp());
+  if (llvm::Error err = runPass(module, qc::createQCDecomposeConvTranspose(),
+                                "qc-decompose-conv-transpose"))
+    return std::move(err);
+  prepared.convTransposesDecomposed =
+      transposed - count(qc::ConvTranspose2DOp());
   if (!options.foldBatchNorm)
-    return 0;
-  size_t before = 0, after = 0;
-  module.walk([&](qc::BatchNormOp) { ++before; });
+    return prepared;
+  size_t norms = count(qc::BatchNormOp());
   if (llvm::Error err =
           runPass(module, qc::createQCFoldBatchNorm(), "qc-fold-batch-norm"))
     return std::move(err);
-  module.walk([&](qc::BatchNormOp) { ++after; });
-  return before - after;
+  prepared.batchNormsFolded = norms - count(qc::BatchNormOp());
+  return prepared;
 }
 
 llvm::Expected<QuantizationSummary>
@@ -202,10 +213,11 @@ quantc::quantizeModel(mlir::ModuleOp module, const CompileOptions &options) {
   QuantizationSummary summary;
   summary.weightBytesFloat = constantBytes(module);
 
-  llvm::Expected<size_t> folded = prepareModel(module, q);
-  if (!folded)
-    return folded.takeError();
-  summary.batchNormsFolded = *folded;
+  llvm::Expected<PreparedModel> prepared = prepareModel(module, q);
+  if (!prepared)
+    return prepared.takeError();
+  summary.batchNormsFolded = prepared->batchNormsFolded;
+  summary.convTransposesDecomposed = prepared->convTransposesDecomposed;
   // After folding: a convolution followed by BatchNorm is one layer named
   // after the normalization's output.
   if (llvm::Error err = checkKeepFloat(module, q.keepFloat))

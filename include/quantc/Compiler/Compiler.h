@@ -64,12 +64,19 @@ std::string inputName(mlir::ModuleOp module, unsigned index);
 // Calibrate, choose precision, quantize
 //===----------------------------------------------------------------------===//
 
-/// The function-preserving rewrites before calibration: BatchNorm folded
-/// into the preceding convolutions (options.foldBatchNorm). Calibration
-/// caches are recorded on the prepared model, so `quantc calibrate` and
-/// quantizeModel both call this. Returns how many BatchNorms were folded.
-llvm::Expected<size_t> prepareModel(mlir::ModuleOp module,
-                                    const QuantizationOptions &options);
+/// What prepareModel rewrote.
+struct PreparedModel {
+  size_t batchNormsFolded = 0;
+  size_t convTransposesDecomposed = 0;
+};
+
+/// The function-preserving rewrites before calibration: transposed
+/// convolutions with constant weights as phase convolutions (layers the
+/// quantizer knows), then BatchNorm folded into the preceding convolutions
+/// (options.foldBatchNorm). Calibration caches are recorded on the
+/// prepared model, so `quantc calibrate` and quantizeModel both call this.
+llvm::Expected<PreparedModel> prepareModel(mlir::ModuleOp module,
+                                           const QuantizationOptions &options);
 
 /// Streams the sample files of `folder` through a probed copy of `module`
 /// (left untouched), or reads a calibration cache when `source` is a .json
@@ -96,6 +103,8 @@ struct QuantizationSummary {
   /// Layers an --assign-precision file assigned.
   size_t layersAssigned = 0;
   size_t batchNormsFolded = 0;
+  /// Transposed convolutions rewritten as phase convolutions.
+  size_t convTransposesDecomposed = 0;
   /// What --smooth did, when given.
   std::optional<qc::SmoothingCounts> smoothing;
   /// What --reparameterize did, when given.

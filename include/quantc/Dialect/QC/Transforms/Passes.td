@@ -62,6 +62,32 @@ def QCFoldBatchNorm : Pass<"qc-fold-batch-norm"> {
   let dependentDialects = ["::quantc::qc::QCDialect"];
 }
 
+def QCDecomposeConvTranspose : Pass<"qc-decompose-conv-transpose"> {
+  let summary = "transposed convolutions with constant weights as phase convolutions";
+  let description = [{
+    A `qc.conv_transpose2d` with stride `s` writes output `t = i*s + k*d`
+    from input `i` and kernel tap `k`. Output phase `r = t mod s` reads only
+    the taps with `k*d = r (mod s)`, and over its positions it is a
+    stride-1 convolution with those taps flipped (dilation
+    `d / gcd(d, s)`). The op becomes `s_h * s_w` `qc.conv2d` ops with
+    constant sub-kernels (transposed per group), each named
+    `<layer>/phase<ry><rx>`, whose results are interleaved with reshapes
+    and concatenations and cropped to the pads. The sums are the same (up
+    to float summation order) and no product with an inserted zero is
+    computed; the phases are layers the quantizer knows, so transposed
+    convolutions calibrate and quantize. The quantization pipeline runs it
+    before calibration. Only static f32 ops with a constant weight are
+    rewritten.
+
+    ```mlir
+    %y = qc.conv_transpose2d %x, %w {strides = array<i64: 2, 2>}
+        : (tensor<1x8x16x16xf32>, tensor<8x4x2x2xf32>) -> tensor<1x4x32x32xf32>
+    // becomes four 1x1 qc.conv2d (one per output phase), interleaved
+    ```
+  }];
+  let dependentDialects = ["::quantc::qc::QCDialect"];
+}
+
 def QCSmooth : Pass<"qc-smooth"> {
   let summary = "SmoothQuant: migrate activation outliers into the weights";
   let description = [{
