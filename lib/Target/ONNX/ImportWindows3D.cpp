@@ -45,9 +45,11 @@ static FailureOr<Value> volumeInput(NodeContext &ctx, int i, bool isFloat) {
   auto input = isFloat ? ctx.floatInput(i) : ctx.tensorInput(i);
   if (failed(input))
     return failure();
-  if (!input->getType().hasStaticShape())
+  if (!input->getType().hasStaticShape() ||
+      llvm::is_contained(input->getType().getShape(), 0))
     return ctx.error() << "a 3-D " << ctx.node().op_type()
-                       << " needs static input " << i << " dimensions";
+                       << " needs static, non-empty input " << i
+                       << " dimensions";
   return Value(*input);
 }
 
@@ -141,6 +143,8 @@ LogicalResult quantc::onnx_import::importConv3D(NodeContext &ctx) {
       planeOut.push_back(qc::windowOutputExtent(s[2 + i], w[3 + i],
                                                 p.strides[i], p.pads[i],
                                                 p.pads[2 + i], p.dilations[i]));
+    if (planeOut[2] <= 0 || planeOut[3] <= 0)
+      return ctx.error() << "the kernel does not fit the padded input";
     OpBuilder &b = q.b;
     Value plane = qc::Conv2DOp::create(
         b, planeLoc(ctx, kd),
@@ -186,6 +190,8 @@ LogicalResult quantc::onnx_import::importConvTranspose3D(NodeContext &ctx) {
       planeOut.push_back(qc::transposedWindowOutputExtent(
           s[2 + i], w[3 + i], p.strides[i], p.pads[i], p.pads[2 + i],
           p.dilations[i], outputPadding[1 + i]));
+    if (planeOut[2] <= 0 || planeOut[3] <= 0)
+      return ctx.error() << "the pads crop the whole output";
     OpBuilder &b = q.b;
     Value plane = qc::ConvTranspose2DOp::create(
         b, planeLoc(ctx, kd),
@@ -273,6 +279,8 @@ LogicalResult quantc::onnx_import::importPool3D(NodeContext &ctx) {
     planeOut.push_back(qc::windowOutputExtent(
         s[2 + i], plane.kernel[i], plane.strides[i], plane.pads[i],
         plane.pads[2 + i], plane.dilations[i], ceil));
+  if (planeOut[2] <= 0 || planeOut[3] <= 0)
+    return ctx.error() << "the window does not fit the padded input";
   auto planeType = RankedTensorType::get(planeOut, element);
   UnitAttr ceilAttr = ceil ? b.getUnitAttr() : UnitAttr();
   Value pooled;
