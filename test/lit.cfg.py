@@ -89,6 +89,8 @@ ort_dir = os.path.join(config.quantc_src_root, "third_party", "npm",
 if os.path.isdir(ort_dir) and shutil.which("node"):
     config.available_features.add("onnxruntime")
     config.substitutions.append(("%ort_dir", ort_dir))
+config.substitutions.append(("%capi_test", os.path.join(
+    config.quantc_obj_root, "test", "CAPI", "quantc-capi-test")))
 config.substitutions.append(("%quantc_driver",
                              os.path.join(config.quantc_tools_dir, "quantc")))
 

@@ -31,6 +31,7 @@ LAYERS = [
     ("MixedPrecision", ["MixedPrecision"]),
     ("Compiler", ["Compiler"]),
     ("InitAll", ["InitAll"]),
+    ("CAPI", ["CAPI"]),
 ]
 
 # The qc dialect and its rewrites work on tensors of qc ops: code generation
