@@ -23,6 +23,9 @@ packages=(
   python3-skimage
   # Speech recordings (/usr/share/sounds/alsa) for Silero VAD.
   alsa-utils
+  # The Python package: pybind11, its tests (pytest) and the example's
+  # plot (matplotlib).
+  pybind11-dev python3-pytest python3-matplotlib
   # libFuzzer for the importer fuzzer.
   libclang-rt-22-dev
   # Unit tests.

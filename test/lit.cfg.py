@@ -2,6 +2,7 @@
 # lit configuration for quantc's regression tests.
 
 import os
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -89,6 +90,13 @@ ort_dir = os.path.join(config.quantc_src_root, "third_party", "npm",
 if os.path.isdir(ort_dir) and shutil.which("node"):
     config.available_features.add("onnxruntime")
     config.substitutions.append(("%ort_dir", ort_dir))
+# The Python package in the build tree, and pytest to run its tests.
+python_package = os.path.join(config.quantc_obj_root, "python")
+config.substitutions.append(("%quantc_python", python_package))
+if os.path.isdir(os.path.join(python_package, "quantc")) and \
+        subprocess.run(["/usr/bin/python3", "-c", "import pytest"],
+                       capture_output=True).returncode == 0:
+    config.available_features.add("python-package")
 config.substitutions.append(("%capi_test", os.path.join(
     config.quantc_obj_root, "test", "CAPI", "quantc-capi-test")))
 config.substitutions.append(("%quantc_driver",

@@ -309,7 +309,8 @@ QuantcError *quantcModelCreate(const QuantcOptions *given, QuantcModel **out) {
   // this machine: runs happen here, whatever target quantcModelSave emits.
   TargetOptions here = model->options.target;
   here.target = "host";
-  auto jit = compileForJit(model->module->clone(), here);
+  mlir::OwningOpRef<mlir::ModuleOp> copy = model->module->clone();
+  auto jit = compileForJit(*copy, here);
   if (!jit)
     return makeError(jit.takeError());
   model->jit = std::move(*jit);
@@ -420,7 +421,8 @@ QuantcError *quantcModelRun(QuantcModel *model, const QuantcTensor *inputs,
 static llvm::Error emitOnce(QuantcModel &model) {
   if (model.compiled)
     return llvm::Error::success();
-  auto compiled = emitModel(model.module->clone(), model.options.target);
+  mlir::OwningOpRef<mlir::ModuleOp> copy = model.module->clone();
+  auto compiled = emitModel(*copy, model.options.target);
   if (!compiled)
     return compiled.takeError();
   llvm::json::Object report = compileReport(

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Compiler/Compiler.h"
+#include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
 #include "DiagnosticCapture.h"
 
@@ -51,6 +52,26 @@ quantc::importModel(mlir::MLIRContext &context, const ModelOptions &options) {
   if (!module->lookupSymbol("main") &&
       std::distance(funcs.begin(), funcs.end()) == 1)
     (*funcs.begin()).setSymName("main");
+  // IR has its shapes: --input-shape may only restate a static one.
+  auto main = module->lookupSymbol<mlir::func::FuncOp>("main");
+  for (const auto &entry : options.onnx.inputShapes) {
+    std::optional<unsigned> argument;
+    for (unsigned i = 0; main && i < main.getNumArguments(); ++i)
+      if (inputName(*module, i) == entry.getKey())
+        argument = i;
+    if (!argument)
+      return llvm::createStringError("--input-shape names '" +
+                                     entry.getKey().str() +
+                                     "', which is not an input of the model");
+    auto type = llvm::dyn_cast<mlir::RankedTensorType>(
+        main.getArgumentTypes()[*argument]);
+    if (type && type.hasStaticShape() &&
+        type.getShape() != llvm::ArrayRef<int64_t>(entry.getValue()))
+      return llvm::createStringError("--input-shape " + entry.getKey().str() +
+                                     "=" + qc::formatShape(entry.getValue()) +
+                                     ": the model's input is " +
+                                     qc::formatShape(type.getShape()));
+  }
   return module;
 }
 

@@ -231,7 +231,8 @@ int main(int argc, char **argv) {
   }
   long last = residentKB();
   printf("resident after 3 compiles %ld KB, after 30 %ld KB\n", first, last);
-  check(last < first + first / 2, "30 compiles stay within 1.5x of 3");
+  /* Within 5%: a module copy leaked per compile showed as +18%. */
+  check(last < first + first / 20, "30 compiles stay within 5% of 3");
 
   quantcOptionsDestroy(int8);
   quantcOptionsDestroy(options);
