@@ -69,11 +69,13 @@ json::Object quantc::quantizationReport(mlir::ModuleOp module) {
     if (auto ratio =
             op->getAttrOfType<mlir::FloatAttr>(qc::kGptqErrorRatioAttr))
       layer["gptq_error_vs_round_to_nearest"] = ratio.getValueAsDouble();
-    // The grid's width (8, 4, or 2 for ternary); how many bits each weight
-    // takes in the emitted code is the compile's constant_bytes_emitted.
+    // The grid's width (8, 4, or 2 for ternary), from its levels: int4 and
+    // ternary grids are stored in i8 (storage width 8); how many bits each
+    // weight takes in the emitted code is the compile's
+    // constant_bytes_emitted.
     if (auto q = dyn_cast<mlir::quant::QuantizedType>(weight.getElementType()))
-      layer["weight_bits"] =
-          static_cast<int64_t>(q.getStorageTypeIntegralWidth());
+      layer["weight_bits"] = static_cast<int64_t>(llvm::Log2_64_Ceil(
+          uint64_t(q.getStorageTypeMax() - q.getStorageTypeMin()) + 1));
     // The probe behind the quantize (and the matmul's flattening reshape).
     mlir::Value source = op->getOperand(0);
     while (mlir::Operation *def = source.getDefiningOp()) {

@@ -92,9 +92,24 @@ def test_options_reach_the_compiler(calib_folder):
     model = quantc.compile(CLASSIFIER, calib=calib_folder, bits=4, group=32,
                            keep_float=[], threads=1)
     assert model.report["weights"] == "int4"
+    assert {layer["weight_bits"] for layer in model.report["layers"]} == {4}
     first = model.report["layers"][0]["name"]
     kept = quantc.compile(CLASSIFIER, calib=calib_folder, keep_float=[first])
     assert first not in [layer["name"] for layer in kept.report["layers"]]
+
+
+def test_mixed_precision_under_a_budget(calib_folder):
+    model = quantc.compile(CLASSIFIER, calib=calib_folder, bits="mixed",
+                           weight_bits_budget=6, candidates=[8, 4])
+    chosen = model.report["mixed_precision"]
+    assert chosen["weight_bits_budget"] == 6
+    assert chosen["average_weight_bits"] <= 6
+    assert chosen["samples"] == 6
+    # Each layer is reported at the grid the search chose for it.
+    grid = {"int8": 8, "int4": 4}
+    assert {layer["name"]: layer["weight_bits"]
+            for layer in model.report["layers"]} == {
+        layer["name"]: grid[layer["chosen"]] for layer in chosen["layers"]}
 
 
 def test_multi_input_samples_are_dicts():
