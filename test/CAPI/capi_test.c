@@ -10,6 +10,8 @@
 #include "quantc-c/Compiler.h"
 #include "quantc-c/Dialect.h"
 
+#include "mlir-c/BuiltinTypes.h"
+#include "mlir-c/Dialect/Quant.h"
 #include "mlir-c/IR.h"
 #include "mlir-c/Pass.h"
 
@@ -78,6 +80,18 @@ static void dialectAndPasses(void) {
                    "  %y = qc.relu %x : tensor<4xf32>\n"
                    "  return %y : tensor<4xf32>\n}"));
   check(!mlirModuleIsNull(module), "qc IR parses in a C-API context");
+
+  /* A quantized layer's weight type, read with the quant dialect's C API. */
+  mlirDialectHandleLoadDialect(mlirGetDialectHandle__quant__(), context);
+  MlirType weight = mlirTypeParseGet(
+      context, mlirStringRefCreateFromCString(
+                   "tensor<4x8x!quant.uniform<i8<-8:7>:f32, 0.25:1>>"));
+  MlirType element = mlirShapedTypeGetElementType(weight);
+  check(mlirTypeIsAUniformQuantizedType(element) &&
+            mlirUniformQuantizedTypeGetScale(element) == 0.25 &&
+            mlirUniformQuantizedTypeGetZeroPoint(element) == 1 &&
+            mlirQuantizedTypeGetStorageTypeMin(element) == -8,
+        "a quantized type's scale, zero point and grid");
   check(mlirLogicalResultIsSuccess(
             mlirPassManagerRunOnOp(manager, mlirModuleGetOperation(module))),
         "the pipeline runs");
