@@ -22,8 +22,10 @@
 namespace py = pybind11;
 
 namespace {
-/// quantc.Error, raised with a QuantcError's message.
-py::object errorType;
+/// quantc.Error, raised with a QuantcError's message. A handle, never
+/// released: a py::object here would be decremented by a static destructor
+/// after the interpreter is gone.
+py::handle errorType;
 
 /// Raises quantc.Error for a failed call (and frees the error).
 void check(QuantcError *error) {
@@ -196,8 +198,7 @@ std::string importModel(const std::string &path, const OptionList &flags) {
 
 PYBIND11_MODULE(_quantc, m) {
   m.doc() = "quantc's C API as a Python extension (use the quantc package)";
-  errorType = py::reinterpret_borrow<py::object>(
-      PyErr_NewException("quantc.Error", PyExc_RuntimeError, nullptr));
+  errorType = PyErr_NewException("quantc.Error", PyExc_RuntimeError, nullptr);
   m.attr("Error") = errorType;
   m.def("import_model", &importModel, py::arg("path"), py::arg("options"));
   py::class_<Model>(m, "Model")
