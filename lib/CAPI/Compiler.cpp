@@ -47,10 +47,11 @@ struct QuantcModel {
   /// Compiled on first run.
   std::unique_ptr<JitModel> jit;
   std::vector<HostArray> outputs;
-  /// The emitted object and its report, made on first quantcModelReport
-  /// or quantcModelSave.
+  /// The emitted object and its report (and its text), made on first
+  /// quantcModelReport or quantcModelSave.
   std::optional<CompiledModel> compiled;
-  std::string report;
+  llvm::json::Object report;
+  std::string reportText;
 };
 
 static QuantcError *makeError(llvm::Error err) {
@@ -425,11 +426,12 @@ static llvm::Error emitOnce(QuantcModel &model) {
   auto compiled = emitModel(*copy, model.options.target);
   if (!compiled)
     return compiled.takeError();
-  llvm::json::Object report = compileReport(
+  model.report = compileReport(
       model.options, model.quantization ? &*model.quantization : nullptr,
       *compiled);
-  llvm::raw_string_ostream os(model.report);
-  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)));
+  llvm::raw_string_ostream os(model.reportText);
+  os << llvm::formatv("{0:2}",
+                      llvm::json::Value(llvm::json::Object(model.report)));
   model.compiled = std::move(*compiled);
   return llvm::Error::success();
 }
@@ -437,23 +439,20 @@ static llvm::Error emitOnce(QuantcModel &model) {
 const char *quantcModelReport(const QuantcModel *model) {
   auto *mutableModel = const_cast<QuantcModel *>(model);
   if (llvm::Error err = emitOnce(*mutableModel)) {
-    mutableModel->report =
+    mutableModel->reportText =
         llvm::formatv("{{\"error\": {0}}",
                       llvm::json::Value(llvm::toString(std::move(err))))
             .str();
   }
-  return mutableModel->report.c_str();
+  return mutableModel->reportText.c_str();
 }
 
 QuantcError *quantcModelSave(QuantcModel *model, const char *dir) {
   if (llvm::Error err = emitOnce(*model))
     return makeError(std::move(err));
-  auto parsed = llvm::json::parse(model->report);
-  if (!parsed)
-    return makeError(parsed.takeError());
   llvm::StringRef stem = llvm::sys::path::stem(model->options.model.path);
   auto written =
-      writeCompiledModel(*model->compiled, dir, stem, parsed->getAsObject());
+      writeCompiledModel(*model->compiled, dir, stem, &model->report);
   if (!written)
     return makeError(written.takeError());
   return nullptr;

@@ -9,6 +9,7 @@
 #ifndef QUANTC_SUPPORT_LOCATIONNAME_H
 #define QUANTC_SUPPORT_LOCATIONNAME_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 
 #include <optional>
@@ -28,6 +29,16 @@ inline std::optional<std::string> locationName(mlir::Location loc) {
   if (auto site = llvm::dyn_cast<mlir::CallSiteLoc>(loc))
     return locationName(site.getCallee());
   return std::nullopt;
+}
+
+/// `loc` named after its name plus `suffix` (a part of a layer: "y/kd0"),
+/// with `loc` inside; `loc` itself when it carries no name.
+inline mlir::Location suffixedLoc(mlir::Location loc, llvm::StringRef suffix) {
+  std::optional<std::string> name = locationName(loc);
+  if (!name)
+    return loc;
+  return mlir::NameLoc::get(
+      mlir::StringAttr::get(loc.getContext(), *name + suffix.str()), loc);
 }
 
 } // namespace quantc

@@ -93,7 +93,7 @@ static LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inShape,
 /// Reads `kernel_shape` of a window with `rank` spatial axes or takes it
 /// from the weight.
 static LogicalResult readKernel(NodeContext &ctx, ArrayRef<int64_t> weight,
-                                Window &window, size_t rank = 2) {
+                                Window &window, size_t rank) {
   auto kernel = ctx.attrInts("kernel_shape");
   if (failed(kernel))
     return failure();
@@ -161,12 +161,8 @@ static LogicalResult importConv(NodeContext &ctx) {
   ArrayRef<int64_t> in = input->getType().getShape();
   ArrayRef<int64_t> w = weight->getType().getShape();
   Window window;
-  FailureOr<int64_t> group = ctx.attrInt("group", 1);
-  if (failed(group) || failed(readKernel(ctx, w, window)) ||
-      failed(readWindow(ctx, in, window)))
+  if (failed(readWindowGeometry(ctx, in, w, window)))
     return failure();
-  if (*group < 1)
-    return ctx.error() << "group must be positive";
   Shape out = {in[0], w[0]};
   for (int i = 0; i < 2; ++i)
     out.push_back(qc::windowOutputExtent(in[2 + i], w[2 + i],
@@ -175,12 +171,12 @@ static LogicalResult importConv(NodeContext &ctx) {
                                          window.dilations[i]));
   OpBuilder &b = ctx.builder();
   auto type = RankedTensorType::get(out, input->getType().getElementType());
-  ctx.setOutput(0, qc::Conv2DOp::create(
-                       b, ctx.loc(), type, *input, *weight, bias,
-                       b.getDenseI64ArrayAttr(window.strides),
-                       b.getDenseI64ArrayAttr(window.pads),
-                       b.getDenseI64ArrayAttr(window.dilations),
-                       b.getI64IntegerAttr(*group)));
+  ctx.setOutput(0,
+                qc::Conv2DOp::create(b, ctx.loc(), type, *input, *weight, bias,
+                                     b.getDenseI64ArrayAttr(window.strides),
+                                     b.getDenseI64ArrayAttr(window.pads),
+                                     b.getDenseI64ArrayAttr(window.dilations),
+                                     b.getI64IntegerAttr(window.group)));
   return success();
 }
 
@@ -531,8 +527,7 @@ template <PoolKind kind> static LogicalResult importPool(NodeContext &ctx) {
   FailureOr<int64_t> countIncludePad = ctx.attrInt("count_include_pad", 0);
   FailureOr<int64_t> p = ctx.attrInt("p", 2);
   if (failed(ceilMode) || failed(countIncludePad) || failed(p) ||
-      failed(readKernel(ctx, {}, window)) ||
-      failed(readWindow(ctx, in, window)))
+      failed(readWindowGeometry(ctx, in, {}, window)))
     return failure();
   Shape out = {in[0], in[1]};
   for (int i = 0; i < 2; ++i)

@@ -16,6 +16,8 @@
 #include "GraphImporter.h"
 #include "QCBuilder.h"
 
+#include "quantc/Support/LocationName.h"
+
 #include <limits>
 
 using namespace mlir;
@@ -79,17 +81,6 @@ static Value finish(QCBuilder &q, Value y, Value bias) {
   return q.transpose(y, {0, 2, 1, 3, 4});
 }
 
-/// The location of kernel depth `kd`'s 2-D layer: the node's name with
-/// "/kd<kd>", so that reports and --assign-precision tell the layers apart.
-static Location planeLoc(NodeContext &ctx, int64_t kd) {
-  std::string suffix = "/kd" + std::to_string(kd);
-  if (auto named = dyn_cast<NameLoc>(ctx.loc()))
-    return NameLoc::get(
-        StringAttr::get(ctx.loc().getContext(), named.getName().str() + suffix),
-        named.getChildLoc());
-  return ctx.loc();
-}
-
 namespace {
 /// A 3-D convolution's data, weight and optional bias.
 struct ConvOperands {
@@ -147,7 +138,7 @@ LogicalResult quantc::onnx_import::importConv3D(NodeContext &ctx) {
       return ctx.error() << "the kernel does not fit the padded input";
     OpBuilder &b = q.b;
     Value plane = qc::Conv2DOp::create(
-        b, planeLoc(ctx, kd),
+        b, suffixedLoc(ctx.loc(), "/kd" + std::to_string(kd)),
         RankedTensorType::get(planeOut, QCBuilder::elementOf(input)), slices,
         kernel, Value(), b.getDenseI64ArrayAttr(p.strides),
         b.getDenseI64ArrayAttr(p.pads), b.getDenseI64ArrayAttr(p.dilations),
@@ -194,7 +185,7 @@ LogicalResult quantc::onnx_import::importConvTranspose3D(NodeContext &ctx) {
       return ctx.error() << "the pads crop the whole output";
     OpBuilder &b = q.b;
     Value plane = qc::ConvTranspose2DOp::create(
-        b, planeLoc(ctx, kd),
+        b, suffixedLoc(ctx.loc(), "/kd" + std::to_string(kd)),
         RankedTensorType::get(planeOut, QCBuilder::elementOf(input)), slices,
         kernel, Value(), b.getDenseI64ArrayAttr(p.strides),
         b.getDenseI64ArrayAttr(p.pads), b.getDenseI64ArrayAttr(p.dilations),

@@ -14,6 +14,7 @@
 #include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
+#include "quantc/Support/LocationName.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -221,7 +222,8 @@ struct PhaseConvolutions : OpRewritePattern<ConvTranspose2DOp> {
                   (((g * outPerGroup + o) * inPerGroup + c) * jy + j) * jx + l;
               sub[target] = weight[source];
             }
-    Location loc = phaseLoc(op.getLoc(), ry, rx);
+    Location loc = quantc::suffixedLoc(
+        op.getLoc(), "/phase" + std::to_string(ry) + std::to_string(rx));
     Type f32 = rewriter.getF32Type();
     Value kernel = createF32Constant(
         rewriter, loc,
@@ -260,16 +262,6 @@ struct PhaseConvolutions : OpRewritePattern<ConvTranspose2DOp> {
         rewriter.getDenseI64ArrayAttr(pads),
         rewriter.getDenseI64ArrayAttr({py.dilation, px.dilation}),
         rewriter.getI64IntegerAttr(group));
-  }
-
-  static Location phaseLoc(Location loc, int64_t ry, int64_t rx) {
-    auto named = dyn_cast<NameLoc>(loc);
-    if (!named)
-      return loc;
-    std::string name = named.getName().str() + "/phase" + std::to_string(ry) +
-                       std::to_string(rx);
-    return NameLoc::get(StringAttr::get(loc.getContext(), name),
-                        named.getChildLoc());
   }
 };
 
