@@ -19,7 +19,9 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
 
 using namespace quantc;
 
@@ -234,15 +236,23 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
   double profiledSeconds = sampleSeconds;
   if (run.benchmarkRuns) {
     (*model)->resetProfile();
-    auto start = std::chrono::steady_clock::now();
-    for (unsigned i = 0; i < run.benchmarkRuns; ++i)
+    std::vector<double> runMs;
+    for (unsigned i = 0; i < run.benchmarkRuns; ++i) {
+      auto start = std::chrono::steady_clock::now();
       if (auto again = (*model)->run(inputs); !again)
         return again.takeError();
+      runMs.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
     profiledRuns = run.benchmarkRuns;
-    profiledSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    profiledSeconds = std::accumulate(runMs.begin(), runMs.end(), 0.0) / 1000;
     result.latencyMs = profiledSeconds * 1000 / run.benchmarkRuns;
+    std::sort(runMs.begin(), runMs.end());
+    size_t middle = runMs.size() / 2;
+    result.medianLatencyMs = runMs.size() % 2
+                                 ? runMs[middle]
+                                 : (runMs[middle - 1] + runMs[middle]) / 2;
   }
   if (run.profile) {
     result.profile =

@@ -121,6 +121,15 @@ static llvm::StringRef hostGemmKernels() {
   return "";
 }
 
+/// Lanes of the masked vector chunks this CPU runs (16 with AVX-512).
+static int64_t hostMaskedLanes() {
+  llvm::Triple host(llvm::sys::getProcessTriple());
+  return host.getArch() == llvm::Triple::x86_64 &&
+                 llvm::sys::getHostCPUFeatures().lookup("avx512f")
+             ? 16
+             : 0;
+}
+
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols) {
   return compile(module, symbols, Options());
@@ -187,6 +196,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
     QCLowerToLLVMOptions lowering;
     lowering.gemmKernels = jit.gemmKernels ? hostGemmKernels().str() : "";
     lowering.directConv = jit.directConv;
+    lowering.maskedLanes = hostMaskedLanes();
     lowering.runtimeAllocator = true;
     lowering.profile = jit.profile;
     lowering.threads = jit.threads;

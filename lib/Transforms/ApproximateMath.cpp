@@ -36,10 +36,12 @@ struct PowFAsExpLog : public OpRewritePattern<math::PowFOp> {
     Location loc = op.getLoc();
     Type type = op.getType();
     Value x = op.getLhs(), y = op.getRhs();
+    // A splat for vector powf (short rows run as masked vectors).
     auto constant = [&](double v) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc, type,
-          rewriter.getFloatAttr(getElementTypeOrSelf(type), v));
+      TypedAttr value = rewriter.getFloatAttr(getElementTypeOrSelf(type), v);
+      if (auto vector = dyn_cast<VectorType>(type))
+        value = SplatElementsAttr::get(vector, value);
+      return arith::ConstantOp::create(rewriter, loc, type, value);
     };
     auto equal = [&](Value a, Value b) -> Value {
       return arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OEQ, a,

@@ -20,6 +20,18 @@ func.func @activations(%x: f32, %y: f32) -> (f32, f32, f32, f32) {
   return %e, %t, %r, %p : f32, f32, f32, f32
 }
 
+// powf on vectors (short rows run as masked chunks): its special cases
+// compare with splat constants.
+// CHECK-LABEL: func.func @vector_powf
+// CHECK-DAG:     arith.constant dense<5.000000e-01> : vector<16xf32>
+// CHECK-DAG:     arith.constant dense<2.000000e+00> : vector<16xf32>
+// CHECK-NOT:     math.powf
+// CHECK:         return
+func.func @vector_powf(%x: vector<16xf32>, %y: vector<16xf32>) -> vector<16xf32> {
+  %p = math.powf %x, %y : vector<16xf32>
+  return %p : vector<16xf32>
+}
+
 // sqrt stays: it is one exact instruction on every target.
 // CHECK-LABEL: func.func @exact
 // CHECK:         math.sqrt

@@ -256,7 +256,8 @@ static int runCommandMain() {
     outs() << "ran " << result->samples << " samples; outputs in "
            << run.outputDir << "\n";
   if (result->latencyMs)
-    outs() << format("latency ms: %.2f\n", *result->latencyMs);
+    outs() << format("latency ms: %.2f\nmedian latency ms: %.2f\n",
+                     *result->latencyMs, *result->medianLatencyMs);
   if (result->profile)
     printProfile(*result->profile);
   return 0;

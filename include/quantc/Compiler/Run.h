@@ -68,8 +68,9 @@ struct RunResult {
   size_t samples = 0;
   /// Whether the inputs were folders.
   bool batch = false;
-  /// Mean latency of the benchmark runs.
-  std::optional<double> latencyMs;
+  /// Mean and median latency of the benchmark runs (the median is the
+  /// steadier figure on a shared machine).
+  std::optional<double> latencyMs, medianLatencyMs;
   std::optional<QuantizationSummary> quantization;
   std::optional<RunProfile> profile;
 };

@@ -42,6 +42,13 @@ struct QCLowerToLLVMOptions
                      "convolutions over channel quads instead of GEMM "
                      "kernels over their patches"),
       llvm::cl::init(true)};
+  Option<int64_t> maskedLanes{
+      *this, "masked-lanes",
+      llvm::cl::desc("lanes of the masked vector chunks short elementwise "
+                     "rows run in (quantc-vectorize-short-rows), for targets "
+                     "with masked loads and stores (16 for AVX-512); 0: "
+                     "none, rows are left to LLVM's loop vectorizer"),
+      llvm::cl::init(0)};
   Option<bool> runtimeAllocator{
       *this, "runtime-allocator",
       llvm::cl::desc("allocate buffers through libquantc_runtime's cache "

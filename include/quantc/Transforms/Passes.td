@@ -56,6 +56,54 @@ def LinalgInnermostParallel : Pass<"quantc-linalg-innermost-parallel",
   ];
 }
 
+def VectorizeShortRows
+    : Pass<"quantc-vectorize-short-rows", "::mlir::func::FuncOp"> {
+  let summary = "elementwise ops on short rows as masked vectors";
+  let description = [{
+    An elementwise linalg op on buffers whose innermost dimension is short
+    or not a multiple of the vector lanes (a 10 x 10 feature map, a row of
+    20) becomes a loop nest over its outer dimensions and chunks of `lanes`
+    along the innermost one, each chunk one masked vector operation.
+    LLVM's loop vectorizer leaves such rows scalar: it fully unrolls a
+    loop of 10 before it vectorizes, and runs the last `n % 16` elements
+    of longer rows one by one, a division per element where the body
+    quantizes. The results are the same: every lane computes the scalar
+    body's operations.
+
+    Taken when every dimension is parallel, shapes are static, every
+    operand either is contiguous along the innermost dimension or does not
+    depend on it (a per-channel constant), and the body vectorizes. Left
+    to LLVM: rows whose length is a multiple of `lanes` or at least
+    `max-row`, and rows of at most half the lanes (an interleave's rows of
+    2 would run 14 idle lanes). Only for targets with masked loads and
+    stores (AVX-512): `lanes` 0 turns the pass off.
+
+    ```mlir
+    linalg.generic ... ins(%a : memref<384x10x10xf32>) outs(%b : memref<384x10x10xi8>)
+    // becomes
+    scf.for %c ... { scf.for %y ... {     // quantc.parallel
+      %v = vector.transfer_read %a[%c, %y, %c0], %pad, %mask  // 10 of 16 lanes
+      ... vector<16xf32> ...
+      vector.transfer_write %q, %b[%c, %y, %c0], %mask
+    } }
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "vector lanes of a chunk (0: off)">,
+    Option<"maxRow", "max-row", "int64_t", /*default=*/"128",
+           "rows at least this long are left to LLVM's vectorizer">
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+  let statistics = [
+    Statistic<"numVectorized", "num-vectorized",
+              "elementwise ops vectorized in masked chunks">
+  ];
+}
+
 def LinalgToLoops : Pass<"quantc-linalg-to-loops", "::mlir::func::FuncOp"> {
   let summary = "convert-linalg-to-loops, marking the loops of parallel dimensions";
   let description = [{
@@ -131,11 +179,17 @@ def FusePadsIntoProducers : Pass<"quantc-fuse-pads-into-producers",
     pass over the activation (a quarter of the glue around an int8
     depthwise convolution, whose input is i32).
 
+    The producer overwrites the interior without reading it, so the fill
+    is then cut to the border: one slab before and one after the interior
+    along each padded dimension (for a 162 x 162 plane, 644 of its 26244
+    elements). A producer that reads its output keeps the whole fill.
+
     ```mlir
     %q = linalg.generic {all parallel} ins(%x) outs(%e) ...
     %p = tensor.pad %q low[0, 0, 1, 1] high[0, 0, 1, 1] { yield %zero }
     // becomes
-    %f = linalg.fill ins(%zero) outs(%padded_empty)
+    %top = linalg.fill ins(%zero) outs(extract_slice %padded_empty[rows 0])
+    %f = ... the rows below and the columns left and right likewise ...
     %s = tensor.extract_slice %f[0, 0, 1, 1] ...
     %q = linalg.generic {all parallel} ins(%x) outs(%s) ...
     %p = tensor.insert_slice %q into %f[0, 0, 1, 1] ...

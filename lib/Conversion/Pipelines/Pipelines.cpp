@@ -64,6 +64,10 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
+  // Rows LLVM's vectorizer would leave scalar, as masked vector chunks.
+  VectorizeShortRowsOptions shortRows;
+  shortRows.lanes = options.maskedLanes;
+  pm.addNestedPass<func::FuncOp>(createVectorizeShortRows(shortRows));
   // Marks the loops of parallel dimensions for the threads below.
   pm.addNestedPass<func::FuncOp>(createLinalgToLoops());
   // exp, tanh, erf, log as polynomials the loop vectorizer takes (a libm

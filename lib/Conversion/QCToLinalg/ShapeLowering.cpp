@@ -82,6 +82,50 @@ struct TransposeLowering : OpRewritePattern<qc::TransposeOp> {
   }
 };
 
+/// Whether `op` joins pieces one element wide along its innermost axis:
+/// an interleave (the column phases of a decomposed ConvTranspose).
+bool isInnermostInterleave(qc::ConcatOp op, int64_t axis) {
+  int64_t rank = op.getType().getRank();
+  return axis == rank - 1 && op.getInputs().size() >= 2 &&
+         llvm::all_of(op.getInputs().getTypes(), [&](Type type) {
+           return cast<RankedTensorType>(type).getDimSize(axis) == 1;
+         });
+}
+
+/// The interleave as one generic that takes piece i for column i. Copies
+/// of each piece into every k-th element would store one element per
+/// iteration at stride k, which stays scalar; here the k stores of a row
+/// position share an iteration, and LLVM vectorizes them as one
+/// interleaved store.
+Value interleaveInnermost(OpBuilder &b, Location loc, qc::ConcatOp op) {
+  auto type = op.getType();
+  int64_t rank = type.getRank();
+  SmallVector<AffineExpr> firstColumn;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    firstColumn.push_back(b.getAffineDimExpr(d));
+  firstColumn.push_back(b.getAffineConstantExpr(0));
+  AffineMap piece = AffineMap::get(rank, 0, firstColumn, b.getContext());
+  SmallVector<AffineMap> maps(op.getInputs().size(), piece);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  return linalg::GenericOp::create(
+             b, loc, type, op.getInputs(), emptyTensor(b, loc, type), maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value column = linalg::IndexOp::create(nb, l, rank - 1);
+               size_t pieces = op.getInputs().size();
+               Value picked = args[pieces - 1];
+               for (size_t i = pieces - 1; i-- > 0;) {
+                 Value here = arith::CmpIOp::create(
+                     nb, l, arith::CmpIPredicate::eq, column,
+                     arith::ConstantIndexOp::create(nb, l, i));
+                 picked = arith::SelectOp::create(nb, l, here, args[i], picked);
+               }
+               linalg::YieldOp::create(nb, l, picked);
+             })
+      .getResult(0);
+}
+
 struct ConcatLowering : OpRewritePattern<qc::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(qc::ConcatOp op,
@@ -91,6 +135,10 @@ struct ConcatLowering : OpRewritePattern<qc::ConcatOp> {
     int64_t rank = type.getRank();
     // Verified in range; the signed axis is normalized here.
     int64_t axis = *qc::normalizeAxis(op.getAxis(), rank);
+    if (isInnermostInterleave(op, axis)) {
+      rewriter.replaceOp(op, interleaveInnermost(rewriter, loc, op));
+      return success();
+    }
     Value result = emptyTensor(rewriter, loc, type);
     int64_t offset = 0;
     for (Value input : op.getInputs()) {

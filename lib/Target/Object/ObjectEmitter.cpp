@@ -287,8 +287,10 @@ std::string quantc::objectLoweringPipeline(const ObjectOptions &options,
   std::string threads =
       options.threads == 1 ? "" : " threads=" + std::to_string(options.threads);
   std::string direct = options.directConv ? "" : " direct-conv=false";
+  // AVX-512 has masked loads and stores for the short rows' chunks.
+  std::string masked = spec.avx512Vnni ? " masked-lanes=16" : "";
   return "builtin.module(qc-lower-to-llvm{gemm-kernels=" + kernels + direct +
-         " runtime-allocator=true" + threads + "})";
+         masked + " runtime-allocator=true" + threads + "})";
 }
 
 /// Bytes of the initialized constant globals of a module in the LLVM

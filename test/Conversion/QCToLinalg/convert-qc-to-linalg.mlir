@@ -137,6 +137,27 @@ func.func @shapes(%x: tensor<2x3x4xf32>) -> (tensor<4x3x2xf32>, tensor<2x12xf32>
 
 // -----
 
+// Pieces one column wide joined along the innermost axis (the column
+// phases of a decomposed ConvTranspose) interleave in one generic: column
+// i takes piece i, so the k stores of a row position share an iteration.
+// CHECK-LABEL: func @interleave_columns
+// CHECK-NOT:     tensor.insert_slice
+// CHECK:         linalg.generic {indexing_maps = [#[[PIECE:.*]], #[[PIECE]], #[[PIECE]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME:      ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x5x1xf32>, tensor<2x5x1xf32>, tensor<2x5x1xf32>)
+// CHECK:           %[[COLUMN:.*]] = linalg.index 2 : index
+// CHECK:           %[[IS1:.*]] = arith.cmpi eq, %[[COLUMN]], %c1
+// CHECK:           %[[PICK1:.*]] = arith.select %[[IS1]], %{{.*}}, %{{.*}} : f32
+// CHECK:           %[[IS0:.*]] = arith.cmpi eq, %[[COLUMN]], %c0
+// CHECK:           %[[PICK0:.*]] = arith.select %[[IS0]], %{{.*}}, %[[PICK1]] : f32
+// CHECK:           linalg.yield %[[PICK0]]
+// CHECK:         } -> tensor<2x5x3xf32>
+func.func @interleave_columns(%a: tensor<2x5x1xf32>, %b: tensor<2x5x1xf32>, %c: tensor<2x5x1xf32>) -> tensor<2x5x3xf32> {
+  %0 = qc.concat %a, %b, %c {axis = -1} : (tensor<2x5x1xf32>, tensor<2x5x1xf32>, tensor<2x5x1xf32>) -> tensor<2x5x3xf32>
+  return %0 : tensor<2x5x3xf32>
+}
+
+// -----
+
 // Int4 weights in groups of 8 along K (GroupedProduct.h): exact i32 sums
 // per group d[m][g][n] over u8 x i8, their fma fold over the groups with
 // the scales, then (c - za x sum_k w s) x sa + f32 bias.

@@ -1,0 +1,75 @@
+// RUN: quant-opt %s --pass-pipeline='builtin.module(func.func(quantc-vectorize-short-rows{lanes=16}))' | FileCheck %s
+
+#id3 = affine_map<(c, y, x) -> (c, y, x)>
+#ch3 = affine_map<(c, y, x) -> (c, 0, 0)>
+#id2 = affine_map<(i, j) -> (i, j)>
+#tr2 = affine_map<(i, j) -> (j, i)>
+
+// Rows of 10 into a padded buffer's interior: a loop per outer dimension
+// (marked for the threads), one chunk of 16 lanes with 10 set, the
+// per-channel scale broadcast.
+// CHECK-LABEL: func.func @quantize_rows_of_10
+// CHECK:         scf.for %[[C:.*]] = %c0 to %c384
+// CHECK:           scf.for %[[Y:.*]] = %c0 to %c10
+// CHECK:             %[[MASK:.*]] = vector.create_mask %c1, %c1, %c10 : vector<1x1x16xi1>
+// CHECK:             %[[LANES:.*]] = vector.extract %[[MASK]][0, 0]
+// CHECK:             %[[X:.*]] = vector.transfer_read {{.*}}, %[[LANES]] {in_bounds = [true]} : memref<1x1x10xf32, {{.*}}>, vector<16xf32>
+// CHECK:             %[[S:.*]] = vector.transfer_read {{.*}} : memref<1x1x1xf32, {{.*}}>, vector<16xf32>
+// CHECK:             arith.divf %[[X]], %[[S]] : vector<16xf32>
+// CHECK:             math.roundeven {{.*}} : vector<16xf32>
+// CHECK:             vector.transfer_write {{.*}} : vector<16xi8>, memref<1x1x10xi8, strided<[196, 14, 1], offset: ?>>
+// CHECK:           } {quantc.parallel}
+// CHECK:         } {quantc.parallel}
+// CHECK-NOT:     linalg.generic
+func.func @quantize_rows_of_10(%a: memref<384x10x10xf32>, %s: memref<384x1x1xf32>,
+                               %b: memref<384x10x10xi8, strided<[196, 14, 1], offset: 30>>) {
+  linalg.generic {indexing_maps = [#id3, #ch3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%a, %s : memref<384x10x10xf32>, memref<384x1x1xf32>)
+      outs(%b : memref<384x10x10xi8, strided<[196, 14, 1], offset: 30>>) {
+  ^bb0(%x: f32, %sc: f32, %o: i8):
+    %d = arith.divf %x, %sc : f32
+    %r = math.roundeven %d : f32
+    %i = arith.fptosi %r : f32 to i32
+    %t = arith.trunci %i : i32 to i8
+    linalg.yield %t : i8
+  }
+  return
+}
+
+// A row of 20: chunks of 16 at 0 and 16, the second with 4 lanes set.
+// CHECK-LABEL: func.func @copy_rows_of_20
+// CHECK:         scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK:           scf.for %[[J:.*]] = %c0 to %c20 step %c16
+// CHECK:             %[[N:.*]] = affine.min #{{.*}}(%[[J]])
+// CHECK:             vector.create_mask %c1, %[[N]] : vector<1x16xi1>
+// CHECK:             vector.transfer_read {{.*}} : memref<1x?xf32, {{.*}}>, vector<16xf32>
+// CHECK:             vector.transfer_write {{.*}} : vector<16xf32>, memref<1x?xf32, {{.*}}>
+func.func @copy_rows_of_20(%a: memref<4x20xf32>, %b: memref<4x20xf32>) {
+  linalg.copy ins(%a : memref<4x20xf32>) outs(%b : memref<4x20xf32>)
+  return
+}
+
+// Left to LLVM: rows that are a multiple of the lanes, rows of at most
+// half the lanes, an operand read across the rows, a reduction.
+// CHECK-LABEL: func.func @left_alone
+// CHECK-NOT:     vector.
+// CHECK-COUNT-4: linalg.
+// CHECK-NOT:     vector.
+func.func @left_alone(%a: memref<4x32xf32>, %b: memref<4x32xf32>,
+                      %c: memref<4x8xf32>, %d: memref<4x8xf32>,
+                      %t: memref<10x4xf32>, %u: memref<4x10xf32>,
+                      %sum: memref<4xf32>) {
+  linalg.copy ins(%a : memref<4x32xf32>) outs(%b : memref<4x32xf32>)
+  linalg.copy ins(%c : memref<4x8xf32>) outs(%d : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#tr2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%t : memref<10x4xf32>) outs(%u : memref<4x10xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.reduce ins(%u : memref<4x10xf32>) outs(%sum : memref<4xf32>) dimensions = [1]
+    (%x: f32, %acc: f32) {
+      %s = arith.addf %x, %acc : f32
+      linalg.yield %s : f32
+    }
+  return
+}
