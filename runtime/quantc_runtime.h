@@ -49,9 +49,8 @@ void quantc_pack_group_scales(const float *scales, int64_t k, int64_t n,
                               int64_t group, float *packed);
 
 /* The buffers compiled models allocate (MLIR's generic allocation
- * functions, quantc_buffers.c). Freed blocks of 64 KiB or more are kept for
- * the next call of the model, up to 1 GiB; quantc_release_buffers() frees
- * them. */
+ * functions, quantc_buffers.c). Freed blocks are kept for the next call
+ * of the model, up to 1 GiB; quantc_release_buffers() frees them. */
 void *_mlir_memref_to_llvm_alloc(size_t size);
 void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
 void _mlir_memref_to_llvm_free(void *pointer);
