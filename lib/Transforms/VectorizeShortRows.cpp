@@ -74,6 +74,12 @@ static SmallVector<int64_t> chunkShape(unsigned loops, int64_t lanes) {
   return shape;
 }
 
+/// Lanes of the chunks of a row of `row` elements: `lanes`, or for a
+/// shorter row the power of two that holds it (a row of 8 in 8 lanes).
+static int64_t chunkLanes(int64_t row, int64_t lanes) {
+  return row >= lanes ? lanes : int64_t(llvm::PowerOf2Ceil(row));
+}
+
 /// Whether `op` is an elementwise op on buffers whose rows LLVM would
 /// leave (partly) scalar and whose chunks vectorize.
 static bool isShortRowOp(linalg::LinalgOp op, int64_t lanes, int64_t maxRow) {
@@ -84,9 +90,9 @@ static bool isShortRowOp(linalg::LinalgOp op, int64_t lanes, int64_t maxRow) {
   if (ShapedType::isDynamicShape(ranges))
     return false;
   int64_t row = ranges.back();
-  // Rows of at most half the lanes would leave most lanes idle: an
+  // Rows of 4 or fewer would leave most of even 8 lanes idle: an
   // interleave's rows of 2, a 1 x 1 map's rows of 1.
-  if (row % lanes == 0 || row >= maxRow || 2 * row <= lanes)
+  if (row % lanes == 0 || row >= maxRow || row <= 4)
     return false;
   if (!isElementwiseBody(op))
     return false;
@@ -100,7 +106,7 @@ static bool isShortRowOp(linalg::LinalgOp op, int64_t lanes, int64_t maxRow) {
   // The body vectorizes: the sizes of the whole op with the row widened to
   // a multiple of the lanes pass the same checks as one chunk's.
   SmallVector<int64_t> sizes(ranges);
-  sizes.back() = llvm::alignTo(row, lanes);
+  sizes.back() = llvm::alignTo(row, chunkLanes(row, lanes));
   SmallVector<bool> fixedWidth(ranges.size(), false);
   return succeeded(linalg::vectorizeOpPrecondition(op, sizes, fixedWidth));
 }
@@ -126,7 +132,8 @@ struct VectorizeShortRowsPass
       SmallVector<int64_t> tiles;
       for (int64_t extent : ranges)
         tiles.push_back(extent == 1 ? 0 : 1);
-      tiles.back() = ranges.back() > lanes ? lanes : 0;
+      int64_t row = ranges.back(), chunk = chunkLanes(row, lanes);
+      tiles.back() = row > chunk ? chunk : 0;
       linalg::LinalgTilingOptions tiling;
       tiling.setTileSizes(tiles).setLoopType(
           linalg::LinalgTilingLoopType::Loops);
@@ -141,7 +148,7 @@ struct VectorizeShortRowsPass
       rewriter.setInsertionPoint(tiled->op);
       SmallVector<bool> fixedWidth(ranges.size(), false);
       FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
-          rewriter, tiled->op, chunkShape(ranges.size(), lanes), fixedWidth);
+          rewriter, tiled->op, chunkShape(ranges.size(), chunk), fixedWidth);
       if (failed(vectorized)) {
         // Still correct: quantc-linalg-to-loops lowers the chunk.
         tiled->op.emitWarning("short row chunk did not vectorize");

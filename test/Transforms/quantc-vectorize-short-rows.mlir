@@ -49,18 +49,33 @@ func.func @copy_rows_of_20(%a: memref<4x20xf32>, %b: memref<4x20xf32>) {
   return
 }
 
-// Left to LLVM: rows that are a multiple of the lanes, rows of at most
-// half the lanes, an operand read across the rows, a reduction.
+// A row of 8: one chunk of 8 lanes, none masked.
+// CHECK-LABEL: func.func @copy_rows_of_8
+// CHECK:         scf.for
+// CHECK-NOT:       vector.create_mask
+// CHECK:           vector.transfer_read {{.*}} {in_bounds = [true]} : memref<8xf32, {{.*}}>, vector<8xf32>
+// CHECK:           vector.transfer_write {{.*}} : vector<8xf32>, memref<8xf32, {{.*}}>
+func.func @copy_rows_of_8(%a: memref<4x8xf32>, %b: memref<4x8xf32>) {
+  linalg.copy ins(%a : memref<4x8xf32>) outs(%b : memref<4x8xf32>)
+  return
+}
+
+// Left to LLVM: rows that are a multiple of the lanes, rows of 4 or
+// fewer, an operand read across the rows, a reduction.
 // CHECK-LABEL: func.func @left_alone
-// CHECK-NOT:     vector.
-// CHECK-COUNT-4: linalg.
-// CHECK-NOT:     vector.
+// CHECK-NEXT:    linalg.copy ins(%{{.*}} : memref<4x32xf32>)
+// CHECK-NEXT:    linalg.copy ins(%{{.*}} : memref<6x4xf32>)
+// CHECK-NEXT:    linalg.generic
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      linalg.yield
+// CHECK-NEXT:    }
+// CHECK-NEXT:    linalg.reduce
 func.func @left_alone(%a: memref<4x32xf32>, %b: memref<4x32xf32>,
-                      %c: memref<4x8xf32>, %d: memref<4x8xf32>,
+                      %c: memref<6x4xf32>, %d: memref<6x4xf32>,
                       %t: memref<10x4xf32>, %u: memref<4x10xf32>,
                       %sum: memref<4xf32>) {
   linalg.copy ins(%a : memref<4x32xf32>) outs(%b : memref<4x32xf32>)
-  linalg.copy ins(%c : memref<4x8xf32>) outs(%d : memref<4x8xf32>)
+  linalg.copy ins(%c : memref<6x4xf32>) outs(%d : memref<6x4xf32>)
   linalg.generic {indexing_maps = [#tr2, #id2], iterator_types = ["parallel", "parallel"]}
       ins(%t : memref<10x4xf32>) outs(%u : memref<4x10xf32>) {
   ^bb0(%x: f32, %o: f32):

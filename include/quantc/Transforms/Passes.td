@@ -72,11 +72,12 @@ def VectorizeShortRows
 
     Taken when every dimension is parallel, shapes are static, every
     operand either is contiguous along the innermost dimension or does not
-    depend on it (a per-channel constant), and the body vectorizes. Left
-    to LLVM: rows whose length is a multiple of `lanes` or at least
-    `max-row`, and rows of at most half the lanes (an interleave's rows of
-    2 would run 14 idle lanes). Only for targets with masked loads and
-    stores (AVX-512): `lanes` 0 turns the pass off.
+    depend on it (a per-channel constant), and the body vectorizes. Rows
+    shorter than `lanes` take the power of two that holds them (a row of 8
+    is one unmasked chunk of 8). Left to LLVM: rows whose length is a
+    multiple of `lanes` or at least `max-row`, and rows of 4 or fewer (an
+    interleave's rows of 2 would leave most lanes idle). Only for targets
+    with masked loads and stores (AVX-512): `lanes` 0 turns the pass off.
 
     ```mlir
     linalg.generic ... ins(%a : memref<384x10x10xf32>) outs(%b : memref<384x10x10xi8>)
