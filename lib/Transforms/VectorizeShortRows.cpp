@@ -119,6 +119,7 @@ struct VectorizeShortRowsPass
   void runOnOperation() override {
     if (lanes <= 0)
       return;
+    chunkOps.clear();
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isShortRowOp(op, lanes, maxRow))
@@ -147,8 +148,13 @@ struct VectorizeShortRowsPass
         quantc::markParallelLoop(loop);
       rewriter.setInsertionPoint(tiled->op);
       SmallVector<bool> fixedWidth(ranges.size(), false);
+      // The chunk's ops, for the cleanup below.
+      ChunkOps created;
+      rewriter.setListener(&created);
       FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
           rewriter, tiled->op, chunkShape(ranges.size(), chunk), fixedWidth);
+      rewriter.setListener(nullptr);
+      llvm::append_range(chunkOps, created.ops);
       if (failed(vectorized)) {
         // Still correct: quantc-linalg-to-loops lowers the chunk.
         tiled->op.emitWarning("short row chunk did not vectorize");
@@ -158,13 +164,30 @@ struct VectorizeShortRowsPass
       ++numVectorized;
     }
     // Masked n-D transfers with unit outer dims become masked 1-D loads
-    // and stores, which lower to llvm.masked.load / store.
+    // and stores, which lower to llvm.masked.load / store. Only the
+    // chunks' ops: other vector code (the convolution tiles) is left as it
+    // is.
+    if (chunkOps.empty())
+      return;
     RewritePatternSet patterns(&getContext());
     vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
     vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
     vector::populateVectorTransferDropUnitDimsPatterns(patterns);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    if (failed(applyOpPatternsGreedily(chunkOps, std::move(patterns), config)))
       return signalPassFailure();
   }
+
+  /// Collects the ops a rewrite inserts.
+  struct ChunkOps : RewriterBase::Listener {
+    void notifyOperationInserted(Operation *op,
+                                 OpBuilder::InsertPoint) override {
+      ops.push_back(op);
+    }
+    SmallVector<Operation *> ops;
+  };
+
+  SmallVector<Operation *> chunkOps;
 };
 } // namespace
