@@ -51,15 +51,25 @@ static bool contiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
          strides.back() == 1;
 }
 
+/// Whether `op` may trap on what a masked-off lane holds: x86 has no
+/// vector integer division, so LLVM divides lane by lane, and a lane
+/// past the row divides by zero (SIGFPE in ONNX's Mod node tests).
+static bool mayTrapInIdleLanes(Operation *op) {
+  return isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+             arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op);
+}
+
 /// Whether `op`'s body is plain elementwise arithmetic on its operands:
-/// arith and math ops only (no loads, no indices), and every yielded
-/// value computed in the body. The vectorizer mishandles a yield of a
-/// value captured from outside (a fill written as linalg.map).
+/// arith and math ops only (no loads, no indices, no integer division),
+/// and every yielded value computed in the body. The vectorizer
+/// mishandles a yield of a value captured from outside (a fill written as
+/// linalg.map).
 static bool isElementwiseBody(linalg::LinalgOp op) {
   Block *body = op.getBlock();
   for (Operation &nested : body->without_terminator()) {
     StringRef dialect = nested.getDialect()->getNamespace();
-    if ((dialect != "arith" && dialect != "math") || !isPure(&nested))
+    if ((dialect != "arith" && dialect != "math") || !isPure(&nested) ||
+        mayTrapInIdleLanes(&nested))
       return false;
   }
   return llvm::all_of(body->getTerminator()->getOperands(),

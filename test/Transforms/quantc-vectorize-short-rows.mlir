@@ -62,10 +62,16 @@ func.func @copy_rows_of_8(%a: memref<4x8xf32>, %b: memref<4x8xf32>) {
 }
 
 // Left to LLVM: rows that are a multiple of the lanes, rows of 4 or
-// fewer, an operand read across the rows, a reduction.
+// fewer, an operand read across the rows, a reduction, an integer
+// remainder (an idle lane would divide by zero).
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NEXT:    linalg.copy ins(%{{.*}} : memref<4x32xf32>)
 // CHECK-NEXT:    linalg.copy ins(%{{.*}} : memref<6x4xf32>)
+// CHECK-NEXT:    linalg.generic
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      arith.remsi
+// CHECK-NEXT:      linalg.yield
+// CHECK-NEXT:    }
 // CHECK-NEXT:    linalg.generic
 // CHECK-NEXT:    ^bb0
 // CHECK-NEXT:      linalg.yield
@@ -74,9 +80,16 @@ func.func @copy_rows_of_8(%a: memref<4x8xf32>, %b: memref<4x8xf32>) {
 func.func @left_alone(%a: memref<4x32xf32>, %b: memref<4x32xf32>,
                       %c: memref<6x4xf32>, %d: memref<6x4xf32>,
                       %t: memref<10x4xf32>, %u: memref<4x10xf32>,
-                      %sum: memref<4xf32>) {
+                      %sum: memref<4xf32>, %n: memref<2x6xi32>,
+                      %m: memref<2x6xi32>, %r: memref<2x6xi32>) {
   linalg.copy ins(%a : memref<4x32xf32>) outs(%b : memref<4x32xf32>)
   linalg.copy ins(%c : memref<6x4xf32>) outs(%d : memref<6x4xf32>)
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%n, %m : memref<2x6xi32>, memref<2x6xi32>) outs(%r : memref<2x6xi32>) {
+  ^bb0(%x: i32, %y: i32, %o: i32):
+    %rem = arith.remsi %x, %y : i32
+    linalg.yield %rem : i32
+  }
   linalg.generic {indexing_maps = [#tr2, #id2], iterator_types = ["parallel", "parallel"]}
       ins(%t : memref<10x4xf32>) outs(%u : memref<4x10xf32>) {
   ^bb0(%x: f32, %o: f32):
