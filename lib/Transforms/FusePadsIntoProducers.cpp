@@ -76,7 +76,8 @@ struct FillBorderOnly : OpRewritePattern<tensor::InsertSliceOp> {
     auto interior = init->get().getDefiningOp<tensor::ExtractSliceOp>();
     if (!interior || interior.getSource() != fill.getResult(0) ||
         producer.payloadUsesValueFromOperand(init) ||
-        !fill.getResult(0).hasNUses(2) || !isSameSizedSlice(interior, insert))
+        !fill.getResult(0).hasNUses(2) ||
+        !interior.isSameAs(insert, isEqualConstantIntOrValue))
       return failure();
     Box inner{SmallVector<int64_t>(insert.getStaticOffsets()),
               SmallVector<int64_t>(insert.getStaticSizes())};
@@ -108,14 +109,6 @@ struct FillBorderOnly : OpRewritePattern<tensor::InsertSliceOp> {
                              [&] { insert.getDestMutable().assign(padded); });
     rewriter.eraseOp(fill);
     return success();
-  }
-
-  /// Whether `extract` takes the same box `insert` writes back.
-  static bool isSameSizedSlice(tensor::ExtractSliceOp extract,
-                               tensor::InsertSliceOp insert) {
-    return extract.hasUnitStride() &&
-           extract.getStaticOffsets() == insert.getStaticOffsets() &&
-           extract.getStaticSizes() == insert.getStaticSizes();
   }
 };
 
