@@ -1,4 +1,4 @@
-//===- ParallelizeLoops.cpp - the outer parallel loop of each nest --------===//
+//===- ParallelizeLoops.cpp - one parallel loop per nest ------------------===//
 //
 // Part of quantc. One parallel loop per nest, outermost first: a team of
 // threads forks once per nest, and each thread runs the same serial inner
@@ -10,8 +10,10 @@
 
 #include "quantc/Support/ParallelLoops.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace quantc {
 #define GEN_PASS_DEF_PARALLELIZELOOPS
@@ -74,7 +76,51 @@ static double balance(int64_t trips, int64_t threads) {
   return double(trips) / double(rounds * threads);
 }
 
+/// Whether `loop` has constant bounds and step.
+static bool constantBounds(scf::ForOp loop) {
+  return getConstantIntValue(loop.getLowerBound()) &&
+         getConstantIntValue(loop.getUpperBound()) &&
+         getConstantIntValue(loop.getStep());
+}
+
+/// Runs `loop`, nested in `root` with only marked loops and pure ops
+/// between them, in `parts` contiguous chunks: an scf.parallel over the
+/// chunks wraps `root`, and `loop` runs its chunk. Each thread keeps the
+/// serial loop order within its chunk.
+static void splitAtTop(scf::ForOp root, scf::ForOp loop, int64_t parts) {
+  int64_t lower = *getConstantIntValue(loop.getLowerBound());
+  int64_t upper = *getConstantIntValue(loop.getUpperBound());
+  int64_t step = *getConstantIntValue(loop.getStep());
+  int64_t chunk = llvm::divideCeil(tripCount(loop), parts) * step;
+  OpBuilder b(root);
+  Location loc = loop.getLoc();
+  auto constant = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  };
+  Value zero = constant(0), count = constant(parts), one = constant(1);
+  Value lowerValue = constant(lower), chunkValue = constant(chunk),
+        upperValue = constant(upper);
+  auto parallel = scf::ParallelOp::create(b, loc, ValueRange{zero},
+                                          ValueRange{count}, ValueRange{one});
+  root->moveBefore(parallel.getBody()->getTerminator());
+  b.setInsertionPoint(root);
+  Value part = parallel.getInductionVars()[0];
+  Value first = arith::AddIOp::create(
+      b, loc, lowerValue, arith::MulIOp::create(b, loc, part, chunkValue));
+  Value end = arith::MinSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, first, chunkValue), upperValue);
+  loop.getLowerBoundMutable().assign(first);
+  loop.getUpperBoundMutable().assign(end);
+}
+
 namespace {
+/// What runs in parallel: `loop` as an scf.parallel, or, when `root` is
+/// set, `loop` split into chunks at the top of `root`'s nest.
+struct Choice {
+  scf::ForOp loop;
+  scf::ForOp root;
+};
+
 struct ParallelizeLoopsPass
     : public quantc::impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
   using Base::Base;
@@ -91,15 +137,47 @@ struct ParallelizeLoopsPass
     return loop && marked(loop) && estimatedWork(loop) >= minWork;
   }
 
-  /// The loops to run in parallel within `loop` (a candidate): itself when
-  /// its iterations spread evenly over the team; otherwise the candidates
-  /// directly inside it that do (the rows of a matmul whose 5 row tiles
-  /// would leave a thread of 2 idle for a fifth of the time); failing
-  /// those, itself.
-  void choose(scf::ForOp loop, SmallVectorImpl<scf::ForOp> &chosen) const {
-    int64_t team = threads > 0 ? threads : kAssumedTeam;
-    if (balance(tripCount(loop), team) >= kGoodBalance) {
-      chosen.push_back(loop);
+  int64_t team() const { return threads > 0 ? threads : kAssumedTeam; }
+
+  /// `root` and the marked loops perfectly nested in it (only pure ops
+  /// beside each): all their iterations are independent, so any of them
+  /// can be dealt out at the top of the nest.
+  static SmallVector<scf::ForOp> perfectNest(scf::ForOp root) {
+    SmallVector<scf::ForOp> nest{root};
+    while (true) {
+      scf::ForOp inner;
+      for (Operation &op : nest.back().getBody()->without_terminator()) {
+        auto loop = dyn_cast<scf::ForOp>(op);
+        if (loop && !inner)
+          inner = loop;
+        else if (!isMemoryEffectFree(&op))
+          return nest;
+      }
+      if (!inner || !marked(inner))
+        return nest;
+      nest.push_back(inner);
+    }
+  }
+
+  /// The outermost loop of `root`'s perfect nest whose iterations spread
+  /// evenly over the team; null when none does.
+  scf::ForOp firstBalanced(scf::ForOp root) const {
+    for (scf::ForOp loop : perfectNest(root))
+      if (balance(tripCount(loop), team()) >= kGoodBalance &&
+          (loop == root || constantBounds(loop)))
+        return loop;
+    return scf::ForOp();
+  }
+
+  /// The loops to run in parallel within `loop` (a candidate): the
+  /// outermost balanced loop of its perfect nest, split at the top when it
+  /// is not `loop` itself (the output channels of a matmul whose 5 column
+  /// tiles would leave a thread of 2 idle a fifth of the time); failing
+  /// one, the candidates directly inside it whose iterations spread evenly
+  /// over the team; failing those, itself.
+  void choose(scf::ForOp loop, SmallVectorImpl<Choice> &chosen) const {
+    if (scf::ForOp split = firstBalanced(loop)) {
+      chosen.push_back({split, split == loop ? scf::ForOp() : loop});
       return;
     }
     size_t before = chosen.size();
@@ -107,11 +185,11 @@ struct ParallelizeLoopsPass
       if (candidate(&op))
         choose(cast<scf::ForOp>(op), chosen);
     if (chosen.size() == before)
-      chosen.push_back(loop);
+      chosen.push_back({loop, scf::ForOp()});
   }
 
   void runOnOperation() override {
-    SmallVector<scf::ForOp> chosen;
+    SmallVector<Choice> chosen;
     getOperation().walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
       // A nest too small to be worth a team as a whole has no part that is.
       if (estimatedWork(loop) < minWork)
@@ -121,8 +199,14 @@ struct ParallelizeLoopsPass
       choose(loop, chosen);
       return WalkResult::skip(); // the rest of the nest stays serial
     });
-    for (scf::ForOp loop : chosen)
-      toParallel(loop);
+    for (Choice choice : chosen) {
+      if (choice.root) {
+        splitAtTop(choice.root, choice.loop, team());
+        ++numSplitAtTop;
+      } else {
+        toParallel(choice.loop);
+      }
+    }
     numParallelized += chosen.size();
   }
 

@@ -133,29 +133,49 @@ def LinalgToLoops : Pass<"quantc-linalg-to-loops", "::mlir::func::FuncOp"> {
 }
 
 def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> {
-  let summary = "turn the outermost balanced quantc.parallel loop of each nest into scf.parallel";
+  let summary = "run the outermost balanced quantc.parallel loop of each nest on a team of threads, forking once per nest";
   let description = [{
-    Walks each loop nest from the outside in and turns the first
-    `quantc.parallel` loop (see `quantc-linalg-to-loops`) whose iterations
-    spread evenly over `threads` threads (at least 90% busy) into an
+    Walks each loop nest from the outside in and makes one
+    `quantc.parallel` loop (see `quantc-linalg-to-loops`) an
     `scf.parallel`, which `convert-scf-to-openmp` runs on a team of
-    threads. A loop that would leave threads idle (5 row tiles on 2
-    threads) passes the choice to the marked loops directly inside it, and
-    keeps it when none takes it. Loops inside the chosen one stay serial,
-    so the innermost loops LLVM vectorizes are unchanged, and every thread
-    computes exactly what the serial code computes: results are
-    bit-identical for any number of threads. Nests below `min-work`
-    element operations stay serial, because forking a team costs a few
-    microseconds. The work of a nest is estimated from its static trip
-    counts (16 for a dynamic one) and the vector widths of its ops.
+    threads. The candidates are the outer loop and the marked loops
+    perfectly nested in it (only pure ops beside each); the pass takes the
+    outermost whose iterations spread evenly over `threads` threads (at
+    least 90% busy).
+
+    A chosen loop below the outer one is split into `threads` contiguous
+    chunks at the top of the nest, so the team still forks once per nest
+    (a fork costs a few microseconds) and each thread runs the nest's
+    loops in their serial order over its chunk: a matmul with 5 column
+    tiles on 2 threads is split by its output channels, not forked 5
+    times. When no loop of the perfect nest is balanced, the choice passes
+    to the marked loops directly inside the outer one (a fork per outer
+    iteration), and stays with the outer one when none takes it.
+
+    Loops inside the chosen one stay serial, so the innermost loops LLVM
+    vectorizes are unchanged, and every thread computes exactly what the
+    serial code computes: results are bit-identical for any number of
+    threads. Nests below `min-work` element operations stay serial. The
+    work of a nest is estimated from its static trip counts (16 for a
+    dynamic one) and the vector widths of its ops.
 
     ```mlir
-    scf.for %i = %c0 to %c64 step %c1 { ... } {quantc.parallel}
-    // becomes
-    scf.parallel (%i) = (%c0) to (%c64) step (%c1) { ... }
+    scf.for %j = %c0 to %c320 step %c64 {      // 5 column tiles
+      scf.for %i = %c0 to %c240 step %c6 {     // output channels
+        ...
+      } {quantc.parallel}
+    } {quantc.parallel}
+    // becomes, for 2 threads
+    scf.parallel (%t) = (%c0) to (%c2) step (%c1) {
+      %first = ... %t * 120, %end = min(%first + 120, 240)
+      scf.for %j = %c0 to %c320 step %c64 {
+        scf.for %i = %first to %end step %c6 { ... } {quantc.parallel}
+      } {quantc.parallel}
+    }
     ```
   }];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
   let options = [
     Option<"minWork", "min-work", "int64_t", /*default=*/"32768",
            "element operations a nest needs to be run in parallel">,
@@ -164,7 +184,9 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> 
            "taken as 8)">
   ];
   let statistics = [
-    Statistic<"numParallelized", "num-parallelized", "loops run in parallel">
+    Statistic<"numParallelized", "num-parallelized", "loops run in parallel">,
+    Statistic<"numSplitAtTop", "num-split-at-top",
+              "inner loops split into chunks at the top of their nest">
   ];
 }
 
