@@ -16,6 +16,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Support/WideVectors.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -224,8 +225,15 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   if (!machine)
     return machine.takeError();
   // `transformer` is a function_ref: keep the function alive here.
-  std::function<llvm::Error(llvm::Module *)> optimize =
+  std::function<llvm::Error(llvm::Module *)> optimizeAtO3 =
       makeOptimizingTransformer(3, 0, machine->get());
+  bool wideVectors = hostMaskedLanes() == 16; // AVX-512
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      [&](llvm::Module *llvmModule) {
+        if (wideVectors)
+          preferWideVectors(*llvmModule);
+        return optimizeAtO3(llvmModule);
+      };
   ExecutionEngineOptions options;
   options.transformer = optimize;
   // Strided memref copies call memrefCopy from MLIR's C runner utilities;

@@ -11,6 +11,7 @@
 #include "quantc/Target/Object/ObjectEmitter.h"
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Support/WideVectors.h"
 #include "quantc/Target/Object/TargetSpec.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -258,6 +259,9 @@ LogicalResult quantc::emitLLVMDialectObject(ModuleOp module,
       target->createTargetMachine(triple, spec.cpu, spec.features,
                                   llvm::TargetOptions(), llvm::Reloc::PIC_));
   llvmModule->setTargetTriple(triple);
+  // The vectorized loops as wide as quantc's own AVX-512 kernels.
+  if (spec.avx512Vnni)
+    preferWideVectors(*llvmModule);
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error err =
           makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
