@@ -3,7 +3,7 @@
 of the numerics contract (docs/Numerics.md): qc.quantize, qc.dequantize,
 qc.qmatmul (u8 activations x per-column i8 weights) with i32, f32 and
 requantized i8 outputs, and qc.qconv2d (padded, strided, per-channel;
-depthwise with a per-tensor and with a per-channel input).
+depthwise with a per-tensor and with a per-channel input, and strided).
 Integer results must match exactly; f32 results to printing precision.
 
 usage: check_quantized.py QUANT_OPT MLIR_RUNNER RUNNER_LIBS
@@ -107,6 +107,16 @@ def main():
             for j in range(40):
                 dacc[0, ch, i, j] = ((di[0, ch, i:i + 3, j:j + 3] - za) * dw[ch, 0]).sum()
 
+    # The same input and weights with stride 2 and padding 1 (the padding
+    # reads the zero point): 3 output rows of 21, taps from the even and
+    # odd input columns.
+    dpad = np.pad(di - za, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    sdacc = np.zeros((1, 4, 3, 21), np.int64)
+    for ch in range(4):
+        for i in range(3):
+            for j in range(21):
+                sdacc[0, ch, i, j] = (dpad[0, ch, 2 * i:2 * i + 3, 2 * j:2 * j + 3] * dw[ch, 0]).sum()
+
     # The same depthwise convolution with one scale and zero point per
     # input channel.
     psa = np.array([0.02, 0.05, 0.01, 0.1], F)
@@ -162,6 +172,8 @@ func.func @main() {
   %%dw = quant.scast %%dws : tensor<4x1x3x3xi8> to tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>
   %%dacc = qc.qconv2d %%di, %%dw {group = 4 : i64}
       : (tensor<1x4x6x42xACT>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x4x40xi32>
+  %%sdacc = qc.qconv2d %%di, %%dw {group = 4 : i64, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x4x6x42xACT>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x3x21xi32>
   %%pdi = quant.scast %%dis : tensor<1x4x6x42xi8> to tensor<1x4x6x42xPERCHANNEL>
   %%pdacc = qc.qconv2d %%pdi, %%dw {group = 4 : i64}
       : (tensor<1x4x6x42xPERCHANNEL>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.03, 0.04}>>) -> tensor<1x4x4x40xi32>
@@ -195,7 +207,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
             ("f", "%dx%dxf32" % (M, N), "F32"), ("xd", "2x7xf32", "F32"),
             ("dacc", "1x4x4x40xi32", "I32"), ("pdacc", "1x4x4x40xi32", "I32"),
             ("pdf", "1x4x4x40xf32", "F32"), ("rq1", "2x3xi32", "I32"),
-            ("rq2", "2x3xi32", "I32"), ("x4i", "2x7xi32", "I32")]):
+            ("rq2", "2x3xi32", "I32"), ("x4i", "2x7xi32", "I32"),
+            ("sdacc", "1x4x3x21xi32", "I32")]):
         elem = ty.split("x")[-1]
         prints.append("%%u%d = tensor.cast %%%s : tensor<%s> to tensor<*x%s>\n"
                       "  call @printMemref%s(%%u%d) : (tensor<*x%s>) -> ()"
@@ -234,7 +247,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
               ("depthwise per-channel f32", got[8], pf.ravel(), 1e-5),
               ("requantize i8->u8", got[9], rq1.ravel(), 0),
               ("requantize per-axis", got[10], rq2.ravel(), 0),
-              ("quantize u8<0:15>", got[11], q4.ravel(), 0)]
+              ("quantize u8<0:15>", got[11], q4.ravel(), 0),
+              ("depthwise stride 2 i32", got[12], sdacc.ravel(), 0)]
     ok = True
     for name, g, want, rtol in checks:
         good = g.shape == want.shape and (np.array_equal(g, want) if rtol == 0

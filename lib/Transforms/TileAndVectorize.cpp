@@ -93,12 +93,13 @@ static tensor::InsertSliceOp convTileAsMatmul(RewriterBase &rewriter,
 static constexpr int64_t kDepthwiseRows = 2;
 
 /// Whether a grouped convolution is depthwise (one input channel per
-/// group) with unit stride and dilation along the width, which its tiles
-/// read as contiguous input rows.
+/// group) with unit dilation and a stride of 1 or 2 along the width, which
+/// its tiles read as contiguous input rows (stride 2: split into their
+/// even and odd columns).
 static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
   auto filter = cast<RankedTensorType>(conv.getInputs()[1].getType());
-  return filter.getDimSize(2) == 1 &&
-         conv.getStrides().getValues<int64_t>()[1] == 1 &&
+  int64_t stride = conv.getStrides().getValues<int64_t>()[1];
+  return filter.getDimSize(2) == 1 && (stride == 1 || stride == 2) &&
          conv.getDilations().getValues<int64_t>()[1] == 1;
 }
 
@@ -107,13 +108,15 @@ static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
 /// per tap. Each input row is loaded once, in aligned 16-lane chunks, and
 /// the kw-shifted rows are shuffles of neighbouring chunks (valignd):
 /// loading x[W + kw] at every tap split most loads across two cache lines
-/// and made the rows load-bound. A shifted chunk feeds every output row of
-/// the tile that reads its input row (one shuffle, several fmas). The
-/// rows' registers accumulate through all taps, in the convolution's own
-/// order (kernel rows, then columns). Float rows use fused multiply-adds
-/// (one rounding a tap, as ONNX Runtime's kernels); integer rows are exact
-/// either way. With `zeroInit` the accumulators start at zero instead of
-/// reading the output (whose zero fill the caller dropped).
+/// and made the rows load-bound. With a width stride of 2, out[W] +=
+/// x[2W + kw] * w: each pair of chunks is split once into its even and
+/// odd columns (vpermt2d), and tap kw is stream kw % 2 shifted by kw / 2. A
+/// shifted chunk feeds every output row of the tile that reads its input row
+/// (one shuffle, several fmas). The rows' registers accumulate through all
+/// taps, in the convolution's own order (kernel rows, then columns). Float rows
+/// use fused multiply-adds (one rounding a tap, as ONNX Runtime's kernels);
+/// integer rows are exact either way. With `zeroInit` the accumulators start at
+/// zero instead of reading the output (whose zero fill the caller dropped).
 static Value depthwiseRowVectors(RewriterBase &rewriter,
                                  linalg::Conv2DNgchwGfchwOp conv,
                                  bool zeroInit) {
@@ -130,8 +133,12 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
   int64_t taps = filterType.getDimSize(3), columns = filterType.getDimSize(4);
   int64_t rowStride = conv.getStrides().getValues<int64_t>()[0];
   int64_t rowDilation = conv.getDilations().getValues<int64_t>()[0];
+  int64_t columnStride = conv.getStrides().getValues<int64_t>()[1];
   int64_t chunks = llvm::divideCeil(width, kLanes);
-  int64_t inputChunks = llvm::divideCeil(width + columns - 1, kLanes);
+  // Chunks of each column stream (the row itself, or its even and odd
+  // columns) the shifted taps reach.
+  int64_t streamChunks =
+      llvm::divideCeil(width + (columns - 1) / columnStride, kLanes);
   auto vectorType = VectorType::get({kLanes}, element);
   Value zero =
       arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
@@ -169,10 +176,25 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
     }
     if (readers.empty())
       continue;
-    SmallVector<Value> row;
-    for (int64_t j = 0; j < inputChunks; ++j)
-      row.push_back(readChunk(input, in, j, inWidth));
+    SmallVector<Value> raw;
+    for (int64_t j = 0; j < streamChunks * columnStride; ++j)
+      raw.push_back(readChunk(input, in, j, inWidth));
+    SmallVector<SmallVector<Value>> streams(columnStride);
+    for (int64_t parity = 0; parity < columnStride; ++parity)
+      for (int64_t j = 0; j < streamChunks; ++j) {
+        if (columnStride == 1) {
+          streams[parity].push_back(raw[j]);
+          continue;
+        }
+        SmallVector<int64_t> columnsOfParity;
+        for (int64_t lane = 0; lane < kLanes; ++lane)
+          columnsOfParity.push_back(2 * lane + parity);
+        streams[parity].push_back(vector::ShuffleOp::create(
+            rewriter, loc, raw[2 * j], raw[2 * j + 1], columnsOfParity));
+      }
     for (int64_t t = 0; t < columns; ++t) {
+      ArrayRef<Value> row = streams[t % columnStride];
+      int64_t shiftBy = t / columnStride;
       SmallVector<Value> weights;
       for (auto [o, r] : readers) {
         Value weight = tensor::ExtractOp::create(
@@ -182,15 +204,15 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
       }
       SmallVector<int64_t> shift;
       for (int64_t lane = 0; lane < kLanes; ++lane)
-        shift.push_back(t + lane);
+        shift.push_back(shiftBy + lane);
       for (int64_t c = 0; c < chunks; ++c) {
         // Lanes that would come from past the last chunk only feed output
         // lanes past the row, which are not written.
-        Value next = c + 1 < inputChunks ? row[c + 1] : row[c];
-        Value x = t == 0 ? row[c]
-                         : vector::ShuffleOp::create(rewriter, loc, row[c],
-                                                     next, shift)
-                               .getResult();
+        Value next = c + 1 < streamChunks ? row[c + 1] : row[c];
+        Value x = shiftBy == 0 ? row[c]
+                               : vector::ShuffleOp::create(rewriter, loc,
+                                                           row[c], next, shift)
+                                     .getResult();
         for (auto [reader, w] : llvm::zip_equal(readers, weights)) {
           Value &sum = acc[reader.first][c];
           if (isa<FloatType>(element))

@@ -195,8 +195,19 @@ func.func @depthwise_into_zeros(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x
 // -----
 
 // CHECK-LABEL: func @depthwise_strided_width
-// Strided along the width, the input row is not contiguous: left as is.
-// CHECK: linalg.conv_2d_ngchw_gfchw
+// Stride 2 along the width: each input row is read once in 16-lane chunks
+// and each pair of chunks split into its even and odd columns; tap kw
+// reads stream kw % 2 shifted by kw / 2 (kw = 2: the even columns one
+// over). 2 rows x 9 taps x 2 chunks of output = 36 vector.fma.
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+// CHECK: scf.for {{.*}} step %c2
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x1x4x65xf32>, vector<16xf32>
+// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: vector.shuffle {{.*}} [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
+// CHECK-COUNT-36: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.fma
+// CHECK-NOT: arith.mulf
+// CHECK-COUNT-4: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x2x32xf32>
 func.func @depthwise_strided_width(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x3xf32>, %c: tensor<1x8x1x8x32xf32>) -> tensor<1x8x1x8x32xf32> {
   %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<[1, 2]> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xf32>, tensor<8x1x1x3x3xf32>) outs(%c : tensor<1x8x1x8x32xf32>) -> tensor<1x8x1x8x32xf32>
   return %0 : tensor<1x8x1x8x32xf32>

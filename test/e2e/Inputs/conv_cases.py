@@ -3,8 +3,9 @@ and numpy's output: 1x1 convolutions (a matmul per image: over two
 images; over 221 pixels, split into 208 in broadcast panels and 13 in
 their own), 3x3 broadcast panels (padded, dilated, stride 2), stride 3
 (the 1-D convolution path), and depthwise ones (row products of 16-lane
-registers for a width of 48, one odd-width row for 37, generic loops when
-strided). Widths are not multiples of the tiles. Usage: conv_cases.py
+registers for a width of 48, one odd-width row for 37; stride 2 from the
+even and odd input columns, 3x3 over 33 and 5x5 over 80). Widths are not
+multiples of the tiles. Usage: conv_cases.py
 OUT_DIR"""
 import os
 import sys
@@ -49,6 +50,7 @@ cases = {
     "depthwise": ((1, 12, 7, 48), (12, 1, 5, 5), 1, 2, 1, 12),
     "depthwise_odd": ((1, 6, 5, 37), (12, 1, 3, 3), 1, 1, 1, 6),
     "depthwise_strided": ((1, 8, 9, 33), (8, 1, 3, 3), 2, 1, 1, 8),
+    "depthwise_strided5": ((1, 6, 11, 80), (6, 1, 5, 5), 2, 2, 1, 6),
 }
 for name, (xs, ws, stride, pad, dilation, group) in cases.items():
     x = rng.standard_normal(xs).astype(np.float32)
