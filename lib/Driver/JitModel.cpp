@@ -122,13 +122,11 @@ static llvm::StringRef hostGemmKernels() {
   return "";
 }
 
-/// Lanes of the masked vector chunks this CPU runs (16 with AVX-512).
-static int64_t hostMaskedLanes() {
+/// Whether this CPU runs AVX-512 (masked 16-lane chunks, 512-bit loops).
+static bool hostHasAvx512() {
   llvm::Triple host(llvm::sys::getProcessTriple());
   return host.getArch() == llvm::Triple::x86_64 &&
-                 llvm::sys::getHostCPUFeatures().lookup("avx512f")
-             ? 16
-             : 0;
+         llvm::sys::getHostCPUFeatures().lookup("avx512f");
 }
 
 llvm::Expected<std::unique_ptr<JitModel>>
@@ -197,7 +195,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
     QCLowerToLLVMOptions lowering;
     lowering.gemmKernels = jit.gemmKernels ? hostGemmKernels().str() : "";
     lowering.directConv = jit.directConv;
-    lowering.maskedLanes = hostMaskedLanes();
+    lowering.maskedLanes = hostHasAvx512() ? 16 : 0;
     lowering.runtimeAllocator = true;
     lowering.profile = jit.profile;
     lowering.threads = jit.threads;
@@ -227,7 +225,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   // `transformer` is a function_ref: keep the function alive here.
   std::function<llvm::Error(llvm::Module *)> optimizeAtO3 =
       makeOptimizingTransformer(3, 0, machine->get());
-  bool wideVectors = hostMaskedLanes() == 16; // AVX-512
+  bool wideVectors = hostHasAvx512();
   std::function<llvm::Error(llvm::Module *)> optimize =
       [&](llvm::Module *llvmModule) {
         if (wideVectors)

@@ -179,18 +179,19 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
     SmallVector<Value> raw;
     for (int64_t j = 0; j < streamChunks * columnStride; ++j)
       raw.push_back(readChunk(input, in, j, inWidth));
-    SmallVector<SmallVector<Value>> streams(columnStride);
-    for (int64_t parity = 0; parity < columnStride; ++parity)
-      for (int64_t j = 0; j < streamChunks; ++j) {
-        if (columnStride == 1) {
-          streams[parity].push_back(raw[j]);
-          continue;
-        }
+    // Stride 1: the row. Stride 2: its even and odd columns.
+    SmallVector<SmallVector<Value>> streams;
+    if (columnStride == 1)
+      streams.push_back(raw);
+    else
+      for (int64_t parity = 0; parity < 2; ++parity) {
         SmallVector<int64_t> columnsOfParity;
         for (int64_t lane = 0; lane < kLanes; ++lane)
           columnsOfParity.push_back(2 * lane + parity);
-        streams[parity].push_back(vector::ShuffleOp::create(
-            rewriter, loc, raw[2 * j], raw[2 * j + 1], columnsOfParity));
+        SmallVector<Value> &stream = streams.emplace_back();
+        for (int64_t j = 0; j < streamChunks; ++j)
+          stream.push_back(vector::ShuffleOp::create(
+              rewriter, loc, raw[2 * j], raw[2 * j + 1], columnsOfParity));
       }
     for (int64_t t = 0; t < columns; ++t) {
       ArrayRef<Value> row = streams[t % columnStride];

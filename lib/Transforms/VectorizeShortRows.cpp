@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace quantc {
 #define GEN_PASS_DEF_VECTORIZESHORTROWS
@@ -129,13 +130,13 @@ struct VectorizeShortRowsPass
   void runOnOperation() override {
     if (lanes <= 0)
       return;
-    chunkOps.clear();
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isShortRowOp(op, lanes, maxRow))
         candidates.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    ChunkOps chunkOps; // what vectorizing the chunks made, for the cleanup
     for (linalg::LinalgOp op : candidates) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       // One loop per outer dimension longer than 1, and one over the
@@ -158,13 +159,10 @@ struct VectorizeShortRowsPass
         quantc::markParallelLoop(loop);
       rewriter.setInsertionPoint(tiled->op);
       SmallVector<bool> fixedWidth(ranges.size(), false);
-      // The chunk's ops, for the cleanup below.
-      ChunkOps created;
-      rewriter.setListener(&created);
+      rewriter.setListener(&chunkOps);
       FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
           rewriter, tiled->op, chunkShape(ranges.size(), chunk), fixedWidth);
       rewriter.setListener(nullptr);
-      llvm::append_range(chunkOps, created.ops);
       if (failed(vectorized)) {
         // Still correct: quantc-linalg-to-loops lowers the chunk.
         tiled->op.emitWarning("short row chunk did not vectorize");
@@ -177,7 +175,7 @@ struct VectorizeShortRowsPass
     // and stores, which lower to llvm.masked.load / store. Only the
     // chunks' ops: other vector code (the convolution tiles) is left as it
     // is.
-    if (chunkOps.empty())
+    if (chunkOps.ops.empty())
       return;
     RewritePatternSet patterns(&getContext());
     vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
@@ -185,19 +183,20 @@ struct VectorizeShortRowsPass
     vector::populateVectorTransferDropUnitDimsPatterns(patterns);
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
-    if (failed(applyOpPatternsGreedily(chunkOps, std::move(patterns), config)))
+    if (failed(applyOpPatternsGreedily(chunkOps.ops.getArrayRef(),
+                                       std::move(patterns), config)))
       return signalPassFailure();
   }
 
-  /// Collects the ops a rewrite inserts.
+  /// Collects the ops a rewrite inserts and keeps: one the vectorizer
+  /// erases again must not reach the cleanup.
   struct ChunkOps : RewriterBase::Listener {
     void notifyOperationInserted(Operation *op,
                                  OpBuilder::InsertPoint) override {
-      ops.push_back(op);
+      ops.insert(op);
     }
-    SmallVector<Operation *> ops;
+    void notifyOperationErased(Operation *op) override { ops.remove(op); }
+    llvm::SetVector<Operation *> ops;
   };
-
-  SmallVector<Operation *> chunkOps;
 };
 } // namespace
