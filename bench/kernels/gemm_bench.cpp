@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -42,34 +43,33 @@ double bestTime(const std::function<void()> &call, int repeats) {
   return best;
 }
 
-/// Single-thread read bandwidth in bytes/s, under the kernels' protocol:
-/// one 16 MiB buffer per call, rotating over copies that overflow the
-/// last-level cache, summed with 512-bit loads (eight independent
-/// accumulators).
-double readBandwidth() {
-  size_t bytes = size_t(16) << 20;
-  int copies = 8;
-  std::vector<std::vector<int64_t>> data(copies,
-                                         std::vector<int64_t>(bytes / 8, 1));
-  volatile int64_t sink = 0;
-  int next = 0;
-  double t = bestTime(
-      [&] {
-        __m512i s[8];
-        for (auto &v : s)
-          v = _mm512_setzero_si512();
-        const __m512i *p =
-            reinterpret_cast<const __m512i *>(data[next].data());
-        for (size_t i = 0; i < bytes / 64; i += 8)
-          for (int j = 0; j < 8; ++j)
-            s[j] = _mm512_add_epi64(s[j], _mm512_loadu_si512(p + i + j));
-        for (int j = 1; j < 8; ++j)
-          s[0] = _mm512_add_epi64(s[0], s[j]);
-        sink = _mm512_reduce_add_epi64(s[0]);
-        next = (next + 1) % copies;
-      },
-      50);
-  return bytes / t;
+/// A 64-byte aligned byte buffer, as the packed weights in quantc's
+/// objects are (their globals carry alignment 64) and as oneDNN allocates
+/// its own. malloc's large blocks start 16 bytes past a page, or anywhere
+/// on the heap: a 512-bit load from such a buffer spans two cache lines,
+/// which costs a GEMV a third of its bandwidth on Zen 5.
+struct AlignedBytes {
+  explicit AlignedBytes(size_t size)
+      : data(static_cast<uint8_t *>(
+                 std::aligned_alloc(64, (size + 63) / 64 * 64)),
+             &std::free) {}
+  std::unique_ptr<uint8_t, decltype(&std::free)> data;
+};
+
+/// Sums `bytes` (a multiple of 512) at `data` with 512-bit loads into
+/// eight independent accumulators: the memory roofline's reader.
+void streamRead(const uint8_t *data, size_t bytes) {
+  __m512i s[8];
+  for (auto &v : s)
+    v = _mm512_setzero_si512();
+  const __m512i *p = reinterpret_cast<const __m512i *>(data);
+  for (size_t i = 0; i < bytes / 64; i += 8)
+    for (int j = 0; j < 8; ++j)
+      s[j] = _mm512_add_epi64(s[j], _mm512_load_si512(p + i + j));
+  for (int j = 1; j < 8; ++j)
+    s[0] = _mm512_add_epi64(s[0], s[j]);
+  static volatile int64_t sink;
+  sink = _mm512_reduce_add_epi64(s[0]);
 }
 
 /// Single-thread vpdpbusd peak in ops/s (2 per multiply-add): 16
@@ -164,11 +164,14 @@ template <typename Call>
 std::function<void()> coldCall(const std::vector<uint8_t> &packed,
                                Call call) {
   int copies = weightCopies(packed.size());
-  auto weights =
-      std::make_shared<std::vector<std::vector<uint8_t>>>(copies, packed);
+  auto weights = std::make_shared<std::vector<AlignedBytes>>();
+  for (int i = 0; i < copies; ++i) {
+    weights->emplace_back(packed.size());
+    std::memcpy(weights->back().data.get(), packed.data(), packed.size());
+  }
   auto next = std::make_shared<int>(0);
   return [=] {
-    call((*weights)[*next].data());
+    call((*weights)[*next].data.get());
     *next = (*next + 1) % copies;
   };
 }
@@ -207,26 +210,28 @@ std::function<void()> oneDNNCall(const Shape &s, dnnl::memory::data_type a,
   };
 }
 
-/// Best times of `ours` and `peer`, measured alternately so that both see
-/// the same machine (this one is shared and noisy).
-std::pair<double, double> interleavedBest(const std::function<void()> &ours,
-                                          const std::function<void()> &peer,
-                                          int repeats) {
-  if (ours)
-    ours();
-  peer();
-  double bestOurs = 1e30, bestPeer = 1e30;
-  for (int r = 0; r < repeats; ++r) {
-    if (ours) {
+/// Best time of each call, measured in turn (after one warm-up call
+/// each) so that all see the same machine: this one is shared and noisy.
+std::vector<double>
+interleavedBest(const std::vector<std::function<void()>> &calls, int repeats) {
+  for (const auto &call : calls)
+    call();
+  std::vector<double> best(calls.size(), 1e30);
+  for (int r = 0; r < repeats; ++r)
+    for (size_t i = 0; i < calls.size(); ++i) {
       double start = seconds();
-      ours();
-      bestOurs = std::min(bestOurs, seconds() - start);
+      calls[i]();
+      best[i] = std::min(best[i], seconds() - start);
     }
-    double start = seconds();
-    peer();
-    bestPeer = std::min(bestPeer, seconds() - start);
-  }
-  return {ours ? bestOurs : 0, bestPeer};
+  return best;
+}
+
+/// A plain read of `bytes` over rotating cold copies, as coldCall gives
+/// the kernels: the time the row's weights take to stream in.
+std::function<void()> coldRead(size_t bytes) {
+  bytes = (bytes + 511) / 512 * 512;
+  return coldCall(std::vector<uint8_t>(bytes, 1),
+                  [bytes](const uint8_t *w) { streamRead(w, bytes); });
 }
 
 struct Row {
@@ -234,29 +239,28 @@ struct Row {
   Shape shape;
   double quantc = 0;   // seconds, 0 when quantc has no such kernel
   double onednn = 0;   // seconds of the oneDNN peer
+  double read = 0;     // seconds to stream weightBytes, same protocol
   double weightBytes;  // what the kernel must read
 };
 
-void print(const Row &row, double bandwidth, double peak) {
+void print(const Row &row, double peak) {
   const Shape &s = row.shape;
   double ops = 2.0 * s.m * s.n * s.k;
-  // Roofline: the weights are read once (memory bound for GEMV), the
+  // Roofline: the weights are read once, at the speed a plain read of as
+  // many bytes reached in the same loop (memory bound for GEMV), the
   // multiply-adds run at the vpdpbusd peak (compute bound for GEMM).
-  double bound = std::min(peak, ops / (row.weightBytes / bandwidth));
+  double bound = std::min(peak, ops / row.read);
   double time = row.quantc ? row.quantc : row.onednn;
-  std::printf("| %s | %dx%dx%d | %s | %.1f | %s | %.0f%% |\n",
-              row.kernel.c_str(), s.m, s.n, s.k,
-              row.quantc ? std::to_string(ops / row.quantc / 1e9)
-                               .substr(0, 5)
-                               .c_str()
-                         : "-",
-              ops / row.onednn / 1e9,
-              row.quantc ? (std::to_string(row.onednn / row.quantc)
-                                .substr(0, 4) +
-                            "x")
-                               .c_str()
-                         : "-",
-              100 * ops / time / bound);
+  std::printf(
+      "| %s | %dx%dx%d | %s | %.1f | %s | %.1f | %.0f%% |\n",
+      row.kernel.c_str(), s.m, s.n, s.k,
+      row.quantc ? std::to_string(ops / row.quantc / 1e9).substr(0, 5).c_str()
+                 : "-",
+      ops / row.onednn / 1e9,
+      row.quantc
+          ? (std::to_string(row.onednn / row.quantc).substr(0, 4) + "x").c_str()
+          : "-",
+      row.weightBytes / row.read / 1e9, 100 * ops / time / bound);
 }
 
 template <typename Kernel>
@@ -275,7 +279,9 @@ Row int8Row(const char *name, Shape s, Kernel kernel, int repeats) {
   auto peer = oneDNNCall(s, dnnl::memory::data_type::u8, a.data(),
                          dnnl::memory::data_type::s8, b.data(),
                          dnnl::memory::data_type::s32, theirs.data());
-  std::tie(row.quantc, row.onednn) = interleavedBest(mine, peer, repeats);
+  auto times =
+      interleavedBest({mine, peer, coldRead(row.weightBytes)}, repeats);
+  row.quantc = times[0], row.onednn = times[1], row.read = times[2];
   // quantc against exact sums on sampled outputs; oneDNN against quantc
   // everywhere (its AVX2 path saturates vpmaddubsw's i16 pair sums).
   std::mt19937 rng(11);
@@ -313,8 +319,9 @@ Row lowBitRow(const char *name, Shape s, const std::vector<uint8_t> &packed,
   auto peer = oneDNNCall(s, dnnl::memory::data_type::u8, a.data(),
                          dnnl::memory::data_type::s8, b.data(),
                          dnnl::memory::data_type::s32, theirs.data());
-  std::tie(row.quantc, row.onednn) =
-      interleavedBest(coldCall(packed, call), peer, repeats);
+  auto times = interleavedBest(
+      {coldCall(packed, call), peer, coldRead(weightBytes)}, repeats);
+  row.quantc = times[0], row.onednn = times[1], row.read = times[2];
   return row;
 }
 
@@ -331,19 +338,21 @@ Row floatRow(const char *name, Shape s, int repeats) {
   auto peer = oneDNNCall(s, dnnl::memory::data_type::f32, a.data(),
                          dnnl::memory::data_type::f32, b.data(),
                          dnnl::memory::data_type::f32, c.data());
-  row.onednn = interleavedBest(nullptr, peer, repeats).second;
+  auto times = interleavedBest({peer, coldRead(row.weightBytes)}, repeats);
+  row.onednn = times[0], row.read = times[1];
   return row;
 }
 
 } // namespace
 
 int main() {
-  // Bandwidth and peak on a shared machine vary run to run: the best of
-  // the measurements around the kernels is the roofline.
-  double bandwidth = readBandwidth();
+  // The peak on a shared machine varies run to run: the best of the
+  // measurements around the kernels is the roofline. Bandwidth is measured
+  // per row, in the same loop as the kernels (row.read).
   double peak = computePeak();
   std::printf("| kernel | shape | quantc GOP/s | oneDNN GOP/s | quantc / "
-              "oneDNN | %% of roofline |\n|---|---|---:|---:|---:|---:|\n");
+              "oneDNN | plain read GB/s | %% of roofline |\n"
+              "|---|---|---:|---:|---:|---:|---:|\n");
   for (auto [s, repeats, gemm] :
        {std::make_tuple(Shape{GEMV_SHAPE}, 50, false),
         std::make_tuple(Shape{GEMM_SHAPE}, 5, true)}) {
@@ -362,29 +371,32 @@ int main() {
     std::vector<Row> rows;
     rows.push_back(int8Row((std::string("int8 ") + suffix).c_str(), s,
                            gemm ? I8_GEMM : I8_GEMV, repeats));
-    double scaleBytes = 4.0 * scales.size();
+    // The codes and their scales stream in together, from one cold copy.
+    std::vector<uint8_t> i4AndScales(i4);
+    i4AndScales.resize(i4.size() + 4 * packedScales.size());
+    std::memcpy(i4AndScales.data() + i4.size(), packedScales.data(),
+                4 * packedScales.size());
     rows.push_back(lowBitRow(
         (std::string("int4 g") + std::to_string(GROUP) + " " + suffix +
-         " (peer: oneDNN int8)").c_str(),
-        s, i4, i4.size() + scaleBytes, repeats, [&](const uint8_t *w) {
-          (gemm ? I4_GEMM : I4_GEMV)(a.data(), w, packedScales.data(),
-                                     f.data());
+         " (peer: oneDNN int8)")
+            .c_str(),
+        s, i4AndScales, i4AndScales.size(), repeats, [&](const uint8_t *w) {
+          (gemm ? I4_GEMM : I4_GEMV)(
+              a.data(), w, reinterpret_cast<const float *>(w + i4.size()),
+              f.data());
         }));
     rows.push_back(lowBitRow(
         (std::string("ternary ") + suffix + " (peer: oneDNN int8)").c_str(),
         s, t2, t2.size(), repeats, [&](const uint8_t *w) {
           (gemm ? T2_GEMM : T2_GEMV)(a.data(), w, c.data());
         }));
-    rows.push_back(floatRow((std::string("fp32 ") + suffix +
-                             " (oneDNN only)").c_str(),
-                            s, gemm ? 3 : repeats));
-    bandwidth = std::max(bandwidth, readBandwidth());
+    rows.push_back(
+        floatRow((std::string("fp32 ") + suffix + " (oneDNN only)").c_str(), s,
+                 gemm ? 3 : repeats));
     peak = std::max(peak, computePeak());
     for (const Row &row : rows)
-      print(row, bandwidth, peak);
+      print(row, peak);
   }
-  std::printf("\nsingle thread: read bandwidth %.1f GB/s, %s peak "
-              "%.1f GOP/s\n",
-              bandwidth / 1e9, kPeakName, peak / 1e9);
+  std::printf("\nsingle thread: %s peak %.1f GOP/s\n", kPeakName, peak / 1e9);
   return 0;
 }
