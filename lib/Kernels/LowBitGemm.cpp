@@ -21,6 +21,11 @@
 // fma. Ternary codes are stored as w + 1 (0, 1, 2) and only masked; the
 // row's sum of A, subtracted at the end, takes the 1 back out.
 //
+// One-row blocks (GEMV) have only V accumulators: the t loop then rotates
+// through up to 4 sets of them (accumulatorSets), and ternary GEMVs mask
+// two of their four fields in place, at 4x, into accumulators of their own
+// (scaledFields): one shift per weight vector instead of three.
+//
 // The panel groups keep the B panels a row block walks in the core's L2
 // cache while every row block of A passes by: without them each row block
 // streamed all of B (16 MiB for 4096 x 4096 int8) from L3 or memory, which
@@ -283,38 +288,125 @@ private:
         byteSplat(sign));
   }
 
+  /// Ternary GEMV on AVX-512 decodes its fields in place: fields 0 and 2
+  /// of a byte are masked as they sit (x & 3, (x >> 4) & 3), fields 1 and
+  /// 3 masked without the last shift (x & 12, (x >> 4) & 12), i.e. 4x
+  /// their code. The 4x fields go to accumulators of their own, shifted
+  /// right by 2 at the end: exact, since |4 x sum| < 2^31 for K <= 2^20.
+  /// One shift per weight vector instead of three: the decode, not memory,
+  /// held the kernel to ~75% of the read bandwidth.
+  bool scaledFields() const {
+    return shape.format == WeightFormat::Ternary &&
+           isa == KernelIsa::Avx512Vnni && rows == 1;
+  }
+
+  /// Independent accumulator sets the step loop rotates through: with one
+  /// row of A (GEMV) a panel has only `blocks` accumulators, and each
+  /// vpdpbusd waits for the previous one on its chain (two to four per
+  /// step for int4 and ternary fields). More chains keep the loads
+  /// streaming; sets must divide the step count. i32 sums wrap, so the
+  /// split is exact.
+  int64_t accumulatorSets(int64_t count) const {
+    if (isa != KernelIsa::Avx512Vnni)
+      return 1;
+    int64_t classes = scaledFields() ? 2 : 1;
+    int64_t sets = std::clamp<int64_t>(16 / (classes * rows * blocks), 1, 4);
+    while (count % sets)
+      --sets;
+    return sets;
+  }
+
   /// Exact i32 sums over blocks [first, first + count) of the current rows
   /// and panel, from zero.
   SmallVector<Value> steps(Value first, int64_t count) {
     Value zero = splat(accType, b.getI32IntegerAttr(0));
-    int64_t carried =
-        rows * blocks + (isa == KernelIsa::NeonDot ? blocks : 0);
-    auto stepLoop = scf::ForOp::create(b, loc, index(0), index(count),
-                                       index(1),
-                                       SmallVector<Value>(carried, zero));
+    int64_t sets = accumulatorSets(count);
+    int64_t sums = rows * blocks;
+    int64_t perSet = (scaledFields() ? 2 * sums : sums) +
+                     (isa == KernelIsa::NeonDot ? blocks : 0);
+    auto stepLoop =
+        scf::ForOp::create(b, loc, index(0), index(count), index(sets),
+                           SmallVector<Value>(sets * perSet, zero));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(stepLoop.getBody());
-    Value t = arith::AddIOp::create(b, loc, first, stepLoop.getInductionVar());
-    Value k0 = arith::MulIOp::create(b, loc, t, index(kb));
-    SmallVector<SmallVector<Value>> weights(blocks);
-    for (int64_t j = 0; j < blocks; ++j) {
-      Value x = vector::LoadOp::create(b, loc, bytesType, packed,
-                                       ValueRange{p, t, index(j * 4 * lanes)});
-      for (int64_t q = 0; q < fields; ++q)
-        weights[j].push_back(field(x, q));
+    SmallVector<Value> acc(stepLoop.getRegionIterArgs().begin(),
+                           stepLoop.getRegionIterArgs().end());
+    for (int64_t set = 0; set < sets; ++set) {
+      Value t = arith::AddIOp::create(
+          b, loc, first,
+          arith::AddIOp::create(b, loc, stepLoop.getInductionVar(),
+                                index(set)));
+      step(t, MutableArrayRef<Value>(acc).slice(set * perSet, perSet));
     }
+    scf::YieldOp::create(b, loc, acc);
+    b.setInsertionPointAfter(stepLoop);
+    SmallVector<Value> totals(stepLoop.getResults().begin(),
+                              stepLoop.getResults().begin() + perSet);
+    for (int64_t set = 1; set < sets; ++set)
+      for (int64_t i = 0; i < perSet; ++i)
+        totals[i] = arith::AddIOp::create(b, loc, totals[i],
+                                          stepLoop.getResult(set * perSet + i));
+    SmallVector<Value> result(totals.begin(), totals.begin() + sums);
+    if (scaledFields()) // the 4x fields' sums, exact multiples of 4
+      for (int64_t i = 0; i < sums; ++i)
+        result[i] = arith::AddIOp::create(
+            b, loc, result[i],
+            arith::ShRSIOp::create(b, loc, totals[sums + i],
+                                   splat(accType, b.getI32IntegerAttr(2))));
+    if (isa == KernelIsa::NeonDot) // add back 128 x the column sums
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < blocks; ++j) {
+          Value shifted = arith::ShLIOp::create(
+              b, loc, totals[sums + j], splat(accType, b.getI32IntegerAttr(7)));
+          result[r * blocks + j] =
+              arith::AddIOp::create(b, loc, result[r * blocks + j], shifted);
+        }
+    return result;
+  }
+
+  /// The fields of weight vector `x` as step() feeds them to dot(), with
+  /// the accumulator class each goes to (scaledFields: 1 for the 4x ones).
+  SmallVector<std::pair<Value, int64_t>> decode(Value x) {
+    SmallVector<std::pair<Value, int64_t>> fieldsOf;
+    if (!scaledFields()) {
+      for (int64_t q = 0; q < fields; ++q)
+        fieldsOf.push_back({field(x, q), 0});
+      return fieldsOf;
+    }
+    Value words = vector::BitCastOp::create(b, loc, accType, x);
+    Value high = vector::BitCastOp::create(
+        b, loc, bytesType,
+        arith::ShRUIOp::create(b, loc, words,
+                               splat(accType, b.getI32IntegerAttr(4))));
+    for (int64_t q = 0; q < fields; ++q) {
+      Value source = q < 2 ? x : high;
+      int64_t mask = q % 2 ? 0x0C : 0x03;
+      fieldsOf.push_back(
+          {arith::AndIOp::create(b, loc, source, byteSplat(mask)), q % 2});
+    }
+    return fieldsOf;
+  }
+
+  /// Block t of the current rows and panel, added into `acc`: rows x
+  /// blocks sums (scaledFields: then as many of the 4x fields), then on
+  /// NEON the weights' column sums.
+  void step(Value t, MutableArrayRef<Value> acc) {
+    Value k0 = arith::MulIOp::create(b, loc, t, index(kb));
+    int64_t sums = rows * blocks;
+    SmallVector<SmallVector<std::pair<Value, int64_t>>> weights;
+    for (int64_t j = 0; j < blocks; ++j)
+      weights.push_back(decode(vector::LoadOp::create(
+          b, loc, bytesType, packed, ValueRange{p, t, index(j * 4 * lanes)})));
     auto quadType = VectorType::get({4}, b.getI8Type());
     auto wordType = VectorType::get({1}, b.getI32Type());
     bool neon = isa == KernelIsa::NeonDot;
-    SmallVector<Value> acc(stepLoop.getRegionIterArgs().begin(),
-                           stepLoop.getRegionIterArgs().end());
     if (neon) {
       // Column sums of the weights: sdot against ones.
       Value ones = byteSplat(1);
       for (int64_t j = 0; j < blocks; ++j)
         for (int64_t q = 0; q < fields; ++q) {
-          Value &sum = acc[rows * blocks + j];
-          sum = dot(sum, ones, weights[j][q]);
+          Value &sum = acc[sums + j];
+          sum = dot(sum, ones, weights[j][q].first);
         }
     }
     for (int64_t r = 0; r < rows; ++r) {
@@ -332,25 +424,12 @@ private:
           activations = arith::XOrIOp::create(b, loc, activations,
                                               byteSplat(0x80));
         for (int64_t j = 0; j < blocks; ++j) {
-          Value &sum = acc[r * blocks + j];
-          sum = dot(sum, activations, weights[j][q]);
+          auto [weight, scaled] = weights[j][q];
+          Value &sum = acc[scaled * sums + r * blocks + j];
+          sum = dot(sum, activations, weight);
         }
       }
     }
-    scf::YieldOp::create(b, loc, acc);
-    b.setInsertionPointAfter(stepLoop);
-    SmallVector<Value> sums(stepLoop.getResults().begin(),
-                            stepLoop.getResults().begin() + rows * blocks);
-    if (neon) // add back 128 x the column sums
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < blocks; ++j) {
-          Value shifted = arith::ShLIOp::create(
-              b, loc, stepLoop.getResult(rows * blocks + j),
-              splat(accType, b.getI32IntegerAttr(7)));
-          sums[r * blocks + j] =
-              arith::AddIOp::create(b, loc, sums[r * blocks + j], shifted);
-        }
-    return sums;
   }
 
   /// acc + the 4-byte dot products of x and w, per i32 lane.
@@ -454,6 +533,9 @@ std::string quantc::vnniGemmUnsupported(const GemmShape &shape) {
   } else if (shape.groupSize != 0) {
     return "only int4 weights take a group size";
   }
+  // The ternary GEMV's 4x fields (scaledFields) must not overflow i32.
+  if (shape.format == WeightFormat::Ternary && shape.k > (int64_t(1) << 20))
+    return "ternary K must be at most 1048576";
   return "";
 }
 
