@@ -140,21 +140,31 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
   int64_t streamChunks =
       llvm::divideCeil(width + (columns - 1) / columnStride, kLanes);
   auto vectorType = VectorType::get({kLanes}, element);
+  Type inElement = inType.getElementType();
   Value zero =
       arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
+  Value inZero = inElement == element
+                     ? zero
+                     : arith::ConstantOp::create(
+                           rewriter, loc, rewriter.getZeroAttr(inElement));
   auto index = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(rewriter, loc, value);
   };
   Value c0 = index(0);
   // Chunk `chunk` of row `row` of a [1, 1, 1, rows, extent] tensor; lanes
-  // past `extent` read zeros.
+  // past `extent` read zeros. Narrower integers (an int8 convolution's
+  // byte input) are sign-extended, as the convolution's own cast does.
   auto readChunk = [&](Value source, int64_t row, int64_t chunk,
                        int64_t extent) -> Value {
     bool inBounds = (chunk + 1) * kLanes <= extent;
-    return vector::TransferReadOp::create(
-        rewriter, loc, vectorType, source,
-        ValueRange{c0, c0, c0, index(row), index(chunk * kLanes)}, zero,
-        ArrayRef<bool>{inBounds});
+    Type stored = cast<RankedTensorType>(source.getType()).getElementType();
+    Value read = vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get({kLanes}, stored), source,
+        ValueRange{c0, c0, c0, index(row), index(chunk * kLanes)},
+        stored == element ? zero : inZero, ArrayRef<bool>{inBounds});
+    if (stored == element)
+      return read;
+    return arith::ExtSIOp::create(rewriter, loc, vectorType, read);
   };
   Value zeros;
   if (zeroInit)

@@ -194,6 +194,27 @@ func.func @depthwise_into_zeros(%a: tensor<1x8x1x10x66xf32>, %b: tensor<8x1x1x3x
 
 // -----
 
+// CHECK-LABEL: func @depthwise_i16_input
+// An integer depthwise convolution over i16 input (quantc's centred int8
+// activations): the row chunks are read as 16 x i16 and sign-extended in
+// registers, as the convolution's own cast does, then multiplied and
+// added in i32.
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x1x4x66xi16>, vector<16xi16>
+// CHECK-NEXT: arith.extsi {{.*}} : vector<16xi16> to vector<16xi32>
+// CHECK: arith.muli {{.*}} : vector<16xi32>
+// CHECK-NOT: vector.transfer_read {{.*}} vector<16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16xi32>, tensor<1x1x1x2x64xi32>
+func.func @depthwise_i16_input(%a: tensor<1x8x1x10x66xi16>, %b: tensor<8x1x1x3x3xi32>) -> tensor<1x8x1x8x64xi32> {
+  %zero = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x8x1x8x64xi32>
+  %c = linalg.fill ins(%zero : i32) outs(%e : tensor<1x8x1x8x64xi32>) -> tensor<1x8x1x8x64xi32>
+  %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xi16>, tensor<8x1x1x3x3xi32>) outs(%c : tensor<1x8x1x8x64xi32>) -> tensor<1x8x1x8x64xi32>
+  return %0 : tensor<1x8x1x8x64xi32>
+}
+
+// -----
+
 // CHECK-LABEL: func @depthwise_strided_width
 // Stride 2 along the width: each input row is read once in 16-lane chunks
 // and each pair of chunks split into its even and odd columns; tap kw

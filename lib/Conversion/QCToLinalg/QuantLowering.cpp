@@ -205,19 +205,30 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
   }
 };
 
-/// (q - z) as an i32 tensor of the same shape.
-Value centeredI32(OpBuilder &b, Location loc, Value storage, const Params &p,
-                  int64_t channelAxis) {
+/// (q - z) as an integer tensor (`intType`, i32 by default) of the same
+/// shape.
+Value centeredInt(OpBuilder &b, Location loc, Value storage, const Params &p,
+                  int64_t channelAxis, Type intType) {
   auto type = cast<RankedTensorType>(storage.getType());
-  auto i32Type = RankedTensorType::get(type.getShape(), b.getI32Type());
+  auto resultType = RankedTensorType::get(type.getShape(), intType);
   Value zero =
       channelConstant(b, loc, asDoubles(p.zeroPoints),
                       p.axis >= 0 ? channelAxis : -1, type.getRank(), false);
   bool isSigned = p.isSigned;
-  return buildElementwise(b, loc, i32Type, {storage, zero},
-                          [&](OpBuilder &nb, Location l, ValueRange args) {
-                            return centerI32(nb, l, args[0], args[1], isSigned);
-                          });
+  return buildElementwise(
+      b, loc, resultType, {storage, zero},
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        Value centered = centerI32(nb, l, args[0], args[1], isSigned);
+        if (intType.isInteger(32))
+          return centered;
+        return arith::TruncIOp::create(nb, l, intType, centered);
+      });
+}
+
+/// centeredInt as i32.
+Value centeredI32(OpBuilder &b, Location loc, Value storage, const Params &p,
+                  int64_t channelAxis) {
+  return centeredInt(b, loc, storage, p, channelAxis, b.getI32Type());
 }
 
 /// A positive real multiplier as M0 / 2^n: M0 in [2^30, 2^31) (31
@@ -462,6 +473,20 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
                     rewriter.getI32Type(), m, np, n);
 }
 
+/// `acc` minus `correction[c]` at channel c of dimension `axis`: an
+/// elementwise op, so that it fuses with the output stage after it.
+Value subtractPerChannel(OpBuilder &b, Location loc, Value acc,
+                         ArrayRef<double> correction, int64_t axis) {
+  auto accType = cast<RankedTensorType>(acc.getType());
+  Value shift =
+      channelConstant(b, loc, correction, axis, accType.getRank(), false);
+  return buildElementwise(
+      b, loc, accType, {acc, shift},
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        return arith::SubIOp::create(nb, l, args[0], args[1]).getResult();
+      });
+}
+
 /// `acc` (a kernel's sum a * w, its N outputs along `axis`) minus za times
 /// the column sums of `kn` ([K][N]): the i32 sum (a - za) * w the generic
 /// path computes. An elementwise op, so that it fuses with the output
@@ -471,19 +496,12 @@ Value subtractZeroPointSums(OpBuilder &rewriter, Location loc, Value acc,
                             int64_t axis) {
   if (za == 0)
     return acc;
-  auto accType = cast<RankedTensorType>(acc.getType());
-  int64_t n = accType.getDimSize(axis);
+  int64_t n = cast<RankedTensorType>(acc.getType()).getDimSize(axis);
   SmallVector<double> correction(n, 0.0);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t c = 0; c < n; ++c)
       correction[c] += double(za) * kn[kk * n + c];
-  Value shift = channelConstant(rewriter, loc, correction, axis,
-                                accType.getRank(), false);
-  return buildElementwise(
-      rewriter, loc, accType, {acc, shift},
-      [](OpBuilder &b, Location l, ValueRange args) {
-        return arith::SubIOp::create(b, l, args[0], args[1]).getResult();
-      });
+  return subtractPerChannel(rewriter, loc, acc, correction, axis);
 }
 
 /// The u8 patches of a one-image NCHW `input` (storage) under a KHxKW
@@ -630,6 +648,41 @@ struct QMatMulLowering : OpConversionPattern<qc::QMatMulOp> {
   }
 };
 
+/// The weights minus their zero points (per output channel or per
+/// tensor), OIHW, when they are a constant: folded here rather than
+/// widened on every run.
+std::optional<std::vector<int32_t>> centeredWeights(Value weight,
+                                                    const Params &w) {
+  std::optional<std::vector<int8_t>> storage = qc::readI8Constant(weight);
+  if (!storage || w.width != 8)
+    return std::nullopt;
+  int64_t channels = cast<RankedTensorType>(weight.getType()).getDimSize(0);
+  int64_t perChannel = int64_t(storage->size()) / channels;
+  std::vector<int32_t> centered(storage->size());
+  for (size_t i = 0; i < storage->size(); ++i) {
+    int32_t q =
+        w.isSigned ? int32_t((*storage)[i]) : int32_t(uint8_t((*storage)[i]));
+    int64_t channel = int64_t(i) / perChannel;
+    centered[i] = q - int32_t(w.zeroPoints[w.axis >= 0 ? channel : 0]);
+  }
+  return centered;
+}
+
+/// An i32 constant of `like`'s shape.
+Value i32Constant(OpBuilder &b, Location loc, ShapedType like,
+                  ArrayRef<int32_t> values) {
+  auto type = RankedTensorType::get(like.getShape(), b.getI32Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
+}
+
+/// Whether a convolution takes its centered input as i16: depthwise (one
+/// input channel per group) over 8-bit activations.
+bool takesI16Input(qc::QConv2DOp op, const Params &x) {
+  ArrayRef<int64_t> wShape = op.getWeight().getType().getShape();
+  return op.getGroup() > 1 && wShape[1] == 1 && x.width == 8;
+}
+
 struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -681,9 +734,21 @@ struct QConv2DLowering : OpConversionPattern<qc::QConv2DOp> {
                                      *w, 1, op.getType(), getTypeConverter()));
       return success();
     }
-    Value input = centeredI32(rewriter, loc, adaptor.getInput(), *x, 1);
-    Value weight = centeredI32(rewriter, loc, adaptor.getWeight(), *w, 0);
     // (x - zx) padded with zeros is the quantized zero point's padding.
+    // Depthwise convolutions take it as i16 (|x - zx| <= 255, half the
+    // bytes of i32 through the padded buffer; the row kernels of
+    // quantc-tile-and-vectorize widen it in registers), others as i32.
+    Type centeredType =
+        takesI16Input(op, *x) ? rewriter.getI16Type() : rewriter.getI32Type();
+    Value input =
+        centeredInt(rewriter, loc, adaptor.getInput(), *x, 1, centeredType);
+    // Constant weights are centered here, not on every run.
+    std::optional<std::vector<int32_t>> centered =
+        centeredWeights(op.getWeight(), *w);
+    Value weight =
+        centered
+            ? i32Constant(rewriter, loc, op.getWeight().getType(), *centered)
+            : centeredI32(rewriter, loc, adaptor.getWeight(), *w, 0);
     ArrayRef<int64_t> pads = op.getPads();
     input = padConstant(rewriter, loc, input, {0, 0, pads[0], pads[1]},
                         {0, 0, pads[2], pads[3]}, 0);

@@ -96,3 +96,33 @@ func.func @kernel_call(%x: tensor<2x4xf32>) -> tensor<2x64xf32> {
   %y = qc.qmatmul %xq, %wq, %b : tensor<2x4x!u8k>, tensor<4x64x!w64>, tensor<64xi32> -> tensor<2x64xf32>
   return %y : tensor<2x64xf32>
 }
+
+// -----
+
+// A depthwise qconv2d over per-channel u8 activations with constant
+// weights: the input centred per channel as i16 (|x - zx| <= 255, half the
+// bytes of i32 through the padded buffer), padded with zeros, the weights
+// centred at compile time (w - zw = {2, -1} here: no linalg.generic over
+// them), and a grouped convolution that sign-extends the i16 input.
+// CHECK-LABEL: func.func @qconv_depthwise_i16
+// CHECK:       %[[ZX:.*]] = arith.constant dense<{{\[\[\[\[}}128]], {{\[\[}}3]]]]> : tensor<1x2x1x1xi32>
+// CHECK:       %[[X:.*]] = linalg.generic {{.*}} ins(%arg0, %[[ZX]] : tensor<1x2x6x6xi8>, tensor<1x2x1x1xi32>)
+// CHECK:         arith.extui {{.*}} : i8 to i32
+// CHECK:         arith.subi
+// CHECK:         arith.trunci {{.*}} : i32 to i16
+// CHECK:       %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}2, 2, 2], [2, 2, 2], [2, 2, 2]]], {{\[\[\[}}-1, -1, -1], [-1, -1, -1], [-1, -1, -1]]]]> : tensor<2x1x3x3xi32>
+// CHECK-NOT:   linalg.generic {{.*}} tensor<2x1x3x3xi8>
+// CHECK:       %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK:       } : tensor<1x2x6x6xi16> to tensor<1x2x8x8xi16>
+// CHECK:       linalg.conv_2d_ngchw_gfchw {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2x1x8x8xi16>, tensor<2x1x1x3x3xi32>)
+!xc = !quant.uniform<u8:f32:1, {0.02:128, 0.04:3}>
+!wd = !quant.uniform<i8:f32:0, {0.1:1, 0.2:-1}>
+func.func @qconv_depthwise_i16(%xs: tensor<1x2x6x6xi8>) -> tensor<1x2x6x6xf32> {
+  %x = quant.scast %xs : tensor<1x2x6x6xi8> to tensor<1x2x6x6x!xc>
+  %w = qc.constant dense<[[[[3, 3, 3], [3, 3, 3], [3, 3, 3]]], [[[-2, -2, -2], [-2, -2, -2], [-2, -2, -2]]]]> : tensor<2x1x3x3xi8>
+  %k = quant.scast %w : tensor<2x1x3x3xi8> to tensor<2x1x3x3x!wd>
+  %b = qc.constant dense<0> : tensor<2xi32>
+  %y = qc.qconv2d %x, %k, %b {group = 2 : i64, pads = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x2x6x6x!xc>, tensor<2x1x3x3x!wd>, tensor<2xi32>) -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
