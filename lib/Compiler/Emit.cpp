@@ -112,6 +112,7 @@ llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
   if (spec.gpu)
     objectOptions.ptx = &ptx;
   objectOptions.emittedConstantBytes = &compiled.constantBytesEmitted;
+  objectOptions.parallelRegions = &compiled.parallelRegions;
   llvm::raw_string_ostream loweringInput(compiled.loweringInput),
       loweringOutput(compiled.loweringOutput);
   if (options.keepLoweringIR) {
@@ -155,6 +156,11 @@ std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
   if (spec->name == "x86_64-amx")
     notes.push_back("x86_64-amx emits AVX-512 VNNI code for a Sapphire "
                     "Rapids CPU: no AMX tile instructions yet");
+  if (options.target.threads != 1 && !spec->gpu && !compiled.parallelRegions)
+    notes.push_back("--threads asked for threads, but the model runs "
+                    "serially: its loop nests add up to too little work for "
+                    "a team to pay off (quantc-parallelize-loops, "
+                    "model-min-work)");
   // Only the GEMM kernels store low-bit weights packed (measured in
   // constant_bytes_emitted); everywhere else a weight takes a byte.
   const QuantizationOptions &q = options.quantization;
@@ -226,6 +232,9 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
   report["target"] = compiled.target;
   report["gemm_kernels"] = options.target.gemmKernels;
   report["threads"] = options.target.threads;
+  // 0 with threads != 1: the model was too small for a team, and runs
+  // serially (quantc-parallelize-loops' model-min-work).
+  report["parallel_regions"] = compiled.parallelRegions;
   if (std::optional<TargetSpec> spec = lookupTarget(compiled.target)) {
     // Whether int8 convolutions could take the direct path here (which
     // ones did: the rows of at least 16 output pixels, docs/Kernels.md).

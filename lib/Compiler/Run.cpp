@@ -198,6 +198,9 @@ llvm::Expected<RunResult> quantc::runModel(const CompileOptions &compile,
   auto model = compileForJit(**module, options.target, run.profile);
   if (!model)
     return model.takeError();
+  result.serialDespiteThreads = options.target.threads != 1 &&
+                                !options.target.emulateGpu &&
+                                (*model)->parallelRegions() == 0;
   if (std::error_code ec = llvm::sys::fs::create_directories(run.outputDir))
     return runError("cannot create '" + run.outputDir + "': " + ec.message());
   // A model without inputs runs once.

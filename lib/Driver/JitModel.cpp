@@ -19,6 +19,7 @@
 #include "quantc/Support/WideVectors.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -203,6 +204,7 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
   }
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed (see the diagnostics above)");
+  module->walk([&](omp::ParallelOp) { ++model->parallelRegionCount; });
   if (auto sites = module->getAttrOfType<ArrayAttr>("quantc.profile_sites"))
     for (auto site : sites.getAsValueRange<StringAttr>()) {
       auto [name, callee] = site.rsplit('|');

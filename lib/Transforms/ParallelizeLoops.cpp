@@ -189,6 +189,18 @@ struct ParallelizeLoopsPass
   }
 
   void runOnOperation() override {
+    // A short run does not pay for a team: its forks, and the halves of
+    // outputs the next nests fetch from the other core, cost more than
+    // the split saves.
+    int64_t total = 0;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (!loop->getParentOfType<scf::ForOp>())
+        total += estimatedWork(loop);
+    });
+    if (total < modelMinWork) {
+      ++numSerialModules;
+      return;
+    }
     SmallVector<Choice> chosen;
     getOperation().walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
       // A nest too small to be worth a team as a whole has no part that is.

@@ -1,4 +1,10 @@
-// RUN: quant-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(quantc-parallelize-loops{min-work=1000 threads=2}))' | FileCheck %s
+// RUN: quant-opt %s --split-input-file --pass-pipeline='builtin.module(quantc-parallelize-loops{min-work=1000 model-min-work=0 threads=2})' | FileCheck %s
+// A module whose nests add up to less than model-min-work stays serial:
+// @rows below has 64 x 64 x 3 element operations (load, add, store).
+// RUN: quant-opt %s --split-input-file --pass-pipeline='builtin.module(quantc-parallelize-loops{min-work=1000 model-min-work=16384 threads=2})' | FileCheck %s --check-prefix=SMALL
+// SMALL-LABEL: func.func @rows
+// SMALL-NOT:   scf.parallel
+// SMALL:       return
 
 // The outer marked loop of a large nest runs in parallel; what it holds
 // stays serial.

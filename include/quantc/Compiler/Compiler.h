@@ -158,6 +158,8 @@ struct CompiledModel {
   /// Bytes of constant data (weights, tables) in the emitted code; for GPU
   /// targets, the PTX's size.
   int64_t constantBytesEmitted = 0;
+  /// OpenMP parallel regions in the emitted code (CPU objects).
+  int64_t parallelRegions = 0;
   /// With TargetOptions::keepLoweringIR: the module entering the lowering
   /// pipeline and the LLVM-dialect module leaving it, printed as quant-opt
   /// prints them.

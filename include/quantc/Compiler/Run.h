@@ -73,6 +73,9 @@ struct RunResult {
   std::optional<double> latencyMs, medianLatencyMs;
   std::optional<QuantizationSummary> quantization;
   std::optional<RunProfile> profile;
+  /// Whether --threads asked for threads but the model runs serially (too
+  /// little work for a team: quantc-parallelize-loops' model-min-work).
+  bool serialDespiteThreads = false;
 };
 
 /// `quantc run`: import (input shapes from the first samples unless

@@ -90,6 +90,9 @@ public:
     int64_t calls = 0;
   };
   llvm::ArrayRef<ProfileSite> profile() const { return profileSites; }
+  /// OpenMP parallel regions in the compiled code: 0 with threads != 1
+  /// when quantc-parallelize-loops found the model too small for a team.
+  int64_t parallelRegions() const { return parallelRegionCount; }
   void resetProfile();
 
 private:
@@ -99,6 +102,7 @@ private:
   llvm::SmallVector<ElementType> inputElements, outputElements;
   std::vector<std::string> inputNameList, outputNameList;
   std::vector<ProfileSite> profileSites;
+  int64_t parallelRegionCount = 0;
 };
 
 } // namespace quantc

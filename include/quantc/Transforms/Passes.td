@@ -132,7 +132,7 @@ def LinalgToLoops : Pass<"quantc-linalg-to-loops", "::mlir::func::FuncOp"> {
   ];
 }
 
-def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> {
+def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::ModuleOp"> {
   let summary = "run the outermost balanced quantc.parallel loop of each nest on a team of threads, forking once per nest";
   let description = [{
     Walks each loop nest from the outside in and makes one
@@ -155,15 +155,19 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> 
     Loops inside the chosen one stay serial, so the innermost loops LLVM
     vectorizes are unchanged, and every thread computes exactly what the
     serial code computes: results are bit-identical for any number of
-    threads. Nests below `min-work` element operations (2^20, some 20 to
-    60 us of vector code) stay serial: besides the fork (2 us), a nest
-    split over two cores leaves half its output in the other core's
-    cache, and the nests that read it next pay for that. On a 2-core
-    Zen 5 VM whose cores sit on different chiplets, a 13 us nest ran 3.6x
-    slower split, and the serial nests after it 4-7x slower; PP-OCR cls
-    at 2 threads went from 0.91 to 0.61 ms (serial: 0.45) with this
-    bound instead of 32768, rec and det stayed within 2%. The work of a
-    nest is estimated from its static trip counts (16 for a dynamic one)
+    threads. A module whose nests add up to less than `model-min-work`
+    element operations (2^27, about a millisecond of vector code) stays
+    serial altogether, and in larger ones nests below `min-work` (2^17,
+    a few microseconds) do: besides the fork (2 us), a nest split over
+    two cores leaves half its output in the other core's cache, and the
+    nests that read it next pay for that. What pays off is long runs of
+    parallel nests, not isolated ones. On a 2-core Zen 5 VM whose cores
+    sit on different chiplets (objects, A/B medians of 100 and 300):
+    PP-OCR cls (46M element operations) ran 0.45 ms serial, 0.54 with
+    its nests of 2^20 and up in parallel, 0.74 down to 2^18; PP-OCRv4 det
+    (1.3G) 6.13 ms with nests of 2^20 and up, 5.55 with 2^17; rec (1.0G)
+    within 1% from 2^16 to 2^20. The work of a nest is estimated from
+    its static trip counts (16 for a dynamic one)
     and the vector widths of its ops.
 
     ```mlir
@@ -184,8 +188,12 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"1048576",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
            "element operations a nest needs to be run in parallel">,
+    Option<"modelMinWork", "model-min-work", "int64_t",
+           /*default=*/"134217728",
+           "element operations all nests of the module need together for "
+           "any of them to run in parallel">,
     Option<"threads", "threads", "int64_t", /*default=*/"2",
            "the team size the iterations are balanced for (0: unknown, "
            "taken as 8)">
@@ -193,7 +201,9 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::func::FuncOp"> 
   let statistics = [
     Statistic<"numParallelized", "num-parallelized", "loops run in parallel">,
     Statistic<"numSplitAtTop", "num-split-at-top",
-              "inner loops split into chunks at the top of their nest">
+              "inner loops split into chunks at the top of their nest">,
+    Statistic<"numSerialModules", "num-serial-modules",
+              "modules left serial: too little work for a team">
   ];
 }
 

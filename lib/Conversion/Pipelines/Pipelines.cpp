@@ -81,7 +81,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   if (options.threads != 1) {
     ParallelizeLoopsOptions parallelize;
     parallelize.threads = options.threads;
-    pm.addNestedPass<func::FuncOp>(createParallelizeLoops(parallelize));
+    pm.addPass(createParallelizeLoops(parallelize));
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = unsigned(std::max<int64_t>(options.threads, 0));
     pm.addPass(createConvertSCFToOpenMPPass(openmp));

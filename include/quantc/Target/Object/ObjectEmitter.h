@@ -40,6 +40,10 @@ struct ObjectOptions {
   /// Set to the bytes of constant data (weights, tables) the object holds;
   /// for GPU targets, the kernels' PTX size instead.
   int64_t *emittedConstantBytes = nullptr;
+  /// Set to the number of OpenMP parallel regions the lowering made: 0
+  /// when `threads` != 1 but quantc-parallelize-loops found the model too
+  /// small for a team (the header then says it runs serially).
+  int64_t *parallelRegions = nullptr;
 };
 
 struct TargetSpec;
