@@ -152,8 +152,9 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
   };
   Value c0 = index(0);
   // Chunk `chunk` of row `row` of a [1, 1, 1, rows, extent] tensor; lanes
-  // past `extent` read zeros. Narrower integers (an int8 convolution's
-  // byte input) are sign-extended, as the convolution's own cast does.
+  // past `extent` read zeros. A narrower input (an int8 convolution's
+  // centred i16 input) is widened in registers as the convolution's own
+  // cast does: integers sign-extended, floats extended.
   auto readChunk = [&](Value source, int64_t row, int64_t chunk,
                        int64_t extent) -> Value {
     bool inBounds = (chunk + 1) * kLanes <= extent;
@@ -164,6 +165,8 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
         stored == element ? zero : inZero, ArrayRef<bool>{inBounds});
     if (stored == element)
       return read;
+    if (isa<FloatType>(element))
+      return arith::ExtFOp::create(rewriter, loc, vectorType, read);
     return arith::ExtSIOp::create(rewriter, loc, vectorType, read);
   };
   Value zeros;

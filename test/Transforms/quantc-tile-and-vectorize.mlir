@@ -215,6 +215,18 @@ func.func @depthwise_i16_input(%a: tensor<1x8x1x10x66xi16>, %b: tensor<8x1x1x3x3
 
 // -----
 
+// CHECK-LABEL: func @depthwise_f16_input
+// A float convolution over a narrower input extends it in registers.
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x1x4x66xf16>, vector<16xf16>
+// CHECK-NEXT: arith.extf {{.*}} : vector<16xf16> to vector<16xf32>
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+func.func @depthwise_f16_input(%a: tensor<1x8x1x10x66xf16>, %b: tensor<8x1x1x3x3xf32>, %c: tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32> {
+  %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%a, %b : tensor<1x8x1x10x66xf16>, tensor<8x1x1x3x3xf32>) outs(%c : tensor<1x8x1x8x64xf32>) -> tensor<1x8x1x8x64xf32>
+  return %0 : tensor<1x8x1x8x64xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @depthwise_strided_width
 // Stride 2 along the width: each input row is read once in 16-lane chunks
 // and each pair of chunks split into its even and odd columns; tap kw

@@ -473,20 +473,6 @@ Value callGemmKernel(OpBuilder &rewriter, Location loc,
                     rewriter.getI32Type(), m, np, n);
 }
 
-/// `acc` minus `correction[c]` at channel c of dimension `axis`: an
-/// elementwise op, so that it fuses with the output stage after it.
-Value subtractPerChannel(OpBuilder &b, Location loc, Value acc,
-                         ArrayRef<double> correction, int64_t axis) {
-  auto accType = cast<RankedTensorType>(acc.getType());
-  Value shift =
-      channelConstant(b, loc, correction, axis, accType.getRank(), false);
-  return buildElementwise(
-      b, loc, accType, {acc, shift},
-      [](OpBuilder &nb, Location l, ValueRange args) {
-        return arith::SubIOp::create(nb, l, args[0], args[1]).getResult();
-      });
-}
-
 /// `acc` (a kernel's sum a * w, its N outputs along `axis`) minus za times
 /// the column sums of `kn` ([K][N]): the i32 sum (a - za) * w the generic
 /// path computes. An elementwise op, so that it fuses with the output
@@ -496,12 +482,19 @@ Value subtractZeroPointSums(OpBuilder &rewriter, Location loc, Value acc,
                             int64_t axis) {
   if (za == 0)
     return acc;
-  int64_t n = cast<RankedTensorType>(acc.getType()).getDimSize(axis);
+  auto accType = cast<RankedTensorType>(acc.getType());
+  int64_t n = accType.getDimSize(axis);
   SmallVector<double> correction(n, 0.0);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t c = 0; c < n; ++c)
       correction[c] += double(za) * kn[kk * n + c];
-  return subtractPerChannel(rewriter, loc, acc, correction, axis);
+  Value shift = channelConstant(rewriter, loc, correction, axis,
+                                accType.getRank(), false);
+  return buildElementwise(
+      rewriter, loc, accType, {acc, shift},
+      [](OpBuilder &b, Location l, ValueRange args) {
+        return arith::SubIOp::create(b, l, args[0], args[1]).getResult();
+      });
 }
 
 /// The u8 patches of a one-image NCHW `input` (storage) under a KHxKW
