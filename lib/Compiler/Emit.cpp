@@ -147,6 +147,11 @@ quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options,
   return diagnostics.attachTo(JitModel::compile(module, {}, jit));
 }
 
+const char *const quantc::kSerialDespiteThreadsNote =
+    "--threads asked for threads, but the model runs serially: its loop "
+    "nests add up to too little work for a team to pay off "
+    "(quantc-parallelize-loops, model-min-work)";
+
 std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
                                               const CompiledModel &compiled) {
   std::vector<std::string> notes;
@@ -157,10 +162,7 @@ std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
     notes.push_back("x86_64-amx emits AVX-512 VNNI code for a Sapphire "
                     "Rapids CPU: no AMX tile instructions yet");
   if (options.target.threads != 1 && !spec->gpu && !compiled.parallelRegions)
-    notes.push_back("--threads asked for threads, but the model runs "
-                    "serially: its loop nests add up to too little work for "
-                    "a team to pay off (quantc-parallelize-loops, "
-                    "model-min-work)");
+    notes.push_back(kSerialDespiteThreadsNote);
   // Only the GEMM kernels store low-bit weights packed (measured in
   // constant_bytes_emitted); everywhere else a weight takes a byte.
   const QuantizationOptions &q = options.quantization;

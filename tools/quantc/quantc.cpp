@@ -252,9 +252,7 @@ static int runCommandMain() {
   }
   if (result->serialDespiteThreads)
     WithColor::warning(errs(), "quantc")
-        << "--threads asked for threads, but the model runs serially: its "
-           "loop nests add up to too little work for a team to pay off "
-           "(quantc-parallelize-loops, model-min-work)\n";
+        << quantc::kSerialDespiteThreadsNote << "\n";
   for (const std::string &path : result->written)
     outs() << path << "\n";
   if (result->batch)

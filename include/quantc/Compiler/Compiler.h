@@ -206,6 +206,10 @@ compileForJit(mlir::ModuleOp module, const TargetOptions &options,
 std::vector<std::string> compileNotes(const CompileOptions &options,
                                       const CompiledModel &compiled);
 
+/// The note (compileNotes) and `quantc run` warning for a model that runs
+/// serially although --threads asked for threads.
+extern const char *const kSerialDespiteThreadsNote;
+
 /// The JSON report of a compilation: what was asked, what was done.
 llvm::json::Object compileReport(const CompileOptions &options,
                                  const QuantizationSummary *quantization,
