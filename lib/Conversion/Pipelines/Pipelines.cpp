@@ -89,6 +89,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
     // holds no allocas here): scf-to-cf would give it several blocks,
     // which the op does not allow.
     pm.addPass(createCanonicalizerPass());
+    // One team for each run of those nests: a barrier between nests
+    // instead of a fork and a join.
+    pm.addPass(createMergeParallelRegions());
   }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
