@@ -6,6 +6,7 @@
 
 #include "BufferAccess.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -31,4 +32,60 @@ Value quantc::viewedBuffer(Value memref) {
   while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
     memref = view.getViewSource();
   return memref;
+}
+
+namespace {
+/// The elements of a buffer a view covers, per dimension of the buffer:
+/// [first, last] (a strided view covers part of that).
+struct Box {
+  SmallVector<int64_t> first, last;
+};
+} // namespace
+
+/// The box `view` covers in the buffer it views, when that is the buffer
+/// itself or one subview of it with static offsets, sizes and strides.
+static std::optional<Box> boxInBuffer(Value view) {
+  auto buffer = dyn_cast<MemRefType>(view.getType());
+  if (quantc::viewedBuffer(view) == view && buffer && buffer.hasStaticShape()) {
+    Box box;
+    for (int64_t extent : buffer.getShape()) {
+      box.first.push_back(0);
+      box.last.push_back(extent - 1);
+    }
+    return box;
+  }
+  auto subview = view.getDefiningOp<memref::SubViewOp>();
+  if (!subview ||
+      quantc::viewedBuffer(subview.getSource()) != subview.getSource())
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = subview.getStaticOffsets(),
+                    sizes = subview.getStaticSizes(),
+                    strides = subview.getStaticStrides();
+  Box box;
+  for (auto [offset, size, stride] : llvm::zip_equal(offsets, sizes, strides)) {
+    if (ShapedType::isDynamic(offset) || ShapedType::isDynamic(size) ||
+        ShapedType::isDynamic(stride))
+      return std::nullopt;
+    box.first.push_back(offset);
+    box.last.push_back(offset + stride * (size - 1));
+  }
+  return box;
+}
+
+bool quantc::mayOverlap(Value a, Value b) {
+  Value bufferA = viewedBuffer(a), bufferB = viewedBuffer(b);
+  if (bufferA != bufferB) {
+    auto globalA = bufferA.getDefiningOp<memref::GetGlobalOp>();
+    auto globalB = bufferB.getDefiningOp<memref::GetGlobalOp>();
+    if (globalA && globalB)
+      return globalA.getName() == globalB.getName();
+    return isa<BlockArgument>(bufferA) && isa<BlockArgument>(bufferB);
+  }
+  std::optional<Box> boxA = boxInBuffer(a), boxB = boxInBuffer(b);
+  if (!boxA || !boxB)
+    return true;
+  for (size_t d = 0; d < boxA->first.size(); ++d)
+    if (boxA->last[d] < boxB->first[d] || boxB->last[d] < boxA->first[d])
+      return false;
+  return true;
 }

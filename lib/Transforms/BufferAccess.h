@@ -1,6 +1,7 @@
 //===- BufferAccess.h - which ops touch buffer contents ---------*- C++ -*-===//
 //
-// Part of quantc. Shared by the GPU passes: what must run in a kernel.
+// Part of quantc. Shared by the GPU passes (what must run in a kernel) and
+// quantc-merge-parallel-regions (which nests may run without a barrier).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,12 @@ bool accessesBufferContents(mlir::Operation *op);
 
 /// The buffer `memref` views, through subviews, reshapes and casts.
 mlir::Value viewedBuffer(mlir::Value memref);
+
+/// Whether views `a` and `b` may share elements: they view the same
+/// buffer, unless both are static subviews of it (or it itself) whose
+/// boxes are disjoint along some dimension. Function arguments may alias
+/// one another.
+bool mayOverlap(mlir::Value a, mlir::Value b);
 
 } // namespace quantc
 

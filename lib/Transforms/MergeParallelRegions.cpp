@@ -13,6 +13,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "BufferAccess.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
@@ -74,6 +76,28 @@ public:
   }
 
   const DenseSet<Operation *> &teams() const { return teamNests; }
+
+  /// Whether `func`, and what it calls, reach buffers only through its
+  /// arguments and constant globals: what a call touches is then what it
+  /// is given.
+  bool touchesOnlyArguments(func::FuncOp func) {
+    auto [it, inserted] = argumentsOnly.try_emplace(func, true);
+    if (!inserted || func.isDeclaration())
+      return it->second && !func.isDeclaration();
+    bool only = true;
+    func.walk([&](Operation *op) {
+      if (auto global = dyn_cast<memref::GetGlobalOp>(op)) {
+        auto defined = symbols.lookup<memref::GlobalOp>(global.getName());
+        only = defined && defined.getConstant();
+      } else if (auto call = dyn_cast<func::CallOp>(op)) {
+        func::FuncOp target = callee(call);
+        only = target && (target == func || touchesOnlyArguments(target));
+      }
+      return only ? WalkResult::advance() : WalkResult::interrupt();
+    });
+    argumentsOnly[func] = only;
+    return only;
+  }
 
 private:
   /// A function every thread of a team can run once its regions are
@@ -174,7 +198,7 @@ private:
 
   SymbolTable symbols;
   DenseSet<Operation *> teamNests;
-  DenseMap<Operation *, bool> ompFree, teamShaped;
+  DenseMap<Operation *, bool> ompFree, teamShaped, argumentsOnly;
 };
 
 /// Whether `op` only allocates its results (memref.alloc, memref.alloca).
@@ -261,8 +285,8 @@ static size_t firstEscape(ArrayRef<Operation *> run, ArrayRef<Role> roles) {
 /// Puts `run` (team calls first and last) into one omp.parallel: allocations
 /// and pure ops before it, deallocations after it, each stretch of serial
 /// ops in an omp.single.
-static void mergeRun(ArrayRef<Operation *> run, ArrayRef<Role> roles,
-                     Value numThreads) {
+static omp::ParallelOp mergeRun(ArrayRef<Operation *> run, ArrayRef<Role> roles,
+                                Value numThreads) {
   Operation *first = run.front();
   for (auto [op, role] : llvm::zip(run, roles))
     if (role == Role::Hoist)
@@ -299,6 +323,7 @@ static void mergeRun(ArrayRef<Operation *> run, ArrayRef<Role> roles,
       break;
     }
   }
+  return parallel;
 }
 
 /// The team size the nest `call` asked for: the num_threads of its first
@@ -330,6 +355,59 @@ static void orphanLoops(func::FuncOp func) {
   }
 }
 
+/// The worksharing loop of `call`'s nest when it is its only one and the
+/// nest has no other caller: the loop whose barrier serves that call only.
+static omp::WsloopOp soleLoop(func::CallOp call, NestFunctions &nests) {
+  func::FuncOp nest = nests.callee(call);
+  auto loops = nest.getOps<omp::WsloopOp>();
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(nest, nest->getParentOp());
+  if (!uses || !llvm::hasSingleElement(*uses) || loops.empty() ||
+      !llvm::hasSingleElement(loops) || !nest.getOps<func::CallOp>().empty())
+    return omp::WsloopOp();
+  return *loops.begin();
+}
+
+/// Drops the barrier after a nest when the next nest in `region` touches
+/// no buffer elements that it, or any nest since the last barrier, does:
+/// the pad borders of a buffer and the producer of its interior, say.
+/// Each thread then moves on to its share of the next nest at once.
+/// Every memref a call takes counts as read and written.
+static int64_t dropNeedlessBarriers(omp::ParallelOp region,
+                                    NestFunctions &nests) {
+  SmallVector<Value> sinceBarrier; // memrefs of the nests since then
+  func::CallOp previous;
+  int64_t dropped = 0;
+  auto independent = [&](func::CallOp call) {
+    if (!nests.touchesOnlyArguments(nests.callee(call)))
+      return false;
+    return llvm::all_of(call.getArgOperands(), [&](Value arg) {
+      return llvm::none_of(sinceBarrier, [&](Value earlier) {
+        return quantc::mayOverlap(arg, earlier);
+      });
+    });
+  };
+  for (Operation &op : region.getRegion().front()) {
+    auto call = dyn_cast<func::CallOp>(op);
+    if (!call || !nests.isTeamCall(call)) {
+      previous = func::CallOp(); // omp.single, or the end: barriers
+      sinceBarrier.clear();
+      continue;
+    }
+    omp::WsloopOp loop = previous ? soleLoop(previous, nests) : omp::WsloopOp();
+    if (loop && nests.touchesOnlyArguments(nests.callee(previous)) &&
+        independent(call)) {
+      loop.setNowait(true);
+      ++dropped;
+    } else {
+      sinceBarrier.clear();
+    }
+    llvm::append_range(sinceBarrier, call.getArgOperands());
+    previous = call;
+  }
+  return dropped;
+}
+
 struct MergeParallelRegionsPass
     : public quantc::impl::MergeParallelRegionsBase<MergeParallelRegionsPass> {
   using Base::Base;
@@ -344,7 +422,11 @@ struct MergeParallelRegionsPass
     // Every call of a team nest now sits in a region.
     for (Operation *func : nests.teams())
       orphanLoops(cast<func::FuncOp>(func));
+    for (omp::ParallelOp region : regions)
+      numBarriersDropped += dropNeedlessBarriers(region, nests);
   }
+
+  SmallVector<omp::ParallelOp> regions;
 
   /// Merges each run of `block`: from a team call to the last team call
   /// before an op that cannot join (a return, a call that forks a team of
@@ -377,7 +459,7 @@ struct MergeParallelRegionsPass
         last = first + escape;
       }
       Value threads = numThreadsOf(cast<func::CallOp>(ops[first]), nests);
-      mergeRun(run, roles, threads);
+      regions.push_back(mergeRun(run, roles, threads));
       ++numRegions;
       numCallsMerged += llvm::count(roles, Role::Team);
       first = last + 1;

@@ -180,3 +180,150 @@ func.func private @looped(%a: memref<64xf32>) {
   }
   return
 }
+
+// -----
+
+// A nest whose successor touches none of the buffer elements it touches,
+// nor those of the nests since the last barrier, drops its barrier: the
+// pad borders of a buffer (rows 0 and 1 of %x) and the producer of
+// another. @consume reads %y, which @produce wrote before the
+// barrier-free borders: the barrier after the second border stays.
+// CHECK-LABEL: func.func @independent
+// CHECK:         omp.parallel {
+// CHECK-NEXT:      func.call @produce(%arg0, %[[Y:[a-z_0-9]+]])
+// CHECK-NEXT:      func.call @top(
+// CHECK-NEXT:      func.call @bottom(
+// CHECK-NEXT:      func.call @consume(%[[Y]],
+// CHECK-LABEL: func.func private @produce
+// CHECK:         omp.wsloop nowait {
+// CHECK-LABEL: func.func private @consume
+// CHECK:         omp.wsloop {
+// CHECK-LABEL: func.func private @top
+// CHECK:         omp.wsloop nowait {
+// CHECK-LABEL: func.func private @bottom
+// CHECK:         omp.wsloop {
+func.func @independent(%a: memref<64xf32>) {
+  %y = memref.alloc() : memref<64xf32>
+  %z = memref.alloc() : memref<64xf32>
+  %x = memref.alloc() : memref<2x64xf32>
+  %top = memref.subview %x[0, 0] [1, 64] [1, 1] : memref<2x64xf32> to memref<64xf32, strided<[1]>>
+  %bottom = memref.subview %x[1, 0] [1, 64] [1, 1] : memref<2x64xf32> to memref<64xf32, strided<[1], offset: 64>>
+  call @produce(%a, %y) : (memref<64xf32>, memref<64xf32>) -> ()
+  call @top(%top) : (memref<64xf32, strided<[1]>>) -> ()
+  call @bottom(%bottom) : (memref<64xf32, strided<[1], offset: 64>>) -> ()
+  call @consume(%y, %z) : (memref<64xf32>, memref<64xf32>) -> ()
+  return
+}
+func.func private @produce(%a: memref<64xf32>, %b: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+        %v = memref.load %a[%i] : memref<64xf32>
+        memref.store %v, %b[%i] : memref<64xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+func.func private @consume(%a: memref<64xf32>, %b: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+        %v = memref.load %a[%i] : memref<64xf32>
+        memref.store %v, %b[%i] : memref<64xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+func.func private @top(%a: memref<64xf32, strided<[1]>>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+        memref.store %zero, %a[%i] : memref<64xf32, strided<[1]>>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+func.func private @bottom(%a: memref<64xf32, strided<[1], offset: 64>>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+        memref.store %zero, %a[%i] : memref<64xf32, strided<[1], offset: 64>>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+
+// -----
+
+// A nest that reaches a buffer its arguments do not show (a global that
+// is not constant) keeps its barrier: @from_global reads what @to_global
+// wrote, though their arguments are disjoint.
+// CHECK-LABEL: func.func private @to_global
+// CHECK:         omp.wsloop {
+memref.global "private" @state : memref<64xf32> = uninitialized
+func.func @globals(%a: memref<64xf32>) {
+  %y = memref.alloc() : memref<64xf32>
+  call @to_global(%a) : (memref<64xf32>) -> ()
+  call @from_global(%y) : (memref<64xf32>) -> ()
+  return
+}
+func.func private @to_global(%a: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %g = memref.get_global @state : memref<64xf32>
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+        %v = memref.load %a[%i] : memref<64xf32>
+        memref.store %v, %g[%i] : memref<64xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}
+func.func private @from_global(%b: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %g = memref.get_global @state : memref<64xf32>
+  omp.parallel {
+    omp.wsloop {
+      omp.loop_nest (%i) : index = (%c0) to (%c64) step (%c1) {
+        %v = memref.load %g[%i] : memref<64xf32>
+        memref.store %v, %b[%i] : memref<64xf32>
+        omp.yield
+      }
+    }
+    omp.terminator
+  }
+  return
+}

@@ -157,18 +157,26 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::ModuleOp"> {
     serial code computes: results are bit-identical for any number of
     threads. A module whose nests add up to less than `model-min-work`
     element operations (2^27, about a millisecond of vector code) stays
-    serial altogether, and in larger ones nests below `min-work` (2^17,
-    a few microseconds) do: besides the fork (2 us), a nest split over
-    two cores leaves half its output in the other core's cache, and the
-    nests that read it next pay for that. What pays off is long runs of
-    parallel nests, not isolated ones. On a 2-core Zen 5 VM whose cores
-    sit on different chiplets (objects, A/B medians of 100 and 300):
-    PP-OCR cls (46M element operations) ran 0.45 ms serial, 0.54 with
-    its nests of 2^20 and up in parallel, 0.74 down to 2^18; PP-OCRv4 det
-    (1.3G) 6.13 ms with nests of 2^20 and up, 5.55 with 2^17; rec (1.0G)
-    within 1% from 2^16 to 2^20. The work of a nest is estimated from
-    its static trip counts (16 for a dynamic one)
-    and the vector widths of its ops.
+    serial altogether: a nest split over two cores leaves half its output
+    in the other core's cache, and the nests that read it next pay for
+    that. What pays off is long runs of parallel nests. On a 2-core Zen 5
+    VM whose cores sit on different chiplets (objects, A/B medians of 100
+    and 300), PP-OCR cls (46M element operations) ran 0.45 ms serial and
+    0.54 with its nests of 2^20 and up in parallel; with one team for all
+    its nests (quantc-merge-parallel-regions) it still ran 0.67 against
+    0.47. In larger models nests below `min-work` (2^11, under a
+    microsecond of vector code) stay serial. quantc-merge-parallel-regions
+    makes a nest cost a barrier (about 1 us), or nothing when the next
+    nest is independent of it; when each nest forked a team of its own
+    (2 us and more), nests had to be of 2^17 and up to pay, and that is
+    still the threshold under `--profile`, whose timers keep each nest in
+    a region of its own. With merged regions and barriers dropped between
+    independent nests, PP-OCRv4 det (1.3G) at 2 threads went from 6.19 to
+    5.95 ms with 2^11 instead of 2^17, rec (1.0G) from 4.78 to 4.67 (A/B
+    medians of 150 in a slow quarter hour). The work of a nest is
+    estimated from its
+    static trip counts (16 for a dynamic one) and the vector widths of
+    its ops.
 
     ```mlir
     scf.for %j = %c0 to %c320 step %c64 {      // 5 column tiles
@@ -188,7 +196,7 @@ def ParallelizeLoops : Pass<"quantc-parallelize-loops", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
   let options = [
-    Option<"minWork", "min-work", "int64_t", /*default=*/"131072",
+    Option<"minWork", "min-work", "int64_t", /*default=*/"2048",
            "element operations a nest needs to be run in parallel">,
     Option<"modelMinWork", "model-min-work", "int64_t",
            /*default=*/"134217728",
@@ -229,7 +237,12 @@ def MergeParallelRegions : Pass<"quantc-merge-parallel-regions",
     Worksharing loops and `omp.single` end in a barrier, so each nest
     starts after the previous one has written all of its output, as
     before, at the price of a barrier (about 1 us) instead of a fork and
-    a join. A run ends before an op that cannot join it (a return, a call
+    a join. Where the next nest touches no buffer element that the nests
+    since the last barrier touch (every memref a call takes counts as
+    read and written; views of one buffer are told apart by their static
+    subview boxes), the barrier goes too (`nowait`): the four pad borders
+    of a convolution's input and the producer of its interior run back
+    to back, each thread on its share. A run ends before an op that cannot join it (a return, a call
     to a declaration such as the profile's timers, a nest that forks
     inside a serial loop) and before serial code whose values are used
     outside its `omp.single`. A nest is merged only when its body is its
@@ -253,7 +266,9 @@ def MergeParallelRegions : Pass<"quantc-merge-parallel-regions",
   let statistics = [
     Statistic<"numRegions", "num-regions", "parallel regions made">,
     Statistic<"numCallsMerged", "num-calls-merged",
-              "calls of parallel nests put into them">
+              "calls of parallel nests put into them">,
+    Statistic<"numBarriersDropped", "num-barriers-dropped",
+              "worksharing loops made nowait: the next nest is independent">
   ];
 }
 

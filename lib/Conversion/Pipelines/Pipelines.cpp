@@ -81,6 +81,11 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   if (options.threads != 1) {
     ParallelizeLoopsOptions parallelize;
     parallelize.threads = options.threads;
+    // The profile's timers around every call leave each nest a region of
+    // its own (quantc-merge-parallel-regions stops at them): a fork per
+    // nest, which only nests of 2^17 element operations and up pay for.
+    if (options.profile)
+      parallelize.minWork = 1 << 17;
     pm.addPass(createParallelizeLoops(parallelize));
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = unsigned(std::max<int64_t>(options.threads, 0));
