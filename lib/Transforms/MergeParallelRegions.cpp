@@ -43,8 +43,14 @@ enum class Role {
 class NestFunctions {
 public:
   explicit NestFunctions(ModuleOp module) : symbols(module) {
+    // Every use of every symbol, in one walk (a walk per function is
+    // quadratic: seconds for a model of a few hundred nests).
+    if (std::optional<SymbolTable::UseRange> all =
+            SymbolTable::getSymbolUses(&module.getBodyRegion()))
+      for (const SymbolTable::SymbolUse &use : *all)
+        usesOf[use.getSymbolRef().getRootReference()].push_back(use.getUser());
     module.walk([&](func::FuncOp func) {
-      if (isTeamNest(func) && calledOnlyAtTop(func, module))
+      if (isTeamNest(func) && calledOnlyAtTop(func))
         teamNests.insert(func);
     });
   }
@@ -76,6 +82,12 @@ public:
   }
 
   const DenseSet<Operation *> &teams() const { return teamNests; }
+
+  /// The ops that name `func`.
+  ArrayRef<Operation *> usersOf(func::FuncOp func) const {
+    auto it = usesOf.find(func.getSymNameAttr());
+    return it == usesOf.end() ? ArrayRef<Operation *>() : it->second;
+  }
 
   /// Whether `func`, and what it calls, reach buffers only through its
   /// arguments and constant globals: what a call touches is then what it
@@ -179,24 +191,19 @@ private:
   /// Whether every call of `func` is run by all threads of a team: it is
   /// directly in a region, or in the entry block of a function, where
   /// this pass puts it into a region (or whose every thread runs it).
-  static bool calledOnlyAtTop(func::FuncOp func, ModuleOp module) {
-    std::optional<SymbolTable::UseRange> uses =
-        SymbolTable::getSymbolUses(func, module);
-    if (!uses || uses->empty())
-      return false;
-    for (const SymbolTable::SymbolUse &use : *uses) {
-      Operation *user = use.getUser();
+  bool calledOnlyAtTop(func::FuncOp func) const {
+    ArrayRef<Operation *> users = usersOf(func);
+    return !users.empty() && llvm::all_of(users, [](Operation *user) {
       Operation *parent = user->getParentOp();
       auto caller = dyn_cast<func::FuncOp>(parent);
       bool atTop = (caller && user->getBlock() == &caller.front()) ||
                    isa<omp::ParallelOp>(parent);
-      if (!isa<func::CallOp>(user) || !atTop)
-        return false;
-    }
-    return true;
+      return isa<func::CallOp>(user) && atTop;
+    });
   }
 
   SymbolTable symbols;
+  DenseMap<StringAttr, SmallVector<Operation *>> usesOf;
   DenseSet<Operation *> teamNests;
   DenseMap<Operation *, bool> ompFree, teamShaped, argumentsOnly;
 };
@@ -360,9 +367,7 @@ static void orphanLoops(func::FuncOp func) {
 static omp::WsloopOp soleLoop(func::CallOp call, NestFunctions &nests) {
   func::FuncOp nest = nests.callee(call);
   auto loops = nest.getOps<omp::WsloopOp>();
-  std::optional<SymbolTable::UseRange> uses =
-      SymbolTable::getSymbolUses(nest, nest->getParentOp());
-  if (!uses || !llvm::hasSingleElement(*uses) || loops.empty() ||
+  if (nests.usersOf(nest).size() != 1 || loops.empty() ||
       !llvm::hasSingleElement(loops) || !nest.getOps<func::CallOp>().empty())
     return omp::WsloopOp();
   return *loops.begin();
