@@ -287,17 +287,23 @@ def FusePadsIntoProducers : Pass<"quantc-fuse-pads-into-producers",
     The producer overwrites the interior without reading it, so the fill
     is then cut to the border: one slab before and one after the interior
     along each padded dimension (for a 162 x 162 plane, 644 of its 26244
-    elements). A producer that reads its output keeps the whole fill.
+    elements), written after the interior. A border column is one element
+    a row, each in a cache line of its own, which the producer has just
+    written: filled first, every element missed the cache (a 48 x 80
+    column took 88 us); filled after, PP-OCRv4 det and rec int8 run 3.5-4%
+    faster on one thread (Zen 5, A/B medians of 150), byte-identical. A
+    producer that reads its output keeps the whole fill, before it.
 
     ```mlir
     %q = linalg.generic {all parallel} ins(%x) outs(%e) ...
     %p = tensor.pad %q low[0, 0, 1, 1] high[0, 0, 1, 1] { yield %zero }
     // becomes
-    %top = linalg.fill ins(%zero) outs(extract_slice %padded_empty[rows 0])
-    %f = ... the rows below and the columns left and right likewise ...
-    %s = tensor.extract_slice %f[0, 0, 1, 1] ...
+    %s = tensor.extract_slice %padded_empty[0, 0, 1, 1] ...
     %q = linalg.generic {all parallel} ins(%x) outs(%s) ...
-    %p = tensor.insert_slice %q into %f[0, 0, 1, 1] ...
+    %i = tensor.insert_slice %q into %padded_empty[0, 0, 1, 1] ...
+    %top = linalg.fill ins(%zero) outs(extract_slice %i[rows 0])
+    %p = ... insert_slice %top into %i, then the rows below and the
+         columns left and right likewise ...
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
