@@ -72,14 +72,25 @@ static std::optional<Box> boxInBuffer(Value view) {
   return box;
 }
 
+/// Whether `buffer` is memory of its own: an allocation.
+static bool isFresh(Value buffer) {
+  return buffer.getDefiningOp<memref::AllocOp>() ||
+         buffer.getDefiningOp<memref::AllocaOp>();
+}
+
 bool quantc::mayOverlap(Value a, Value b) {
   Value bufferA = viewedBuffer(a), bufferB = viewedBuffer(b);
   if (bufferA != bufferB) {
+    if (isFresh(bufferA) || isFresh(bufferB))
+      return false;
     auto globalA = bufferA.getDefiningOp<memref::GetGlobalOp>();
     auto globalB = bufferB.getDefiningOp<memref::GetGlobalOp>();
     if (globalA && globalB)
       return globalA.getName() == globalB.getName();
-    return isa<BlockArgument>(bufferA) && isa<BlockArgument>(bufferB);
+    // A global and an argument are apart; two arguments, or a memref of
+    // unknown origin (a call's result), may be one buffer.
+    return !((globalA && isa<BlockArgument>(bufferB)) ||
+             (globalB && isa<BlockArgument>(bufferA)));
   }
   std::optional<Box> boxA = boxInBuffer(a), boxB = boxInBuffer(b);
   if (!boxA || !boxB)

@@ -24,8 +24,9 @@ mlir::Value viewedBuffer(mlir::Value memref);
 
 /// Whether views `a` and `b` may share elements: they view the same
 /// buffer, unless both are static subviews of it (or it itself) whose
-/// boxes are disjoint along some dimension. Function arguments may alias
-/// one another.
+/// boxes are disjoint along some dimension. Different allocations, and
+/// different globals, are apart; function arguments may alias one
+/// another, and a memref of unknown origin anything but an allocation.
 bool mayOverlap(mlir::Value a, mlir::Value b);
 
 } // namespace quantc
