@@ -56,6 +56,11 @@ void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
 void _mlir_memref_to_llvm_free(void *pointer);
 void quantc_release_buffers(void);
 
+/* Asks the OS for the AMX tile state once per process; kernels built for
+ * x86_64-amx call it on entry. Prints why and exits with status 1 when the
+ * OS refuses (no AMX, or a kernel before Linux 5.16). */
+void quantc_amx_enable(void);
+
 /* GPU-target objects (nvptx-sm80, nvptx-sm90): opens the NVIDIA driver
  * and GPU QUANTC_CUDA_DEVICE (default 0). Returns 0 when the model can
  * run; otherwise -1 with the reason in `message`. The model's entry point

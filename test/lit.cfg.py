@@ -130,7 +130,7 @@ def has_cuda_gpu():
         return False
 if has_cuda_gpu():
     config.available_features.add("cuda-gpu")
-# The host runs AVX-512 VNNI kernels.
+# The host runs AVX-512 VNNI (and AMX) kernels.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         cpu_flags = cpuinfo.read().split()
@@ -138,6 +138,9 @@ try:
             config.available_features.add("avx512vnni")
         if "avx2" in cpu_flags:
             config.available_features.add("avx2")
+        # AMX tiles (Sapphire Rapids and later): the x86_64-amx kernels run.
+        if "amx_int8" in cpu_flags and "amx_tile" in cpu_flags:
+            config.available_features.add("amx")
 except OSError:
     pass
 # AArch64 objects link with Debian's cross gcc and run under qemu-user.

@@ -40,6 +40,19 @@ for pair in "GEMV:$gemv" "GEMM:$gemm"; do
     echo "#define ${kind#*:}_$name $symbol" >> "$work/kernels.h"
   done
 done
+# AMX hosts: the int8 GEMM on tiles too (x86_64-amx), renamed beside the
+# VNNI one.
+if [[ $target == x86_64-avx512vnni ]] && grep -qw amx_int8 /proc/cpuinfo; then
+  mkdir -p "$work/amx"
+  "$root/build/bin/quantc" kernel gemm-u8s8 --shape "$gemm" --target x86_64-amx \
+    -o "$work/amx" > /dev/null
+  llvm-objcopy-22 --redefine-sym "qc_gemm_u8s8_$gemm=qc_amx_gemm_u8s8_$gemm" \
+    "$work/amx/qc_gemm_u8s8_$gemm.o" "$work/qc_gemm_amx.o"
+  {
+    echo "extern \"C\" void qc_amx_gemm_u8s8_$gemm(const uint8_t *, const int8_t *, int32_t *);"
+    echo "#define AMX_GEMM qc_amx_gemm_u8s8_$gemm"
+  } >> "$work/kernels.h"
+fi
 clang++-22 -O2 -std=c++20 -mavx512f -mavx512bw -mavx512vnni "${defines[@]}" \
   -I"$work" -I"$root/runtime" "$root/bench/kernels/gemm_bench.cpp" \
   "$work"/qc_gemm_*.o "$root/build/lib/libquantc_runtime.a" -ldnnl \

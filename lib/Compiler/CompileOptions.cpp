@@ -186,6 +186,10 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
   if (options.target.emulateGpu && options.target.target != "host")
     return optionError("--emulate-gpu runs on this machine: it takes no "
                        "--target");
+  if (options.target.emulateAmxTiles && !spec->amx)
+    return optionError("--emulate-amx-tiles needs an AMX target "
+                       "(x86_64-amx), not '" +
+                       options.target.target + "'");
   if (options.target.threads < 0)
     return optionError("--threads must be 0 (as many as OpenMP chooses) or "
                        "positive, got " +

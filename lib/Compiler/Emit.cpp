@@ -65,6 +65,7 @@ objectOptions(const TargetOptions &options) {
   object.gemmKernels = options.gemmKernels;
   object.directConv = options.directConv;
   object.threads = options.threads;
+  object.emulateAmxTiles = options.emulateAmxTiles;
   return std::make_pair(object, *spec);
 }
 
@@ -113,6 +114,7 @@ llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
     objectOptions.ptx = &ptx;
   objectOptions.emittedConstantBytes = &compiled.constantBytesEmitted;
   objectOptions.parallelRegions = &compiled.parallelRegions;
+  objectOptions.amxKernels = &compiled.amxKernels;
   llvm::raw_string_ostream loweringInput(compiled.loweringInput),
       loweringOutput(compiled.loweringOutput);
   if (options.keepLoweringIR) {
@@ -158,9 +160,15 @@ std::vector<std::string> quantc::compileNotes(const CompileOptions &options,
   std::optional<TargetSpec> spec = lookupTarget(compiled.target);
   if (!spec)
     return notes;
-  if (spec->name == "x86_64-amx")
-    notes.push_back("x86_64-amx emits AVX-512 VNNI code for a Sapphire "
-                    "Rapids CPU: no AMX tile instructions yet");
+  if (spec->amx && options.target.gemmKernels)
+    notes.push_back(
+        std::to_string(compiled.amxKernels) +
+        " GEMM kernels on AMX tiles (int8 products of whole 16-row tiles); "
+        "direct convolutions and the other kernels on AVX-512 VNNI" +
+        (options.target.emulateAmxTiles
+             ? std::string(", and the tiles emulated by AVX-512 VNNI code "
+                           "(--emulate-amx-tiles)")
+             : std::string()));
   if (options.target.threads != 1 && !spec->gpu && !compiled.parallelRegions)
     notes.push_back(kSerialDespiteThreadsNote);
   // Only the GEMM kernels store low-bit weights packed (measured in
@@ -240,9 +248,12 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
   if (std::optional<TargetSpec> spec = lookupTarget(compiled.target)) {
     // Whether int8 convolutions could take the direct path here (which
     // ones did: the rows of at least 16 output pixels, docs/Kernels.md).
-    report["direct_conv"] = options.target.gemmKernels &&
-                            options.target.directConv &&
-                            kernelIsa(*spec) == KernelIsa::Avx512Vnni;
+    std::optional<KernelIsa> isa = kernelIsa(*spec);
+    report["direct_conv"] =
+        options.target.gemmKernels && options.target.directConv &&
+        (isa == KernelIsa::Avx512Vnni || isa == KernelIsa::Amx);
+    if (spec->amx)
+      report["amx_kernels"] = compiled.amxKernels;
     if (spec->gpu)
       report["ptx_bytes"] = compiled.constantBytesEmitted;
     else

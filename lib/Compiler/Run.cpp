@@ -305,7 +305,7 @@ quantc::calibrateToCache(const CompileOptions &compile, llvm::StringRef folder,
 llvm::Expected<std::vector<std::string>>
 quantc::writeGemmKernel(llvm::StringRef kind, llvm::StringRef shapeText,
                         int64_t group, llvm::StringRef target,
-                        llvm::StringRef dir) {
+                        llvm::StringRef dir, bool emulateTiles) {
   GemmShape shape;
   if (kind == "gemm-u8s4") {
     shape.format = WeightFormat::Int4;
@@ -335,8 +335,8 @@ quantc::writeGemmKernel(llvm::StringRef kind, llvm::StringRef shapeText,
   llvm::raw_svector_ostream objectStream(object);
   std::string header;
   llvm::raw_string_ostream headerStream(header);
-  if (llvm::Error err =
-          emitGemmKernel(shape, *spec, objectStream, headerStream))
+  if (llvm::Error err = emitGemmKernel(shape, *spec, objectStream, headerStream,
+                                       emulateTiles))
     return std::move(err);
   std::vector<std::string> written;
   for (auto [path, bytes] :

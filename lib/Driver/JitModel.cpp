@@ -112,6 +112,9 @@ static llvm::Error error(const llvm::Twine &message) {
 static llvm::StringRef hostGemmKernels() {
   llvm::Triple host(llvm::sys::getProcessTriple());
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (host.getArch() == llvm::Triple::x86_64 && features.lookup("amx-int8") &&
+      features.lookup("amx-tile"))
+    return "amx";
   if (host.getArch() == llvm::Triple::x86_64 && features.lookup("avx512vnni"))
     return "avx512vnni";
   if (host.getArch() == llvm::Triple::x86_64 && features.lookup("avx2"))
@@ -256,6 +259,9 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
        reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)});
   allSymbols.push_back({"_mlir_memref_to_llvm_free",
                         reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)});
+  // AMX kernels ask for the tile state on entry.
+  allSymbols.push_back(
+      {"quantc_amx_enable", reinterpret_cast<void *>(&quantc_amx_enable)});
   if (!model->profileSites.empty()) {
     allSymbols.push_back({"quantc_profile_enter",
                           reinterpret_cast<void *>(&quantcProfileEnter)});

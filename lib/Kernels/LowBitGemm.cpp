@@ -498,14 +498,15 @@ llvm::StringRef quantc::kernelIsaName(KernelIsa isa) {
     return "avx2";
   case KernelIsa::NeonI8mm:
     return "neon-i8mm";
+  case KernelIsa::Amx:
+    return "amx";
   }
   return "";
 }
 
 std::optional<KernelIsa> quantc::parseKernelIsa(llvm::StringRef name) {
-  for (KernelIsa isa :
-       {KernelIsa::Avx512Vnni, KernelIsa::NeonDot, KernelIsa::Avx2,
-        KernelIsa::NeonI8mm})
+  for (KernelIsa isa : {KernelIsa::Avx512Vnni, KernelIsa::NeonDot,
+                        KernelIsa::Avx2, KernelIsa::NeonI8mm, KernelIsa::Amx})
     if (name == kernelIsaName(isa))
       return isa;
   return std::nullopt;
@@ -614,7 +615,13 @@ std::vector<float> quantc::packGroupScales(llvm::ArrayRef<float> scales,
 }
 
 void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
-                             const GemmShape &shape, KernelIsa isa) {
+                             const GemmShape &shape, KernelIsa isa,
+                             TileCode tileCode) {
+  if (isa == KernelIsa::Amx) {
+    if (amxGemmTakes(shape))
+      return buildAmxGemm(module, name, shape, tileCode);
+    isa = KernelIsa::Avx512Vnni; // AVX-512 VNNI for the rest
+  }
   assert((isa == KernelIsa::Avx512Vnni ||
           shape.panelColumns == kVnniPanelColumns) &&
          "narrow panels are built for AVX-512 VNNI only");
@@ -627,8 +634,13 @@ void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
 }
 
 LogicalResult quantc::lowerKernelsToLLVM(ModuleOp module) {
+  PassManager scf(module.getContext());
+  scf.addPass(createSCFToControlFlowPass());
+  if (failed(scf.run(module)))
+    return failure();
+  if (failed(lowerAmxTiles(module)))
+    return failure();
   PassManager pm(module.getContext());
-  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   ConvertFuncToLLVMPassOptions funcOptions;

@@ -10,6 +10,7 @@
 
 #include "quantc/Support/ParallelLoops.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
@@ -40,6 +41,11 @@ static int64_t estimatedWork(Operation *op) {
       body += estimatedWork(&nested);
     return tripCount(loop) * body;
   }
+  // An AMX tile product: M x N lanes of K / 4 four-byte dot products each
+  // (a vpdpbusd lane is one).
+  if (auto product = dyn_cast<amx::TileMulIOp>(op))
+    return product.getTileType().getNumElements() *
+           product.getLhsTileType().getDimSize(1) / 4;
   int64_t work = 1;
   for (Type type : op->getResultTypes())
     if (auto vector = dyn_cast<VectorType>(type))

@@ -50,6 +50,13 @@ static cl::opt<std::string> kernelTarget(
     cl::desc("x86_64-avx512vnni, x86_64-amx, aarch64-dotprod, aarch64-i8mm "
              "(object files), nvptx-sm80 or nvptx-sm90 (PTX); default host"),
     cl::init("host"), cl::sub(kernelCommand), cl::cat(targetCategory));
+static cl::opt<bool> emulateAmxTiles(
+    "emulate-amx-tiles",
+    cl::desc("x86_64-amx: build the AMX kernels with each tile instruction "
+             "written as AVX-512 VNNI code of the same semantics (checks "
+             "their loops on hosts without AMX)"),
+    cl::Hidden, cl::sub(kernelCommand), cl::sub(compileCommand),
+    cl::cat(targetCategory));
 static cl::opt<std::string> kernelOutput("o", cl::desc("output folder"),
                                          cl::value_desc("dir"), cl::Required,
                                          cl::sub(kernelCommand),
@@ -336,8 +343,9 @@ static cl::opt<unsigned> searchSamples(
 static cl::opt<std::string> target(
     "target",
     cl::desc("host (default: this machine's most specific target), native, "
-             "x86_64, x86_64-avx2, x86_64-avx512vnni, x86_64-amx (AVX-512 "
-             "VNNI code for a Sapphire Rapids CPU: no AMX tiles yet), "
+             "x86_64, x86_64-avx2, x86_64-avx512vnni, x86_64-amx (Sapphire "
+             "Rapids: int8 GEMM kernels of whole tiles on AMX, the rest on "
+             "AVX-512 VNNI), "
              "aarch64, aarch64-dotprod, aarch64-i8mm, or nvptx-sm80 / "
              "nvptx-sm90 (NVIDIA GPU: kernels in <model>.ptx, launched by a "
              "host object)"),
@@ -515,6 +523,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   options->target.gemmKernels = gemmKernels;
   options->target.directConv = directConv;
   options->target.emulateGpu = emulateGpu;
+  options->target.emulateAmxTiles = emulateAmxTiles;
   options->target.threads = threads;
   options->target.keepLoweringIR = dumpLowering;
   options->target.emitQDQONNX = emitQDQONNX;
@@ -541,5 +550,6 @@ std::string quantc::driver::calibrationFolder() { return calibrateFolder; }
 std::string quantc::driver::calibrationCache() { return calibrateOutput; }
 
 KernelRequest quantc::driver::kernelRequest() {
-  return {kernelKind, kernelShape, kernelTarget, kernelOutput, kernelGroup};
+  return {kernelKind,   kernelShape, kernelTarget,
+          kernelOutput, kernelGroup, emulateAmxTiles};
 }

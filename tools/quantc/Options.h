@@ -40,6 +40,7 @@ std::string calibrationCache();
 struct KernelRequest {
   std::string kind, shape, target, dir;
   int64_t group;
+  bool emulateTiles;
 };
 KernelRequest kernelRequest();
 

@@ -268,8 +268,9 @@ static int runCommandMain() {
 
 static int kernelCommandMain() {
   KernelRequest kernel = kernelRequest();
-  Expected<std::vector<std::string>> written = quantc::writeGemmKernel(
-      kernel.kind, kernel.shape, kernel.group, kernel.target, kernel.dir);
+  Expected<std::vector<std::string>> written =
+      quantc::writeGemmKernel(kernel.kind, kernel.shape, kernel.group,
+                              kernel.target, kernel.dir, kernel.emulateTiles);
   if (!written)
     return fail(written.takeError());
   for (const std::string &path : *written)

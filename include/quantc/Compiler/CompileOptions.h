@@ -137,6 +137,10 @@ struct TargetOptions {
   std::string entry = "quantc_main";
   /// JIT only: lower as for a GPU and run each kernel launch as host loops.
   bool emulateGpu = false;
+  /// Objects for x86_64-amx only: the AMX kernels' tile instructions as
+  /// AVX-512 VNNI code of the same semantics (a test aid for hosts without
+  /// AMX).
+  bool emulateAmxTiles = false;
   /// CPU targets: 1 runs serial code; N > 1 runs large loop nests and GEMM
   /// kernels on N OpenMP threads; 0 on as many as the OpenMP runtime
   /// chooses (OMP_NUM_THREADS). Objects built with threads link libomp.

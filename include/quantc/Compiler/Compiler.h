@@ -160,6 +160,8 @@ struct CompiledModel {
   int64_t constantBytesEmitted = 0;
   /// OpenMP parallel regions in the emitted code (CPU objects).
   int64_t parallelRegions = 0;
+  /// GEMM kernels on AMX tiles (AMX targets).
+  int64_t amxKernels = 0;
   /// With TargetOptions::keepLoweringIR: the module entering the lowering
   /// pipeline and the LLVM-dialect module leaving it, printed as quant-opt
   /// prints them.

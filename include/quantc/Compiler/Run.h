@@ -94,10 +94,11 @@ calibrateToCache(const CompileOptions &options, llvm::StringRef folder,
 /// `quantc kernel`: one low-bit GEMM kernel (gemm-u8s8, gemm-u8s4 with
 /// `group`, gemm-u8t2) of shape "MxNxK" for `target`, written as
 /// <dir>/<symbol>.o (.ptx for GPU targets) and <symbol>.h; returns the
-/// paths.
+/// paths. `emulateTiles`: see emitGemmKernel.
 llvm::Expected<std::vector<std::string>>
 writeGemmKernel(llvm::StringRef kind, llvm::StringRef shape, int64_t group,
-                llvm::StringRef target, llvm::StringRef dir);
+                llvm::StringRef target, llvm::StringRef dir,
+                bool emulateTiles = false);
 
 } // namespace quantc
 

@@ -32,8 +32,8 @@ struct QCLowerToLLVMOptions
   Option<std::string> gemmKernels{
       *this, "gemm-kernels",
       llvm::cl::desc("ISA of the generated GEMM kernels quantized matmuls "
-                     "call: avx512vnni, avx2, neon-dot or neon-i8mm; empty: "
-                     "generic integer loops"),
+                     "call: avx512vnni, avx2, neon-dot, neon-i8mm or amx; "
+                     "empty: generic integer loops"),
       llvm::cl::init("")};
   Option<bool> directConv{
       *this, "direct-conv",
@@ -49,6 +49,12 @@ struct QCLowerToLLVMOptions
                      "with masked loads and stores (16 for AVX-512); 0: "
                      "none, rows are left to LLVM's loop vectorizer"),
       llvm::cl::init(0)};
+  Option<bool> emulateAmxTiles{
+      *this, "emulate-amx-tiles",
+      llvm::cl::desc("with gemm-kernels=amx: the AMX kernels' tile "
+                     "instructions as AVX-512 VNNI code of the same "
+                     "semantics (a test aid for hosts without AMX)"),
+      llvm::cl::init(false)};
   Option<bool> runtimeAllocator{
       *this, "runtime-allocator",
       llvm::cl::desc("allocate buffers through libquantc_runtime's cache "

@@ -65,8 +65,10 @@ def QCSelectGemmKernels
       pointwise convolutions only): `quantc_gemm_u8s4g<G>_...`, two codes
       per byte and f32 group scales, f32 result;
 
-    builds it for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`: sdot; see
-    docs/Kernels.md), declares it in the module as a private `func.func` on
+    builds it for `isa` (`avx512vnni`: vpdpbusd; `neon-dot`: sdot; `amx`:
+    tdpbusd on AMX tiles for int8 products of whole tiles, M a multiple of
+    16 and N and K padded to 64 with K grown by at most an eighth, named
+    `..._amx`, and AVX-512 VNNI for the rest; see docs/Kernels.md), declares it in the module as a private `func.func` on
     memrefs (once per kind and shape; `qc-define-gemm-kernels` gives it its
     body after bufferization, whose deallocation analysis cannot see into
     the kernel's intrinsics), and names it in the op's `qc.gemm_kernel`
@@ -96,16 +98,18 @@ def QCSelectGemmKernels
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",
-                           "::mlir::arm_neon::ArmNeonDialect"];
+                           "::mlir::arm_neon::ArmNeonDialect",
+                           "::mlir::amx::AMXDialect"];
   let options = [
     Option<"isa", "isa", "std::string", /*default=*/"\"avx512vnni\"",
-           "the kernels' instructions: avx512vnni, avx2, neon-dot or neon-i8mm">,
+           "the kernels' instructions: avx512vnni, avx2, neon-dot, neon-i8mm or amx">,
     Option<"directConv", "direct-conv", "bool", /*default=*/"true",
-           "with avx512vnni: route convolutions with rows of at least 16 "
-           "output pixels to the direct path (qc.direct_conv)">
+           "with avx512vnni or amx: route convolutions with rows of at least "
+           "16 output pixels to the direct path (qc.direct_conv)">
   ];
   let statistics = [
     Statistic<"numSelected", "num-selected", "matmuls routed to a kernel">,
+    Statistic<"numAmx", "num-amx", "of those, routed to AMX tile kernels">,
     Statistic<"numDirect", "num-direct", "convolutions routed to the direct path">
   ];
 }
@@ -123,14 +127,38 @@ def QCDefineGemmKernels
     products per lane, from quantc-tile-and-vectorize) one
     `llvm.x86.avx512.vpdpbusd.512`: written as pure vector ops until then,
     because bufferization cannot see into an intrinsic call.
+
+    With `emulate-amx-tiles`, AMX kernels write each tile instruction as
+    AVX-512 VNNI code of the same semantics: a test aid that runs them bit
+    for bit on hosts without AMX.
   }];
+  let options = [
+    Option<"emulateAmxTiles", "emulate-amx-tiles", "bool", /*default=*/"false",
+           "AMX kernels' tile instructions as AVX-512 VNNI code (a test aid)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect",
-                           "::mlir::arm_neon::ArmNeonDialect"];
+                           "::mlir::arm_neon::ArmNeonDialect",
+                           "::mlir::amx::AMXDialect"];
+}
+
+def QCLowerAmxTiles : Pass<"qc-lower-amx-tiles", "::mlir::ModuleOp"> {
+  let summary = "lower the AMX kernels' tiles to LLVM, with the branches that carry them";
+  let description = [{
+    In each function that holds `amx` ops (the AMX GEMM kernels of
+    `qc-define-gemm-kernels`), converts those ops and the function's `cf`
+    branches to the LLVM dialect in one conversion. After scf-to-cf the
+    accumulator tiles are block arguments of the step loop's blocks, and
+    only a type converter that knows `!amx.tile` (as `x86_amx`) can convert
+    the branches that pass them: convert-openmp-to-llvm cannot convert a
+    worksharing loop whose body holds one, nor cf-to-llvm a branch. Runs in
+    qc-lower-to-llvm after scf-to-cf, when the kernels are AMX ones.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // QUANTC_CONVERSION_PASSES_TD

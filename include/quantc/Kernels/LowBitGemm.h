@@ -45,9 +45,13 @@ enum class KernelIsa {
   /// x 2 columns x 8 k) for int8 weights with M even and K a multiple of
   /// 8; sdot otherwise.
   NeonI8mm,
+  /// x86 AMX: int8 GEMMs of whole tiles (amxGemmTakes) on tdpbusd
+  /// (AmxGemm.cpp); everything else as Avx512Vnni.
+  Amx,
 };
 
-/// The name a pass option gives `isa`: avx512vnni, neon-dot or avx2.
+/// The name a pass option gives `isa`: avx512vnni, neon-dot, avx2,
+/// neon-i8mm or amx.
 llvm::StringRef kernelIsaName(KernelIsa isa);
 std::optional<KernelIsa> parseKernelIsa(llvm::StringRef name);
 
@@ -110,13 +114,40 @@ std::vector<float> packGroupScales(llvm::ArrayRef<float> scales, int64_t k,
 mlir::FunctionType lowBitGemmType(mlir::MLIRContext *context,
                                   const GemmShape &shape);
 
+/// How the AMX kernel (buildAmxGemm) writes its tile operations.
+enum class TileCode {
+  /// AMX instructions (tileloadd, tdpbusd, tilestored).
+  Amx,
+  /// AVX-512 VNNI code of the same semantics: the kernel's loops, indices
+  /// and strides checked bit for bit on hosts without AMX.
+  VnniEmulation,
+};
+
 /// Adds to `module` `func.func @<name>` of lowBitGemmType, A's bytes read
 /// as unsigned. Register block: AVX-512 4 rows x 64 columns (16 accumulators; 8
 /// rows for panels of 32 or 16 columns when M allows; 1 row when M is not
 /// a multiple of 4), AVX2 and NEON 1 row x 64 columns (8 and 16
 /// accumulators).
 void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
-                     const GemmShape &shape, KernelIsa isa);
+                     const GemmShape &shape, KernelIsa isa,
+                     TileCode tileCode = TileCode::Amx);
+
+/// Whether the AMX kernel takes `shape`: int8, 64-column panels, M a
+/// multiple of 16 and K of 64 (whole tiles).
+bool amxGemmTakes(const GemmShape &shape);
+
+/// The AMX kernel (AmxGemm.cpp): buildLowBitGemm's signature and packing,
+/// for shapes amxGemmTakes. With TileCode::Amx it calls the runtime's
+/// quantc_amx_enable() on entry (the OS grants the tile state per process).
+void buildAmxGemm(mlir::ModuleOp module, llvm::StringRef name,
+                  const GemmShape &shape, TileCode code = TileCode::Amx);
+
+/// Lowers the AMX ops of the functions under `root` that hold any to the
+/// LLVM dialect, together with those functions' branches (after
+/// scf-to-cf), which carry the accumulator tiles from step to step: other
+/// conversions' type converters do not know !amx.tile (convert-openmp-to-
+/// llvm fails on a tile block argument of a worksharing loop's body).
+mlir::LogicalResult lowerAmxTiles(mlir::Operation *root);
 
 /// Whether the usmmla kernel takes `shape`: int8, M even, K % 8 == 0.
 bool i8mmGemmTakes(const GemmShape &shape);

@@ -14,6 +14,7 @@
 #include "quantc/Kernels/LowBitGemm.h"
 #include "quantc/Support/PackedDotConv.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -26,6 +27,7 @@
 namespace quantc {
 #define GEN_PASS_DEF_QCSELECTGEMMKERNELS
 #define GEN_PASS_DEF_QCDEFINEGEMMKERNELS
+#define GEN_PASS_DEF_QCLOWERAMXTILES
 #include "quantc/Conversion/Passes.h.inc"
 } // namespace quantc
 
@@ -85,13 +87,26 @@ static int64_t roundUp(int64_t value, int64_t multiple) {
 /// on AVX-512 VNNI the panel narrows where 64 would pad much more than 16
 /// would: 24 columns take one panel of 32, not one of 64), K (int8,
 /// ternary) to the format's block with zero rows (A padded with zeros: the
-/// products vanish), int4 groups dividing K.
-static bool kernelFits(Type a, quantc::KernelIsa isa,
+/// products vanish), int4 groups dividing K. AMX takes an int8 product of
+/// whole tiles (M a multiple of 16; N and K padded to 64, K by at most an
+/// eighth more than to 4: zero rows are work too); `isa` becomes AVX-512
+/// VNNI for the rest.
+static bool kernelFits(Type a, quantc::KernelIsa &isa,
                        quantc::GemmShape &shape) {
   auto act = dyn_cast<quant::UniformQuantizedType>(a);
   if (!act || act.isSigned() || act.getStorageTypeIntegralWidth() != 8 ||
       shape.n < kMinKernelColumns)
     return false;
+  if (isa == quantc::KernelIsa::Amx) {
+    quantc::GemmShape tiles = shape;
+    tiles.n = roundUp(shape.n, quantc::kVnniPanelColumns);
+    tiles.k = roundUp(shape.k, 64);
+    if (quantc::amxGemmTakes(tiles) && 8 * tiles.k <= 9 * roundUp(shape.k, 4)) {
+      shape = tiles;
+      return true;
+    }
+    isa = quantc::KernelIsa::Avx512Vnni;
+  }
   if (isa == quantc::KernelIsa::Avx512Vnni) {
     shape.panelColumns = quantc::narrowPanelColumns(shape.n);
     shape.n = roundUp(shape.n, shape.panelColumns);
@@ -105,7 +120,7 @@ static bool kernelFits(Type a, quantc::KernelIsa isa,
 
 /// The kernel shape for `op`: constant weights [K, N], see kernelFits.
 static std::optional<quantc::GemmShape> kernelFor(QMatMulOp op,
-                                                  quantc::KernelIsa isa) {
+                                                  quantc::KernelIsa &isa) {
   auto rhs = op.getRhs().getType();
   std::optional<quantc::GemmShape> shape =
       kernelWeightFormat(rhs.getElementType(), 1, 0);
@@ -132,7 +147,7 @@ static bool isPointwise(QConv2DOp op) {
 /// channel; int4 groups along the input channels only for pointwise ones
 /// (1x1, unit strides, no padding).
 static std::optional<quantc::GemmShape> kernelFor(QConv2DOp op,
-                                                  quantc::KernelIsa isa) {
+                                                  quantc::KernelIsa &isa) {
   auto wShape = op.getWeight().getType().getShape();
   auto in = op.getInput().getType();
   auto out = op.getType();
@@ -172,12 +187,14 @@ static bool directConvFits(QConv2DOp op, quantc::KernelIsa isa) {
   auto act = dyn_cast<quant::UniformQuantizedType>(in.getElementType());
   std::optional<quantc::GemmShape> format =
       kernelWeightFormat(op.getWeight().getType().getElementType(), 0, 1);
-  return isa == quantc::KernelIsa::Avx512Vnni && act && !act.isSigned() &&
-         act.getStorageTypeIntegralWidth() == 8 && format &&
-         format->format == quantc::WeightFormat::Int8 && in.hasStaticShape() &&
-         op.getType().hasStaticShape() && in.getDimSize(0) == 1 &&
-         op.getGroup() == 1 && op.getStrides()[1] <= 2 &&
-         directConvLanes(op) >= 16 && readI8Constant(op.getWeight());
+  return (isa == quantc::KernelIsa::Avx512Vnni ||
+          isa == quantc::KernelIsa::Amx) &&
+         act && !act.isSigned() && act.getStorageTypeIntegralWidth() == 8 &&
+         format && format->format == quantc::WeightFormat::Int8 &&
+         in.hasStaticShape() && op.getType().hasStaticShape() &&
+         in.getDimSize(0) == 1 && op.getGroup() == 1 &&
+         op.getStrides()[1] <= 2 && directConvLanes(op) >= 16 &&
+         readI8Constant(op.getWeight());
 }
 
 namespace {
@@ -189,27 +206,29 @@ struct QCSelectGemmKernelsPass
     std::optional<quantc::KernelIsa> kernelIsa = quantc::parseKernelIsa(isa);
     if (!kernelIsa) {
       module.emitError("unknown kernel ISA '")
-          << isa << "'; expected avx512vnni, avx2, neon-dot or neon-i8mm";
+          << isa << "'; expected avx512vnni, avx2, neon-dot, neon-i8mm or amx";
       return signalPassFailure();
     }
-    // Each routed op with its GEMM shape.
-    SmallVector<std::pair<Operation *, quantc::GemmShape>> routed;
+    // Each routed op with its GEMM shape and the ISA of its kernel.
+    SmallVector<std::tuple<Operation *, quantc::GemmShape, quantc::KernelIsa>>
+        routed;
     module.walk([&](Operation *op) {
       std::optional<quantc::GemmShape> shape;
+      quantc::KernelIsa opIsa = *kernelIsa;
       if (auto matmul = dyn_cast<QMatMulOp>(op))
-        shape = kernelFor(matmul, *kernelIsa);
+        shape = kernelFor(matmul, opIsa);
       else if (auto conv = dyn_cast<QConv2DOp>(op)) {
         if (directConv && directConvFits(conv, *kernelIsa)) {
           conv->setAttr(kDirectConvAttr, UnitAttr::get(conv.getContext()));
           ++numDirect;
           return;
         }
-        shape = kernelFor(conv, *kernelIsa);
+        shape = kernelFor(conv, opIsa);
       }
       if (shape)
-        routed.push_back({op, *shape});
+        routed.push_back({op, *shape, opIsa});
     });
-    for (auto [op, shape] : routed) {
+    for (auto [op, shape, opIsa] : routed) {
       std::string kind = shape.format == quantc::WeightFormat::Int4
                              ? "u8s4g" + std::to_string(shape.groupSize)
                          : shape.format == quantc::WeightFormat::Ternary
@@ -220,6 +239,10 @@ struct QCSelectGemmKernelsPass
                          std::to_string(shape.k);
       if (shape.panelColumns != quantc::kVnniPanelColumns)
         name += "_p" + std::to_string(shape.panelColumns);
+      if (opIsa == quantc::KernelIsa::Amx) {
+        name += "_amx";
+        ++numAmx;
+      }
       if (!module.lookupSymbol(name)) {
         // Declared now, defined after bufferization (qc-define-gemm-kernels):
         // buffer deallocation cannot see into the kernel's intrinsics.
@@ -230,7 +253,7 @@ struct QCSelectGemmKernelsPass
         declaration.setPrivate();
         declaration->setAttr(
             kGemmKernelSpecAttr,
-            quantc::gemmKernelSpec(module.getContext(), shape, *kernelIsa));
+            quantc::gemmKernelSpec(module.getContext(), shape, opIsa));
       }
       op->setAttr(kGemmKernelAttr,
                   FlatSymbolRefAttr::get(module.getContext(), name));
@@ -243,6 +266,7 @@ struct QCSelectGemmKernelsPass
 namespace {
 struct QCDefineGemmKernelsPass
     : public quantc::impl::QCDefineGemmKernelsBase<QCDefineGemmKernelsPass> {
+  using QCDefineGemmKernelsBase::QCDefineGemmKernelsBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> declarations;
@@ -256,7 +280,9 @@ struct QCDefineGemmKernelsPass
       std::string name = declaration.getSymName().str();
       declaration.erase();
       quantc::buildLowBitGemm(module, name, quantc::gemmShape(spec),
-                              quantc::kernelIsa(spec.getIsa()));
+                              quantc::kernelIsa(spec.getIsa()),
+                              emulateAmxTiles ? quantc::TileCode::VnniEmulation
+                                              : quantc::TileCode::Amx);
       module.lookupSymbol<func::FuncOp>(name).setPrivate();
     }
     // The direct convolutions' dot products (quantc-tile-and-vectorize
@@ -307,6 +333,16 @@ struct QCDefineGemmKernelsPass
       if (dead->use_empty())
         dead->erase();
     return success();
+  }
+};
+} // namespace
+
+namespace {
+struct QCLowerAmxTilesPass
+    : public quantc::impl::QCLowerAmxTilesBase<QCLowerAmxTilesPass> {
+  void runOnOperation() override {
+    if (failed(quantc::lowerAmxTiles(getOperation())))
+      signalPassFailure();
   }
 };
 } // namespace

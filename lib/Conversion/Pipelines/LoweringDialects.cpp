@@ -12,6 +12,7 @@
 #include "quantc/Dialect/QC/IR/QCDialect.h"
 
 #include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/AMX/Transforms.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
@@ -68,6 +69,9 @@ void quantc::registerLoweringDialects(mlir::DialectRegistry &registry) {
   mlir::registerGPUDialectTranslation(registry);
   mlir::gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   mlir::registerNVVMDialectTranslation(registry);
+  // AMX kernels' tiles, through convert-to-llvm together with the branches
+  // that carry them (one type converter for both).
+  mlir::registerConvertAMXToLLVMInterface(registry);
   // Tiling of linalg ops (quantc-tile-and-vectorize).
   mlir::linalg::registerTilingInterfaceExternalModels(registry);
   mlir::tensor::registerTilingInterfaceExternalModels(registry);

@@ -60,7 +60,7 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
   if (gemmKernels)
-    pm.addPass(createQCDefineGemmKernels());
+    pm.addPass(createQCDefineGemmKernels({options.emulateAmxTiles}));
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
@@ -100,6 +100,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // The AMX kernels' tiles, before any conversion that cannot type them.
+  if (options.gemmKernels == "amx")
+    pm.addPass(createQCLowerAmxTiles());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // Reductions left by the convolution vectorizer, then vector to loops.

@@ -9,18 +9,19 @@
 #include "quantc/Kernels/Dp4aGemm.h"
 #include "quantc/Target/Object/ObjectEmitter.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringRef.h"
 
 using namespace quantc;
@@ -97,7 +98,8 @@ static llvm::Error emitGpuKernel(const GemmShape &shape,
 llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
                                    const TargetSpec &spec,
                                    llvm::raw_pwrite_stream &object,
-                                   llvm::raw_ostream &header) {
+                                   llvm::raw_ostream &header,
+                                   bool emulateTiles) {
   std::string unsupported = vnniGemmUnsupported(shape);
   if (!unsupported.empty())
     return error(gemmKernelKind(shape.format) + " " +
@@ -113,8 +115,12 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
                  "target '" + spec.name + "' has none (use x86_64-avx2, "
                  "x86_64-avx512vnni, x86_64-amx, aarch64-dotprod or "
                  "aarch64-i8mm)");
+  if (emulateTiles && !spec.amx)
+    return error("--emulate-amx-tiles needs an AMX target (x86_64-amx), not '" +
+                 spec.name + "'");
+  bool tiles = spec.amx && amxGemmTakes(shape);
   mlir::MLIRContext context;
-  context.loadDialect<mlir::arith::ArithDialect,
+  context.loadDialect<mlir::amx::AMXDialect, mlir::arith::ArithDialect,
                       mlir::arm_neon::ArmNeonDialect, mlir::func::FuncDialect,
                       mlir::LLVM::LLVMDialect, mlir::memref::MemRefDialect,
                       mlir::scf::SCFDialect, mlir::vector::VectorDialect>();
@@ -125,7 +131,11 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
   });
   auto module = mlir::ModuleOp::create(mlir::UnknownLoc::get(&context));
   std::string symbol = gemmKernelSymbol(shape);
-  buildLowBitGemm(module, symbol, shape, *isa);
+  if (tiles)
+    buildAmxGemm(module, symbol, shape,
+                 emulateTiles ? TileCode::VnniEmulation : TileCode::Amx);
+  else
+    buildLowBitGemm(module, symbol, shape, *isa);
   if (mlir::failed(lowerKernelsToLLVM(module)) ||
       mlir::failed(emitLLVMDialectObject(module, spec, object))) {
     module->erase();
@@ -141,6 +151,17 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
          << (grouped ? ", per group of " + std::to_string(shape.groupSize) +
                            " k scaled (float)"
                      : std::string(", exact (int32)"))
+         << ".\n * Runs on "
+         << (tiles      ? emulateTiles
+                              ? std::string("an AVX-512 VNNI emulation of AMX "
+                                                 "tiles (a test aid)")
+                              : std::string("AMX tiles (tdpbusd); link "
+                                                 "libquantc_runtime, which asks the OS "
+                                                 "for the tile state")
+                  : spec.amx ? std::string("AVX-512 VNNI: the AMX kernel takes "
+                                                "int8 weights with M a multiple of 16 "
+                                                "and K of 64")
+                        : std::string(kernelIsaName(*isa)))
          << ".\n * B (and the scales) packed as quantc_runtime.h "
             "describes; b_packed 64-byte aligned\n * for full speed "
             "(a GEMV from unaligned weights loses a third of its "

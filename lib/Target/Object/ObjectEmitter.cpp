@@ -299,10 +299,12 @@ std::string quantc::objectLoweringPipeline(const ObjectOptions &options,
   std::string threads =
       options.threads == 1 ? "" : " threads=" + std::to_string(options.threads);
   std::string direct = options.directConv ? "" : " direct-conv=false";
+  std::string emulate =
+      options.emulateAmxTiles ? " emulate-amx-tiles=true" : "";
   // AVX-512 has masked loads and stores for the short rows' chunks.
   std::string masked = spec.avx512Vnni ? " masked-lanes=16" : "";
   return "builtin.module(qc-lower-to-llvm{gemm-kernels=" + kernels + direct +
-         masked + " runtime-allocator=true" + threads + "})";
+         emulate + masked + " runtime-allocator=true" + threads + "})";
 }
 
 /// Bytes of the initialized constant globals of a module in the LLVM
@@ -360,6 +362,14 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   module.walk([&](omp::ParallelOp) { ++parallelRegions; });
   if (options.parallelRegions)
     *options.parallelRegions = parallelRegions;
+  // qc-select-gemm-kernels names the AMX kernels quantc_gemm_..._amx.
+  if (options.amxKernels) {
+    *options.amxKernels = 0;
+    module.walk([&](LLVM::LLVMFuncOp func) {
+      *options.amxKernels += func.getName().starts_with("quantc_gemm_") &&
+                             func.getName().ends_with("_amx");
+    });
+  }
   if (failed(buildEntryPoint(module, *sig, options.symbol, implName)))
     return failure();
   std::string kernelModule = options.symbol + "_kernels";

@@ -22,7 +22,8 @@ constexpr const char *kNVPTX = "nvptx64-nvidia-cuda";
 /// first one whose features the host has.
 const TargetSpec kTargets[] = {
     // Sapphire Rapids: AMX tiles besides AVX-512 VNNI.
-    {"x86_64-amx", kX86, "sapphirerapids", "", false, true, false, true},
+    {"x86_64-amx", kX86, "sapphirerapids", "", false, true, false, true, false,
+     true},
     // Cascade Lake level: AVX-512 with vpdpbusd.
     {"x86_64-avx512vnni", kX86, "cascadelake", "", false, true, false, true},
     // x86-64-v3: AVX2 and FMA; u8 x i8 dot products through pmaddubsw /
@@ -31,8 +32,8 @@ const TargetSpec kTargets[] = {
     {"x86_64", kX86, "x86-64", "", false},
     // Armv8.6-A int8 matrix multiply (the kernels use usmmla: u8 x s8) and
     // dot product (sdot).
-    {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm",
-     false, false, true, false, true},
+    {"aarch64-i8mm", kAArch64, "generic", "+v8.6a,+neon,+dotprod,+i8mm", false,
+     false, true, false, true},
     {"aarch64-dotprod", kAArch64, "generic", "+v8.2a,+neon,+dotprod", false,
      false, true},
     {"aarch64", kAArch64, "generic", "+neon", false},
@@ -51,16 +52,17 @@ std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
   if (name == "native" || name == "x86_64-native") {
     llvm::Triple host(llvm::sys::getProcessTriple());
     llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-    TargetSpec spec{"native", host.str(), llvm::sys::getHostCPUName().str(),
-                    "", false,
-                    host.getArch() == llvm::Triple::x86_64 &&
-                        features.lookup("avx512vnni"),
-                    host.getArch() == llvm::Triple::aarch64 &&
-                        features.lookup("dotprod"),
-                    host.getArch() == llvm::Triple::x86_64 &&
-                        features.lookup("avx2"),
-                    host.getArch() == llvm::Triple::aarch64 &&
-                        features.lookup("i8mm")};
+    TargetSpec spec{
+        "native",
+        host.str(),
+        llvm::sys::getHostCPUName().str(),
+        "",
+        false,
+        host.getArch() == llvm::Triple::x86_64 && features.lookup("avx512vnni"),
+        host.getArch() == llvm::Triple::aarch64 && features.lookup("dotprod"),
+        host.getArch() == llvm::Triple::x86_64 && features.lookup("avx2"),
+        host.getArch() == llvm::Triple::aarch64 && features.lookup("i8mm"),
+        host.getArch() == llvm::Triple::x86_64 && features.lookup("amx-int8")};
     return spec;
   }
   for (const TargetSpec &spec : kTargets)
@@ -70,6 +72,8 @@ std::optional<TargetSpec> quantc::lookupTarget(llvm::StringRef name) {
 }
 
 std::optional<KernelIsa> quantc::kernelIsa(const TargetSpec &spec) {
+  if (spec.amx)
+    return KernelIsa::Amx;
   if (spec.avx512Vnni)
     return KernelIsa::Avx512Vnni;
   if (spec.avx2)

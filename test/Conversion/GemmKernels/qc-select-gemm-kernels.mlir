@@ -14,7 +14,7 @@
 // NEON: qc.gemm_kernel_spec = #qc.gemm_kernel<format = int8, isa = neon_dot,
 // DEFINED: func.func private @quantc_gemm_u8s8_2x64x4(%{{.*}}: memref<2x4xi8>, %{{.*}}: memref<1x1x256xi8>, %{{.*}}: memref<2x64xi32>)
 // DEFINED: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
-// BADISA: error: unknown kernel ISA 'sve'; expected avx512vnni, avx2, neon-dot or neon-i8mm
+// BADISA: error: unknown kernel ISA 'sve'; expected avx512vnni, avx2, neon-dot, neon-i8mm or amx
 !u8 = !quant.uniform<u8:f32, 0.05:10>
 !w64 = !quant.uniform<i8<-127:127>:f32, 0.01>
 func.func @route(%x: tensor<2x4xf32>) -> (tensor<2x64xf32>, tensor<2x64xf32>, tensor<2x2xf32>) {

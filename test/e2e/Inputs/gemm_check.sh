@@ -2,7 +2,8 @@
 # gemm_check.sh QUANTC CC RUNTIME SRC_ROOT WORK KIND MxNxK [GROUP]:
 # emits the kernel with `quantc kernel`, links it with gemm_check_main.c
 # and runs the check, printing its one line. RUNTIME is the runtime
-# library or its source. QC_TARGET picks the target (x86_64-avx512vnni);
+# library or its source. QC_TARGET picks the target (x86_64-avx512vnni),
+# QC_KERNEL_FLAGS adds `quantc kernel` flags (--emulate-amx-tiles);
 # QC_RUN prefixes the run (qemu-aarch64 for AArch64 programs).
 set -euo pipefail
 quantc=$1 cc=$2 runtime=$3 src=$4 work=$5 kind=$6 shape=$7 group=${8:-}
@@ -15,7 +16,8 @@ case $kind in
              flags=(--group "$group") ;;
 esac
 "$quantc" kernel "$kind" --shape "$shape" "${flags[@]}" \
-  --target "${QC_TARGET:-x86_64-avx512vnni}" -o "$work" > /dev/null
+  --target "${QC_TARGET:-x86_64-avx512vnni}" ${QC_KERNEL_FLAGS:-} -o "$work" \
+  > /dev/null
 $cc -O2 -DM="$m" -DN="$n" -DK="$k" -DFORMAT=$format -DGROUP="${group:-1}" \
   -DKERNEL="$symbol" "-DHEADER=\"$symbol.h\"" -I"$work" -I"$src/runtime" \
   "$src/test/e2e/Inputs/gemm_check_main.c" "$work/$symbol.o" "$runtime" -lm \

@@ -51,6 +51,8 @@ inline KernelIsa kernelIsa(qc::GemmIsa isa) {
     return KernelIsa::NeonDot;
   case qc::GemmIsa::neon_i8mm:
     return KernelIsa::NeonI8mm;
+  case qc::GemmIsa::amx:
+    return KernelIsa::Amx;
   }
   llvm_unreachable("unknown qc.gemm_kernel ISA");
 }
@@ -65,6 +67,8 @@ inline qc::GemmIsa gemmIsa(KernelIsa isa) {
     return qc::GemmIsa::neon_dot;
   case KernelIsa::NeonI8mm:
     return qc::GemmIsa::neon_i8mm;
+  case KernelIsa::Amx:
+    return qc::GemmIsa::amx;
   }
   llvm_unreachable("unknown kernel ISA");
 }

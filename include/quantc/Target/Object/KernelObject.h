@@ -26,12 +26,15 @@ std::string gemmKernelKind(WeightFormat format);
 std::string gemmKernelSymbol(const GemmShape &shape);
 
 /// Builds the GEMM kernel of `shape` for `spec` (which must have AVX-512
-/// VNNI or the AArch64 dot product) and writes its object and a C header declaring
-/// `void <symbol>(const uint8_t *a, const <packed> *b_packed, [const float
-/// *scales,] int32_t|float *c)`.
+/// VNNI or the AArch64 dot product) and writes its object and a C header
+/// declaring `void <symbol>(const uint8_t *a, const <packed> *b_packed, [const
+/// float *scales,] int32_t|float *c)`. AMX targets build int8 shapes that
+/// amxGemmTakes on tiles (with `emulateTiles`, on their AVX-512 VNNI
+/// emulation), the rest on AVX-512 VNNI; the header says which.
 llvm::Error emitGemmKernel(const GemmShape &shape, const TargetSpec &spec,
                            llvm::raw_pwrite_stream &object,
-                           llvm::raw_ostream &header);
+                           llvm::raw_ostream &header,
+                           bool emulateTiles = false);
 
 } // namespace quantc
 

@@ -25,6 +25,9 @@ struct ObjectOptions {
   /// With the AVX-512 VNNI kernels: direct int8 convolutions where they
   /// apply.
   bool directConv = true;
+  /// AMX targets: the AMX kernels' tile instructions as AVX-512 VNNI code
+  /// of the same semantics (a test aid for hosts without AMX).
+  bool emulateAmxTiles = false;
   /// CPU targets: 1 serial; N > 1 large loop nests on N OpenMP threads; 0
   /// as many as the OpenMP runtime chooses. Not 1: the object calls libomp.
   int64_t threads = 1;
@@ -44,6 +47,8 @@ struct ObjectOptions {
   /// when `threads` != 1 but quantc-parallelize-loops found the model too
   /// small for a team (the header then says it runs serially).
   int64_t *parallelRegions = nullptr;
+  /// Set to the number of GEMM kernels on AMX tiles (AMX targets).
+  int64_t *amxKernels = nullptr;
 };
 
 struct TargetSpec;

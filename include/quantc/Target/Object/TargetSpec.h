@@ -33,9 +33,12 @@ struct TargetSpec {
   bool avx2 = false;
   /// Code may use the AArch64 int8 matrix multiply (smmla, usmmla).
   bool neonI8mm = false;
+  /// Code may use AMX tiles (tdpbusd); AVX-512 VNNI too.
+  bool amx = false;
 };
 
-/// The ISA of the low-bit kernels for `spec`: AVX-512 VNNI, else AVX2, else
+/// The ISA of the low-bit kernels for `spec`: AMX, else AVX-512 VNNI, else
+/// AVX2, else
 /// AArch64 i8mm, else the dot product; none for plain x86-64, AArch64 and
 /// GPUs.
 std::optional<KernelIsa> kernelIsa(const TargetSpec &spec);

@@ -114,7 +114,8 @@ def QC_GemmIsa : I32EnumAttr<"GemmIsa",
       I32EnumAttrCase<"avx512vnni", 0>,
       I32EnumAttrCase<"avx2", 1>,
       I32EnumAttrCase<"neon_dot", 2>,
-      I32EnumAttrCase<"neon_i8mm", 3>
+      I32EnumAttrCase<"neon_i8mm", 3>,
+      I32EnumAttrCase<"amx", 4>
     ]> {
   let cppNamespace = "::quantc::qc";
   let genSpecializedAttr = 0;
