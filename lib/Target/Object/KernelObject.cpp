@@ -95,6 +95,20 @@ static llvm::Error emitGpuKernel(const GemmShape &shape,
   return llvm::Error::success();
 }
 
+/// What the header says the kernel runs on.
+static std::string instructionsText(const TargetSpec &spec, KernelIsa isa,
+                                    bool tiles, bool emulateTiles) {
+  if (tiles && emulateTiles)
+    return "an AVX-512 VNNI emulation of AMX tiles (a test aid)";
+  if (tiles)
+    return "AMX tiles (tdpbusd); link libquantc_runtime, which asks the OS "
+           "for the tile state";
+  if (spec.amx)
+    return "AVX-512 VNNI: the AMX kernel takes int8 weights with M a "
+           "multiple of 16 and K of 64";
+  return kernelIsaName(isa).str();
+}
+
 llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
                                    const TargetSpec &spec,
                                    llvm::raw_pwrite_stream &object,
@@ -151,17 +165,7 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
          << (grouped ? ", per group of " + std::to_string(shape.groupSize) +
                            " k scaled (float)"
                      : std::string(", exact (int32)"))
-         << ".\n * Runs on "
-         << (tiles      ? emulateTiles
-                              ? std::string("an AVX-512 VNNI emulation of AMX "
-                                                 "tiles (a test aid)")
-                              : std::string("AMX tiles (tdpbusd); link "
-                                                 "libquantc_runtime, which asks the OS "
-                                                 "for the tile state")
-                  : spec.amx ? std::string("AVX-512 VNNI: the AMX kernel takes "
-                                                "int8 weights with M a multiple of 16 "
-                                                "and K of 64")
-                        : std::string(kernelIsaName(*isa)))
+         << ".\n * Runs on " << instructionsText(spec, *isa, tiles, emulateTiles)
          << ".\n * B (and the scales) packed as quantc_runtime.h "
             "describes; b_packed 64-byte aligned\n * for full speed "
             "(a GEMV from unaligned weights loses a third of its "
