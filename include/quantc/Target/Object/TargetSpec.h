@@ -37,10 +37,10 @@ struct TargetSpec {
   bool amx = false;
 };
 
-/// The ISA of the low-bit kernels for `spec`: AMX, else AVX-512 VNNI, else
-/// AVX2, else
-/// AArch64 i8mm, else the dot product; none for plain x86-64, AArch64 and
-/// GPUs.
+/// The ISA of the low-bit kernels for `spec`: AMX (whose kernels fall back
+/// to AVX-512 VNNI where tiles do not fit), else AVX-512 VNNI, else AVX2,
+/// else AArch64 i8mm, else the dot product; none for plain x86-64, AArch64
+/// and GPUs.
 std::optional<KernelIsa> kernelIsa(const TargetSpec &spec);
 
 /// The spec of a --target name: one of knownTargetNames(), "native" (this
