@@ -208,6 +208,11 @@ void quantc::buildAmxGemm(ModuleOp module, llvm::StringRef name,
   Value firstTile = arith::MulIOp::create(b, loc, half, index(columnTiles));
 
   TileEmitter tiles(b, loc, code);
+  // Accumulator (r, j) among the step loop's flattened values.
+  auto accumulator = [&](ValueRange values, int64_t r, int64_t j) {
+    return Tile(values.slice((r * columnTiles + j) * tiles.width(),
+                             tiles.width()));
+  };
   SmallVector<Value> inits;
   for (int64_t i = 0; i < rowTiles * columnTiles; ++i)
     llvm::append_range(inits, tiles.zeroAccumulator());
@@ -229,24 +234,18 @@ void quantc::buildAmxGemm(ModuleOp module, llvm::StringRef name,
       bTiles.push_back(tiles.loadBytes(packed, {p, quad, byte}));
     }
     SmallVector<Value> next;
-    auto args = stepLoop.getRegionIterArgs();
-    int64_t width = tiles.width();
     for (int64_t r = 0; r < rowTiles; ++r)
-      for (int64_t j = 0; j < columnTiles; ++j) {
-        int64_t first = (r * columnTiles + j) * width;
-        Tile acc(args.begin() + first, args.begin() + first + width);
-        llvm::append_range(next, tiles.multiply(aTiles[r], bTiles[j], acc));
-      }
+      for (int64_t j = 0; j < columnTiles; ++j)
+        llvm::append_range(
+            next, tiles.multiply(aTiles[r], bTiles[j],
+                                 accumulator(stepLoop.getRegionIterArgs(), r, j)));
     scf::YieldOp::create(b, loc, next);
   }
   Value panelColumn =
       arith::MulIOp::create(b, loc, p, index(kVnniPanelColumns));
-  int64_t width = tiles.width();
   for (int64_t r = 0; r < rowTiles; ++r)
     for (int64_t j = 0; j < columnTiles; ++j) {
-      int64_t first = (r * columnTiles + j) * width;
-      Tile acc(stepLoop.getResults().begin() + first,
-               stepLoop.getResults().begin() + first + width);
+      Tile acc = accumulator(stepLoop.getResults(), r, j);
       Value tile = arith::AddIOp::create(b, loc, firstTile, index(j));
       Value column = arith::AddIOp::create(
           b, loc, panelColumn,

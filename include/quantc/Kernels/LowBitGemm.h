@@ -132,6 +132,10 @@ void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
                      const GemmShape &shape, KernelIsa isa,
                      TileCode tileCode = TileCode::Amx);
 
+/// What qc-select-gemm-kernels appends to an AMX kernel's name
+/// (quantc_gemm_..._amx), by which the object emitter counts them.
+inline constexpr llvm::StringLiteral kAmxKernelSuffix = "_amx";
+
 /// Whether the AMX kernel takes `shape`: int8, 64-column panels, M a
 /// multiple of 16 and K of 64 (whole tiles).
 bool amxGemmTakes(const GemmShape &shape);

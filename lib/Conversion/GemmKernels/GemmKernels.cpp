@@ -240,7 +240,7 @@ struct QCSelectGemmKernelsPass
       if (shape.panelColumns != quantc::kVnniPanelColumns)
         name += "_p" + std::to_string(shape.panelColumns);
       if (opIsa == quantc::KernelIsa::Amx) {
-        name += "_amx";
+        name += quantc::kAmxKernelSuffix;
         ++numAmx;
       }
       if (!module.lookupSymbol(name)) {

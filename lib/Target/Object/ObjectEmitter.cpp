@@ -362,12 +362,11 @@ LogicalResult quantc::emitObjectFile(ModuleOp module,
   module.walk([&](omp::ParallelOp) { ++parallelRegions; });
   if (options.parallelRegions)
     *options.parallelRegions = parallelRegions;
-  // qc-select-gemm-kernels names the AMX kernels quantc_gemm_..._amx.
   if (options.amxKernels) {
     *options.amxKernels = 0;
     module.walk([&](LLVM::LLVMFuncOp func) {
       *options.amxKernels += func.getName().starts_with("quantc_gemm_") &&
-                             func.getName().ends_with("_amx");
+                             func.getName().ends_with(kAmxKernelSuffix);
     });
   }
   if (failed(buildEntryPoint(module, *sig, options.symbol, implName)))
