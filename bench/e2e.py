@@ -3,9 +3,11 @@
 (ORT's intra-op threads, quantc's --threads), with the CPU model:
 ONNX Runtime float, ONNX Runtime int8 on quantc's quantization (the QDQ
 file of `quantc compile --emit-qdq-onnx`), quantc float and quantc int8
-(MSE ranges, calibrated on 16 rendered lines or pages). Times are the mean
-of RUNS runs on a text-like input (utils/ort_parity.py's pattern), JIT
-compile excluded. After the table, how many layers ORT ran in integer
+(MSE ranges, calibrated on 16 rendered lines or pages). Times are the
+median of RUNS runs on a text-like input (utils/ort_parity.py's pattern),
+JIT compile excluded: on a shared machine a neighbour's burst moves a
+mean by a third (det int8 13.32 against 10.35 ms, Zen 4), a median
+hardly. After the table, how many layers ORT ran in integer
 kernels: it fuses DequantizeLinear -> Conv -> QuantizeLinear, and quantc's
 layers return float (the activation runs before the next quantize), so
 most of the QDQ file runs as float convolutions on dequantized weights.
@@ -36,14 +38,14 @@ def quantc_ms(quantc, model, x, runs, flags):
         [quantc, "run", model, "--input", "x=" + x, "--output-dir",
          os.path.dirname(x) + "/q", "--benchmark-runs", str(runs), "--quiet"] + flags,
         check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"latency ms: (\S+)", out).group(1))
+    return float(re.search(r"median latency ms: (\S+)", out).group(1))
 
 
 def ort_ms(model, x, runs, threads, out, extra=()):
     subprocess.run(["node", os.path.join(ROOT, "utils", "ort_run.js"), ORT,
                     model, out, str(runs), "--threads=%d" % threads,
                     *extra, "x=" + x], check=True, stderr=subprocess.DEVNULL)
-    return float(open(os.path.join(out, "ort_latency_ms.txt")).read())
+    return float(open(os.path.join(out, "ort_median_ms.txt")).read())
 
 
 def qdq_export(quantc, model, shape, int8, out):
@@ -66,7 +68,7 @@ def integer_kernels(optimized):
 def main():
     quantc = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    print("CPU: %s; ms per inference, mean of %d runs" % (cpu_model(), runs))
+    print("CPU: %s; ms per inference, median of %d runs" % (cpu_model(), runs))
     header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 1t",
               "ORT int8 2t", "quantc float 1t", "quantc float 2t",
               "quantc int8 1t", "quantc int8 2t")

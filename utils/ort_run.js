@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs an ONNX model with onnxruntime-node (one intra-op thread, or
 // --threads=N) on .npy inputs (float32 or int64) and writes every output as
-// OUTDIR/<name>.npy, and the mean latency of RUNS runs to
-// OUTDIR/ort_latency_ms.txt. With --optimized=FILE, ORT also saves the graph it
+// OUTDIR/<name>.npy, the mean latency of RUNS runs to
+// OUTDIR/ort_latency_ms.txt and their median to OUTDIR/ort_median_ms.txt. With --optimized=FILE, ORT also saves the graph it
 // runs (its fusions: QLinearConv, QLinearMatMul, ...) as FILE; with --literal,
 // ORT runs the graph as written (graph optimizations disabled: no fusions).
 // usage: node ort_run.js ORT_MODULE_DIR MODEL OUTDIR RUNS [--threads=N]
@@ -60,11 +60,21 @@ function writeNpy(file, tensor) {
   }
   let results = await session.run(feeds);
   const runs = Number(runsText);
+  const times = [];
   const start = process.hrtime.bigint();
-  for (let i = 0; i < runs; ++i) results = await session.run(feeds);
+  for (let i = 0; i < runs; ++i) {
+    const before = process.hrtime.bigint();
+    results = await session.run(feeds);
+    times.push(Number(process.hrtime.bigint() - before) / 1e6);
+  }
   const ms = Number(process.hrtime.bigint() - start) / 1e6 / Math.max(runs, 1);
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  const median = times.length === 0 ? 0
+      : times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
   fs.mkdirSync(outDir, {recursive: true});
   for (const [name, tensor] of Object.entries(results))
     writeNpy(path.join(outDir, name.replace(/[^A-Za-z0-9._-]/g, '_') + '.npy'), tensor);
   fs.writeFileSync(path.join(outDir, 'ort_latency_ms.txt'), String(ms));
+  fs.writeFileSync(path.join(outDir, 'ort_median_ms.txt'), String(median));
 })().catch(e => { console.error(e.message); process.exit(1); });
