@@ -126,3 +126,29 @@ func.func @qconv_depthwise_i16(%xs: tensor<1x2x6x6xi8>) -> tensor<1x2x6x6xf32> {
       : (tensor<1x2x6x6x!xc>, tensor<2x1x3x3x!wd>, tensor<2xi32>) -> tensor<1x2x6x6xf32>
   return %y : tensor<1x2x6x6xf32>
 }
+
+// -----
+
+// qc.quantize: x / s rounded half to even, the zero point added (the sum
+// is integral: no second rounding), then the clamp as compare-and-select
+// (`x > lo ? x : lo`, `x < hi ? x : hi`: x86's vmaxps / vminps, without
+// arith.maximumf's NaN test; NaN goes to qmin), numbers checked by
+// test/e2e/quantize-special-values.test.
+// CHECK-LABEL: func.func @quantize
+// CHECK:         %[[Q:.*]] = arith.divf
+// CHECK:         %[[R:.*]] = math.roundeven %[[Q]] : f32
+// CHECK:         %[[Z:.*]] = arith.addf %[[R]]
+// CHECK-NOT:     math.roundeven
+// CHECK-DAG:     %[[LO:.*]] = arith.constant -1.280000e+02 : f32
+// CHECK-DAG:     %[[HI:.*]] = arith.constant 1.270000e+02 : f32
+// CHECK:         %[[ABOVE:.*]] = arith.cmpf ogt, %[[Z]], %[[LO]] : f32
+// CHECK:         %[[LOW:.*]] = arith.select %[[ABOVE]], %[[Z]], %[[LO]] : f32
+// CHECK:         %[[BELOW:.*]] = arith.cmpf olt, %[[LOW]], %[[HI]] : f32
+// CHECK:         %[[CLAMPED:.*]] = arith.select %[[BELOW]], %[[LOW]], %[[HI]] : f32
+// CHECK:         arith.fptosi %[[CLAMPED]] : f32 to i32
+// CHECK-NOT:     arith.maximumf
+func.func @quantize(%x: tensor<8xf32>) -> tensor<8xi8> {
+  %q = qc.quantize %x : tensor<8xf32> -> tensor<8x!quant.uniform<i8:f32, 0.05:3>>
+  %s = quant.scast %q : tensor<8x!quant.uniform<i8:f32, 0.05:3>> to tensor<8xi8>
+  return %s : tensor<8xi8>
+}

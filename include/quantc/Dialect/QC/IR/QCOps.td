@@ -1027,8 +1027,9 @@ def QC_QuantizeOp : QC_Op<"quantize", [Pure]> {
   let description = [{
     `clamp(round_half_even(x / scale) + zero_point, qmin, qmax)` with the
     scale and zero point of the result type, per tensor, per axis or per
-    block. The expressed type of the result must be the input's element
-    type. `qc.quantize` of a `qc.dequantize` of the same type folds away.
+    block; NaN gives qmin. The expressed type of the result must be the
+    input's element type. `qc.quantize` of a `qc.dequantize` of the same
+    type folds away.
 
     ```mlir
     %q = qc.quantize %x : tensor<4x8xf32> -> tensor<4x8x!quant.uniform<i8:f32, 0.05:-3>>
