@@ -10,6 +10,7 @@
 #include "LoweringUtils.h"
 #include "Patterns.h"
 
+#include "quantc/Dialect/QC/IR/QCConstants.h"
 #include "quantc/Dialect/QC/IR/QCOps.h"
 
 #include <cmath>
@@ -50,18 +51,50 @@ Value sigmoid(OpBuilder &b, Location loc, Value x) {
   return arith::DivFOp::create(b, loc, one, denom);
 }
 
-Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi) {
-  Value low = arith::MaximumFOp::create(b, loc, x, constantLike(b, loc, x, lo));
-  return arith::MinimumFOp::create(b, loc, low, constantLike(b, loc, x, hi));
+Value clamp(OpBuilder &b, Location loc, Value x, double lo, double hi,
+            ClampNaN nan) {
+  return clampFloat(b, loc, x, constantLike(b, loc, x, lo),
+                    constantLike(b, loc, x, hi), nan);
+}
+
+/// Whether `clip` is the gate of a hard swish written out, x * clip(x + c)
+/// (PaddlePaddle's exports: Add, Clip, Mul, Div): its input is x plus a
+/// finite constant, x has its shape, and its every user multiplies it by
+/// that same x. Its input is NaN only where x is, and then every product
+/// is NaN whatever the clip gives, so the clip need not propagate NaN.
+bool nanMultipliesItself(qc::ClipOp clip) {
+  auto add = clip.getInput().getDefiningOp<qc::AddOp>();
+  if (!add || clip.getResult().use_empty())
+    return false;
+  auto finiteConstant = [](Value v) {
+    std::optional<std::vector<float>> values = qc::readF32Constant(v);
+    return values &&
+           llvm::all_of(*values, [](float f) { return std::isfinite(f); });
+  };
+  for (auto operands : {std::pair(add.getLhs(), add.getRhs()),
+                        std::pair(add.getRhs(), add.getLhs())}) {
+    Value x = operands.first, c = operands.second;
+    // x of the clip's own shape: element i of every product is x[i] times
+    // the clip of x[i] + c[...].
+    if (!finiteConstant(c) || x.getType() != clip.getType())
+      continue;
+    bool gatesX = llvm::all_of(clip->getUsers(), [&](Operation *user) {
+      auto mul = dyn_cast<qc::MulOp>(user);
+      return mul && (mul.getLhs() == x || mul.getRhs() == x);
+    });
+    if (gatesX)
+      return true;
+  }
+  return false;
 }
 
 Value hardSigmoid(OpBuilder &b, Location loc, Value x, double alpha,
-                  double beta) {
+                  double beta, ClampNaN nan = ClampNaN::Propagate) {
   Value scaled =
       arith::MulFOp::create(b, loc, x, constantLike(b, loc, x, alpha));
   Value shifted =
       arith::AddFOp::create(b, loc, scaled, constantLike(b, loc, x, beta));
-  return clamp(b, loc, shifted, 0.0, 1.0);
+  return clamp(b, loc, shifted, 0.0, 1.0, nan);
 }
 
 template <typename Op>
@@ -214,21 +247,20 @@ void quantc::lowering::populateActivationLowering(RewritePatternSet &patterns) {
   addUnary<qc::HardSwishOp>(
       patterns,
       [](OpBuilder &b, Location loc, Value x, qc::HardSwishOp) -> Value {
-        return arith::MulFOp::create(b, loc, x,
-                                     hardSigmoid(b, loc, x, 1.0 / 6.0, 0.5));
+        // x * gate(x): a NaN x makes the product NaN whatever the gate.
+        return arith::MulFOp::create(
+            b, loc, x,
+            hardSigmoid(b, loc, x, 1.0 / 6.0, 0.5, ClampNaN::ToBound));
       });
   addUnary<qc::ClipOp>(
       patterns, [](OpBuilder &b, Location loc, Value x, qc::ClipOp op) {
-        Value result = x;
-        if (op.getMin())
-          result = arith::MaximumFOp::create(
-              b, loc, result,
-              constantLike(b, loc, x, op.getMinAttr().getValueAsDouble()));
-        if (op.getMax())
-          result = arith::MinimumFOp::create(
-              b, loc, result,
-              constantLike(b, loc, x, op.getMaxAttr().getValueAsDouble()));
-        return result;
+        auto bound = [&](std::optional<APFloat> value) {
+          return value ? constantLike(b, loc, x, value->convertToDouble())
+                       : Value();
+        };
+        return clampFloat(b, loc, x, bound(op.getMin()), bound(op.getMax()),
+                          nanMultipliesItself(op) ? ClampNaN::ToBound
+                                                  : ClampNaN::Propagate);
       });
   addUnary<qc::GeluOp>(
       patterns,

@@ -22,6 +22,24 @@ Value quantc::lowering::floatConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
 }
 
+Value quantc::lowering::clampFloat(OpBuilder &b, Location loc, Value x,
+                                   Value lo, Value hi, ClampNaN nan) {
+  auto bound = [&](Value value, Value limit, arith::CmpFPredicate keep) {
+    if (!limit)
+      return value;
+    if (nan == ClampNaN::ToBound) {
+      Value keepValue = arith::CmpFOp::create(b, loc, keep, value, limit);
+      return arith::SelectOp::create(b, loc, keepValue, value, limit)
+          .getResult();
+    }
+    return keep == arith::CmpFPredicate::OGT
+               ? arith::MaximumFOp::create(b, loc, value, limit).getResult()
+               : arith::MinimumFOp::create(b, loc, value, limit).getResult();
+  };
+  return bound(bound(x, lo, arith::CmpFPredicate::OGT), hi,
+               arith::CmpFPredicate::OLT);
+}
+
 Value quantc::lowering::scalarConstant(OpBuilder &b, Location loc, Type type,
                                        double value) {
   if (isa<IntegerType>(type))

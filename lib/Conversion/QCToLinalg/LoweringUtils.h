@@ -25,6 +25,21 @@ using BodyBuilder = llvm::function_ref<mlir::Value(
 mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Type type, double value);
 
+/// Which NaN a float clamp keeps.
+enum class ClampNaN {
+  /// NaN in, NaN out: arith.maximumf / minimumf (ONNX's Clip, Relu), which
+  /// x86 runs as vmaxps / vminps plus a NaN test and a blend.
+  Propagate,
+  /// NaN in, the bound out: `x > lo ? x : lo`, `x < hi ? x : hi`, one
+  /// vmaxps / vminps each, for clamps whose NaN cannot reach the result.
+  ToBound,
+};
+
+/// max(x, lo) and then min(., hi) of a float scalar; a null bound is
+/// absent.
+mlir::Value clampFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::Value lo, mlir::Value hi, ClampNaN nan);
+
 /// A float or integer constant of the given type.
 mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Type type, double value);

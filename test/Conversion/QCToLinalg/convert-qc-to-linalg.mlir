@@ -25,6 +25,27 @@ func.func @elementwise(%x: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32
 
 // -----
 
+// HardSwish multiplies x by its gate, so a NaN x gives NaN whatever the
+// gate's clamp does: the clamp is compare-and-select (one vmaxps / vminps
+// on x86). HardSigmoid alone keeps NaN-propagating maximumf / minimumf.
+// CHECK-LABEL: func @hard_gates
+// CHECK:       linalg.generic
+// CHECK:         arith.cmpf ogt
+// CHECK:         arith.select
+// CHECK:         arith.cmpf olt
+// CHECK:         arith.select
+// CHECK:         arith.mulf
+// CHECK:       linalg.generic
+// CHECK:         arith.maximumf
+// CHECK:         arith.minimumf
+func.func @hard_gates(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %0 = qc.hard_swish %x : tensor<2x3xf32>
+  %1 = qc.hard_sigmoid %x : tensor<2x3xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @conv
 func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %dw: tensor<8x1x3x3xf32>, %b: tensor<8xf32>) -> tensor<1x8x4x4xf32> {
   // CHECK: tensor.pad
