@@ -75,14 +75,14 @@ bool nanMultipliesItself(qc::ClipOp clip) {
                         std::pair(add.getRhs(), add.getLhs())}) {
     Value x = operands.first, c = operands.second;
     // x of the clip's own shape: element i of every product is x[i] times
-    // the clip of x[i] + c[...].
-    if (!finiteConstant(c) || x.getType() != clip.getType())
+    // the clip of x[i] + c[...]. The constant's values are read last.
+    if (x.getType() != clip.getType())
       continue;
     bool gatesX = llvm::all_of(clip->getUsers(), [&](Operation *user) {
       auto mul = dyn_cast<qc::MulOp>(user);
       return mul && (mul.getLhs() == x || mul.getRhs() == x);
     });
-    if (gatesX)
+    if (gatesX && finiteConstant(c))
       return true;
   }
   return false;
