@@ -124,10 +124,10 @@ enum class TileCode {
 };
 
 /// Adds to `module` `func.func @<name>` of lowBitGemmType, A's bytes read
-/// as unsigned. Register block: AVX-512 4 rows x 64 columns (16 accumulators; 8
-/// rows for panels of 32 or 16 columns when M allows; 1 row when M is not
-/// a multiple of 4), AVX2 and NEON 1 row x 64 columns (8 and 16
-/// accumulators).
+/// as unsigned. Register block: AVX-512 4 rows x 64 columns (16
+/// accumulators; 8 rows for panels of 32 or 16 columns), the rows left
+/// over in blocks of 4 and then 1; AVX2 and NEON 1 row x 64 columns (8 and
+/// 16 accumulators).
 void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
                      const GemmShape &shape, KernelIsa isa,
                      TileCode tileCode = TileCode::Amx);
