@@ -6,6 +6,8 @@
 #   bash bench/kernels/run.sh [GEMV MxNxK] [GEMM MxNxK]
 # QC_TARGET=x86_64-avx2 benchmarks the AVX2 kernels instead, against
 # oneDNN held to AVX2 (DNNL_MAX_CPU_ISA) and the vpmaddwd peak.
+# QC_BLOCKING=group=<KiB>,columns=<64|32> builds the AVX-512 kernels with
+# that blocking (quantc kernel --gemm-blocking; default: auto).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 gemv=${1:-1x4096x4096}
@@ -35,7 +37,8 @@ for pair in "GEMV:$gemv" "GEMM:$gemm"; do
       flags=(--group $group); symbol=qc_gemm_u8s4g${group}_$shape
     fi
     "$root/build/bin/quantc" kernel "gemm-${kind%%:*}" --shape "$shape" \
-      "${flags[@]}" --target "$target" -o "$work" > /dev/null
+      "${flags[@]}" --target "$target" -o "$work" \
+      --gemm-blocking "${QC_BLOCKING:-auto}" > /dev/null
     echo "#include \"$symbol.h\"" >> "$work/kernels.h"
     echo "#define ${kind#*:}_$name $symbol" >> "$work/kernels.h"
   done

@@ -52,6 +52,31 @@ static llvm::Error stageError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
+/// Whether `spec`'s quantized matmuls run on the AVX-512 VNNI kernels, whose
+/// blocking GemmBlocking sets (AMX: those the tiles do not take).
+static bool blockedKernels(const TargetOptions &options,
+                           const TargetSpec &spec) {
+  std::optional<KernelIsa> isa = kernelIsa(spec);
+  return options.gemmKernels &&
+         (isa == KernelIsa::Avx512Vnni || isa == KernelIsa::Amx);
+}
+
+/// The GEMM kernels' blocking for `options`; an explicit --gemm-blocking
+/// where no kernel takes it is an error, not ignored.
+static llvm::Expected<ChosenGemmBlocking>
+targetGemmBlocking(const TargetOptions &options, const TargetSpec &spec) {
+  if (options.gemmBlocking != "auto" && !blockedKernels(options, spec))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--gemm-blocking sets the AVX-512 VNNI GEMM kernels' blocking; "
+        "target '" +
+            spec.name + "'" +
+            (options.gemmKernels ? " has no such kernels"
+                                 : " with --gemm-kernels=false calls none"));
+  return chooseGemmBlocking(options.gemmBlocking,
+                            targetIsThisHost(options.target));
+}
+
 /// The object options of a target, with the name "host" resolved.
 static llvm::Expected<std::pair<ObjectOptions, TargetSpec>>
 objectOptions(const TargetOptions &options) {
@@ -66,6 +91,10 @@ objectOptions(const TargetOptions &options) {
   object.directConv = options.directConv;
   object.threads = options.threads;
   object.emulateAmxTiles = options.emulateAmxTiles;
+  auto blocking = targetGemmBlocking(options, *spec);
+  if (!blocking)
+    return blocking.takeError();
+  object.gemmBlocking = blocking->blocking;
   return std::make_pair(object, *spec);
 }
 
@@ -109,6 +138,10 @@ llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
   CompiledModel compiled;
   compiled.target =
       options.target == "host" ? hostTargetName() : options.target;
+  auto blocking = targetGemmBlocking(options, spec);
+  if (!blocking)
+    return blocking.takeError();
+  compiled.gemmBlocking = *blocking;
   llvm::raw_string_ostream ptx(compiled.ptx);
   if (spec.gpu)
     objectOptions.ptx = &ptx;
@@ -146,6 +179,11 @@ quantc::compileForJit(mlir::ModuleOp module, const TargetOptions &options,
   jit.emulateGpu = options.emulateGpu;
   jit.profile = profile;
   jit.threads = options.threads;
+  std::optional<TargetSpec> spec = lookupTarget(options.target);
+  auto blocking = targetGemmBlocking(options, *spec);
+  if (!blocking)
+    return blocking.takeError();
+  jit.gemmBlocking = blocking->blocking;
   return diagnostics.attachTo(JitModel::compile(module, {}, jit));
 }
 
@@ -254,6 +292,11 @@ llvm::json::Object quantc::compileReport(const CompileOptions &options,
         (isa == KernelIsa::Avx512Vnni || isa == KernelIsa::Amx);
     if (spec->amx)
       report["amx_kernels"] = compiled.amxKernels;
+    if (blockedKernels(options.target, *spec))
+      report["gemm_blocking"] = llvm::json::Object{
+          {"panel_group_kib", compiled.gemmBlocking.blocking.panelGroupKiB},
+          {"block_columns", compiled.gemmBlocking.blocking.blockColumns},
+          {"source", compiled.gemmBlocking.source}};
     if (spec->gpu)
       report["ptx_bytes"] = compiled.constantBytesEmitted;
     else

@@ -305,7 +305,8 @@ quantc::calibrateToCache(const CompileOptions &compile, llvm::StringRef folder,
 llvm::Expected<std::vector<std::string>>
 quantc::writeGemmKernel(llvm::StringRef kind, llvm::StringRef shapeText,
                         int64_t group, llvm::StringRef target,
-                        llvm::StringRef dir, bool emulateTiles) {
+                        llvm::StringRef dir, bool emulateTiles,
+                        llvm::StringRef blockingRequest) {
   GemmShape shape;
   if (kind == "gemm-u8s4") {
     shape.format = WeightFormat::Int4;
@@ -325,6 +326,15 @@ quantc::writeGemmKernel(llvm::StringRef kind, llvm::StringRef shapeText,
   if (!spec)
     return runError("unknown target '" + target + "'; expected host, native, " +
                     knownTargetNames());
+  std::optional<KernelIsa> isa = kernelIsa(*spec);
+  if (blockingRequest != "auto" && isa != KernelIsa::Avx512Vnni &&
+      isa != KernelIsa::Amx)
+    return runError("--gemm-blocking sets the AVX-512 VNNI kernels' "
+                    "blocking; target '" +
+                    target + "' has none");
+  auto blocking = chooseGemmBlocking(blockingRequest, targetIsThisHost(target));
+  if (!blocking)
+    return blocking.takeError();
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return runError("cannot create '" + dir + "': " + ec.message());
   std::string symbol = gemmKernelSymbol(shape);
@@ -336,7 +346,7 @@ quantc::writeGemmKernel(llvm::StringRef kind, llvm::StringRef shapeText,
   std::string header;
   llvm::raw_string_ostream headerStream(header);
   if (llvm::Error err = emitGemmKernel(shape, *spec, objectStream, headerStream,
-                                       emulateTiles))
+                                       emulateTiles, *blocking))
     return std::move(err);
   std::vector<std::string> written;
   for (auto [path, bytes] :

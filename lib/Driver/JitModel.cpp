@@ -133,6 +133,16 @@ static bool hostHasAvx512() {
          llvm::sys::getHostCPUFeatures().lookup("avx512f");
 }
 
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+quantc::hostTargetMachine() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!host)
+    return host.takeError();
+  return host->createTargetMachine();
+}
+
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols) {
   return compile(module, symbols, Options());
@@ -203,6 +213,8 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
     lowering.runtimeAllocator = true;
     lowering.profile = jit.profile;
     lowering.threads = jit.threads;
+    lowering.panelGroupKiB = jit.gemmBlocking.panelGroupKiB;
+    lowering.blockColumns = jit.gemmBlocking.blockColumns;
     buildQCLowerToLLVMPipeline(pm, lowering);
   }
   if (failed(pm.run(module)))
@@ -214,17 +226,10 @@ JitModel::compile(ModuleOp module, llvm::ArrayRef<HostSymbol> symbols,
       model->profileSites.push_back({name.str(), callee.str()});
     }
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
   registerBuiltinDialectTranslation(*context);
   registerLLVMDialectTranslation(*context);
   registerOpenMPDialectTranslation(*context);
-  // LLVM's optimizer needs this CPU's TargetMachine: without it the loop
-  // vectorizer sees no vector registers and leaves every loop scalar.
-  auto hostMachine = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!hostMachine)
-    return hostMachine.takeError();
-  auto machine = hostMachine->createTargetMachine();
+  auto machine = hostTargetMachine();
   if (!machine)
     return machine.takeError();
   // `transformer` is a function_ref: keep the function alive here.

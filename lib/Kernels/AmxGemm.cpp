@@ -7,7 +7,8 @@
 // bytes, so the B tile of quads t .. t+15 and columns 16 j .. 16 j + 15 is
 // 16 rows of 64 bytes at a stride of 256, loaded as it lies.
 //
-//   for g in [0, N / 64) step G:              G panels, at most 512 KiB
+//   for g in [0, N / 64) step G:              G panels, at most 512 KiB (the
+//                                             GemmBlocking's panel group)
 //   for m0 in [0, M) step 16 R:               R = 2 row tiles (M % 32 == 0)
 //     for p in [g, g + G), h in [0, 4 / C):   C = 2 column tiles (4 if R = 1)
 //       acc[R][C] = 0                         R x C i32 tiles
@@ -163,7 +164,8 @@ private:
 } // namespace
 
 void quantc::buildAmxGemm(ModuleOp module, llvm::StringRef name,
-                          const GemmShape &shape, TileCode code) {
+                          const GemmShape &shape, TileCode code,
+                          const GemmBlocking &blocking) {
   assert(amxGemmTakes(shape) && "shape the AMX kernel does not take");
   OpBuilder b(module.getContext());
   Location loc = module.getLoc();
@@ -196,7 +198,8 @@ void quantc::buildAmxGemm(ModuleOp module, llvm::StringRef name,
   // Panel groups as the VNNI kernel's: B's group stays in L2 while every
   // row block passes by.
   int64_t panelBytes = shape.k * kVnniPanelColumns;
-  int64_t group = std::clamp<int64_t>(512 * 1024 / panelBytes, 1, panels);
+  int64_t group = std::clamp<int64_t>(
+      blocking.panelGroupKiB * 1024 / panelBytes, 1, panels);
   while (panels % group)
     --group;
 

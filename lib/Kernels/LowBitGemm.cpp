@@ -5,18 +5,22 @@
 // x86vector has no u8 x s8 dot product op; AArch64: arm_neon.intr.sdot):
 //
 //   for g in [0, N / 64) step G:          G panels of B, at most 512 KiB
+//                                          (GemmBlocking's panel group)
 //   for m0 in [0, M) step R:              R = 4 on x86 (8 for panels of 32
 //                                          columns or fewer), then the rows
 //                                          left over in blocks of 4 and 1
 //     for p in [g, g + G):                one packed panel
-//       acc[R][V] = 0                      V = 4 x vector<16xi32> (x86) or
-//                                          16 x vector<4xi32> (AArch64)
+//      for v0 in [0, 4) step V:           V = 4 x vector<16xi32> (x86; 2
+//                                          with GemmBlocking's 32-column,
+//                                          8-row blocks) or 16 x
+//                                          vector<4xi32> (AArch64)
+//       acc[R][V] = 0
 //       for t in [0, K / kb):              kb = 4, 8 or 16 k per block
-//         x[j] = B[p, t, j-th vector]               (V vectors of bytes)
+//         x[j] = B[p, t, (v0 + j)-th vector]        (V vectors of bytes)
 //         w[j][q] = bit field q of x[j], as s8        (1, 2 or 4 fields)
 //         a[r][q] = broadcast(A[m0 + r, kb t + 4 q .. + 3] as i32)
 //         acc[r][j] = vpdpbusd(acc[r][j], a[r][q], w[j][q])
-//       C[m0 + r, 64 p + 16 j ..] = acc[r][j]
+//       C[m0 + r, 64 p + 16 (v0 + j) ..] = acc[r][j]
 //
 // Int4 codes are sign-extended in registers; the t loop is split by scale
 // group, each group's exact i32 sums folded into f32 accumulators with one
@@ -81,30 +85,43 @@ int64_t bitsPerCode(WeightFormat format) {
   llvm_unreachable("unknown weight format");
 }
 
-/// Rows per register block, largest first: on AVX-512 enough for 16
-/// accumulators (4 rows of a 64-column panel, 8 of a 32-column one), the
-/// rows left over (M not a multiple of it) in smaller blocks down to one
-/// row. A single size would put the whole product on one-row blocks
-/// whenever M % 4 != 0: M = 513 ran the int8 GEMM at 44% of the peak.
-SmallVector<int64_t> rowBlocks(const quantc::GemmShape &shape, KernelIsa isa) {
+/// A register block: `rows` rows of A x `vectors` accumulator vectors of
+/// a panel's columns.
+struct RowBlock {
+  int64_t rows, vectors;
+};
+
+/// The register blocks over M, largest first: on AVX-512 enough rows for
+/// 16 accumulators (4 rows of 64 columns, 8 of 32; 8 rows of a 48-column
+/// panel would be 24), the rows left over (M not a multiple of the block)
+/// in smaller blocks down to one row of the whole panel. A single size put
+/// the whole product on one-row blocks whenever M % 4 != 0: M = 513 ran
+/// the int8 GEMM at 44% of the peak.
+SmallVector<RowBlock> rowBlocks(const quantc::GemmShape &shape, KernelIsa isa,
+                                const quantc::GemmBlocking &blocking,
+                                int64_t lanes) {
+  int64_t panelVectors = shape.panelColumns / lanes;
   if (isa != KernelIsa::Avx512Vnni)
-    return {1};
+    return {{1, panelVectors}};
   if (shape.panelColumns <= 32)
-    return {8, 4, 1};
-  return {4, 1};
+    return {{8, panelVectors}, {4, panelVectors}, {1, panelVectors}};
+  if (shape.panelColumns == 64 && blocking.blockColumns == 32)
+    return {{8, 2}, {4, panelVectors}, {1, panelVectors}};
+  return {{4, panelVectors}, {1, panelVectors}};
 }
 
 /// Emits one kernel; see the file comment for its loops.
 class KernelBuilder {
 public:
-  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape, KernelIsa isa)
+  KernelBuilder(ModuleOp module, const quantc::GemmShape &shape, KernelIsa isa,
+                const quantc::GemmBlocking &blocking)
       : b(module.getContext()), loc(module.getLoc()), shape(shape), isa(isa),
-        bits(bitsPerCode(shape.format)), fields(8 / bits),
+        blocking(blocking), bits(bitsPerCode(shape.format)), fields(8 / bits),
         kb(quantc::kPerBlock(shape.format)),
         lanes(isa == KernelIsa::Avx512Vnni ? 16
               : isa == KernelIsa::Avx2     ? 8
                                            : 4),
-        blocks(shape.panelColumns / lanes) {
+        panelVectors(shape.panelColumns / lanes) {
     b.setInsertionPointToEnd(module.getBody());
   }
 
@@ -146,11 +163,12 @@ public:
     }
     // Rows [done, M) in the largest blocks that fit, then smaller ones.
     int64_t done = 0;
-    for (int64_t block : rowBlocks(shape, isa)) {
-      int64_t end = done + (shape.m - done) / block * block;
+    for (RowBlock block : rowBlocks(shape, isa, blocking, lanes)) {
+      int64_t end = done + (shape.m - done) / block.rows * block.rows;
       if (end == done)
         continue;
-      rows = block;
+      rows = block.rows;
+      blocks = block.vectors;
       OpBuilder::InsertionGuard guard(b);
       rowBlockLoop(done, end, firstPanel, group, rowSumBuffer, scales, c);
       done = end;
@@ -166,10 +184,7 @@ private:
   /// group's panels from `firstPanel`, stored into C.
   void rowBlockLoop(int64_t first, int64_t end, Value firstPanel, int64_t group,
                     Value rowSumBuffer, Value scales, Value c) {
-    Type f32 = b.getF32Type();
-    bool grouped = shape.format == WeightFormat::Int4;
     bool ternary = shape.format == WeightFormat::Ternary;
-    auto floatType = VectorType::get({lanes}, f32);
     auto rowLoop = loop(first, end, rows);
     quantc::markParallelLoop(rowLoop);
     m0 = rowLoop.getInductionVar();
@@ -192,6 +207,15 @@ private:
     b.setInsertionPointToStart(panelLoop.getBody());
     quantc::markParallelLoop(panelLoop);
     p = panelLoop.getInductionVar();
+    for (vector0 = 0; vector0 < panelVectors; vector0 += blocks)
+      columnBlock(rowSums, scales, c);
+  }
+
+  /// The register block of the current rows and of `blocks` vectors of
+  /// panel p's columns from vector0, stored into C.
+  void columnBlock(ArrayRef<Value> rowSums, Value scales, Value c) {
+    bool grouped = shape.format == WeightFormat::Int4;
+    auto floatType = VectorType::get({lanes}, b.getF32Type());
     SmallVector<Value> results;
     if (!grouped) {
       results = steps(index(0), shape.k / kb);
@@ -216,7 +240,8 @@ private:
           Value sum = arith::SIToFPOp::create(b, loc, floatType,
                                               sums[r * blocks + j]);
           Value scale = vector::LoadOp::create(
-              b, loc, floatType, scales, ValueRange{p, g, index(j * lanes)});
+              b, loc, floatType, scales,
+              ValueRange{p, g, index((vector0 + j) * lanes)});
           next.push_back(vector::FMAOp::create(
               b, loc, scale, sum,
               groupLoop.getRegionIterArgs()[r * blocks + j]));
@@ -230,28 +255,25 @@ private:
       for (int64_t j = 0; j < blocks; ++j) {
         Value column = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, p, index(shape.panelColumns)),
-            index(j * lanes));
+            index((vector0 + j) * lanes));
         vector::StoreOp::create(b, loc, results[r * blocks + j], c,
                                 ValueRange{row, column});
       }
     }
   }
 
-  /// Panels per group: as many as fit kPanelGroupBytes (at least one),
+  /// Panels per group: as many as fit blocking.panelGroupKiB (at least one),
   /// dividing the panel count.
   int64_t panelGroup(int64_t panels) const {
     int64_t bytes = shape.k / kb * 4 * shape.panelColumns;
     if (shape.format == WeightFormat::Int4)
       bytes += shape.k / shape.groupSize * shape.panelColumns * 4;
-    int64_t group = std::clamp<int64_t>(kPanelGroupBytes / bytes, 1, panels);
+    int64_t group =
+        std::clamp<int64_t>(blocking.panelGroupKiB * 1024 / bytes, 1, panels);
     while (panels % group)
       --group;
     return group;
   }
-
-  /// Half of a Zen 4 core's L2 (1 MiB), a quarter of a Sapphire Rapids
-  /// core's (2 MiB): room for A's rows and C beside the group.
-  static constexpr int64_t kPanelGroupBytes = 512 * 1024;
 
   Value index(int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v).getResult();
@@ -424,7 +446,8 @@ private:
     SmallVector<SmallVector<std::pair<Value, int64_t>>> weights;
     for (int64_t j = 0; j < blocks; ++j)
       weights.push_back(decode(vector::LoadOp::create(
-          b, loc, bytesType, packed, ValueRange{p, t, index(j * 4 * lanes)})));
+          b, loc, bytesType, packed,
+          ValueRange{p, t, index((vector0 + j) * 4 * lanes)})));
     auto quadType = VectorType::get({4}, b.getI8Type());
     auto wordType = VectorType::get({1}, b.getI32Type());
     bool neon = isa == KernelIsa::NeonDot;
@@ -508,9 +531,12 @@ private:
   Location loc;
   const quantc::GemmShape &shape;
   KernelIsa isa;
+  quantc::GemmBlocking blocking;
   int64_t bits, fields, kb;
-  int64_t rows = 1;      // of the register blocks being emitted
-  int64_t lanes, blocks; // i32 lanes per vector, vectors per panel row
+  int64_t lanes, panelVectors; // i32 lanes per vector, vectors per panel row
+  // The register blocks being emitted: rows, accumulator vectors per row,
+  // and the first of them in the panel.
+  int64_t rows = 1, blocks = 1, vector0 = 0;
   VectorType accType, bytesType;
   Value a, packed, m0, p;
 };
@@ -644,10 +670,11 @@ std::vector<float> quantc::packGroupScales(llvm::ArrayRef<float> scales,
 
 void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
                              const GemmShape &shape, KernelIsa isa,
-                             TileCode tileCode) {
+                             TileCode tileCode, const GemmBlocking &blocking) {
+  assert(gemmBlockingUnsupported(blocking).empty() && "unsupported blocking");
   if (isa == KernelIsa::Amx) {
     if (amxGemmTakes(shape))
-      return buildAmxGemm(module, name, shape, tileCode);
+      return buildAmxGemm(module, name, shape, tileCode, blocking);
     isa = KernelIsa::Avx512Vnni; // AVX-512 VNNI for the rest
   }
   assert((isa == KernelIsa::Avx512Vnni ||
@@ -658,7 +685,7 @@ void quantc::buildLowBitGemm(ModuleOp module, llvm::StringRef name,
       return buildI8mmGemm(module, name, shape);
     isa = KernelIsa::NeonDot; // sdot for the rest
   }
-  KernelBuilder(module, shape, isa).build(name);
+  KernelBuilder(module, shape, isa, blocking).build(name);
 }
 
 LogicalResult quantc::lowerKernelsToLLVM(ModuleOp module) {

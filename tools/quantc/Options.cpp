@@ -28,6 +28,11 @@ cl::SubCommand quantc::driver::calibrateCommand(
     "calibrate", "record activation statistics over a calibration set");
 cl::SubCommand quantc::driver::kernelCommand(
     "kernel", "emit one low-bit kernel as an object file and a C header");
+cl::SubCommand quantc::driver::tuneKernelsCommand(
+    "tune-kernels",
+    "measure the AVX-512 VNNI GEMM kernels' blocking on this machine and "
+    "cache the fastest for its CPU (compiles for target host or native use "
+    "it)");
 
 //===----------------------------------------------------------------------===//
 // quantc kernel
@@ -57,10 +62,47 @@ static cl::opt<bool> emulateAmxTiles(
              "their loops on hosts without AMX)"),
     cl::Hidden, cl::sub(kernelCommand), cl::sub(compileCommand),
     cl::cat(targetCategory));
+static cl::opt<std::string> gemmBlocking(
+    "gemm-blocking",
+    cl::desc("the AVX-512 VNNI GEMM kernels' blocking: auto (for this "
+             "machine's CPU, target host or native: what quantc tune-kernels "
+             "measured here, else the table's entry for the CPU, else the "
+             "default; the default for other targets), default, or "
+             "group=<KiB of packed B per panel group>,columns=<64|32 per "
+             "register block>. The same results for any"),
+    cl::init("auto"), cl::sub(kernelCommand), cl::sub(compileCommand),
+    cl::sub(runCommand), cl::cat(targetCategory));
 static cl::opt<std::string> kernelOutput("o", cl::desc("output folder"),
                                          cl::value_desc("dir"), cl::Required,
                                          cl::sub(kernelCommand),
                                          cl::cat(targetCategory));
+
+//===----------------------------------------------------------------------===//
+// quantc tune-kernels
+//===----------------------------------------------------------------------===//
+
+static cl::opt<std::string> tuneShape(
+    "shape",
+    cl::desc("MxNxK of the int8 GEMM timed (default 256x4096x4096: 16 MiB "
+             "of weights, more than any core's L2)"),
+    cl::value_desc("MxNxK"), cl::init("256x4096x4096"),
+    cl::sub(tuneKernelsCommand), cl::cat(targetCategory));
+static cl::opt<int64_t>
+    tuneRounds("rounds",
+               cl::desc("timed runs of each candidate, interleaved; the "
+                        "median counts (default 7)"),
+               cl::init(7), cl::sub(tuneKernelsCommand),
+               cl::cat(targetCategory));
+static cl::opt<std::string>
+    tuneCache("cache",
+              cl::desc("the cache file (default $QUANTC_TUNING_CACHE, else "
+                       "$XDG_CACHE_HOME/quantc/gemm-blocking, else "
+                       "~/.cache/quantc/gemm-blocking)"),
+              cl::value_desc("file"), cl::sub(tuneKernelsCommand),
+              cl::cat(targetCategory));
+static cl::opt<bool>
+    tuneDryRun("dry-run", cl::desc("measure and print, but cache nothing"),
+               cl::sub(tuneKernelsCommand), cl::cat(targetCategory));
 
 //===----------------------------------------------------------------------===//
 // The model and its inputs
@@ -111,7 +153,8 @@ static cl::list<std::string>
                cl::cat(modelCategory));
 static cl::opt<bool> quiet("quiet", cl::desc("no progress bar"),
                            cl::sub(runCommand), cl::sub(compileCommand),
-                           cl::sub(calibrateCommand), cl::cat(modelCategory));
+                           cl::sub(calibrateCommand),
+                           cl::sub(tuneKernelsCommand), cl::cat(modelCategory));
 
 //===----------------------------------------------------------------------===//
 // Quantization and the precision search
@@ -525,6 +568,7 @@ Expected<quantc::CompileOptions> quantc::driver::compileOptions() {
   options->target.emulateGpu = emulateGpu;
   options->target.emulateAmxTiles = emulateAmxTiles;
   options->target.threads = threads;
+  options->target.gemmBlocking = gemmBlocking;
   options->target.keepLoweringIR = dumpLowering;
   options->target.emitQDQONNX = emitQDQONNX;
   if (Error err = validateOptions(*options))
@@ -549,7 +593,29 @@ bool quantc::driver::printLoweringPipeline() { return printPipeline; }
 std::string quantc::driver::calibrationFolder() { return calibrateFolder; }
 std::string quantc::driver::calibrationCache() { return calibrateOutput; }
 
+Expected<quantc::KernelTuningOptions> quantc::driver::tuningOptions() {
+  quantc::KernelTuningOptions options;
+  SmallVector<StringRef> dims;
+  StringRef(tuneShape).split(dims, 'x');
+  if (dims.size() != 3 || dims[0].getAsInteger(10, options.m) ||
+      dims[1].getAsInteger(10, options.n) ||
+      dims[2].getAsInteger(10, options.k))
+    return createStringError(inconvertibleErrorCode(),
+                             "--shape expects MxNxK, got '" + tuneShape + "'");
+  options.rounds = tuneRounds;
+  if (tuneCache.getNumOccurrences() && tuneDryRun)
+    return createStringError(inconvertibleErrorCode(),
+                             "--cache names where to save, --dry-run saves "
+                             "nothing: give one");
+  if (!tuneDryRun)
+    options.cachePath = tuneCache.getNumOccurrences()
+                            ? std::string(tuneCache)
+                            : quantc::defaultTuningCachePath();
+  options.progress = quantc::terminalProgress(!quiet);
+  return options;
+}
+
 KernelRequest quantc::driver::kernelRequest() {
-  return {kernelKind,   kernelShape, kernelTarget,
-          kernelOutput, kernelGroup, emulateAmxTiles};
+  return {kernelKind,  kernelShape,     kernelTarget, kernelOutput,
+          kernelGroup, emulateAmxTiles, gemmBlocking};
 }

@@ -8,6 +8,7 @@
 #ifndef QUANTC_TOOLS_QUANTC_OPTIONS_H
 #define QUANTC_TOOLS_QUANTC_OPTIONS_H
 
+#include "quantc/Compiler/KernelTuning.h"
 #include "quantc/Compiler/Run.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -15,7 +16,7 @@
 namespace quantc::driver {
 
 extern llvm::cl::SubCommand runCommand, compileCommand, calibrateCommand,
-    kernelCommand;
+    kernelCommand, tuneKernelsCommand;
 
 /// Parses the command line; --help shows quantc's own options only.
 void parseCommandLine(int argc, char **argv);
@@ -41,8 +42,13 @@ struct KernelRequest {
   std::string kind, shape, target, dir;
   int64_t group;
   bool emulateTiles;
+  std::string blocking;
 };
 KernelRequest kernelRequest();
+
+/// `tune-kernels`: what to measure and where to cache it; errors for a
+/// malformed --shape.
+llvm::Expected<KernelTuningOptions> tuningOptions();
 
 } // namespace quantc::driver
 

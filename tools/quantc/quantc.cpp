@@ -268,13 +268,42 @@ static int runCommandMain() {
 
 static int kernelCommandMain() {
   KernelRequest kernel = kernelRequest();
-  Expected<std::vector<std::string>> written =
-      quantc::writeGemmKernel(kernel.kind, kernel.shape, kernel.group,
-                              kernel.target, kernel.dir, kernel.emulateTiles);
+  Expected<std::vector<std::string>> written = quantc::writeGemmKernel(
+      kernel.kind, kernel.shape, kernel.group, kernel.target, kernel.dir,
+      kernel.emulateTiles, kernel.blocking);
   if (!written)
     return fail(written.takeError());
   for (const std::string &path : *written)
     outs() << path << "\n";
+  return 0;
+}
+
+static int tuneKernelsCommandMain() {
+  Expected<quantc::KernelTuningOptions> options = tuningOptions();
+  if (!options)
+    return fail(options.takeError());
+  Expected<quantc::KernelTuningResult> result =
+      quantc::tuneGemmBlocking(*options);
+  if (!result)
+    return fail(result.takeError());
+  outs() << "cpu: " << result->cpu << " (" << result->cpuModel << ")\n";
+  outs() << format("int8 GEMM %lldx%lldx%lld, single thread, median of %lld "
+                   "interleaved runs:\n",
+                   (long long)options->m, (long long)options->n,
+                   (long long)options->k, (long long)options->rounds);
+  outs() << "  blocking                    ms    GOP/s  vs default\n";
+  double defaultMs = result->candidates.front().milliseconds;
+  for (const quantc::MeasuredBlocking &candidate : result->candidates)
+    outs() << format("  %-22s %7.2f  %7.1f  %9.2fx%s\n",
+                     quantc::formatGemmBlocking(candidate.blocking).c_str(),
+                     candidate.milliseconds, candidate.gigaOpsPerSecond,
+                     defaultMs / candidate.milliseconds,
+                     candidate.blocking == result->best.blocking ? "  chosen"
+                                                                 : "");
+  if (result->savedTo.empty())
+    outs() << "not cached (--dry-run)\n";
+  else
+    outs() << "cached for " << result->cpu << ": " << result->savedTo << "\n";
   return 0;
 }
 
@@ -289,6 +318,8 @@ int main(int argc, char **argv) {
     return calibrateCommandMain();
   if (kernelCommand)
     return kernelCommandMain();
-  return fail("give a command: run, compile, calibrate or kernel (see "
-              "--help)");
+  if (tuneKernelsCommand)
+    return tuneKernelsCommandMain();
+  return fail("give a command: run, compile, calibrate, kernel or "
+              "tune-kernels (see --help)");
 }

@@ -141,6 +141,11 @@ struct TargetOptions {
   /// AVX-512 VNNI code of the same semantics (a test aid for hosts without
   /// AMX).
   bool emulateAmxTiles = false;
+  /// The AVX-512 VNNI GEMM kernels' blocking: "auto" (for this machine's
+  /// own CPU, target host or native: tuned by `quantc tune-kernels`, else
+  /// the table's, else the default), "default" or "group=<KiB>,columns=<N>"
+  /// (GemmBlocking.h).
+  std::string gemmBlocking = "auto";
   /// CPU targets: 1 runs serial code; N > 1 runs large loop nests and GEMM
   /// kernels on N OpenMP threads; 0 on as many as the OpenMP runtime
   /// chooses (OMP_NUM_THREADS). Objects built with threads link libomp.

@@ -21,6 +21,7 @@
 #include "quantc/Compiler/CompileOptions.h"
 #include "quantc/Dialect/QC/Transforms/Passes.h"
 #include "quantc/Driver/JitModel.h"
+#include "quantc/Kernels/GemmBlocking.h"
 #include "quantc/MixedPrecision/MixedPrecisionSearch.h"
 #include "quantc/Target/ONNXExport/ONNXExporter.h"
 
@@ -162,6 +163,8 @@ struct CompiledModel {
   int64_t parallelRegions = 0;
   /// GEMM kernels on AMX tiles (AMX targets).
   int64_t amxKernels = 0;
+  /// The GEMM kernels' blocking and where it came from (chooseGemmBlocking).
+  ChosenGemmBlocking gemmBlocking;
   /// With TargetOptions::keepLoweringIR: the module entering the lowering
   /// pipeline and the LLVM-dialect module leaving it, printed as quant-opt
   /// prints them.

@@ -94,11 +94,12 @@ calibrateToCache(const CompileOptions &options, llvm::StringRef folder,
 /// `quantc kernel`: one low-bit GEMM kernel (gemm-u8s8, gemm-u8s4 with
 /// `group`, gemm-u8t2) of shape "MxNxK" for `target`, written as
 /// <dir>/<symbol>.o (.ptx for GPU targets) and <symbol>.h; returns the
-/// paths. `emulateTiles`: see emitGemmKernel.
+/// paths. `emulateTiles`: see emitGemmKernel; `blocking`: see
+/// TargetOptions::gemmBlocking.
 llvm::Expected<std::vector<std::string>>
 writeGemmKernel(llvm::StringRef kind, llvm::StringRef shape, int64_t group,
                 llvm::StringRef target, llvm::StringRef dir,
-                bool emulateTiles = false);
+                bool emulateTiles = false, llvm::StringRef blocking = "auto");
 
 } // namespace quantc
 

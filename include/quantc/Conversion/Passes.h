@@ -55,6 +55,16 @@ struct QCLowerToLLVMOptions
                      "instructions as AVX-512 VNNI code of the same "
                      "semantics (a test aid for hosts without AMX)"),
       llvm::cl::init(false)};
+  Option<int64_t> panelGroupKiB{
+      *this, "panel-group-kib",
+      llvm::cl::desc("the GEMM kernels' KiB of packed B per panel group "
+                     "(qc-define-gemm-kernels)"),
+      llvm::cl::init(512)};
+  Option<int64_t> blockColumns{
+      *this, "block-columns",
+      llvm::cl::desc("the GEMM kernels' columns per multi-row register "
+                     "block: 64 or 32 (qc-define-gemm-kernels)"),
+      llvm::cl::init(64)};
   Option<bool> runtimeAllocator{
       *this, "runtime-allocator",
       llvm::cl::desc("allocate buffers through libquantc_runtime's cache "

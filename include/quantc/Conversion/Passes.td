@@ -131,10 +131,21 @@ def QCDefineGemmKernels
     With `emulate-amx-tiles`, AMX kernels write each tile instruction as
     AVX-512 VNNI code of the same semantics: a test aid that runs them bit
     for bit on hosts without AMX.
+
+    `panel-group-kib` and `block-columns` set the AVX-512 VNNI (and AMX)
+    kernels' blocking (GemmBlocking.h), which `quantc` chooses per CPU:
+    packed B walked per panel group, and 64 (4 rows) or 32 (8 rows)
+    columns per register block of a 64-column panel. Results are the same
+    for every blocking.
   }];
   let options = [
     Option<"emulateAmxTiles", "emulate-amx-tiles", "bool", /*default=*/"false",
-           "AMX kernels' tile instructions as AVX-512 VNNI code (a test aid)">
+           "AMX kernels' tile instructions as AVX-512 VNNI code (a test aid)">,
+    Option<"panelGroupKiB", "panel-group-kib", "int64_t", /*default=*/"512",
+           "KiB of packed B per panel group (64 to 65536)">,
+    Option<"blockColumns", "block-columns", "int64_t", /*default=*/"64",
+           "columns per multi-row register block of a 64-column panel: 64 "
+           "(4 rows) or 32 (8 rows)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",

@@ -11,6 +11,7 @@
 #define QUANTC_DRIVER_JITMODEL_H
 
 #include "quantc/Driver/HostArray.h"
+#include "quantc/Kernels/GemmBlocking.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -22,7 +23,16 @@ namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
 
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
 namespace quantc {
+
+/// This CPU's TargetMachine (the native target initialized): LLVM's
+/// optimizer needs it, or the loop vectorizer sees no vector registers and
+/// leaves every loop scalar.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> hostTargetMachine();
 
 class JitModel {
 public:
@@ -50,6 +60,8 @@ public:
     /// 1: serial code. N > 1: large loop nests and GEMM kernels run on N
     /// OpenMP threads (libomp is loaded); 0: as many as OpenMP chooses.
     int64_t threads = 1;
+    /// The AVX-512 VNNI GEMM kernels' blocking (the same result for any).
+    GemmBlocking gemmBlocking;
   };
 
   /// Lowers and compiles `module` (consumed). `main` must take and return

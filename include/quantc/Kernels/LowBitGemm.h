@@ -12,6 +12,8 @@
 #ifndef QUANTC_KERNELS_LOWBITGEMM_H
 #define QUANTC_KERNELS_LOWBITGEMM_H
 
+#include "quantc/Kernels/GemmBlocking.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -123,14 +125,20 @@ enum class TileCode {
   VnniEmulation,
 };
 
+/// Why `blocking` cannot be built ("" when it can): a group of 64 KiB to
+/// 64 MiB, 64 or 32 block columns.
+std::string gemmBlockingUnsupported(const GemmBlocking &blocking);
+
 /// Adds to `module` `func.func @<name>` of lowBitGemmType, A's bytes read
 /// as unsigned. Register block: AVX-512 4 rows x 64 columns (16
-/// accumulators; 8 rows for panels of 32 or 16 columns), the rows left
-/// over in blocks of 4 and then 1; AVX2 and NEON 1 row x 64 columns (8 and
-/// 16 accumulators).
+/// accumulators; 8 rows x 32 columns for panels of 32 or 16 columns, or
+/// with blocking.blockColumns = 32), the rows left over in blocks of 4 and
+/// then 1; AVX2 and NEON 1 row x 64 columns (8 and 16 accumulators).
+/// `blocking` applies to AVX-512 VNNI (and AMX) kernels.
 void buildLowBitGemm(mlir::ModuleOp module, llvm::StringRef name,
                      const GemmShape &shape, KernelIsa isa,
-                     TileCode tileCode = TileCode::Amx);
+                     TileCode tileCode = TileCode::Amx,
+                     const GemmBlocking &blocking = {});
 
 /// What qc-select-gemm-kernels appends to an AMX kernel's name
 /// (quantc_gemm_..._amx), by which the object emitter counts them.
@@ -144,7 +152,8 @@ bool amxGemmTakes(const GemmShape &shape);
 /// for shapes amxGemmTakes. With TileCode::Amx it calls the runtime's
 /// quantc_amx_enable() on entry (the OS grants the tile state per process).
 void buildAmxGemm(mlir::ModuleOp module, llvm::StringRef name,
-                  const GemmShape &shape, TileCode code = TileCode::Amx);
+                  const GemmShape &shape, TileCode code = TileCode::Amx,
+                  const GemmBlocking &blocking = {});
 
 /// Lowers the AMX ops of the functions under `root` that hold any to the
 /// LLVM dialect, together with those functions' branches (after

@@ -269,6 +269,12 @@ struct QCDefineGemmKernelsPass
   using QCDefineGemmKernelsBase::QCDefineGemmKernelsBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    quantc::GemmBlocking blocking{panelGroupKiB, blockColumns};
+    std::string unsupported = quantc::gemmBlockingUnsupported(blocking);
+    if (!unsupported.empty()) {
+      module.emitError("qc-define-gemm-kernels: ") << unsupported;
+      return signalPassFailure();
+    }
     SmallVector<func::FuncOp> declarations;
     for (auto func : module.getOps<func::FuncOp>())
       if (func.isExternal() && func->hasAttr(kGemmKernelSpecAttr))
@@ -282,7 +288,8 @@ struct QCDefineGemmKernelsPass
       quantc::buildLowBitGemm(module, name, quantc::gemmShape(spec),
                               quantc::kernelIsa(spec.getIsa()),
                               emulateAmxTiles ? quantc::TileCode::VnniEmulation
-                                              : quantc::TileCode::Amx);
+                                              : quantc::TileCode::Amx,
+                              blocking);
       module.lookupSymbol<func::FuncOp>(name).setPrivate();
     }
     // The direct convolutions' dot products (quantc-tile-and-vectorize

@@ -60,7 +60,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
   if (gemmKernels)
-    pm.addPass(createQCDefineGemmKernels({options.emulateAmxTiles}));
+    pm.addPass(createQCDefineGemmKernels({options.emulateAmxTiles,
+                                          options.panelGroupKiB,
+                                          options.blockColumns}));
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());

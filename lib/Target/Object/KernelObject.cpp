@@ -112,8 +112,8 @@ static std::string instructionsText(const TargetSpec &spec, KernelIsa isa,
 llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
                                    const TargetSpec &spec,
                                    llvm::raw_pwrite_stream &object,
-                                   llvm::raw_ostream &header,
-                                   bool emulateTiles) {
+                                   llvm::raw_ostream &header, bool emulateTiles,
+                                   const ChosenGemmBlocking &blocking) {
   std::string unsupported = vnniGemmUnsupported(shape);
   if (!unsupported.empty())
     return error(gemmKernelKind(shape.format) + " " +
@@ -147,9 +147,11 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
   std::string symbol = gemmKernelSymbol(shape);
   if (tiles)
     buildAmxGemm(module, symbol, shape,
-                 emulateTiles ? TileCode::VnniEmulation : TileCode::Amx);
+                 emulateTiles ? TileCode::VnniEmulation : TileCode::Amx,
+                 blocking.blocking);
   else
-    buildLowBitGemm(module, symbol, shape, *isa);
+    buildLowBitGemm(module, symbol, shape, *isa, TileCode::Amx,
+                    blocking.blocking);
   if (mlir::failed(lowerKernelsToLLVM(module)) ||
       mlir::failed(emitLLVMDialectObject(module, spec, object))) {
     module->erase();
@@ -165,7 +167,12 @@ llvm::Error quantc::emitGemmKernel(const GemmShape &shape,
          << (grouped ? ", per group of " + std::to_string(shape.groupSize) +
                            " k scaled (float)"
                      : std::string(", exact (int32)"))
-         << ".\n * Runs on " << instructionsText(spec, *isa, tiles, emulateTiles)
+         << ".\n * Runs on "
+         << instructionsText(spec, *isa, tiles, emulateTiles)
+         << (*isa == KernelIsa::Avx512Vnni || *isa == KernelIsa::Amx
+                 ? "; blocking " + formatGemmBlocking(blocking.blocking) +
+                       " (" + blocking.source + ")"
+                 : std::string())
          << ".\n * B (and the scales) packed as quantc_runtime.h "
             "describes; b_packed 64-byte aligned\n * for full speed "
             "(a GEMV from unaligned weights loses a third of its "

@@ -303,8 +303,17 @@ std::string quantc::objectLoweringPipeline(const ObjectOptions &options,
       options.emulateAmxTiles ? " emulate-amx-tiles=true" : "";
   // AVX-512 has masked loads and stores for the short rows' chunks.
   std::string masked = spec.avx512Vnni ? " masked-lanes=16" : "";
+  GemmBlocking defaults;
+  std::string blocking;
+  if (options.gemmBlocking.panelGroupKiB != defaults.panelGroupKiB)
+    blocking += " panel-group-kib=" +
+                std::to_string(options.gemmBlocking.panelGroupKiB);
+  if (options.gemmBlocking.blockColumns != defaults.blockColumns)
+    blocking +=
+        " block-columns=" + std::to_string(options.gemmBlocking.blockColumns);
   return "builtin.module(qc-lower-to-llvm{gemm-kernels=" + kernels + direct +
-         emulate + masked + " runtime-allocator=true" + threads + "})";
+         emulate + masked + blocking + " runtime-allocator=true" + threads +
+         "})";
 }
 
 /// Bytes of the initialized constant globals of a module in the LLVM

@@ -92,6 +92,10 @@ std::string quantc::knownTargetNames() {
   return names;
 }
 
+bool quantc::targetIsThisHost(llvm::StringRef name) {
+  return name == "host" || name == "native" || name == "x86_64-native";
+}
+
 std::string quantc::hostTargetName() {
   llvm::Triple host(llvm::sys::getProcessTriple());
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();

@@ -30,11 +30,12 @@ std::string gemmKernelSymbol(const GemmShape &shape);
 /// declaring `void <symbol>(const uint8_t *a, const <packed> *b_packed, [const
 /// float *scales,] int32_t|float *c)`. AMX targets build int8 shapes that
 /// amxGemmTakes on tiles (with `emulateTiles`, on their AVX-512 VNNI
-/// emulation), the rest on AVX-512 VNNI; the header says which.
+/// emulation), the rest on AVX-512 VNNI; the header says which, and the
+/// AVX-512 kernels' `blocking` and where it came from.
 llvm::Error emitGemmKernel(const GemmShape &shape, const TargetSpec &spec,
                            llvm::raw_pwrite_stream &object,
-                           llvm::raw_ostream &header,
-                           bool emulateTiles = false);
+                           llvm::raw_ostream &header, bool emulateTiles = false,
+                           const ChosenGemmBlocking &blocking = {});
 
 } // namespace quantc
 

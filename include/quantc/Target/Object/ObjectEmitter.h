@@ -7,6 +7,8 @@
 #ifndef QUANTC_TARGET_OBJECT_OBJECTEMITTER_H
 #define QUANTC_TARGET_OBJECT_OBJECTEMITTER_H
 
+#include "quantc/Kernels/GemmBlocking.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -28,6 +30,8 @@ struct ObjectOptions {
   /// AMX targets: the AMX kernels' tile instructions as AVX-512 VNNI code
   /// of the same semantics (a test aid for hosts without AMX).
   bool emulateAmxTiles = false;
+  /// The AVX-512 VNNI GEMM kernels' blocking (chooseGemmBlocking).
+  GemmBlocking gemmBlocking;
   /// CPU targets: 1 serial; N > 1 large loop nests on N OpenMP threads; 0
   /// as many as the OpenMP runtime chooses. Not 1: the object calls libomp.
   int64_t threads = 1;

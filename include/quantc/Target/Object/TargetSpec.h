@@ -52,6 +52,10 @@ std::optional<TargetSpec> lookupTarget(llvm::StringRef name);
 /// separated, for diagnostics.
 std::string knownTargetNames();
 
+/// Whether --target `name` means this machine's own CPU (host, native,
+/// x86_64-native), so that what was tuned here applies.
+bool targetIsThisHost(llvm::StringRef name);
+
 /// The most specific known CPU target this machine runs (e.g.
 /// x86_64-avx512vnni on a Cascade Lake, x86_64-avx2 on a Haswell).
 std::string hostTargetName();
