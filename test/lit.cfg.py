@@ -24,6 +24,11 @@ config.substitutions.append(("%onnx_proto_dir", "/usr/include/onnx"))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# Compiles for target host read `quantc tune-kernels`' cache; tests must not
+# depend on what was tuned on the machine they run on (tune-kernels.test
+# names its own cache).
+config.environment["QUANTC_TUNING_CACHE"] = os.path.join(
+    config.quantc_obj_root, "test", "no-tuning-cache")
 
 tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir, "/usr/bin"]
 tools = [

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 
 #include <cstdlib>
+#include <optional>
 
 using namespace quantc;
 
@@ -34,12 +35,20 @@ void writeText(const std::string &path, llvm::StringRef text) {
   file << text;
 }
 
-/// Sets QUANTC_TUNING_CACHE for one test.
+/// Sets QUANTC_TUNING_CACHE for one test, and then restores it.
 struct CacheEnvironment {
   explicit CacheEnvironment(const std::string &path) {
+    if (const char *old = std::getenv("QUANTC_TUNING_CACHE"))
+      previous = old;
     setenv("QUANTC_TUNING_CACHE", path.c_str(), 1);
   }
-  ~CacheEnvironment() { unsetenv("QUANTC_TUNING_CACHE"); }
+  ~CacheEnvironment() {
+    if (previous)
+      setenv("QUANTC_TUNING_CACHE", previous->c_str(), 1);
+    else
+      unsetenv("QUANTC_TUNING_CACHE");
+  }
+  std::optional<std::string> previous;
 };
 
 TEST(GemmBlockingTest, ParsesAndFormats) {
