@@ -52,7 +52,8 @@ QUANTC_C_EXPORT void quantcOptionsDestroy(QuantcOptions *options);
    "gptq", "activation-bits", "bias-correction", "fold-batch-norm",
    "smooth", "rotate", "keep-float" (repeatable), "input-shape"
    (NAME=DIMS, repeatable), "bind-input" (NAME=VALUES|FILE, repeatable),
-   "target", "threads", "gemm-kernels", "direct-conv", "emulate-gpu",
+   "target", "threads", "gemm-kernels", "direct-conv", "gemm-blocking",
+   "emulate-gpu",
    "min-output-cosine", "weight-bits-budget", "candidates",
    "image-resize", "image-mean", "image-std", "image-bgr". Booleans take
    "true" / "false". Returns NULL, or an error naming the option. */

@@ -101,6 +101,7 @@ static const llvm::StringMap<Kind> &knownFlags() {
       {"threads", Kind::Integer},
       {"gemm-kernels", Kind::Bool},
       {"direct-conv", Kind::Bool},
+      {"gemm-blocking", Kind::Text},
       {"emulate-gpu", Kind::Bool},
       {"min-output-cosine", Kind::Number},
       {"max-float-layers", Kind::Integer},
@@ -251,6 +252,7 @@ static llvm::Expected<CompileOptions> resolve(const QuantcOptions &given) {
   options.target.threads = flags.integer("threads", 1);
   options.target.gemmKernels = flags.flag("gemm-kernels", true);
   options.target.directConv = flags.flag("direct-conv", true);
+  options.target.gemmBlocking = flags.text("gemm-blocking", "auto");
   options.target.emulateGpu = flags.flag("emulate-gpu", false);
   if (given.progress) {
     QuantcProgressCallback callback = given.progress;

@@ -98,6 +98,19 @@ def test_options_reach_the_compiler(calib_folder):
     assert first not in [layer["name"] for layer in kept.report["layers"]]
 
 
+def test_gemm_blocking_reaches_the_kernels(calib_folder, tmp_path):
+    default = quantc.compile(CLASSIFIER, calib=calib_folder)
+    if "gemm_blocking" not in default.report:
+        pytest.skip("this host's target has no AVX-512 VNNI GEMM kernels")
+    blocked = quantc.compile(CLASSIFIER, calib=calib_folder,
+                             gemm_blocking="group=256,columns=32")
+    assert blocked.report["gemm_blocking"] == {
+        "panel_group_kib": 256, "block_columns": 32,
+        "source": "--gemm-blocking group=256,columns=32"}
+    x = samples(1, seed=4)[0]
+    assert same_bits(blocked.run(x)["output0"], default.run(x)["output0"])
+
+
 def test_mixed_precision_under_a_budget(calib_folder):
     model = quantc.compile(CLASSIFIER, calib=calib_folder, bits="mixed",
                            weight_bits_budget=6, candidates=[8, 4])
@@ -141,6 +154,10 @@ def test_progress_goes_to_the_callback_and_is_silent_by_default(capfd):
     (dict(calib="SAMPLES", method="median"), "median"),
     (dict(bitz=8), "unknown option 'bitz'"),
     (dict(group="x"), "option 'group': 'x' is not an integer"),
+    # On AVX-512 hosts the blocking is malformed; elsewhere no kernel
+    # takes one.
+    (dict(gemm_blocking="columns=48"),
+     "GEMM blocking 'columns=48'|--gemm-blocking sets"),
     (dict(input_shapes={"nope": (1, 2)}),
      "--input-shape names 'nope', which is not an input of the model"),
     (dict(input_shapes={"input0": (1, 2)}),
