@@ -197,6 +197,10 @@ llvm::Error quantc::validateOptions(const CompileOptions &options) {
   if (options.target.threads != 1 && (spec->gpu || options.target.emulateGpu))
     return optionError("--threads applies to CPU code; GPU targets and "
                        "--emulate-gpu take none");
+  if (options.target.gemmBlocking != "auto" && options.target.emulateGpu)
+    return optionError("--gemm-blocking sets the AVX-512 VNNI GEMM kernels' "
+                       "blocking; --emulate-gpu runs the GPU kernels, which "
+                       "take none");
   return llvm::Error::success();
 }
 
