@@ -61,10 +61,9 @@ static bool blockedKernels(const TargetOptions &options,
          (isa == KernelIsa::Avx512Vnni || isa == KernelIsa::Amx);
 }
 
-/// The GEMM kernels' blocking for `options`; an explicit --gemm-blocking
-/// where no kernel takes it is an error, not ignored.
-static llvm::Expected<ChosenGemmBlocking>
-targetGemmBlocking(const TargetOptions &options, const TargetSpec &spec) {
+llvm::Expected<ChosenGemmBlocking>
+quantc::targetGemmBlocking(const TargetOptions &options,
+                           const TargetSpec &spec) {
   if (options.gemmBlocking != "auto" && !blockedKernels(options, spec))
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
@@ -77,8 +76,17 @@ targetGemmBlocking(const TargetOptions &options, const TargetSpec &spec) {
                             targetIsThisHost(options.target));
 }
 
-/// The object options of a target, with the name "host" resolved.
-static llvm::Expected<std::pair<ObjectOptions, TargetSpec>>
+namespace {
+/// What lowering for a target needs: the object options, the target's spec
+/// (the name "host" resolved) and the GEMM kernels' blocking, chosen once.
+struct ObjectTarget {
+  ObjectOptions object;
+  TargetSpec spec;
+  ChosenGemmBlocking blocking;
+};
+} // namespace
+
+static llvm::Expected<ObjectTarget>
 objectOptions(const TargetOptions &options) {
   std::optional<TargetSpec> spec = lookupTarget(options.target);
   if (!spec)
@@ -95,7 +103,7 @@ objectOptions(const TargetOptions &options) {
   if (!blocking)
     return blocking.takeError();
   object.gemmBlocking = blocking->blocking;
-  return std::make_pair(object, *spec);
+  return ObjectTarget{object, *spec, *blocking};
 }
 
 llvm::Expected<std::string>
@@ -103,7 +111,7 @@ quantc::loweringPipeline(const TargetOptions &options) {
   auto object = objectOptions(options);
   if (!object)
     return object.takeError();
-  return objectLoweringPipeline(object->first, object->second);
+  return objectLoweringPipeline(object->object, object->spec);
 }
 
 llvm::Error quantc::lowerToLLVM(mlir::ModuleOp module,
@@ -134,14 +142,11 @@ llvm::Expected<CompiledModel> quantc::emitModel(mlir::ModuleOp module,
   auto object = objectOptions(options);
   if (!object)
     return object.takeError();
-  auto &[objectOptions, spec] = *object;
+  auto &[objectOptions, spec, blocking] = *object;
   CompiledModel compiled;
   compiled.target =
       options.target == "host" ? hostTargetName() : options.target;
-  auto blocking = targetGemmBlocking(options, spec);
-  if (!blocking)
-    return blocking.takeError();
-  compiled.gemmBlocking = *blocking;
+  compiled.gemmBlocking = blocking;
   llvm::raw_string_ostream ptx(compiled.ptx);
   if (spec.gpu)
     objectOptions.ptx = &ptx;

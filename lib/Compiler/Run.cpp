@@ -326,13 +326,10 @@ quantc::writeGemmKernel(llvm::StringRef kind, llvm::StringRef shapeText,
   if (!spec)
     return runError("unknown target '" + target + "'; expected host, native, " +
                     knownTargetNames());
-  std::optional<KernelIsa> isa = kernelIsa(*spec);
-  if (blockingRequest != "auto" && isa != KernelIsa::Avx512Vnni &&
-      isa != KernelIsa::Amx)
-    return runError("--gemm-blocking sets the AVX-512 VNNI kernels' "
-                    "blocking; target '" +
-                    target + "' has none");
-  auto blocking = chooseGemmBlocking(blockingRequest, targetIsThisHost(target));
+  TargetOptions kernelTarget;
+  kernelTarget.target = target.str();
+  kernelTarget.gemmBlocking = blockingRequest.str();
+  auto blocking = targetGemmBlocking(kernelTarget, *spec);
   if (!blocking)
     return blocking.takeError();
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))

@@ -183,6 +183,15 @@ struct CompiledModel {
 llvm::Expected<std::string> exportQDQModel(mlir::ModuleOp module,
                                            ONNXExportSummary &summary);
 
+struct TargetSpec;
+
+/// The GEMM kernels' blocking for `options` on `spec` (chooseGemmBlocking
+/// with options.gemmBlocking); an explicit --gemm-blocking where no kernel
+/// takes it (no AVX-512 VNNI kernels, --gemm-kernels=false) is an error,
+/// not ignored.
+llvm::Expected<ChosenGemmBlocking>
+targetGemmBlocking(const TargetOptions &options, const TargetSpec &spec);
+
 /// The pass pipeline that lowers a qc module for `options` to the LLVM
 /// dialect, as a textual pipeline `quant-opt --pass-pipeline=` accepts.
 llvm::Expected<std::string> loweringPipeline(const TargetOptions &options);

@@ -125,10 +125,6 @@ enum class TileCode {
   VnniEmulation,
 };
 
-/// Why `blocking` cannot be built ("" when it can): a group of 64 KiB to
-/// 64 MiB, 64 or 32 block columns.
-std::string gemmBlockingUnsupported(const GemmBlocking &blocking);
-
 /// Adds to `module` `func.func @<name>` of lowBitGemmType, A's bytes read
 /// as unsigned. Register block: AVX-512 4 rows x 64 columns (16
 /// accumulators; 8 rows x 32 columns for panels of 32 or 16 columns, or
