@@ -7,6 +7,7 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -122,14 +123,87 @@ struct FillBorderOnly : OpRewritePattern<tensor::InsertSliceOp> {
   }
 };
 
+/// Whether upstream's pad fusion takes `pad`: static pads, a constant pad
+/// value and an all-parallel single-result linalg producer.
+static linalg::LinalgOp fusableProducer(tensor::PadOp pad) {
+  auto producer = pad.getSource().getDefiningOp<linalg::LinalgOp>();
+  if (!producer || producer->getNumResults() != 1 ||
+      producer.getNumLoops() != producer.getNumParallelLoops() ||
+      !pad.getConstantPaddingValue() || pad.getNofold() ||
+      !pad.getLow().empty() || !pad.getHigh().empty() ||
+      !pad.getResultType().hasStaticShape())
+    return linalg::LinalgOp();
+  return producer;
+}
+
+/// A producer whose result also feeds other linalg ops (a residual block's
+/// sum: the next depthwise convolution pads it, the next sum adds it) was
+/// computed twice, once by the fused clone into the padded buffer and once
+/// for the other users. They read the padded tensor's interior instead:
+///
+///   %y = linalg.generic ...               // read by %p and by %z
+///   %p = tensor.pad %y low[..] high[..]
+///   %z = linalg.generic ins(%y, ...)
+/// becomes
+///   %p = tensor.pad %y ...                // moved up to %y
+///   %i = tensor.extract_slice %p[low][shape of %y][1]
+///   %z = linalg.generic ins(%i, ...)
+/// so %y has one user and is written once, into the padded buffer. Only
+/// linalg users move: they read any strided view.
+static void readPaddedInteriors(func::FuncOp function) {
+  SmallVector<tensor::PadOp> pads;
+  function.walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+  for (tensor::PadOp pad : pads) {
+    linalg::LinalgOp producer = fusableProducer(pad);
+    if (!producer)
+      continue;
+    Value result = pad.getSource();
+    Value padValue = pad.getConstantPaddingValue();
+    SmallVector<OpOperand *> others;
+    bool movable = true;
+    for (OpOperand &use : result.getUses()) {
+      if (use.getOwner() == pad.getOperation())
+        continue;
+      auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+      movable &= user && user.isDpsInput(&use);
+      others.push_back(&use);
+    }
+    // The pad moves up to its producer, so its value must be there first.
+    Operation *valueDef = padValue.getDefiningOp();
+    movable &= !valueDef || (valueDef->getBlock() == producer->getBlock() &&
+                             valueDef->isBeforeInBlock(producer));
+    movable &= pad->getBlock() == producer->getBlock();
+    if (others.empty() || !movable)
+      continue;
+    pad->moveAfter(producer);
+    OpBuilder b(pad->getContext());
+    b.setInsertionPointAfter(pad);
+    auto type = cast<RankedTensorType>(result.getType());
+    SmallVector<OpFoldResult> sizes =
+        getAsIndexOpFoldResult(b.getContext(), type.getShape());
+    SmallVector<OpFoldResult> unit(type.getRank(), b.getIndexAttr(1));
+    auto interior = tensor::ExtractSliceOp::create(
+        b, pad.getLoc(), pad.getResult(), pad.getMixedLowPad(), sizes, unit);
+    for (OpOperand *use : others)
+      use->set(interior.getResult());
+  }
+}
+
 struct FusePadsIntoProducersPass
     : public quantc::impl::FusePadsIntoProducersBase<
           FusePadsIntoProducersPass> {
   void runOnOperation() override {
+    readPaddedInteriors(getOperation());
     RewritePatternSet patterns(&getContext());
     linalg::populateFuseTensorPadWithProducerLinalgOpPatterns(patterns);
     patterns.add<FillBorderOnly>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    // Without folding: the interior slices readPaddedInteriors made would
+    // fold to the producer's value, read after the border fills write its
+    // buffer, and bufferization would then copy the producer out of place.
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };

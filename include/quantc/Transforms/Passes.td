@@ -294,6 +294,17 @@ def FusePadsIntoProducers : Pass<"quantc-fuse-pads-into-producers",
     faster on one thread (Zen 5, A/B medians of 150), byte-identical. A
     producer that reads its output keeps the whole fill, before it.
 
+    A producer whose result other linalg ops read too (a residual block's
+    `relu(x + conv(x))`: the next depthwise convolution pads it, the next
+    sum adds it) would be computed twice, by the clone into the padded
+    buffer and for the others. They read the padded tensor's interior
+    instead, as a slice of the padded tensor once its border is written
+    (the greedy rewrite does not fold, so the slice is not folded back to
+    the producer's value, whose buffer the border fills write after it:
+    bufferization would copy it out of place). MediaPipe BlazeFace (back,
+    256 x 256) float, one thread: 12.10 -> 9.00 ms (Zen 4, A/B medians of
+    60), outputs byte-identical.
+
     ```mlir
     %q = linalg.generic {all parallel} ins(%x) outs(%e) ...
     %p = tensor.pad %q low[0, 0, 1, 1] high[0, 0, 1, 1] { yield %zero }
