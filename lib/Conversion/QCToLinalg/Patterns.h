@@ -19,6 +19,7 @@ void populateElementwiseLowering(mlir::RewritePatternSet &patterns);
 void populateActivationLowering(mlir::RewritePatternSet &patterns);
 void populateArgReduceLowering(mlir::RewritePatternSet &patterns);
 void populateNNLowering(mlir::RewritePatternSet &patterns);
+void populateResizeLowering(mlir::RewritePatternSet &patterns);
 void populateShapeLowering(mlir::RewritePatternSet &patterns);
 void populateHadamardLowering(mlir::RewritePatternSet &patterns);
 void populateLogMatMulLowering(mlir::RewritePatternSet &patterns);

@@ -28,6 +28,7 @@ using namespace quantc;
 void quantc::populateQCToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateElementwiseLowering(patterns);
   lowering::populateNNLowering(patterns);
+  lowering::populateResizeLowering(patterns);
   lowering::populateShapeLowering(patterns);
   lowering::populateHadamardLowering(patterns);
   lowering::populateLogMatMulLowering(patterns);

@@ -95,6 +95,29 @@ func.func @integer_upsample(%x: tensor<1x2x3x4xf32>) -> tensor<1x2x6x12xf32> {
 
 // -----
 
+// Bilinear, half_pixel, 2 x 4 -> 4 x 8: the source indices and fractions
+// of each resized dimension are tables computed at compile time, in f32
+// as ONNX defines them ((x + 0.5) / 2 - 0.5 clamped to [0, last]: rows
+// 0, 0, 0, 1 and above them 1, 1, 1, 1, fractions 0, 0.25, 0.75, 0),
+// read at the output's index; per element only the gathers and the blend.
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func @bilinear_tables
+// CHECK-DAG: arith.constant dense<[0, 0, 0, 1]> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<1> : tensor<4xi32>
+// CHECK-DAG: arith.constant dense<[0.000000e+00, 2.500000e-01, 7.500000e-01, 0.000000e+00]> : tensor<4xf32>
+// CHECK-DAG: arith.constant dense<[0, 0, 0, 1, 1, 2, 2, 3]> : tensor<8xi32>
+// CHECK: linalg.generic {indexing_maps = [#[[ROW]], #[[ROW]], #[[ROW]], #[[COL]], #[[COL]], #[[COL]], #{{.*}}]
+// CHECK-NOT: arith.divf
+// CHECK-NOT: math.floor
+// CHECK: linalg.yield
+func.func @bilinear_tables(%x: tensor<2x4xf32>) -> tensor<4x8xf32> {
+  %0 = qc.resize %x {mode = #qc.resize_mode<linear>, scales = array<f32: 2.0, 2.0>} : tensor<2x4xf32> -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @linear
 func.func @linear(%a: tensor<2x5x8xf32>, %w: tensor<8x4xf32>, %q: tensor<2x5x8xf32>, %k: tensor<2x8x5xf32>) -> (tensor<2x5x4xf32>, tensor<2x5x5xf32>) {
   // A rank-3 lhs against a matrix folds into one linalg.matmul.
