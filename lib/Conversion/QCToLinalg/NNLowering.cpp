@@ -13,6 +13,8 @@
 #include "quantc/Dialect/QC/IR/QCOps.h"
 #include "quantc/Dialect/QC/IR/QCShapeInference.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
 #include <cmath>
 #include <limits>
 
@@ -492,6 +494,10 @@ struct MaxPoolLowering : OpRewritePattern<qc::MaxPool2DOp> {
     Value padded = padConstant(rewriter, loc, op.getInput(), {0, 0, p[0], p[1]},
                                high, -std::numeric_limits<double>::infinity());
     Type element = op.getType().getElementType();
+    if (Value shifted = maxOfShiftedSlices(rewriter, op, padded)) {
+      rewriter.replaceOp(op, shifted);
+      return success();
+    }
     Value window = tensor::EmptyOp::create(rewriter, loc, k, element);
     Value init = filledTensor(rewriter, loc, op.getType(),
                               -std::numeric_limits<double>::infinity());
@@ -501,6 +507,59 @@ struct MaxPoolLowering : OpRewritePattern<qc::MaxPool2DOp> {
                                i64Vector(rewriter, s), i64Vector(rewriter, d))
                                .getResult(0));
     return success();
+  }
+
+  /// Float max pooling with unit width stride as elementwise maxes of
+  /// shifted slices, separably: the max over the window's columns of the
+  /// padded input shifted by each (contiguous in width), then over its
+  /// rows of that shifted by each (strided in height). The rows vectorize,
+  /// where linalg's pooling loops keep the window innermost and run scalar
+  /// (YOLO's SPP, 5 x 5 stride 1 over 256 x 20 x 20: 3.34 ms, against
+  /// ONNX Runtime's 0.37), and a k x k window reads 2k taps, not k^2.
+  /// maximumf is commutative and associative (NaN wins, +0 over -0), so
+  /// the result equals the pooling op's bit for bit. Null where it does
+  /// not apply.
+  static Value maxOfShiftedSlices(PatternRewriter &rewriter, qc::MaxPool2DOp op,
+                                  Value padded) {
+    auto outType = op.getType();
+    ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                      d = op.getDilations();
+    if (s[1] != 1 || !isa<FloatType>(outType.getElementType()) ||
+        !outType.hasStaticShape())
+      return Value();
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto paddedType = cast<RankedTensorType>(padded.getType());
+    ArrayRef<int64_t> out = outType.getShape();
+    // The max over `count` slices of `source`, the i-th at offset `step` x
+    // i along dimension `dim`, of shape `shape` with `strides`.
+    auto maxOfSlices = [&](Value source, ArrayRef<int64_t> shape,
+                           ArrayRef<int64_t> strides, int64_t dim,
+                           int64_t count, int64_t step) -> Value {
+      auto type = RankedTensorType::get(shape, outType.getElementType());
+      SmallVector<Value> taps;
+      for (int64_t i = 0; i < count; ++i) {
+        SmallVector<int64_t> offsets(4, 0);
+        offsets[dim] = i * step;
+        taps.push_back(tensor::ExtractSliceOp::create(
+            rewriter, loc, type, source,
+            getAsIndexOpFoldResult(context, offsets),
+            getAsIndexOpFoldResult(context, shape),
+            getAsIndexOpFoldResult(context, strides)));
+      }
+      return buildElementwise(rewriter, loc, type, taps,
+                              [](OpBuilder &b, Location l, ValueRange args) {
+                                Value max = args[0];
+                                for (Value tap : args.drop_front())
+                                  max =
+                                      arith::MaximumFOp::create(b, l, max, tap);
+                                return max;
+                              });
+    };
+    Value columns =
+        maxOfSlices(padded, {out[0], out[1], paddedType.getDimSize(2), out[3]},
+                    {1, 1, 1, 1}, /*dim=*/3, k[1], d[1]);
+    return maxOfSlices(columns, out, {1, 1, s[0], 1}, /*dim=*/2, k[0], d[0]);
   }
 };
 

@@ -132,6 +132,28 @@ func.func @linear(%a: tensor<2x5x8xf32>, %w: tensor<8x4xf32>, %q: tensor<2x5x8xf
 
 // -----
 
+// Max pooling with unit width stride (YOLO's SPP): the max over the
+// window's columns of the padded input shifted by each, then over its
+// rows of that shifted by each (strided by the height stride); rows that
+// vectorize, 2 x 3 taps for a 3 x 3 window, and no pooling op.
+// CHECK-LABEL: func @max_pool_unit_width_stride
+// CHECK: %[[PADDED:.*]] = tensor.pad
+// CHECK-COUNT-3: tensor.extract_slice %[[PADDED]][0, 0, 0, {{[0-2]}}] [1, 2, 9, 7] [1, 1, 1, 1]
+// CHECK: %[[COLUMNS:.*]] = linalg.generic
+// CHECK-COUNT-2: arith.maximumf
+// CHECK: linalg.yield
+// CHECK-COUNT-3: tensor.extract_slice %[[COLUMNS]][0, 0, {{[0-2]}}, 0] [1, 2, 4, 7] [1, 1, 2, 1]
+// CHECK: linalg.generic
+// CHECK-COUNT-2: arith.maximumf
+// CHECK-NOT: linalg.pooling_nchw_max
+func.func @max_pool_unit_width_stride(%x: tensor<1x2x7x7xf32>) -> tensor<1x2x4x7xf32> {
+  %0 = qc.max_pool2d %x {kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 1>}
+      : tensor<1x2x7x7xf32> -> tensor<1x2x4x7xf32>
+  return %0 : tensor<1x2x4x7xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @pool_and_norm
 func.func @pool_and_norm(%x: tensor<1x2x5x5xf32>, %s: tensor<2xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>, tensor<1x2x5x5xf32>, tensor<1x2x1x1xf32>) {
   // CHECK: linalg.pooling_nchw_max
