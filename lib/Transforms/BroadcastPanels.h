@@ -39,10 +39,23 @@ struct PanelTile {
 /// The panel tile for a product with `rows` x `columns` outputs: lanes in
 /// whole registers where a multiple of 16 divides `columns`, else all of
 /// them (the last register masked); rows as many as keep the accumulators
-/// within 24 of the 32 vector registers. Picks the most lanes used, then
+/// within 24 of the 32 vector registers, and with the loaded row registers
+/// and the broadcast within all 32. Picks the most lanes used, then
 /// the most accumulators, then the fewest loads a step. None when every
 /// tile would leave more than half its lanes empty.
 std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns);
+
+/// Where to split a rows x columns matmul into blocks that panels tile
+/// well: the rows and columns of the first block (all of them when no
+/// split helps); the rest are matmuls of their own. Columns no tile takes
+/// (a CTC head's 6625, a classifier's 1000) split at a multiple of the
+/// registers the rows leave room for: 1 x 1000 took 2 columns a panel, now
+/// 8 (896 and a panel of the last 104). Rows split where the tile keeps
+/// under half of the 24 accumulators and a row count that does not divide
+/// them would fill them (a ViT's 197 tokens, prime, took one row a panel,
+/// 8 accumulators and one load per multiply-add; now 192 in tiles of 6 x
+/// 4 registers and the last 5).
+PanelTile panelSplit(int64_t rows, int64_t columns);
 
 /// Whether `op` is an all-f32 linalg.matmul, an all-f32 convolution with
 /// a width stride of 1 or 2 (stride 2 reads two registers and keeps their

@@ -344,53 +344,66 @@ static void markParallelTileLoops(linalg::LinalgOp op, ArrayRef<int64_t> tiles,
   }
 }
 
-/// Splits an f32 matmul whose N is wide and no multiple of 16 (a CTC
-/// head's 6625 classes) into columns [0, N - N % 16), which broadcast
-/// panels tile, and the last N % 16 columns, and returns the two. Else
-/// returns `matmul` alone.
-static SmallVector<linalg::LinalgOp> peelPanelColumns(RewriterBase &rewriter,
-                                                      linalg::MatmulOp matmul) {
+/// Splits an f32 matmul where quantc::panelSplit says (a CTC head's 6625
+/// classes: columns [0, 6624) in panels and the last one; a ViT's 197
+/// tokens: rows [0, 195) and the last 2) into up to four matmuls on
+/// blocks of rows and columns, and returns them. Else returns `matmul`
+/// alone.
+static SmallVector<linalg::LinalgOp> peelPanelBlocks(RewriterBase &rewriter,
+                                                     linalg::MatmulOp matmul) {
   auto type = cast<RankedTensorType>(matmul.getResult(0).getType());
   int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
-  int64_t remainder = columns % 16;
-  if (!quantc::isBroadcastPanelCandidate(matmul) || remainder == 0 ||
-      columns < 16 || quantc::panelTileFor(rows, columns))
+  if (!quantc::isBroadcastPanelCandidate(matmul) || !type.hasStaticShape())
+    return {matmul};
+  quantc::PanelTile split = quantc::panelSplit(rows, columns);
+  if (split.rows == rows && split.columns == columns)
     return {matmul};
   Location loc = matmul.getLoc();
   rewriter.setInsertionPoint(matmul);
   Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1],
         init = matmul.getOutputs()[0];
   int64_t depth = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
-  // Offsets, sizes and unit strides of columns [offset, offset + width)
-  // of a matrix `height` rows high.
-  auto columnBlock = [&](int64_t height, int64_t offset, int64_t width) {
+  // The block [rowOffset, + height) x [columnOffset, + width) of `source`.
+  auto block = [&](Value source, int64_t rowOffset, int64_t height,
+                   int64_t columnOffset, int64_t width) {
     auto attr = [&](int64_t v) -> OpFoldResult {
       return rewriter.getIndexAttr(v);
     };
     return std::array<SmallVector<OpFoldResult>, 3>{
-        {{attr(0), attr(offset)},
+        {{attr(rowOffset), attr(columnOffset)},
          {attr(height), attr(width)},
          {attr(1), attr(1)}}};
   };
-  auto columnSlice = [&](Value source, int64_t height, int64_t offset,
-                         int64_t width) -> Value {
-    auto [offsets, sizes, strides] = columnBlock(height, offset, width);
+  auto slice = [&](Value source, int64_t rowOffset, int64_t height,
+                   int64_t columnOffset, int64_t width) -> Value {
+    auto [offsets, sizes, strides] =
+        block(source, rowOffset, height, columnOffset, width);
     return tensor::ExtractSliceOp::create(rewriter, loc, source, offsets, sizes,
                                           strides);
   };
-  int64_t split = columns - remainder;
+  // [offset, size) pairs of the row and column blocks (the second empty
+  // when that dimension is not split).
+  auto ranges = [](int64_t extent, int64_t at) {
+    SmallVector<std::pair<int64_t, int64_t>> parts{{0, at}};
+    if (at < extent)
+      parts.push_back({at, extent - at});
+    return parts;
+  };
   SmallVector<linalg::LinalgOp> parts;
   Value result = init;
-  for (auto [offset, width] :
-       {std::pair{int64_t(0), split}, std::pair{split, remainder}}) {
-    auto part = linalg::MatmulOp::create(
-        rewriter, loc, ValueRange{lhs, columnSlice(rhs, depth, offset, width)},
-        ValueRange{columnSlice(init, rows, offset, width)});
-    parts.push_back(part);
-    auto [offsets, sizes, strides] = columnBlock(rows, offset, width);
-    result = tensor::InsertSliceOp::create(rewriter, loc, part.getResult(0),
-                                           result, offsets, sizes, strides);
-  }
+  for (auto [rowOffset, height] : ranges(rows, split.rows))
+    for (auto [columnOffset, width] : ranges(columns, split.columns)) {
+      auto part = linalg::MatmulOp::create(
+          rewriter, loc,
+          ValueRange{slice(lhs, rowOffset, height, 0, depth),
+                     slice(rhs, 0, depth, columnOffset, width)},
+          ValueRange{slice(init, rowOffset, height, columnOffset, width)});
+      parts.push_back(part);
+      auto [offsets, sizes, strides] =
+          block(result, rowOffset, height, columnOffset, width);
+      result = tensor::InsertSliceOp::create(rewriter, loc, part.getResult(0),
+                                             result, offsets, sizes, strides);
+    }
   rewriter.replaceOp(matmul, result);
   return parts;
 }
@@ -432,7 +445,7 @@ struct TileAndVectorizePass
     for (linalg::LinalgOp op : targets) {
       auto matmul = dyn_cast<linalg::MatmulOp>(op.getOperation());
       if (matmul)
-        llvm::append_range(peeled, peelPanelColumns(rewriter, matmul));
+        llvm::append_range(peeled, peelPanelBlocks(rewriter, matmul));
       else
         peeled.push_back(op);
     }

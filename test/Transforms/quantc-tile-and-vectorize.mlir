@@ -71,6 +71,39 @@ func.func @matmul_peeled(%a: tensor<8x32xf32>, %b: tensor<32x200xf32>, %c: tenso
 
 // -----
 
+// A classifier's GEMV, 1 x 1000: columns [0, 896) in panels of 128
+// columns (eight registers: eight accumulators for one row, where the
+// 992 a multiple of 16 allows took two), the last 104 one masked panel.
+// CHECK-LABEL: func @gemv_peeled
+// CHECK: scf.for {{.*}} to %c896 step %c128
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: tensor.insert_slice {{.*}}[0, 0] [1, 896] [1, 1] : tensor<1x896xf32> into tensor<1x1000xf32>
+// CHECK: tensor.extract_slice {{.*}}[0, 896] [512, 104] [1, 1] : tensor<512x1000xf32> to tensor<512x104xf32>
+// CHECK: tensor.insert_slice {{.*}}[0, 896] [1, 104] [1, 1] : tensor<1x104xf32> into tensor<1x1000xf32>
+func.func @gemv_peeled(%a: tensor<1x512xf32>, %b: tensor<512x1000xf32>, %c: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<1x512xf32>, tensor<512x1000xf32>) outs(%c : tensor<1x1000xf32>) -> tensor<1x1000xf32>
+  return %0 : tensor<1x1000xf32>
+}
+
+// -----
+
+// A ViT's 197 tokens (prime): rows [0, 192) in tiles of 6 rows x 4
+// registers (24 accumulators, where 197's divisors allowed one row), the
+// last 5 rows their own panels.
+// CHECK-LABEL: func @matmul_rows_peeled
+// CHECK: tensor.extract_slice {{.*}}[0, 0] [192, 64] [1, 1] : tensor<197x64xf32> to tensor<192x64xf32>
+// CHECK: scf.for {{.*}} to %c192 step %c6
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: tensor.insert_slice {{.*}}[0, 0] [192, 256] [1, 1] : tensor<192x256xf32> into tensor<197x256xf32>
+// CHECK: tensor.extract_slice {{.*}}[192, 0] [5, 64] [1, 1] : tensor<197x64xf32> to tensor<5x64xf32>
+// CHECK: tensor.insert_slice {{.*}}[192, 0] [5, 256] [1, 1] : tensor<5x256xf32> into tensor<197x256xf32>
+func.func @matmul_rows_peeled(%a: tensor<197x64xf32>, %b: tensor<64x256xf32>, %c: tensor<197x256xf32>) -> tensor<197x256xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<197x64xf32>, tensor<64x256xf32>) outs(%c : tensor<197x256xf32>) -> tensor<197x256xf32>
+  return %0 : tensor<197x256xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @conv
 // An f32 unit-stride convolution: broadcast panels of one output row, 8
 // filters and 32 columns (16 accumulators), over all input channels and

@@ -118,6 +118,28 @@ func.func @bilinear_tables(%x: tensor<2x4xf32>) -> tensor<4x8xf32> {
 
 // -----
 
+// Gemm with transB of constant weights (a classifier's fully connected
+// layer): B^T is a constant computed at compile time, not a
+// linalg.transpose that ran on every call; activations still transpose.
+// CHECK-LABEL: func @gemm_transposed_constant
+// CHECK: arith.constant dense<{{\[\[}}1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.matmul
+// CHECK-LABEL: func @gemm_transposed_activation
+// CHECK: linalg.transpose
+// CHECK: linalg.matmul
+func.func @gemm_transposed_constant(%a: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %w = qc.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %0 = qc.gemm %a, %w {trans_b} : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+func.func @gemm_transposed_activation(%a: tensor<1x3xf32>, %w: tensor<2x3xf32>) -> tensor<1x2xf32> {
+  %0 = qc.gemm %a, %w {trans_b} : (tensor<1x3xf32>, tensor<2x3xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @linear
 func.func @linear(%a: tensor<2x5x8xf32>, %w: tensor<8x4xf32>, %q: tensor<2x5x8xf32>, %k: tensor<2x8x5xf32>) -> (tensor<2x5x4xf32>, tensor<2x5x5xf32>) {
   // A rank-3 lhs against a matrix folds into one linalg.matmul.
