@@ -209,6 +209,27 @@ func.func @global_avg_pool_lanes(%x: tensor<1x2x16x32xf32>) -> tensor<1x2x1x1xf3
 
 // -----
 
+// ReduceMean over trailing axes (a feature map's pixels, a decomposed
+// LayerNorm's last axis) sums into sixteen lanes the same way; over a
+// leading axis it stays one reduction.
+// CHECK-LABEL: func @reduce_mean_lanes
+// CHECK: tensor.expand_shape {{.*}} into tensor<1x2x32x16xf32>
+// CHECK: iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.divf
+// CHECK: tensor.expand_shape {{.*}} into tensor<3x48x16xf32>
+// CHECK: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: iterator_types = ["reduction", "parallel"]
+func.func @reduce_mean_lanes(%x: tensor<1x2x16x32xf32>, %y: tensor<3x768xf32>) -> (tensor<1x2x1x1xf32>, tensor<3x1xf32>, tensor<1x768xf32>) {
+  %0 = qc.reduce_mean %x {axes = array<i64: 2, 3>} : tensor<1x2x16x32xf32> -> tensor<1x2x1x1xf32>
+  %1 = qc.reduce_mean %y {axes = array<i64: -1>} : tensor<3x768xf32> -> tensor<3x1xf32>
+  %2 = qc.reduce_mean %y {axes = array<i64: 0>} : tensor<3x768xf32> -> tensor<1x768xf32>
+  return %0, %1, %2 : tensor<1x2x1x1xf32>, tensor<3x1xf32>, tensor<1x768xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @shapes
 func.func @shapes(%x: tensor<2x3x4xf32>) -> (tensor<4x3x2xf32>, tensor<2x12xf32>, tensor<2x3x2xf32>, tensor<4x3x4xf32>) {
   // CHECK: linalg.transpose
