@@ -92,9 +92,8 @@ quantc::PanelTile quantc::panelSplit(int64_t rows, int64_t columns) {
   std::optional<PanelTile> tile = panelTileFor(rows, split.columns);
   if (!tile)
     return split;
-  int64_t bestRows = 0, bestLoads = 0;
-  int64_t bestAccumulators =
-      tile->rows * llvm::divideCeil(tile->columns, kLanes);
+  int64_t current = tile->rows * llvm::divideCeil(tile->columns, kLanes);
+  int64_t bestRows = 0, bestLoads = 0, bestAccumulators = current;
   for (int64_t vectors = 1; vectors <= kMaxTiledVectors; ++vectors) {
     if (split.columns % (vectors * kLanes) != 0)
       continue;
@@ -111,7 +110,6 @@ quantc::PanelTile quantc::panelSplit(int64_t rows, int64_t columns) {
   // accumulators: 16 of 24 run at the FMA peak (M = 512, 768 x 768: 110
   // GFLOP/s on Zen 4), and 6-row tiles with a 4-row rest measured no
   // faster there.
-  int64_t current = tile->rows * llvm::divideCeil(tile->columns, kLanes);
   if (bestRows && rows % bestRows != 0 && 2 * current < kMaxAccumulators)
     split.rows = rows - rows % bestRows;
   return split;

@@ -346,7 +346,7 @@ static void markParallelTileLoops(linalg::LinalgOp op, ArrayRef<int64_t> tiles,
 
 /// Splits an f32 matmul where quantc::panelSplit says (a CTC head's 6625
 /// classes: columns [0, 6624) in panels and the last one; a ViT's 197
-/// tokens: rows [0, 195) and the last 2) into up to four matmuls on
+/// tokens: rows [0, 192) and the last 5) into up to four matmuls on
 /// blocks of rows and columns, and returns them. Else returns `matmul`
 /// alone.
 static SmallVector<linalg::LinalgOp> peelPanelBlocks(RewriterBase &rewriter,
@@ -363,9 +363,10 @@ static SmallVector<linalg::LinalgOp> peelPanelBlocks(RewriterBase &rewriter,
   Value lhs = matmul.getInputs()[0], rhs = matmul.getInputs()[1],
         init = matmul.getOutputs()[0];
   int64_t depth = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
-  // The block [rowOffset, + height) x [columnOffset, + width) of `source`.
-  auto block = [&](Value source, int64_t rowOffset, int64_t height,
-                   int64_t columnOffset, int64_t width) {
+  // Offsets, sizes and unit strides of the block [rowOffset, + height) x
+  // [columnOffset, + width).
+  auto block = [&](int64_t rowOffset, int64_t height, int64_t columnOffset,
+                   int64_t width) {
     auto attr = [&](int64_t v) -> OpFoldResult {
       return rewriter.getIndexAttr(v);
     };
@@ -377,7 +378,7 @@ static SmallVector<linalg::LinalgOp> peelPanelBlocks(RewriterBase &rewriter,
   auto slice = [&](Value source, int64_t rowOffset, int64_t height,
                    int64_t columnOffset, int64_t width) -> Value {
     auto [offsets, sizes, strides] =
-        block(source, rowOffset, height, columnOffset, width);
+        block(rowOffset, height, columnOffset, width);
     return tensor::ExtractSliceOp::create(rewriter, loc, source, offsets, sizes,
                                           strides);
   };
@@ -400,7 +401,7 @@ static SmallVector<linalg::LinalgOp> peelPanelBlocks(RewriterBase &rewriter,
           ValueRange{slice(init, rowOffset, height, columnOffset, width)});
       parts.push_back(part);
       auto [offsets, sizes, strides] =
-          block(result, rowOffset, height, columnOffset, width);
+          block(rowOffset, height, columnOffset, width);
       result = tensor::InsertSliceOp::create(rewriter, loc, part.getResult(0),
                                              result, offsets, sizes, strides);
     }

@@ -119,15 +119,17 @@ struct DimensionTables {
 /// A generic over the output whose inputs are per-dimension tables, each
 /// read at the output's index along its dimension.
 struct TableInputs {
+  /// The output's rank.
+  int64_t rank;
   SmallVector<Value> values;
   SmallVector<AffineMap> maps;
   SmallVector<DimensionTables> resized;
 
-  /// Adds `table` for dimension `dim` of a rank-`rank` output; returns its
-  /// input number.
-  unsigned add(Value table, int64_t dim, int64_t rank, MLIRContext *context) {
+  /// Adds `table` for output dimension `dim`; returns its input number.
+  unsigned add(Value table, int64_t dim) {
     values.push_back(table);
-    maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(dim, context)));
+    maps.push_back(
+        AffineMap::get(rank, 0, getAffineDimExpr(dim, table.getContext())));
     return values.size() - 1;
   }
 
@@ -140,7 +142,6 @@ struct TableInputs {
 
   Value generic(OpBuilder &b, Location loc, RankedTensorType outType,
                 function_ref<void(OpBuilder &, Location, ValueRange)> body) {
-    int64_t rank = outType.getRank();
     SmallVector<AffineMap> allMaps = maps;
     allMaps.push_back(b.getMultiDimIdentityMap(rank));
     return linalg::GenericOp::create(b, loc, outType, values,
@@ -175,8 +176,7 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
       return success();
     }
     bool nearest = op.getMode() == qc::ResizeMode::nearest;
-    MLIRContext *context = rewriter.getContext();
-    TableInputs tables;
+    TableInputs tables{rank};
     for (int64_t d = 0; d < rank; ++d) {
       int64_t inExtent = inType.getDimSize(d);
       int64_t outExtent = outType.getDimSize(d);
@@ -201,11 +201,10 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
         high.push_back(int32_t(ceil));
         frac.push_back(clamped - floor);
       }
-      unsigned first =
-          tables.add(indexTable(rewriter, loc, low), d, rank, context);
+      unsigned first = tables.add(indexTable(rewriter, loc, low), d);
       if (!nearest) {
-        tables.add(indexTable(rewriter, loc, high), d, rank, context);
-        tables.add(floatTable(rewriter, loc, frac), d, rank, context);
+        tables.add(indexTable(rewriter, loc, high), d);
+        tables.add(floatTable(rewriter, loc, frac), d);
       }
       tables.resized.push_back({d, first});
     }
@@ -313,7 +312,7 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
     float a = op.getCubicCoeffA().convertToFloat();
     bool excludeOutside = op.getExcludeOutside();
     // The source coordinates of the resized dimensions, from tables.
-    TableInputs tables;
+    TableInputs tables{rank};
     for (int64_t d = 0; d < rank; ++d) {
       int64_t inExtent = inType.getDimSize(d);
       int64_t outExtent = outType.getDimSize(d);
@@ -321,8 +320,8 @@ struct ResizeLowering : OpRewritePattern<qc::ResizeOp> {
         continue;
       SmallVector<float> src = sourceCoordinates(
           op.getScales()[d], inExtent, outExtent, op.getCoordinateTransform());
-      tables.resized.push_back({d, tables.add(floatTable(rewriter, loc, src), d,
-                                              rank, rewriter.getContext())});
+      tables.resized.push_back(
+          {d, tables.add(floatTable(rewriter, loc, src), d)});
     }
     return tables.generic(
         rewriter, loc, outType, [&](OpBuilder &b, Location l, ValueRange args) {
