@@ -87,6 +87,84 @@ func.func @unbalanced(%a: memref<5x256xf32>, %b: memref<5x256xf32>) {
 
 // -----
 
+// 15 column tiles alone deal out 8 and 7 to 2 threads (one idle a
+// fifteenth of the nest). Numbered together with the 40 channel rows
+// inside, their 600 iterations split 300 and 300: the second thread
+// starts half-way through the eighth column tile.
+// CHECK-LABEL: func.func @paired
+// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG:     %[[C300:.*]] = arith.constant 300 : index
+// CHECK-DAG:     %[[C600:.*]] = arith.constant 600 : index
+// CHECK-DAG:     %[[C40:.*]] = arith.constant 40 : index
+// CHECK:         scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%[[C2]])
+// CHECK-NEXT:      %[[FIRST:.*]] = arith.muli %[[T]], %[[C300]]
+// CHECK-NEXT:      %[[NEXT:.*]] = arith.addi %[[FIRST]], %[[C300]]
+// CHECK-NEXT:      %[[END:.*]] = arith.minsi %[[NEXT]], %[[C600]]
+// CHECK-NEXT:      %[[TILE0:.*]] = arith.divui %[[FIRST]], %[[C40]]
+// CHECK-NEXT:      %[[TILES:.*]] = arith.ceildivui %[[END]], %[[C40]]
+// CHECK:           %[[J0:.*]] = arith.muli %[[TILE0]], %[[C64:.*]] : index
+// CHECK:           %[[JEND:.*]] = arith.muli %[[TILES]], %[[C64]] : index
+// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step
+// CHECK:             %[[TILE:.*]] = arith.divui %{{.*}}, %{{.*}} : index
+// CHECK-NEXT:        %[[BASE:.*]] = arith.muli %[[TILE]], %[[C40]]
+// CHECK-NEXT:        %[[FROM:.*]] = arith.subi %[[FIRST]], %[[BASE]]
+// CHECK:             arith.maxsi %[[FROM]]
+// CHECK-NEXT:        %[[TO:.*]] = arith.subi %[[END]], %[[BASE]]
+// CHECK-NEXT:        arith.minsi %[[TO]], %[[C40]]
+// CHECK:             scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT:          vector.load %{{.*}}[%[[I]], %[[J]]]
+// CHECK:             } {quantc.parallel}
+// CHECK-NEXT:      } {quantc.parallel}
+// CHECK-NEXT:      scf.reduce
+func.func @paired(%a: memref<240x960xf32>, %b: memref<240x960xf32>) {
+  %c0 = arith.constant 0 : index
+  %c6 = arith.constant 6 : index
+  %c64 = arith.constant 64 : index
+  %c240 = arith.constant 240 : index
+  %c960 = arith.constant 960 : index
+  scf.for %j = %c0 to %c960 step %c64 {
+    scf.for %i = %c0 to %c240 step %c6 {
+      %x = vector.load %a[%i, %j] : memref<240x960xf32>, vector<16xf32>
+      vector.store %x, %b[%i, %j] : memref<240x960xf32>, vector<16xf32>
+    } {quantc.parallel}
+  } {quantc.parallel}
+  return
+}
+
+// -----
+
+// 3 rows and 5 column tiles: neither spreads over 2 threads (75% and 80%
+// busy), their 15 iterations do (8 and 7, 94%).
+// CHECK-LABEL: func.func @only_paired
+// CHECK-DAG:     %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG:     %[[C15:.*]] = arith.constant 15 : index
+// CHECK:         scf.parallel
+// CHECK-NEXT:      %[[FIRST:.*]] = arith.muli %{{.*}}, %[[C8]]
+// CHECK-NEXT:      %[[NEXT:.*]] = arith.addi %[[FIRST]], %[[C8]]
+// CHECK-NEXT:      arith.minsi %[[NEXT]], %[[C15]]
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               vector.store
+// CHECK:           scf.reduce
+func.func @only_paired(%a: memref<3x320xf32>, %b: memref<3x320xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c64 = arith.constant 64 : index
+  %c320 = arith.constant 320 : index
+  scf.for %i = %c0 to %c3 step %c1 {
+    scf.for %j = %c0 to %c320 step %c64 {
+      %x = vector.load %a[%i, %j] : memref<3x320xf32>, vector<64xf32>
+      %y = arith.addf %x, %x : vector<64xf32>
+      %z = arith.mulf %y, %y : vector<64xf32>
+      vector.store %z, %b[%i, %j] : memref<3x320xf32>, vector<64xf32>
+    } {quantc.parallel}
+  } {quantc.parallel}
+  return
+}
+
+// -----
+
 // A write beside the inner loop makes the nest imperfect: each thread
 // would repeat it. The team forks per row tile over the columns inside.
 // CHECK-LABEL: func.func @imperfect
