@@ -284,6 +284,35 @@ def MergeParallelRegions : Pass<"quantc-merge-parallel-regions",
   ];
 }
 
+def FuseSharedProducers : Pass<"quantc-fuse-shared-producers",
+                                "::mlir::func::FuncOp"> {
+  let summary = "fuse an elementwise op that other ops read too into an elementwise reader of the same iteration space, which then also yields its value";
+  let description = [{
+    Upstream's elementwise fusion fuses a producer into its reader only
+    when that reader is its only one. A residual block's
+    `relu(x + conv(x))` has two: the quantize before the next
+    convolution, and the next block's sum (or a max pool). This pass
+    fuses such a producer into an all-parallel reader that reads each of
+    its elements once (a permutation map), with upstream's
+    `fuseElementwiseOps`: the fused op also yields the producer's value,
+    and the other readers read that. The value is written and its
+    quantized copy too in one pass, instead of a pass that writes the
+    value and one that reads it back.
+
+    The reader moves up to just after the producer, with the
+    side-effect-free ops its other operands come from (a `tensor.empty`,
+    a slice of one), so that the fused op precedes every other reader. A
+    reader whose other operands are computed after the producer (the
+    next block's sum, which also reads the next convolution) stays where
+    it is, unfused.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let statistics = [
+    Statistic<"numFused", "num-fused",
+              "producers fused into one of their several readers">
+  ];
+}
+
 def FusePadsIntoProducers : Pass<"quantc-fuse-pads-into-producers",
                                   "::mlir::func::FuncOp"> {
   let summary = "write an all-parallel linalg op straight into the interior of the tensor.pad that pads its result";

@@ -57,6 +57,9 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLinalgElementwiseOpFusionPass());
   // After fusion, so that the whole fused chain writes the padded buffer.
   pm.addNestedPass<func::FuncOp>(createFusePadsIntoProducers());
+  // After the pads, so that a fused op writes its quantized value into the
+  // padded buffer too.
+  pm.addNestedPass<func::FuncOp>(createFuseSharedProducers());
   pm.addPass(createCanonicalizerPass());
   addQCBufferization(pm);
   if (gemmKernels)
