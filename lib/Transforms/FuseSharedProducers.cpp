@@ -17,6 +17,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 namespace quantc {
 #define GEN_PASS_DEF_FUSESHAREDPRODUCERS
@@ -107,6 +108,124 @@ LogicalResult fuseShared(RewriterBase &rewriter, linalg::GenericOp consumer,
   return success();
 }
 
+/// A map result that is `scale * d + offset` for one loop `d` (`dim` -1
+/// and `scale` 0 for a constant).
+struct LinearTerm {
+  int64_t dim = -1, scale = 0, offset = 0;
+};
+
+std::optional<LinearTerm> linearTerm(AffineExpr expr) {
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return LinearTerm{-1, 0, constant.getValue()};
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return LinearTerm{int64_t(dim.getPosition()), 1, 0};
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return std::nullopt;
+  std::optional<LinearTerm> l = linearTerm(binary.getLHS()),
+                            r = linearTerm(binary.getRHS());
+  if (!l || !r || (l->dim >= 0 && r->dim >= 0))
+    return std::nullopt;
+  if (expr.getKind() == AffineExprKind::Add)
+    return LinearTerm{std::max(l->dim, r->dim), l->scale + r->scale,
+                      l->offset + r->offset};
+  if (expr.getKind() == AffineExprKind::Mul && r->dim < 0)
+    return LinearTerm{l->dim, l->scale * r->offset, l->offset * r->offset};
+  return std::nullopt;
+}
+
+/// Whether the maps `reads` of a value of `elements` elements, in a
+/// consumer of static loop sizes `loops`, read each element exactly once:
+/// each map is one-to-one (every loop in one result, scaled by a nonzero
+/// constant), any two differ in a result by an offset their common scale
+/// does not divide, and together they read as many elements as there are.
+/// The bytes of a channel-quad word: channel 4 c + j for j = 0..3.
+bool readEachElementOnce(ArrayRef<AffineMap> reads, ArrayRef<int64_t> loops,
+                         int64_t elements) {
+  int64_t domain = 1;
+  for (int64_t size : loops)
+    domain = ShapedType::isDynamic(size) ? -1 : domain * size;
+  if (domain < 0 || domain * int64_t(reads.size()) != elements)
+    return false;
+  SmallVector<SmallVector<LinearTerm>> terms;
+  for (AffineMap map : reads) {
+    llvm::SmallBitVector seen(map.getNumDims());
+    SmallVector<LinearTerm> &mapTerms = terms.emplace_back();
+    for (AffineExpr result : map.getResults()) {
+      std::optional<LinearTerm> term = linearTerm(result);
+      if (!term ||
+          (term->dim >= 0 && (term->scale == 0 || seen.test(term->dim))))
+        return false;
+      if (term->dim >= 0)
+        seen.set(term->dim);
+      mapTerms.push_back(*term);
+    }
+    if (!seen.all())
+      return false;
+  }
+  auto disjoint = [](ArrayRef<LinearTerm> a, ArrayRef<LinearTerm> b) {
+    for (auto [x, y] : llvm::zip_equal(a, b)) {
+      if (x.dim != y.dim || x.scale != y.scale)
+        continue;
+      int64_t apart = x.offset - y.offset;
+      if (x.dim < 0 ? apart != 0 : apart % x.scale != 0)
+        return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < terms.size(); ++i)
+    for (size_t j = i + 1; j < terms.size(); ++j)
+      if (!disjoint(terms[i], terms[j]))
+        return false;
+  return true;
+}
+
+/// Fuses `producer` into `consumer` when the consumer reads the producer's
+/// only result through several operands, each element exactly once, and
+/// nothing else reads it: one copy of the producer's body per operand,
+/// and no element computed twice. The channel-quad packing before an int8
+/// pointwise convolution reads the quantize before it four times.
+LogicalResult fuseMultiRead(RewriterBase &rewriter, linalg::GenericOp consumer,
+                            linalg::GenericOp producer) {
+  if (producer->getNumResults() != 1 || !allParallel(producer) ||
+      !allParallel(consumer) || !producer.hasPureTensorSemantics() ||
+      !consumer.hasPureTensorSemantics())
+    return failure();
+  Value value = producer->getResult(0);
+  SmallVector<AffineMap> reads;
+  for (OpOperand &use : value.getUses()) {
+    if (use.getOwner() != consumer.getOperation() || !consumer.isDpsInput(&use))
+      return failure();
+    reads.push_back(consumer.getMatchingIndexingMap(&use));
+  }
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(consumer->getRegions(), captured);
+  auto type = cast<RankedTensorType>(value.getType());
+  if (reads.size() < 2 || captured.contains(value) || !type.hasStaticShape() ||
+      !readEachElementOnce(reads, consumer.getStaticLoopRanges(),
+                           type.getNumElements()))
+    return failure();
+  for (OpOperand &use : value.getUses())
+    if (!linalg::areElementwiseOpsFusable(&use))
+      return failure();
+  // Each fusion takes one read; the others stay reads of the producer.
+  linalg::GenericOp current = consumer;
+  while (!value.use_empty()) {
+    OpOperand *read = &*value.getUses().begin();
+    rewriter.setInsertionPoint(current);
+    FailureOr<linalg::ElementwiseOpFusionResult> fused =
+        linalg::fuseElementwiseOps(rewriter, read);
+    if (failed(fused))
+      return failure();
+    for (Value result : current->getResults())
+      rewriter.replaceAllUsesWith(result, fused->replacements.lookup(result));
+    rewriter.eraseOp(current);
+    current = cast<linalg::GenericOp>(fused->fusedOp);
+  }
+  rewriter.eraseOp(producer);
+  return success();
+}
+
 struct FuseSharedProducersPass
     : public quantc::impl::FuseSharedProducersBase<FuseSharedProducersPass> {
   void runOnOperation() override {
@@ -116,12 +235,16 @@ struct FuseSharedProducersPass
     while (fusedOne) {
       fusedOne = false;
       getOperation().walk([&](linalg::GenericOp consumer) {
-        for (OpOperand *operand : consumer.getDpsInputOperands())
-          if (succeeded(fuseShared(rewriter, consumer, operand))) {
+        for (OpOperand *operand : consumer.getDpsInputOperands()) {
+          auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+          if (producer &&
+              (succeeded(fuseShared(rewriter, consumer, operand)) ||
+               succeeded(fuseMultiRead(rewriter, consumer, producer)))) {
             ++numFused;
             fusedOne = true;
             return WalkResult::interrupt();
           }
+        }
         return WalkResult::advance();
       });
     }

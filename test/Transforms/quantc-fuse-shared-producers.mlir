@@ -148,3 +148,74 @@ func.func @gathering_reader(%x: tensor<8xf32>, %at: tensor<8xindex>) -> (tensor<
   } -> tensor<8xf32>
   return %neg, %gathered, %square : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// The channel-quad packing before an int8 pointwise convolution reads
+// the quantize before it four times, channel 4 c + j for byte j: each
+// element once. The quantize's body is cloned per byte into the packing,
+// which then writes the words straight from the i32 sums.
+// CHECK-LABEL: func.func @packed_quads
+// CHECK:         %[[WORDS:.*]] = linalg.generic
+// CHECK-SAME:      ins(%arg0, %arg0, %arg0, %arg0 : tensor<1x8x4x4xi32>,
+// CHECK-COUNT-4:   arith.trunci
+// CHECK:           arith.ori
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[WORDS]]
+func.func @packed_quads(%sums: tensor<1x8x4x4xi32>) -> tensor<2x4x4xi32> {
+  %c8 = arith.constant 8 : i32
+  %c16 = arith.constant 16 : i32
+  %c24 = arith.constant 24 : i32
+  %e = tensor.empty() : tensor<1x8x4x4xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%sums : tensor<1x8x4x4xi32>) outs(%e : tensor<1x8x4x4xi8>) {
+  ^bb0(%a: i32, %o: i8):
+    %t = arith.trunci %a : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x8x4x4xi8>
+  %we = tensor.empty() : tensor<2x4x4xi32>
+  %words = linalg.generic {indexing_maps = [
+      affine_map<(c, h, w) -> (0, c * 4, h, w)>, affine_map<(c, h, w) -> (0, c * 4 + 1, h, w)>,
+      affine_map<(c, h, w) -> (0, c * 4 + 2, h, w)>, affine_map<(c, h, w) -> (0, c * 4 + 3, h, w)>,
+      affine_map<(c, h, w) -> (c, h, w)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q, %q, %q, %q : tensor<1x8x4x4xi8>, tensor<1x8x4x4xi8>, tensor<1x8x4x4xi8>, tensor<1x8x4x4xi8>)
+      outs(%we : tensor<2x4x4xi32>) {
+  ^bb0(%b0: i8, %b1: i8, %b2: i8, %b3: i8, %o: i32):
+    %x0 = arith.extui %b0 : i8 to i32
+    %x1 = arith.extui %b1 : i8 to i32
+    %x2 = arith.extui %b2 : i8 to i32
+    %x3 = arith.extui %b3 : i8 to i32
+    %s1 = arith.shli %x1, %c8 : i32
+    %s2 = arith.shli %x2, %c16 : i32
+    %s3 = arith.shli %x3, %c24 : i32
+    %o1 = arith.ori %x0, %s1 : i32
+    %o2 = arith.ori %o1, %s2 : i32
+    %o3 = arith.ori %o2, %s3 : i32
+    linalg.yield %o3 : i32
+  } -> tensor<2x4x4xi32>
+  return %words : tensor<2x4x4xi32>
+}
+
+// -----
+
+// A stencil's reads overlap (x[2 i] and x[2 i + 2]): fused, elements
+// would be computed twice. No fusion.
+// CHECK-LABEL: func.func @overlapping_reads
+// CHECK-COUNT-2: linalg.generic
+func.func @overlapping_reads(%x: tensor<9xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<9xf32>
+  %neg = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<9xf32>) outs(%e : tensor<9xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<9xf32>
+  %e2 = tensor.empty() : tensor<4xf32>
+  %sum = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0 * 2)>, affine_map<(d0) -> (d0 * 2 + 2)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%neg, %neg : tensor<9xf32>, tensor<9xf32>) outs(%e2 : tensor<4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %sum : tensor<4xf32>
+}

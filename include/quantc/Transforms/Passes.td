@@ -305,11 +305,23 @@ def FuseSharedProducers : Pass<"quantc-fuse-shared-producers",
     reader whose other operands are computed after the producer (the
     next block's sum, which also reads the next convolution) stays where
     it is, unfused.
+
+    A producer read several times by one all-parallel reader, and by
+    nothing else, is fused into it too when the reads take each element
+    exactly once: one copy of its body per read, no element computed
+    twice. The channel-quad packing before an int8 pointwise convolution
+    reads the quantize before it four times (channel 4 c + j for byte
+    j); fused, it writes the words straight from the i32 sums of the
+    depthwise convolution before. MediaPipe BlazeFace (back, 256 x 256)
+    int8, one thread (Zen 4, A/B medians of 100): 8.74 ms -> 7.34 with
+    the residual fusion, -> 6.52 with the packing's; outputs
+    byte-identical.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
   let statistics = [
     Statistic<"numFused", "num-fused",
-              "producers fused into one of their several readers">
+              "producers fused into one of their several readers, or "
+              "into the one reader that reads them several times">
   ];
 }
 

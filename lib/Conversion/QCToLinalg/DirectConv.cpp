@@ -16,24 +16,28 @@ namespace {
 
 /// [C4, H, W] i32 words from the padded u8 storage [1, 4 C4, H, W]: byte j
 /// of word (c, h, w) is channel 4 c + j, as vpdpbusd reads four bytes.
+/// Each byte is read through its own map of the storage, with no reshape
+/// between: an elementwise producer of the storage (the quantize before a
+/// pointwise convolution) fuses into the packing
+/// (quantc-fuse-shared-producers), which then writes the words straight
+/// from the float or i32 values.
 Value packChannelQuads(OpBuilder &b, Location loc, Value padded) {
   auto type = cast<RankedTensorType>(padded.getType());
   int64_t quads = type.getDimSize(1) / 4, height = type.getDimSize(2),
           width = type.getDimSize(3);
-  Value split = reshapeTo(b, loc, padded, {quads, 4, height, width});
   MLIRContext *context = b.getContext();
   AffineExpr c = getAffineDimExpr(0, context), h = getAffineDimExpr(1, context),
              w = getAffineDimExpr(2, context);
+  AffineExpr zero = getAffineConstantExpr(0, context);
   SmallVector<AffineMap> maps;
   for (int64_t j = 0; j < 4; ++j)
-    maps.push_back(AffineMap::get(
-        3, 0, {c, getAffineConstantExpr(j, context), h, w}, context));
+    maps.push_back(AffineMap::get(3, 0, {zero, c * 4 + j, h, w}, context));
   maps.push_back(b.getMultiDimIdentityMap(3));
   auto wordsType =
       RankedTensorType::get({quads, height, width}, b.getI32Type());
   SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   return linalg::GenericOp::create(
-             b, loc, wordsType, ValueRange{split, split, split, split},
+             b, loc, wordsType, ValueRange{padded, padded, padded, padded},
              emptyTensor(b, loc, wordsType), maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
                Type i32 = nb.getI32Type();
@@ -77,13 +81,6 @@ Value quantc::lowering::directConvSums(OpBuilder &b, Location loc, Value input,
   bool pointwise = kh == 1 && kw == 1 &&
                    llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
                    llvm::all_of(pads, [](int64_t p) { return p == 0; });
-  // A pointwise convolution's image is one row of every pixel, so that
-  // registers fill however narrow the image.
-  if (pointwise) {
-    outWidth *= outHeight;
-    outHeight = 1;
-    input = reshapeTo(b, loc, input, {1, channels, 1, outWidth});
-  }
   int64_t quads = llvm::divideCeil(channels, 4);
   // The zero point pads the image and the missing channels of the last
   // quad (whose weights are zero): x - za vanishes there.
@@ -92,6 +89,14 @@ Value quantc::lowering::directConvSums(OpBuilder &b, Location loc, Value input,
       {0, quads * 4 - channels, pads[2], pads[3]},
       static_cast<double>(static_cast<int8_t>(static_cast<uint8_t>(za))));
   Value x = packChannelQuads(b, loc, padded);
+  // A pointwise convolution's image is one row of every pixel, so that
+  // registers fill however narrow the image: the words are reshaped, after
+  // the packing, which then reads the storage as its producer wrote it.
+  if (pointwise) {
+    outWidth *= outHeight;
+    outHeight = 1;
+    x = reshapeTo(b, loc, x, {quads, 1, outWidth});
+  }
 
   std::vector<int32_t> packed(filters * quads * kh * kw, 0);
   for (int64_t f = 0; f < filters; ++f)
