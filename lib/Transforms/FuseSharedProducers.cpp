@@ -28,8 +28,16 @@ using namespace mlir;
 
 namespace {
 
-bool allParallel(linalg::GenericOp op) {
-  return op.getNumParallelLoops() == op.getNumLoops();
+/// Whether `producer` and `consumer` are all-parallel ops on tensors in
+/// one block, as the ones fused here must be. A producer outside a loop
+/// that holds its reader would be computed on every trip once fused.
+bool fusableKinds(linalg::GenericOp producer, linalg::GenericOp consumer) {
+  auto parallelOnTensors = [](linalg::GenericOp op) {
+    return op.getNumParallelLoops() == op.getNumLoops() &&
+           op.hasPureTensorSemantics();
+  };
+  return producer->getBlock() == consumer->getBlock() &&
+         parallelOnTensors(producer) && parallelOnTensors(consumer);
 }
 
 /// Whether `value` can be available before `anchor`: it is already, or
@@ -61,10 +69,8 @@ bool availableBefore(Value value, Operation *anchor,
 LogicalResult fuseShared(RewriterBase &rewriter, linalg::GenericOp consumer,
                          OpOperand *operand) {
   auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-  if (!producer || producer->getBlock() != consumer->getBlock() ||
-      operand->get().hasOneUse() || !allParallel(producer) ||
-      !allParallel(consumer) || !producer.hasPureTensorSemantics() ||
-      !consumer.hasPureTensorSemantics())
+  if (!producer || operand->get().hasOneUse() ||
+      !fusableKinds(producer, consumer))
     return failure();
   // The fused op must not read the producer: once through `operand`.
   if (llvm::count_if(consumer->getOperands(), [&](Value value) {
@@ -187,9 +193,7 @@ bool readEachElementOnce(ArrayRef<AffineMap> reads, ArrayRef<int64_t> loops,
 /// pointwise convolution reads the quantize before it four times.
 LogicalResult fuseMultiRead(RewriterBase &rewriter, linalg::GenericOp consumer,
                             linalg::GenericOp producer) {
-  if (producer->getNumResults() != 1 || !allParallel(producer) ||
-      !allParallel(consumer) || !producer.hasPureTensorSemantics() ||
-      !consumer.hasPureTensorSemantics())
+  if (producer->getNumResults() != 1 || !fusableKinds(producer, consumer))
     return failure();
   Value value = producer->getResult(0);
   SmallVector<AffineMap> reads;
@@ -198,12 +202,14 @@ LogicalResult fuseMultiRead(RewriterBase &rewriter, linalg::GenericOp consumer,
       return failure();
     reads.push_back(consumer.getMatchingIndexingMap(&use));
   }
-  SetVector<Value> captured;
-  getUsedValuesDefinedAbove(consumer->getRegions(), captured);
   auto type = cast<RankedTensorType>(value.getType());
-  if (reads.size() < 2 || captured.contains(value) || !type.hasStaticShape() ||
+  if (reads.size() < 2 || !type.hasStaticShape() ||
       !readEachElementOnce(reads, consumer.getStaticLoopRanges(),
                            type.getNumElements()))
+    return failure();
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(consumer->getRegions(), captured);
+  if (captured.contains(value))
     return failure();
   for (OpOperand &use : value.getUses())
     if (!linalg::areElementwiseOpsFusable(&use))
@@ -230,10 +236,12 @@ struct FuseSharedProducersPass
     : public quantc::impl::FuseSharedProducersBase<FuseSharedProducersPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
-    // One fusion per walk: each one moves and erases ops.
-    bool fusedOne = true;
-    while (fusedOne) {
-      fusedOne = false;
+    // Rounds of one walk each. A fusion erases the reader being visited
+    // and ops before it; the fused op stands before the walk's position,
+    // where the next round finds it as a reader again.
+    bool fusedAny = true;
+    while (fusedAny) {
+      fusedAny = false;
       getOperation().walk([&](linalg::GenericOp consumer) {
         for (OpOperand *operand : consumer.getDpsInputOperands()) {
           auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
@@ -241,11 +249,10 @@ struct FuseSharedProducersPass
               (succeeded(fuseShared(rewriter, consumer, operand)) ||
                succeeded(fuseMultiRead(rewriter, consumer, producer)))) {
             ++numFused;
-            fusedOne = true;
-            return WalkResult::interrupt();
+            fusedAny = true;
+            return; // `consumer` is erased
           }
         }
-        return WalkResult::advance();
       });
     }
   }

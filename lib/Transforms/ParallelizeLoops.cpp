@@ -89,6 +89,20 @@ static bool constantBounds(scf::ForOp loop) {
          getConstantIntValue(loop.getStep());
 }
 
+/// Wraps `root` in an scf.parallel over `parts` and returns its induction
+/// variable, with `b` set before `root`.
+static Value forkParts(OpBuilder &b, Location loc, scf::ForOp root,
+                       int64_t parts) {
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value count = arith::ConstantIndexOp::create(b, loc, parts);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto parallel = scf::ParallelOp::create(b, loc, ValueRange{zero},
+                                          ValueRange{count}, ValueRange{one});
+  root->moveBefore(parallel.getBody()->getTerminator());
+  b.setInsertionPoint(root);
+  return parallel.getInductionVars()[0];
+}
+
 /// Runs `loop`, nested in `root` with only marked loops and pure ops
 /// between them, in `parts` contiguous chunks: an scf.parallel over the
 /// chunks wraps `root`, and `loop` runs its chunk. Each thread keeps the
@@ -103,14 +117,9 @@ static void splitAtTop(scf::ForOp root, scf::ForOp loop, int64_t parts) {
   auto constant = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(b, loc, value);
   };
-  Value zero = constant(0), count = constant(parts), one = constant(1);
   Value lowerValue = constant(lower), chunkValue = constant(chunk),
         upperValue = constant(upper);
-  auto parallel = scf::ParallelOp::create(b, loc, ValueRange{zero},
-                                          ValueRange{count}, ValueRange{one});
-  root->moveBefore(parallel.getBody()->getTerminator());
-  b.setInsertionPoint(root);
-  Value part = parallel.getInductionVars()[0];
+  Value part = forkParts(b, loc, root, parts);
   Value first = arith::AddIOp::create(
       b, loc, lowerValue, arith::MulIOp::create(b, loc, part, chunkValue));
   Value end = arith::MinSIOp::create(
@@ -135,15 +144,10 @@ static void splitPairAtTop(scf::ForOp root, scf::ForOp outer, scf::ForOp inner,
   auto constant = [&](int64_t value) -> Value {
     return arith::ConstantIndexOp::create(b, loc, value);
   };
-  Value zero = constant(0), one = constant(1), count = constant(parts);
   Value chunk = constant(llvm::divideCeil(total, parts));
   Value totalValue = constant(total), innerTripsValue = constant(innerTrips);
-  auto parallel = scf::ParallelOp::create(b, loc, ValueRange{zero},
-                                          ValueRange{count}, ValueRange{one});
-  root->moveBefore(parallel.getBody()->getTerminator());
-  b.setInsertionPoint(root);
   // This part's iterations, [first, end) in the outer-major numbering.
-  Value part = parallel.getInductionVars()[0];
+  Value part = forkParts(b, loc, root, parts);
   Value first = arith::MulIOp::create(b, loc, part, chunk);
   Value end = arith::MinSIOp::create(
       b, loc, arith::AddIOp::create(b, loc, first, chunk), totalValue);
