@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""End-to-end latency of the PP-OCR models in one run, at 1 and 2 threads
+"""End-to-end latency of the PP-OCR models and a BERT-like encoder
+(utils/encoder_model.py: 4 layers, 128 tokens, width 256, 4 heads, random
+weights, calibrated on 16 standard-normal samples) in one run, at 1 and 2 threads
 (ORT's intra-op threads, quantc's --threads), with the CPU model:
 ONNX Runtime float, ONNX Runtime int8 on quantc's quantization (the QDQ
 file of `quantc compile --emit-qdq-onnx`), quantc float and quantc int8
@@ -21,9 +23,11 @@ import sys
 import tempfile
 
 import numpy as np
+import onnx
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "utils"))
+import encoder_model  # noqa: E402
 import ocr_accuracy  # noqa: E402
 from host_cpu import describe as cpu_model  # noqa: E402
 import qdq_parity  # noqa: E402
@@ -72,18 +76,27 @@ def main():
     header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 1t",
               "ORT int8 2t", "quantc float 1t", "quantc float 2t",
               "quantc int8 1t", "quantc int8 2t")
-    print("%-5s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
+    print("%-7s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
-        for task in ("cls", "rec", "det"):
-            name, shape, flags = ocr_accuracy.TASKS[task]
-            model = os.path.join(MODELS, name)
+        for task in ("cls", "rec", "det", "encoder"):
             work = os.path.join(tmp, task)
             x = os.path.join(work, "x.npy")
-            os.makedirs(work)
-            np.save(x, pattern([int(d) for d in shape.split("x")]))
             calib = os.path.join(work, "calib")
-            ocr_accuracy.render_task(MODELS, task, calib, 7, 16)
+            os.makedirs(calib)
+            if task == "encoder":
+                model, shape = os.path.join(work, "encoder.onnx"), "1x128x256"
+                onnx.save(encoder_model.build(), model)
+                rng = np.random.default_rng(5)
+                for i in range(17):
+                    sample = rng.standard_normal((1, 128, 256)).astype(np.float32)
+                    np.save(os.path.join(calib, "%02d.npy" % i) if i else x, sample)
+                flags = []
+            else:
+                name, shape, flags = ocr_accuracy.TASKS[task]
+                model = os.path.join(MODELS, name)
+                np.save(x, pattern([int(d) for d in shape.split("x")]))
+                ocr_accuracy.render_task(MODELS, task, calib, 7, 16)
             int8 = ["--calib", calib, "--method", "mse"] + flags
             qdq = qdq_export(quantc, model, shape, int8, os.path.join(work, "qdq"))
             optimized = os.path.join(work, "ort-optimized.onnx")
@@ -96,7 +109,7 @@ def main():
                 for threads in (1, 2):
                     row.append(quantc_ms(quantc, model, x, runs, quantization +
                                          ["--threads", str(threads)]))
-            print("%-5s %13.2f %13.2f %12.2f %12.2f %16.2f %16.2f %15.2f %15.2f"
+            print("%-7s %13.2f %13.2f %12.2f %12.2f %16.2f %16.2f %15.2f %15.2f"
                   % (task, *row))
             fused, float_convs = integer_kernels(optimized)
             notes.append("%s: ORT's int8 run: integer kernels %s; %d float "

@@ -5,7 +5,9 @@ every output: max abs difference and cosine similarity against bounds.
 
 usage: ort_parity.py QUANTC ORT_DIR MODEL INPUT_NAME SHAPE MAX_ABS MIN_COS
                      [ORT_MODEL]
-  SHAPE like 1x3x48x320, or 1x128x128x3:nhwc for a channels-last input.
+  SHAPE like 1x3x48x320, or 1x128x128x3:nhwc for a channels-last input, or
+  1x128x256:normal for seeded standard-normal values of any rank (an
+  encoder's token embeddings).
   The input is a deterministic text-like image (see pattern()). With ORT_MODEL, ONNX Runtime runs that file instead of
   MODEL (a model quantc exported from MODEL, a .mlir).
 """
@@ -46,7 +48,10 @@ def main():
     ort_model = sys.argv[8] if len(sys.argv) > 8 else model
     shape_text, _, layout = shape_text.partition(":")
     shape = [int(d) for d in shape_text.split("x")]
-    if layout == "nhwc":
+    if layout == "normal":
+        image = np.random.default_rng(1234).standard_normal(shape).astype(
+            np.float32)
+    elif layout == "nhwc":
         n, h, w, c = shape
         image = pattern([n, c, h, w]).transpose(0, 2, 3, 1).copy()
     else:

@@ -6,6 +6,7 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "BatchedMatmuls.h"
 #include "BroadcastPanels.h"
 
 #include "quantc/Support/PackedDotConv.h"
@@ -296,16 +297,18 @@ static void tileTransposes(RewriterBase &rewriter,
   }
 }
 
-/// When `op`'s only init is a fill of zero into a tensor.empty, used by
-/// `op` alone, makes the empty tensor its init (the fill is then dead) and
-/// returns true: the caller must start its accumulators at zero.
+/// When `op`'s only init is a fill of zero, used by `op` alone, makes the
+/// fill's destination its init (the fill is then dead) and returns true:
+/// the caller must start its accumulators at zero and write every element,
+/// never reading the init. The destination may be a tensor.empty or a
+/// slice of a larger result (a batched matmul's batch), which bufferizes
+/// in place.
 static bool dropZeroFillInit(RewriterBase &rewriter, linalg::LinalgOp op) {
   if (op.getNumDpsInits() != 1)
     return false;
   OpOperand *init = op.getDpsInitOperand(0);
   auto fill = init->get().getDefiningOp<linalg::FillOp>();
-  if (!fill || !fill.getResult(0).hasOneUse() ||
-      !fill.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>())
+  if (!fill || !fill.getResult(0).hasOneUse())
     return false;
   Value value = fill.getInputs()[0];
   if (!matchPattern(value, m_Zero()) && !matchPattern(value, m_AnyZeroFloat()))
@@ -425,6 +428,7 @@ struct TileAndVectorizePass
     MLIRContext *context = &getContext();
     func::FuncOp func = getOperation();
     IRRewriter rewriter(context);
+    quantc::splitBatchedMatmuls(rewriter, func);
 
     SmallVector<linalg::LinalgOp> targets;
     SmallVector<linalg::TransposeOp> transposes;

@@ -378,3 +378,61 @@ func.func @packed_dot_conv(%x: tensor<2x6x22xi32>, %w: tensor<8x2x3x3xi32>) -> t
   } -> tensor<8x4x20xi32>
   return %y : tensor<8x4x20xi32>
 }
+
+// -----
+
+// CHECK-LABEL: func @batched_matmul
+// Attention's scores, one 32 x 64 x 64 product per batch and head, as
+// linalg lowers ONNX MatMul with batch dimensions: a loop over each batch
+// dimension (marked parallel) around a matmul of one batch, computed by
+// broadcast panels. The zero fill of the whole output becomes the panel's
+// zero start, writing each batch's slice of the result in place.
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZEROS:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x3x32x64xf32>
+// CHECK: scf.for %[[B:.*]] = %c0 to %c2 step %c1 iter_args(%[[OUT0:.*]] = %[[E]])
+// CHECK: scf.for %[[H:.*]] = %c0 to %c3 step %c1 iter_args(%[[OUT1:.*]] = %[[OUT0]])
+// CHECK: %[[BATCH:.*]] = tensor.extract_slice %[[OUT1]][%[[B]], %[[H]], 0, 0] [1, 1, 32, 64]
+// CHECK: scf.for {{.*}} to %c32 step %c4
+// CHECK: scf.for {{.*}} to %c64 step %c1 iter_args(%{{.*}} = %[[ZEROS]], {{.*}} -> (vector<16xf32>
+// CHECK-COUNT-4: vector.transfer_read {{.*}} : tensor<64x64xf32>, vector<16xf32>
+// CHECK: tensor.extract {{.*}} : tensor<4x64xf32>
+// CHECK-NEXT: vector.broadcast
+// CHECK-COUNT-16: vector.fma
+// CHECK-COUNT-16: vector.transfer_write
+// CHECK: } {quantc.parallel}
+// CHECK: %[[ONE:.*]] = tensor.insert_slice {{.*}} into %[[BATCH]][0, 0, 0, 0] [1, 1, 32, 64] [1, 1, 1, 1] : tensor<32x64xf32> into tensor<1x1x32x64xf32>
+// CHECK: tensor.insert_slice %[[ONE]] into %[[OUT1]][%[[B]], %[[H]], 0, 0]
+// CHECK: } {quantc.parallel}
+// CHECK: } {quantc.parallel}
+// CHECK-NOT: linalg.generic
+func.func @batched_matmul(%q: tensor<2x3x32x64xf32>, %k: tensor<2x3x64x64xf32>) -> tensor<2x3x32x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3x32x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3x32x64xf32>) -> tensor<2x3x32x64xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(b, h, m, n, k) -> (b, h, m, k)>, affine_map<(b, h, m, n, k) -> (b, h, k, n)>, affine_map<(b, h, m, n, k) -> (b, h, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<2x3x32x64xf32>, tensor<2x3x64x64xf32>) outs(%init : tensor<2x3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x32x64xf32>
+  return %0 : tensor<2x3x32x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @batched_matmul_transposed_operand
+// A batched product whose right operand is read transposed ([b, n, k])
+// is no panel's: it stays a generic.
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: vector.fma
+// CHECK: linalg.generic
+func.func @batched_matmul_transposed_operand(%q: tensor<3x32x64xf32>, %k: tensor<3x64x64xf32>, %init: tensor<3x32x64xf32>) -> tensor<3x32x64xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<3x32x64xf32>, tensor<3x64x64xf32>) outs(%init : tensor<3x32x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<3x32x64xf32>
+  return %0 : tensor<3x32x64xf32>
+}
