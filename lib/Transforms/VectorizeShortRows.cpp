@@ -11,6 +11,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "RowAccess.h"
+
 #include "quantc/Support/ParallelLoops.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -30,36 +32,6 @@ namespace quantc {
 
 using namespace mlir;
 
-/// Whether `operand` is accessed along the innermost loop `last` at unit
-/// stride in its innermost dimension, or not at all (a per-channel
-/// constant, a scalar): then each chunk of the row is one vector load or
-/// store, or one broadcast.
-static bool contiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
-                                  unsigned last) {
-  AffineMap map = op.getMatchingIndexingMap(&operand);
-  if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
-    return false;
-  std::optional<unsigned> position =
-      map.getResultPosition(getAffineDimExpr(last, op->getContext()));
-  if (!position)
-    return true;
-  if (*position != map.getNumResults() - 1)
-    return false;
-  auto type = dyn_cast<MemRefType>(operand.get().getType());
-  int64_t offset;
-  SmallVector<int64_t> strides;
-  return type && succeeded(type.getStridesAndOffset(strides, offset)) &&
-         strides.back() == 1;
-}
-
-/// Whether `op` may trap on what a masked-off lane holds: x86 has no
-/// vector integer division, so LLVM divides lane by lane, and a lane
-/// past the row divides by zero (SIGFPE in ONNX's Mod node tests).
-static bool mayTrapInIdleLanes(Operation *op) {
-  return isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
-             arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op);
-}
-
 /// Whether `op`'s body is plain elementwise arithmetic on its operands:
 /// arith and math ops only (no loads, no indices, no integer division),
 /// and every yielded value computed in the body. The vectorizer
@@ -68,9 +40,7 @@ static bool mayTrapInIdleLanes(Operation *op) {
 static bool isElementwiseBody(linalg::LinalgOp op) {
   Block *body = op.getBlock();
   for (Operation &nested : body->without_terminator()) {
-    StringRef dialect = nested.getDialect()->getNamespace();
-    if ((dialect != "arith" && dialect != "math") || !isPure(&nested) ||
-        mayTrapInIdleLanes(&nested))
+    if (!quantc::isLanewiseArithmetic(nested))
       return false;
   }
   return llvm::all_of(body->getTerminator()->getOperands(),
@@ -111,7 +81,7 @@ static bool isShortRowOp(linalg::LinalgOp op, int64_t lanes, int64_t maxRow) {
   for (OpOperand &operand : op->getOpOperands()) {
     Type element = getElementTypeOrSelf(operand.get().getType());
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() > 32 ||
-        !contiguousOrInvariant(op, operand, last))
+        !quantc::contiguousOrInvariant(op, operand, last))
       return false;
   }
   // The body vectorizes: the sizes of the whole op with the row widened to

@@ -49,6 +49,14 @@ struct QCLowerToLLVMOptions
                      "with masked loads and stores (16 for AVX-512); 0: "
                      "none, rows are left to LLVM's loop vectorizer"),
       llvm::cl::init(0)};
+  Option<int64_t> rowReductionLanes{
+      *this, "row-reduction-lanes",
+      llvm::cl::desc("lanes of the partial-result vectors reductions along "
+                     "contiguous rows run in "
+                     "(quantc-vectorize-row-reductions); the same on every "
+                     "target, so that float sums round alike; 0: none, "
+                     "scalar loops in order"),
+      llvm::cl::init(16)};
   Option<bool> emulateAmxTiles{
       *this, "emulate-amx-tiles",
       llvm::cl::desc("with gemm-kernels=amx: the AMX kernels' tile "

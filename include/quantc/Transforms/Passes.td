@@ -105,6 +105,61 @@ def VectorizeShortRows
   ];
 }
 
+def VectorizeRowReductions
+    : Pass<"quantc-vectorize-row-reductions", "::mlir::func::FuncOp"> {
+  let summary = "reductions along contiguous rows in vector registers";
+  let description = [{
+    A linalg op on buffers with one reduction loop, whose inputs are each
+    contiguous along it or independent of it, and whose body combines a
+    lane-wise value of the inputs with the output element (add, mul,
+    max, min: softmax's max and sum, layer normalization's mean and
+    variance, ReduceSum over the last axis, a float GEMV row) becomes a
+    loop nest over its parallel dimensions (marked `quantc.parallel`)
+    around the row: up to four vectors of `lanes` partial results carried
+    through the row's chunks, the last chunk masked (its idle lanes hold
+    the combine's identity), then the vectors combined and folded in
+    halves across the lanes (16 -> 8 -> ... -> 1), and the combine with
+    the output element.
+
+    LLVM leaves such a row a scalar loop: it does not reassociate a float
+    sum, so each step waits on the last (a row of 128, 128 dependent
+    additions). Float sums and products round differently than in order,
+    as every vectorized reduction does; integer and max/min results are
+    the same. The order is the IR's own (no reassociating
+    vector.reduction, whose tree each backend picks), so every target
+    with the same `lanes` rounds alike: the pipeline uses 16 everywhere,
+    and an AArch64 object's sums equal the x86 one's.
+
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "reduction"]}
+        ins(%x : memref<512x128xf32>) outs(%sum : memref<512xf32>) {
+      ^bb0(%in: f32, %acc: f32):
+        %0 = arith.addf %in, %acc : f32
+        linalg.yield %0 : f32 }
+    // becomes
+    scf.for %i = %c0 to %c512 step %c1 {
+      %p:4 = scf.for %k = %c0 to %c128 step %c64 iter_args(...) { 4 x (
+        vector.transfer_read %x[%i, ...] ; arith.addf : vector<16xf32>) }
+      ... arith.addf : vector<8xf32> ... vector<1xf32>; vector.extract
+      memref.store ... %sum[%i]
+    } {quantc.parallel}
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "vector lanes of a chunk, a power of two; rows shorter than this "
+           "are left alone (0: off)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+  let statistics = [
+    Statistic<"numVectorized", "num-vectorized",
+              "row reductions written as vector code">
+  ];
+}
+
 def LinalgToLoops : Pass<"quantc-linalg-to-loops", "::mlir::func::FuncOp"> {
   let summary = "convert-linalg-to-loops, marking the loops of parallel dimensions";
   let description = [{

@@ -67,6 +67,12 @@ void quantc::buildQCLowerToLLVMPipeline(OpPassManager &pm,
                                           options.panelGroupKiB,
                                           options.blockColumns}));
   pm.addNestedPass<func::FuncOp>(createCopiesToLoops());
+  // Reductions along contiguous rows in vector registers, before the
+  // interchange below puts a parallel loop innermost. The same lanes for
+  // every target: an AArch64 object sums as the x86 one does.
+  VectorizeRowReductionsOptions rowReductions;
+  rowReductions.lanes = options.rowReductionLanes;
+  pm.addNestedPass<func::FuncOp>(createVectorizeRowReductions(rowReductions));
   // Innermost loops parallel and unit-stride, for LLVM's loop vectorizer.
   pm.addNestedPass<func::FuncOp>(createLinalgInnermostParallel());
   // Rows LLVM's vectorizer would leave scalar, as masked vector chunks.

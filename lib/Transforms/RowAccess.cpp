@@ -1,0 +1,37 @@
+//===- RowAccess.cpp - how a linalg op walks its innermost rows -----------===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RowAccess.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+bool quantc::contiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
+                                   unsigned loop) {
+  AffineMap map = op.getMatchingIndexingMap(&operand);
+  if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
+    return false;
+  std::optional<unsigned> position =
+      map.getResultPosition(getAffineDimExpr(loop, op->getContext()));
+  if (!position)
+    return true;
+  if (*position != map.getNumResults() - 1)
+    return false;
+  auto type = dyn_cast<MemRefType>(operand.get().getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  return type && succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+bool quantc::isLanewiseArithmetic(Operation &op) {
+  StringRef dialect = op.getDialect()->getNamespace();
+  return (dialect == "arith" || dialect == "math") && isPure(&op) &&
+         !isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+              arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op);
+}
