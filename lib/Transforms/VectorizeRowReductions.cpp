@@ -71,10 +71,15 @@ static std::optional<RowReduction> matchRowReduction(linalg::LinalgOp op,
     return std::nullopt;
   OpOperand *init = op.getDpsInitOperand(0);
   Type result = getElementTypeOrSelf(init->get().getType());
+  AffineMap outMap = op.getMatchingIndexingMap(init);
   if (!(result.isF32() || result.isInteger(32)) ||
-      !op.getMatchingIndexingMap(init).isProjectedPermutation(
-          /*allowZeroInResults=*/true))
+      !outMap.isProjectedPermutation(/*allowZeroInResults=*/true))
     return std::nullopt;
+  // Each parallel loop picks its own output elements: threads may split
+  // it.
+  for (unsigned loop = 0; loop < ranges.size(); ++loop)
+    if (loop != r && !outMap.isFunctionOfDim(loop))
+      return std::nullopt;
   for (OpOperand *input : op.getDpsInputOperands()) {
     Type element = getElementTypeOrSelf(input->get().getType());
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() < 8 ||
