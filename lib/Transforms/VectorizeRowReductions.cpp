@@ -94,7 +94,8 @@ static std::optional<RowReduction> matchRowReduction(linalg::LinalgOp op,
   Operation *combiner = body->getTerminator()->getOperand(0).getDefiningOp();
   if (!combiner || combiner->getBlock() != body ||
       combiner->getNumOperands() != 2 || !out.hasOneUse() ||
-      out.getUses().begin()->getOwner() != combiner)
+      out.getUses().begin()->getOwner() != combiner ||
+      !combiner->getResult(0).hasOneUse())
     return std::nullopt;
   if (!isCombiningOp(combiner))
     return std::nullopt;

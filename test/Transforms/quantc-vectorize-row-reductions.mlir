@@ -108,10 +108,11 @@ func.func @byte_sum(%x: memref<16x64xi8>, %o: memref<16xi32>) {
 // CHECK-LABEL: func @left_alone
 // Not taken: a sum down columns (the reduced dimension strided), a row
 // shorter than the lanes, an integer division (an idle lane would divide
-// by zero), and a body that reads the output element twice.
-// CHECK-COUNT-4: linalg.generic
+// by zero), a body that reads the output element twice, and one that
+// uses the combined value again.
+// CHECK-COUNT-5: linalg.generic
 // CHECK-NOT: vector.transfer_read
-func.func @left_alone(%x: memref<64x32xf32>, %s: memref<32xf32>, %y: memref<4x8xf32>, %t: memref<4xf32>, %z: memref<4x64xi32>, %u: memref<4xi32>, %w: memref<4x64xf32>, %v: memref<4xf32>) {
+func.func @left_alone(%x: memref<64x32xf32>, %s: memref<32xf32>, %y: memref<4x8xf32>, %t: memref<4xf32>, %z: memref<4x64xi32>, %u: memref<4xi32>, %w: memref<4x64xf32>, %v: memref<4xf32>, %v2: memref<4xf32>) {
   linalg.generic {indexing_maps = [affine_map<(j, k) -> (k, j)>, affine_map<(j, k) -> (j)>], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x32xf32>) outs(%s : memref<32xf32>) {
   ^bb0(%in: f32, %acc: f32):
     %0 = arith.addf %in, %acc : f32
@@ -133,6 +134,12 @@ func.func @left_alone(%x: memref<64x32xf32>, %s: memref<32xf32>, %y: memref<4x8x
   ^bb0(%in: f32, %acc: f32):
     %m = arith.mulf %acc, %acc : f32
     %0 = arith.addf %in, %m : f32
+    linalg.yield %0 : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, k) -> (i, k)>, affine_map<(i, k) -> (i)>], iterator_types = ["parallel", "reduction"]} ins(%w : memref<4x64xf32>) outs(%v2 : memref<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %0 = arith.addf %in, %acc : f32
+    %again = arith.mulf %0, %in : f32
     linalg.yield %0 : f32
   }
   return
