@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -79,16 +80,16 @@ static Value trailingMatrix(RewriterBase &rewriter, Location loc, Value tile) {
                                         offsets, sizes, strides);
 }
 
-/// Whether `init` is a zero fill of a tensor.empty that `op` alone reads;
-/// then `op` reads the empty tensor instead and the fill goes.
-static bool takeZeroFill(RewriterBase &rewriter, linalg::LinalgOp op) {
-  OpOperand *init = op.getDpsInitOperand(0);
-  auto fill = init->get().getDefiningOp<linalg::FillOp>();
+/// Whether `init` holds a zero fill of a tensor.empty that it alone reads;
+/// then it reads the empty tensor instead and the fill goes.
+static bool takeZeroFill(RewriterBase &rewriter, OpOperand &init) {
+  auto fill = init.get().getDefiningOp<linalg::FillOp>();
   if (!fill || !fill.getResult(0).hasOneUse() ||
       !fill.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() ||
       !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
     return false;
-  rewriter.modifyOpInPlace(op, [&] { init->set(fill.getDpsInits()[0]); });
+  rewriter.modifyOpInPlace(init.getOwner(),
+                           [&] { init.set(fill.getDpsInits()[0]); });
   rewriter.eraseOp(fill);
   return true;
 }
@@ -101,7 +102,6 @@ void quantc::splitBatchedMatmuls(RewriterBase &rewriter, func::FuncOp func) {
   });
   for (auto [op, dims] : batched) {
     Location loc = op.getLoc();
-    bool zeroInit = takeZeroFill(rewriter, op);
     SmallVector<int64_t> tiles(op.getNumLoops(), 0);
     for (unsigned dim : dims.batch)
       tiles[dim] = 1;
@@ -115,6 +115,14 @@ void quantc::splitBatchedMatmuls(RewriterBase &rewriter, func::FuncOp func) {
     rewriter.replaceOp(op, tiled->replacements);
     for (LoopLikeOpInterface loop : tiled->loops)
       markParallelLoop(loop);
+    // The outer loop carries the output from op's init: a zero fill there
+    // becomes each batch's own (below).
+    bool zeroInit = false;
+    if (auto outer = dyn_cast_or_null<scf::ForOp>(
+            tiled->loops.empty() ? nullptr
+                                 : tiled->loops.front().getOperation()))
+      zeroInit = outer.getInitArgs().size() == 1 &&
+                 takeZeroFill(rewriter, outer.getInitArgsMutable()[0]);
     for (Operation *tileOp : tiled->tiledOps) {
       auto tile = cast<linalg::LinalgOp>(tileOp);
       rewriter.setInsertionPoint(tile);
