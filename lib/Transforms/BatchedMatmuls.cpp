@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BatchedMatmuls.h"
+#include "ZeroFill.h"
 
 #include "quantc/Support/ParallelLoops.h"
 
@@ -14,7 +15,6 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -67,31 +67,23 @@ static std::optional<BatchedDims> batchedMatmulDims(linalg::LinalgOp op) {
   return result;
 }
 
+/// The offsets, sizes and strides of the whole of a tensor of `type`.
+static std::array<SmallVector<OpFoldResult>, 3>
+wholeSlice(RewriterBase &rewriter, RankedTensorType type) {
+  int64_t rank = type.getRank();
+  return {SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(0)),
+          getAsIndexOpFoldResult(rewriter.getContext(), type.getShape()),
+          SmallVector<OpFoldResult>(rank, rewriter.getIndexAttr(1))};
+}
+
 /// The trailing 2-D matrix of a tile whose leading dimensions are 1.
 static Value trailingMatrix(RewriterBase &rewriter, Location loc, Value tile) {
   auto type = cast<RankedTensorType>(tile.getType());
-  int64_t rank = type.getRank();
   auto matrixType = RankedTensorType::get(type.getShape().take_back(2),
                                           type.getElementType());
-  SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-      strides(rank, rewriter.getIndexAttr(1)),
-      sizes = getAsIndexOpFoldResult(rewriter.getContext(), type.getShape());
+  auto [offsets, sizes, strides] = wholeSlice(rewriter, type);
   return tensor::ExtractSliceOp::create(rewriter, loc, matrixType, tile,
                                         offsets, sizes, strides);
-}
-
-/// Whether `init` holds a zero fill of a tensor.empty that it alone reads;
-/// then it reads the empty tensor instead and the fill goes.
-static bool takeZeroFill(RewriterBase &rewriter, OpOperand &init) {
-  auto fill = init.get().getDefiningOp<linalg::FillOp>();
-  if (!fill || !fill.getResult(0).hasOneUse() ||
-      !fill.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() ||
-      !matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
-    return false;
-  rewriter.modifyOpInPlace(init.getOwner(),
-                           [&] { init.set(fill.getDpsInits()[0]); });
-  rewriter.eraseOp(fill);
-  return true;
 }
 
 void quantc::splitBatchedMatmuls(RewriterBase &rewriter, func::FuncOp func) {
@@ -122,7 +114,7 @@ void quantc::splitBatchedMatmuls(RewriterBase &rewriter, func::FuncOp func) {
             tiled->loops.empty() ? nullptr
                                  : tiled->loops.front().getOperation()))
       zeroInit = outer.getInitArgs().size() == 1 &&
-                 takeZeroFill(rewriter, outer.getInitArgsMutable()[0]);
+                 quantc::takeZeroFill(rewriter, outer.getInitArgsMutable()[0]);
     for (Operation *tileOp : tiled->tiledOps) {
       auto tile = cast<linalg::LinalgOp>(tileOp);
       rewriter.setInsertionPoint(tile);
@@ -140,12 +132,8 @@ void quantc::splitBatchedMatmuls(RewriterBase &rewriter, func::FuncOp func) {
       }
       auto matmul = linalg::MatmulOp::create(
           rewriter, loc, ValueRange{lhs, rhs}, ValueRange{init});
-      auto tileType = cast<RankedTensorType>(tileInit.getType());
-      int64_t rank = tileType.getRank();
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-          strides(rank, rewriter.getIndexAttr(1)),
-          sizes = getAsIndexOpFoldResult(rewriter.getContext(),
-                                         tileType.getShape());
+      auto [offsets, sizes, strides] =
+          wholeSlice(rewriter, cast<RankedTensorType>(tileInit.getType()));
       rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
           tile, matmul.getResult(0), tileInit, offsets, sizes, strides);
     }

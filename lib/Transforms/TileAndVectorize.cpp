@@ -8,6 +8,7 @@
 
 #include "BatchedMatmuls.h"
 #include "BroadcastPanels.h"
+#include "ZeroFill.h"
 
 #include "quantc/Support/PackedDotConv.h"
 #include "quantc/Support/ParallelLoops.h"
@@ -297,25 +298,12 @@ static void tileTransposes(RewriterBase &rewriter,
   }
 }
 
-/// When `op`'s only init is a fill of zero, used by `op` alone, makes the
-/// fill's destination its init (the fill is then dead) and returns true:
-/// the caller must start its accumulators at zero and write every element,
-/// never reading the init. The destination may be a tensor.empty or a
-/// slice of a larger result (a batched matmul's batch), which bufferizes
-/// in place.
+/// When `op`'s only init is a fill of zero that `op` alone reads, drops
+/// the fill (quantc::takeZeroFill) and returns true: the caller must start
+/// its accumulators at zero.
 static bool dropZeroFillInit(RewriterBase &rewriter, linalg::LinalgOp op) {
-  if (op.getNumDpsInits() != 1)
-    return false;
-  OpOperand *init = op.getDpsInitOperand(0);
-  auto fill = init->get().getDefiningOp<linalg::FillOp>();
-  if (!fill || !fill.getResult(0).hasOneUse())
-    return false;
-  Value value = fill.getInputs()[0];
-  if (!matchPattern(value, m_Zero()) && !matchPattern(value, m_AnyZeroFloat()))
-    return false;
-  rewriter.modifyOpInPlace(op, [&] { init->set(fill.getDpsInits()[0]); });
-  rewriter.eraseOp(fill);
-  return true;
+  return op.getNumDpsInits() == 1 &&
+         quantc::takeZeroFill(rewriter, *op.getDpsInitOperand(0));
 }
 
 /// The tile of a loop that becomes the vector lanes: a multiple of 16

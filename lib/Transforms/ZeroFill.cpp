@@ -1,0 +1,25 @@
+//===- ZeroFill.cpp - a zero fill an accumulating op starts from itself ---===//
+//
+// Part of quantc.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ZeroFill.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+bool quantc::takeZeroFill(RewriterBase &rewriter, OpOperand &init) {
+  auto fill = init.get().getDefiningOp<linalg::FillOp>();
+  if (!fill || !fill.getResult(0).hasOneUse())
+    return false;
+  Value value = fill.getInputs()[0];
+  if (!matchPattern(value, m_Zero()) && !matchPattern(value, m_AnyZeroFloat()))
+    return false;
+  rewriter.modifyOpInPlace(init.getOwner(),
+                           [&] { init.set(fill.getDpsInits()[0]); });
+  rewriter.eraseOp(fill);
+  return true;
+}
