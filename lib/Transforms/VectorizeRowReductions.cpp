@@ -147,6 +147,9 @@ private:
   /// one iteration; unset for the reduction loop).
   SmallVector<Value> loopIndex;
   IRMapping invariants;
+  /// The combine's identity in every lane: the partial vectors' start and
+  /// the masked tail's idle lanes.
+  Value neutral;
 };
 } // namespace
 
@@ -226,11 +229,6 @@ Value RowReductionWriter::chunkValue(Value offset, Value mask) {
   if (!mask)
     return value;
   // Lanes past the row hold the combine's identity.
-  auto identity =
-      cast<TypedAttr>(*arith::getNeutralElement(reduction.combiner));
-  Value neutral = arith::ConstantOp::create(
-      rewriter, loc,
-      SplatElementsAttr::get(cast<ShapedType>(value.getType()), identity));
   return arith::SelectOp::create(rewriter, loc, mask, value, neutral);
 }
 
@@ -267,7 +265,7 @@ void RowReductionWriter::write() {
   Type element = reduction.combiner->getResult(0).getType();
   auto identity =
       cast<TypedAttr>(*arith::getNeutralElement(reduction.combiner));
-  Value neutral = arith::ConstantOp::create(
+  neutral = arith::ConstantOp::create(
       rewriter, loc, SplatElementsAttr::get(vectorOf(element), identity));
   SmallVector<Value> partial(accumulators, neutral);
   // Groups of `accumulators` chunks, one partial result each.
@@ -315,10 +313,9 @@ void RowReductionWriter::write() {
   OpOperand *init = op.getDpsInitOperand(0);
   SmallVector<Value> outIndices = indicesOf(*init, Value());
   Value old = memref::LoadOp::create(rewriter, loc, init->get(), outIndices);
-  IRMapping mapping;
-  mapping.map(reduction.combiner->getOperand(reduction.valueOperand), rowValue);
-  mapping.map(reduction.combiner->getOperand(1 - reduction.valueOperand), old);
-  Value updated = rewriter.clone(*reduction.combiner, mapping)->getResult(0);
+  // In the body's operand order.
+  Value updated = reduction.valueOperand == 0 ? combine(rowValue, old)
+                                              : combine(old, rowValue);
   memref::StoreOp::create(rewriter, loc, updated, init->get(), outIndices);
   rewriter.eraseOp(op);
 }
