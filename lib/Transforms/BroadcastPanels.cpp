@@ -42,8 +42,8 @@ int64_t quantc::largestDivisorAtMost(int64_t extent, int64_t bound) {
   return 1;
 }
 
-std::optional<quantc::PanelTile> quantc::panelTileFor(int64_t rows,
-                                                      int64_t columns) {
+std::optional<quantc::PanelTile>
+quantc::panelTileFor(int64_t rows, int64_t columns, bool anyLaneUse) {
   if (rows <= 0 || columns <= 0)
     return std::nullopt; // An empty product (a zero-width slice).
   SmallVector<int64_t> candidates;
@@ -54,7 +54,7 @@ std::optional<quantc::PanelTile> quantc::panelTileFor(int64_t rows,
   if (columns <= kMaxWholeVectors * kLanes)
     candidates.push_back(columns);
   std::optional<PanelTile> best;
-  double bestUse = 0.5;
+  double bestUse = anyLaneUse ? 0.0 : 0.5;
   int64_t bestAccumulators = 0, bestLoads = 0;
   for (int64_t lanes : candidates) {
     int64_t vectors = llvm::divideCeil(lanes, kLanes);
@@ -75,11 +75,12 @@ std::optional<quantc::PanelTile> quantc::panelTileFor(int64_t rows,
   return best;
 }
 
-quantc::PanelTile quantc::panelSplit(int64_t rows, int64_t columns) {
+quantc::PanelTile quantc::panelSplit(int64_t rows, int64_t columns,
+                                     bool anyLaneUse) {
   PanelTile split{rows, columns};
   // Columns, when no tile takes them all: whole registers, as many as the
   // rows leave accumulators for (8 for one row: FMA latency 4 x 2 pipes).
-  if (!panelTileFor(rows, columns)) {
+  if (!panelTileFor(rows, columns, anyLaneUse)) {
     int64_t lanes =
         kLanes *
         std::clamp<int64_t>(kMaxAccumulators / std::min(rows, kMaxAccumulators),
@@ -89,7 +90,7 @@ quantc::PanelTile quantc::panelSplit(int64_t rows, int64_t columns) {
   }
   // Rows, when a tile with more accumulators needs a row count that does
   // not divide them: a multiple of it, and the rest on their own.
-  std::optional<PanelTile> tile = panelTileFor(rows, split.columns);
+  std::optional<PanelTile> tile = panelTileFor(rows, split.columns, anyLaneUse);
   if (!tile)
     return split;
   int64_t current = tile->rows * llvm::divideCeil(tile->columns, kLanes);

@@ -42,8 +42,10 @@ struct PanelTile {
 /// within 24 of the 32 vector registers, and with the loaded row registers
 /// and the broadcast within all 32. Picks the most lanes used, then
 /// the most accumulators, then the fewest loads a step. None when every
-/// tile would leave more than half its lanes empty.
-std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns);
+/// tile would leave more than half its lanes empty, unless `anyLaneUse`
+/// (convolutions, whose other code is slower).
+std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns,
+                                      bool anyLaneUse = false);
 
 /// Where to split a rows x columns matmul into blocks that panels tile
 /// well: the rows and columns of the first block (all of them when no
@@ -56,7 +58,8 @@ std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns);
 /// ViT's 197 tokens, prime, took one row a panel, 8 accumulators and one
 /// load per multiply-add; now 192 in tiles of 6 x 4 registers and the last
 /// 5; with 192 columns one row of 12 registers, 13 loads for 12 FMAs).
-PanelTile panelSplit(int64_t rows, int64_t columns);
+/// `anyLaneUse` as panelTileFor takes it.
+PanelTile panelSplit(int64_t rows, int64_t columns, bool anyLaneUse = false);
 
 /// Whether `op` is an all-f32 linalg.matmul, an all-f32 convolution with
 /// a width stride of 1 or 2 (stride 2 reads two registers and keeps their

@@ -11,12 +11,19 @@
 
 using namespace mlir;
 
-bool quantc::takeZeroFill(RewriterBase &rewriter, OpOperand &init) {
-  auto fill = init.get().getDefiningOp<linalg::FillOp>();
+linalg::FillOp quantc::soleZeroFill(Value init) {
+  auto fill = init.getDefiningOp<linalg::FillOp>();
   if (!fill || !fill.getResult(0).hasOneUse())
-    return false;
+    return {};
   Value value = fill.getInputs()[0];
   if (!matchPattern(value, m_Zero()) && !matchPattern(value, m_AnyZeroFloat()))
+    return {};
+  return fill;
+}
+
+bool quantc::takeZeroFill(RewriterBase &rewriter, OpOperand &init) {
+  linalg::FillOp fill = soleZeroFill(init.get());
+  if (!fill)
     return false;
   rewriter.modifyOpInPlace(init.getOwner(),
                            [&] { init.set(fill.getDpsInits()[0]); });

@@ -10,9 +10,13 @@
 #ifndef QUANTC_LIB_TRANSFORMS_ZEROFILL_H
 #define QUANTC_LIB_TRANSFORMS_ZEROFILL_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace quantc {
+
+/// The fill of zero that defines `init`, when nothing else reads it.
+mlir::linalg::FillOp soleZeroFill(mlir::Value init);
 
 /// When `init` reads a fill of zero that nothing else reads, makes it read
 /// the fill's destination instead, erases the fill and returns true: the

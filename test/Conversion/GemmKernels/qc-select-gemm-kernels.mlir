@@ -109,6 +109,33 @@ func.func @direct(%x: tensor<1x8x4x20xf32>, %n: tensor<1x8x4x10xf32>, %wide: ten
 
 // -----
 
+// A pointwise convolution reads every input channel for each tile of up
+// to 96 pixels: 320 channels (30 KiB) fit a 32 KiB L1 and go direct, 384
+// channels over 14 x 14 pixels (36 KiB) keep the GEMM kernel, which blocks
+// the channels; so do 384 channels over 64 pixels (24 KiB).
+// CHECK-DAG: func.func private @quantc_gemm_u8s8_196x16x384_p16(
+// CHECK-LABEL: func @direct_pointwise_input_in_l1
+// CHECK: qc.qconv2d {{.*}}qc.direct_conv
+// CHECK: qc.qconv2d {{.*}}qc.gemm_kernel = @quantc_gemm_u8s8_196x16x384_p16
+// CHECK: qc.qconv2d {{.*}}qc.direct_conv
+!u8l = !quant.uniform<u8:f32, 0.05:10>
+!w8l = !quant.uniform<i8<-127:127>:f32, 0.02>
+func.func @direct_pointwise_input_in_l1(%x: tensor<1x320x14x14xf32>, %y: tensor<1x384x14x14xf32>, %z: tensor<1x384x8x8xf32>) -> (tensor<1x16x14x14xf32>, tensor<1x16x14x14xf32>, tensor<1x16x8x8xf32>) {
+  %xq = qc.quantize %x : tensor<1x320x14x14xf32> -> tensor<1x320x14x14x!u8l>
+  %yq = qc.quantize %y : tensor<1x384x14x14xf32> -> tensor<1x384x14x14x!u8l>
+  %zq = qc.quantize %z : tensor<1x384x8x8xf32> -> tensor<1x384x8x8x!u8l>
+  %v = qc.constant dense<1> : tensor<16x320x1x1xi8>
+  %vq = quant.scast %v : tensor<16x320x1x1xi8> to tensor<16x320x1x1x!w8l>
+  %w = qc.constant dense<1> : tensor<16x384x1x1xi8>
+  %wq = quant.scast %w : tensor<16x384x1x1xi8> to tensor<16x384x1x1x!w8l>
+  %a = qc.qconv2d %xq, %vq : (tensor<1x320x14x14x!u8l>, tensor<16x320x1x1x!w8l>) -> tensor<1x16x14x14xf32>
+  %b = qc.qconv2d %yq, %wq : (tensor<1x384x14x14x!u8l>, tensor<16x384x1x1x!w8l>) -> tensor<1x16x14x14xf32>
+  %c = qc.qconv2d %zq, %wq : (tensor<1x384x8x8x!u8l>, tensor<16x384x1x1x!w8l>) -> tensor<1x16x8x8xf32>
+  return %a, %b, %c : tensor<1x16x14x14xf32>, tensor<1x16x14x14xf32>, tensor<1x16x8x8xf32>
+}
+
+// -----
+
 // Ternary weights (storage range [-1, 1]) take the 2-bit kernel (K = 8
 // padded to 16: both products share it); int4 weights in groups of 8 along K take the int4 kernel, with
 // the packed f32 scales and an f32 result.

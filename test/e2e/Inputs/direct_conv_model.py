@@ -2,8 +2,10 @@
 convolutions that quantize to qc.direct_conv layers on AVX-512 VNNI, each
 an edge of the direct path: 6 input channels (the last quad padded with
 the zero point), padding, dilation 2, strides of 2 (the width's from even
-lanes), and a pointwise layer over 5 x 20 pixels (one row of 100). Usage:
-direct_conv_model.py OUT_FILE"""
+lanes), and pointwise layers over 9 x 40 pixels (one row of 360, which no
+register count divides: panels over 352 pixels and a masked panel over the
+last 8) and over 5 x 20 (one row of 100). Usage: direct_conv_model.py
+OUT_FILE"""
 import sys
 
 import numpy as np
@@ -15,6 +17,7 @@ rng = np.random.default_rng(23)
 layers = [
     (6, 12, 3, 1, (1, 1), 1, (9, 40)),
     (12, 16, 3, 2, (1, 1), 2, (9, 40)),
+    (16, 16, 1, 0, (1, 1), 1, (9, 40)),
     (16, 8, 3, 1, (2, 2), 1, (9, 40)),
     (8, 24, 1, 0, (1, 1), 1, (5, 20)),
 ]
