@@ -8,6 +8,7 @@
 
 #include "BatchedMatmuls.h"
 #include "BroadcastPanels.h"
+#include "NarrowConvs.h"
 #include "PanelBlocks.h"
 #include "ZeroFill.h"
 
@@ -376,6 +377,7 @@ struct TileAndVectorizePass
     func::FuncOp func = getOperation();
     IRRewriter rewriter(context);
     quantc::splitBatchedMatmuls(rewriter, func);
+    quantc::convertNarrowConvsToMatmuls(rewriter, func);
 
     SmallVector<linalg::LinalgOp> targets;
     SmallVector<linalg::TransposeOp> transposes;
