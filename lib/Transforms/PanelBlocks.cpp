@@ -16,58 +16,60 @@
 using namespace mlir;
 
 SmallVector<linalg::LinalgOp>
-quantc::splitPanelBlocks(RewriterBase &rewriter, linalg::LinalgOp op,
-                         int64_t rowDim, int64_t columnDim, bool anyLaneUse) {
+quantc::splitIntoBlocks(RewriterBase &rewriter, linalg::LinalgOp op,
+                        ArrayRef<std::pair<int64_t, int64_t>> cuts) {
   auto tilable = dyn_cast<TilingInterface>(op.getOperation());
-  if (!tilable || op.getNumDpsInits() != 1 || op->getNumResults() != 1 ||
-      !isBroadcastPanelCandidate(op))
-    return {op};
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  if (ShapedType::isDynamicShape(ranges))
+  if (!tilable || op.getNumDpsInits() != 1 || op->getNumResults() != 1 ||
+      ShapedType::isDynamicShape(ranges))
     return {op};
-  int64_t rows = ranges[rowDim], columns = ranges[columnDim];
-  PanelTile split = panelSplit(rows, columns, anyLaneUse);
-  if (split.rows == rows && split.columns == columns)
+  // The blocks' offsets and sizes: every combination of the two sides of
+  // each cut (a cut at the loop's end leaves it whole).
+  struct Box {
+    SmallVector<int64_t> offsets, sizes;
+  };
+  SmallVector<Box> boxes = {{SmallVector<int64_t>(ranges.size(), 0), ranges}};
+  for (auto [dim, at] : cuts) {
+    if (at <= 0 || at >= ranges[dim])
+      continue;
+    SmallVector<Box> halves;
+    for (const Box &box : boxes) {
+      Box low = box, high = box;
+      low.sizes[dim] = at;
+      high.offsets[dim] = at;
+      high.sizes[dim] = ranges[dim] - at;
+      halves.append({low, high});
+    }
+    boxes = std::move(halves);
+  }
+  if (boxes.size() == 1)
     return {op};
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   linalg::FillOp fill = soleZeroFill(op.getDpsInits()[0]);
-  // [offset, size) of the blocks along a loop (the second empty when the
-  // loop is not split).
-  auto parts = [](int64_t extent, int64_t at) {
-    SmallVector<std::pair<int64_t, int64_t>> blocks{{0, at}};
-    if (at < extent)
-      blocks.push_back({at, extent - at});
-    return blocks;
-  };
   SmallVector<linalg::LinalgOp> blocks;
   SmallVector<std::pair<SmallVector<OpFoldResult>, SmallVector<OpFoldResult>>>
       positions;
-  for (auto [rowOffset, height] : parts(rows, split.rows))
-    for (auto [columnOffset, width] : parts(columns, split.columns)) {
-      SmallVector<OpFoldResult> offsets(ranges.size(),
-                                        rewriter.getIndexAttr(0));
-      SmallVector<OpFoldResult> sizes =
-          getAsIndexOpFoldResult(rewriter.getContext(), ranges);
-      offsets[rowDim] = rewriter.getIndexAttr(rowOffset);
-      offsets[columnDim] = rewriter.getIndexAttr(columnOffset);
-      sizes[rowDim] = rewriter.getIndexAttr(height);
-      sizes[columnDim] = rewriter.getIndexAttr(width);
-      FailureOr<TilingResult> tile =
-          tilable.getTiledImplementation(rewriter, offsets, sizes);
-      SmallVector<OpFoldResult> resultOffsets, resultSizes;
-      if (failed(tile) || tile->tiledOps.size() != 1 ||
-          failed(tilable.getResultTilePosition(rewriter, 0, offsets, sizes,
-                                               resultOffsets, resultSizes))) {
-        // Not reached for linalg ops, whose static slices always tile.
-        for (linalg::LinalgOp block : blocks)
-          rewriter.eraseOp(block);
-        return {op};
-      }
-      blocks.push_back(cast<linalg::LinalgOp>(tile->tiledOps.front()));
-      positions.push_back({resultOffsets, resultSizes});
+  for (const Box &box : boxes) {
+    SmallVector<OpFoldResult> offsets =
+        getAsIndexOpFoldResult(rewriter.getContext(), box.offsets);
+    SmallVector<OpFoldResult> sizes =
+        getAsIndexOpFoldResult(rewriter.getContext(), box.sizes);
+    FailureOr<TilingResult> tile =
+        tilable.getTiledImplementation(rewriter, offsets, sizes);
+    SmallVector<OpFoldResult> resultOffsets, resultSizes;
+    if (failed(tile) || tile->tiledOps.size() != 1 ||
+        failed(tilable.getResultTilePosition(rewriter, 0, offsets, sizes,
+                                             resultOffsets, resultSizes))) {
+      // Not reached for linalg ops, whose static slices always tile.
+      for (linalg::LinalgOp block : blocks)
+        rewriter.eraseOp(block);
+      return {op};
     }
+    blocks.push_back(cast<linalg::LinalgOp>(tile->tiledOps.front()));
+    positions.push_back({resultOffsets, resultSizes});
+  }
 
   // A zero fill of the whole output, read by every block, would stay (no
   // panel could drop it): each block fills its own slice of the fill's
@@ -104,4 +106,17 @@ quantc::splitPanelBlocks(RewriterBase &rewriter, linalg::LinalgOp op,
   if (fill)
     rewriter.eraseOp(fill);
   return blocks;
+}
+
+SmallVector<linalg::LinalgOp>
+quantc::splitPanelBlocks(RewriterBase &rewriter, linalg::LinalgOp op,
+                         int64_t rowDim, int64_t columnDim, bool anyLaneUse) {
+  if (!isBroadcastPanelCandidate(op))
+    return {op};
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(ranges))
+    return {op};
+  PanelTile split = panelSplit(ranges[rowDim], ranges[columnDim], anyLaneUse);
+  return splitIntoBlocks(rewriter, op,
+                         {{rowDim, split.rows}, {columnDim, split.columns}});
 }

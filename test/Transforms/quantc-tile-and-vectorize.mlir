@@ -344,8 +344,18 @@ func.func @transpose_blocks(%a: tensor<64x32xi32>, %b: tensor<32x64xi32>) -> ten
 // -----
 
 // CHECK-LABEL: func @transpose_odd
-// Extents that are not multiples of 16 keep the loops.
-// CHECK: linalg.transpose
+// An extent that is no multiple of 16 (an int8 convolution's GEMM result
+// for a 13 x 13 image: 169 pixels) is split at the last multiple: 16 x 16
+// blocks, then 16 x 14 ones for the last 14, none element by element.
+// CHECK-NOT: linalg.transpose
+// CHECK: scf.for {{.*}} to %c32 step %c16
+// CHECK: vector.transfer_read {{.*}} : tensor<16x16xi32>, vector<16x16xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16x16xi32>, tensor<16x16xi32>
+// CHECK: scf.for {{.*}} to %c32 step %c16
+// CHECK: vector.transfer_read {{.*}} : tensor<14x16xi32>, vector<16x14xi32>
+// CHECK: vector.transfer_write {{.*}} : vector<16x14xi32>, tensor<16x14xi32>
+// CHECK: tensor.insert_slice {{.*}}[0, 0] [32, 16] [1, 1] : tensor<32x16xi32> into tensor<32x30xi32>
+// CHECK: tensor.insert_slice {{.*}}[0, 16] [32, 14] [1, 1] : tensor<32x14xi32> into tensor<32x30xi32>
 func.func @transpose_odd(%a: tensor<30x32xi32>, %b: tensor<32x30xi32>) -> tensor<32x30xi32> {
   %0 = linalg.transpose ins(%a : tensor<30x32xi32>) outs(%b : tensor<32x30xi32>) permutation = [1, 0]
   return %0 : tensor<32x30xi32>
