@@ -448,8 +448,14 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
     unit width stride become row products of 16-lane registers, and
     transposes that move the innermost dimension 16 x 16 register blocks.
     Tiles are static (divisors of the extents, or a whole row with its
-    last register masked). Ops that do not tile or vectorize are left for
-    the loop lowering.
+    last register masked). A product whose columns no tile takes (196
+    pixels of a 14 x 14 image; 1000 classes) is first split into blocks
+    that panels take, each the op's own tiled implementation, as is a
+    transpose at the last multiple of 16 of each moving dimension. An f32
+    convolution whose output rows are at most 8 pixels wide (a 7 x 7
+    image fills 7 of 16 lanes) becomes a copy into its patch matrix
+    [C KH KW, OH OW] and a matmul with every output pixel in the lanes.
+    Ops that do not tile or vectorize are left for the loop lowering.
 
     ```mlir
     %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%init : tensor<64x256xf32>) -> tensor<64x256xf32>
