@@ -18,7 +18,7 @@
 namespace quantc {
 
 /// Rewrites every static all-f32 linalg.conv_2d_nchw_fchw of one image in
-/// `func` whose output rows are at most 8 pixels wide, with at least 16
+/// `func` whose output rows are at most 12 pixels wide, with at least 16
 /// output pixels and a patch matrix of at most 2 MiB, as the patch matrix
 /// (a linalg.generic copying [C, KH, KW, OH, OW] from the input) and a
 /// linalg.matmul of the weights [F, C KH KW] by it. The matmul sums over

@@ -196,6 +196,22 @@ func.func @conv_narrow_rows(%x: tensor<1x8x9x9xf32>, %w: tensor<32x8x3x3xf32>) -
 
 // -----
 
+// CHECK-LABEL: func @conv_narrow_rows_bounds
+// Rows of 12 pixels (12 of 16 lanes) still go through the patch matrix
+// ([36, 144]: nine registers of pixels); rows of 13 stay convolution
+// panels: 169 pixels would take one-row panels of 11 registers.
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x3x3x12x12xf32>)
+// CHECK: tensor.collapse_shape {{.*}} : tensor<4x3x3x12x12xf32> into tensor<36x144xf32>
+// CHECK-NOT: tensor<4x3x3x13x13xf32>
+// CHECK: vector.transfer_read {{.*}} : tensor<1x4x3x15xf32>, vector<16xf32>
+func.func @conv_narrow_rows_bounds(%x: tensor<1x4x14x14xf32>, %w: tensor<16x4x3x3xf32>, %y: tensor<1x16x12x12xf32>, %x13: tensor<1x4x15x15xf32>, %y13: tensor<1x16x13x13xf32>) -> (tensor<1x16x12x12xf32>, tensor<1x16x13x13xf32>) {
+  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x4x14x14xf32>, tensor<16x4x3x3xf32>) outs(%y : tensor<1x16x12x12xf32>) -> tensor<1x16x12x12xf32>
+  %1 = linalg.conv_2d_nchw_fchw ins(%x13, %w : tensor<1x4x15x15xf32>, tensor<16x4x3x3xf32>) outs(%y13 : tensor<1x16x13x13xf32>) -> tensor<1x16x13x13xf32>
+  return %0, %1 : tensor<1x16x12x12xf32>, tensor<1x16x13x13xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @strided_conv
 // Width stride 2: broadcast panels too, each input register the even
 // lanes of two neighbouring ones (16 output columns from 32 inputs).

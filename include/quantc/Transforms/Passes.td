@@ -452,7 +452,7 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
     pixels of a 14 x 14 image; 1000 classes) is first split into blocks
     that panels take, each the op's own tiled implementation, as is a
     transpose at the last multiple of 16 of each moving dimension. An f32
-    convolution whose output rows are at most 8 pixels wide (a 7 x 7
+    convolution whose output rows are at most 12 pixels wide (a 7 x 7
     image fills 7 of 16 lanes) becomes a copy into its patch matrix
     [C KH KW, OH OW] and a matmul with every output pixel in the lanes.
     Ops that do not tile or vectorize are left for the loop lowering.
