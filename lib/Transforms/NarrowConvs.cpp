@@ -99,7 +99,7 @@ void convertToMatmul(RewriterBase &rewriter, linalg::Conv2DNchwFchwOp conv) {
   rewriter.replaceOp(conv, tensor::ExpandShapeOp::create(rewriter, loc, outType,
                                                          matmul.getResult(0),
                                                          outputGroups));
-  if (fill && fill->use_empty())
+  if (fill) // soleZeroFill: the convolution was its only reader.
     rewriter.eraseOp(fill);
 }
 } // namespace

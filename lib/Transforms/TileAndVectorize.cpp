@@ -416,8 +416,7 @@ struct TileAndVectorizePass
         return;
       auto grouped = dyn_cast<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
       if (isa<linalg::MatmulOp, linalg::Conv2DNchwFchwOp>(op.getOperation()) ||
-          (grouped && depthwiseRows(grouped)) ||
-          op->hasAttr(quantc::kPackedDotConvAttr))
+          (grouped && depthwiseRows(grouped)) || isPackedDotConv(op))
         targets.push_back(op);
       if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation()))
         if (stridedTranspose(transpose))
