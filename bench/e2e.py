@@ -13,7 +13,11 @@ file of `quantc compile --emit-qdq-onnx`), quantc float and quantc int8
 median of RUNS runs on a text-like input (utils/ort_parity.py's pattern),
 JIT compile excluded: on a shared machine a neighbour's burst moves a
 mean by a third (det int8 13.32 against 10.35 ms, Zen 4), a median
-hardly. After the table, how many layers ORT ran in integer
+hardly. The last column, "cores", is what two threads of pure
+multiply-adds got over one on this machine just before and after the
+row (bench/objects/core_scaling.c): a 2-vCPU VM gives 2.00 on two free
+cores and about 1.0 while its vCPUs share one, so a 2-thread figure is
+only judged against 1 thread where both readings are near 2. After the table, how many layers ORT ran in integer
 kernels: it fuses DequantizeLinear -> Conv -> QuantizeLinear, and quantc's
 layers return float (the activation runs before the next quantize), so
 most of the QDQ file runs as float convolutions on dequantized weights.
@@ -22,6 +26,7 @@ usage: e2e.py QUANTC [RUNS]
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,16 +82,29 @@ def integer_kernels(optimized):
     return listed or "none", ops["Conv"] + ops["FusedConv"]
 
 
+def core_scaling_probe(tmp):
+    """Compiles bench/objects/core_scaling.c; returns a function that runs
+    it and gives its ratio as text."""
+    binary = os.path.join(tmp, "core_scaling")
+    cc = os.environ.get("CC") or shutil.which("clang-22") or "cc"
+    subprocess.run([cc, "-O3", "-march=native", "-ffp-contract=fast",
+                    "-pthread", os.path.join(ROOT, "bench/objects/core_scaling.c"),
+                    "-o", binary], check=True)
+    return lambda: subprocess.run([binary], check=True, capture_output=True,
+                                  text=True).stdout.strip()
+
+
 def main():
     quantc = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     print("CPU: %s; ms per inference, median of %d runs" % (cpu_model(), runs))
     header = ("model", "ORT float 1t", "ORT float 2t", "ORT int8 1t",
               "ORT int8 2t", "quantc float 1t", "quantc float 2t",
-              "quantc int8 1t", "quantc int8 2t")
-    print("%-8s %13s %13s %12s %12s %16s %16s %15s %15s" % header)
+              "quantc int8 1t", "quantc int8 2t", "cores")
+    print("%-8s %13s %13s %12s %12s %16s %16s %15s %15s %10s" % header)
     notes = []
     with tempfile.TemporaryDirectory() as tmp:
+        cores = core_scaling_probe(tmp)
         for task in ("cls", "rec", "det", "encoder", "vit", "mnv2", "resnet18"):
             work = os.path.join(tmp, task)
             x = os.path.join(work, "x.npy")
@@ -114,6 +132,7 @@ def main():
                 ocr_accuracy.render_task(MODELS, task, calib, 7, 16)
             int8 = ["--calib", calib, "--method", "mse"] + flags
             qdq = qdq_export(quantc, model, shape, int8, os.path.join(work, "qdq"))
+            before = cores()
             optimized = os.path.join(work, "ort-optimized.onnx")
             row = [ort_ms(model, x, runs, 1, os.path.join(work, "o1")),
                    ort_ms(model, x, runs, 2, os.path.join(work, "o2")),
@@ -125,7 +144,7 @@ def main():
                     row.append(quantc_ms(quantc, model, x, runs, quantization +
                                          ["--threads", str(threads)]))
             print("%-8s %13.2f %13.2f %12.2f %12.2f %16.2f %16.2f %15.2f %15.2f"
-                  % (task, *row))
+                  " %10s" % (task, *row, before + "/" + cores()))
             fused, float_convs = integer_kernels(optimized)
             notes.append("%s: ORT's int8 run: integer kernels %s; %d float "
                          "convolutions" % (task, fused, float_convs))
