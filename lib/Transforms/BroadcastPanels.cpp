@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BroadcastPanels.h"
+#include "PanelEpilogues.h"
 
 #include "quantc/Support/PackedDotConv.h"
 
@@ -160,6 +161,11 @@ struct PanelOperands {
   /// Indices of W's scalar for row r, step k, tap.
   std::function<SmallVector<Value>(OpBuilder &, int64_t, Value, const Tap &)>
       wIndices;
+  /// An elementwise generic applied to the accumulators before they are
+  /// stored, into its output instead (a convolution's tile only: the
+  /// generic's iteration point of output (r, c) is (0, r, 0, c)).
+  linalg::GenericOp epilogue;
+  unsigned epilogueOperand = 0;
 };
 
 Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
@@ -264,21 +270,28 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
                          index(rewriter, p.reduction), index(rewriter, 1), init,
                          [&](OpBuilder &b, Location l, Value k,
                              ValueRange acc) { step(b, l, k, acc); });
-  Value result = p.output;
+  linalg::GenericOp epilogue = p.epilogue;
+  Value result = epilogue ? epilogue.getDpsInits()[0] : p.output;
   for (int64_t r = 0; r < p.rows; ++r)
-    for (int64_t v = 0; v < vectors; ++v)
-      result = vector::TransferWriteOp::create(
-                   rewriter, loc, loop.getResult(r * vectors + v), result,
-                   p.outIndices(rewriter, r, v * kLanes),
-                   inBounds(v * kLanes, p.columns))
-                   .getResult();
+    for (int64_t v = 0; v < vectors; ++v) {
+      Value value = loop.getResult(r * vectors + v);
+      if (epilogue)
+        value =
+            quantc::applyEpilogue(rewriter, loc, epilogue, p.epilogueOperand,
+                                  value, {0, r, 0, v * kLanes}, 3, p.columns);
+      result =
+          vector::TransferWriteOp::create(rewriter, loc, value, result,
+                                          p.outIndices(rewriter, r, v * kLanes),
+                                          inBounds(v * kLanes, p.columns))
+              .getResult();
+    }
   return result;
 }
 
 } // namespace
 
 Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
-                             bool zeroInit) {
+                             bool zeroInit, linalg::GenericOp epilogue) {
   Location loc = tile.getLoc();
   Value input = tile.getDpsInputs()[0], weight = tile.getDpsInputs()[1];
   PanelOperands p;
@@ -314,6 +327,12 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
                                 index(b, column)};
     };
     p.wIndices = filterIndices;
+    if (epilogue) {
+      p.epilogue = epilogue;
+      for (OpOperand *input : epilogue.getDpsInputOperands())
+        if (input->get() == tile->getResult(0))
+          p.epilogueOperand = input->getOperandNumber();
+    }
   } else if (tile->hasAttr(kPackedDotConvAttr)) {
     // (f, oh, ow, c4, kh, kw): W [rows, C4, KH, KW] and X [C4, IH, IW],
     // both i32 words of four channels' bytes; output [rows, 1, columns].

@@ -71,9 +71,13 @@ bool isBroadcastPanelCandidate(mlir::linalg::LinalgOp op);
 /// columns]) or convolution ([1, rows, 1, columns] output, all channels
 /// and taps) by the panel's vector code and returns the tile's result.
 /// With `zeroInit` the accumulators start at zero instead of reading the
-/// output (whose zero fill the caller dropped).
+/// output (whose zero fill the caller dropped). With `epilogue` (a
+/// convolution's tile only: the tile of its quantc::panelEpilogueOf, which
+/// reads the tile's result) the panel applies the epilogue's body to the
+/// accumulators, stores into the epilogue's output and returns that.
 mlir::Value broadcastPanel(mlir::RewriterBase &rewriter,
-                           mlir::linalg::LinalgOp tile, bool zeroInit);
+                           mlir::linalg::LinalgOp tile, bool zeroInit,
+                           mlir::linalg::GenericOp epilogue = {});
 
 } // namespace quantc
 

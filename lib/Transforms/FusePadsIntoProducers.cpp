@@ -7,8 +7,11 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "PanelEpilogues.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -66,20 +69,36 @@ static SmallVector<Box> complementBoxes(ArrayRef<int64_t> shape,
 /// border column is one element a row, a cache line of its own, and the
 /// producer has just written the rest of those lines, so the column
 /// fills hit the cache instead of missing once a row.
+/// The destination that the op producing `value` writes whole without
+/// reading: a single-result linalg op's init its body does not read, or
+/// the init of a loop quantc-tile-and-vectorize marked so (a panel with
+/// its epilogue). Null otherwise.
+static Value overwrittenInit(Value value) {
+  Operation *producer = value.getDefiningOp();
+  if (!producer || producer->getNumResults() != 1)
+    return {};
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(producer)) {
+    OpOperand *init = linalgOp.getDpsInitOperand(0);
+    return linalgOp.payloadUsesValueFromOperand(init) ? Value() : init->get();
+  }
+  auto loop = dyn_cast<scf::ForOp>(producer);
+  if (!loop || !loop->hasAttr(quantc::kOverwritesInitAttr))
+    return {};
+  return loop.getInitArgs()[0];
+}
+
 struct FillBorderOnly : OpRewritePattern<tensor::InsertSliceOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
                                 PatternRewriter &rewriter) const override {
     auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
-    auto producer = insert.getSource().getDefiningOp<linalg::LinalgOp>();
-    if (!fill || !producer || producer->getNumResults() != 1 ||
-        !insert.hasUnitStride() || !insert.getSourceType().hasStaticShape())
+    Value init = overwrittenInit(insert.getSource());
+    if (!fill || !init || !insert.hasUnitStride() ||
+        !insert.getSourceType().hasStaticShape())
       return failure();
-    OpOperand *init = producer.getDpsInitOperand(0);
-    auto interior = init->get().getDefiningOp<tensor::ExtractSliceOp>();
+    auto interior = init.getDefiningOp<tensor::ExtractSliceOp>();
     if (!interior || interior.getSource() != fill.getResult(0) ||
-        producer.payloadUsesValueFromOperand(init) ||
         !fill.getResult(0).hasNUses(2) ||
         !interior.isSameAs(insert, isEqualConstantIntOrValue))
       return failure();

@@ -10,6 +10,7 @@
 #include "BroadcastPanels.h"
 #include "NarrowConvs.h"
 #include "PanelBlocks.h"
+#include "PanelEpilogues.h"
 #include "ZeroFill.h"
 
 #include "quantc/Support/PackedDotConv.h"
@@ -398,6 +399,65 @@ static bool wholeIterationSpace(ArrayRef<int64_t> tiles,
   });
 }
 
+/// Tiles `epilogue`, the elementwise consumer of the float convolution
+/// `conv` (quantc::panelEpilogueOf), by `conv`'s parallel tiles
+/// `convTiles` (n, f, oh, ow) in the panels' order, fuses `conv`'s tile into
+/// each and makes the pair one panel that applies the epilogue in
+/// registers. Fails, leaving `conv` to be tiled alone, where the fusion
+/// does not take.
+static LogicalResult tileWithEpilogue(RewriterBase &rewriter,
+                                      linalg::Conv2DNchwFchwOp conv,
+                                      linalg::GenericOp epilogue,
+                                      ArrayRef<int64_t> convTiles,
+                                      bool zeroInit) {
+  epilogue = quantc::writeIntoPaddedBuffer(rewriter, epilogue);
+  scf::SCFTilingOptions tiling;
+  tiling.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), convTiles.take_front(4)));
+  tiling.setInterchange({0, 2, 3, 1});
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.fusionControlFn = [&](tensor::ExtractSliceOp, OpResult producer,
+                                bool destination)
+      -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+    if (producer.getOwner() != conv.getOperation() || destination)
+      return std::nullopt;
+    return scf::SCFTileAndFuseOptions::ControlFnResult{};
+  };
+  rewriter.setInsertionPoint(epilogue);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(epilogue.getOperation()), options);
+  if (failed(fused))
+    return failure();
+  for (auto [original, replacement] : fused->replacements)
+    rewriter.replaceAllUsesWith(original, replacement);
+  rewriter.eraseOp(epilogue);
+  for (LoopLikeOpInterface loop : fused->loops)
+    quantc::markParallelLoop(loop);
+  auto epilogueTile = cast<linalg::GenericOp>(fused->tiledAndFusedOps[0]);
+  auto convTiled = llvm::find_if(fused->tiledAndFusedOps, [](Operation *op) {
+    return isa<linalg::Conv2DNchwFchwOp>(op);
+  });
+  if (convTiled == fused->tiledAndFusedOps.end())
+    return failure(); // The epilogue tile reads the whole convolution.
+  // The panel writes every element of each tile, reading none.
+  fused->loops.front()->setAttr(quantc::kOverwritesInitAttr,
+                                rewriter.getUnitAttr());
+  rewriter.setInsertionPoint(epilogueTile);
+  Value stored = quantc::broadcastPanel(
+      rewriter, cast<linalg::LinalgOp>(*convTiled), zeroInit, epilogueTile);
+  rewriter.replaceOp(epilogueTile, stored);
+  rewriter.eraseOp(*convTiled);
+  // The slice the fusion replaced by the tile stays, unread.
+  for (Operation *slice : llvm::make_early_inc_range(conv->getUsers()))
+    if (slice->use_empty())
+      rewriter.eraseOp(slice);
+  if (conv->use_empty())
+    rewriter.eraseOp(conv);
+  return success();
+}
+
 namespace {
 struct TileAndVectorizePass
     : public quantc::impl::TileAndVectorizeBase<TileAndVectorizePass> {
@@ -427,6 +487,12 @@ struct TileAndVectorizePass
       for (linalg::LinalgOp block : splitTransposeBlocks(rewriter, transpose))
         transposeBlocks.push_back(cast<linalg::TransposeOp>(block));
     tileTransposes(rewriter, transposeBlocks, transposeTiles);
+    // A float convolution's bias, activation and residual sum, one generic,
+    // for its panels' epilogue.
+    for (linalg::LinalgOp op : targets)
+      if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op.getOperation()))
+        if (quantc::isBroadcastPanelCandidate(op))
+          quantc::fuseEpilogueChain(rewriter, conv);
     SmallVector<linalg::LinalgOp> blocks;
     for (linalg::LinalgOp op : targets) {
       auto [rowDim, columnDim] = panelDims(op);
@@ -504,6 +570,11 @@ struct TileAndVectorizePass
       // A depthwise convolution or a panel into a zero fill starts its
       // registers at zero: the fill (a pass over the whole output) goes.
       bool zeroInit = (depthwise || panel) && dropZeroFillInit(rewriter, op);
+      if (panel && conv)
+        if (linalg::GenericOp epilogue = quantc::panelEpilogueOf(conv))
+          if (succeeded(
+                  tileWithEpilogue(rewriter, conv, epilogue, tiles, zeroInit)))
+            continue;
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
       if (panel)

@@ -126,3 +126,50 @@ func.func @returned_and_padded(%x: tensor<2x4xf32>) -> (tensor<2x6xf32>, tensor<
   } : tensor<2x4xf32> to tensor<2x6xf32>
   return %p, %y : tensor<2x6xf32>, tensor<2x4xf32>
 }
+
+// A panel with its epilogue (quantc-tile-and-vectorize) writes each tile
+// of the padded buffer's interior without reading it and marks its loop
+// quantc.overwrites_init: the border alone is filled, as for a linalg
+// producer. An unmarked loop might read its destination: the whole fill
+// stays.
+// CHECK-LABEL: func.func @panel_loop_writes_interior
+// CHECK:         %[[EMPTY:.*]] = tensor.empty() : tensor<1x4x10x10xf32>
+// CHECK:         %[[INTERIOR:.*]] = tensor.extract_slice %[[EMPTY]][0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1]
+// CHECK:         %[[ROWS:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INTERIOR]])
+// CHECK:         tensor.insert_slice %[[ROWS]] into %[[EMPTY]][0, 0, 1, 1]
+// CHECK-COUNT-4: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x4x{{1x10|8x1}}xf32>)
+// CHECK-LABEL: func.func @unmarked_loop_keeps_fill
+// CHECK:         %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x4x10x10xf32>)
+// CHECK:         tensor.extract_slice %[[FILL]][0, 0, 1, 1]
+// CHECK-NOT:     linalg.fill
+func.func @panel_loop_writes_interior(%row: tensor<1x4x1x8xf32>) -> tensor<1x4x10x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %e = tensor.empty() : tensor<1x4x10x10xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x10x10xf32>) -> tensor<1x4x10x10xf32>
+  %interior = tensor.extract_slice %f[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : tensor<1x4x10x10xf32> to tensor<1x4x8x8xf32>
+  %rows = scf.for %i = %c0 to %c8 step %c1 iter_args(%d = %interior) -> (tensor<1x4x8x8xf32>) {
+    %w = tensor.insert_slice %row into %d[0, 0, %i, 0] [1, 4, 1, 8] [1, 1, 1, 1] : tensor<1x4x1x8xf32> into tensor<1x4x8x8xf32>
+    scf.yield %w : tensor<1x4x8x8xf32>
+  } {quantc.overwrites_init}
+  %p = tensor.insert_slice %rows into %f[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : tensor<1x4x8x8xf32> into tensor<1x4x10x10xf32>
+  return %p : tensor<1x4x10x10xf32>
+}
+
+func.func @unmarked_loop_keeps_fill(%row: tensor<1x4x1x8xf32>) -> tensor<1x4x10x10xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %e = tensor.empty() : tensor<1x4x10x10xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x10x10xf32>) -> tensor<1x4x10x10xf32>
+  %interior = tensor.extract_slice %f[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : tensor<1x4x10x10xf32> to tensor<1x4x8x8xf32>
+  %rows = scf.for %i = %c0 to %c8 step %c1 iter_args(%d = %interior) -> (tensor<1x4x8x8xf32>) {
+    %w = tensor.insert_slice %row into %d[0, 0, %i, 0] [1, 4, 1, 8] [1, 1, 1, 1] : tensor<1x4x1x8xf32> into tensor<1x4x8x8xf32>
+    scf.yield %w : tensor<1x4x8x8xf32>
+  }
+  %p = tensor.insert_slice %rows into %f[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : tensor<1x4x8x8xf32> into tensor<1x4x10x10xf32>
+  return %p : tensor<1x4x10x10xf32>
+}

@@ -212,6 +212,85 @@ func.func @conv_narrow_rows_bounds(%x: tensor<1x4x14x14xf32>, %w: tensor<16x4x3x
 
 // -----
 
+// CHECK-LABEL: func @conv_epilogue
+// A convolution's bias, residual sum and ReLU (three generics, fused into
+// one) and the next convolution's pad: the generic is tiled with the
+// panel and applied to its accumulators in registers, and the panel
+// stores the result into the padded buffer's interior. No generic, no pad
+// and no pass over the convolution's own output remain.
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: tensor.pad
+// CHECK: %[[PADDED:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x16x10x18xf32>)
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[PADDED]][0, 0, 1, 1] [1, 16, 8, 16] [1, 1, 1, 1]
+// CHECK: scf.for {{.*}} iter_args(%[[DEST:.*]] = %[[INTERIOR]])
+// CHECK: %[[RESIDUAL:.*]] = tensor.extract_slice %{{.*}}[0, 0, %{{.*}}, 0] [1, 16, 1, 16] [1, 1, 1, 1] : tensor<1x16x8x16xf32> to tensor<1x16x1x16xf32>
+// CHECK: %[[TILE:.*]] = tensor.extract_slice %[[DEST]]
+// CHECK: %[[SUMS:.*]]:16 = scf.for
+// CHECK-COUNT-144: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: scf.yield
+// CHECK: %[[BIAS:.*]] = tensor.extract %{{.*}}[%c0, %c1, %c0, %c0] : tensor<1x16x1x1xf32>
+// CHECK: %[[B:.*]] = vector.broadcast %[[BIAS]]
+// CHECK: %[[R:.*]] = vector.transfer_read %[[RESIDUAL]][%c0, %c1, %c0, %c0]
+// CHECK: %[[S1:.*]] = arith.addf %[[SUMS]]#1, %[[B]]
+// CHECK: %[[S2:.*]] = arith.addf %[[S1]], %[[R]]
+// CHECK: %[[RELU:.*]] = arith.maximumf %[[S2]], %{{.*}} : vector<16xf32>
+// CHECK: vector.transfer_write %[[RELU]], %{{.*}}[%c0, %c1, %c0, %c0]
+// CHECK: tensor.insert_slice %{{.*}} into %[[PADDED]][0, 0, 1, 1] [1, 16, 8, 16] [1, 1, 1, 1]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#bias = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+func.func @conv_epilogue(%x: tensor<1x8x10x18xf32>, %w: tensor<16x8x3x3xf32>, %b: tensor<1x16x1x1xf32>, %r: tensor<1x16x8x16xf32>) -> tensor<1x16x10x18xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x8x16xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
+  %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x10x18xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x8x16xf32>) -> tensor<1x16x8x16xf32>
+  %biased = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %b : tensor<1x16x8x16xf32>, tensor<1x16x1x1xf32>) outs(%e : tensor<1x16x8x16xf32>) {
+  ^bb0(%a: f32, %bv: f32, %o: f32):
+    %s = arith.addf %a, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x8x16xf32>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%biased, %r : tensor<1x16x8x16xf32>, tensor<1x16x8x16xf32>) outs(%e : tensor<1x16x8x16xf32>) {
+  ^bb0(%a: f32, %rv: f32, %o: f32):
+    %s = arith.addf %a, %rv : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x8x16xf32>
+  %relu = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%sum : tensor<1x16x8x16xf32>) outs(%e : tensor<1x16x8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x8x16xf32>
+  %p = tensor.pad %relu low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x16x8x16xf32> to tensor<1x16x10x18xf32>
+  return %p : tensor<1x16x10x18xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @conv_epilogue_not_elementwise
+// A consumer that reads the convolution's result along another axis
+// (here transposed) stays a generic of its own after the panels.
+// CHECK: scf.for
+// CHECK: vector.fma
+// CHECK: linalg.generic
+#transposed = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_epilogue_not_elementwise(%x: tensor<1x8x18x18xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<1x16x16x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x16x16xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x18x18xf32>, tensor<16x8x3x3xf32>) outs(%y : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  %t = linalg.generic {indexing_maps = [#transposed, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x16x16x16xf32>) outs(%e : tensor<1x16x16x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x16x16x16xf32>
+  return %t : tensor<1x16x16x16xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @strided_conv
 // Width stride 2: broadcast panels too, each input register the even
 // lanes of two neighbouring ones (16 output columns from 32 inputs).
