@@ -538,13 +538,16 @@ func.func @packed_dot_conv(%x: tensor<2x6x22xi32>, %w: tensor<8x2x3x3xi32>) -> t
 // each block fills its own slice with zero in registers: no fill, no
 // generic left in loops. The first block's tiles are 4 filters x 96
 // pixels (six registers, 24 vpdpbusd a quad), the second's 4 filters x 4
-// pixels (one masked register, 4 vpdpbusd).
+// pixels (one masked register, 4 vpdpbusd). One quad a pixel and a small
+// input: the stores bound the panels, which walk the filters outermost
+// (each stores whole rows in sequence, the input re-read from cache).
 // CHECK-NOT: linalg.fill
 // CHECK-NOT: linalg.generic
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<8x1x196xi32>
 // CHECK: %[[X0:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0] [1, 1, 192] [1, 1, 1] : tensor<1x1x196xi32> to tensor<1x1x192xi32>
 // CHECK: %[[Y0:.*]] = tensor.extract_slice %[[E]][0, 0, 0] [8, 1, 192]
-// CHECK: scf.for {{.*}} to %c192 step %c96 iter_args(%{{.*}} = %[[Y0]])
+// CHECK: scf.for {{.*}} to %c8 step %c4 iter_args(%[[ROWS:.*]] = %[[Y0]])
+// CHECK-NEXT: scf.for {{.*}} to %c192 step %c96 iter_args(%{{.*}} = %[[ROWS]])
 // CHECK-COUNT-24: quantc.vnni_dot
 // CHECK-NOT: quantc.vnni_dot
 // CHECK: %[[X1:.*]] = tensor.extract_slice %{{.*}}[0, 0, 192] [1, 1, 4] [1, 1, 1] : tensor<1x1x196xi32> to tensor<1x1x4xi32>
