@@ -400,7 +400,9 @@ def FusePadsIntoProducers : Pass<"quantc-fuse-pads-into-producers",
     written: filled first, every element missed the cache (a 48 x 80
     column took 88 us); filled after, PP-OCRv4 det and rec int8 run 3.5-4%
     faster on one thread (Zen 5, A/B medians of 150), byte-identical. A
-    producer that reads its output keeps the whole fill, before it.
+    producer that reads its output keeps the whole fill, before it. The
+    tile loops of quantc-tile-and-vectorize's panel epilogues, marked
+    `quantc.overwrites_init`, count as producers that do not read theirs.
 
     A producer whose result other linalg ops read too (a residual block's
     `relu(x + conv(x))`: the next depthwise convolution pads it, the next
@@ -455,7 +457,14 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
     convolution whose output rows are at most 12 pixels wide (a 7 x 7
     image fills 7 of 16 lanes) becomes a copy into its patch matrix
     [C KH KW, OH OW] and a matmul with every output pixel in the lanes.
-    Ops that do not tile or vectorize are left for the loop lowering.
+    A float convolution's elementwise consumers (bias, activation,
+    residual sum, fused into one generic) are tiled with its panels and
+    run on the accumulators in registers; the panels store their result,
+    into the next convolution's padded buffer when that is its only
+    reader (the loop marked `quantc.overwrites_init`). Pointwise int8
+    convolutions with few input channels walk their panels filters
+    outermost (their stores bound them). Ops that do not tile or
+    vectorize are left for the loop lowering.
 
     ```mlir
     %c = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x256xf32>) outs(%init : tensor<64x256xf32>) -> tensor<64x256xf32>
