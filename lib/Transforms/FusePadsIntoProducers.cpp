@@ -54,21 +54,6 @@ static SmallVector<Box> complementBoxes(ArrayRef<int64_t> shape,
   return boxes;
 }
 
-/// The fused pad leaves `fill` the whole padded tensor, then the producer
-/// overwrites the interior: the fill's interior writes are dead, and for
-/// a 3 x 3 convolution's 162 x 162 planes they are 98% of it. Fills only
-/// the border, after the interior:
-///
-///   %f = linalg.fill ins(%zero) outs(%empty)       // whole
-///   %s = tensor.extract_slice %f[box]
-///   %q = linalg.generic ... outs(%s)               // does not read %s
-///   %p = tensor.insert_slice %q into %f[box]
-/// becomes the same extract and insert of the interior, from and into
-/// %empty, then one fill per border slab (extract_slice, fill,
-/// insert_slice, in place after bufferization). The order matters: a
-/// border column is one element a row, a cache line of its own, and the
-/// producer has just written the rest of those lines, so the column
-/// fills hit the cache instead of missing once a row.
 /// The destination that the op producing `value` writes whole without
 /// reading: a single-result linalg op's init its body does not read, or
 /// the init of a loop quantc-tile-and-vectorize marked so (a panel with
@@ -87,6 +72,21 @@ static Value overwrittenInit(Value value) {
   return loop.getInitArgs()[0];
 }
 
+/// The fused pad leaves `fill` the whole padded tensor, then the producer
+/// overwrites the interior: the fill's interior writes are dead, and for
+/// a 3 x 3 convolution's 162 x 162 planes they are 98% of it. Fills only
+/// the border, after the interior:
+///
+///   %f = linalg.fill ins(%zero) outs(%empty)       // whole
+///   %s = tensor.extract_slice %f[box]
+///   %q = linalg.generic ... outs(%s)               // does not read %s
+///   %p = tensor.insert_slice %q into %f[box]
+/// becomes the same extract and insert of the interior, from and into
+/// %empty, then one fill per border slab (extract_slice, fill,
+/// insert_slice, in place after bufferization). The order matters: a
+/// border column is one element a row, a cache line of its own, and the
+/// producer has just written the rest of those lines, so the column
+/// fills hit the cache instead of missing once a row.
 struct FillBorderOnly : OpRewritePattern<tensor::InsertSliceOp> {
   using OpRewritePattern::OpRewritePattern;
 
