@@ -43,37 +43,66 @@ int64_t quantc::largestDivisorAtMost(int64_t extent, int64_t bound) {
   return 1;
 }
 
-std::optional<quantc::PanelTile>
-quantc::panelTileFor(int64_t rows, int64_t columns, bool anyLaneUse) {
-  if (rows <= 0 || columns <= 0)
-    return std::nullopt; // An empty product (a zero-width slice).
-  SmallVector<int64_t> candidates;
-  for (int64_t lanes = kLanes; lanes <= kMaxTiledVectors * kLanes;
-       lanes += kLanes)
-    if (columns % lanes == 0)
-      candidates.push_back(lanes);
-  if (columns <= kMaxWholeVectors * kLanes)
-    candidates.push_back(columns);
-  std::optional<PanelTile> best;
-  double bestUse = anyLaneUse ? 0.0 : 0.5;
-  int64_t bestAccumulators = 0, bestLoads = 0;
-  for (int64_t lanes : candidates) {
+namespace {
+/// The best of panel tiles offered in turn: the most lanes used, then the
+/// most accumulators, then the fewest loads a step.
+class BestPanelTile {
+public:
+  explicit BestPanelTile(double minimumUse) : bestUse(minimumUse) {}
+
+  /// Offers `lanes` columns over `rows` rows in all.
+  void offer(int64_t rows, int64_t lanes) {
     int64_t vectors = llvm::divideCeil(lanes, kLanes);
     double use = double(lanes) / double(vectors * kLanes);
-    int64_t rowTile = largestDivisorAtMost(rows, maxPanelRows(vectors));
+    int64_t rowTile = quantc::largestDivisorAtMost(rows, maxPanelRows(vectors));
     // Loads per step: the row's registers and the broadcast scalars.
     int64_t accumulators = rowTile * vectors, loads = vectors + rowTile;
     if (use > bestUse ||
         (use == bestUse &&
          (accumulators > bestAccumulators ||
           (accumulators == bestAccumulators && loads < bestLoads)))) {
-      best = PanelTile{rowTile, lanes};
+      best = quantc::PanelTile{rowTile, lanes};
       bestUse = use;
       bestAccumulators = accumulators;
       bestLoads = loads;
     }
   }
-  return best;
+
+  std::optional<quantc::PanelTile> get() const { return best; }
+
+private:
+  std::optional<quantc::PanelTile> best;
+  double bestUse;
+  int64_t bestAccumulators = 0, bestLoads = 0;
+};
+} // namespace
+
+std::optional<quantc::PanelTile>
+quantc::panelTileFor(int64_t rows, int64_t columns, bool anyLaneUse) {
+  if (rows <= 0 || columns <= 0)
+    return std::nullopt; // An empty product (a zero-width slice).
+  BestPanelTile best(anyLaneUse ? 0.0 : 0.5);
+  for (int64_t lanes = kLanes; lanes <= kMaxTiledVectors * kLanes;
+       lanes += kLanes)
+    if (columns % lanes == 0)
+      best.offer(rows, lanes);
+  if (columns <= kMaxWholeVectors * kLanes)
+    best.offer(rows, columns);
+  return best.get();
+}
+
+std::optional<quantc::PanelTile>
+quantc::imageRowsPanelTile(int64_t filters, int64_t height, int64_t width) {
+  if (filters <= 0 || height <= 0 || width <= 0)
+    return std::nullopt;
+  BestPanelTile best(0.5);
+  for (int64_t imageRows = 1; imageRows <= height; ++imageRows) {
+    int64_t lanes = imageRows * width;
+    int64_t widest = imageRows == height ? kMaxWholeVectors : kMaxTiledVectors;
+    if (height % imageRows == 0 && llvm::divideCeil(lanes, kLanes) <= widest)
+      best.offer(filters, lanes);
+  }
+  return best.get();
 }
 
 quantc::PanelTile quantc::panelSplit(int64_t rows, int64_t columns,
@@ -162,11 +191,28 @@ struct PanelOperands {
   std::function<SmallVector<Value>(OpBuilder &, int64_t, Value, const Tap &)>
       wIndices;
   /// An elementwise generic applied to the accumulators before they are
-  /// stored, into its output instead (a convolution's tile only: the
-  /// generic's iteration point of output (r, c) is (0, r, 0, c)).
+  /// stored, into its output instead: [1, rows, H, W] whose (0, r, y, x)
+  /// is output (r, column y W + x) (a convolution's tile: H = 1; a
+  /// pointwise convolution's matmul tile: H whole image rows).
   linalg::GenericOp epilogue;
   unsigned epilogueOperand = 0;
+  int64_t epilogueWidth = 0;
 };
+
+/// The runs of accumulator (r, v)'s lanes in the epilogue's rows of
+/// `width` points (quantc::LaneRun): one per row its lanes cross.
+SmallVector<quantc::LaneRun> laneRuns(int64_t r, int64_t v, int64_t columns,
+                                      int64_t width) {
+  SmallVector<quantc::LaneRun> runs;
+  int64_t end = std::min((v + 1) * kLanes, columns);
+  for (int64_t column = v * kLanes; column < end;) {
+    int64_t length = std::min(end, (column / width + 1) * width) - column;
+    runs.push_back(
+        {column - v * kLanes, length, {0, r, column / width, column % width}});
+    column += length;
+  }
+  return runs;
+}
 
 Value constantIndex(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
@@ -275,10 +321,14 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
   for (int64_t r = 0; r < p.rows; ++r)
     for (int64_t v = 0; v < vectors; ++v) {
       Value value = loop.getResult(r * vectors + v);
-      if (epilogue)
-        value =
-            quantc::applyEpilogue(rewriter, loc, epilogue, p.epilogueOperand,
-                                  value, {0, r, 0, v * kLanes}, 3, p.columns);
+      if (epilogue) {
+        SmallVector<quantc::LaneRun> runs =
+            laneRuns(r, v, p.columns, p.epilogueWidth);
+        value = quantc::applyEpilogue(rewriter, loc, epilogue,
+                                      p.epilogueOperand, value, runs);
+        result = quantc::writeLaneRuns(rewriter, loc, value, result, runs);
+        continue;
+      }
       result =
           vector::TransferWriteOp::create(rewriter, loc, value, result,
                                           p.outIndices(rewriter, r, v * kLanes),
@@ -327,12 +377,6 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
                                 index(b, column)};
     };
     p.wIndices = filterIndices;
-    if (epilogue) {
-      p.epilogue = epilogue;
-      for (OpOperand *input : epilogue.getDpsInputOperands())
-        if (input->get() == tile->getResult(0))
-          p.epilogueOperand = input->getOperandNumber();
-    }
   } else if (tile->hasAttr(kPackedDotConvAttr)) {
     // (f, oh, ow, c4, kh, kw): W [rows, C4, KH, KW] and X [C4, IH, IW],
     // both i32 words of four channels' bytes; output [rows, 1, columns].
@@ -373,6 +417,21 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     p.wIndices = [&](OpBuilder &b, int64_t r, Value k, const Tap &) {
       return SmallVector<Value>{index(b, r), k};
     };
+  }
+  if (epilogue) {
+    // It reads the tile's result (a matmul's through the expansion of its
+    // columns into image rows).
+    p.epilogue = epilogue;
+    for (OpOperand *input : epilogue.getDpsInputOperands()) {
+      Value read = input->get();
+      if (auto expand = read.getDefiningOp<tensor::ExpandShapeOp>())
+        read = expand.getSrc();
+      if (read == tile->getResult(0))
+        p.epilogueOperand = input->getOperandNumber();
+    }
+    p.epilogueWidth =
+        cast<RankedTensorType>(epilogue.getDpsInits()[0].getType())
+            .getDimSize(3);
   }
   return emitPanel(rewriter, loc, p, zeroInit);
 }

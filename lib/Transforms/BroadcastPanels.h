@@ -47,6 +47,15 @@ struct PanelTile {
 std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns,
                                       bool anyLaneUse = false);
 
+/// The panel tile for a pointwise convolution's matmul ([filters, height
+/// width]) whose panels apply an epilogue over [1, filters, height,
+/// width]: columns whole image rows, so that each tile of the matmul is a
+/// box of the image. The image rows per tile divide `height` and take at
+/// most 8 registers (12 for the whole image); chosen as panelTileFor
+/// chooses. None when every choice leaves more than half its lanes empty.
+std::optional<PanelTile> imageRowsPanelTile(int64_t filters, int64_t height,
+                                            int64_t width);
+
 /// Where to split a rows x columns matmul into blocks that panels tile
 /// well: the rows and columns of the first block (all of them when no
 /// split helps); the rest are matmuls of their own. Columns no tile takes
@@ -71,10 +80,11 @@ bool isBroadcastPanelCandidate(mlir::linalg::LinalgOp op);
 /// columns]) or convolution ([1, rows, 1, columns] output, all channels
 /// and taps) by the panel's vector code and returns the tile's result.
 /// With `zeroInit` the accumulators start at zero instead of reading the
-/// output (whose zero fill the caller dropped). With `epilogue` (a
-/// convolution's tile only: the tile of its quantc::panelEpilogueOf, which
-/// reads the tile's result) the panel applies the epilogue's body to the
-/// accumulators, stores into the epilogue's output and returns that.
+/// output (whose zero fill the caller dropped). With `epilogue` (the tile
+/// of quantc::panelEpilogueOf of a convolution tile's result, or of a
+/// matmul tile's expanded into [1, rows, H, W] image rows) the panel
+/// applies the epilogue's body to the accumulators, stores into the
+/// epilogue's output and returns that.
 mlir::Value broadcastPanel(mlir::RewriterBase &rewriter,
                            mlir::linalg::LinalgOp tile, bool zeroInit,
                            mlir::linalg::GenericOp epilogue = {});

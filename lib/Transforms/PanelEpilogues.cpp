@@ -24,9 +24,8 @@ static linalg::GenericOp soleGenericReader(Value value) {
   return dyn_cast<linalg::GenericOp>(*value.getUsers().begin());
 }
 
-void quantc::fuseEpilogueChain(RewriterBase &rewriter,
-                               linalg::Conv2DNchwFchwOp conv) {
-  linalg::GenericOp current = soleGenericReader(conv->getResult(0));
+void quantc::fuseEpilogueChain(RewriterBase &rewriter, Value result) {
+  linalg::GenericOp current = soleGenericReader(result);
   while (current && current->getNumResults() == 1 &&
          current->getResult(0).hasOneUse()) {
     OpOperand &use = *current->getResult(0).getUses().begin();
@@ -63,8 +62,7 @@ static bool vectorizableBodyOp(Operation &op) {
   return OpTrait::hasElementwiseMappableTraits(&op);
 }
 
-linalg::GenericOp quantc::panelEpilogueOf(linalg::Conv2DNchwFchwOp conv) {
-  Value result = conv->getResult(0);
+linalg::GenericOp quantc::panelEpilogueOf(Value result) {
   linalg::GenericOp epilogue = soleGenericReader(result);
   if (!epilogue || epilogue.getNumDpsInits() != 1 ||
       !epilogue.hasPureTensorSemantics() ||
@@ -162,15 +160,71 @@ linalg::GenericOp quantc::writeIntoPaddedBuffer(RewriterBase &rewriter,
   return intoInterior;
 }
 
+/// `type`'s 16-lane vector.
+static VectorType lanesOf(Type scalar) {
+  return VectorType::get({kLanes}, scalar);
+}
+
+/// `map`'s results at iteration point `point` (each a dimension or a
+/// constant, as panelEpilogueOf requires).
+static SmallVector<int64_t> positionsAt(AffineMap map,
+                                        ArrayRef<int64_t> point) {
+  SmallVector<int64_t> positions;
+  for (AffineExpr expr : map.getResults())
+    positions.push_back(isa<AffineDimExpr>(expr)
+                            ? point[cast<AffineDimExpr>(expr).getPosition()]
+                            : cast<AffineConstantExpr>(expr).getValue());
+  return positions;
+}
+
+/// The same, as index constants.
+static SmallVector<Value> indicesAt(OpBuilder &b, Location loc, AffineMap map,
+                                    ArrayRef<int64_t> point) {
+  SmallVector<Value> indices;
+  for (int64_t at : positionsAt(map, point))
+    indices.push_back(arith::ConstantIndexOp::create(b, loc, at));
+  return indices;
+}
+
+/// The 16 lanes of operand `value` (read through `map`) at `runs`' points:
+/// along the lanes when `map` reads the innermost dimension, else one
+/// scalar per run, broadcast over its lanes.
+static Value readLaneRuns(OpBuilder &b, Location loc, Value value,
+                          AffineMap map, Type element,
+                          ArrayRef<quantc::LaneRun> runs) {
+  unsigned laneDim = map.getNumDims() - 1;
+  bool alongLanes = llvm::any_of(map.getResults(), [&](AffineExpr expr) {
+    return expr == getAffineDimExpr(laneDim, b.getContext());
+  });
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  auto readRun = [&](const quantc::LaneRun &run, int64_t lanes,
+                     bool inBounds) -> Value {
+    SmallVector<Value> indices = indicesAt(b, loc, map, run.point);
+    auto type = VectorType::get({lanes}, element);
+    if (alongLanes)
+      return vector::TransferReadOp::create(b, loc, type, value, indices, zero,
+                                            ArrayRef<bool>{inBounds});
+    Value scalar = tensor::ExtractOp::create(b, loc, value, indices);
+    return vector::BroadcastOp::create(b, loc, type, scalar);
+  };
+  // The first run from lane 0: a 16-lane read, masked past its row's end.
+  Value lanes = readRun(runs[0], kLanes, runs[0].length == kLanes);
+  for (const quantc::LaneRun &run : runs.drop_front()) {
+    // A scalar operand the runs read at one index needs no second read.
+    if (!alongLanes &&
+        positionsAt(map, run.point) == positionsAt(map, runs[0].point))
+      continue;
+    lanes = vector::InsertStridedSliceOp::create(
+        b, loc, readRun(run, run.length, /*inBounds=*/true), lanes,
+        ArrayRef<int64_t>{run.lane}, ArrayRef<int64_t>{1});
+  }
+  return lanes;
+}
+
 Value quantc::applyEpilogue(OpBuilder &b, Location loc,
                             linalg::GenericOp epilogue,
                             unsigned accumulatorOperand, Value accumulator,
-                            ArrayRef<int64_t> point, unsigned laneDim,
-                            int64_t laneExtent) {
-  auto vectorOf = [](Type scalar) { return VectorType::get({kLanes}, scalar); };
-  auto index = [&](int64_t value) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  };
+                            ArrayRef<LaneRun> runs) {
   Block &body = *epilogue.getBody();
   IRMapping lanes;
   for (OpOperand *input : epilogue.getDpsInputOperands()) {
@@ -182,36 +236,16 @@ Value quantc::applyEpilogue(OpBuilder &b, Location loc,
     }
     if (scalarType(value.getType())) {
       lanes.map(argument, vector::BroadcastOp::create(
-                              b, loc, vectorOf(value.getType()), value));
+                              b, loc, lanesOf(value.getType()), value));
       continue;
     }
-    AffineMap map = epilogue.getMatchingIndexingMap(input);
-    SmallVector<Value> indices;
-    bool alongLanes = false;
-    for (AffineExpr expr : map.getResults()) {
-      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
-        alongLanes |= dim.getPosition() == laneDim;
-        indices.push_back(index(point[dim.getPosition()]));
-      } else {
-        indices.push_back(index(cast<AffineConstantExpr>(expr).getValue()));
-      }
-    }
-    Type element = argument.getType();
-    if (alongLanes) {
-      bool inBounds = point[laneDim] + kLanes <= laneExtent;
-      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-      lanes.map(argument, vector::TransferReadOp::create(
-                              b, loc, vectorOf(element), value, indices, zero,
-                              ArrayRef<bool>{inBounds}));
-      continue;
-    }
-    Value scalar = tensor::ExtractOp::create(b, loc, value, indices);
-    lanes.map(argument,
-              vector::BroadcastOp::create(b, loc, vectorOf(element), scalar));
+    lanes.map(argument, readLaneRuns(b, loc, value,
+                                     epilogue.getMatchingIndexingMap(input),
+                                     argument.getType(), runs));
   }
   for (Operation &op : body.without_terminator()) {
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-      auto splat = DenseElementsAttr::get(vectorOf(constant.getType()),
+      auto splat = DenseElementsAttr::get(lanesOf(constant.getType()),
                                           constant.getValue());
       lanes.map(constant.getResult(),
                 arith::ConstantOp::create(b, loc, splat).getResult());
@@ -222,12 +256,12 @@ Value quantc::applyEpilogue(OpBuilder &b, Location loc,
       operands.push_back(lanes.contains(operand)
                              ? lanes.lookup(operand)
                              : vector::BroadcastOp::create(
-                                   b, loc, vectorOf(operand.getType()), operand)
+                                   b, loc, lanesOf(operand.getType()), operand)
                                    .getResult());
     OperationState state(loc, op.getName());
     state.addOperands(operands);
     for (Type type : op.getResultTypes())
-      state.addTypes(vectorOf(type));
+      state.addTypes(lanesOf(type));
     state.addAttributes(op.getAttrs());
     Operation *vectorOp = b.create(state);
     lanes.map(op.getResults(), vectorOp->getResults());
@@ -235,6 +269,28 @@ Value quantc::applyEpilogue(OpBuilder &b, Location loc,
   Value yielded = body.getTerminator()->getOperand(0);
   if (lanes.contains(yielded))
     return lanes.lookup(yielded);
-  return vector::BroadcastOp::create(b, loc, vectorOf(yielded.getType()),
+  return vector::BroadcastOp::create(b, loc, lanesOf(yielded.getType()),
                                      yielded);
+}
+
+Value quantc::writeLaneRuns(OpBuilder &b, Location loc, Value value, Value dest,
+                            ArrayRef<LaneRun> runs) {
+  AffineMap identity = b.getMultiDimIdentityMap(
+      cast<RankedTensorType>(dest.getType()).getRank());
+  // The first run from lane 0: a 16-lane write, masked past its row's end.
+  Value written =
+      vector::TransferWriteOp::create(
+          b, loc, value, dest, indicesAt(b, loc, identity, runs[0].point),
+          ArrayRef<bool>{runs[0].length == kLanes})
+          .getResult();
+  for (const LaneRun &run : runs.drop_front()) {
+    Value part = vector::ExtractStridedSliceOp::create(
+        b, loc, value, ArrayRef<int64_t>{run.lane},
+        ArrayRef<int64_t>{run.length}, ArrayRef<int64_t>{1});
+    written = vector::TransferWriteOp::create(
+                  b, loc, part, written, indicesAt(b, loc, identity, run.point),
+                  ArrayRef<bool>{true})
+                  .getResult();
+  }
+  return written;
 }

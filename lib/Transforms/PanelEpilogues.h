@@ -26,19 +26,19 @@ namespace quantc {
 inline constexpr llvm::StringLiteral kOverwritesInitAttr =
     "quantc.overwrites_init";
 
-/// Fuses the chain of elementwise generics that reads `conv`'s result (a
-/// bias, then an activation, a residual sum) into one generic, as
+/// Fuses the chain of elementwise generics that reads `result` (a
+/// convolution's [N, F, H, W] output, or a pointwise one's matmul expanded
+/// to it: a bias, then an activation, a residual sum) into one generic, as
 /// linalg's elementwise fusion would later, so that it can become the
 /// panel's epilogue.
-void fuseEpilogueChain(mlir::RewriterBase &rewriter,
-                       mlir::linalg::Conv2DNchwFchwOp conv);
+void fuseEpilogueChain(mlir::RewriterBase &rewriter, mlir::Value result);
 
-/// The generic that a panel of `conv` can apply to its accumulators: the
-/// sole reader of `conv`'s result, all parallel over the output's
-/// dimensions, reading that result and writing its own at the same point,
-/// its other operands invariant along the output's rows or read along
-/// them, and a body of scalar elementwise ops. Null otherwise.
-mlir::linalg::GenericOp panelEpilogueOf(mlir::linalg::Conv2DNchwFchwOp conv);
+/// The generic that a panel computing `result` (4-D, [N, F, H, W]) can
+/// apply to its accumulators: the sole reader of `result`, all parallel
+/// over its dimensions, reading it and writing its own result at the same
+/// point, its other operands read along W as their innermost dimension or
+/// not along W, and a body of scalar elementwise ops. Null otherwise.
+mlir::linalg::GenericOp panelEpilogueOf(mlir::Value result);
 
 /// When `epilogue`'s only reader is a constant pad (the next
 /// convolution's), makes a clone write the padded tensor's interior (as
@@ -47,16 +47,32 @@ mlir::linalg::GenericOp panelEpilogueOf(mlir::linalg::Conv2DNchwFchwOp conv);
 mlir::linalg::GenericOp writeIntoPaddedBuffer(mlir::RewriterBase &rewriter,
                                               mlir::linalg::GenericOp epilogue);
 
+/// Lanes [lane, lane + length) of a 16-lane accumulator: the epilogue's
+/// iteration points `point` onwards along its innermost dimension (W),
+/// within one row. A convolution panel's accumulator is one run from lane
+/// 0; a pointwise convolution's (a matmul over H W pixels) is one run per
+/// image row its lanes cross. A run at lane 0 shorter than 16 ends at its
+/// row's end (or the tile's), so a masked 16-lane access at its point
+/// touches exactly its lanes.
+struct LaneRun {
+  int64_t lane, length;
+  llvm::SmallVector<int64_t, 4> point;
+};
+
 /// `epilogue`'s body on 16-lane vectors: the value it yields for the
-/// iteration points `point` to `point` + 15 along dimension `laneDim`,
-/// with `accumulator` for its operand `accumulatorOperand` and its other
-/// operands read at those points (lanes past `laneExtent` read as zero
-/// and are not stored).
+/// points of `runs` (`runs[0]` at lane 0), with `accumulator` for its
+/// operand `accumulatorOperand` and its other operands read at those
+/// points (lanes outside the runs read as zero).
 mlir::Value applyEpilogue(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::linalg::GenericOp epilogue,
                           unsigned accumulatorOperand, mlir::Value accumulator,
-                          llvm::ArrayRef<int64_t> point, unsigned laneDim,
-                          int64_t laneExtent);
+                          llvm::ArrayRef<LaneRun> runs);
+
+/// Writes the lanes of each of `runs` of `value` into the 4-D tensor
+/// `dest` at the run's point; returns the written tensor.
+mlir::Value writeLaneRuns(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::Value dest,
+                          llvm::ArrayRef<LaneRun> runs);
 
 } // namespace quantc
 

@@ -268,6 +268,91 @@ func.func @conv_epilogue(%x: tensor<1x8x10x18xf32>, %w: tensor<16x8x3x3xf32>, %b
 
 // -----
 
+// CHECK-LABEL: func @pointwise_epilogue
+// A pointwise convolution's matmul [F, H W] whose bias, residual sum and
+// ReLU read it expanded to [1, F, H, W], then a pad: the panels take
+// whole image rows (here all 4 rows of 24, six registers), apply the
+// epilogue in registers and store into the padded buffer's interior. A
+// register that crosses an image row (pixels 16-31: 8 of row 0, 8 of
+// row 1) reads the residual and stores in two runs.
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: tensor.pad
+// CHECK: %[[PADDED:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1x16x6x26xf32>)
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[PADDED]][0, 0, 1, 1] [1, 16, 4, 24] [1, 1, 1, 1]
+// CHECK: scf.for {{.*}} step %c4 iter_args(%[[DEST:.*]] = %[[INTERIOR]])
+// CHECK: %[[RESIDUAL:.*]] = tensor.extract_slice %{{.*}}[0, %{{.*}}, 0, 0] [1, 4, 4, 24] [1, 1, 1, 1]
+// CHECK: %[[SUMS:.*]]:24 = scf.for
+// CHECK-COUNT-24: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: scf.yield
+// CHECK: %[[END0:.*]] = vector.transfer_read %[[RESIDUAL]][%c0, %c0, %c0, %c16], %{{.*}} : tensor<1x4x4x24xf32>, vector<16xf32>
+// CHECK: %[[START1:.*]] = vector.transfer_read %[[RESIDUAL]][%c0, %c0, %c1, %c0], %{{.*}} {in_bounds = [true]} : tensor<1x4x4x24xf32>, vector<8xf32>
+// CHECK: %[[R:.*]] = vector.insert_strided_slice %[[START1]], %[[END0]] {offsets = [8], strides = [1]}
+// CHECK: %[[S1:.*]] = arith.addf %[[SUMS]]#1, %{{.*}}
+// CHECK: %[[S2:.*]] = arith.addf %[[S1]], %[[R]]
+// CHECK: %[[RELU:.*]] = arith.maximumf %[[S2]]
+// CHECK: %[[W0:.*]] = vector.transfer_write %[[RELU]], %{{.*}}[%c0, %c0, %c0, %c16] : vector<16xf32>
+// CHECK: %[[HIGH:.*]] = vector.extract_strided_slice %[[RELU]] {offsets = [8], sizes = [8], strides = [1]}
+// CHECK: vector.transfer_write %[[HIGH]], %[[W0]][%c0, %c0, %c1, %c0] {in_bounds = [true]} : vector<8xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[PADDED]][0, 0, 1, 1] [1, 16, 4, 24] [1, 1, 1, 1]
+#pid = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#pbias = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+func.func @pointwise_epilogue(%x: tensor<8x96xf32>, %w: tensor<16x8xf32>, %b: tensor<1x16x1x1xf32>, %r: tensor<1x16x4x24xf32>) -> tensor<1x16x6x26xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x4x24xf32>
+  %me = tensor.empty() : tensor<16x96xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%me : tensor<16x96xf32>) -> tensor<16x96xf32>
+  %m = linalg.matmul ins(%w, %x : tensor<16x8xf32>, tensor<8x96xf32>) outs(%y : tensor<16x96xf32>) -> tensor<16x96xf32>
+  %c = tensor.expand_shape %m [[0, 1], [2, 3]] output_shape [1, 16, 4, 24] : tensor<16x96xf32> into tensor<1x16x4x24xf32>
+  %biased = linalg.generic {indexing_maps = [#pid, #pbias, #pid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %b : tensor<1x16x4x24xf32>, tensor<1x16x1x1xf32>) outs(%e : tensor<1x16x4x24xf32>) {
+  ^bb0(%a: f32, %bv: f32, %o: f32):
+    %s = arith.addf %a, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x4x24xf32>
+  %sum = linalg.generic {indexing_maps = [#pid, #pid, #pid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%biased, %r : tensor<1x16x4x24xf32>, tensor<1x16x4x24xf32>) outs(%e : tensor<1x16x4x24xf32>) {
+  ^bb0(%a: f32, %rv: f32, %o: f32):
+    %s = arith.addf %a, %rv : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x4x24xf32>
+  %relu = linalg.generic {indexing_maps = [#pid, #pid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%sum : tensor<1x16x4x24xf32>) outs(%e : tensor<1x16x4x24xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %mx = arith.maximumf %a, %zero : f32
+    linalg.yield %mx : f32
+  } -> tensor<1x16x4x24xf32>
+  %p = tensor.pad %relu low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x16x4x24xf32> to tensor<1x16x6x26xf32>
+  return %p : tensor<1x16x6x26xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @pointwise_epilogue_rows_waste_lanes
+// A 14 x 14 image's rows fill 7 of every 8 registers, where the matmul's
+// own panels (64 of its 196 pixels at a time) fill all: the ReLU stays a
+// generic of its own.
+// CHECK: vector.fma
+// CHECK: linalg.generic
+#wid = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @pointwise_epilogue_rows_waste_lanes(%x: tensor<8x196xf32>, %w: tensor<16x8xf32>) -> tensor<1x16x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x14x14xf32>
+  %me = tensor.empty() : tensor<16x196xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%me : tensor<16x196xf32>) -> tensor<16x196xf32>
+  %m = linalg.matmul ins(%w, %x : tensor<16x8xf32>, tensor<8x196xf32>) outs(%y : tensor<16x196xf32>) -> tensor<16x196xf32>
+  %c = tensor.expand_shape %m [[0, 1], [2, 3]] output_shape [1, 16, 14, 14] : tensor<16x196xf32> into tensor<1x16x14x14xf32>
+  %relu = linalg.generic {indexing_maps = [#wid, #wid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x16x14x14xf32>) outs(%e : tensor<1x16x14x14xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %mx = arith.maximumf %a, %zero : f32
+    linalg.yield %mx : f32
+  } -> tensor<1x16x14x14xf32>
+  return %relu : tensor<1x16x14x14xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @conv_epilogue_not_elementwise
 // A consumer that reads the convolution's result along another axis
 // (here transposed) stays a generic of its own after the panels.

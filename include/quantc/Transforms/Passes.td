@@ -461,7 +461,11 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
     residual sum, fused into one generic) are tiled with its panels and
     run on the accumulators in registers; the panels store their result,
     into the next convolution's padded buffer when that is its only
-    reader (the loop marked `quantc.overwrites_init`). Pointwise int8
+    reader (the loop marked `quantc.overwrites_init`). So do those of a
+    pointwise convolution's matmul [F, H W], read through its expansion
+    to [1, F, H, W], where tiles of whole image rows use its lanes as
+    well as its own panels would; a register that crosses a row is read
+    and stored in one run per row. Pointwise int8
     convolutions with few input channels walk their panels filters
     outermost (their stores bound them). Ops that do not tile or
     vectorize are left for the loop lowering.
