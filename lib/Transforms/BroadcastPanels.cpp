@@ -43,6 +43,10 @@ int64_t quantc::largestDivisorAtMost(int64_t extent, int64_t bound) {
   return 1;
 }
 
+double quantc::laneUse(int64_t lanes) {
+  return double(lanes) / double(llvm::alignTo(lanes, kLanes));
+}
+
 namespace {
 /// The best of panel tiles offered in turn: the most lanes used, then the
 /// most accumulators, then the fewest loads a step.
@@ -53,7 +57,7 @@ public:
   /// Offers `lanes` columns over `rows` rows in all.
   void offer(int64_t rows, int64_t lanes) {
     int64_t vectors = llvm::divideCeil(lanes, kLanes);
-    double use = double(lanes) / double(vectors * kLanes);
+    double use = quantc::laneUse(lanes);
     int64_t rowTile = quantc::largestDivisorAtMost(rows, maxPanelRows(vectors));
     // Loads per step: the row's registers and the broadcast scalars.
     int64_t accumulators = rowTile * vectors, loads = vectors + rowTile;
@@ -92,14 +96,20 @@ quantc::panelTileFor(int64_t rows, int64_t columns, bool anyLaneUse) {
 }
 
 std::optional<quantc::PanelTile>
-quantc::imageRowsPanelTile(int64_t filters, int64_t height, int64_t width) {
+quantc::imageRowsPanelTile(int64_t filters, int64_t height, int64_t width,
+                           int64_t maxCrossingRegisters) {
   if (filters <= 0 || height <= 0 || width <= 0)
     return std::nullopt;
   BestPanelTile best(0.5);
   for (int64_t imageRows = 1; imageRows <= height; ++imageRows) {
     int64_t lanes = imageRows * width;
     int64_t widest = imageRows == height ? kMaxWholeVectors : kMaxTiledVectors;
-    if (height % imageRows == 0 && llvm::divideCeil(lanes, kLanes) <= widest)
+    // Registers that hold the end of one row and the start of the next.
+    int64_t crossing = 0;
+    for (int64_t row = 1; row < imageRows; ++row)
+      crossing += (row * width) % kLanes != 0;
+    if (height % imageRows == 0 && llvm::divideCeil(lanes, kLanes) <= widest &&
+        crossing <= maxCrossingRegisters)
       best.offer(filters, lanes);
   }
   return best.get();
@@ -196,7 +206,13 @@ struct PanelOperands {
   /// pointwise convolution's matmul tile: H whole image rows).
   linalg::GenericOp epilogue;
   unsigned epilogueOperand = 0;
-  int64_t epilogueWidth = 0;
+  /// The width of the image rows the lanes run along, where they may
+  /// cross rows (quantc::LaneRun): the epilogue's W; a convolution's
+  /// output W, its tile [1, rows, H, W] with `columns` H W.
+  int64_t imageWidth = 0;
+  /// A convolution tile of whole output rows: its output is read and
+  /// written, and X read, in runs along the image rows.
+  bool convRows = false;
 };
 
 /// The runs of accumulator (r, v)'s lanes in the epilogue's rows of
@@ -249,14 +265,20 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
   for (int64_t lane = 0; lane < kLanes; ++lane)
     evenLanes.push_back(2 * lane);
   SmallVector<Value> init;
+  AffineMap outputMap = rewriter.getMultiDimIdentityMap(
+      cast<RankedTensorType>(p.output.getType()).getRank());
   for (int64_t r = 0; r < p.rows; ++r)
     for (int64_t v = 0; v < vectors; ++v)
       init.push_back(zeroInit ? zero
-                              : vector::TransferReadOp::create(
-                                    rewriter, loc, vectorType, p.output,
-                                    p.outIndices(rewriter, r, v * kLanes),
-                                    zeroScalar, inBounds(v * kLanes, p.columns))
-                                    .getResult());
+                     : p.convRows
+                         ? quantc::readLaneRuns(
+                               rewriter, loc, p.output, outputMap, element,
+                               laneRuns(r, v, p.columns, p.imageWidth))
+                         : vector::TransferReadOp::create(
+                               rewriter, loc, vectorType, p.output,
+                               p.outIndices(rewriter, r, v * kLanes),
+                               zeroScalar, inBounds(v * kLanes, p.columns))
+                               .getResult());
 
   // acc[r][v] += W(r, k, tap) * X(k, tap)[16 v ..], taps in the
   // convolution's order (kernel rows, then columns) within each k.
@@ -289,10 +311,53 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
             b, l, vectorType, p.x, p.xIndices(b, k, tap.row, start), zeroScalar,
             inBounds(start, xColumns));
       };
+      // Unit stride: the register's run in each output row it crosses
+      // reads the input row under that row (with the tap's offsets).
+      auto readRuns = [&](int64_t v) -> Value {
+        SmallVector<quantc::LaneRun> runs =
+            laneRuns(0, v, p.columns, p.imageWidth);
+        if (runs.size() == 2 && runs[1].lane >= 1 &&
+            runs[0].point[3] + runs[1].lane >= kLanes) {
+          // Two runs, the first ending its row: the 16 inputs that end
+          // where the first run does and the 16 that start the next row,
+          // shifted together (one valignd), instead of inserting a short
+          // read (scalar inserts and two or three shuffles on Zen 4).
+          int64_t split = runs[1].lane;
+          int64_t end = runs[0].point[3] + split + tap.column;
+          Value tail = vector::TransferReadOp::create(
+              b, l, vectorType, p.x,
+              p.xIndices(b, k, runs[0].point[2] + tap.row, end - kLanes),
+              zeroScalar, ArrayRef<bool>{true});
+          Value head = vector::TransferReadOp::create(
+              b, l, vectorType, p.x,
+              p.xIndices(b, k, runs[1].point[2] + tap.row, tap.column),
+              zeroScalar, inBounds(tap.column, xColumns));
+          SmallVector<int64_t> shifted;
+          for (int64_t lane = 0; lane < kLanes; ++lane)
+            shifted.push_back(kLanes - split + lane);
+          return vector::ShuffleOp::create(b, l, tail, head, shifted);
+        }
+        int64_t start = runs[0].point[3] + tap.column;
+        Value lanes = vector::TransferReadOp::create(
+            b, l, vectorType, p.x,
+            p.xIndices(b, k, runs[0].point[2] + tap.row, start), zeroScalar,
+            inBounds(start, xColumns));
+        for (const quantc::LaneRun &run : ArrayRef(runs).drop_front()) {
+          Value part = vector::TransferReadOp::create(
+              b, l, VectorType::get({run.length}, element), p.x,
+              p.xIndices(b, k, run.point[2] + tap.row,
+                         run.point[3] + tap.column),
+              zeroScalar, ArrayRef<bool>{true});
+          lanes = vector::InsertStridedSliceOp::create(
+              b, l, part, lanes, ArrayRef<int64_t>{run.lane},
+              ArrayRef<int64_t>{1});
+        }
+        return lanes;
+      };
       for (int64_t v = 0; v < vectors; ++v) {
         int64_t start = tap.column + v * kLanes * p.stride;
         if (p.stride == 1) {
-          xs.push_back(readX(start));
+          xs.push_back(p.convRows ? readRuns(v) : readX(start));
           continue;
         }
         // Stride 2: the even lanes of two neighbouring registers.
@@ -323,10 +388,15 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
       Value value = loop.getResult(r * vectors + v);
       if (epilogue) {
         SmallVector<quantc::LaneRun> runs =
-            laneRuns(r, v, p.columns, p.epilogueWidth);
+            laneRuns(r, v, p.columns, p.imageWidth);
         value = quantc::applyEpilogue(rewriter, loc, epilogue,
                                       p.epilogueOperand, value, runs);
         result = quantc::writeLaneRuns(rewriter, loc, value, result, runs);
+        continue;
+      }
+      if (p.convRows) {
+        result = quantc::writeLaneRuns(rewriter, loc, value, result,
+                                       laneRuns(r, v, p.columns, p.imageWidth));
         continue;
       }
       result =
@@ -363,7 +433,9 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     p.w = weight;
     p.x = input;
     p.rows = outType.getDimSize(1);
-    p.columns = outType.getDimSize(3);
+    p.columns = outType.getDimSize(2) * outType.getDimSize(3);
+    p.imageWidth = outType.getDimSize(3);
+    p.convRows = true;
     p.reduction = inType.getDimSize(1);
     p.taps = filterTaps(filter.getDimSize(2), filter.getDimSize(3),
                         dilations[0], dilations[1]);
@@ -429,9 +501,8 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
       if (read == tile->getResult(0))
         p.epilogueOperand = input->getOperandNumber();
     }
-    p.epilogueWidth =
-        cast<RankedTensorType>(epilogue.getDpsInits()[0].getType())
-            .getDimSize(3);
+    p.imageWidth = cast<RankedTensorType>(epilogue.getDpsInits()[0].getType())
+                       .getDimSize(3);
   }
   return emitPanel(rewriter, loc, p, zeroInit);
 }

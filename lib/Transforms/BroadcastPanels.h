@@ -36,6 +36,9 @@ struct PanelTile {
   int64_t columns;
 };
 
+/// The share of a panel's registers `lanes` columns use (16 lanes each).
+double laneUse(int64_t lanes);
+
 /// The panel tile for a product with `rows` x `columns` outputs: lanes in
 /// whole registers where a multiple of 16 divides `columns`, else all of
 /// them (the last register masked); rows as many as keep the accumulators
@@ -51,10 +54,14 @@ std::optional<PanelTile> panelTileFor(int64_t rows, int64_t columns,
 /// width]) whose panels apply an epilogue over [1, filters, height,
 /// width]: columns whole image rows, so that each tile of the matmul is a
 /// box of the image. The image rows per tile divide `height` and take at
-/// most 8 registers (12 for the whole image); chosen as panelTileFor
-/// chooses. None when every choice leaves more than half its lanes empty.
-std::optional<PanelTile> imageRowsPanelTile(int64_t filters, int64_t height,
-                                            int64_t width);
+/// most 8 registers (12 for the whole image), and at most
+/// `maxCrossingRegisters` of them hold the end of one row and the start of
+/// the next; chosen as panelTileFor chooses. None when every choice leaves
+/// more than half its lanes empty. A convolution's tile of whole output
+/// rows ([1, filters, rows, width]) is chosen so too.
+std::optional<PanelTile>
+imageRowsPanelTile(int64_t filters, int64_t height, int64_t width,
+                   int64_t maxCrossingRegisters = INT64_MAX);
 
 /// Where to split a rows x columns matmul into blocks that panels tile
 /// well: the rows and columns of the first block (all of them when no

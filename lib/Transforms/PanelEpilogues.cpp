@@ -186,18 +186,15 @@ static SmallVector<Value> indicesAt(OpBuilder &b, Location loc, AffineMap map,
   return indices;
 }
 
-/// The 16 lanes of operand `value` (read through `map`) at `runs`' points:
-/// along the lanes when `map` reads the innermost dimension, else one
-/// scalar per run, broadcast over its lanes.
-static Value readLaneRuns(OpBuilder &b, Location loc, Value value,
-                          AffineMap map, Type element,
-                          ArrayRef<quantc::LaneRun> runs) {
+Value quantc::readLaneRuns(OpBuilder &b, Location loc, Value value,
+                           AffineMap map, Type element,
+                           ArrayRef<LaneRun> runs) {
   unsigned laneDim = map.getNumDims() - 1;
   bool alongLanes = llvm::any_of(map.getResults(), [&](AffineExpr expr) {
     return expr == getAffineDimExpr(laneDim, b.getContext());
   });
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-  auto readRun = [&](const quantc::LaneRun &run, int64_t lanes,
+  auto readRun = [&](const LaneRun &run, int64_t lanes,
                      bool inBounds) -> Value {
     SmallVector<Value> indices = indicesAt(b, loc, map, run.point);
     auto type = VectorType::get({lanes}, element);
@@ -209,7 +206,7 @@ static Value readLaneRuns(OpBuilder &b, Location loc, Value value,
   };
   // The first run from lane 0: a 16-lane read, masked past its row's end.
   Value lanes = readRun(runs[0], kLanes, runs[0].length == kLanes);
-  for (const quantc::LaneRun &run : runs.drop_front()) {
+  for (const LaneRun &run : runs.drop_front()) {
     // A scalar operand the runs read at one index needs no second read.
     if (!alongLanes &&
         positionsAt(map, run.point) == positionsAt(map, runs[0].point))

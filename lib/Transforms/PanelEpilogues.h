@@ -59,6 +59,13 @@ struct LaneRun {
   llvm::SmallVector<int64_t, 4> point;
 };
 
+/// The 16 lanes of `value` (read through `map`, a tensor) at `runs`'
+/// points (`runs[0]` at lane 0): along the lanes when `map` reads the
+/// innermost dimension, else one scalar per run, broadcast over its lanes.
+mlir::Value readLaneRuns(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value value, mlir::AffineMap map,
+                         mlir::Type element, llvm::ArrayRef<LaneRun> runs);
+
 /// `epilogue`'s body on 16-lane vectors: the value it yields for the
 /// points of `runs` (`runs[0]` at lane 0), with `accumulator` for its
 /// operand `accumulatorOperand` and its other operands read at those

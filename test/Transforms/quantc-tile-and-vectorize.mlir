@@ -150,6 +150,7 @@ func.func @conv(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %y: tenso
 // past the input row pad with zeros, writes past column 40 are dropped),
 // 8 filters (24 accumulators). Into a zero fill, the accumulators start at
 // zero and the fill is gone. 72 taps x filters = 216 fused multiply-adds.
+// (5 rows: no tile of whole rows within 8 registers fills more lanes.)
 // CHECK-NOT: linalg.fill
 // CHECK: %[[ZEROS:.*]] = arith.constant dense<0.000000e+00> : vector<16xf32>
 // CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZEROS]],
@@ -157,12 +158,12 @@ func.func @conv(%x: tensor<1x16x10x34xf32>, %w: tensor<16x16x3x3xf32>, %y: tenso
 // CHECK-COUNT-216: vector.fma
 // CHECK-NOT: vector.fma
 // CHECK: vector.transfer_write {{.*}}[%c0, %c0, %c0, %c32] : vector<16xf32>, tensor<1x8x1x40xf32>
-func.func @conv_masked_columns(%x: tensor<1x8x6x42xf32>, %w: tensor<24x8x3x3xf32>) -> tensor<1x24x4x40xf32> {
+func.func @conv_masked_columns(%x: tensor<1x8x7x42xf32>, %w: tensor<24x8x3x3xf32>) -> tensor<1x24x5x40xf32> {
   %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<1x24x4x40xf32>
-  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x24x4x40xf32>) -> tensor<1x24x4x40xf32>
-  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x6x42xf32>, tensor<24x8x3x3xf32>) outs(%y : tensor<1x24x4x40xf32>) -> tensor<1x24x4x40xf32>
-  return %0 : tensor<1x24x4x40xf32>
+  %e = tensor.empty() : tensor<1x24x5x40xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x24x5x40xf32>) -> tensor<1x24x5x40xf32>
+  %0 = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x8x7x42xf32>, tensor<24x8x3x3xf32>) outs(%y : tensor<1x24x5x40xf32>) -> tensor<1x24x5x40xf32>
+  return %0 : tensor<1x24x5x40xf32>
 }
 
 // -----
@@ -349,6 +350,39 @@ func.func @pointwise_epilogue_rows_waste_lanes(%x: tensor<8x196xf32>, %w: tensor
     linalg.yield %mx : f32
   } -> tensor<1x16x14x14xf32>
   return %relu : tensor<1x16x14x14xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @conv_image_rows
+// Output rows of 24 fill 3 of every 4 lanes: the panels take two whole
+// rows (48 pixels, three registers) of 8 filters. The middle register
+// holds the end of row 0 and the start of row 1: for each tap, the 16
+// inputs that end where row 0's part does and the 16 that start row 1,
+// shifted together; its sums are stored in two runs.
+// CHECK: scf.for {{.*}} step %c2
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: %[[X:.*]] = tensor.extract_slice %{{.*}}[0, 0, %{{.*}}, 0] [1, 2, 4, 26] [1, 1, 1, 1]
+// CHECK: %[[OUT:.*]] = tensor.extract_slice %{{.*}}[0, %{{.*}}, %{{.*}}, 0] [1, 8, 2, 24] [1, 1, 1, 1]
+// CHECK: %[[SUMS:.*]]:24 = scf.for %[[K:.*]] = %c0 to %c2
+// CHECK: vector.transfer_read %[[X]][%c0, %[[K]], %c0, %c0]
+// CHECK: %[[TAIL:.*]] = vector.transfer_read %[[X]][%c0, %[[K]], %c0, %c8]
+// CHECK: %[[HEAD:.*]] = vector.transfer_read %[[X]][%c0, %[[K]], %c1, %c0]
+// CHECK: vector.shuffle %[[TAIL]], %[[HEAD]] [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
+// CHECK: vector.transfer_read %[[X]][%c0, %[[K]], %c1, %c8]
+// CHECK-COUNT-216: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: %[[W0:.*]] = vector.transfer_write %[[SUMS]]#0, %[[OUT]][%c0, %c0, %c0, %c0] {in_bounds = [true]}
+// CHECK: %[[W1:.*]] = vector.transfer_write %[[SUMS]]#1, %[[W0]][%c0, %c0, %c0, %c16] : vector<16xf32>
+// CHECK: %[[HIGH:.*]] = vector.extract_strided_slice %[[SUMS]]#1 {offsets = [8], sizes = [8], strides = [1]}
+// CHECK: %[[W2:.*]] = vector.transfer_write %[[HIGH]], %[[W1]][%c0, %c0, %c1, %c0] {in_bounds = [true]} : vector<8xf32>
+// CHECK: vector.transfer_write %[[SUMS]]#2, %[[W2]][%c0, %c0, %c1, %c8] {in_bounds = [true]}
+func.func @conv_image_rows(%x: tensor<1x2x6x26xf32>, %w: tensor<16x2x3x3xf32>) -> tensor<1x16x4x24xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x4x24xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x4x24xf32>) -> tensor<1x16x4x24xf32>
+  %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x2x6x26xf32>, tensor<16x2x3x3xf32>) outs(%y : tensor<1x16x4x24xf32>) -> tensor<1x16x4x24xf32>
+  return %c : tensor<1x16x4x24xf32>
 }
 
 // -----

@@ -457,7 +457,12 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
     convolution whose output rows are at most 12 pixels wide (a 7 x 7
     image fills 7 of 16 lanes) becomes a copy into its patch matrix
     [C KH KW, OH OW] and a matmul with every output pixel in the lanes.
-    A float convolution's elementwise consumers (bias, activation,
+    A unit-stride f32 convolution whose rows leave lanes empty takes
+    panels of whole output rows where they fill more lanes and at most
+    one register holds the end of one row and the start of the next (56
+    pixels: two rows in seven registers); that register's inputs are the
+    16 that end its first row's part and the 16 that start the next,
+    shifted together. A float convolution's elementwise consumers (bias, activation,
     residual sum, fused into one generic) are tiled with its panels and
     run on the accumulators in registers; the panels store their result,
     into the next convolution's padded buffer when that is its only
