@@ -103,12 +103,13 @@ quantc::imageRowsPanelTile(int64_t filters, int64_t height, int64_t width,
   BestPanelTile best(0.5);
   for (int64_t imageRows = 1; imageRows <= height; ++imageRows) {
     int64_t lanes = imageRows * width;
+    int64_t vectors = llvm::divideCeil(lanes, kLanes);
     int64_t widest = imageRows == height ? kMaxWholeVectors : kMaxTiledVectors;
     // Registers that hold the end of one row and the start of the next.
     int64_t crossing = 0;
     for (int64_t row = 1; row < imageRows; ++row)
       crossing += (row * width) % kLanes != 0;
-    if (height % imageRows == 0 && llvm::divideCeil(lanes, kLanes) <= widest &&
+    if (height % imageRows == 0 && vectors <= widest &&
         crossing <= maxCrossingRegisters)
       best.offer(filters, lanes);
   }
@@ -192,7 +193,8 @@ struct PanelOperands {
   int64_t stride = 1;
   /// f32 with fused multiply-adds, or i32 words of four u8 x s8 bytes.
   bool packedBytes = false;
-  /// Indices of output element (r, column c).
+  /// Indices of output element (r, column c) (a convolution's output is
+  /// accessed in runs instead: `convRows`).
   std::function<SmallVector<Value>(OpBuilder &, int64_t, int64_t)> outIndices;
   /// Indices of X at reduction step k, tap row, column.
   std::function<SmallVector<Value>(OpBuilder &, Value, int64_t, int64_t)>
@@ -316,8 +318,7 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
       auto readRuns = [&](int64_t v) -> Value {
         SmallVector<quantc::LaneRun> runs =
             laneRuns(0, v, p.columns, p.imageWidth);
-        if (runs.size() == 2 && runs[1].lane >= 1 &&
-            runs[0].point[3] + runs[1].lane >= kLanes) {
+        if (runs.size() == 2 && runs[0].point[3] + runs[1].lane >= kLanes) {
           // Two runs, the first ending its row: the 16 inputs that end
           // where the first run does and the 16 that start the next row,
           // shifted together (one valignd), instead of inserting a short
@@ -386,17 +387,13 @@ Value emitPanel(RewriterBase &rewriter, Location loc, const PanelOperands &p,
   for (int64_t r = 0; r < p.rows; ++r)
     for (int64_t v = 0; v < vectors; ++v) {
       Value value = loop.getResult(r * vectors + v);
-      if (epilogue) {
+      if (epilogue || p.convRows) {
         SmallVector<quantc::LaneRun> runs =
             laneRuns(r, v, p.columns, p.imageWidth);
-        value = quantc::applyEpilogue(rewriter, loc, epilogue,
-                                      p.epilogueOperand, value, runs);
+        if (epilogue)
+          value = quantc::applyEpilogue(rewriter, loc, epilogue,
+                                        p.epilogueOperand, value, runs);
         result = quantc::writeLaneRuns(rewriter, loc, value, result, runs);
-        continue;
-      }
-      if (p.convRows) {
-        result = quantc::writeLaneRuns(rewriter, loc, value, result,
-                                       laneRuns(r, v, p.columns, p.imageWidth));
         continue;
       }
       result =
@@ -440,10 +437,6 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     p.taps = filterTaps(filter.getDimSize(2), filter.getDimSize(3),
                         dilations[0], dilations[1]);
     p.stride = conv.getStrides().getValues<int64_t>()[1];
-    p.outIndices = [&](OpBuilder &b, int64_t r, int64_t c) {
-      return SmallVector<Value>{index(b, 0), index(b, r), index(b, 0),
-                                index(b, c)};
-    };
     p.xIndices = [&](OpBuilder &b, Value k, int64_t row, int64_t column) {
       return SmallVector<Value>{index(b, 0), k, index(b, row),
                                 index(b, column)};

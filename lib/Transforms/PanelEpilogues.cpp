@@ -160,7 +160,7 @@ linalg::GenericOp quantc::writeIntoPaddedBuffer(RewriterBase &rewriter,
   return intoInterior;
 }
 
-/// `type`'s 16-lane vector.
+/// `scalar`'s 16-lane vector.
 static VectorType lanesOf(Type scalar) {
   return VectorType::get({kLanes}, scalar);
 }
