@@ -77,6 +77,8 @@ std::optional<GemmBlocking> quantc::tabulatedGemmBlocking(llvm::StringRef cpu) {
   };
   static const Entry kTable[] = {
       {"znver4", {512, 64}},
+      // 256 KiB groups: 1.02-1.06x the default in 3 of 4 tune-kernels runs.
+      {"znver5", {256, 64}},
   };
   for (const Entry &entry : kTable)
     if (entry.cpu == cpu)

@@ -141,6 +141,9 @@ TEST(GemmBlockingTest, TableHasMeasuredEntriesOnly) {
   auto zen4 = tabulatedGemmBlocking("znver4");
   ASSERT_TRUE(zen4.has_value());
   EXPECT_TRUE(gemmBlockingUnsupported(*zen4).empty());
+  auto zen5 = tabulatedGemmBlocking("znver5");
+  ASSERT_TRUE(zen5.has_value());
+  EXPECT_TRUE((*zen5 == GemmBlocking{256, 64}));
   EXPECT_FALSE(tabulatedGemmBlocking("not-a-cpu").has_value());
 }
 
