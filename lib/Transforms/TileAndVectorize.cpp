@@ -123,9 +123,12 @@ static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
 /// use fused multiply-adds (one rounding a tap, as ONNX Runtime's kernels);
 /// integer rows are exact either way. With `zeroInit` the accumulators start at
 /// zero instead of reading the output (whose zero fill the caller dropped).
+/// With `epilogue` (a tile of the elementwise generic that reads the
+/// convolution's [1, C, H, W] collapse, quantc::panelEpilogueOf), its body
+/// runs on the accumulators and they are stored into its output instead.
 static Value depthwiseRowVectors(RewriterBase &rewriter,
-                                 linalg::Conv2DNgchwGfchwOp conv,
-                                 bool zeroInit) {
+                                 linalg::Conv2DNgchwGfchwOp conv, bool zeroInit,
+                                 linalg::GenericOp epilogue = {}) {
   constexpr int64_t kLanes = 16;
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
@@ -243,6 +246,26 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
         }
       }
     }
+  }
+  if (epilogue) {
+    // It reads the tile's collapse (the fusion bubbled the slice above it).
+    std::optional<unsigned> accumulatorOperand;
+    for (OpOperand *operand : epilogue.getDpsInputOperands())
+      if (auto collapse =
+              operand->get().getDefiningOp<tensor::CollapseShapeOp>();
+          collapse && collapse.getSrc() == conv->getResult(0))
+        accumulatorOperand = operand->getOperandNumber();
+    assert(accumulatorOperand && "the epilogue tile reads the convolution's");
+    Value result = epilogue.getDpsInits()[0];
+    for (int64_t o = 0; o < rows; ++o)
+      for (int64_t c = 0; c < chunks; ++c) {
+        quantc::LaneRun run{
+            0, std::min(kLanes, width - c * kLanes), {0, 0, o, c * kLanes}};
+        Value value = quantc::applyEpilogue(
+            rewriter, loc, epilogue, *accumulatorOperand, acc[o][c], run);
+        result = quantc::writeLaneRuns(rewriter, loc, value, result, run);
+      }
+    return result;
   }
   Value result = output;
   for (int64_t o = 0; o < rows; ++o)
@@ -477,6 +500,18 @@ static std::optional<MatmulEpilogue> matmulEpilogueOf(linalg::LinalgOp op) {
   return MatmulEpilogue{image, epilogue, *tile};
 }
 
+/// The code of one tile of a product and its epilogue: the epilogue
+/// tile's result, computed in registers.
+using EpilogueTileCode =
+    llvm::function_ref<Value(RewriterBase &, linalg::LinalgOp productTile,
+                             bool zeroInit, linalg::GenericOp epilogueTile)>;
+
+static Value broadcastPanelTile(RewriterBase &rewriter,
+                                linalg::LinalgOp productTile, bool zeroInit,
+                                linalg::GenericOp epilogueTile) {
+  return quantc::broadcastPanel(rewriter, productTile, zeroInit, epilogueTile);
+}
+
 /// Tiles `epilogue` (the elementwise consumer of `product`'s [N, F, H, W]
 /// result, quantc::panelEpilogueOf) by `epilogueTiles` (n, f, oh, ow) in
 /// the panels' order, fuses `product`'s tile into each (through `cleanup`'s
@@ -489,12 +524,14 @@ static LogicalResult
 tileWithEpilogue(RewriterBase &rewriter, linalg::LinalgOp product,
                  linalg::GenericOp epilogue, ArrayRef<int64_t> epilogueTiles,
                  bool zeroInit,
-                 std::optional<FrozenRewritePatternSet> cleanup = {}) {
+                 std::optional<FrozenRewritePatternSet> cleanup = {},
+                 EpilogueTileCode tileCode = broadcastPanelTile,
+                 ArrayRef<int64_t> interchange = {0, 2, 3, 1}) {
   epilogue = quantc::writeIntoPaddedBuffer(rewriter, epilogue);
   scf::SCFTilingOptions tiling;
   tiling.setTileSizes(
       getAsIndexOpFoldResult(rewriter.getContext(), epilogueTiles));
-  tiling.setInterchange({0, 2, 3, 1});
+  tiling.setInterchange(interchange);
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
   options.cleanupPatterns = std::move(cleanup);
@@ -526,8 +563,8 @@ tileWithEpilogue(RewriterBase &rewriter, linalg::LinalgOp product,
   fused->loops.front()->setAttr(quantc::kOverwritesInitAttr,
                                 rewriter.getUnitAttr());
   rewriter.setInsertionPoint(epilogueTile);
-  Value stored = quantc::broadcastPanel(
-      rewriter, cast<linalg::LinalgOp>(*productTile), zeroInit, epilogueTile);
+  Value stored = tileCode(rewriter, cast<linalg::LinalgOp>(*productTile),
+                          zeroInit, epilogueTile);
   rewriter.replaceOp(epilogueTile, stored);
   // What read the tiles (a matmul tile's expansion) and the slices the
   // fusion replaced by the tiles stay, unread.
@@ -558,6 +595,51 @@ static LogicalResult tileMatmulWithEpilogue(RewriterBase &rewriter,
   tensor::populateBubbleUpExtractSliceOpPatterns(bubble);
   return tileWithEpilogue(rewriter, matmul, epilogue.epilogue, tiles, zeroInit,
                           FrozenRewritePatternSet(std::move(bubble)));
+}
+
+/// The [1, C, H, W] image a float depthwise convolution's [1, C, 1, H, W]
+/// result is collapsed to, where that collapse is its only reader (its
+/// bias and activation read the image); null otherwise.
+static tensor::CollapseShapeOp imageOfDepthwise(linalg::LinalgOp op) {
+  auto conv = dyn_cast<linalg::Conv2DNgchwGfchwOp>(op.getOperation());
+  if (!conv || !conv->hasOneUse() ||
+      !isa<FloatType>(getElementTypeOrSelf(conv->getResult(0).getType())))
+    return {};
+  // The unit group filter dimension joins the channels or the rows.
+  auto image = dyn_cast<tensor::CollapseShapeOp>(*conv->user_begin());
+  if (!image || image.getResultType().getRank() != 4)
+    return {};
+  SmallVector<ReassociationIndices> groups = image.getReassociationIndices();
+  if (groups != SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}} &&
+      groups != SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4}})
+    return {};
+  return image;
+}
+
+/// tileWithEpilogue for a depthwise convolution: the epilogue tiled by
+/// one channel and `rows` whole output rows, channels outermost as the
+/// convolution's own tiles; each tile is depthwiseRowVectors with the
+/// epilogue applied to its registers. The bias and ReLU6 after
+/// MobileNetV2's depthwise convolutions read the whole output back
+/// otherwise.
+static LogicalResult tileDepthwiseWithEpilogue(RewriterBase &rewriter,
+                                               linalg::LinalgOp conv,
+                                               linalg::GenericOp epilogue,
+                                               int64_t rows, bool zeroInit) {
+  // The image and W untiled: bubbling the slice up through the collapse
+  // needs their offsets to be the constant 0 (a loop of one iteration's
+  // index is not known to be 0).
+  SmallVector<int64_t> tiles = {0, 1, rows, 0};
+  RewritePatternSet bubble(rewriter.getContext());
+  tensor::populateBubbleUpExtractSliceOpPatterns(bubble);
+  auto tileCode = [](RewriterBase &b, linalg::LinalgOp tile, bool zeroInit,
+                     linalg::GenericOp epilogueTile) {
+    return depthwiseRowVectors(b, cast<linalg::Conv2DNgchwGfchwOp>(tile),
+                               zeroInit, epilogueTile);
+  };
+  return tileWithEpilogue(rewriter, conv, epilogue, tiles, zeroInit,
+                          FrozenRewritePatternSet(std::move(bubble)), tileCode,
+                          {0, 1, 2, 3});
 }
 
 namespace {
@@ -592,6 +674,8 @@ struct TileAndVectorizePass
     // A float convolution's bias, activation and residual sum, one generic,
     // for its panels' epilogue.
     for (linalg::LinalgOp op : targets) {
+      if (tensor::CollapseShapeOp image = imageOfDepthwise(op))
+        quantc::fuseEpilogueChain(rewriter, image.getResult());
       if (!quantc::isBroadcastPanelCandidate(op))
         continue;
       if (isa<linalg::Conv2DNchwFchwOp>(op.getOperation()))
@@ -717,6 +801,13 @@ struct TileAndVectorizePass
       if (matmulEpilogue && succeeded(tileMatmulWithEpilogue(
                                 rewriter, op, *matmulEpilogue, zeroInit)))
         continue;
+      if (depthwise && tiles[4] == ranges[4])
+        if (tensor::CollapseShapeOp image = imageOfDepthwise(op))
+          if (linalg::GenericOp epilogue =
+                  quantc::panelEpilogueOf(image.getResult()))
+            if (succeeded(tileDepthwiseWithEpilogue(rewriter, op, epilogue,
+                                                    tiles[3], zeroInit)))
+              continue;
       scf::SCFTilingOptions options;
       options.setTileSizes(getAsIndexOpFoldResult(context, tiles));
       if (panel)

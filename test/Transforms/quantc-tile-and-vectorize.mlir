@@ -773,3 +773,78 @@ func.func @batched_matmul_transposed_operand(%q: tensor<3x32x64xf32>, %k: tensor
   } -> tensor<3x32x64xf32>
   return %0 : tensor<3x32x64xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @depthwise_epilogue
+// A depthwise convolution whose [1, C, 1, H, W] result its bias and ReLU6
+// read collapsed to [1, C, H, W]: one tile per channel and two whole
+// rows applies them to the accumulators and stores into the generic's
+// output; neither the convolution's result nor the generic is left. Row
+// 0's second register (lanes 16-23 of 24) stores masked.
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+// CHECK: scf.for %[[C:.*]] = %c0 to %c4 step %c1 iter_args(%[[IMAGE:.*]] = %{{.*}}) -> (tensor<1x4x4x24xf32>)
+// CHECK: scf.for %[[H:.*]] = %c0 to %c4 step %c2 iter_args(%[[DEST:.*]] = %[[IMAGE]])
+// CHECK: %[[BIAS:.*]] = tensor.extract_slice %{{.*}}[0, %[[C]], 0, 0] [1, 1, 1, 1]
+// CHECK: %[[OUT:.*]] = tensor.extract_slice %[[DEST]][0, %[[C]], %[[H]], 0] [1, 1, 2, 24]
+// CHECK-COUNT-36: vector.fma
+// CHECK-NOT: vector.fma
+// CHECK: %[[B:.*]] = tensor.extract %[[BIAS]][%c0, %c0, %c0, %c0]
+// CHECK: %[[B0:.*]] = vector.broadcast %[[B]] : f32 to vector<16xf32>
+// CHECK: %[[S0:.*]] = arith.addf %{{.*}}, %[[B0]] : vector<16xf32>
+// CHECK: %[[LOW0:.*]] = arith.maximumf %[[S0]]
+// CHECK: %[[R0:.*]] = arith.minimumf %[[LOW0]]
+// CHECK: %[[W0:.*]] = vector.transfer_write %[[R0]], %[[OUT]][%c0, %c0, %c0, %c0] {in_bounds = [true]}
+// CHECK: arith.minimumf
+// CHECK: %[[W1:.*]] = vector.transfer_write %{{.*}}, %[[W0]][%c0, %c0, %c0, %c16] : vector<16xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[DEST]][0, %[[C]], %[[H]], 0] [1, 1, 2, 24]
+// CHECK: quantc.overwrites_init
+#did = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#dbias = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+func.func @depthwise_epilogue(%x: tensor<1x4x1x6x26xf32>, %w: tensor<4x1x1x3x3xf32>, %b: tensor<1x4x1x1xf32>) -> tensor<1x4x4x24xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %ce = tensor.empty() : tensor<1x4x1x4x24xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%ce : tensor<1x4x1x4x24xf32>) -> tensor<1x4x1x4x24xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<1x4x1x6x26xf32>, tensor<4x1x1x3x3xf32>) outs(%y : tensor<1x4x1x4x24xf32>) -> tensor<1x4x1x4x24xf32>
+  %image = tensor.collapse_shape %c [[0], [1], [2, 3], [4]] : tensor<1x4x1x4x24xf32> into tensor<1x4x4x24xf32>
+  %e = tensor.empty() : tensor<1x4x4x24xf32>
+  %biased = linalg.generic {indexing_maps = [#did, #dbias, #did], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%image, %b : tensor<1x4x4x24xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<1x4x4x24xf32>) {
+  ^bb0(%a: f32, %bv: f32, %o: f32):
+    %s = arith.addf %a, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x24xf32>
+  %relu6 = linalg.generic {indexing_maps = [#did, #did], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%biased : tensor<1x4x4x24xf32>) outs(%e : tensor<1x4x4x24xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %mx = arith.maximumf %a, %zero : f32
+    %mn = arith.minimumf %mx, %six : f32
+    linalg.yield %mn : f32
+  } -> tensor<1x4x4x24xf32>
+  return %relu6 : tensor<1x4x4x24xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @depthwise_epilogue_tiled_width
+// Rows of 144 take register tiles of 48 columns (past the 128 a tile
+// holds): a slice of W does not start at a constant 0, so the epilogue
+// stays a generic after the convolution's own tiles.
+// CHECK: vector.fma
+// CHECK: linalg.generic
+#tid = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#tbias = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+func.func @depthwise_epilogue_tiled_width(%x: tensor<1x2x1x4x146xf32>, %w: tensor<2x1x1x3x3xf32>, %b: tensor<1x2x1x1xf32>) -> tensor<1x2x2x144xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ce = tensor.empty() : tensor<1x2x1x2x144xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%ce : tensor<1x2x1x2x144xf32>) -> tensor<1x2x1x2x144xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<1x2x1x4x146xf32>, tensor<2x1x1x3x3xf32>) outs(%y : tensor<1x2x1x2x144xf32>) -> tensor<1x2x1x2x144xf32>
+  %image = tensor.collapse_shape %c [[0], [1], [2, 3], [4]] : tensor<1x2x1x2x144xf32> into tensor<1x2x2x144xf32>
+  %e = tensor.empty() : tensor<1x2x2x144xf32>
+  %biased = linalg.generic {indexing_maps = [#tid, #tbias, #tid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%image, %b : tensor<1x2x2x144xf32>, tensor<1x2x1x1xf32>) outs(%e : tensor<1x2x2x144xf32>) {
+  ^bb0(%a: f32, %bv: f32, %o: f32):
+    %s = arith.addf %a, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2x2x144xf32>
+  return %biased : tensor<1x2x2x144xf32>
+}

@@ -447,7 +447,9 @@ def TileAndVectorize : Pass<"quantc-tile-and-vectorize",
     strides to one output row and at most 8 filters x 16 columns x 8
     channels with one kernel row, decomposed into
     `linalg.conv_1d_ncw_fcw` and vectorized. Depthwise convolutions with
-    unit width stride become row products of 16-lane registers, and
+    unit width stride become row products of 16-lane registers (a float
+    one's bias and activation applied to the registers where its tiles
+    hold whole rows), and
     transposes that move the innermost dimension 16 x 16 register blocks.
     Tiles are static (divisors of the extents, or a whole row with its
     last register masked). A product whose columns no tile takes (196
