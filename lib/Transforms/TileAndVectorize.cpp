@@ -801,7 +801,9 @@ struct TileAndVectorizePass
       if (matmulEpilogue && succeeded(tileMatmulWithEpilogue(
                                 rewriter, op, *matmulEpilogue, zeroInit)))
         continue;
-      if (depthwise && tiles[4] == ranges[4])
+      // One image (depthwiseRowVectors writes image 0 of its tile, and
+      // the epilogue's image dimension is untiled) and whole rows.
+      if (depthwise && ranges[0] == 1 && tiles[4] == ranges[4])
         if (tensor::CollapseShapeOp image = imageOfDepthwise(op))
           if (linalg::GenericOp epilogue =
                   quantc::panelEpilogueOf(image.getResult()))

@@ -848,3 +848,28 @@ func.func @depthwise_epilogue_tiled_width(%x: tensor<1x2x1x4x146xf32>, %w: tenso
   } -> tensor<1x2x2x144xf32>
   return %biased : tensor<1x2x2x144xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @depthwise_epilogue_two_images
+// Two images: the epilogue's tiles leave the image dimension whole, and a
+// depthwise tile computes one image, so the generic stays (ONNX's
+// test_Conv2d_depthwise, a batch of 2, read uninitialized memory).
+// CHECK: vector.fma
+// CHECK: linalg.generic
+#bid = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#bbias = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+func.func @depthwise_epilogue_two_images(%x: tensor<2x4x1x6x26xf32>, %w: tensor<4x1x1x3x3xf32>, %b: tensor<1x4x1x1xf32>) -> tensor<2x4x4x24xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ce = tensor.empty() : tensor<2x4x1x4x24xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%ce : tensor<2x4x1x4x24xf32>) -> tensor<2x4x1x4x24xf32>
+  %c = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<2x4x1x6x26xf32>, tensor<4x1x1x3x3xf32>) outs(%y : tensor<2x4x1x4x24xf32>) -> tensor<2x4x1x4x24xf32>
+  %image = tensor.collapse_shape %c [[0], [1], [2, 3], [4]] : tensor<2x4x1x4x24xf32> into tensor<2x4x4x24xf32>
+  %e = tensor.empty() : tensor<2x4x4x24xf32>
+  %biased = linalg.generic {indexing_maps = [#bid, #bbias, #bid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%image, %b : tensor<2x4x4x24xf32>, tensor<1x4x1x1xf32>) outs(%e : tensor<2x4x4x24xf32>) {
+  ^bb0(%a: f32, %bv: f32, %o: f32):
+    %s = arith.addf %a, %bv : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4x4x24xf32>
+  return %biased : tensor<2x4x4x24xf32>
+}
