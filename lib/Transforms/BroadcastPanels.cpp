@@ -487,13 +487,10 @@ Value quantc::broadcastPanel(RewriterBase &rewriter, linalg::LinalgOp tile,
     // It reads the tile's result (a matmul's through the expansion of its
     // columns into image rows).
     p.epilogue = epilogue;
-    for (OpOperand *input : epilogue.getDpsInputOperands()) {
-      Value read = input->get();
-      if (auto expand = read.getDefiningOp<tensor::ExpandShapeOp>())
-        read = expand.getSrc();
-      if (read == tile->getResult(0))
-        p.epilogueOperand = input->getOperandNumber();
-    }
+    std::optional<unsigned> operand =
+        quantc::accumulatorOperandOf(epilogue, tile->getResult(0));
+    assert(operand && "the epilogue tile reads the panel's product");
+    p.epilogueOperand = *operand;
     p.imageWidth = cast<RankedTensorType>(epilogue.getDpsInits()[0].getType())
                        .getDimSize(3);
   }

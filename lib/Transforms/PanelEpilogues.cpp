@@ -160,6 +160,20 @@ linalg::GenericOp quantc::writeIntoPaddedBuffer(RewriterBase &rewriter,
   return intoInterior;
 }
 
+std::optional<unsigned> quantc::accumulatorOperandOf(linalg::GenericOp epilogue,
+                                                     Value product) {
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    Value read = input->get();
+    if (auto expand = read.getDefiningOp<tensor::ExpandShapeOp>())
+      read = expand.getSrc();
+    else if (auto collapse = read.getDefiningOp<tensor::CollapseShapeOp>())
+      read = collapse.getSrc();
+    if (read == product)
+      return input->getOperandNumber();
+  }
+  return std::nullopt;
+}
+
 /// `scalar`'s 16-lane vector.
 static VectorType lanesOf(Type scalar) {
   return VectorType::get({kLanes}, scalar);

@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <optional>
+
 namespace quantc {
 
 /// Marks a tile loop whose every iteration writes its part of the loop's
@@ -65,6 +67,13 @@ struct LaneRun {
 mlir::Value readLaneRuns(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value value, mlir::AffineMap map,
                          mlir::Type element, llvm::ArrayRef<LaneRun> runs);
+
+/// The input of `epilogue` (a tile of panelEpilogueOf's generic) that is
+/// `product`, read directly or through the reshape that makes it an image
+/// (a pointwise convolution's matmul expanded, a depthwise convolution's
+/// result collapsed); none when no input is.
+std::optional<unsigned> accumulatorOperandOf(mlir::linalg::GenericOp epilogue,
+                                             mlir::Value product);
 
 /// `epilogue`'s body on 16-lane vectors: the value it yields for the
 /// points of `runs` (`runs[0]` at lane 0), with `accumulator` for its

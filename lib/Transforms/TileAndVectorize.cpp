@@ -249,12 +249,8 @@ static Value depthwiseRowVectors(RewriterBase &rewriter,
   }
   if (epilogue) {
     // It reads the tile's collapse (the fusion bubbled the slice above it).
-    std::optional<unsigned> accumulatorOperand;
-    for (OpOperand *operand : epilogue.getDpsInputOperands())
-      if (auto collapse =
-              operand->get().getDefiningOp<tensor::CollapseShapeOp>();
-          collapse && collapse.getSrc() == conv->getResult(0))
-        accumulatorOperand = operand->getOperandNumber();
+    std::optional<unsigned> accumulatorOperand =
+        quantc::accumulatorOperandOf(epilogue, conv->getResult(0));
     assert(accumulatorOperand && "the epilogue tile reads the convolution's");
     Value result = epilogue.getDpsInits()[0];
     for (int64_t o = 0; o < rows; ++o)
@@ -506,12 +502,6 @@ using EpilogueTileCode =
     llvm::function_ref<Value(RewriterBase &, linalg::LinalgOp productTile,
                              bool zeroInit, linalg::GenericOp epilogueTile)>;
 
-static Value broadcastPanelTile(RewriterBase &rewriter,
-                                linalg::LinalgOp productTile, bool zeroInit,
-                                linalg::GenericOp epilogueTile) {
-  return quantc::broadcastPanel(rewriter, productTile, zeroInit, epilogueTile);
-}
-
 /// Tiles `epilogue` (the elementwise consumer of `product`'s [N, F, H, W]
 /// result, quantc::panelEpilogueOf) by `epilogueTiles` (n, f, oh, ow) in
 /// the panels' order, fuses `product`'s tile into each (through `cleanup`'s
@@ -525,7 +515,7 @@ tileWithEpilogue(RewriterBase &rewriter, linalg::LinalgOp product,
                  linalg::GenericOp epilogue, ArrayRef<int64_t> epilogueTiles,
                  bool zeroInit,
                  std::optional<FrozenRewritePatternSet> cleanup = {},
-                 EpilogueTileCode tileCode = broadcastPanelTile,
+                 EpilogueTileCode tileCode = quantc::broadcastPanel,
                  ArrayRef<int64_t> interchange = {0, 2, 3, 1}) {
   epilogue = quantc::writeIntoPaddedBuffer(rewriter, epilogue);
   scf::SCFTilingOptions tiling;
