@@ -271,7 +271,8 @@ struct ParallelizeLoopsPass
   /// tiles would leave a thread of 2 idle a fifth of the time) or when
   /// it is paired with the loop inside; failing one, the candidates
   /// directly inside it whose iterations spread evenly over the team;
-  /// failing those, itself.
+  /// failing those, or when there are several of them and each thread can
+  /// have a trip of `loop`, itself.
   void choose(scf::ForOp loop, SmallVectorImpl<Choice> &chosen) const {
     if (Choice balanced = firstBalanced(loop); balanced.loop) {
       chosen.push_back(balanced);
@@ -281,6 +282,14 @@ struct ParallelizeLoopsPass
     for (Operation &op : loop.getBody()->without_terminator())
       if (candidate(&op))
         choose(cast<scf::ForOp>(op), chosen);
+    // Several teams inside fork (or meet at a barrier) several times per
+    // trip of `loop`: a ViT's 3 attention heads, each a matmul peeled
+    // into main and edge tiles and copies, forked 8 times a head and ran
+    // slower on 2 threads than on 1. `loop` itself, if every thread gets
+    // a trip, forks once.
+    if (chosen.size() - before > 1 && tripCount(loop) >= team() &&
+        constantBounds(loop))
+      chosen.resize(before);
     if (chosen.size() == before)
       chosen.push_back({loop, scf::ForOp(), scf::ForOp()});
   }

@@ -211,3 +211,36 @@ func.func @reduction(%a: memref<64x64xf32>, %s: memref<f32>) {
   memref.store %t, %s[] : memref<f32>
   return
 }
+
+// -----
+
+// 3 heads would leave one of 2 threads idle a third of the time, but the
+// two loops inside each head would fork twice per head: the heads
+// themselves run in parallel, one fork, and the loops inside stay serial.
+// CHECK-LABEL: func.func @several_inside
+// CHECK:         scf.parallel (%[[H:.*]]) = (%{{.*}}) to (%{{.*}}) step
+// CHECK-NOT:     scf.parallel
+// CHECK:         memref.load %{{.*}}[%[[H]], %{{.*}}]
+// CHECK:         memref.load %{{.*}}[%[[H]], %{{.*}}]
+// CHECK:         scf.reduce
+// CHECK-NOT:     scf.parallel
+func.func @several_inside(%a: memref<3x1024xf32>, %b: memref<3x1024xf32>, %c: memref<3x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c16 = arith.constant 16 : index
+  %c1024 = arith.constant 1024 : index
+  scf.for %h = %c0 to %c3 step %c1 {
+    scf.for %j = %c0 to %c1024 step %c16 {
+      %x = memref.load %a[%h, %j] : memref<3x1024xf32>
+      %y = vector.broadcast %x : f32 to vector<16xf32>
+      vector.store %y, %b[%h, %j] : memref<3x1024xf32>, vector<16xf32>
+    } {quantc.parallel}
+    scf.for %j = %c0 to %c1024 step %c16 {
+      %x = memref.load %b[%h, %j] : memref<3x1024xf32>
+      %y = vector.broadcast %x : f32 to vector<16xf32>
+      vector.store %y, %c[%h, %j] : memref<3x1024xf32>, vector<16xf32>
+    } {quantc.parallel}
+  } {quantc.parallel}
+  return
+}
