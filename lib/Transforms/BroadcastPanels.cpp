@@ -17,7 +17,7 @@
 using namespace mlir;
 
 namespace {
-constexpr int64_t kLanes = 16;
+constexpr int64_t kLanes = quantc::kPanelLanes;
 /// Accumulators a panel keeps in registers: 24 of AVX-512's 32, leaving
 /// room for the loaded rows and a broadcast.
 constexpr int64_t kMaxAccumulators = 24;

@@ -6,6 +6,7 @@
 
 #include "PanelEpilogues.h"
 
+#include "BroadcastPanels.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -15,7 +16,7 @@
 
 using namespace mlir;
 
-static constexpr int64_t kLanes = 16;
+static constexpr int64_t kLanes = quantc::kPanelLanes;
 
 /// The generic that is the sole reader of `value`, if any.
 static linalg::GenericOp soleGenericReader(Value value) {

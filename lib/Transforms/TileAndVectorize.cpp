@@ -129,7 +129,7 @@ static bool depthwiseRows(linalg::Conv2DNgchwGfchwOp conv) {
 static Value depthwiseRowVectors(RewriterBase &rewriter,
                                  linalg::Conv2DNgchwGfchwOp conv, bool zeroInit,
                                  linalg::GenericOp epilogue = {}) {
-  constexpr int64_t kLanes = 16;
+  constexpr int64_t kLanes = quantc::kPanelLanes;
   Location loc = conv.getLoc();
   Value input = conv.getInputs()[0], filter = conv.getInputs()[1],
         output = conv.getOutputs()[0];
@@ -713,15 +713,26 @@ struct TileAndVectorizePass
       // ms (Zen 4). Not where more than one register crosses a row: each
       // takes a second load and a shuffle per tap and step, and 128 ->
       // 128 on 28 x 28 (four rows, three crossing) went 2.42 -> 2.47-3.07.
+      // Also where a row leaves lanes of one register empty and two rows
+      // fill as many lanes: one row takes a broadcast per multiply-add (16
+      // filters x 1 register), two take one per two (8 x 2). ResNet-18's 256 ->
+      // 256 on 14 x 14: 1.53-1.57 -> 1.23-1.25 ms a layer (Zen 5). Not for rows
+      // of two registers or more, which have twelve filters a panel already: 28
+      // x 28 as two rows of four registers profiled slower (1.38 -> 1.75 ms).
       int64_t imageRows = 1;
       if (panel && conv && unitStrides(conv))
         if (std::optional<quantc::PanelTile> rows = quantc::imageRowsPanelTile(
-                ranges[1], ranges[2], ranges[3], /*maxCrossingRegisters=*/1))
-          if (quantc::laneUse(rows->columns) >
-              quantc::laneUse(panel->columns)) {
+                ranges[1], ranges[2], ranges[3], /*maxCrossingRegisters=*/1)) {
+          double rowsUse = quantc::laneUse(rows->columns);
+          double panelUse = quantc::laneUse(panel->columns);
+          bool fewerBroadcasts = rowsUse == panelUse &&
+                                 panel->columns < quantc::kPanelLanes &&
+                                 rows->columns > panel->columns;
+          if (rowsUse > panelUse || fewerBroadcasts) {
             panel = rows;
             imageRows = rows->columns / ranges[3];
           }
+        }
       if (packed && !panel)
         continue; // Correct as a generic, in loops.
       SmallVector<int64_t> tiles, interchange;

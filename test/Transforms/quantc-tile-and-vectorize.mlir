@@ -387,6 +387,27 @@ func.func @conv_image_rows(%x: tensor<1x2x6x26xf32>, %w: tensor<16x2x3x3xf32>) -
 
 // -----
 
+// CHECK-LABEL: func @conv_two_rows_one_register
+// Rows of 14 fill 14 of one register's 16 lanes, and two rows fill as
+// many of two: the panels take two rows of 8 filters (16 accumulators, a
+// broadcast per two multiply-adds) rather than one row of 16 filters (a
+// broadcast per multiply-add). The second register holds the end of row 0
+// and the start of row 1.
+// CHECK: scf.for {{.*}} to %c14 step %c2
+// CHECK: scf.for {{.*}} to %c16 step %c8
+// CHECK: tensor.extract_slice %{{.*}}[0, %{{.*}}, %{{.*}}, 0] [1, 8, 2, 14] [1, 1, 1, 1]
+// CHECK-COUNT-144: vector.fma
+// CHECK-NOT: vector.fma
+func.func @conv_two_rows_one_register(%x: tensor<1x4x16x16xf32>, %w: tensor<16x4x3x3xf32>) -> tensor<1x16x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16x14x14xf32>
+  %y = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x14x14xf32>) -> tensor<1x16x14x14xf32>
+  %c = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x4x16x16xf32>, tensor<16x4x3x3xf32>) outs(%y : tensor<1x16x14x14xf32>) -> tensor<1x16x14x14xf32>
+  return %c : tensor<1x16x14x14xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @conv_epilogue_not_elementwise
 // A consumer that reads the convolution's result along another axis
 // (here transposed) stays a generic of its own after the panels.
