@@ -714,11 +714,14 @@ struct TileAndVectorizePass
       // takes a second load and a shuffle per tap and step, and 128 ->
       // 128 on 28 x 28 (four rows, three crossing) went 2.42 -> 2.47-3.07.
       // Also where a row leaves lanes of one register empty and two rows
-      // fill as many lanes: one row takes a broadcast per multiply-add (16
-      // filters x 1 register), two take one per two (8 x 2). ResNet-18's 256 ->
-      // 256 on 14 x 14: 1.53-1.57 -> 1.23-1.25 ms a layer (Zen 5). Not for rows
-      // of two registers or more, which have twelve filters a panel already: 28
-      // x 28 as two rows of four registers profiled slower (1.38 -> 1.75 ms).
+      // fill as many lanes: one row takes a broadcast per multiply-add
+      // (16 filters x 1 register), two take one per two (8 x 2).
+      // ResNet-18's 256 -> 256 on 14 x 14: 1.53-1.57 -> 1.23-1.25 ms a
+      // layer (Zen 5). Not for rows of two registers or more, which have
+      // twelve filters a panel already: 28 x 28 as two rows of four
+      // registers profiled slower (1.38 -> 1.75 ms). (Lane shares are
+      // lanes over a multiple of 16: doubling the rows gives the same
+      // double exactly.)
       int64_t imageRows = 1;
       if (panel && conv && unitStrides(conv))
         if (std::optional<quantc::PanelTile> rows = quantc::imageRowsPanelTile(
