@@ -26,9 +26,6 @@
 
 namespace quantc {
 
-/// f32 lanes of a panel's registers (AVX-512).
-constexpr int64_t kPanelLanes = 16;
-
 /// The largest divisor of `extent` that is at most `bound` (at least 1).
 int64_t largestDivisorAtMost(int64_t extent, int64_t bound);
 

@@ -6,8 +6,6 @@
 
 #include "PanelEpilogues.h"
 
-#include "BroadcastPanels.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

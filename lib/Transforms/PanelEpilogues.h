@@ -22,6 +22,10 @@
 
 namespace quantc {
 
+/// f32 lanes of a panel's registers (AVX-512), which the lane runs below
+/// split.
+constexpr int64_t kPanelLanes = 16;
+
 /// Marks a tile loop whose every iteration writes its part of the loop's
 /// destination without reading it: quantc-fuse-pads-into-producers may
 /// then leave the destination unfilled.
