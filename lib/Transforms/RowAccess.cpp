@@ -29,6 +29,25 @@ bool quantc::contiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
          strides.back() == 1;
 }
 
+bool quantc::rowContiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
+                                      unsigned loop) {
+  AffineMap map = op.getMatchingIndexingMap(&operand);
+  if (map.getNumResults() == 0)
+    return true; // A scalar.
+  unsigned last = map.getNumResults() - 1;
+  for (unsigned i = 0; i < last; ++i)
+    if (map.getResult(i).isFunctionOfDim(loop))
+      return false;
+  if (!map.getResult(last).isFunctionOfDim(loop))
+    return true;
+  auto type = dyn_cast<MemRefType>(operand.get().getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  return map.getResult(last) == getAffineDimExpr(loop, op->getContext()) &&
+         type && succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
 bool quantc::isLanewiseArithmetic(Operation &op) {
   StringRef dialect = op.getDialect()->getNamespace();
   return (dialect == "arith" || dialect == "math") && isPure(&op) &&

@@ -21,6 +21,12 @@ namespace quantc {
 bool contiguousOrInvariant(mlir::linalg::LinalgOp op, mlir::OpOperand &operand,
                            unsigned loop);
 
+/// Like contiguousOrInvariant, for ops whose other dimensions may be read
+/// through any affine expression (a packing op's `4 c + 1`): `loop` only
+/// in the innermost result, as itself, at unit stride, or nowhere.
+bool rowContiguousOrInvariant(mlir::linalg::LinalgOp op,
+                              mlir::OpOperand &operand, unsigned loop);
+
 /// Whether `op` is plain arithmetic that a vector lane computes as the
 /// scalar does: a pure arith or math op that cannot trap on what an idle
 /// (masked-off) lane holds. x86 has no vector integer division, so LLVM

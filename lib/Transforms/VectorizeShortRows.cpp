@@ -12,6 +12,7 @@
 #include "quantc/Transforms/Passes.h"
 
 #include "RowAccess.h"
+#include "RowChunks.h"
 
 #include "quantc/Support/ParallelLoops.h"
 
@@ -61,35 +62,46 @@ static int64_t chunkLanes(int64_t row, int64_t lanes) {
   return row >= lanes ? lanes : int64_t(llvm::PowerOf2Ceil(row));
 }
 
+/// Who writes an op's chunks: upstream's vectorizer takes operands read
+/// through projected permutations, RowChunks.h any other affine maps.
+enum class ChunkWriter { None, Upstream, Own };
+
 /// Whether `op` is an elementwise op on buffers whose rows LLVM would
-/// leave (partly) scalar and whose chunks vectorize.
-static bool isShortRowOp(linalg::LinalgOp op, int64_t lanes, int64_t maxRow) {
+/// leave (partly) scalar and whose chunks vectorize, and who writes them.
+static ChunkWriter shortRowWriter(linalg::LinalgOp op, int64_t lanes,
+                                  int64_t maxRow) {
   if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 ||
       op.getNumLoops() != op.getNumParallelLoops())
-    return false;
+    return ChunkWriter::None;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ShapedType::isDynamicShape(ranges))
-    return false;
+    return ChunkWriter::None;
   int64_t row = ranges.back();
   // Rows of 4 or fewer would leave most of even 8 lanes idle: an
   // interleave's rows of 2, a 1 x 1 map's rows of 1.
   if (row % lanes == 0 || row >= maxRow || row <= 4)
-    return false;
+    return ChunkWriter::None;
   if (!isElementwiseBody(op))
-    return false;
+    return ChunkWriter::None;
   unsigned last = ranges.size() - 1;
   for (OpOperand &operand : op->getOpOperands()) {
     Type element = getElementTypeOrSelf(operand.get().getType());
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() > 32 ||
-        !quantc::contiguousOrInvariant(op, operand, last))
-      return false;
+        !quantc::rowContiguousOrInvariant(op, operand, last))
+      return ChunkWriter::None;
   }
+  if (!llvm::all_of(op.getIndexingMapsArray(), [](AffineMap map) {
+        return map.isProjectedPermutation(/*allowZeroInResults=*/true);
+      }))
+    return op.getNumDpsInits() == 1 ? ChunkWriter::Own : ChunkWriter::None;
   // The body vectorizes: the sizes of the whole op with the row widened to
   // a multiple of the lanes pass the same checks as one chunk's.
   SmallVector<int64_t> sizes(ranges);
   sizes.back() = llvm::alignTo(row, chunkLanes(row, lanes));
   SmallVector<bool> fixedWidth(ranges.size(), false);
-  return succeeded(linalg::vectorizeOpPrecondition(op, sizes, fixedWidth));
+  return succeeded(linalg::vectorizeOpPrecondition(op, sizes, fixedWidth))
+             ? ChunkWriter::Upstream
+             : ChunkWriter::None;
 }
 
 namespace {
@@ -100,12 +112,20 @@ struct VectorizeShortRowsPass
   void runOnOperation() override {
     if (lanes <= 0)
       return;
-    SmallVector<linalg::LinalgOp> candidates;
+    SmallVector<linalg::LinalgOp> candidates, ownChunks;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isShortRowOp(op, lanes, maxRow))
+      ChunkWriter writer = shortRowWriter(op, lanes, maxRow);
+      if (writer == ChunkWriter::Upstream)
         candidates.push_back(op);
+      else if (writer == ChunkWriter::Own)
+        ownChunks.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ownChunks) {
+      quantc::writeRowChunks(
+          rewriter, op, chunkLanes(op.getStaticLoopRanges().back(), lanes));
+      ++numVectorized;
+    }
     ChunkOps chunkOps; // what vectorizing the chunks made, for the cleanup
     for (linalg::LinalgOp op : candidates) {
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();

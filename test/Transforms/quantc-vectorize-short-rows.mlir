@@ -61,6 +61,58 @@ func.func @copy_rows_of_8(%a: memref<4x8xf32>, %b: memref<4x8xf32>) {
   return
 }
 
+// A direct convolution's packing reads four channels of its storage
+// through `4 c + j`, which upstream's vectorizer does not take: the pass
+// writes the chunks itself. Rows of 20: a chunk of 16 and one of 4 lanes,
+// each of the four bytes one masked load at channel 4 c + j, the
+// per-channel offset one scalar load, broadcast.
+// CHECK-LABEL: func.func @pack_quads_rows_of_20
+// CHECK:         scf.for %[[C:.*]] = %c0 to %c3 step %c1
+// CHECK:           scf.for %[[Y:.*]] = %c0 to %c5 step %c1
+// CHECK:             scf.for %[[X:.*]] = %c0 to %c20 step %c16
+// CHECK:               %[[N:.*]] = affine.min #{{.*}}(%[[X]])
+// CHECK:               %[[MASK:.*]] = vector.create_mask %[[N]] : vector<16xi1>
+// CHECK:               %[[C1:.*]] = affine.apply #{{.*}}(%[[C]])
+// CHECK:               vector.transfer_read %{{.*}}[%c0, %[[C1]], %[[Y]], %[[X]]], %{{.*}}, %[[MASK]] {in_bounds = [true]} : memref<1x12x5x20xi8>, vector<16xi8>
+// CHECK:               %[[OFF:.*]] = memref.load %{{.*}}[%[[C1]]] : memref<12xi8>
+// CHECK-COUNT-3:       vector.transfer_read {{.*}}, %[[MASK]] {in_bounds = [true]} : memref<1x12x5x20xi8>, vector<16xi8>
+// CHECK:               vector.broadcast %[[OFF]] : i8 to vector<16xi8>
+// CHECK:               arith.ori {{.*}} : vector<16xi32>
+// CHECK:               vector.transfer_write {{.*}}[%[[C]], %[[Y]], %[[X]]], %[[MASK]] {in_bounds = [true]} : vector<16xi32>, memref<3x5x20xi32>
+// CHECK:             } {quantc.parallel}
+// CHECK:           } {quantc.parallel}
+// CHECK:         } {quantc.parallel}
+// CHECK-NOT:     linalg.generic
+#byte0 = affine_map<(c, y, x) -> (0, c * 4, y, x)>
+#byte1 = affine_map<(c, y, x) -> (0, c * 4 + 1, y, x)>
+#byte2 = affine_map<(c, y, x) -> (0, c * 4 + 2, y, x)>
+#byte3 = affine_map<(c, y, x) -> (0, c * 4 + 3, y, x)>
+#off0 = affine_map<(c, y, x) -> (c * 4)>
+func.func @pack_quads_rows_of_20(%q: memref<1x12x5x20xi8>, %off: memref<12xi8>,
+                                 %words: memref<3x5x20xi32>) {
+  linalg.generic {indexing_maps = [#byte0, #off0, #byte1, #byte2, #byte3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q, %off, %q, %q, %q : memref<1x12x5x20xi8>, memref<12xi8>, memref<1x12x5x20xi8>, memref<1x12x5x20xi8>, memref<1x12x5x20xi8>)
+      outs(%words : memref<3x5x20xi32>) {
+  ^bb0(%b0: i8, %o0: i8, %b1: i8, %b2: i8, %b3: i8, %w: i32):
+    %s0 = arith.addi %b0, %o0 : i8
+    %e0 = arith.extui %s0 : i8 to i32
+    %e1 = arith.extui %b1 : i8 to i32
+    %e2 = arith.extui %b2 : i8 to i32
+    %e3 = arith.extui %b3 : i8 to i32
+    %c8 = arith.constant 8 : i32
+    %c16 = arith.constant 16 : i32
+    %c24 = arith.constant 24 : i32
+    %h1 = arith.shli %e1, %c8 : i32
+    %h2 = arith.shli %e2, %c16 : i32
+    %h3 = arith.shli %e3, %c24 : i32
+    %w01 = arith.ori %e0, %h1 : i32
+    %w23 = arith.ori %h2, %h3 : i32
+    %word = arith.ori %w01, %w23 : i32
+    linalg.yield %word : i32
+  }
+  return
+}
+
 // Left to LLVM: rows that are a multiple of the lanes, rows of 4 or
 // fewer, an operand read across the rows, a reduction, an integer
 // remainder (an idle lane would divide by zero).

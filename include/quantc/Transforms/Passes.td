@@ -72,7 +72,12 @@ def VectorizeShortRows
 
     Taken when every dimension is parallel, shapes are static, every
     operand either is contiguous along the innermost dimension or does not
-    depend on it (a per-channel constant), and the body vectorizes. Rows
+    depend on it (a per-channel constant), and the body vectorizes. Upstream's
+    vectorizer writes the chunks of ops whose operands are read through
+    projected permutations; the pass writes those of other affine maps
+    itself (a direct convolution's packing reads channel `4 c + j` of its
+    storage for byte j of a word), with the same loops, masks and lane-wise
+    body. Rows
     shorter than `lanes` take the power of two that holds them (a row of 8
     is one unmasked chunk of 8). Left to LLVM: rows whose length is a
     multiple of `lanes` or at least `max-row`, and rows of 4 or fewer (an
