@@ -175,28 +175,14 @@ static int64_t directConvLanes(QConv2DOp op) {
                          : out.getDimSize(3);
 }
 
-/// Whether a pointwise direct convolution's panels read their input from
-/// L1: each tile of up to 96 output pixels streams those pixels' bytes of
-/// every input channel once per block of filters. Beyond 32 KiB (Zen 4's
-/// L1) the GEMM kernel, which blocks the channels, was faster on
-/// MobileNetV2's 14 x 14 layers (384 -> 64 channels: 0.135 against 0.080
-/// ms; 96 -> 576, 9 KiB: 0.130 against 0.184) and its 7 x 7 ones (576 ->
-/// 160: 0.069 against 0.053; 320 -> 1280, 20 KiB: 0.153 against 0.198).
-static bool directInputFitsL1(QConv2DOp op) {
-  constexpr int64_t kL1Bytes = 32 * 1024, kWidestTile = 96;
-  int64_t channels = op.getWeight().getType().getDimSize(1);
-  return !isPointwise(op) ||
-         channels * std::min(directConvLanes(op), kWidestTile) <= kL1Bytes;
-}
-
 /// Whether AVX-512 VNNI takes `op` as a direct convolution (the lowering's
 /// lowerDirect): one image and one group, u8 per-tensor activations,
 /// constant symmetric int8 weights (ternary ones keep the kernel's 2-bit
 /// storage; the direct path holds a byte per weight), a width stride of 1
 /// or 2, and a row of at least 16 output pixels to fill a register. Narrower
 /// rows (a squeeze-excite layer's 1 x 1 image) keep the GEMM kernel, whose
-/// registers run along the output channels, as do pointwise ones with more
-/// input than L1 holds (directInputFitsL1).
+/// registers run along the output channels. Pointwise ones go direct with
+/// any number of input channels (docs/Kernels.md measures them).
 static bool directConvFits(QConv2DOp op, quantc::KernelIsa isa) {
   auto in = op.getInput().getType();
   auto act = dyn_cast<quant::UniformQuantizedType>(in.getElementType());
@@ -209,7 +195,7 @@ static bool directConvFits(QConv2DOp op, quantc::KernelIsa isa) {
          in.hasStaticShape() && op.getType().hasStaticShape() &&
          in.getDimSize(0) == 1 && op.getGroup() == 1 &&
          op.getStrides()[1] <= 2 && directConvLanes(op) >= 16 &&
-         directInputFitsL1(op) && readI8Constant(op.getWeight());
+         readI8Constant(op.getWeight());
 }
 
 namespace {
