@@ -13,20 +13,11 @@ using namespace mlir;
 
 bool quantc::contiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
                                    unsigned loop) {
-  AffineMap map = op.getMatchingIndexingMap(&operand);
-  if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
-    return false;
-  std::optional<unsigned> position =
-      map.getResultPosition(getAffineDimExpr(loop, op->getContext()));
-  if (!position)
-    return true;
-  if (*position != map.getNumResults() - 1)
-    return false;
-  auto type = dyn_cast<MemRefType>(operand.get().getType());
-  int64_t offset;
-  SmallVector<int64_t> strides;
-  return type && succeeded(type.getStridesAndOffset(strides, offset)) &&
-         strides.back() == 1;
+  // In a projected permutation the loop is some result's bare dimension:
+  // the general check below then asks that it be the innermost one.
+  return op.getMatchingIndexingMap(&operand).isProjectedPermutation(
+             /*allowZeroInResults=*/true) &&
+         rowContiguousOrInvariant(op, operand, loop);
 }
 
 bool quantc::rowContiguousOrInvariant(linalg::LinalgOp op, OpOperand &operand,
